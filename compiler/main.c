@@ -1,0 +1,184 @@
+/* main.c - the netc command line. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "build.h"
+#include "check.h"
+#include "diag.h"
+#include "emit.h"
+#include "network.h"
+#include "parse.h"
+#include "source.h"
+#include "summary.h"
+
+/* Exit statuses, stable for scripts. */
+enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2 };
+
+enum mode { MODE_GENERATE, MODE_BUILD, MODE_CHECK, MODE_SUMMARY };
+
+struct options {
+    enum mode mode;
+    const char *input;
+    const char *outdir;
+    int werror;
+};
+
+static void usage(FILE *out)
+{
+    fputs("usage: netc [options] FILE.net            generate NAME.h, NAME.c, NAME_main.c\n"
+          "       netc build [options] FILE.net      generate and compile the trainer DIR/NAME\n"
+          "       netc --check FILE.net              check only\n"
+          "       netc --summary FILE.net            per-layer shapes, parameters and memory\n"
+          "\n"
+          "options:\n"
+          "  -o DIR          where generated files (and the trainer) go [.]\n"
+          "  --check         check the description, write nothing\n"
+          "  --summary       print the per-layer table (after checking)\n"
+          "  -Werror         treat warnings as errors\n"
+          "  -h, --help      this text\n"
+          "  -V, --version   netc's version\n"
+          "\n"
+          "netc build honours CC [cc] and CFLAGS [-O3 -march=native].\n"
+          "Exit status: 0 success, 1 errors in the input, 2 usage or I/O errors.\n"
+          "The language: docs/language.md.\n", out);
+}
+
+static int bad_usage(const char *fmt, const char *arg)
+{
+    fputs("netc: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fputs("\ntry 'netc --help'\n", stderr);
+    return EXIT_USAGE;
+}
+
+/* Returns -1 to go on, or an exit status (help, version, usage errors). */
+static int parse_options(int argc, char **argv, struct options *o)
+{
+    int i = 1;
+    if (argc > 1 && strcmp(argv[1], "build") == 0) {
+        o->mode = MODE_BUILD;
+        i = 2;
+    }
+    for (; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            usage(stdout);
+            return EXIT_OK;
+        } else if (strcmp(a, "-V") == 0 || strcmp(a, "--version") == 0) {
+            printf("netc %s\n", NETC_VERSION);
+            return EXIT_OK;
+        } else if (strcmp(a, "--check") == 0) {
+            o->mode = MODE_CHECK;
+        } else if (strcmp(a, "--summary") == 0) {
+            o->mode = MODE_SUMMARY;
+        } else if (strcmp(a, "-Werror") == 0) {
+            o->werror = 1;
+        } else if (strcmp(a, "-o") == 0) {
+            if (++i == argc)
+                return bad_usage("%s needs a directory", a);
+            o->outdir = argv[i];
+        } else if (a[0] == '-' && a[1] != '\0') {
+            return bad_usage("unknown option '%s'", a);
+        } else if (o->input) {
+            return bad_usage("more than one input file ('%s')", a);
+        } else {
+            o->input = a;
+        }
+    }
+    if (!o->input)
+        return bad_usage("%s", "no input file");
+    return -1;
+}
+
+static char *joined_command_line(int argc, char **argv)
+{
+    size_t len = 1;
+    for (int i = 0; i < argc; i++)
+        len += strlen(argv[i]) + 1;
+    char *s = calloc(1, len);
+    for (int i = 0; s && i < argc; i++) {
+        strcat(s, argv[i]);
+        if (i + 1 < argc)
+            strcat(s, " ");
+    }
+    return s;
+}
+
+/* Read, parse and check: 0 with a network, or an exit status. */
+static int front_end(const struct options *o, struct network *net)
+{
+    struct source src;
+    if (source_read(o->input, &src) < 0)
+        return EXIT_USAGE;
+    struct diag d;
+    diag_init(&d, o->input, src.bytes, src.len, stderr);
+    d.warnings_are_errors = o->werror;
+    char fann[40];
+    if (source_fann_version(&src, fann, sizeof fann)) {
+        diag_file_error(&d, "this is a FANN network file (%s), not a netc description", fann);
+        diag_hint(&d, "netc reads its own .net language (docs/language.md); FANN saves trained networks in this format");
+        source_free(&src);
+        return EXIT_INPUT;
+    }
+    struct syntax tree;
+    parse_source(&d, src.bytes, src.len, &tree);
+    if (d.errors == 0 || !diag_too_many(&d))
+        check_network(&d, &tree, net);
+    syntax_free(&tree);
+    net->source_path = strdup(o->input);
+    net->source_hash = source_hash(&src);
+    source_free(&src);
+    if (d.errors > 0) {
+        fprintf(stderr, "%d error%s generated.\n", d.errors, d.errors == 1 ? "" : "s");
+        return EXIT_INPUT;
+    }
+    return 0;
+}
+
+static int make_dir(const char *dir)
+{
+    if (mkdir(dir, 0777) == 0 || errno == EEXIST)
+        return 0;
+    fprintf(stderr, "netc: cannot create directory %s: %s\n", dir, strerror(errno));
+    return -1;
+}
+
+static int generate(const struct options *o, const struct network *net, int argc, char **argv)
+{
+    const char *outdir = o->outdir ? o->outdir : ".";
+    if (make_dir(outdir) < 0)
+        return EXIT_USAGE;
+    char *cmd = joined_command_line(argc, argv);
+    char err[1024];
+    int rc = emit_model(net, outdir, cmd ? cmd : "netc", err, sizeof err);
+    free(cmd);
+    if (rc < 0) {
+        fprintf(stderr, "netc: %s\n", err);
+        return EXIT_USAGE;
+    }
+    if (o->mode == MODE_BUILD && build_trainer(net, outdir) < 0)
+        return EXIT_USAGE;
+    return EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+    struct options o = { MODE_GENERATE, NULL, NULL, 0 };
+    int rc = parse_options(argc, argv, &o);
+    if (rc >= 0)
+        return rc;
+    struct network net;
+    memset(&net, 0, sizeof net);
+    rc = front_end(&o, &net);
+    if (rc == 0) {
+        if (o.mode == MODE_SUMMARY)
+            summary_print(stdout, &net);
+        else if (o.mode != MODE_CHECK)
+            rc = generate(&o, &net, argc, argv);
+    }
+    network_free(&net);
+    return rc;
+}

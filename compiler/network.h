@@ -1,0 +1,106 @@
+/* network.h - a checked network description, every default resolved.
+ *
+ * The parser builds a syntax tree (syntax.h); the checker (check.c) turns it into
+ * this: plain data with nothing left to infer.  Everything after the checker - the
+ * summary, the code generators - reads only this structure.
+ */
+#ifndef NETC_NETWORK_H
+#define NETC_NETWORK_H
+
+#include <stdint.h>
+
+#define NETC_VERSION "0.1.0"
+
+/* Limits that keep generated code and memory sane (checked, with numbers, by check.c). */
+enum {
+    NETC_MAX_LAYERS = 64,
+    NETC_MAX_WIDTH = 1 << 20,          /* neurons in one layer, or inputs */
+    NETC_MAX_NAME = 63,                /* identifier length */
+    NETC_MAX_BATCH = 65536,
+};
+#define NETC_MAX_PARAMS (256.0 * 1024 * 1024) /* 1 GiB of float32 weights */
+
+enum activation { ACT_SIGMOID, ACT_RELU, ACT_LEAKY_RELU, ACT_TANH, ACT_LINEAR, ACT_SOFTMAX };
+enum loss { LOSS_MSE, LOSS_CROSS_ENTROPY, LOSS_BINARY_CROSS_ENTROPY };
+enum optimizer { OPT_SGD, OPT_ADAM };
+enum schedule { SCHED_CONSTANT, SCHED_STEP, SCHED_COSINE, SCHED_EXPONENTIAL };
+enum init { INIT_UNIFORM, INIT_NORMAL, INIT_XAVIER, INIT_HE };
+enum data_format { DATA_NONE, DATA_IDX, DATA_CSV };
+enum label_column { LABEL_FIRST, LABEL_LAST, LABEL_INDEX };
+enum scaling { SCALE_NONE, SCALE_UNIT, SCALE_STANDARDIZE };
+enum targets { TARGETS_ONE_HOT, TARGETS_VALUE };
+
+struct init_spec {
+    enum init kind;
+    double a, b;            /* uniform(a, b) bounds; normal(mean = a, std = b) */
+};
+
+struct layer {
+    char name[NETC_MAX_NAME + 1];   /* from `as NAME`, else "dense1", "dense2", ... */
+    int in, out;                    /* weight shape is [out, in], as torch.nn.Linear */
+    enum activation act;
+    double alpha;                   /* leaky_relu slope for negative inputs */
+    struct init_spec init;          /* resolved: never "default" */
+    int line;                       /* where the layer was declared, for comments */
+};
+
+struct optimizer_spec {
+    enum optimizer kind;
+    double momentum, dampening;     /* sgd */
+    int nesterov;                   /* sgd */
+    double beta1, beta2, epsilon;   /* adam */
+};
+
+struct schedule_spec {
+    enum schedule kind;
+    int step_size;                  /* step: epochs between decays */
+    double gamma;                   /* step, exponential: decay factor */
+    double min_lr;                  /* cosine: the floor reached at the last epoch */
+};
+
+struct data_spec {
+    enum data_format format;        /* DATA_NONE when the file has no data block */
+    char *train_images, *train_labels, *test_images, *test_labels;  /* IDX */
+    char *train_csv, *test_csv;                                     /* CSV */
+    enum label_column label_column;
+    int label_index;                /* 0-based column, for LABEL_INDEX */
+    int header;                     /* CSV: first row is a header */
+    enum scaling scale;             /* IDX default: unit (bytes / 255) */
+    enum targets targets;           /* one-hot labels, or the label value itself */
+};
+
+struct network {
+    char name[NETC_MAX_NAME + 1];   /* a C identifier: the prefix of every generated symbol */
+    char *source_path;              /* the .net file, for provenance */
+    uint64_t source_hash;           /* FNV-1a 64 of the file's bytes */
+
+    int input_size;                 /* product of input_shape */
+    int input_rank;                 /* 1 for `input 784`, 2 for `input 28x28`, 3 for CxHxW */
+    int input_shape[3];
+
+    int nlayers;
+    struct layer *layers;           /* layers[nlayers - 1] is the output layer */
+
+    enum loss loss;
+    struct optimizer_spec opt;
+    double learning_rate;
+    struct schedule_spec sched;
+    double weight_decay;
+    int batch, epochs;
+    uint64_t seed;
+
+    struct data_spec data;
+};
+
+/* Parameters (weights + biases) of the whole network. */
+long long network_param_count(const struct network *n);
+
+void network_free(struct network *n);
+
+const char *activation_name(enum activation a);
+const char *loss_name(enum loss l);
+const char *optimizer_name(enum optimizer o);
+const char *schedule_name(enum schedule s);
+const char *init_name(enum init i);
+
+#endif

@@ -1,0 +1,168 @@
+/* parser.y - the grammar of the .net language (docs/language.md is its reference).
+ *
+ *   network mnist
+ *   input 784
+ *   dense 16 sigmoid [as NAME]
+ *   train { loss mse ... }   data { train_images "..." ... }
+ *
+ * Actions build the syntax tree and nothing else; meaning is given by check.c.
+ * Error productions carry the hints for the mistakes users really make.
+ */
+%require "3.8"
+%define api.pure full
+%define parse.error custom
+%define parse.lac full
+%define api.location.type {struct loc}
+%locations
+%expect 0
+%param {yyscan_t scanner}
+%parse-param {struct parse_ctx *ctx}
+
+%code requires {
+#include "syntax.h"
+#include "lexer_state.h"
+#ifndef YY_TYPEDEF_YY_SCANNER_T
+#define YY_TYPEDEF_YY_SCANNER_T
+typedef void *yyscan_t;
+#endif
+struct parse_ctx;
+}
+
+%code provides {
+int yylex(YYSTYPE *yylval, YYLTYPE *yylloc, yyscan_t scanner);
+}
+
+%code {
+#include "parse.h"
+static void yyerror(const struct loc *at, yyscan_t scanner, struct parse_ctx *ctx, const char *message);
+}
+
+%union {
+    struct value value;
+    struct shape shape;
+    struct setting *setting;
+    struct arg *arg;
+    struct statement *statement;
+}
+
+%token NETWORK "network" INPUT "input" DENSE "dense" TRAIN "train" DATA "data" AS "as"
+%token <value> NAME "name" NUMBER "number" STRING "string"
+%token <shape> SHAPE "shape"
+%token NL "end of line"
+%token UNTERMINATED_STRING "unterminated string" INVALID "invalid character"
+
+%type <value> value scalar
+%type <arg> args arg
+%type <statement> block_open
+
+%%
+
+file
+    : %empty
+    | file line
+    ;
+
+line
+    : NL
+    | statement NL
+    | block NL
+    | error NL                  { yyerrok; }
+    ;
+
+statement
+    : "network" NAME            { syntax_network(ctx, @1, &$2); }
+    | "input" NUMBER            { syntax_input_number(ctx, @1, &$2); }
+    | "input" SHAPE             { syntax_input_shape(ctx, @1, &$2, @2); }
+    | "dense" NUMBER value      { syntax_dense(ctx, @1, &$2, &$3, NULL); }
+    | "dense" NUMBER value "as" NAME
+                                { syntax_dense(ctx, @1, &$2, &$3, &$5); }
+    | "network"                 { syntax_report(ctx, @1, "'network' needs a name",
+                                      "write e.g. 'network mnist'; the name prefixes the generated C"); }
+    | "input"                   { syntax_report(ctx, @1, "'input' needs a size",
+                                      "write 'input 784', or 'input 28x28' for an image"); }
+    | "dense" NUMBER            { syntax_report(ctx, @2, "the layer needs an activation",
+                                      "write e.g. 'dense 16 sigmoid' (sigmoid, relu, leaky_relu(alpha), tanh, linear, softmax)"); }
+    | "dense"                   { syntax_report(ctx, @1, "'dense' needs a size and an activation",
+                                      "write e.g. 'dense 16 sigmoid'"); }
+    ;
+
+block
+    : block_open nls settings '}'  { syntax_close_block(ctx, $1); }
+    ;
+
+block_open
+    : "train" opt_nls '{'       { $$ = syntax_open_block(ctx, STMT_TRAIN, @1); }
+    | "data" opt_nls '{'        { $$ = syntax_open_block(ctx, STMT_DATA, @1); }
+    ;
+
+settings
+    : %empty
+    | settings setting nls
+    | settings error nls        { yyerrok; }
+    ;
+
+setting
+    : NAME value                { syntax_setting(ctx, &$1, &$2); }
+    | NAME                      { syntax_report(ctx, @1, "missing value",
+                                      "write the setting and its value on one line, e.g. 'epochs 30'"); }
+    | NAME '=' value            { syntax_report(ctx, @2, "unexpected '='", "settings are written 'name value', without '='");
+                                  syntax_setting(ctx, &$1, &$3); }
+    | NAME ':' value            { syntax_report(ctx, @2, "unexpected ':'", "settings are written 'name value', without ':'");
+                                  syntax_setting(ctx, &$1, &$3); }
+    ;
+
+value
+    : scalar
+    | NAME '(' args ')'         { $$ = syntax_call(ctx, &$1, $3, @4); }
+    | NAME '(' ')'              { $$ = syntax_call(ctx, &$1, NULL, @3); }
+    ;
+
+scalar
+    : NUMBER
+    | STRING
+    | NAME
+    ;
+
+args
+    : arg
+    | args ',' arg              { $$ = syntax_append_arg($1, $3); }
+    ;
+
+arg
+    : scalar                    { $$ = syntax_arg(ctx, NULL, &$1); }
+    | NAME '=' scalar           { $$ = syntax_arg(ctx, &$1, &$3); }
+    ;
+
+nls
+    : NL
+    | nls NL
+    ;
+
+opt_nls
+    : %empty
+    | nls
+    ;
+
+%%
+
+/* "unexpected X, expected A, B or C", with a hint for the mistakes users make. */
+static int yyreport_syntax_error(const yypcontext_t *pctx, yyscan_t scanner, struct parse_ctx *ctx)
+{
+    (void)scanner;
+    enum { MAX_EXPECTED = 8 };
+    yysymbol_kind_t expected[MAX_EXPECTED];
+    int n = yypcontext_expected_tokens(pctx, expected, MAX_EXPECTED);
+    const char *names[MAX_EXPECTED];
+    for (int i = 0; i < n && i < MAX_EXPECTED; i++)
+        names[i] = yysymbol_name(expected[i]);
+    yysymbol_kind_t got = yypcontext_token(pctx);
+    syntax_error(ctx, *yypcontext_location(pctx), yysymbol_name(got), names, n < 0 ? 0 : n);
+    return 0;
+}
+
+/* Bison's own failures (the parser stack exhausted): reported like any error. */
+static void yyerror(const struct loc *at, yyscan_t scanner, struct parse_ctx *ctx, const char *message)
+{
+    (void)scanner;
+    diag_error(ctx->diag, *at, "%s", message);
+}

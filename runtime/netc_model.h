@@ -1,0 +1,83 @@
+/* netc_model.h - how a generated model describes itself to the runtime.
+ *
+ * netc writes NAME.h / NAME.c (the model: plain C, no dependencies) and NAME_main.c,
+ * which fills one `netc_model` with the model's sizes, tensors, defaults from the
+ * .net file and entry points, then hands it to netc_trainer_main().  The runtime
+ * never sees the model's struct type: it allocates `state_size` bytes (aligned to
+ * NETC_ALIGN) and passes them back as `void *state`.
+ */
+#ifndef NETC_MODEL_H
+#define NETC_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define NETC_ALIGN 64
+
+/* One tensor of the weights file, e.g. "dense1.weight" with shape [out, in]. */
+typedef struct netc_tensor {
+    const char *name;
+    int rank;                   /* 2: weight [out, in]; 1: bias [out] */
+    int shape[2];               /* as in the safetensors file (torch.nn.Linear) */
+    size_t offset;              /* first element, in floats, within the parameter array */
+    int transposed;             /* 1: kept in memory as [in][out] (shape[1] rows of shape[0]) */
+} netc_tensor;
+
+enum netc_loss { NETC_LOSS_MSE, NETC_LOSS_CROSS_ENTROPY, NETC_LOSS_BINARY_CROSS_ENTROPY };
+enum netc_schedule { NETC_SCHED_CONSTANT, NETC_SCHED_STEP, NETC_SCHED_COSINE, NETC_SCHED_EXPONENTIAL };
+enum netc_data_format { NETC_DATA_NONE, NETC_DATA_IDX, NETC_DATA_CSV };
+enum netc_label_column { NETC_LABEL_FIRST, NETC_LABEL_LAST, NETC_LABEL_INDEX };
+enum netc_scaling { NETC_SCALE_NONE, NETC_SCALE_UNIT, NETC_SCALE_STANDARDIZE };
+enum netc_targets { NETC_TARGETS_ONE_HOT, NETC_TARGETS_VALUE };
+
+/* Defaults for the data, from the .net file's data block (NULL paths when absent). */
+typedef struct netc_data_defaults {
+    enum netc_data_format format;
+    const char *train_images, *train_labels, *test_images, *test_labels;
+    const char *train_csv, *test_csv;
+    enum netc_label_column label_column;
+    int label_index;            /* 0-based, for NETC_LABEL_INDEX */
+    int header;                 /* CSV files start with a header row */
+    enum netc_scaling scale;
+    enum netc_targets targets;
+} netc_data_defaults;
+
+typedef struct netc_model {
+    const char *name;           /* network name: the prefix of the generated symbols */
+    const char *netc_version;
+    const char *source_hash;    /* hex FNV-1a 64 of the .net file */
+
+    int n_input, n_output;      /* floats per sample in and out */
+    int input_rank, input_shape[3];
+    int batch;                  /* compile-time mini-batch: entry points take n <= batch */
+    size_t n_param;             /* floats in the parameter array */
+    int n_tensor;
+    const netc_tensor *tensors; /* weight then bias of each layer, in order */
+    size_t state_size;          /* bytes of the model's state struct */
+
+    /* Hyper-parameters from the .net file (the trainer's flags override some). */
+    enum netc_loss loss;
+    double learning_rate;
+    int epochs;
+    uint64_t seed;
+    enum netc_schedule schedule;
+    int step_size;              /* NETC_SCHED_STEP: epochs between decays */
+    double gamma;               /* NETC_SCHED_STEP / EXPONENTIAL: decay factor */
+    double min_lr;              /* NETC_SCHED_COSINE: final learning rate */
+    netc_data_defaults data;
+
+    /* Entry points.  x is n * n_input floats, y and out are n * n_output floats,
+     * row-major (one sample after another), 1 <= n <= batch. */
+    void (*init)(void *state, uint64_t seed);           /* fresh weights, zero optimizer */
+    float *(*params)(void *state);                      /* n_param floats */
+    float *(*grads)(void *state);                       /* n_param floats, after forward_backward */
+    void (*forward)(void *state, const float *x, float *out, int n);
+    float (*loss_fn)(void *state, const float *x, const float *y, int n);   /* mean over n */
+    float (*forward_backward)(void *state, const float *x, const float *y, int n); /* mean loss; sets grads */
+    void (*update)(void *state, float learning_rate);   /* one optimizer step from grads */
+} netc_model;
+
+/* The trainer's command line (train, eval, predict, gradcheck); returns the exit status. */
+int netc_trainer_main(const netc_model *model, int argc, char **argv);
+
+#endif

@@ -1,0 +1,13 @@
+/* test_util.h - small helpers shared by the test suites. */
+#ifndef NETC_TEST_UTIL_H
+#define NETC_TEST_UTIL_H
+
+#include <stddef.h>
+
+/* The whole file, NUL-terminated (len excludes the NUL); NULL if unreadable. */
+char *test_read_file(const char *path, size_t *len);
+/* Run a shell command; its stdout goes to *output (malloc'd) when output is not NULL.
+ * Returns the exit status, or -1. */
+int test_run(const char *command, char **output);
+
+#endif
