@@ -1,0 +1,896 @@
+/* safetensors.c - strict reader and atomic writer of .safetensors files.
+ *
+ * Format: an 8-byte little-endian header length N, N bytes of UTF-8 JSON
+ *   {"NAME": {"dtype": "F32", "shape": [o, i], "data_offsets": [begin, end]}, ...,
+ *    "__metadata__": {"key": "value", ...}}
+ * (padded with spaces), then the data section; offsets are relative to its start.
+ * The header parser below accepts exactly that grammar, nothing more: its depth is
+ * fixed by the grammar, so hostile nesting is rejected without recursion. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "netc_runtime.h"
+
+#define ST_MAX_DIM ((uint64_t)1 << 40)
+
+/* ---- the header's JSON ---------------------------------------------------------- */
+
+typedef struct json {
+    const char *s;              /* the header text (N bytes) */
+    size_t n, pos;
+    const char *path;
+    netc_error *err;
+} json;
+
+/* Fails at the current position, as a byte offset in the file. */
+static int json_fail(json *j, const char *fmt, ...) NETC_PRINTF(2, 3);
+static int json_fail(json *j, const char *fmt, ...)
+{
+    char what[512];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    return netc_fail(j->err, "%s: byte %zu: %s", j->path, 8 + j->pos, what);
+}
+
+static void skip_ws(json *j)
+{
+    while (j->pos < j->n && strchr(" \t\r\n", j->s[j->pos]) && j->s[j->pos])
+        j->pos++;
+}
+
+/* What is at the current position, for "expected X, found Y" messages. */
+static const char *found(json *j)
+{
+    if (j->pos >= j->n)
+        return "the end of the header";
+    switch (j->s[j->pos]) {
+    case '{': return "'{'";
+    case '[': return "'['";
+    case '"': return "a string";
+    case '}': return "'}'";
+    case ']': return "']'";
+    case ',': return "','";
+    case ':': return "':'";
+    default: return (j->s[j->pos] >= '0' && j->s[j->pos] <= '9') || j->s[j->pos] == '-'
+                    ? "a number" : "an unexpected character";
+    }
+}
+
+/* Consumes c (after blanks) or fails saying what was expected. */
+static int expect(json *j, char c, const char *what)
+{
+    skip_ws(j);
+    if (j->pos < j->n && j->s[j->pos] == c) {
+        j->pos++;
+        return 0;
+    }
+    return json_fail(j, "expected %s, found %s", what, found(j));
+}
+
+/* Consumes c if it is next; returns 1 if it was. */
+static int accept(json *j, char c)
+{
+    skip_ws(j);
+    if (j->pos < j->n && j->s[j->pos] == c) {
+        j->pos++;
+        return 1;
+    }
+    return 0;
+}
+
+static int hex4(json *j, unsigned *v)
+{
+    int i;
+
+    *v = 0;
+    for (i = 0; i < 4; i++) {
+        char c = j->pos < j->n ? j->s[j->pos] : 0;
+        unsigned d = c >= '0' && c <= '9' ? (unsigned)(c - '0')
+                   : c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10)
+                   : c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10) : 16;
+        if (d == 16)
+            return json_fail(j, "expected 4 hex digits after \\u");
+        *v = *v << 4 | d;
+        j->pos++;
+    }
+    return 0;
+}
+
+static size_t put_utf8(char *out, unsigned cp)
+{
+    if (cp < 0x80) {
+        out[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (char)(0xc0 | cp >> 6);
+        out[1] = (char)(0x80 | (cp & 0x3f));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = (char)(0xe0 | cp >> 12);
+        out[1] = (char)(0x80 | (cp >> 6 & 0x3f));
+        out[2] = (char)(0x80 | (cp & 0x3f));
+        return 3;
+    }
+    out[0] = (char)(0xf0 | cp >> 18);
+    out[1] = (char)(0x80 | (cp >> 12 & 0x3f));
+    out[2] = (char)(0x80 | (cp >> 6 & 0x3f));
+    out[3] = (char)(0x80 | (cp & 0x3f));
+    return 4;
+}
+
+/* A \uXXXX escape (the "\u" already consumed), surrogate pairs joined. */
+static int unicode_escape(json *j, char *out, size_t *len)
+{
+    unsigned cp, lo;
+
+    if (hex4(j, &cp) < 0)
+        return -1;
+    if (cp >= 0xdc00 && cp <= 0xdfff)
+        return json_fail(j, "lone low surrogate \\u%04x in a string", cp);
+    if (cp >= 0xd800 && cp <= 0xdbff) {
+        if (j->pos + 2 > j->n || j->s[j->pos] != '\\' || j->s[j->pos + 1] != 'u')
+            return json_fail(j, "high surrogate \\u%04x not followed by a low one", cp);
+        j->pos += 2;
+        if (hex4(j, &lo) < 0)
+            return -1;
+        if (lo < 0xdc00 || lo > 0xdfff)
+            return json_fail(j, "high surrogate \\u%04x followed by \\u%04x", cp, lo);
+        cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+    }
+    if (cp == 0)
+        return json_fail(j, "\\u0000 is not allowed in names");
+    *len += put_utf8(out + *len, cp);
+    return 0;
+}
+
+/* One escape sequence (the backslash already consumed). */
+static int escape(json *j, char *out, size_t *len)
+{
+    static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+    const char *p;
+    char c = j->pos < j->n ? j->s[j->pos] : 0;
+
+    j->pos++;
+    if (c == 'u')
+        return unicode_escape(j, out, len);
+    p = c ? strchr(from, c) : NULL;
+    if (!p)
+        return j->pos--, json_fail(j, "invalid escape '\\%c' in a string", c ? c : '0');
+    out[(*len)++] = to[p - from];
+    return 0;
+}
+
+/* Bytes up to the closing quote (or the end of the header), escapes included. */
+static size_t raw_length(const json *j)
+{
+    size_t i = j->pos;
+
+    while (i < j->n && j->s[i] != '"')
+        i += j->s[i] == '\\' ? 2 : 1;
+    return (i < j->n ? i : j->n) - j->pos;
+}
+
+/* A JSON string into a malloc'd, NUL-terminated copy (escapes never grow the text). */
+static int parse_string(json *j, char **out, const char *what)
+{
+    size_t len = 0;
+    char *s;
+
+    if (expect(j, '"', what) < 0)
+        return -1;
+    s = netc_alloc(raw_length(j) + 1, 1, j->path, j->err);
+    if (!s)
+        return -1;
+    while (j->pos < j->n && j->s[j->pos] != '"') {
+        unsigned char c = (unsigned char)j->s[j->pos];
+        if (c < 0x20) {
+            free(s);
+            return json_fail(j, "control character 0x%02x inside a string", c);
+        }
+        j->pos++;
+        if (c == '\\' ? escape(j, s, &len) < 0 : (s[len++] = (char)c, 0)) {
+            free(s);
+            return -1;
+        }
+    }
+    if (j->pos >= j->n) {
+        free(s);
+        return json_fail(j, "string is not closed before the end of the header");
+    }
+    j->pos++;
+    s[len] = 0;
+    *out = s;
+    return 0;
+}
+
+/* A non-negative integer: digits only, no leading zeros, at most 2^53. */
+static int parse_uint(json *j, uint64_t *v, const char *what)
+{
+    size_t start;
+
+    skip_ws(j);
+    start = j->pos;
+    *v = 0;
+    while (j->pos < j->n && j->s[j->pos] >= '0' && j->s[j->pos] <= '9') {
+        *v = *v * 10 + (uint64_t)(j->s[j->pos++] - '0');
+        if (*v > ((uint64_t)1 << 53))
+            return j->pos = start, json_fail(j, "%s is too large", what);
+    }
+    if (j->pos == start)
+        return json_fail(j, "expected %s (a non-negative integer), found %s", what, found(j));
+    if (j->s[start] == '0' && j->pos - start > 1)
+        return j->pos = start, json_fail(j, "%s has a leading zero", what);
+    if (j->pos < j->n && strchr(".eE", j->s[j->pos]) && j->s[j->pos])
+        return json_fail(j, "%s must be an integer", what);
+    return 0;
+}
+
+/* [n, n, ...] with at most max elements. */
+static int parse_uint_array(json *j, uint64_t *vals, int max, int *count, const char *what)
+{
+    *count = 0;
+    if (expect(j, '[', "'[' starting a list") < 0)
+        return -1;
+    if (accept(j, ']'))
+        return 0;
+    do {
+        if (*count == max)
+            return json_fail(j, "more than %d elements in %s", max, what);
+        if (parse_uint(j, &vals[(*count)++], what) < 0)
+            return -1;
+    } while (accept(j, ','));
+    return expect(j, ']', "',' or ']'");
+}
+
+/* ---- tensor entries ---------------------------------------------------------------- */
+
+static const char *const other_dtypes[] = {
+    "F64", "F16", "BF16", "I64", "I32", "I16", "I8", "U64", "U32", "U16", "U8", "BOOL",
+    "F8_E4M3", "F8_E5M2", NULL
+};
+
+static int check_dtype(json *j, const char *name, const char *dtype)
+{
+    int i;
+
+    if (strcmp(dtype, "F32") == 0)
+        return 0;
+    for (i = 0; other_dtypes[i]; i++)
+        if (strcmp(dtype, other_dtypes[i]) == 0)
+            return json_fail(j, "tensor '%s' has dtype %s; netc reads only F32\nhint: convert "
+                             "it before saving, e.g. tensor.float() in PyTorch", name, dtype);
+    return json_fail(j, "tensor '%s': unknown dtype '%s' (expected F32)", name, dtype);
+}
+
+static int parse_shape(json *j, netc_st_entry *e)
+{
+    uint64_t dims[NETC_ST_MAX_RANK];
+    int i;
+
+    if (parse_uint_array(j, dims, NETC_ST_MAX_RANK, &e->rank, "a shape dimension") < 0)
+        return -1;
+    for (i = 0; i < e->rank; i++) {
+        if (dims[i] > ST_MAX_DIM)
+            return json_fail(j, "tensor '%s': dimension %llu is too large", e->name,
+                             (unsigned long long)dims[i]);
+        e->shape[i] = (int64_t)dims[i];
+    }
+    return 0;
+}
+
+static int parse_offsets(json *j, netc_st_entry *e)
+{
+    uint64_t v[2];
+    int n;
+
+    if (parse_uint_array(j, v, 2, &n, "a data offset") < 0)
+        return -1;
+    if (n != 2)
+        return json_fail(j, "tensor '%s': data_offsets needs 2 numbers [begin, end], found %d",
+                         e->name, n);
+    if (v[0] > v[1])
+        return json_fail(j, "tensor '%s': data_offsets [%llu, %llu] end before they begin",
+                         e->name, (unsigned long long)v[0], (unsigned long long)v[1]);
+    e->begin = (size_t)v[0];
+    e->end = (size_t)v[1];
+    return 0;
+}
+
+/* One key of a tensor entry; seen[] catches repeated keys. */
+static int parse_entry_key(json *j, netc_st_entry *e, int seen[3])
+{
+    static const char *const keys[] = { "dtype", "shape", "data_offsets" };
+    char *key, *dtype;
+    int k, rc;
+
+    if (parse_string(j, &key, "a key: \"dtype\", \"shape\" or \"data_offsets\"") < 0)
+        return -1;
+    for (k = 0; k < 3 && strcmp(key, keys[k]) != 0; k++)
+        ;
+    if (k == 3 || seen[k]) {
+        rc = json_fail(j, "tensor '%s': %s key \"%s\"", e->name, k == 3 ? "unknown" : "repeated",
+                       key);
+        free(key);
+        return rc;
+    }
+    free(key);
+    seen[k] = 1;
+    if (expect(j, ':', "':'") < 0)
+        return -1;
+    if (k == 1)
+        return parse_shape(j, e);
+    if (k == 2)
+        return parse_offsets(j, e);
+    if (parse_string(j, &dtype, "a dtype string") < 0)
+        return -1;
+    rc = check_dtype(j, e->name, dtype);
+    free(dtype);
+    return rc;
+}
+
+/* {"dtype": ..., "shape": [...], "data_offsets": [b, e]} */
+static int parse_entry(json *j, netc_st_entry *e)
+{
+    int seen[3] = { 0, 0, 0 };
+
+    if (expect(j, '{', "'{' starting the tensor's description") < 0)
+        return -1;
+    do {
+        if (parse_entry_key(j, e, seen) < 0)
+            return -1;
+    } while (accept(j, ','));
+    if (expect(j, '}', "',' or '}'") < 0)
+        return -1;
+    if (!seen[0] || !seen[1] || !seen[2])
+        return json_fail(j, "tensor '%s' lacks \"%s\"", e->name,
+                         !seen[0] ? "dtype" : !seen[1] ? "shape" : "data_offsets");
+    return 0;
+}
+
+/* The array with room for element n (moved if it had to grow), or NULL. */
+static void *grow(void *array, int *cap, int n, size_t elem, json *j)
+{
+    void *p;
+    int ncap;
+
+    if (n < *cap)
+        return array;
+    ncap = *cap ? 2 * *cap : 16;
+    p = realloc(array, (size_t)ncap * elem);
+    if (!p) {
+        netc_fail(j->err, "%s: out of memory reading the header", j->path);
+        return NULL;
+    }
+    *cap = ncap;
+    return p;
+}
+
+/* One "key": "value" pair of the metadata. */
+static int parse_meta_pair(json *j, netc_st_file *f, int *cap)
+{
+    int old_cap = *cap;
+    char **keys = grow(f->meta_keys, cap, f->n_meta, sizeof *keys, j), **values;
+
+    if (!keys)
+        return -1;
+    f->meta_keys = keys;
+    values = grow(f->meta_values, &old_cap, f->n_meta, sizeof *values, j);
+    if (!values)
+        return -1;
+    f->meta_values = values;
+    values[f->n_meta] = NULL;
+    if (parse_string(j, &keys[f->n_meta], "a metadata key") < 0)
+        return -1;
+    f->n_meta++;
+    if (expect(j, ':', "':'") < 0)
+        return -1;
+    return parse_string(j, &values[f->n_meta - 1],
+                        "a string value (metadata values are strings)");
+}
+
+/* "__metadata__": {"key": "value", ...} */
+static int parse_metadata(json *j, netc_st_file *f, int *seen)
+{
+    int cap = 0;
+
+    if ((*seen)++)
+        return json_fail(j, "\"__metadata__\" appears twice");
+    if (expect(j, '{', "'{' starting the metadata") < 0)
+        return -1;
+    if (accept(j, '}'))
+        return 0;
+    do {
+        if (parse_meta_pair(j, f, &cap) < 0)
+            return -1;
+    } while (accept(j, ','));
+    return expect(j, '}', "',' or '}'");
+}
+
+/* Room for one more entry. */
+static netc_st_entry *new_entry(json *j, netc_st_file *f, int *cap)
+{
+    netc_st_entry *t = grow(f->tensors, cap, f->n_tensor, sizeof *t, j);
+
+    if (!t)
+        return NULL;
+    f->tensors = t;
+    memset(&f->tensors[f->n_tensor], 0, sizeof *f->tensors);
+    return &f->tensors[f->n_tensor++];
+}
+
+static int parse_member(json *j, netc_st_file *f, int *cap, int *meta_seen)
+{
+    size_t at;
+    char *name;
+    netc_st_entry *e;
+
+    skip_ws(j);
+    at = j->pos;
+    if (parse_string(j, &name, "a tensor name") < 0)
+        return -1;
+    if (strcmp(name, "__metadata__") == 0) {
+        free(name);
+        return expect(j, ':', "':'") < 0 ? -1 : parse_metadata(j, f, meta_seen);
+    }
+    e = new_entry(j, f, cap);
+    if (!e) {
+        free(name);
+        return -1;
+    }
+    e->name = name;
+    e->header_pos = 8 + at;
+    return expect(j, ':', "':'") < 0 ? -1 : parse_entry(j, e);
+}
+
+static int parse_header(json *j, netc_st_file *f)
+{
+    int cap = 0, meta_seen = 0;
+
+    if (expect(j, '{', "'{' (the header is a JSON object)") < 0)
+        return -1;
+    if (!accept(j, '}')) {
+        do {
+            if (parse_member(j, f, &cap, &meta_seen) < 0)
+                return -1;
+        } while (accept(j, ','));
+        if (expect(j, '}', "',' or '}'") < 0)
+            return -1;
+    }
+    skip_ws(j);
+    if (j->pos != j->n)
+        return json_fail(j, "unexpected %s after the header object", found(j));
+    return 0;
+}
+
+/* ---- validation ----------------------------------------------------------------- */
+
+/* Position of the first byte that is not well-formed UTF-8, or n. */
+static size_t utf8_invalid_at(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+
+    while (i < n) {
+        unsigned c = s[i], cp, k, len;
+        len = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3
+            : (c & 0xf8) == 0xf0 ? 4 : 0;
+        if (len == 0 || i + len > n)
+            return i;
+        cp = len == 1 ? c : c & (0x7fu >> len);
+        for (k = 1; k < len; k++) {
+            if ((s[i + k] & 0xc0) != 0x80)
+                return i;
+            cp = cp << 6 | (s[i + k] & 0x3fu);
+        }
+        if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+            cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+            return i;
+        i += len;
+    }
+    return n;
+}
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(((const netc_st_entry *)a)->name, ((const netc_st_entry *)b)->name);
+}
+
+static int by_begin(const void *a, const void *b)
+{
+    const netc_st_entry *x = a, *y = b;
+    return x->begin < y->begin ? -1 : x->begin > y->begin ? 1 : x->end < y->end ? -1 : x->end > y->end;
+}
+
+/* Elements of e's shape, or limit + 1 when that is more than limit (no overflow). */
+static uint64_t numel_upto(const netc_st_entry *e, uint64_t limit)
+{
+    uint64_t n = 1;
+    int i;
+
+    for (i = 0; i < e->rank; i++)
+        if (e->shape[i] == 0)
+            return 0;
+    for (i = 0; i < e->rank; i++) {
+        if (n > limit / (uint64_t)e->shape[i])
+            return limit + 1;
+        n *= (uint64_t)e->shape[i];
+    }
+    return n;
+}
+
+static int check_sizes(const netc_st_file *f, const netc_st_entry *e, netc_error *err)
+{
+    uint64_t limit = UINT64_MAX / 4, numel = numel_upto(e, limit);
+
+    if (e->end > f->data_size)
+        return netc_fail(err, "%s: byte %zu: tensor '%s': data_offsets end at %zu, past the end "
+                         "of the %zu-byte data section", f->path, e->header_pos, e->name, e->end,
+                         f->data_size);
+    if (numel > limit)
+        return netc_fail(err, "%s: byte %zu: tensor '%s': its shape has more than 2^62 elements",
+                         f->path, e->header_pos, e->name);
+    if (numel * 4 != e->end - e->begin)
+        return netc_fail(err, "%s: byte %zu: tensor '%s': data_offsets span %zu bytes but its "
+                         "shape needs %llu x 4", f->path, e->header_pos, e->name,
+                         e->end - e->begin, (unsigned long long)numel);
+    return 0;
+}
+
+/* Names unique; each tensor's bytes inside the data, sized by its shape; the tensors
+ * tile the data section exactly (no overlap, no gap), as the reference reader demands. */
+static int check_layout(netc_st_file *f, netc_error *err)
+{
+    netc_st_entry *t;
+    size_t at = 0;
+    int i, rc = 0;
+
+    for (i = 0; i < f->n_tensor; i++)
+        if (check_sizes(f, &f->tensors[i], err) < 0)
+            return -1;
+    t = netc_alloc((size_t)f->n_tensor, sizeof *t, f->path, err);
+    if (!t)
+        return -1;
+    if (f->n_tensor)
+        memcpy(t, f->tensors, (size_t)f->n_tensor * sizeof *t);
+    qsort(t, (size_t)f->n_tensor, sizeof *t, by_name);
+    for (i = 1; i < f->n_tensor && rc == 0; i++)
+        if (strcmp(t[i - 1].name, t[i].name) == 0)
+            rc = netc_fail(err, "%s: byte %zu: tensor name '%s' appears twice", f->path,
+                           t[i - 1].header_pos > t[i].header_pos ? t[i - 1].header_pos
+                           : t[i].header_pos, t[i].name);
+    if (f->n_tensor)
+        qsort(t, (size_t)f->n_tensor, sizeof *t, by_begin);
+    for (i = 0; i < f->n_tensor && rc == 0; at = t[i].end, i++)
+        if (t[i].begin != at)
+            rc = netc_fail(err, "%s: byte %zu: tensor '%s': data_offsets [%zu, %zu] %s\n"
+                           "hint: tensors must be stored one after another, without gaps",
+                           f->path, t[i].header_pos, t[i].name, t[i].begin, t[i].end,
+                           t[i].begin < at ? "overlap the previous tensor" : "leave a gap");
+    if (rc == 0 && at != f->data_size)
+        rc = netc_fail(err, "%s: byte %zu: %zu bytes after the last tensor's data", f->path,
+                       (size_t)(f->data - f->buffer) + at,
+                       f->data_size - at);
+    free(t);
+    return rc;
+}
+
+static uint64_t read_le64(const unsigned char *p)
+{
+    uint64_t v = 0;
+    int i;
+
+    for (i = 7; i >= 0; i--)
+        v = v << 8 | p[i];
+    return v;
+}
+
+static int read_st(const char *path, netc_st_file *f, netc_error *err)
+{
+    size_t size, bad;
+    uint64_t n;
+    json j;
+
+    if (netc_read_file(path, SIZE_MAX - 1, &f->buffer, &size, err) < 0)
+        return -1;
+    if (size < 8)
+        return netc_fail(err, "%s: byte 0: file is %zu bytes, too short for the 8-byte header "
+                         "length\nhint: is this a safetensors file?", path, size);
+    n = read_le64(f->buffer);
+    if (n > NETC_ST_MAX_HEADER || n > size - 8)
+        return netc_fail(err, "%s: byte 0: header length %llu is %s\nhint: is this a "
+                         "safetensors file?", path, (unsigned long long)n,
+                         n > size - 8 ? "past the end of the file" : "absurd (over 100 MB)");
+    bad = utf8_invalid_at(f->buffer + 8, (size_t)n);
+    if (bad < n)
+        return netc_fail(err, "%s: byte %zu: the header is not valid UTF-8 (byte 0x%02x)", path,
+                         8 + bad, f->buffer[8 + bad]);
+    f->data = f->buffer + 8 + n;
+    f->data_size = size - 8 - (size_t)n;
+    j.s = (const char *)f->buffer + 8;
+    j.n = (size_t)n;
+    j.pos = 0;
+    j.path = path;
+    j.err = err;
+    if (parse_header(&j, f) < 0)
+        return -1;
+    return check_layout(f, err);
+}
+
+int netc_st_read(const char *path, netc_st_file *f, netc_error *err)
+{
+    memset(f, 0, sizeof *f);
+    f->path = strdup(path);
+    if (!f->path)
+        return netc_fail(err, "%s: out of memory", path);
+    if (read_st(path, f, err) < 0) {
+        netc_st_free(f);
+        return -1;
+    }
+    return 0;
+}
+
+void netc_st_free(netc_st_file *f)
+{
+    int i;
+
+    for (i = 0; i < f->n_tensor; i++)
+        free(f->tensors[i].name);
+    for (i = 0; i < f->n_meta; i++) {
+        free(f->meta_keys[i]);
+        free(f->meta_values[i]);
+    }
+    free(f->meta_keys);
+    free(f->meta_values);
+    free(f->tensors);
+    free(f->buffer);
+    free(f->path);
+    memset(f, 0, sizeof *f);
+}
+
+const netc_st_entry *netc_st_find(const netc_st_file *f, const char *name)
+{
+    int i;
+
+    for (i = 0; i < f->n_tensor; i++)
+        if (strcmp(f->tensors[i].name, name) == 0)
+            return &f->tensors[i];
+    return NULL;
+}
+
+const char *netc_st_meta(const netc_st_file *f, const char *key)
+{
+    int i;
+
+    for (i = 0; i < f->n_meta; i++)
+        if (f->meta_values[i] && strcmp(f->meta_keys[i], key) == 0)
+            return f->meta_values[i];
+    return NULL;
+}
+
+void netc_st_get_f32(const netc_st_file *f, const netc_st_entry *e, float *dst)
+{
+    const unsigned char *p = f->data + e->begin;
+    size_t i, n = (e->end - e->begin) / 4;
+
+    for (i = 0; i < n; i++, p += 4) {
+        uint32_t bits = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+                        (uint32_t)p[3] << 24;
+        memcpy(&dst[i], &bits, sizeof bits);
+    }
+}
+
+/* ---- writing ------------------------------------------------------------------- */
+
+/* A growing text buffer for the header. */
+typedef struct text {
+    char *p;
+    size_t len, cap;
+    int failed;
+} text;
+
+static void text_add(text *t, const char *fmt, ...) NETC_PRINTF(2, 3);
+static void text_add(text *t, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+
+    va_start(ap, fmt);
+    n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (t->failed || n < 0)
+        return;
+    if (t->len + (size_t)n + 1 > t->cap) {
+        size_t cap = 2 * (t->len + (size_t)n + 1);
+        char *p = realloc(t->p, cap);
+        if (!p) {
+            t->failed = 1;
+            return;
+        }
+        t->p = p;
+        t->cap = cap;
+    }
+    va_start(ap, fmt);
+    vsnprintf(t->p + t->len, t->cap - t->len, fmt, ap);
+    va_end(ap);
+    t->len += (size_t)n;
+}
+
+/* A JSON string literal: quotes, backslashes and control characters escaped. */
+static void text_string(text *t, const char *s)
+{
+    text_add(t, "\"");
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            text_add(t, "\\%c", c);
+        else if (c < 0x20)
+            text_add(t, "\\u%04x", c);
+        else
+            text_add(t, "%c", c);
+    }
+    text_add(t, "\"");
+}
+
+static size_t numel(const netc_st_out *o)
+{
+    size_t n = 1;
+    int i;
+
+    for (i = 0; i < o->rank; i++)
+        n *= (size_t)o->shape[i];
+    return n;
+}
+
+/* The JSON header, padded with spaces so that the data starts at a multiple of 8. */
+static void build_header(text *t, const netc_st_out *tensors, int n_tensor,
+                         const char *const *keys, const char *const *values, int n_meta)
+{
+    size_t offset = 0;
+    int i, d;
+
+    text_add(t, "{\"__metadata__\":{");
+    for (i = 0; i < n_meta; i++) {
+        text_add(t, i ? "," : "");
+        text_string(t, keys[i]);
+        text_add(t, ":");
+        text_string(t, values[i]);
+    }
+    text_add(t, "}");
+    for (i = 0; i < n_tensor; i++) {
+        text_add(t, ",");
+        text_string(t, tensors[i].name);
+        text_add(t, ":{\"dtype\":\"F32\",\"shape\":[");
+        for (d = 0; d < tensors[i].rank; d++)
+            text_add(t, d ? ",%lld" : "%lld", (long long)tensors[i].shape[d]);
+        text_add(t, "],\"data_offsets\":[%zu,%zu]}", offset, offset + 4 * numel(&tensors[i]));
+        offset += 4 * numel(&tensors[i]);
+    }
+    text_add(t, "}");
+    while (t->len % 8)
+        text_add(t, " ");
+}
+
+static void put_le32(unsigned char *p, float v)
+{
+    uint32_t bits;
+
+    memcpy(&bits, &v, sizeof bits);
+    p[0] = (unsigned char)bits;
+    p[1] = (unsigned char)(bits >> 8);
+    p[2] = (unsigned char)(bits >> 16);
+    p[3] = (unsigned char)(bits >> 24);
+}
+
+/* Element k of the tensor in file order (row-major [shape[0]][shape[1]]). */
+static float element(const netc_st_out *o, size_t k)
+{
+    size_t rows, cols;
+
+    if (!o->transposed || o->rank != 2)
+        return o->data[k];
+    rows = (size_t)o->shape[0];
+    cols = (size_t)o->shape[1];
+    return o->data[(k % cols) * rows + k / cols];  /* memory is [cols][rows] */
+}
+
+static int write_tensor(FILE *out, const netc_st_out *o)
+{
+    unsigned char buf[4096];
+    size_t k, n = numel(o), used = 0;
+
+    for (k = 0; k < n; k++) {
+        put_le32(buf + used, element(o, k));
+        used += 4;
+        if (used == sizeof buf || k + 1 == n) {
+            if (fwrite(buf, 1, used, out) != used)
+                return -1;
+            used = 0;
+        }
+    }
+    return 0;
+}
+
+static int write_all(FILE *out, const text *header, const netc_st_out *tensors, int n_tensor)
+{
+    unsigned char len[8];
+    int i;
+
+    for (i = 0; i < 8; i++)
+        len[i] = (unsigned char)((uint64_t)header->len >> (8 * i));
+    if (fwrite(len, 1, 8, out) != 8 || fwrite(header->p, 1, header->len, out) != header->len)
+        return -1;
+    for (i = 0; i < n_tensor; i++)
+        if (write_tensor(out, &tensors[i]) < 0)
+            return -1;
+    return fflush(out) == 0 && fsync(fileno(out)) == 0 ? 0 : -1;
+}
+
+/* Writes into a fresh temporary file next to path, then renames it over path. */
+static int write_atomically(const char *path, const text *header, const netc_st_out *tensors,
+                            int n_tensor, netc_error *err)
+{
+    size_t n = strlen(path);
+    char *tmp = netc_alloc(n + 8, 1, path, err);
+    FILE *out = NULL;
+    int fd, rc;
+
+    if (!tmp)
+        return -1;
+    memcpy(tmp, path, n);
+    memcpy(tmp + n, ".XXXXXX", 8);
+    fd = mkstemp(tmp);
+    if (fd < 0 || fchmod(fd, 0644) != 0 || !(out = fdopen(fd, "wb"))) {
+        rc = netc_fail(err, "%s: cannot create a temporary file next to it: %s\nhint: is the "
+                       "directory there and writable?", path, strerror(errno));
+        if (fd >= 0) {
+            close(fd);
+            unlink(tmp);
+        }
+        free(tmp);
+        return rc;
+    }
+    rc = write_all(out, header, tensors, n_tensor);
+    if (rc < 0)
+        netc_fail(err, "%s: writing %s failed: %s (the old file is untouched)", path, tmp,
+                  strerror(errno));
+    if (fclose(out) != 0 && rc == 0)
+        rc = netc_fail(err, "%s: closing %s failed: %s", path, tmp, strerror(errno));
+    if (rc == 0 && rename(tmp, path) != 0)
+        rc = netc_fail(err, "%s: cannot rename %s to it: %s", path, tmp, strerror(errno));
+    if (rc < 0)
+        unlink(tmp);
+    free(tmp);
+    return rc;
+}
+
+int netc_st_write(const char *path, const netc_st_out *tensors, int n_tensor,
+                  const char *const *meta_keys, const char *const *meta_values, int n_meta,
+                  netc_error *err)
+{
+    text header = { NULL, 0, 0, 0 };
+    int i, rc;
+
+    for (i = 0; i < n_tensor; i++)
+        if (tensors[i].rank < 0 || tensors[i].rank > NETC_ST_MAX_RANK ||
+            (tensors[i].transposed && tensors[i].rank != 2))
+            return netc_fail(err, "%s: tensor '%s': cannot write rank %d%s", path,
+                             tensors[i].name, tensors[i].rank,
+                             tensors[i].transposed ? " transposed" : "");
+    build_header(&header, tensors, n_tensor, meta_keys, meta_values, n_meta);
+    if (header.failed) {
+        free(header.p);
+        return netc_fail(err, "%s: out of memory building the header", path);
+    }
+    rc = write_atomically(path, &header, tensors, n_tensor, err);
+    free(header.p);
+    return rc;
+}

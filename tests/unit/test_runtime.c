@@ -1,0 +1,757 @@
+/* test_runtime.c - CUnit suites for the runtime library: IDX, CSV, safetensors,
+ * datasets and targets, RNG, command line.  Every test writes its files under one
+ * mkdtemp directory, removed by the suite cleanup. */
+#include <dirent.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <CUnit/CUnit.h>
+
+#include "netc_runtime.h"
+
+/* The suite's scratch directory (CUnit's suite hooks take no context). */
+static char scratch[64];
+
+static int scratch_init(void)
+{
+    strcpy(scratch, "/tmp/netc-test-XXXXXX");
+    return mkdtemp(scratch) ? 0 : -1;
+}
+
+static int scratch_cleanup(void)
+{
+    DIR *d = opendir(scratch);
+    struct dirent *e;
+    char path[512];
+
+    if (!d)
+        return -1;
+    while ((e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        snprintf(path, sizeof path, "%s/%s", scratch, e->d_name);
+        unlink(path);
+    }
+    closedir(d);
+    return rmdir(scratch);
+}
+
+/* scratch/name, in a caller's buffer. */
+static const char *path_in(char *buf, size_t size, const char *name)
+{
+    snprintf(buf, size, "%s/%s", scratch, name);
+    return buf;
+}
+
+static const char *write_bytes(char *buf, size_t size, const char *name, const void *data,
+                               size_t len)
+{
+    FILE *f = fopen(path_in(buf, size, name), "wb");
+
+    CU_ASSERT_FATAL(f != NULL);
+    CU_ASSERT_FATAL(fwrite(data, 1, len, f) == len);
+    fclose(f);
+    return buf;
+}
+
+static const char *write_text(char *buf, size_t size, const char *name, const char *text)
+{
+    return write_bytes(buf, size, name, text, strlen(text));
+}
+
+/* Asserts that err holds every fragment (NULL-terminated list). */
+static void assert_msg(const netc_error *err, const char *const *fragments)
+{
+    for (; *fragments; fragments++) {
+        if (!strstr(err->msg, *fragments))
+            fprintf(stderr, "\n  message \"%s\"\n  lacks \"%s\"\n", err->msg, *fragments);
+        CU_ASSERT(strstr(err->msg, *fragments) != NULL);
+    }
+}
+#define ASSERT_MSG(err, ...) assert_msg(err, (const char *const[]){ __VA_ARGS__, NULL })
+
+/* ---- IDX ------------------------------------------------------------------------ */
+
+/* An IDX image file of n 2x3 images (bytes 0, 1, 2, ...) and a label file. */
+static size_t make_images(unsigned char *b, unsigned n, int magic_low)
+{
+    unsigned char h[16] = { 0, 0, 8, (unsigned char)magic_low, 0, 0, 0, (unsigned char)n,
+                            0, 0, 0, 2, 0, 0, 0, 3 };
+    size_t i;
+
+    memcpy(b, h, 16);
+    for (i = 0; i < 6 * n; i++)
+        b[16 + i] = (unsigned char)(i == 0 ? 255 : i);
+    return 16 + 6 * n;
+}
+
+static size_t make_labels(unsigned char *b, unsigned n, unsigned char first)
+{
+    unsigned char h[8] = { 0, 0, 8, 1, 0, 0, 0, (unsigned char)n };
+    unsigned i;
+
+    memcpy(b, h, 8);
+    for (i = 0; i < n; i++)
+        b[8 + i] = (unsigned char)(i == 0 ? first : i % 10);
+    return 8 + n;
+}
+
+static void test_idx_good(void)
+{
+    unsigned char img[64], lab[16];
+    char pi[256], pl[256];
+    netc_dataset ds;
+    netc_error err;
+
+    write_bytes(pi, sizeof pi, "img", img, make_images(img, 3, 3));
+    write_bytes(pl, sizeof pl, "lab", lab, make_labels(lab, 3, 7));
+    CU_ASSERT_FATAL(netc_dataset_load_idx(&ds, pi, pl, 1, &err) == 0);
+    CU_ASSERT(ds.n == 3 && ds.n_input == 6 && ds.rank == 2);
+    CU_ASSERT(ds.shape[0] == 2 && ds.shape[1] == 3);
+    CU_ASSERT(ds.x[0] == 1.0f);
+    CU_ASSERT(fabsf(ds.x[7] - 7 / 255.0f) < 1e-7f);
+    CU_ASSERT(ds.labels[0] == 7 && ds.labels[2] == 2);
+    netc_dataset_free(&ds);
+    CU_ASSERT_FATAL(netc_dataset_load_idx(&ds, pi, NULL, 0, &err) == 0);
+    CU_ASSERT(ds.x[0] == 255.0f && ds.x[7] == 7.0f && ds.labels == NULL);
+    netc_dataset_free(&ds);
+}
+
+static void expect_idx_error(const unsigned char *b, size_t len, int rank, const char *frag1,
+                             const char *frag2)
+{
+    char p[256];
+    netc_idx idx;
+    netc_error err;
+
+    write_bytes(p, sizeof p, "bad.idx", b, len);
+    CU_ASSERT(netc_idx_read(p, rank, &idx, &err) == -1);
+    CU_ASSERT(idx.data == NULL);
+    ASSERT_MSG(&err, "bad.idx: byte ", frag1, frag2);
+}
+
+static void test_idx_bad_magic(void)
+{
+    unsigned char b[64];
+    size_t n = make_images(b, 2, 3);
+
+    b[0] = 0x12;
+    expect_idx_error(b, n, 3, "byte 0: bad magic 0x12000803", "expected 0x00000803");
+    b[0] = 0x1f;
+    b[1] = 0x8b;
+    expect_idx_error(b, n, 3, "gzip", "gunzip");
+    make_images(b, 2, 3);
+    b[2] = 0x0d;
+    expect_idx_error(b, n, 3, "byte 2: data type 0x0d", "unsigned bytes");
+    make_images(b, 2, 1);      /* labels magic where images are expected */
+    expect_idx_error(b, n, 3, "byte 3: 1 dimension", "swapped");
+}
+
+static void test_idx_truncated(void)
+{
+    unsigned char b[64];
+    size_t n = make_images(b, 3, 3);
+
+    expect_idx_error(b, 2, 3, "byte 0", "too short");
+    expect_idx_error(b, 10, 3, "ends inside the header", "16 bytes");
+    expect_idx_error(b, 16, 3, "declare at least", "truncated");
+    expect_idx_error(b, n - 1, 3, "17 follow the 16-byte header", "truncated");
+    b[n] = 0;
+    expect_idx_error(b, n + 1, 3, "byte 34: 1 bytes after", "corrupt");
+}
+
+static void test_idx_huge_dims(void)
+{
+    unsigned char b[64];
+    size_t n = make_images(b, 3, 3);
+
+    memcpy(b + 4, "\x7f\xff\xff\xff\x7f\xff\xff\xff\x7f\xff\xff\xff", 12);
+    expect_idx_error(b, n, 3, "byte 4: the dimensions declare at least 2147483647", "only 18");
+    memcpy(b + 4, "\xff\xff\xff\xff", 4);
+    expect_idx_error(b, n, 3, "byte 4: dimension 0 is 4294967295", "expected 1 to");
+    memcpy(b + 4, "\0\0\0\0", 4);
+    expect_idx_error(b, n, 3, "dimension 0 is 0", "expected 1");
+}
+
+static void test_idx_count_mismatch(void)
+{
+    unsigned char img[64], lab[16];
+    char pi[256], pl[256];
+    netc_dataset ds;
+    netc_error err;
+
+    write_bytes(pi, sizeof pi, "img", img, make_images(img, 3, 3));
+    write_bytes(pl, sizeof pl, "lab", lab, make_labels(lab, 2, 0));
+    CU_ASSERT(netc_dataset_load_idx(&ds, pi, pl, 1, &err) == -1);
+    ASSERT_MSG(&err, "lab: 2 labels but ", "img has 3 images");
+    CU_ASSERT(ds.x == NULL && ds.labels == NULL);
+}
+
+static void test_idx_label_range(void)
+{
+    unsigned char img[64], lab[16];
+    char pi[256], pl[256];
+    netc_dataset ds;
+    netc_error err;
+
+    write_bytes(pi, sizeof pi, "img", img, make_images(img, 3, 3));
+    write_bytes(pl, sizeof pl, "lab", lab, make_labels(lab, 3, 12));
+    CU_ASSERT_FATAL(netc_dataset_load_idx(&ds, pi, pl, 1, &err) == 0);
+    CU_ASSERT(netc_dataset_check_labels(&ds, 13, NETC_TARGETS_ONE_HOT, &err) == 0);
+    CU_ASSERT(netc_dataset_check_labels(&ds, 10, NETC_TARGETS_ONE_HOT, &err) == -1);
+    ASSERT_MSG(&err, "lab: sample 0: label 12 is out of range", "10 outputs (labels 0 to 9)");
+    netc_dataset_free(&ds);
+}
+
+/* ---- CSV ------------------------------------------------------------------------ */
+
+static netc_csv_options csv_opts(int header, enum netc_label_column where, int index)
+{
+    netc_csv_options o;
+
+    o.header = header;
+    o.has_label = 1;
+    o.label_column = where;
+    o.label_index = index;
+    return o;
+}
+
+static void test_csv_good(void)
+{
+    char p[256];
+    netc_dataset ds;
+    netc_error err;
+    netc_csv_options o = csv_opts(1, NETC_LABEL_LAST, 0);
+
+    write_text(p, sizeof p, "good.csv", "x,y,label\r\n1.5, -2 ,1\r\n\r\n3e2,4,0\r\n");
+    CU_ASSERT_FATAL(netc_dataset_load_csv(&ds, p, &o, &err) == 0);
+    CU_ASSERT(ds.n == 2 && ds.n_input == 2);
+    CU_ASSERT(ds.x[0] == 1.5f && ds.x[1] == -2.0f && ds.x[2] == 300.0f && ds.x[3] == 4.0f);
+    CU_ASSERT(ds.labels[0] == 1 && ds.labels[1] == 0);
+    netc_dataset_free(&ds);
+}
+
+static void test_csv_label_columns(void)
+{
+    char p[256];
+    netc_dataset ds;
+    netc_error err;
+    netc_csv_options o = csv_opts(0, NETC_LABEL_FIRST, 0);
+
+    write_text(p, sizeof p, "cols.csv", "2,10,20\n3,30,40");     /* no final newline */
+    CU_ASSERT_FATAL(netc_dataset_load_csv(&ds, p, &o, &err) == 0);
+    CU_ASSERT(ds.labels[0] == 2 && ds.labels[1] == 3 && ds.x[0] == 10 && ds.x[3] == 40);
+    netc_dataset_free(&ds);
+    o = csv_opts(0, NETC_LABEL_INDEX, 1);
+    write_text(p, sizeof p, "cols.csv", "2,1,20\n3,0,40\n");
+    CU_ASSERT_FATAL(netc_dataset_load_csv(&ds, p, &o, &err) == 0);
+    CU_ASSERT(ds.labels[0] == 1 && ds.labels[1] == 0 && ds.x[0] == 2 && ds.x[1] == 20);
+    netc_dataset_free(&ds);
+    o.label_index = 3;
+    CU_ASSERT(netc_dataset_load_csv(&ds, p, &o, &err) == -1);
+    ASSERT_MSG(&err, "cols.csv:1:1: label column 3", "only 3 fields");
+    o.has_label = 0;        /* predict: every column a feature */
+    CU_ASSERT_FATAL(netc_dataset_load_csv(&ds, p, &o, &err) == 0);
+    CU_ASSERT(ds.n_input == 3 && ds.labels == NULL && ds.x[5] == 40);
+    netc_dataset_free(&ds);
+}
+
+static void expect_csv_error(const char *text, int header, const char *frag1, const char *frag2)
+{
+    char p[256];
+    netc_dataset ds;
+    netc_error err;
+    netc_csv_options o = csv_opts(header, NETC_LABEL_LAST, 0);
+
+    write_text(p, sizeof p, "bad.csv", text);
+    CU_ASSERT(netc_dataset_load_csv(&ds, p, &o, &err) == -1);
+    CU_ASSERT(ds.x == NULL);
+    ASSERT_MSG(&err, frag1, frag2);
+}
+
+static void test_csv_errors(void)
+{
+    expect_csv_error("1,2,3\n4,5\n", 0, "bad.csv:2:4: row has 2 fields", "expected 3");
+    expect_csv_error("1,2,3\r\n4,5,6,7\r\n", 0, "bad.csv:2:7: row has 4 fields", "expected 3");
+    expect_csv_error("1,2,3\n4,abc,1\n", 0, "bad.csv:2:3: expected a number", "found 'abc'");
+    expect_csv_error("1,2,3\n4,,1\n", 0, "bad.csv:2:3: empty field", "expected a number");
+    expect_csv_error("1,2,3\n4, nan,1\n", 0, "bad.csv:2:4: found 'nan'", "NaN");
+    expect_csv_error("1,2,3\n4,1e999,1\n", 0, "bad.csv:2:3", "infinite");
+    expect_csv_error("1,-inf,3\n", 0, "bad.csv:1:3", "infinite");
+    expect_csv_error("", 0, "bad.csv:1:1: the file is empty", "expected rows");
+    expect_csv_error("\n\r\n", 0, "bad.csv", "empty");
+    expect_csv_error("a,b,c\n", 1, "bad.csv:2:1: only a header row", "expected rows");
+    expect_csv_error("a,b,c\n1,2,3\n", 0, "bad.csv:1:1: expected a number, found 'a'",
+                     "hint: if the first line is a header, pass --header");
+    expect_csv_error("1;2;3\n", 0, "bad.csv:1:1", "separated by commas");
+    expect_csv_error("1,2,2.5\n", 0, "bad.csv:1:5: label '2.5'", "integer");
+}
+
+/* ---- safetensors ---------------------------------------------------------------- */
+
+/* A two-layer toy model whose first weight is kept transposed ([in][out] in memory). */
+static const netc_tensor toy_tensors[] = {
+    { "dense1.weight", 2, { 2, 3 }, 0, 1 },
+    { "dense1.bias", 1, { 2, 0 }, 6, 0 },
+    { "dense2.weight", 2, { 1, 2 }, 8, 0 },
+    { "dense2.bias", 1, { 1, 0 }, 10, 0 },
+};
+
+static netc_model toy_model(void)
+{
+    netc_model m;
+
+    memset(&m, 0, sizeof m);
+    m.name = "toy";
+    m.netc_version = "0.1.0";
+    m.n_input = 3;
+    m.n_output = 1;
+    m.batch = 4;
+    m.n_param = 11;
+    m.n_tensor = 4;
+    m.tensors = toy_tensors;
+    m.state_size = 11 * sizeof(float);
+    m.learning_rate = 0.1;
+    m.epochs = 5;
+    m.seed = 9;
+    m.gamma = 0.5;
+    m.step_size = 2;
+    m.min_lr = 0.01;
+    return m;
+}
+
+static void test_st_exact_bytes(void)
+{
+    static const char want_header[] = "{\"__metadata__\":{\"k\":\"v\\\"\"},\"t\":{\"dtype\":"
+        "\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}";
+    const char *keys[] = { "k" }, *values[] = { "v\"" };
+    float data[2] = { 1.0f, -2.0f };
+    netc_st_out t = { "t", 1, { 2, 0, 0, 0 }, data, 0 };
+    unsigned char *buf;
+    size_t size, hlen = (sizeof want_header - 1 + 7) / 8 * 8, i;
+    char p[256];
+    netc_error err;
+
+    path_in(p, sizeof p, "exact.safetensors");
+    CU_ASSERT_FATAL(netc_st_write(p, &t, 1, keys, values, 1, &err) == 0);
+    CU_ASSERT_FATAL(netc_read_file(p, 1 << 20, &buf, &size, &err) == 0);
+    CU_ASSERT(size == 8 + hlen + 8);
+    CU_ASSERT(buf[0] == hlen && buf[1] == 0 && buf[7] == 0);
+    CU_ASSERT(memcmp(buf + 8, want_header, sizeof want_header - 1) == 0);
+    for (i = sizeof want_header - 1; i < hlen; i++)
+        CU_ASSERT(buf[8 + i] == ' ');
+    CU_ASSERT(memcmp(buf + 8 + hlen, "\x00\x00\x80\x3f\x00\x00\x00\xc0", 8) == 0);
+    free(buf);
+}
+
+static void test_st_round_trip(void)
+{
+    netc_model m = toy_model();
+    float params[11], back[11] = { 0 }, file_w[6], mean[3] = { 1, 2, 3 }, std[3] = { 4, 5, 6 };
+    netc_scaler s = { NETC_SCALE_STANDARDIZE, 3, mean, std }, s2;
+    netc_st_file f;
+    const netc_st_entry *e;
+    char p[256];
+    netc_error err;
+    int i;
+
+    for (i = 0; i < 11; i++)
+        params[i] = (float)i + 0.25f;
+    path_in(p, sizeof p, "toy.safetensors");
+    CU_ASSERT_FATAL(netc_weights_save(p, &m, params, &s, &err) == 0);
+    CU_ASSERT_FATAL(netc_st_read(p, &f, &err) == 0);
+    CU_ASSERT(f.n_tensor == 6);
+    CU_ASSERT(strcmp(netc_st_meta(&f, "network"), "toy") == 0);
+    CU_ASSERT(strcmp(netc_st_meta(&f, "netc_version"), "0.1.0") == 0);
+    e = netc_st_find(&f, "dense1.weight");
+    CU_ASSERT_FATAL(e != NULL);
+    CU_ASSERT(e->rank == 2 && e->shape[0] == 2 && e->shape[1] == 3 && e->begin == 0 && e->end == 24);
+    netc_st_get_f32(&f, e, file_w);
+    /* memory [in=3][out=2]: w[o][i] = params[i * 2 + o] */
+    CU_ASSERT(file_w[0] == params[0] && file_w[1] == params[2] && file_w[2] == params[4]);
+    CU_ASSERT(file_w[3] == params[1] && file_w[4] == params[3] && file_w[5] == params[5]);
+    CU_ASSERT(netc_st_find(&f, "input.mean") != NULL && netc_st_find(&f, "input.std") != NULL);
+    netc_st_free(&f);
+    CU_ASSERT_FATAL(netc_weights_load(p, &m, back, &s2, &err) == 0);
+    CU_ASSERT(memcmp(back, params, sizeof params) == 0);
+    CU_ASSERT(s2.kind == NETC_SCALE_STANDARDIZE && s2.n == 3 && s2.a[2] == 3 && s2.b[0] == 4);
+    netc_scaler_free(&s2);
+}
+
+static void test_st_model_mismatch(void)
+{
+    netc_model m = toy_model(), other = toy_model();
+    netc_tensor wrong[4];
+    float params[11] = { 0 };
+    netc_scaler s;
+    char p[256];
+    netc_error err;
+
+    path_in(p, sizeof p, "toy.safetensors");
+    CU_ASSERT_FATAL(netc_weights_save(p, &m, params, NULL, &err) == 0);
+    memcpy(wrong, toy_tensors, sizeof wrong);
+    wrong[0].shape[0] = 3;
+    wrong[0].shape[1] = 2;
+    other.tensors = wrong;
+    CU_ASSERT(netc_weights_load(p, &other, params, &s, &err) == -1);
+    ASSERT_MSG(&err, "dense1.weight: shape [2, 3] in file, network expects [3, 2]", "byte ");
+    wrong[0] = toy_tensors[0];
+    wrong[3].name = "out.bias";
+    CU_ASSERT(netc_weights_load(p, &other, params, &s, &err) == -1);
+    ASSERT_MSG(&err, "tensor 'out.bias' is missing", "hint");
+    other.n_tensor = 3;     /* the file's dense2.bias is now unknown */
+    CU_ASSERT(netc_weights_load(p, &other, params, &s, &err) == -1);
+    ASSERT_MSG(&err, "unknown tensor 'dense2.bias'", "network 'toy'");
+}
+
+static void test_st_write_failure(void)
+{
+    netc_model m = toy_model();
+    float params[11] = { 0 };
+    char p[256];
+    netc_error err;
+    DIR *d;
+    struct dirent *e;
+    int files = 0;
+
+    path_in(p, sizeof p, "no-such-dir/x.safetensors");
+    CU_ASSERT(netc_weights_save(p, &m, params, NULL, &err) == -1);
+    ASSERT_MSG(&err, "no-such-dir/x.safetensors", "temporary file");
+    path_in(p, sizeof p, "twice.safetensors");
+    CU_ASSERT(netc_weights_save(p, &m, params, NULL, &err) == 0);
+    CU_ASSERT(netc_weights_save(p, &m, params, NULL, &err) == 0);
+    d = opendir(scratch);           /* no temporary file left behind */
+    CU_ASSERT_FATAL(d != NULL);
+    while ((e = readdir(d)) != NULL)
+        files += strncmp(e->d_name, "twice.safetensors", 17) == 0;
+    closedir(d);
+    CU_ASSERT(files == 1);
+}
+
+/* A file with the given header text and data_len zero bytes of data. */
+static const char *make_st(char *p, size_t size, const char *header, size_t data_len)
+{
+    unsigned char buf[4096] = { 0 };
+    size_t n = strlen(header), i;
+
+    CU_ASSERT_FATAL(8 + n + data_len <= sizeof buf);
+    for (i = 0; i < 8; i++)
+        buf[i] = (unsigned char)((uint64_t)n >> (8 * i));
+    memcpy(buf + 8, header, n);
+    return write_bytes(p, size, "hostile.safetensors", buf, 8 + n + data_len);
+}
+
+static void expect_st_error(const char *header, size_t data_len, const char *frag1,
+                            const char *frag2)
+{
+    char p[256];
+    netc_st_file f;
+    netc_error err;
+
+    make_st(p, sizeof p, header, data_len);
+    CU_ASSERT(netc_st_read(p, &f, &err) == -1);
+    CU_ASSERT(f.tensors == NULL && f.buffer == NULL);
+    ASSERT_MSG(&err, frag1, frag2);
+}
+
+#define T(name, dtype, shape, b, e) \
+    "\"" name "\":{\"dtype\":\"" dtype "\",\"shape\":" shape ",\"data_offsets\":[" #b "," #e "]}"
+
+static void test_st_hostile_header(void)
+{
+    unsigned char b[16] = { 0xe8, 0x03, 0, 0, 0, 0, 0, 0, '{', '}' };
+    char p[256], deep[2100];
+    netc_st_file f;
+    netc_error err;
+
+    write_bytes(p, sizeof p, "short.safetensors", b, 10);
+    CU_ASSERT(netc_st_read(p, &f, &err) == -1);
+    ASSERT_MSG(&err, "byte 0: header length 1000 is past the end of the file", "hint");
+    b[0] = b[1] = 0;
+    b[5] = 1;       /* 2^40 */
+    write_bytes(p, sizeof p, "short.safetensors", b, 10);
+    CU_ASSERT(netc_st_read(p, &f, &err) == -1);
+    ASSERT_MSG(&err, "header length 1099511627776", "past the end");
+    write_bytes(p, sizeof p, "short.safetensors", b, 5);
+    CU_ASSERT(netc_st_read(p, &f, &err) == -1);
+    ASSERT_MSG(&err, "too short", "8-byte");
+    expect_st_error("[1,2]", 0, "byte 8: expected '{'", "found '['");
+    expect_st_error("{\"a\":{\"dtype\":{\"x\":[[[1]]]}}}", 0, "byte 22: expected a dtype string",
+                    "found '{'");
+    memset(deep, '[', sizeof deep - 1);
+    deep[0] = '{';
+    deep[sizeof deep - 1] = 0;
+    expect_st_error(deep, 0, "byte 9", "expected a tensor name");
+    expect_st_error("{\"a\xff\":{}}", 0, "byte 11: the header is not valid UTF-8", "0xff");
+    expect_st_error("{\"a\xc0\xaf\":{}}", 0, "byte 11", "UTF-8");      /* overlong '/' */
+    expect_st_error("{" T("a", "F32", "[1]", 0, 4) "} x", 4, "unexpected", "after the header");
+    expect_st_error("{\"a\":{\"dtype\":\"F32\",\"shape\":[1]}}", 4, "lacks", "data_offsets");
+    expect_st_error("{\"a\":{\"dtype\":\"F32\",\"dtype\":\"F32\"}}", 4, "repeated", "dtype");
+    expect_st_error("{\"a\":{\"dtype\":\"F32\",\"extra\":1}}", 4, "unknown key", "extra");
+    expect_st_error("{\"a\\q\":{}}", 0, "invalid escape", "\\q");
+    expect_st_error("{" T("a", "F32", "[1.5]", 0, 4) "}", 4, "must be an integer", "shape");
+    expect_st_error("{" T("a", "F32", "[-1]", 0, 4) "}", 4, "non-negative", "shape");
+    expect_st_error("{\"__metadata__\":{\"k\":1}}", 0, "metadata values are strings", "number");
+}
+
+static void test_st_hostile_tensors(void)
+{
+    expect_st_error("{" T("a", "F16", "[2]", 0, 4) "}", 4, "tensor 'a' has dtype F16",
+                    "netc reads only F32");
+    expect_st_error("{" T("a", "Q7", "[2]", 0, 8) "}", 8, "unknown dtype 'Q7'", "F32");
+    expect_st_error("{" T("a", "F32", "[2]", 0, 8) "," T("a", "F32", "[2]", 8, 16) "}", 16,
+                    "tensor name 'a' appears twice", "byte ");
+    expect_st_error("{" T("a", "F32", "[2]", 0, 8) "," T("b", "F32", "[2]", 4, 12) "}", 12,
+                    "tensor 'b': data_offsets [4, 12] overlap", "hint");
+    expect_st_error("{" T("a", "F32", "[2]", 0, 8) "," T("b", "F32", "[2]", 12, 20) "}", 20,
+                    "[12, 20] leave a gap", "byte ");
+    expect_st_error("{" T("a", "F32", "[3]", 0, 8) "}", 8, "span 8 bytes", "needs 3 x 4");
+    expect_st_error("{" T("a", "F32", "[2,3]", 0, 20) "}", 24, "span 20 bytes", "needs 6 x 4");
+    expect_st_error("{" T("a", "F32", "[2,3]", 0, 8) "}", 8, "span 8 bytes", "needs 6 x 4");
+    expect_st_error("{" T("a", "F32", "[1099511627776,1099511627776,16]", 0, 8) "}", 8,
+                    "tensor 'a'", "more than 2^62 elements");
+    expect_st_error("{" T("a", "F32", "[2]", 0, 8) "}", 4, "end at 8, past the end",
+                    "4-byte data section");
+    expect_st_error("{" T("a", "F32", "[2]", 8, 0) "}", 8, "end before they begin", "tensor 'a'");
+    expect_st_error("{" T("a", "F32", "[1]", 0, 4) "}", 8, "4 bytes after the last tensor",
+                    "byte ");
+    expect_st_error("{" T("a", "F32", "[1]", 0, 4) ",\"__metadata__\":{},\"__metadata__\":{}}", 4,
+                    "appears twice", "__metadata__");
+}
+
+static void test_st_escapes(void)
+{
+    char p[256];
+    netc_st_file f;
+    netc_error err;
+
+    make_st(p, sizeof p, " {\"a\\u00e9\\\"\\ud83d\\ude00\" : {\"shape\": [ ], \"dtype\" : \"F32\", "
+            "\"data_offsets\": [0, 4]}, \"__metadata__\": {\"n\\tx\": \"\\u20ac\"}}   ", 4);
+    CU_ASSERT_FATAL(netc_st_read(p, &f, &err) == 0);
+    CU_ASSERT(f.n_tensor == 1 && strcmp(f.tensors[0].name, "a\xc3\xa9\"\xf0\x9f\x98\x80") == 0);
+    CU_ASSERT(f.tensors[0].rank == 0);
+    CU_ASSERT(netc_st_meta(&f, "n\tx") && strcmp(netc_st_meta(&f, "n\tx"), "\xe2\x82\xac") == 0);
+    netc_st_free(&f);
+    expect_st_error("{\"\\ud83d\":{}}", 0, "not followed by a low one", "byte ");
+    expect_st_error("{\"\\u00\":{}}", 0, "4 hex digits", "byte ");
+}
+
+/* ---- datasets, scaling, RNG, command line ------------------------------------------ */
+
+static netc_dataset toy_set(float *x, int *labels, int n, int n_input)
+{
+    netc_dataset ds;
+
+    memset(&ds, 0, sizeof ds);
+    ds.source = ds.label_source = (char *)"toy.csv";
+    ds.n = n;
+    ds.n_input = n_input;
+    ds.rank = 1;
+    ds.shape[0] = n_input;
+    ds.x = x;
+    ds.labels = labels;
+    return ds;
+}
+
+static void test_targets(void)
+{
+    float x[4] = { 0 }, y[9];
+    int labels[3] = { 2, 0, 5 }, idx[3] = { 1, 0, 2 };
+    netc_dataset ds = toy_set(x, labels, 3, 1);
+    netc_error err;
+
+    CU_ASSERT(netc_dataset_targets(&ds, idx, 2, 3, NETC_TARGETS_ONE_HOT, y, &err) == 0);
+    CU_ASSERT(y[0] == 1 && y[1] == 0 && y[2] == 0 && y[3] == 0 && y[4] == 0 && y[5] == 1);
+    CU_ASSERT(netc_dataset_targets(&ds, idx, 3, 3, NETC_TARGETS_ONE_HOT, y, &err) == -1);
+    ASSERT_MSG(&err, "toy.csv: sample 2: label 5 is out of range", "3 outputs");
+    labels[2] = 1;
+    CU_ASSERT(netc_dataset_targets(&ds, idx, 3, 1, NETC_TARGETS_VALUE, y, &err) == 0);
+    CU_ASSERT(y[0] == 0 && y[1] == 2 && y[2] == 1);
+    CU_ASSERT(netc_dataset_targets(&ds, idx, 3, 2, NETC_TARGETS_VALUE, y, &err) == -1);
+}
+
+static void test_check_input(void)
+{
+    float x[12] = { 0 };
+    netc_dataset ds = toy_set(x, NULL, 2, 6);
+    netc_model m = toy_model();
+    netc_error err;
+
+    ds.rank = 2;
+    ds.shape[0] = 2;
+    ds.shape[1] = 3;
+    CU_ASSERT(netc_dataset_check_input(&ds, &m, &err) == -1);
+    ASSERT_MSG(&err, "toy.csv: file has 2x3 = 6 features per sample but network 'toy' takes 3 "
+               "inputs", "");
+    ds.n_input = 3;
+    CU_ASSERT(netc_dataset_check_input(&ds, &m, &err) == 0);
+}
+
+static void test_scaling(void)
+{
+    float x[6] = { 1, 5, 3, 5, 5, 5 }, t[2] = { 3, 7 };
+    netc_dataset ds = toy_set(x, NULL, 3, 2), test = toy_set(t, NULL, 1, 2);
+    netc_scaler s;
+    netc_error err;
+
+    CU_ASSERT_FATAL(netc_scaler_fit(&s, NETC_SCALE_STANDARDIZE, &ds, &err) == 0);
+    CU_ASSERT(fabsf(s.a[0] - 3) < 1e-6f && fabsf(s.b[0] - sqrtf(8.0f / 3)) < 1e-6f);
+    CU_ASSERT(s.a[1] == 5 && s.b[1] == 1);         /* constant feature: std 1 */
+    netc_scaler_apply(&s, &test);
+    CU_ASSERT(fabsf(t[0]) < 1e-6f && fabsf(t[1] - 2) < 1e-6f);
+    netc_scaler_free(&s);
+    CU_ASSERT_FATAL(netc_scaler_fit(&s, NETC_SCALE_UNIT, &ds, &err) == 0);
+    netc_scaler_apply(&s, &ds);
+    CU_ASSERT(x[0] == 0 && x[2] == 0.5f && x[4] == 1 && x[1] == 0);
+    netc_scaler_free(&s);
+    CU_ASSERT(netc_scaling_needs_stats(NETC_DATA_IDX, NETC_SCALE_UNIT) == 0);
+    CU_ASSERT(netc_scaling_needs_stats(NETC_DATA_CSV, NETC_SCALE_UNIT) == 1);
+}
+
+static void test_rng(void)
+{
+    netc_rng a, b;
+    int idx[50], seen[50] = { 0 }, i, same = 1;
+    uint64_t first;
+
+    netc_rng_seed(&a, 42);
+    netc_rng_seed(&b, 42);
+    for (i = 0; i < 100; i++)
+        CU_ASSERT(netc_rng_next(&a) == netc_rng_next(&b));
+    netc_rng_seed(&b, 43);
+    first = netc_rng_next(&a);
+    CU_ASSERT(first != netc_rng_next(&b));
+    for (i = 0; i < 1000; i++) {
+        float u = netc_rng_uniform(&a);
+        CU_ASSERT(u >= 0 && u < 1);
+        CU_ASSERT(netc_rng_below(&a, 7) < 7);
+    }
+    for (i = 0; i < 50; i++)
+        idx[i] = i;
+    netc_rng_seed(&a, 1);
+    netc_rng_shuffle(&a, idx, 50);
+    for (i = 0; i < 50; i++) {
+        seen[idx[i]]++;
+        same &= idx[i] == i;
+    }
+    for (i = 0; i < 50; i++)
+        CU_ASSERT(seen[i] == 1);
+    CU_ASSERT(!same);
+    netc_rng_seed(&b, 1);
+    for (i = 0; i < 50; i++)
+        seen[i] = i;
+    netc_rng_shuffle(&b, seen, 50);
+    CU_ASSERT(memcmp(seen, idx, sizeof idx) == 0);
+}
+
+static void test_schedule(void)
+{
+    netc_model m = toy_model();
+
+    CU_ASSERT(netc_schedule_lr(&m, 0.1, 3, 5) == 0.1);
+    m.schedule = NETC_SCHED_STEP;
+    CU_ASSERT(fabs(netc_schedule_lr(&m, 0.1, 3, 5) - 0.05) < 1e-12);
+    CU_ASSERT(fabs(netc_schedule_lr(&m, 0.1, 4, 5) - 0.025) < 1e-12);
+    m.schedule = NETC_SCHED_EXPONENTIAL;
+    CU_ASSERT(fabs(netc_schedule_lr(&m, 0.1, 3, 5) - 0.0125) < 1e-12);
+    m.schedule = NETC_SCHED_COSINE;
+    CU_ASSERT(fabs(netc_schedule_lr(&m, 0.1, 0, 4) - 0.1) < 1e-12);
+    CU_ASSERT(fabs(netc_schedule_lr(&m, 0.1, 2, 4) - 0.055) < 1e-12);
+}
+
+static void test_cli(void)
+{
+    netc_model m = toy_model();
+    netc_options o;
+    netc_error err;
+    char *ok[] = { "toy", "train", "--data", "d", "--epochs=3", "--lr", "0.5", "--no-shuffle",
+                   "--batch", "2", "--label-column", "1", NULL };
+    char *big[] = { "toy", "train", "--batch", "5", NULL };
+    char *typo[] = { "toy", "train", "--epoch", "3", NULL };
+    char *noval[] = { "toy", "train", "--seed", NULL };
+    char *pred[] = { "toy", "predict", "--weights", "w", "in.csv", "--raw", NULL };
+
+    CU_ASSERT_FATAL(netc_parse_options(&m, 12, ok, &o, &err) == 0);
+    CU_ASSERT(o.command == NETC_CMD_TRAIN && o.epochs == 3 && o.lr == 0.5 && o.batch == 2);
+    CU_ASSERT(o.shuffle == 0 && o.seed == 9 && o.format == NETC_DATA_IDX);
+    CU_ASSERT(strcmp(o.train_images, "d/train-images-idx3-ubyte") == 0);
+    CU_ASSERT(strcmp(o.test_labels, "d/t10k-labels-idx1-ubyte") == 0);
+    CU_ASSERT(o.csv.label_column == NETC_LABEL_INDEX && o.csv.label_index == 1);
+    CU_ASSERT(strcmp(o.save, "toy.safetensors") == 0);
+    CU_ASSERT(netc_parse_options(&m, 4, big, &o, &err) == -1);
+    ASSERT_MSG(&err, "--batch 5 is larger", "compiled in as 4");
+    CU_ASSERT(netc_parse_options(&m, 4, typo, &o, &err) == -1);
+    ASSERT_MSG(&err, "unknown option '--epoch'", "did you mean '--epochs'?");
+    CU_ASSERT(netc_parse_options(&m, 3, noval, &o, &err) == -1);
+    ASSERT_MSG(&err, "--seed needs a value", "");
+    CU_ASSERT_FATAL(netc_parse_options(&m, 6, pred, &o, &err) == 0);
+    CU_ASSERT(o.command == NETC_CMD_PREDICT && o.raw && strcmp(o.input, "in.csv") == 0);
+    CU_ASSERT(netc_parse_options(&m, 4, pred, &o, &err) == -1);
+    ASSERT_MSG(&err, "predict needs an INPUT", "");
+}
+
+/* ---- registration ----------------------------------------------------------------- */
+
+typedef struct test_case {
+    const char *name;
+    void (*fn)(void);
+} test_case;
+
+static void add_suite(const char *name, const test_case *tests)
+{
+    CU_pSuite s = CU_add_suite(name, scratch_init, scratch_cleanup);
+
+    for (; s && tests->name; tests++)
+        CU_add_test(s, tests->name, tests->fn);
+}
+
+void runtime_idx_register(void);
+void runtime_csv_register(void);
+void runtime_safetensors_register(void);
+void runtime_data_register(void);
+
+void runtime_idx_register(void)
+{
+    static const test_case tests[] = {
+        { "good file", test_idx_good }, { "bad magic and type", test_idx_bad_magic },
+        { "truncated", test_idx_truncated }, { "huge dimensions", test_idx_huge_dims },
+        { "count mismatch", test_idx_count_mismatch }, { "label range", test_idx_label_range },
+        { NULL, NULL }
+    };
+    add_suite("runtime: IDX reader", tests);
+}
+
+void runtime_csv_register(void)
+{
+    static const test_case tests[] = {
+        { "header, CRLF, label last", test_csv_good },
+        { "label first and by index", test_csv_label_columns },
+        { "errors at line:column", test_csv_errors }, { NULL, NULL }
+    };
+    add_suite("runtime: CSV reader", tests);
+}
+
+void runtime_safetensors_register(void)
+{
+    static const test_case tests[] = {
+        { "exact bytes", test_st_exact_bytes }, { "round trip, transposed", test_st_round_trip },
+        { "model mismatch", test_st_model_mismatch }, { "write failure", test_st_write_failure },
+        { "hostile header", test_st_hostile_header },
+        { "hostile tensors", test_st_hostile_tensors }, { "escapes", test_st_escapes },
+        { NULL, NULL }
+    };
+    add_suite("runtime: safetensors", tests);
+}
+
+void runtime_data_register(void)
+{
+    static const test_case tests[] = {
+        { "targets", test_targets }, { "input size check", test_check_input },
+        { "scaling", test_scaling }, { "rng", test_rng }, { "lr schedule", test_schedule },
+        { "command line", test_cli }, { NULL, NULL }
+    };
+    add_suite("runtime: data, rng, cli", tests);
+}
