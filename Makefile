@@ -48,7 +48,7 @@ $(BUILD)/lexer.c $(BUILD)/lexer.h: grammar/lexer.l $(BUILD)/parser.h | $(BUILD)/
 	$(FLEX) --header-file=$(BUILD)/lexer.h -o $(BUILD)/lexer.c $<
 # flex's and bison's output is not ours to fix: only -Wall for it.
 $(GRAMMAR_OBJ): $(BUILD)/%.o: $(BUILD)/%.c $(BUILD)/parser.h $(BUILD)/lexer.h
-	$(CC) -std=c99 -Wall -D_POSIX_C_SOURCE=200809L $(CFLAGS) $(INCLUDES) -Wno-unused-function -c -o $@ $<
+	$(CC) -std=c99 -Wall -D_POSIX_C_SOURCE=200809L $(CFLAGS) $(INCLUDES) -Wno-unused-function -MMD -MP -c -o $@ $<
 
 $(BUILD)/compiler/%.o: compiler/%.c $(BUILD)/parser.h $(BUILD)/lexer.h | $(BUILD)/.dir
 	@mkdir -p $(dir $@)
@@ -79,10 +79,15 @@ check: deps
 demo: deps-build netc $(RUNTIME_LIB)
 	tools/demo.sh
 
-# The whole compiler and test suite under AddressSanitizer and UBSan, in its own tree.
-asan:
-	$(MAKE) BUILD=build-asan CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' \
-	    build-asan/run_tests netc-asan
+# The compiler, runtime and unit tests under AddressSanitizer and UBSan, in their own
+# tree; the tests then run build-asan/netc.
+ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+asan: deps
+	$(MAKE) BUILD=build-asan CFLAGS='$(ASAN_FLAGS)' build-asan/netc build-asan/run_tests
+	NETC=build-asan/netc build-asan/run_tests
+
+$(BUILD)/netc: $(BUILD)/compiler/main.o $(COMPILER_OBJ) | $(RUNTIME_LIB)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ -lm
 
 # Rewrite the expected diagnostics from netc's current output; review with git diff.
 golden: netc

@@ -74,17 +74,28 @@ struct checker {
     const struct statement *layer_stmts[NETC_MAX_LAYERS];
     const struct setting *train[NTRAIN];    /* each train setting, or NULL when not given */
     const struct setting *data[NDATA];
+    /* Keys that an unknown key was probably meant to be ("learning_rte"): not reported
+     * missing as well. */
+    unsigned char misspelt_train[NTRAIN], misspelt_data[NDATA];
+    int syntax_errors;          /* the parser dropped lines: nothing is reported missing */
+    int loss_given;             /* the loss was read: the output layer can be judged by it */
+    int output_unknown;         /* the last layer's activation could not be read */
     int init_given;
 };
 
-int check_is_setting(enum statement_kind block, const char *key)
+static int key_index(enum statement_kind block, const char *key)
 {
     const char *const *keys = block == STMT_TRAIN ? train_keys : data_keys;
     int n = block == STMT_TRAIN ? NTRAIN : NDATA;
     for (int i = 0; i < n; i++)
         if (strcmp(keys[i], key) == 0)
-            return 1;
-    return 0;
+            return i;
+    return -1;
+}
+
+int check_is_setting(enum statement_kind block, const char *key)
+{
+    return key_index(block, key) >= 0;
 }
 
 static void duplicate(struct checker *c, struct loc again, struct loc first, const char *what)
@@ -98,23 +109,25 @@ static void duplicate(struct checker *c, struct loc again, struct loc first, con
 static int check_identifier(struct checker *c, const char *name, struct loc at, const char *what)
 {
     size_t len = strlen(name);
-    const char *bad = NULL;
-    if (len > NETC_MAX_NAME)
-        bad = "is too long (at most 63 characters)";
-    else if (strchr(name, '-'))
-        bad = "contains '-'";
-    else if (name[0] == '_' && (name[1] == '_' || (name[1] >= 'A' && name[1] <= 'Z')))
-        bad = "is reserved in C (it starts with '__' or '_' and a capital)";
-    if (!bad)
-        return 0;
-    diag_error(c->d, at, "%s '%.60s' %s", what, name, bad);
-    if (strchr(name, '-') && len <= NETC_MAX_NAME) {
+    if (len > NETC_MAX_NAME) {
+        diag_error(c->d, at, "%s is too long: %zu characters, at most %d", what, len, NETC_MAX_NAME);
+        return -1;
+    }
+    if (strchr(name, '-')) {
         char fixed[NETC_MAX_NAME + 1];
         for (size_t i = 0; i <= len; i++)
             fixed[i] = name[i] == '-' ? '_' : name[i];
+        diag_error(c->d, at, "%s '%s' contains '-'", what, name);
         diag_hint(c->d, "it names C symbols, so it must be a C identifier: try '%s'", fixed);
+        return -1;
     }
-    return -1;
+    if (name[0] == '_' && (name[1] == '_' || (name[1] >= 'A' && name[1] <= 'Z'))) {
+        diag_error(c->d, at, "%s '%s' is reserved in C (it starts with '__' or '_' and a capital)",
+                   what, name);
+        diag_hint(c->d, "such names belong to the C compiler and library; drop the leading underscores");
+        return -1;
+    }
+    return 0;
 }
 
 static void check_network_name(struct checker *c, const struct statement *s)
@@ -191,9 +204,10 @@ static void check_layer_name(struct checker *c, const struct statement *s, struc
 static void check_dense(struct checker *c, const struct statement *s)
 {
     struct network *n = c->net;
-    if (n->nlayers == NETC_MAX_LAYERS) {
+    if (n->nlayers >= NETC_MAX_LAYERS) {     /* counted on, reported once */
         if (n->nlayers++ == NETC_MAX_LAYERS)
-            diag_error(c->d, s->loc, "more than %d layers", NETC_MAX_LAYERS);
+            diag_error(c->d, s->loc, "layer %d is one too many: netc allows at most %d layers",
+                       NETC_MAX_LAYERS + 1, NETC_MAX_LAYERS);
         return;
     }
     int index = n->nlayers++;
@@ -209,6 +223,7 @@ static void check_dense(struct checker *c, const struct statement *s)
         l->act = (enum activation)act;
         l->alpha = args[0];
     }
+    c->output_unknown = act < 0;
     check_layer_name(c, s, l, index);
 }
 
@@ -216,18 +231,27 @@ static void check_dense(struct checker *c, const struct statement *s)
 
 static void unknown_setting(struct checker *c, const struct setting *s, enum statement_kind block)
 {
-    const char *const *keys = block == STMT_TRAIN ? train_keys : data_keys;
-    int n = block == STMT_TRAIN ? NTRAIN : NDATA;
-    const char *here = block == STMT_TRAIN ? "train" : "data";
-    const char *there = block == STMT_TRAIN ? "data" : "train";
-    diag_error(c->d, s->key_loc, "unknown %s setting '%.60s'", here, s->key);
+    int train = block == STMT_TRAIN;
+    const char *const *keys = train ? train_keys : data_keys;
+    int n = train ? NTRAIN : NDATA;
+    unsigned char *misspelt = train ? c->misspelt_train : c->misspelt_data;
+    diag_error(c->d, s->key_loc, "unknown %s setting '%.60s'", train ? "train" : "data", s->key);
     const char *best = diag_closest(s->key, keys, n);
-    if (best)
+    if (train && strcmp(s->key, "lr") == 0)
+        best = keys[TRAIN_LEARNING_RATE];
+    if (best) {
+        misspelt[key_index(block, best)] = 1;
         diag_hint(c->d, "did you mean '%s'?", best);
-    else if (check_is_setting(block == STMT_TRAIN ? STMT_DATA : STMT_TRAIN, s->key))
-        diag_hint(c->d, "'%s' belongs in the %s block", s->key, there);
-    else if (block == STMT_TRAIN && strcmp(s->key, "lr") == 0)
-        diag_hint(c->d, "the learning rate is written 'learning_rate'");
+    } else if (check_is_setting(train ? STMT_DATA : STMT_TRAIN, s->key)) {
+        diag_hint(c->d, "'%s' belongs in the %s block", s->key, train ? "data" : "train");
+    } else {
+        char all[300] = "";
+        for (int i = 0; i < n; i++) {
+            size_t used = strlen(all);
+            snprintf(all + used, sizeof all - used, "%s%s", i ? ", " : "", keys[i]);
+        }
+        diag_hint(c->d, "the %s settings are %s", train ? "train" : "data", all);
+    }
 }
 
 static void collect_block(struct checker *c, const struct statement *s,
@@ -239,17 +263,13 @@ static void collect_block(struct checker *c, const struct statement *s,
         return;
     }
     *seen = s;
-    const char *const *keys = s->kind == STMT_TRAIN ? train_keys : data_keys;
-    int n = s->kind == STMT_TRAIN ? NTRAIN : NDATA;
     for (const struct setting *set = s->settings; set; set = set->next) {
-        int k = 0;
-        while (k < n && strcmp(keys[k], set->key) != 0)
-            k++;
-        if (k == n) {
+        int k = key_index(s->kind, set->key);
+        if (k < 0) {
             unknown_setting(c, set, s->kind);
         } else if (slots[k]) {
             char quoted[80];
-            snprintf(quoted, sizeof quoted, "'%s'", keys[k]);
+            snprintf(quoted, sizeof quoted, "'%s'", set->key);
             duplicate(c, set->key_loc, slots[k]->key_loc, quoted);
         } else {
             slots[k] = set;
@@ -257,25 +277,65 @@ static void collect_block(struct checker *c, const struct statement *s,
     }
 }
 
-/* ---- the train block ---- */
+/* ---- the train block: each setting read in the order written ---- */
 
-static void missing_setting(struct checker *c, const char *key, const char *example)
+/* The loss that fits the output layer, for examples in hints. */
+static const char *suggested_loss(const struct checker *c)
 {
-    diag_error(c->d, c->train_stmt->loc, "the train block has no '%s'", key);
-    diag_hint(c->d, "add a line such as '%s'", example);
+    const struct network *n = c->net;
+    if (n->nlayers == 0)
+        return "mse";
+    const struct layer *out = &n->layers[n->nlayers - 1];
+    if (out->act == ACT_SOFTMAX)
+        return "cross_entropy";
+    return out->act == ACT_SIGMOID && out->out == 1 ? "binary_cross_entropy" : "mse";
 }
 
-static void check_range(struct checker *c, const struct setting *s, double v, double lo, double hi,
-                        int lo_open, int hi_open, const char *what)
+static void missing_setting(struct checker *c, int key, const char *example)
+{
+    if (c->syntax_errors || c->misspelt_train[key])
+        return;
+    diag_error(c->d, c->train_stmt->loc, "the train block has no '%s'", train_keys[key]);
+    diag_hint(c->d, "add a line such as '%s %s'", train_keys[key], example);
+}
+
+/* Where parameter `param` of call v (resolved against f) was written: its argument,
+ * or the whole call when it was left to its default. */
+static struct loc param_loc(const struct value *v, const struct callee *f, int param)
+{
+    int position = 0;
+    for (const struct arg *a = v->kind == VALUE_CALL ? v->args : NULL; a; a = a->next) {
+        int p = a->key ? -1 : position++;
+        for (int q = 0; a->key && q < f->nparams; q++)
+            if (strcmp(a->key, f->params[q].name) == 0)
+                p = q;
+        if (p == param)
+            return a->value.loc;
+    }
+    return v->loc;
+}
+
+/* Parameter `param` of the call in s must lie in the interval (open or closed ends). */
+static void check_range(struct checker *c, const struct setting *s, const struct callee *f, int param,
+                        double v, double lo, double hi, int lo_open, int hi_open)
 {
     int below = lo_open ? v <= lo : v < lo;
     int above = hi_open ? v >= hi : v > hi;
     if (below || above)
-        diag_error(c->d, s->value.loc, "%s must be in %c%g, %g%c, not %g", what,
-                   lo_open ? '(' : '[', lo, hi, hi_open ? ')' : ']', v);
+        diag_error(c->d, param_loc(&s->value, f, param), "%s's %s must be in %c%g, %g%c, not %g",
+                   f->name, f->params[param].name, lo_open ? '(' : '[', lo, hi, hi_open ? ')' : ']', v);
 }
 
-static void check_optimizer(struct checker *c, const struct setting *s)
+static void read_loss(struct checker *c, const struct setting *s)
+{
+    int k = value_choice(c->d, &s->value, "loss", losses, COUNT(losses));
+    if (k >= 0) {
+        c->net->loss = (enum loss)k;
+        c->loss_given = 1;
+    }
+}
+
+static void read_optimizer(struct checker *c, const struct setting *s)
 {
     struct optimizer_spec *o = &c->net->opt;
     double a[MAX_PARAMS];
@@ -287,8 +347,8 @@ static void check_optimizer(struct checker *c, const struct setting *s)
         o->momentum = a[0];
         o->nesterov = (int)a[1];
         o->dampening = a[2];
-        check_range(c, s, o->momentum, 0, 1, 0, 1, "sgd momentum");
-        check_range(c, s, o->dampening, 0, 1, 0, 0, "sgd dampening");
+        check_range(c, s, &optimizers[k], 0, o->momentum, 0, 1, 0, 1);
+        check_range(c, s, &optimizers[k], 2, o->dampening, 0, 1, 0, 0);
         if (o->nesterov && (o->momentum <= 0 || o->dampening != 0)) {
             diag_error(c->d, s->value.loc, "nesterov needs a momentum above 0 and no dampening");
             diag_hint(c->d, "write e.g. 'sgd(momentum = 0.9, nesterov = true)'");
@@ -297,14 +357,22 @@ static void check_optimizer(struct checker *c, const struct setting *s)
         o->beta1 = a[0];
         o->beta2 = a[1];
         o->epsilon = a[2];
-        check_range(c, s, o->beta1, 0, 1, 0, 1, "adam beta1");
-        check_range(c, s, o->beta2, 0, 1, 0, 1, "adam beta2");
+        check_range(c, s, &optimizers[k], 0, o->beta1, 0, 1, 0, 1);
+        check_range(c, s, &optimizers[k], 1, o->beta2, 0, 1, 0, 1);
         if (o->epsilon <= 0)
-            diag_error(c->d, s->value.loc, "adam epsilon must be above 0, not %g", o->epsilon);
+            diag_error(c->d, param_loc(&s->value, &optimizers[k], 2), "adam's epsilon must be above 0, not %g",
+                       o->epsilon);
     }
 }
 
-static void check_schedule(struct checker *c, const struct setting *s)
+static void read_learning_rate(struct checker *c, const struct setting *s)
+{
+    double *lr = &c->net->learning_rate;
+    if (value_number(c->d, &s->value, "learning_rate", lr) == 0 && *lr <= 0)
+        diag_error(c->d, s->value.loc, "learning_rate must be above 0, not %g", *lr);
+}
+
+static void read_schedule(struct checker *c, const struct setting *s)
 {
     struct schedule_spec *sc = &c->net->sched;
     double a[MAX_PARAMS];
@@ -320,13 +388,37 @@ static void check_schedule(struct checker *c, const struct setting *s)
     } else if (sc->kind == SCHED_COSINE) {
         sc->min_lr = a[0];
         if (sc->min_lr < 0)
-            diag_error(c->d, s->value.loc, "cosine min_lr must not be negative, not %g", sc->min_lr);
+            diag_error(c->d, param_loc(&s->value, &schedules[k], 0), "cosine's min_lr must not be negative, not %g",
+                       sc->min_lr);
     }
-    if ((sc->kind == SCHED_STEP || sc->kind == SCHED_EXPONENTIAL) && !(sc->gamma > 0 && sc->gamma <= 1))
-        diag_error(c->d, s->value.loc, "the schedule's gamma must be in (0, 1], not %g", sc->gamma);
+    if (sc->kind == SCHED_STEP)
+        check_range(c, s, &schedules[k], 1, sc->gamma, 0, 1, 1, 0);
+    else if (sc->kind == SCHED_EXPONENTIAL)
+        check_range(c, s, &schedules[k], 0, sc->gamma, 0, 1, 1, 0);
 }
 
-static void check_init(struct checker *c, const struct setting *s)
+static void read_weight_decay(struct checker *c, const struct setting *s)
+{
+    double *wd = &c->net->weight_decay;
+    if (value_number(c->d, &s->value, "weight_decay", wd) == 0 && *wd < 0)
+        diag_error(c->d, s->value.loc, "weight_decay must not be negative, not %g", *wd);
+}
+
+static void read_batch(struct checker *c, const struct setting *s)
+{
+    long long v;
+    if (value_integer(c->d, &s->value, "batch", 1, NETC_MAX_BATCH, &v) == 0)
+        c->net->batch = (int)v;
+}
+
+static void read_epochs(struct checker *c, const struct setting *s)
+{
+    long long v;
+    if (value_integer(c->d, &s->value, "epochs", 1, 1000000, &v) == 0)
+        c->net->epochs = (int)v;
+}
+
+static void read_init(struct checker *c, const struct setting *s)
 {
     double a[MAX_PARAMS];
     int k = value_call(c->d, &s->value, "init", inits, COUNT(inits), a);
@@ -335,61 +427,53 @@ static void check_init(struct checker *c, const struct setting *s)
     if (k == INIT_UNIFORM && !(a[0] < a[1]))
         diag_error(c->d, s->value.loc, "uniform(a, b) needs a < b, not %g >= %g", a[0], a[1]);
     if (k == INIT_NORMAL && !(a[1] > 0))
-        diag_error(c->d, s->value.loc, "normal's std must be above 0, not %g", a[1]);
+        diag_error(c->d, param_loc(&s->value, &inits[k], 1), "normal's std must be above 0, not %g", a[1]);
     c->init_given = 1;
     for (int l = 0; l < c->net->nlayers && l < NETC_MAX_LAYERS; l++)
         c->net->layers[l].init = (struct init_spec){ (enum init)k, a[0], a[1] };
 }
 
-static void check_seed(struct checker *c, const struct setting *s)
+static void read_seed(struct checker *c, const struct setting *s)
 {
     long long seed;
     if (value_integer(c->d, &s->value, "seed", 0, (1LL << 53), &seed) == 0)
         c->net->seed = (uint64_t)seed;
 }
 
+static void (*const train_readers[NTRAIN])(struct checker *, const struct setting *) = {
+    [TRAIN_LOSS] = read_loss, [TRAIN_OPTIMIZER] = read_optimizer,
+    [TRAIN_LEARNING_RATE] = read_learning_rate, [TRAIN_SCHEDULE] = read_schedule,
+    [TRAIN_WEIGHT_DECAY] = read_weight_decay, [TRAIN_BATCH] = read_batch,
+    [TRAIN_EPOCHS] = read_epochs, [TRAIN_INIT] = read_init, [TRAIN_SEED] = read_seed,
+};
+
 static void check_train(struct checker *c)
 {
     struct network *n = c->net;
-    const struct setting *const *t = c->train;
     n->opt.kind = OPT_SGD;
     n->sched.kind = SCHED_CONSTANT;
     n->batch = 32;
     n->epochs = 10;
     n->seed = 1;
     if (!c->train_stmt) {
+        if (c->syntax_errors)
+            return;
         diag_file_error(c->d, "no 'train { ... }' block");
-        diag_hint(c->d, "add one with at least 'loss' and 'learning_rate', e.g. train { loss mse  learning_rate 0.1 } on separate lines");
+        diag_hint(c->d, "add one after the layers, with at least a loss and a learning rate:\n"
+                        "    train {\n        loss          %s\n        learning_rate 0.1\n    }",
+                  suggested_loss(c));
         return;
     }
-    int k;
-    if (!t[TRAIN_LOSS])
-        missing_setting(c, "loss", "loss mse");
-    else if ((k = value_choice(c->d, &t[TRAIN_LOSS]->value, "loss", losses, COUNT(losses))) >= 0)
-        n->loss = (enum loss)k;
-    if (!t[TRAIN_LEARNING_RATE])
-        missing_setting(c, "learning_rate", "learning_rate 0.1");
-    else if (value_number(c->d, &t[TRAIN_LEARNING_RATE]->value, "learning_rate", &n->learning_rate) == 0
-             && n->learning_rate <= 0)
-        diag_error(c->d, t[TRAIN_LEARNING_RATE]->value.loc, "learning_rate must be above 0, not %g",
-                   n->learning_rate);
-    if (t[TRAIN_OPTIMIZER])
-        check_optimizer(c, t[TRAIN_OPTIMIZER]);
-    if (t[TRAIN_SCHEDULE])
-        check_schedule(c, t[TRAIN_SCHEDULE]);
-    if (t[TRAIN_WEIGHT_DECAY]
-        && value_number(c->d, &t[TRAIN_WEIGHT_DECAY]->value, "weight_decay", &n->weight_decay) == 0
-        && n->weight_decay < 0)
-        diag_error(c->d, t[TRAIN_WEIGHT_DECAY]->value.loc, "weight_decay must not be negative");
-    long long v;
-    if (t[TRAIN_BATCH] && value_integer(c->d, &t[TRAIN_BATCH]->value, "batch", 1, NETC_MAX_BATCH, &v) == 0)
-        n->batch = (int)v;
-    if (t[TRAIN_EPOCHS] && value_integer(c->d, &t[TRAIN_EPOCHS]->value, "epochs", 1, 1000000, &v) == 0)
-        n->epochs = (int)v;
-    if (t[TRAIN_INIT])
-        check_init(c, t[TRAIN_INIT]);
-    if (t[TRAIN_SEED])
-        check_seed(c, t[TRAIN_SEED]);
+    /* In the order written, so that messages come in line order. */
+    for (const struct setting *s = c->train_stmt->settings; s; s = s->next) {
+        int k = key_index(STMT_TRAIN, s->key);
+        if (k >= 0 && c->train[k] == s)
+            train_readers[k](c, s);
+    }
+    if (!c->train[TRAIN_LOSS])
+        missing_setting(c, TRAIN_LOSS, suggested_loss(c));
+    if (!c->train[TRAIN_LEARNING_RATE])
+        missing_setting(c, TRAIN_LEARNING_RATE, "0.1");
 }
 
 /* ---- the data block ---- */
@@ -401,10 +485,22 @@ static void read_path(struct checker *c, int key, char **out)
         *out = strdup(path);
 }
 
+/* Whether a file key's absence is worth reporting: not after lines were lost to
+ * syntax errors, nor when an unknown key was probably meant to be a file key. */
+static int report_missing_files(const struct checker *c)
+{
+    if (c->syntax_errors)
+        return 0;
+    for (int k = DATA_TRAIN_IMAGES; k <= DATA_TEST_CSV; k++)
+        if (c->misspelt_data[k])
+            return 0;
+    return 1;
+}
+
 /* Keys that go together: both or neither. */
 static void need_pair(struct checker *c, int a, int b)
 {
-    if (!c->data[a] == !c->data[b])
+    if (!c->data[a] == !c->data[b] || !report_missing_files(c))
         return;
     int given = c->data[a] ? a : b, missing = c->data[a] ? b : a;
     diag_error(c->d, c->data[given]->key_loc, "'%s' without '%s'", data_keys[given], data_keys[missing]);
@@ -432,15 +528,19 @@ static void check_data_files(struct checker *c, struct data_spec *d)
     if (d->format == DATA_IDX) {
         need_pair(c, DATA_TRAIN_IMAGES, DATA_TRAIN_LABELS);
         need_pair(c, DATA_TEST_IMAGES, DATA_TEST_LABELS);
-        if (!c->data[DATA_TRAIN_IMAGES] && !c->data[DATA_TEST_IMAGES])
+        if (!c->data[DATA_TRAIN_IMAGES] && !c->data[DATA_TEST_IMAGES] && report_missing_files(c)) {
             diag_error(c->d, c->data_stmt->loc, "the data block names no IDX files");
+            diag_hint(c->d, "add 'train_images \"FILE\"' and 'train_labels \"FILE\"', or 'train_csv \"FILE\"' for CSV");
+        }
         read_path(c, DATA_TRAIN_IMAGES, &d->train_images);
         read_path(c, DATA_TRAIN_LABELS, &d->train_labels);
         read_path(c, DATA_TEST_IMAGES, &d->test_images);
         read_path(c, DATA_TEST_LABELS, &d->test_labels);
     } else {
-        if (!c->data[DATA_TRAIN_CSV] && !c->data[DATA_TEST_CSV])
+        if (!c->data[DATA_TRAIN_CSV] && !c->data[DATA_TEST_CSV] && report_missing_files(c)) {
             diag_error(c->d, c->data_stmt->loc, "the data block names no CSV files");
+            diag_hint(c->d, "add 'train_csv \"FILE\"' (and 'test_csv \"FILE\"' to measure accuracy)");
+        }
         read_path(c, DATA_TRAIN_CSV, &d->train_csv);
         read_path(c, DATA_TEST_CSV, &d->test_csv);
     }
@@ -482,8 +582,14 @@ static void check_data(struct checker *c)
         && (k = value_choice(c->d, &c->data[DATA_SCALE]->value, "scale", scalings, COUNT(scalings))) >= 0)
         d->scale = (enum scaling)k;
     if (c->data[DATA_TARGETS]
-        && (k = value_choice(c->d, &c->data[DATA_TARGETS]->value, "targets", target_kinds, COUNT(target_kinds))) >= 0)
+        && (k = value_choice(c->d, &c->data[DATA_TARGETS]->value, "targets", target_kinds, COUNT(target_kinds))) >= 0) {
         d->targets = (enum targets)k;
+        if (d->targets == TARGETS_VALUE && outputs > 1) {
+            diag_error(c->d, c->data[DATA_TARGETS]->value.loc,
+                       "'targets value' needs a single output, but the last layer has %d", outputs);
+            diag_hint(c->d, "with %d outputs the labels are classes: write 'targets one_hot'", outputs);
+        }
+    }
     if (d->format == DATA_IDX && (c->data[DATA_LABEL_COLUMN] || c->data[DATA_HEADER])) {
         const struct setting *s = c->data[DATA_LABEL_COLUMN] ? c->data[DATA_LABEL_COLUMN] : c->data[DATA_HEADER];
         diag_warning(c->d, s->key_loc, "'%s' applies to CSV files only; IDX data ignores it", s->key);
@@ -505,12 +611,11 @@ static void check_layers(struct checker *c)
             diag_error(c->d, s->activation.loc, "softmax on a hidden layer");
             diag_hint(c->d, "softmax must be the last layer: it turns the outputs into probabilities");
         }
-        if (!c->init_given)
-            l->init.kind = l->act == ACT_RELU || l->act == ACT_LEAKY_RELU ? INIT_HE : INIT_XAVIER;
         params += (double)l->in * l->out + l->out;
         if (params > NETC_MAX_PARAMS) {
-            diag_error(c->d, s->size.loc, "the network reaches %.0f parameters here, over netc's limit of %.0f",
+            diag_error(c->d, s->size.loc, "the network reaches %.0f parameters at this layer; netc's limit is %.0f",
                        params, NETC_MAX_PARAMS);
+            diag_hint(c->d, "that is 1 GiB of float32 weights; make this layer or the input smaller");
             return;
         }
     }
@@ -520,10 +625,22 @@ static void check_layers(struct checker *c)
     }
 }
 
+/* Without an 'init' setting each layer gets the initialisation that suits its
+ * activation: He (Kaiming) for relu and leaky_relu, Xavier (Glorot) for the rest. */
+static void default_inits(struct checker *c)
+{
+    if (c->init_given)
+        return;
+    for (int i = 0; i < c->net->nlayers; i++) {
+        struct layer *l = &c->net->layers[i];
+        l->init.kind = l->act == ACT_RELU || l->act == ACT_LEAKY_RELU ? INIT_HE : INIT_XAVIER;
+    }
+}
+
 /* The loss must make sense for what the output layer can produce. */
 static void check_loss_output(struct checker *c)
 {
-    if (!c->train[TRAIN_LOSS] || c->net->nlayers == 0)
+    if (!c->loss_given || c->net->nlayers == 0 || c->output_unknown)
         return;
     const struct layer *out = &c->net->layers[c->net->nlayers - 1];
     struct loc at = c->train[TRAIN_LOSS]->value.loc;
@@ -547,8 +664,12 @@ static void check_loss_output(struct checker *c)
     }
 }
 
+/* Statements that every description needs.  After a syntax error the parser has
+ * dropped lines, and a statement "missing" may just be one of them: say nothing. */
 static void check_required(struct checker *c)
 {
+    if (c->syntax_errors)
+        return;
     if (!c->network_stmt) {
         diag_file_error(c->d, "no 'network NAME' line");
         diag_hint(c->d, "start the file with e.g. 'network mnist': the name prefixes the generated C");
@@ -563,13 +684,22 @@ static void check_required(struct checker *c)
     }
 }
 
+/* When d already counts errors (the parser's), the tree may lack lines the parser
+ * dropped: then nothing is reported as missing. */
 int check_network(struct diag *d, const struct syntax *tree, struct network *out)
 {
     memset(out, 0, sizeof *out);
     out->layers = calloc(NETC_MAX_LAYERS, sizeof *out->layers);
-    struct checker c = { .d = d, .net = out };
+    struct checker c = { .d = d, .net = out, .syntax_errors = d->errors > 0 };
     if (!out->layers) {
         diag_file_error(d, "out of memory");
+        return d->errors;
+    }
+    if (!tree->first && !c.syntax_errors) {
+        diag_file_error(d, "the file describes no network");
+        diag_hint(d, "a description needs at least these lines:\n"
+                     "    network mnist\n    input 784\n    dense 10 softmax\n"
+                     "    train {\n        loss          cross_entropy\n        learning_rate 0.1\n    }");
         return d->errors;
     }
     for (const struct statement *s = tree->first; s; s = s->next) {
@@ -584,8 +714,9 @@ int check_network(struct diag *d, const struct syntax *tree, struct network *out
     if (out->nlayers > NETC_MAX_LAYERS)
         out->nlayers = NETC_MAX_LAYERS;
     check_required(&c);
-    check_train(&c);
     check_layers(&c);
+    check_train(&c);
+    default_inits(&c);
     check_loss_output(&c);
     check_data(&c);
     return d->errors;

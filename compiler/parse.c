@@ -232,6 +232,34 @@ static void hint_statement_word(struct parse_ctx *c, const char *word)
     }
 }
 
+static int last_text_is(const struct lexer_state *lex, const char *text)
+{
+    return lex->last_len == strlen(text) && strncmp(lex->last_text, text, lex->last_len) == 0;
+}
+
+/* A token that cannot go where it is: the usual reasons, judged by the token before. */
+static void hint_misplaced_token(struct parse_ctx *c, int line_should_end, int in_call)
+{
+    const struct lexer_state *lex = c->lex;
+    if (in_call && lex->last_token == NL)
+        diag_hint(c->diag, "the arguments end with ')' on the same line");
+    else if (in_call && lex->last_token == ':')
+        diag_hint(c->diag, "named arguments are written 'name = value', e.g. adam(beta1 = 0.9)");
+    else if (lex->last_token == ':' && (lex->prev_token == TRAIN || lex->prev_token == DATA))
+        diag_hint(c->diag, "a block is written '%s {', its settings on the lines below, then '}' on a line of its own",
+                  lex->prev_token == TRAIN ? "train" : "data");
+    else if (line_should_end && lex->prev_token == '{')
+        diag_hint(c->diag, "put each setting on its own line after '{', and '}' on a line of its own");
+    else if (lex->last_token == ',' && lex->prev_token == NUMBER)
+        diag_hint(c->diag, "decimals are written with a point: 0.5, not 0,5");
+    else if (lex->last_token == NAME && lex->prev_token == DENSE)
+        diag_hint(c->diag, "layers are written 'dense SIZE ACTIVATION', e.g. 'dense 16 sigmoid'");
+    else if (lex->last_token == NAME && lex->prev_token == NUMBER && last_text_is(lex, "x"))
+        diag_hint(c->diag, "shapes are written without spaces, e.g. 'input 28x28'");
+    else if (line_should_end && c->open_block)
+        diag_hint(c->diag, "each setting takes one value, on the line of its name");
+}
+
 static void invalid_character(struct parse_ctx *c, struct loc at)
 {
     unsigned char b = c->lex->bad_byte;
@@ -243,9 +271,28 @@ static void invalid_character(struct parse_ctx *c, struct loc at)
         diag_hint(c->diag, "names and numbers are plain ASCII; other text belongs in \"strings\" or # comments");
     } else if (b < 0x20 || b == 0x7f) {
         diag_error(c->diag, at, "control character 0x%02X in the source", b);
+        diag_hint(c->diag, "only spaces, tabs and line ends may separate words; delete it");
+    } else if (b == '\'') {
+        diag_error(c->diag, at, "unexpected single quote");
+        diag_hint(c->diag, "strings are written in double quotes: \"...\"");
     } else {
         diag_error(c->diag, at, "unexpected character '%c'", b);
+        if (strchr("./\\~", b) && c->open_block)
+            diag_hint(c->diag, "file names are written in double quotes, e.g. train_csv \"data/train.csv\"");
+        else if (b == ';')
+            diag_hint(c->diag, "a line ends a statement or a setting: no ';' is needed");
+        else if (b == '*' && c->lex->prev_token == NUMBER)
+            diag_hint(c->diag, "shapes are written with 'x', e.g. 'input 28x28'");
     }
+}
+
+/* The file ended before a block's '}'. */
+static void unclosed_block(struct parse_ctx *c, struct loc at)
+{
+    const char *kind = c->open_block->kind == STMT_TRAIN ? "train" : "data";
+    diag_error(c->diag, at, "the file ends inside the '%s' block", kind);
+    diag_note(c->diag, c->open_block->loc, "the '%s' block starts here", kind);
+    diag_hint(c->diag, "close it with '}' on a line of its own");
 }
 
 void syntax_error(struct parse_ctx *c, struct loc at, const char *unexpected,
@@ -262,14 +309,20 @@ void syntax_error(struct parse_ctx *c, struct loc at, const char *unexpected,
         diag_hint(c->diag, "a string ends on the line where it starts");
         return;
     }
+    if (lex->last_token == YYEOF && c->open_block) {
+        unclosed_block(c, at);
+        return;
+    }
     /* "end of file" is always possible between statements: listing it helps nobody. */
     const char *wanted[16];
-    int nwanted = 0, at_statement = 0;
+    int nwanted = 0, at_statement = 0, in_call = 0;
     for (int i = 0; i < nexpected && nwanted < 16; i++) {
         if (!symbol_is(expected[i], "end of file"))
             wanted[nwanted++] = expected[i];
         if (symbol_is(expected[i], "network"))
             at_statement = 1;
+        if (symbol_is(expected[i], "')'"))
+            in_call = 1;
     }
     char got[80], list[512] = "", word[64];
     describe_unexpected(lex, got, sizeof got);
@@ -288,10 +341,7 @@ void syntax_error(struct parse_ctx *c, struct loc at, const char *unexpected,
         char name[64];
         snprintf(name, sizeof name, "%.*s", lex->last_len > 63 ? 63 : (int)lex->last_len, lex->last_text);
         hint_statement_word(c, name);
-    } else if (nwanted == 1 && symbol_is(wanted[0], "end of line") && lex->prev_token == '{') {
-        diag_hint(c->diag, "put each setting on its own line after '{', and '}' on a line of its own");
-    } else if (lex->last_token == YYEOF && c->open_block) {
-        diag_note(c->diag, c->open_block->loc, "the '%s' block starts here and is never closed with '}'",
-                  c->open_block->kind == STMT_TRAIN ? "train" : "data");
+    } else {
+        hint_misplaced_token(c, nwanted == 1 && symbol_is(wanted[0], "end of line"), in_call);
     }
 }

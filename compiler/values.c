@@ -75,20 +75,22 @@ static const char *const bool_names[] = { "false", "true" };
 
 int value_bool(struct diag *d, const struct value *v, const char *what, int *out)
 {
-    int i = value_choice(d, v, what, bool_names, 2);
-    if (i < 0)
-        return -1;
-    *out = i;
-    return 0;
+    for (int i = 0; v->kind == VALUE_NAME && i < 2; i++)
+        if (strcmp(v->text, bool_names[i]) == 0) {
+            *out = i;
+            return 0;
+        }
+    return wrong_kind(d, v, what, "true or false");
 }
 
-/* "sigmoid, relu or tanh" */
-static void join_names(const char *const *names, int n, char *buf, size_t size)
+/* "sigmoid, relu or tanh" (conj "or"), "a and b" (conj "and") */
+static void join_names(const char *const *names, int n, const char *conj, char *buf, size_t size)
 {
     buf[0] = '\0';
     for (int i = 0; i < n; i++) {
         size_t used = strlen(buf);
-        snprintf(buf + used, size - used, "%s%s", i == 0 ? "" : i == n - 1 ? " or " : ", ", names[i]);
+        snprintf(buf + used, size - used, "%s%s%s%s", i == 0 ? "" : i == n - 1 ? " " : ", ",
+                 i > 0 && i == n - 1 ? conj : "", i > 0 && i == n - 1 ? " " : "", names[i]);
     }
 }
 
@@ -98,7 +100,7 @@ static int unknown_name(struct diag *d, const struct value *v, const char *what,
     char all[400];
     diag_error(d, v->loc, "unknown %s '%.60s'", what, v->text);
     const char *best = diag_closest(v->text, names, n);
-    join_names(names, n, all, sizeof all);
+    join_names(names, n, "or", all, sizeof all);
     if (best)
         diag_hint(d, "did you mean '%s'?", best);
     else
@@ -111,7 +113,7 @@ int value_choice(struct diag *d, const struct value *v, const char *what,
 {
     if (v->kind != VALUE_NAME) {
         char all[400];
-        join_names(names, n, all, sizeof all);
+        join_names(names, n, "or", all, sizeof all);
         wrong_kind(d, v, what, "a name");
         diag_hint(d, "expected %s", all);
         return -1;
@@ -132,7 +134,7 @@ static int find_callee(struct diag *d, const struct value *v, const char *what,
         names[i] = table[i].name;
     if (v->kind != VALUE_NAME && v->kind != VALUE_CALL) {
         char all[400];
-        join_names(names, ntable, all, sizeof all);
+        join_names(names, ntable, "or", all, sizeof all);
         wrong_kind(d, v, what, "a name");
         diag_hint(d, "expected %s", all);
         return -1;
@@ -159,7 +161,7 @@ static int unknown_param(struct diag *d, const struct callee *f, const struct ar
         names[p] = f->params[p].name;
     diag_error(d, a->key_loc, "'%s' has no parameter '%.60s'", f->name, a->key);
     const char *best = diag_closest(a->key, names, f->nparams);
-    join_names(names, f->nparams, all, sizeof all);
+    join_names(names, f->nparams, "and", all, sizeof all);
     if (best)
         diag_hint(d, "did you mean '%s'?", best);
     else if (f->nparams > 0)
@@ -191,6 +193,22 @@ static int read_arg(struct diag *d, const struct callee *f, const struct param *
     return -1;
 }
 
+static void too_many_args(struct diag *d, const struct callee *f, const struct arg *a)
+{
+    if (f->nparams == 0) {
+        diag_error(d, a->value.loc, "'%s' takes no arguments", f->name);
+        diag_hint(d, "write just '%s'", f->name);
+        return;
+    }
+    const char *names[MAX_PARAMS];
+    char all[200];
+    for (int p = 0; p < f->nparams; p++)
+        names[p] = f->params[p].name;
+    join_names(names, f->nparams, "and", all, sizeof all);
+    diag_error(d, a->value.loc, "too many arguments for '%s': it takes %d", f->name, f->nparams);
+    diag_hint(d, "its parameters are %s, in that order", all);
+}
+
 /* Place each argument on its parameter: positional in order, then named ones. */
 static int bind_args(struct diag *d, const struct value *v, const struct callee *f,
                      double args[MAX_PARAMS], int given[MAX_PARAMS])
@@ -203,7 +221,7 @@ static int bind_args(struct diag *d, const struct value *v, const struct callee 
             continue;
         }
         if (p >= f->nparams) {
-            diag_error(d, a->value.loc, "too many arguments for '%s': it takes %d", f->name, f->nparams);
+            too_many_args(d, f, a);
             return -1;
         }
         if (given[p]) {

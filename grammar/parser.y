@@ -35,6 +35,7 @@ int yylex(YYSTYPE *yylval, YYLTYPE *yylloc, yyscan_t scanner);
 %code {
 #include "parse.h"
 static void yyerror(const struct loc *at, yyscan_t scanner, struct parse_ctx *ctx, const char *message);
+static void add_setting(struct parse_ctx *ctx, const struct arg *pair);
 }
 
 %union {
@@ -52,8 +53,8 @@ static void yyerror(const struct loc *at, yyscan_t scanner, struct parse_ctx *ct
 %token UNTERMINATED_STRING "unterminated string" INVALID "invalid character"
 
 %type <value> value scalar
-%type <arg> args arg
-%type <statement> block_open
+%type <arg> args arg setting
+%type <statement> block_open block_reopened
 
 %%
 
@@ -88,6 +89,15 @@ statement
 
 block
     : block_open nls settings '}'  { syntax_close_block(ctx, $1); }
+    | block_open error '}'      { syntax_close_block(ctx, $1); }
+    | block_reopened opt_nls settings '}'
+                                { syntax_close_block(ctx, $1); }
+    ;
+
+/* Something after '{' on its line ("train { loss mse"): reported with a hint; the
+ * block ends there when its '}' is on that line too, else it is read on. */
+block_reopened
+    : block_open error NL       { $$ = $1; yyerrok; }
     ;
 
 block_open
@@ -95,20 +105,24 @@ block_open
     | "data" opt_nls '{'        { $$ = syntax_open_block(ctx, STMT_DATA, @1); }
     ;
 
+/* A setting joins its block only once its line has ended well: "learning_rate 0,1"
+ * must not leave a learning rate of 0 behind to be reported again. */
 settings
     : %empty
-    | settings setting nls
+    | settings setting nls      { add_setting(ctx, $2); }
     | settings error nls        { yyerrok; }
     ;
 
+/* The name and the value, as a named argument holds them; NULL when there is no value. */
 setting
-    : NAME value                { syntax_setting(ctx, &$1, &$2); }
-    | NAME                      { syntax_report(ctx, @1, "missing value",
-                                      "write the setting and its value on one line, e.g. 'epochs 30'"); }
+    : NAME value                { $$ = syntax_arg(ctx, &$1, &$2); }
+    | NAME                      { diag_error(ctx->diag, @1, "'%.60s' has no value", $1.text);
+                                  diag_hint(ctx->diag, "write the setting and its value on one line, e.g. 'epochs 30'");
+                                  $$ = NULL; }
     | NAME '=' value            { syntax_report(ctx, @2, "unexpected '='", "settings are written 'name value', without '='");
-                                  syntax_setting(ctx, &$1, &$3); }
+                                  $$ = syntax_arg(ctx, &$1, &$3); }
     | NAME ':' value            { syntax_report(ctx, @2, "unexpected ':'", "settings are written 'name value', without ':'");
-                                  syntax_setting(ctx, &$1, &$3); }
+                                  $$ = syntax_arg(ctx, &$1, &$3); }
     ;
 
 value
@@ -165,4 +179,12 @@ static void yyerror(const struct loc *at, yyscan_t scanner, struct parse_ctx *ct
 {
     (void)scanner;
     diag_error(ctx->diag, *at, "%s", message);
+}
+
+static void add_setting(struct parse_ctx *ctx, const struct arg *pair)
+{
+    if (!pair)
+        return;
+    struct value key = { .kind = VALUE_NAME, .loc = pair->key_loc, .text = pair->key };
+    syntax_setting(ctx, &key, &pair->value);
 }

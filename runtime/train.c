@@ -266,7 +266,7 @@ static int eval(const netc_model *m, const netc_options *o, netc_error *err)
     if (rc == 0)
         rc = evaluate(m, state, &test, &b, &acc, &loss, err);
     if (rc == 0)
-        printf("test accuracy %.2f%% (%d samples)  test loss %.6f\n", 100 * acc, test.n, loss);
+        printf("test accuracy %.2f%% (%d samples)  test loss %.7g\n", 100 * acc, test.n, loss);
     free_batch(&b);
     free(state);
     netc_scaler_free(&s);

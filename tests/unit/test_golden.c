@@ -39,6 +39,12 @@ static char *read_all(FILE *f, size_t *len)
     return buf;
 }
 
+const char *test_netc(void)
+{
+    const char *netc = getenv("NETC");
+    return netc && *netc ? netc : "./netc";
+}
+
 char *test_read_file(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
@@ -93,7 +99,7 @@ static void check_diagnostic(void)
     char net[512], err[512], cmd[1200];
     snprintf(net, sizeof net, "tests/diagnostics/%s", current_case());
     snprintf(err, sizeof err, "%.*s.err", (int)strlen(net) - 4, net);
-    snprintf(cmd, sizeof cmd, "./netc --check %s 2>&1 >/dev/null", net);
+    snprintf(cmd, sizeof cmd, "%s --check %s 2>&1 >/dev/null", test_netc(), net);
     size_t len;
     char *expected = test_read_file(err, &len);
     char *actual = NULL;

@@ -4,6 +4,8 @@
 
 #include <stddef.h>
 
+/* The netc binary under test: $NETC, or ./netc. */
+const char *test_netc(void);
 /* The whole file, NUL-terminated (len excludes the NUL); NULL if unreadable. */
 char *test_read_file(const char *path, size_t *len);
 /* Run a shell command; its stdout goes to *output (malloc'd) when output is not NULL.

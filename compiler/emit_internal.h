@@ -1,0 +1,68 @@
+/* emit_internal.h - what the parts of the C code generator share.
+ *
+ * emit_model.c drives: it opens the files and calls one printer per construct:
+ * emit_layer.c (a layer's forward and backward), emit_activation.c (activations and
+ * their derivatives), emit_loss.c, emit_optimizer.c, emit_init.c and emit_main.c.
+ * emit_literal.c turns numbers and strings into C literals.
+ */
+#ifndef NETC_EMIT_INTERNAL_H
+#define NETC_EMIT_INTERNAL_H
+
+#include <stddef.h>
+
+#include "network.h"
+#include "printer.h"
+
+/* What every printer needs: the network, where to write, and the two spellings
+ * of the prefix (functions and types use name, constants use NAME). */
+struct emit {
+    const struct network *net;
+    struct printer *p;
+    const char *name;                   /* "mnist": mnist_model, mnist_init */
+    char up[NETC_MAX_NAME + 1];         /* "MNIST": MNIST_N_INPUT, MNIST_L1_IN */
+    const char *command_line;
+};
+
+/* Literals (emit_literal.c).  Each returns buf. */
+enum { LIT_MAX = 40 };
+const char *lit_float(char buf[LIT_MAX], double x);     /* "0.01f", "3.0f" */
+const char *lit_double(char buf[LIT_MAX], double x);    /* "0.01", "3.0": round-trips */
+void pr_string_literal(struct printer *p, const char *prefix, const char *s, const char *suffix);
+void comment_safe(char *dst, size_t n, const char *s);  /* no newline, no end of comment */
+
+/* Activations (emit_activation.c). */
+int act_is_elementwise(enum activation a);
+int act_derivative_needs_z(enum activation a);
+const char *act_equation(enum activation a);            /* "σ(z) = 1 / (1 + e^−z)" */
+const char *act_derivative_equation(enum activation a); /* "σ'(z) = σ(z)(1 − σ(z))" */
+/* The C expression of f'(z) from the array elements named a and z, e.g. "a[k] * (1.0f - a[k])". */
+void act_derivative_expr(const struct emit *e, int layer, const char *a, const char *z,
+                         char *buf, size_t n);
+void emit_activation_constants(const struct emit *e);
+/* Inside a forward function: out = f(z) for B rows of OUT (names of the local arrays). */
+void emit_activation_forward(const struct emit *e, int layer);
+
+/* Layers (emit_layer.c). */
+void emit_layer_forward(const struct emit *e, int layer);
+void emit_layer_backward(const struct emit *e, int layer);
+
+/* Loss (emit_loss.c): the value, and the output error δ^L. */
+int loss_reads_logits(const struct network *net);        /* loss_value(z, y, B), not (a, y, B) */
+int output_delta_needs_z(const struct network *net);     /* output_delta(delta, a, z, y, B) */
+void emit_loss_value(const struct emit *e);
+void emit_output_delta(const struct emit *e);
+
+/* Optimizer (emit_optimizer.c): its state members, constants and NAME_update. */
+void emit_optimizer_members(const struct emit *e);
+void emit_optimizer_constants(const struct emit *e);
+void emit_optimizer_step(const struct emit *e);
+void emit_update(const struct emit *e);
+
+/* Initialisation (emit_init.c): the RNG and NAME_init. */
+void emit_rng(const struct emit *e);
+void emit_init(const struct emit *e);
+
+/* NAME_main.c (emit_main.c). */
+void emit_main(const struct emit *e);
+
+#endif

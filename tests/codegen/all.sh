@@ -1,0 +1,47 @@
+#!/bin/sh
+# all.sh NETC - every code generator check, on every sample and test network.
+#
+# Runs NETC on samples/*.net and tests/codegen/nets/*.net (which between them cover
+# each activation, loss and optimizer), then on each generated directory:
+# warnings.sh, gradcheck.sh, vectorize.sh and torch_step.py (skipped, with a note, when
+# python3 has no torch), and two_models.sh on the first two.
+# Needs: cc, gcc (clang optional), python3 with torch and numpy.  Exit 0 = pass.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+root="$here/../.."
+netc=$(cd "$(dirname "${1:?usage: all.sh NETC}")" && pwd)/$(basename "$1")
+python=${PYTHON:-python3}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+status=0 dirs=""
+note() { echo "== $*"; }
+
+if ! "$python" -c 'import torch, numpy' 2>/dev/null; then
+    [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import torch, numpy' 2>/dev/null && python=/usr/bin/python3
+fi
+for net in "$root"/samples/*.net "$here"/nets/*.net; do
+    name=$(basename "$net" .net)
+    out="$work/$name"
+    mkdir -p "$out"
+    (cd "$root" && "$netc" -o "$out" "$net") 2>"$out.err" || { note "$name: netc failed"; cat "$out.err"; status=1; continue; }
+    dirs="$dirs $out"
+    note "$name"
+    sh "$here/warnings.sh" "$out" || status=1
+    sh "$here/gradcheck.sh" "$out" >"$out.log" || { cat "$out.log"; status=1; }
+    grep -E '^[a-z_0-9]+: ' "$out.log"
+    sh "$here/vectorize.sh" "$out" >"$out.log" || { cat "$out.log"; status=1; }
+    tail -1 "$out.log"
+    if "$python" -c 'import torch, numpy' 2>/dev/null; then
+        "$python" "$here/torch_step.py" "$out" 3 0.05 >"$out.log" || { cat "$out.log"; status=1; }
+        tail -1 "$out.log"
+    else
+        echo "(no torch for $python: torch_step.py skipped)"
+    fi
+done
+set -- $dirs
+if [ $# -ge 2 ]; then
+    sh "$here/two_models.sh" "$1" "$2" >"$work/two.log" || status=1
+    tail -1 "$work/two.log"
+fi
+echo "codegen checks: $([ $status = 0 ] && echo PASS || echo FAIL)"
+exit $status

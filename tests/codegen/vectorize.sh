@@ -1,0 +1,44 @@
+#!/bin/sh
+# vectorize.sh GENDIR - the hot loops of a generated model vectorise.
+#
+# Compiles NAME.c with gcc -O3 -fopt-info-vec-optimized (and, when installed, clang
+# -O3 -Rpass='loop-vectorize|slp-vectorizer') and lists, per function, the source
+# lines the compiler reports vectorised.  Fails unless gcc vectorises something in
+# the optimizer step and in the forward and backward function of every layer whose
+# width OUT is a multiple of 4 (gcc unrolls a 10-wide output layer completely and
+# then leaves it scalar; clang's SLP vectoriser takes it; it is a few % of the work).
+# -fno-math-errno is passed because Adam's sqrtf is otherwise a call that may set
+# errno, which blocks vectorising its update loop (the results are unchanged: the
+# argument is never negative).  Needs gcc (clang optional).  Exit 0 = pass.
+set -eu
+gendir=${1:?usage: vectorize.sh GENDIR}
+name=$(basename "$(ls "$gendir"/*_main.c)" _main.c)
+src="$gendir/$name.c"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+gcc -std=c99 -O3 -fno-math-errno -fopt-info-vec-optimized -c "$src" -o /dev/null 2>"$work/gcc" || exit 1
+if command -v clang >/dev/null 2>&1; then
+    clang -std=c99 -O3 -fno-math-errno -Rpass='loop-vectorize|slp-vectorizer' -c "$src" -o /dev/null 2>"$work/clang"
+fi
+
+# Function start lines, then the vectorised lines attributed to functions.
+awk '/^(static )?[a-z].*\(/ && !/;$/ { match($0, /[A-Za-z_0-9]+\(/); print NR, substr($0, RSTART, RLENGTH - 1) }' "$src" >"$work/functions"
+report() {  # report COMPILER FILE: "function: lines"
+    grep -i "vectorized" "$2" | sed -n "s#^.*$name\.c:\([0-9]*\):.*#\1#p" | sort -nu >"$work/lines.$1"
+    awk -v c="$1" 'NR == FNR { start[++n] = $1; fn[n] = $2; next }
+        { f = ""; for (i = 1; i <= n; i++) if (start[i] <= $1) f = fn[i]; hit[f] = hit[f] " " $1 }
+        END { for (f in hit) printf "  %-6s %-26s lines%s\n", c, f, hit[f] }' "$work/functions" "$work/lines.$1" | sort -k2
+}
+report gcc "$work/gcc" >"$work/gcc.report"
+cat "$work/gcc.report"
+[ -f "$work/clang" ] && report clang "$work/clang"
+
+status=0
+wide=$(sed -n 's/^ *[A-Z0-9_]*_L\([0-9]*\)_OUT = \([0-9]*\),.*/\1 \2/p' "$gendir/$name.h" |
+       awk '$2 % 4 == 0 { printf "layer%d_forward|layer%d_backward|", $1, $1 }')
+for fn in $(awk '{ print $2 }' "$work/functions" | grep -E "^(${wide}sgd_step|adam_step)\$"); do
+    grep -q " $fn " "$work/gcc.report" || { echo "FAIL: gcc vectorised nothing in $fn"; status=1; }
+done
+echo "$name: hot loops $([ $status = 0 ] && echo vectorised: OK || echo FAIL)"
+exit $status

@@ -1,0 +1,61 @@
+#!/bin/bash
+# Backpropagation against central differences for every hidden activation x output/loss
+# pairing x optimizer, every tensor (biases included).  The generated model is compiled
+# in double (tests/codegen/gradcheck.sh), where differences are exact enough to hold
+# each tensor to a 1e-6 relative error; float32 differences would drown in rounding
+# and ReLU kinks.  Then the trainer's own `gradcheck` command, in float, must pass on a
+# smooth network and must fail once a bias gradient is broken in the generated C.
+source tests/e2e/lib.sh
+hidden=(sigmoid relu "leaky_relu(0.1)" tanh linear)
+outputs=("sigmoid mse" "softmax cross_entropy" "sigmoid binary_cross_entropy" "linear mse"
+         "tanh mse" "sigmoid cross_entropy")
+optimizers=(sgd "sgd(momentum = 0.9, nesterov = true)" adam)
+write_net() {   # write_net NAME HIDDEN OUTPUT LOSS OPTIMIZER
+    cat > "$work/$1.net" <<NET
+network $1
+input 7
+dense 6 $2
+dense 5 $2
+dense 4 $3
+train {
+    loss $4
+    optimizer $5
+    learning_rate 0.1
+    batch 3
+}
+NET
+}
+n=0 failed=0
+for h in "${hidden[@]}"; do
+    for pair in "${outputs[@]}"; do
+        read -r out loss <<<"$pair"
+        for opt in "${optimizers[@]}"; do
+            n=$((n + 1))
+            write_net "g$n" "$h" "$out" "$loss" "$opt"
+            mkdir -p "$work/g$n"
+            "$netc" "$work/g$n.net" -o "$work/g$n" 2>/dev/null
+            if ! sh tests/codegen/gradcheck.sh "$work/g$n" > "$work/g$n.log" 2>&1; then
+                echo "FAIL: dense $h -> $out, $loss, $opt"
+                cat "$work/g$n.log"
+                failed=$((failed + 1))
+            fi
+        done
+    done
+done
+echo "double-precision gradient checks: $((n - failed)) passed, $failed failed"
+[ "$failed" -eq 0 ] || exit 1
+
+# The trainer's gradcheck command (float32): passes on a smooth network ...
+write_net smooth tanh sigmoid mse sgd
+"$netc" build "$work/smooth.net" -o "$work" 2>/dev/null
+"$work/smooth" gradcheck || fail "gradcheck of a correct tanh/sigmoid network"
+# ... and catches biases that never learn: zero the output layer's bias gradient.
+sed -i 's/dbias\[o\] += delta/dbias[o] += 0.0f * delta/' "$work/smooth.c"
+grep -q '0.0f \* delta' "$work/smooth.c" || fail "could not break the bias gradient (generated code changed?)"
+cc -std=c99 -O1 -Iruntime "$work/smooth.c" "$work/smooth_main.c" build/libnetcrt.a -lm -o "$work/broken"
+if "$work/broken" gradcheck > "$work/broken.log"; then
+    cat "$work/broken.log"
+    fail "gradcheck passed with broken bias gradients"
+fi
+grep 'bias.*FAIL' "$work/broken.log"
+echo "ok: gradcheck fails when bias gradients are zeroed"
