@@ -1,6 +1,6 @@
 #!/bin/bash
 # Same file, seed and data: bit-identical weights files; another seed: other weights.
-source tests/e2e/lib.sh
+source tests/e2e/common.bash
 tools/fetch-data.sh mnist
 "$netc" build samples/mnist_relu.net -o "$work"
 train() { "$work/mnist_relu" train --data data/mnist --limit 3000 --epochs 2 --quiet --save "$work/$1" "${@:2}"; }

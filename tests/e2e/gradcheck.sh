@@ -5,7 +5,7 @@
 # each tensor to a 1e-6 relative error; float32 differences would drown in rounding
 # and ReLU kinks.  Then the trainer's own `gradcheck` command, in float, must pass on a
 # smooth network and must fail once a bias gradient is broken in the generated C.
-source tests/e2e/lib.sh
+source tests/e2e/common.bash
 hidden=(sigmoid relu "leaky_relu(0.1)" tanh linear)
 outputs=("sigmoid mse" "softmax cross_entropy" "sigmoid binary_cross_entropy" "linear mse"
          "tanh mse" "sigmoid cross_entropy")

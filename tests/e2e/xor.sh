@@ -1,6 +1,6 @@
 #!/bin/bash
 # samples/xor.net learns XOR exactly from samples/xor.csv (its data block).
-source tests/e2e/lib.sh
+source tests/e2e/common.bash
 "$netc" build samples/xor.net -o "$work"
 out=$("$work/xor" train --save "$work/xor.safetensors")
 tail -1 <<<"$out"

@@ -1,4 +1,4 @@
-# lib.sh - shared by the end-to-end scripts (sourced, not run).
+# common.bash - shared by the end-to-end scripts (sourced, not run: the suite runs *.sh).
 set -euo pipefail
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

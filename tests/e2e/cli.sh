@@ -1,0 +1,38 @@
+#!/bin/bash
+# netc's command line: help, version, exit statuses, no partial output on bad input,
+# the summary's figures, and `netc build` honouring CC and CFLAGS.
+source tests/e2e/common.bash
+expect_status() {   # expect_status STATUS COMMAND...
+    local want=$1; shift
+    set +e; "$@" > "$work/out" 2> "$work/err"; local got=$?; set -e
+    [ "$got" -eq "$want" ] || { cat "$work/err"; fail "$* exited $got, expected $want"; }
+}
+expect_status 0 "$netc" --help
+grep -q 'usage: netc' "$work/out" || fail "--help prints no usage"
+expect_status 0 "$netc" --version
+grep -qx 'netc [0-9.]*' "$work/out" || fail "--version: $(cat "$work/out")"
+expect_status 2 "$netc"
+expect_status 2 "$netc" --frobnicate samples/mnist.net
+grep -q "unknown option '--frobnicate'" "$work/err" || fail "unknown option message"
+expect_status 2 "$netc" --check "$work/missing.net"
+grep -q "missing.net: No such file" "$work/err" || fail "missing file message"
+
+# An input with errors writes nothing, not even into a directory it had to create.
+printf 'network broken\ninput 4\ndense 2 sigmod\n' > "$work/broken.net"
+expect_status 1 "$netc" "$work/broken.net" -o "$work/gen"
+[ -z "$(ls -A "$work/gen" 2>/dev/null)" ] || fail "files written for a broken input: $(ls "$work/gen")"
+grep -q "did you mean 'sigmoid'" "$work/err" || fail "no did-you-mean hint"
+
+# Warnings pass; -Werror makes them fail.
+printf 'network w\ninput 4\ndense 3 sigmoid\ntrain {\n loss cross_entropy\n learning_rate 0.1\n}\n' > "$work/w.net"
+expect_status 0 "$netc" --check "$work/w.net"
+grep -q "warning:" "$work/err" || fail "no warning for cross_entropy with sigmoid outputs"
+expect_status 1 "$netc" --check -Werror "$work/w.net"
+
+expect_status 0 "$netc" --summary samples/mnist.net
+grep -q '^total .*13,002' "$work/out" || fail "summary total: $(cat "$work/out")"
+
+# netc build with clang and extra flags: the trainer runs.
+expect_status 0 env CC=clang CFLAGS="-O2 -DNETC_TEST_FLAG" "$netc" build samples/xor.net -o "$work/xor"
+"$work/xor/xor" --help | grep -q 'usage: xor' || fail "the clang-built trainer does not run"
+echo "ok: netc command line"
