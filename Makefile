@@ -79,12 +79,12 @@ check: deps
 demo: deps-build netc $(RUNTIME_LIB)
 	tools/demo.sh
 
-# The compiler, runtime and unit tests under AddressSanitizer and UBSan, in their own
-# tree; the tests then run build-asan/netc.
+# The compiler, runtime and tests under AddressSanitizer and UBSan, in their own tree:
+# the tests run build-asan/netc, and the trainers it builds are sanitized too.
 ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 asan: deps
 	$(MAKE) BUILD=build-asan CFLAGS='$(ASAN_FLAGS)' build-asan/netc build-asan/run_tests
-	NETC=build-asan/netc build-asan/run_tests
+	NETC=build-asan/netc CFLAGS='$(ASAN_FLAGS)' build-asan/run_tests
 
 $(BUILD)/netc: $(BUILD)/compiler/main.o $(COMPILER_OBJ) | $(RUNTIME_LIB)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ -lm

@@ -97,6 +97,13 @@ void emit_activation_constants(const struct emit *e)
         pr_blank(e->p);
 }
 
+void emit_row_max(struct printer *p, const char *width)
+{
+    pr_line(p, "float max = zb[0];");
+    pr_line(p, "for (int o = 1; o < %s; o++)", width);
+    pr_line(p, "    max = zb[o] > max ? zb[o] : max;");
+}
+
 static void emit_softmax_forward(const struct emit *e, const char *out)
 {
     struct printer *p = e->p;
@@ -104,9 +111,7 @@ static void emit_softmax_forward(const struct emit *e, const char *out)
     pr_open(p, "for (int b = 0; b < B; b++)");
     pr_line(p, "const float *zb = z + b * %s;", out);
     pr_line(p, "float *ab = a + b * %s;", out);
-    pr_line(p, "float max = zb[0];");
-    pr_line(p, "for (int o = 1; o < %s; o++)", out);
-    pr_line(p, "    max = zb[o] > max ? zb[o] : max;");
+    emit_row_max(p, out);
     pr_line(p, "float sum = 0.0f;");
     pr_open(p, "for (int o = 0; o < %s; o++)", out);
     pr_line(p, "ab[o] = expf(zb[o] - max);");

@@ -65,4 +65,8 @@ void emit_init(const struct emit *e);
 /* NAME_main.c (emit_main.c). */
 void emit_main(const struct emit *e);
 
+/* `float max = ...` over the row zb[0..width): softmax's shift, shared by the
+ * activation and the cross-entropy it feeds. */
+void emit_row_max(struct printer *p, const char *width);
+
 #endif

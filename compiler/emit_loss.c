@@ -88,9 +88,7 @@ static void emit_softmax_ce_loss(const struct emit *e, const char *out)
     pr_line(p, "double sum = 0.0;");
     pr_open(p, "for (int b = 0; b < B; b++)");
     pr_line(p, "const float *zb = z + b * %s, *yb = y + b * %s;", out, out);
-    pr_line(p, "float max = zb[0];");
-    pr_line(p, "for (int o = 1; o < %s; o++)", out);
-    pr_line(p, "    max = zb[o] > max ? zb[o] : max;");
+    emit_row_max(p, out);
     pr_line(p, "float total = 0.0f;");
     pr_line(p, "for (int o = 0; o < %s; o++)", out);
     pr_line(p, "    total += expf(zb[o] - max);");

@@ -108,10 +108,11 @@ static int unknown_name(struct diag *d, const struct value *v, const char *what,
     return -1;
 }
 
-int value_choice(struct diag *d, const struct value *v, const char *what,
-                 const char *const *names, int n)
+/* v as one of names[]; a call `name(...)` is accepted only when calls is set. */
+static int find_name(struct diag *d, const struct value *v, const char *what,
+                     const char *const *names, int n, int calls)
 {
-    if (v->kind != VALUE_NAME) {
+    if (v->kind != VALUE_NAME && !(calls && v->kind == VALUE_CALL)) {
         char all[400];
         join_names(names, n, "or", all, sizeof all);
         wrong_kind(d, v, what, "a name");
@@ -124,6 +125,12 @@ int value_choice(struct diag *d, const struct value *v, const char *what,
     return unknown_name(d, v, what, names, n);
 }
 
+int value_choice(struct diag *d, const struct value *v, const char *what,
+                 const char *const *names, int n)
+{
+    return find_name(d, v, what, names, n, 0);
+}
+
 /* ---- calls: positional and named arguments against a parameter list ---- */
 
 static int find_callee(struct diag *d, const struct value *v, const char *what,
@@ -132,17 +139,7 @@ static int find_callee(struct diag *d, const struct value *v, const char *what,
     const char *names[32];
     for (int i = 0; i < ntable && i < 32; i++)
         names[i] = table[i].name;
-    if (v->kind != VALUE_NAME && v->kind != VALUE_CALL) {
-        char all[400];
-        join_names(names, ntable, "or", all, sizeof all);
-        wrong_kind(d, v, what, "a name");
-        diag_hint(d, "expected %s", all);
-        return -1;
-    }
-    for (int i = 0; i < ntable; i++)
-        if (strcmp(v->text, table[i].name) == 0)
-            return i;
-    return unknown_name(d, v, what, names, ntable);
+    return find_name(d, v, what, names, ntable < 32 ? ntable : 32, 1);
 }
 
 static int find_param(const struct callee *f, const char *name)
