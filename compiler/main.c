@@ -8,6 +8,7 @@
 #include "build.h"
 #include "check.h"
 #include "diag.h"
+#include "dot.h"
 #include "emit.h"
 #include "network.h"
 #include "parse.h"
@@ -17,7 +18,7 @@
 /* Exit statuses, stable for scripts. */
 enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2 };
 
-enum mode { MODE_GENERATE, MODE_BUILD, MODE_CHECK, MODE_SUMMARY };
+enum mode { MODE_GENERATE, MODE_BUILD, MODE_CHECK, MODE_SUMMARY, MODE_DOT };
 
 struct options {
     enum mode mode;
@@ -32,11 +33,13 @@ static void usage(FILE *out)
           "       netc build [options] FILE.net      generate and compile the trainer DIR/NAME\n"
           "       netc --check FILE.net              check only\n"
           "       netc --summary FILE.net            per-layer shapes, parameters and memory\n"
+          "       netc --emit dot FILE.net           the structure as a Graphviz graph (stdout)\n"
           "\n"
           "options:\n"
           "  -o DIR          where generated files (and the trainer) go [.]\n"
           "  --check         check the description, write nothing\n"
           "  --summary       print the per-layer table (after checking)\n"
+          "  --emit KIND     what to write: c (the model and trainer sources) [c], or dot\n"
           "  -Werror         treat warnings as errors\n"
           "  -h, --help      this text\n"
           "  -V, --version   netc's version\n"
@@ -74,6 +77,13 @@ static int parse_options(int argc, char **argv, struct options *o)
             o->mode = MODE_CHECK;
         } else if (strcmp(a, "--summary") == 0) {
             o->mode = MODE_SUMMARY;
+        } else if (strcmp(a, "--emit") == 0) {
+            if (++i == argc)
+                return bad_usage("%s needs a kind: c or dot", a);
+            if (strcmp(argv[i], "dot") == 0)
+                o->mode = MODE_DOT;
+            else if (strcmp(argv[i], "c") != 0)
+                return bad_usage("unknown --emit kind '%s' (c or dot)", argv[i]);
         } else if (strcmp(a, "-Werror") == 0) {
             o->werror = 1;
         } else if (strcmp(a, "-o") == 0) {
@@ -176,7 +186,9 @@ int main(int argc, char **argv)
     if (rc == 0) {
         if (o.mode == MODE_SUMMARY)
             summary_print(stdout, &net);
-        else if (o.mode != MODE_CHECK)
+        else if (o.mode == MODE_DOT)
+            dot_print(stdout, &net);
+        else if (o.mode == MODE_GENERATE || o.mode == MODE_BUILD)
             rc = generate(&o, &net, argc, argv);
     }
     network_free(&net);

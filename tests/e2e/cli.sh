@@ -39,4 +39,12 @@ chmod +x "$work/mycc"
 expect_status 0 env CC="$work/mycc" CFLAGS="${CFLAGS:--O2} -DNETC_TEST_FLAG" "$netc" build samples/xor.net -o "$work/xor"
 grep -q -- '-DNETC_TEST_FLAG' "$work/cc.log" || fail "netc build ignored CC or CFLAGS"
 "$work/xor/xor" --help | grep -q 'usage: xor' || fail "the trainer built with \$CC does not run"
-echo "ok: netc command line"
+
+# --emit dot: Graphviz draws it; one node for the input, each layer and the loss.
+tools/deps.sh graphviz
+expect_status 0 "$netc" --emit dot samples/mnist.net
+dot -Tsvg "$work/out" > "$work/mnist.svg" || fail "dot cannot draw netc --emit dot's output"
+nodes=$(grep -c 'class="node"' "$work/mnist.svg")
+[ "$nodes" -eq 5 ] || fail "--emit dot: $nodes nodes, expected 5"
+expect_status 2 "$netc" --emit pictures samples/mnist.net
+echo "ok: netc command line, --emit dot"
