@@ -50,7 +50,9 @@ static int check_dims(const char *path, const unsigned char *h, long file_size,
                       netc_idx *idx, netc_error *err)
 {
     size_t header = 4 + 4 * (size_t)idx->rank, avail = (size_t)file_size - header;
-    uint64_t total = 1;
+    double declared = 1;    /* exact: three factors below 2^31 multiply below 2^93, and the
+                             * comparison only needs the magnitude */
+    char dims[64] = "";
     int i;
 
     for (i = 0; i < idx->rank; i++) {
@@ -59,20 +61,20 @@ static int check_dims(const char *path, const unsigned char *h, long file_size,
             return netc_fail(err, "%s: byte %d: dimension %d is %lu, expected 1 to %d", path,
                              4 + 4 * i, i, (unsigned long)d, INT_MAX);
         idx->dims[i] = (int)d;
-        total *= d;         /* at most 3 factors below 2^31 after the check below */
-        if (total > avail)
-            return netc_fail(err, "%s: byte %d: the dimensions declare at least %llu bytes of "
-                             "data but only %zu follow the %zu-byte header\nhint: the file is "
-                             "truncated or corrupt; download it again", path, 4 + 4 * i,
-                             (unsigned long long)total, avail, header);
+        declared *= d;
+        snprintf(dims + strlen(dims), sizeof dims - strlen(dims), "%s%lu", i ? " x " : "",
+                 (unsigned long)d);
     }
-    if (total != avail)
-        return netc_fail(err, "%s: byte %zu: %zu bytes after the declared %llu bytes of data\n"
-                         "hint: the header does not match the file; is it corrupt?", path,
-                         header + (size_t)total, avail - (size_t)total,
-                         (unsigned long long)total);
+    if (declared > (double)avail)
+        return netc_fail(err, "%s: byte %zu: the header declares %s = %.0f bytes of data but "
+                         "only %zu follow it\nhint: the file is truncated or corrupt; fetch it "
+                         "again", path, header, dims, declared, avail);
+    if ((size_t)declared != avail)
+        return netc_fail(err, "%s: byte %zu: %zu bytes after the declared %s = %.0f bytes of "
+                         "data\nhint: the header does not match the file; is it corrupt?", path,
+                         header + (size_t)declared, avail - (size_t)declared, dims, declared);
     idx->n = (size_t)idx->dims[0];
-    idx->item_size = (size_t)total / idx->n;
+    idx->item_size = (size_t)declared / idx->n;
     return 0;
 }
 

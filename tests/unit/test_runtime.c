@@ -157,8 +157,8 @@ static void test_idx_truncated(void)
 
     expect_idx_error(b, 2, 3, "byte 0", "too short");
     expect_idx_error(b, 10, 3, "ends inside the header", "16 bytes");
-    expect_idx_error(b, 16, 3, "declare at least", "truncated");
-    expect_idx_error(b, n - 1, 3, "17 follow the 16-byte header", "truncated");
+    expect_idx_error(b, 16, 3, "the header declares", "truncated");
+    expect_idx_error(b, n - 1, 3, "17 follow it", "truncated");
     b[n] = 0;
     expect_idx_error(b, n + 1, 3, "byte 34: 1 bytes after", "corrupt");
 }
@@ -169,7 +169,7 @@ static void test_idx_huge_dims(void)
     size_t n = make_images(b, 3, 3);
 
     memcpy(b + 4, "\x7f\xff\xff\xff\x7f\xff\xff\xff\x7f\xff\xff\xff", 12);
-    expect_idx_error(b, n, 3, "byte 4: the dimensions declare at least 2147483647", "only 18");
+    expect_idx_error(b, n, 3, "byte 16: the header declares 2147483647 x 2147483647 x 2147483647", "only 18");
     memcpy(b + 4, "\xff\xff\xff\xff", 4);
     expect_idx_error(b, n, 3, "byte 4: dimension 0 is 4294967295", "expected 1 to");
     memcpy(b + 4, "\0\0\0\0", 4);
