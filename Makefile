@@ -4,6 +4,7 @@
 #   make check    install what is missing, build, run every test (ends with the CUnit summary)
 #   make demo     fetch MNIST, compile samples/mnist.net, train it, report test accuracy
 #   make asan     the same compiler and tests built with AddressSanitizer + UBSan
+#   make fuzz     libFuzzer on the front end and the IDX, CSV, safetensors readers
 
 CC      ?= cc
 CFLAGS  ?= -O2 -g
@@ -14,7 +15,8 @@ BISON   ?= bison
 FLEX    ?= flex
 
 # What `make check` needs on a fresh Debian machine.
-CHECK_DEPS := flex bison libcunit1-dev clang python3-torch python3-numpy
+CHECK_DEPS := flex bison libcunit1-dev clang libclang-rt-14-dev libpng-dev python3-torch python3-numpy libpng-dev \
+              imagemagick chromium
 
 COMPILER_SRC := $(filter-out compiler/main.c,$(wildcard compiler/*.c))
 RUNTIME_SRC  := $(wildcard runtime/*.c)
@@ -28,7 +30,7 @@ RUNTIME_LIB  := $(BUILD)/libnetcrt.a
 
 INCLUDES := -Icompiler -Iruntime -I$(BUILD)
 
-.PHONY: all check demo asan clean deps deps-build golden
+.PHONY: all check demo asan clean deps deps-build golden fuzz bench
 all: netc $(RUNTIME_LIB)
 
 deps-build:
@@ -67,7 +69,7 @@ $(BUILD)/tests/%.o: tests/%.c $(BUILD)/parser.h | $(BUILD)/.dir
 	$(CC) $(ALL_CFLAGS) $(INCLUDES) -MMD -MP -c -o $@ $<
 
 $(BUILD)/run_tests: $(TEST_OBJ) $(COMPILER_OBJ) $(RUNTIME_LIB)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ -lcunit -lm
+	$(CC) $(ALL_CFLAGS) -o $@ $^ -lcunit -lpng -lm
 
 $(BUILD)/.dir:
 	@mkdir -p $(BUILD) && touch $@
@@ -79,6 +81,9 @@ check: deps
 demo: deps-build netc $(RUNTIME_LIB)
 	tools/demo.sh
 
+bench: netc $(RUNTIME_LIB)
+	bench/run.sh
+
 # The compiler, runtime and tests under AddressSanitizer and UBSan, in their own tree:
 # the tests run build-asan/netc, and the trainers it builds are sanitized too.
 ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -88,6 +93,11 @@ asan: deps
 
 $(BUILD)/netc: $(BUILD)/compiler/main.o $(COMPILER_OBJ) | $(RUNTIME_LIB)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ -lm
+
+# libFuzzer on the front end and the readers: FUZZ_SECONDS each (make check runs 15).
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	tools/fuzz.sh $(FUZZ_SECONDS)
 
 # Rewrite the expected diagnostics from netc's current output; review with git diff.
 golden: netc

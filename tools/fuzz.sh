@@ -1,0 +1,54 @@
+#!/bin/bash
+# fuzz.sh [SECONDS [TARGET...]] - libFuzzer (clang) on the .net front end and the
+# runtime's IDX, CSV and safetensors readers, under AddressSanitizer and UBSan.
+#
+#   targets: frontend idx csv safetensors (default: all), SECONDS each [60]
+#
+# Seeds come from tests/fuzz/corpus (front end) and tests/fuzz/seeds/*; the growing
+# corpora and any crash-* inputs stay under build/fuzz.  Exit 1 if a target failed:
+# turn its crash file into a regression case (tests/diagnostics or a runtime test).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-60}
+shift || true
+targets=("${@:-frontend}")
+[ $# -gt 0 ] || targets=(frontend idx csv safetensors)
+tools/deps.sh clang libclang-rt-14-dev flex bison libpng-dev
+make -s build/parser.c build/lexer.c
+out=build/fuzz
+mkdir -p "$out"
+flags=(-std=c99 -D_POSIX_C_SOURCE=200809L -g -O1 -fsanitize=fuzzer,address,undefined
+       -fno-sanitize-recover=all -Icompiler -Iruntime -Ibuild -w)
+compiler_src=($(ls compiler/*.c | grep -v '^compiler/main.c$') build/parser.c build/lexer.c)
+
+build() {   # build TARGET
+    case "$1" in
+    frontend) clang "${flags[@]}" tests/fuzz/fuzz_frontend.c "${compiler_src[@]}" -lm -o "$out/fuzz_frontend" ;;
+    idx|csv|safetensors)
+        local macro
+        macro=READER_$(tr a-z A-Z <<<"$1")
+        clang "${flags[@]}" -D"$macro" tests/fuzz/fuzz_reader.c runtime/*.c -lpng -lm -o "$out/fuzz_$1" ;;
+    *) echo "fuzz: unknown target '$1' (frontend idx csv safetensors)" >&2; exit 2 ;;
+    esac
+}
+
+seeds() {   # seeds TARGET: the directory of seed inputs
+    [ "$1" = frontend ] && echo tests/fuzz/corpus || echo "tests/fuzz/seeds/$1"
+}
+
+status=0
+for t in "${targets[@]}"; do
+    build "$t"
+    mkdir -p "$out/corpus_$t"
+    echo "fuzz: $t for ${seconds}s"
+    if ! (cd "$out" && "./fuzz_$t" -max_total_time="$seconds" -timeout=5 -rss_limit_mb=2048 \
+            -max_len=65536 -print_final_stats=1 "corpus_$t" "../../$(seeds "$t")" \
+            > "fuzz_$t.log" 2>&1); then
+        tail -40 "$out/fuzz_$t.log"
+        echo "fuzz: $t FAILED; the input is in $out/crash-* (or leak-*, timeout-*)" >&2
+        status=1
+    else
+        grep -E 'stat::number_of_executed_units|cov:' "$out/fuzz_$t.log" | tail -2
+    fi
+done
+exit $status
