@@ -34,7 +34,7 @@ INCLUDES := -Icompiler -Iruntime -I$(BUILD)
 all: netc $(RUNTIME_LIB)
 
 deps-build:
-	@tools/deps.sh flex bison
+	@tools/deps.sh flex bison libpng-dev
 
 deps:
 	@tools/deps.sh $(CHECK_DEPS)

@@ -5,7 +5,7 @@
 #include "network.h"
 
 /* Compile OUTDIR/NAME.c and OUTDIR/NAME_main.c into OUTDIR/NAME with $CC (default cc)
- * and $CFLAGS (default -O3 -march=native), linking the runtime library.  The compiler's
+ * and $CFLAGS (default -O3 -march=native), linking the runtime library and libpng.  The compiler's
  * messages pass through.  Returns 0, or -1 after printing why. */
 int build_trainer(const struct network *n, const char *outdir);
 
