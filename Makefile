@@ -15,7 +15,7 @@ BISON   ?= bison
 FLEX    ?= flex
 
 # What `make check` needs on a fresh Debian machine.
-CHECK_DEPS := flex bison libcunit1-dev clang libclang-rt-14-dev libpng-dev python3-torch python3-numpy libpng-dev \
+CHECK_DEPS := flex bison libcunit1-dev clang libclang-rt-14-dev libpng-dev python3-torch python3-numpy \
               imagemagick chromium
 
 COMPILER_SRC := $(filter-out compiler/main.c,$(wildcard compiler/*.c))

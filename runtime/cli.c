@@ -55,13 +55,16 @@ static const opt_spec opt_table[] = {
     { "--weights", OPT_PATH, F(weights), 0, 0, 0 },
     { "--raw", OPT_SET, F(raw), 0, 0, 0 },
     { "--tolerance", OPT_DOUBLE, F(tolerance), 0, 1e6, 0 },
+    { "--warmup", OPT_INT, F(warmup), 0, 1e6, 0 },
+    { "--log", OPT_PATH, F(log), 0, 0, 0 },
+    { "--report", OPT_PATH, F(report), 0, 0, 0 },
 };
 #undef F
 
 static const struct { const char *name; enum netc_command cmd; } commands[] = {
     { "train", NETC_CMD_TRAIN }, { "eval", NETC_CMD_EVAL }, { "predict", NETC_CMD_PREDICT },
-    { "gradcheck", NETC_CMD_GRADCHECK }, { "help", NETC_CMD_HELP }, { "--help", NETC_CMD_HELP },
-    { "-h", NETC_CMD_HELP },
+    { "gradcheck", NETC_CMD_GRADCHECK }, { "bench", NETC_CMD_BENCH }, { "help", NETC_CMD_HELP },
+    { "--help", NETC_CMD_HELP }, { "-h", NETC_CMD_HELP }, { "report", NETC_CMD_REPORT },
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -240,6 +243,7 @@ static void set_defaults(const netc_model *m, netc_options *o)
     o->lr = m->learning_rate;
     o->seed = m->seed;
     o->tolerance = 1e-2;
+    o->warmup = 1;
     o->shuffle = 1;
     snprintf(o->save_default, sizeof o->save_default, "%s.safetensors", m->name);
     o->save = o->save_default;
@@ -257,6 +261,9 @@ static int check_options(const netc_model *m, const netc_options *o, netc_error 
                          o->command == NETC_CMD_EVAL ? "eval" : "predict", m->name);
     if (o->command == NETC_CMD_PREDICT && !o->input)
         return netc_fail(err, "predict needs an INPUT file (IDX images or CSV features)");
+    if (o->command == NETC_CMD_REPORT && (!o->weights || !o->report))
+        return netc_fail(err, "report needs --weights FILE and -o DIR\nhint: %s report --weights "
+                         "%s.safetensors --log LOG --data DIR -o DIR", m->name, m->name);
     return 0;
 }
 
@@ -273,12 +280,16 @@ int netc_parse_options(const netc_model *m, int argc, char **argv, netc_options 
         ;
     if (c == COUNT(commands))
         return netc_fail(err, "unknown command '%s'\nhint: commands are train, eval, predict, "
-                         "gradcheck and help", argv[1]);
+                         "gradcheck, bench, report and help", argv[1]);
     o->command = commands[c].cmd;
     for (i = 2; i < argc; i++) {
         if (strncmp(argv[i], "--", 2) == 0 && argv[i][2]) {
             if (parse_option(o, argc, argv, &i, &groups, err) < 0)
                 return -1;
+        } else if (o->command == NETC_CMD_REPORT && strcmp(argv[i], "-o") == 0) {
+            if (++i >= argc)
+                return netc_fail(err, "-o needs a directory");
+            o->report = argv[i];
         } else if (o->command == NETC_CMD_PREDICT && !o->input) {
             o->input = argv[i];
         } else {
@@ -318,6 +329,11 @@ void netc_usage(const netc_model *m, FILE *out)
             "  predict --weights FILE INPUT\n"
             "                           predicted class per sample of INPUT (IDX images or CSV)\n"
             "  gradcheck                compare gradients with central differences\n"
+            "  bench                    training and inference samples/s (--epochs timed\n"
+            "                           epochs after --warmup ones), as `key value` lines\n"
+            "  report --weights FILE -o DIR\n"
+            "                           DIR/index.html: curves (--log FILE), weights, confusion\n"
+            "                           matrix, mistakes on the test data\n"
             "  help                     this screen\n\n", m->name);
     fprintf(out, "data, IDX (MNIST) files:\n"
             "  --data DIR               DIR holding train-images-idx3-ubyte, train-labels-idx1-"
@@ -340,11 +356,14 @@ void netc_usage(const netc_model *m, FILE *out)
             "  --no-shuffle             keep the training samples in file order\n"
             "  --limit N                use only the first N training samples\n"
             "  --save FILE              [%s.safetensors]\n"
-            "  --quiet                  no progress lines\n\n",
+            "  --quiet                  no progress bar or lines\n"
+            "  --log FILE               per-epoch metrics as CSV (report: read them)\n"
+            "  --report DIR             write a report (DIR/index.html) after training\n\n",
             m->epochs, m->learning_rate, m->batch, m->batch, (unsigned long long)m->seed,
             m->name);
-    fprintf(out, "eval, predict, gradcheck:\n"
+    fprintf(out, "eval, predict, gradcheck, bench:\n"
             "  --weights FILE           the weights to use\n"
             "  --raw                    predict: print the output vectors instead of classes\n"
-            "  --tolerance X            gradcheck: largest relative error [0.01]\n");
+            "  --tolerance X            gradcheck: largest relative error [0.01]\n"
+            "  --warmup N               bench: untimed epochs first [1]\n");
 }

@@ -6,7 +6,8 @@
  *   idx / csv    readers for MNIST IDX files and numeric CSV files
  *   dataset      samples as float[n][n_input] + integer labels; targets; input scaling
  *   safetensors  strict reader and atomic writer of .safetensors weight files
- *   trainer      netc_trainer_main() (declared in netc_model.h): train/eval/predict/gradcheck
+ *   trainer      netc_trainer_main() (declared in netc_model.h): train/eval/predict/gradcheck/
+ *                bench/report (progress, metrics and the report: netc_report.h)
  *
  * Conventions: functions that can fail return 0 on success and -1 on failure, after
  * filling `err` with "FILE: PLACE: what was expected, what was found" and, where it
@@ -218,7 +219,7 @@ int netc_weights_load(const char *path, const netc_model *model, float *params,
 /* ---- trainer ---------------------------------------------------------------- */
 
 enum netc_command { NETC_CMD_HELP, NETC_CMD_TRAIN, NETC_CMD_EVAL, NETC_CMD_PREDICT,
-                    NETC_CMD_GRADCHECK };
+                    NETC_CMD_GRADCHECK, NETC_CMD_BENCH, NETC_CMD_REPORT };
 
 /* The trainer's command line, defaults filled from the model. */
 typedef struct netc_options {
@@ -229,10 +230,13 @@ typedef struct netc_options {
     netc_csv_options csv;
     int label_given;            /* --label-column was passed (predict reads labels) */
     int epochs, batch, limit;
+    int warmup;                 /* bench: untimed epochs before the timed ones */
     double lr, tolerance;
     uint64_t seed;
     const char *init_weights, *weights, *save, *input;
     int shuffle, quiet, raw;
+    const char *log;            /* train: write the per-epoch CSV; report: read it */
+    const char *report;         /* train --report DIR, report -o DIR */
     char save_default[256];     /* "NAME.safetensors" */
     char data_paths[4][1024];   /* storage for --data DIR/... */
 } netc_options;
@@ -248,6 +252,10 @@ int netc_cmd_train(const netc_model *model, const netc_options *o);
 int netc_cmd_eval(const netc_model *model, const netc_options *o);
 int netc_cmd_predict(const netc_model *model, const netc_options *o);
 int netc_cmd_gradcheck(const netc_model *model, const netc_options *o);
+/* Training and inference samples/s on real data, as `key value` lines (runtime/bench.c). */
+int netc_cmd_bench(const netc_model *model, const netc_options *o);
+/* index.html and pictures of what the network learned (runtime/report.c). */
+int netc_cmd_report(const netc_model *model, const netc_options *o);
 
 /* Class of one output row: argmax, or output >= 0.5 (class 1) for a single output. */
 int netc_predicted_class(const float *out, int n_output);

@@ -4,7 +4,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "netc_runtime.h"
+#include "netc_report.h"
 
 #ifndef M_PI
 #define M_PI 3.14159265358979323846
@@ -68,7 +68,7 @@ static int gather(const netc_model *m, const netc_dataset *ds, batch_buf *b, int
     return netc_dataset_targets(ds, b->order + first, n, m->n_output, m->data.targets, b->y, err);
 }
 
-/* Accuracy and mean loss over a labelled set (order must be the identity). */
+/* Accuracy and mean loss over a labelled set (in b->order's order). */
 static int evaluate(const netc_model *m, void *state, const netc_dataset *ds, batch_buf *b,
                     double *accuracy, double *loss, netc_error *err)
 {
@@ -93,17 +93,20 @@ static int evaluate(const netc_model *m, void *state, const netc_dataset *ds, ba
 
 /* One pass over the training set in mini-batches of `batch`; mean loss into *loss. */
 static int train_epoch(const netc_model *m, void *state, const netc_dataset *ds, batch_buf *b,
-                       int batch, float lr, double *loss, netc_error *err)
+                       int batch, float lr, netc_progress *bar, double *loss, netc_error *err)
 {
     double loss_sum = 0;
     int i;
 
     for (i = 0; i < ds->n; i += batch) {
         int n = ds->n - i < batch ? ds->n - i : batch;
+        float batch_loss;
         if (gather(m, ds, b, i, n, err) < 0)
             return -1;
-        loss_sum += (double)m->forward_backward(state, b->x, b->y, n) * n;
+        batch_loss = m->forward_backward(state, b->x, b->y, n);
+        loss_sum += (double)batch_loss * n;
         m->update(state, lr);
+        netc_progress_step(bar, n, batch_loss);
     }
     *loss = loss_sum / ds->n;
     if (!isfinite(*loss))
@@ -173,40 +176,92 @@ static void print_epoch(const netc_options *o, const run_data *d,
     fflush(stdout);
 }
 
-/* The epochs: shuffle, mini-batches, evaluation, one progress line each. */
+/* An epoch's figures into the log.  The training accuracy is that of the end-of-epoch
+ * weights, from one forward pass over the training set: measured only here, when a
+ * log or report asks for it. */
+static int record_epoch(const netc_model *m, void *state, run_data *d, netc_epoch_metrics *row,
+                        netc_metrics *mx, netc_error *err)
+{
+    double train_loss_now;
+
+    if (evaluate(m, state, &d->train, &d->train_buf, &row->train_acc, &train_loss_now, err) < 0)
+        return -1;
+    return netc_metrics_add(mx, row, err);
+}
+
+/* The epochs: shuffle, mini-batches (a live bar on a terminal), evaluation, one progress
+ * line each, and the log's rows when there is a log or report. */
 static int run_epochs(const netc_model *m, const netc_options *o, void *state, run_data *d,
-                      netc_error *err)
+                      netc_metrics *mx, netc_error *err)
 {
     struct timespec t0, te;
+    netc_progress bar;
     netc_rng rng;
-    int epoch;
+    int epoch, rc;
 
     netc_rng_seed(&rng, o->seed ^ 0x53485546464c45ULL);   /* "SHUFFLE": not init's stream */
+    netc_progress_init(&bar, !o->quiet);
     clock_gettime(CLOCK_MONOTONIC, &t0);
     for (epoch = 0; epoch < o->epochs; epoch++) {
         double loss, acc = 0, test_loss = 0, epoch_secs;
         float lr = (float)netc_schedule_lr(m, o->lr, epoch, o->epochs);
+        netc_epoch_metrics row;
 
         clock_gettime(CLOCK_MONOTONIC, &te);
         if (o->shuffle)
             netc_rng_shuffle(&rng, d->train_buf.order, d->train.n);
-        if (train_epoch(m, state, &d->train, &d->train_buf, o->batch, lr, &loss, err) < 0)
+        netc_progress_begin(&bar, epoch, o->epochs, d->train.n);
+        rc = train_epoch(m, state, &d->train, &d->train_buf, o->batch, lr, &bar, &loss, err);
+        netc_progress_end(&bar);
+        if (rc < 0)
             return netc_fail_context(err, "epoch %d", epoch + 1);
         epoch_secs = seconds_since(&te);
         if (d->test.n && evaluate(m, state, &d->test, &d->test_buf, &acc, &test_loss, err) < 0)
             return -1;
+        row.epoch = epoch + 1;
+        row.train_loss = loss;
+        row.test_acc = d->test.n ? acc : NAN;
+        row.test_loss = d->test.n ? test_loss : NAN;
+        row.learning_rate = lr;
+        row.samples_per_s = d->train.n / (epoch_secs > 0 ? epoch_secs : 1e-9);
+        row.elapsed_s = seconds_since(&t0);
         if (!o->quiet)
-            print_epoch(o, d, epoch, loss, acc, test_loss, seconds_since(&t0), epoch_secs);
+            print_epoch(o, d, epoch, loss, acc, test_loss, row.elapsed_s, epoch_secs);
+        if ((o->log || o->report) && record_epoch(m, state, d, &row, mx, err) < 0)
+            return -1;
     }
+    return 0;
+}
+
+/* The report of a finished run, on its test data and log. */
+static int write_report(const netc_model *m, const netc_options *o, void *state, run_data *d,
+                        const netc_metrics *mx, netc_error *err)
+{
+    netc_report_input in;
+
+    memset(&in, 0, sizeof in);
+    in.model = m;
+    in.options = o;
+    in.state = state;
+    in.test = &d->test;
+    in.train = &d->train;
+    in.metrics = mx;
+    in.weights_path = o->save;
+    if (netc_report_write(&in, o->report, err) < 0)
+        return -1;
+    if (!o->quiet)
+        printf("report %s/index.html\n", o->report);
     return 0;
 }
 
 static int train(const netc_model *m, const netc_options *o, void *state, netc_error *err)
 {
     netc_scaler unused;
+    netc_metrics mx;
     run_data d;
     int rc;
 
+    memset(&mx, 0, sizeof mx);
     if (load_run(m, o, &d, err) < 0) {
         free_run(&d);
         return -1;
@@ -221,11 +276,18 @@ static int train(const netc_model *m, const netc_options *o, void *state, netc_e
                "%llu\n", m->name, d.train.n, d.test.n, o->epochs, o->batch, o->lr,
                (unsigned long long)o->seed);
     if (rc == 0)
-        rc = run_epochs(m, o, state, &d, err);
+        rc = netc_metrics_open(&mx, o->log, err);
+    if (rc == 0)
+        rc = run_epochs(m, o, state, &d, &mx, err);
+    if (rc == 0)
+        rc = netc_metrics_close(&mx, err);
     if (rc == 0)
         rc = netc_weights_save(o->save, m, m->params(state), &d.scaler, err);
     if (rc == 0 && !o->quiet)
         printf("saved %s\n", o->save);
+    if (rc == 0 && o->report)
+        rc = write_report(m, o, state, &d, &mx, err);
+    netc_metrics_free(&mx);
     free_run(&d);
     return rc;
 }

@@ -168,6 +168,8 @@ int netc_trainer_main(const netc_model *model, int argc, char **argv)
     case NETC_CMD_EVAL: return netc_cmd_eval(model, &o);
     case NETC_CMD_PREDICT: return netc_cmd_predict(model, &o);
     case NETC_CMD_GRADCHECK: return netc_cmd_gradcheck(model, &o);
+    case NETC_CMD_BENCH: return netc_cmd_bench(model, &o);
+    case NETC_CMD_REPORT: return netc_cmd_report(model, &o);
     case NETC_CMD_HELP: break;
     }
     netc_usage(model, argc < 2 ? stderr : stdout);
