@@ -1,0 +1,156 @@
+"""peer_torch.py - PyTorch training and running a benchmark network on MNIST, printing
+the same `key value` lines as the trainer's bench command.
+
+The network, loss, learning rate and batch come from the .net file (bench/netspec.py).
+The model is what a PyTorch user would write: nn.Linear layers with their activations,
+torch.optim.SGD, and for softmax + cross-entropy the fused nn.CrossEntropyLoss on the
+logits (the same function and gradient, computed stably).  Like the trainer's bench
+command, each epoch permutes the data before its clock starts and then trains on
+contiguous mini-batches (views, no copies), so a timed epoch runs the model and nothing
+else; inference runs under torch.inference_mode().
+
+    python3 bench/peer_torch.py bench/w1.net --data data/mnist --threads 1 \
+        [--epochs 3] [--warmup 1] [--limit N] [--infer-samples N] [--seed 1]
+"""
+import argparse
+import os
+import statistics
+import sys
+import time
+
+import numpy as np
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import netspec  # noqa: E402
+
+MIN_SECONDS = 0.2   # an inference repetition runs at least this long
+
+
+def read_idx(path, header):
+    with open(path, "rb") as f:
+        return np.frombuffer(f.read(), dtype=np.uint8, offset=header)
+
+
+def load(data, test, limit=0):
+    prefix = "t10k" if test else "train"
+    x = read_idx(os.path.join(data, prefix + "-images-idx3-ubyte"), 16).reshape(-1, 784)
+    y = read_idx(os.path.join(data, prefix + "-labels-idx1-ubyte"), 8).astype(np.int64)
+    if limit:
+        x, y = x[:limit], y[:limit]
+    return torch.from_numpy(x.astype(np.float32) / 255), torch.from_numpy(y)
+
+
+def build(spec):
+    """nn.Sequential of the .net file's layers; softmax is left to the loss."""
+    act = {"sigmoid": torch.nn.Sigmoid, "relu": torch.nn.ReLU, "tanh": torch.nn.Tanh}
+    layers = []
+    for n_in, n_out, a in zip(spec["sizes"], spec["sizes"][1:], spec["activations"]):
+        layers.append(torch.nn.Linear(n_in, n_out))
+        if a in act:
+            layers.append(act[a]())
+    return torch.nn.Sequential(*layers)
+
+
+def loss_and_targets(spec, labels):
+    """netc's losses: MSE is 0.5 * sum over outputs, mean over the batch."""
+    if spec["loss"] == "mse":
+        targets = torch.nn.functional.one_hot(labels, spec["sizes"][-1]).float()
+        return (lambda out, y: torch.nn.functional.mse_loss(out, y, reduction="sum")
+                * (0.5 / out.shape[0])), targets
+    return torch.nn.CrossEntropyLoss(), labels
+
+
+def train_epoch(model, opt, loss_fn, x, y, batch):
+    """One timed epoch over contiguous mini-batches; samples/s and the last loss."""
+    n = x.shape[0]
+    t0 = time.perf_counter()
+    for i in range(0, n, batch):
+        opt.zero_grad(set_to_none=True)
+        loss = loss_fn(model(x[i:i + batch]), y[i:i + batch])
+        loss.backward()
+        opt.step()
+    return n / (time.perf_counter() - t0), loss.item()
+
+
+def bench_training(spec, model, args, x, labels):
+    loss_fn, targets = loss_and_targets(spec, labels)
+    opt = torch.optim.SGD(model.parameters(), lr=spec["lr"])
+    gen = torch.Generator().manual_seed(args.seed)
+    rates, loss = [], 0.0
+    for epoch in range(args.warmup + args.epochs):
+        perm = torch.randperm(x.shape[0], generator=gen)
+        xs, ys = x[perm].contiguous(), targets[perm].contiguous()
+        rate, loss = train_epoch(model, opt, loss_fn, xs, ys, spec["batch"])
+        if epoch >= args.warmup:
+            rates.append(rate)
+    return rates, loss
+
+
+def infer_rep(model, x, chunk):
+    """Whole passes of `chunk` samples per call until MIN_SECONDS; samples/s."""
+    done, t0 = 0, time.perf_counter()
+    while True:
+        for i in range(0, x.shape[0], chunk):
+            model(x[i:i + chunk])
+        done += x.shape[0]
+        secs = time.perf_counter() - t0
+        if secs >= MIN_SECONDS:
+            return done / secs
+
+
+def bench_inference(model, x, chunk, reps):
+    with torch.inference_mode():
+        for i in range(0, x.shape[0], chunk):    # warm-up pass
+            model(x[i:i + chunk])
+        return [infer_rep(model, x, chunk) for _ in range(reps)]
+
+
+def accuracy(model, x, labels):
+    with torch.inference_mode():
+        return (model(x).argmax(1) == labels).float().mean().item()
+
+
+def print_stats(key, rates):
+    print("%s_median %.0f\n%s_min %.0f\n%s_max %.0f" % (key, statistics.median(rates), key,
+                                                       min(rates), key, max(rates)))
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("net")
+    p.add_argument("--data", required=True)
+    p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--epochs", type=int, default=3)
+    p.add_argument("--warmup", type=int, default=1)
+    p.add_argument("--limit", type=int, default=0, help="first N training samples")
+    p.add_argument("--infer-samples", type=int, default=0,
+                   help="single-sample inference over the first N test samples")
+    p.add_argument("--seed", type=int, default=1)
+    args = p.parse_args()
+
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    spec = netspec.parse(args.net)
+    x, labels = load(args.data, False, args.limit)
+    test_x, test_labels = load(args.data, True)
+    model = build(spec)
+
+    print("library torch %s, %d thread(s)" % (torch.__version__, torch.get_num_threads()))
+    print("train_samples %d\nwarmup_epochs %d\nepochs %d\nbatch %d"
+          % (x.shape[0], args.warmup, args.epochs, spec["batch"]))
+    rates, loss = bench_training(spec, model, args, x, labels)
+    print("train_samples_per_s_epochs " + " ".join("%.0f" % r for r in rates))
+    print("train_loss %.6f" % loss)
+    print_stats("train_samples_per_s", rates)
+    print("test_accuracy %.4f" % accuracy(model, test_x, test_labels))
+    print("infer_samples %d" % test_x.shape[0])
+    print_stats("infer_batched_samples_per_s",
+                bench_inference(model, test_x, spec["batch"], args.epochs))
+    single_x = test_x[:args.infer_samples] if args.infer_samples else test_x
+    print("infer_single_samples %d" % single_x.shape[0])
+    print_stats("infer_single_samples_per_s", bench_inference(model, single_x, 1, args.epochs))
+
+
+if __name__ == "__main__":
+    main()

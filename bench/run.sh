@@ -1,0 +1,126 @@
+#!/bin/sh
+# run.sh - `make bench`: netc's trainers for W1-W3 against PyTorch and FANN, side by side
+# in one run, and against this machine's FMA peak.  See bench/README.md.
+#
+# Writes build/bench/ (trainers, peers, raw `key value` outputs) and bench/results/latest.md
+# and latest.json; prints the Markdown table.  Settings (environment, defaults in brackets):
+#   BENCH_EPOCHS [5]  timed epochs (W3: 3) after BENCH_WARMUP [1] untimed ones
+#   BENCH_QUICK=1     a smoke run: one short timed epoch each, small subsets
+set -eu
+cd "$(dirname "$0")/.."
+
+work=build/bench
+raw=$work/raw
+data=data/mnist
+epochs=${BENCH_EPOCHS:-5}
+warmup=${BENCH_WARMUP:-1}
+infer_samples=2000      # single-sample inference of the peers: the first N test samples
+
+# network  timed-epochs  training-limit (netc, PyTorch)  FANN limit  (0: all 60000)
+configs="w1 $epochs 0 0
+w2 $epochs 0 10000
+w3 3 20000 2000"
+if [ "${BENCH_QUICK:-0}" = 1 ]; then
+    configs="w1 1 6000 2000
+w2 1 6000 1000
+w3 1 2560 200"
+    infer_samples=200
+fi
+
+# The peers are optional: run.sh measures what is installed (as root, deps.sh installs
+# them; OpenBLAS is PyTorch's BLAS on Debian, without it torch uses the reference BLAS).
+tools/deps.sh python3-torch python3-numpy libfann-dev libopenblas0-pthread ||
+    echo "bench: some peers are missing; their rows will say so" >&2
+[ -f $data/t10k-labels-idx1-ubyte ] || tools/fetch-data.sh mnist
+
+rm -rf "$raw" && mkdir -p "$raw" bench/results
+CC=${CC:-cc}
+
+have_torch=0
+/usr/bin/python3 -c 'import torch, numpy' 2>/dev/null && have_torch=1
+have_fann=0
+if [ -f /usr/include/floatfann.h ]; then
+    $CC -O2 -march=native -o $work/peer_fann bench/peer_fann.c -lfloatfann -lm && have_fann=1
+fi
+$CC -O2 -march=native -ffp-contract=fast -pthread -o $work/fma_peak bench/fma_peak.c
+
+# What the run was made on (the report prints it).
+{
+    echo "date $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+    changes=$(git diff --quiet HEAD 2>/dev/null || echo +changes)
+    echo "commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$changes"
+    echo "cpu $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), $(nproc) cores"
+    echo "compiler $($CC --version | head -1)"
+    echo "netc_cflags ${CFLAGS:-(netc build default: -O3 -march=native)}"
+    torch_version=missing
+    [ $have_torch = 1 ] &&
+        torch_version=$(/usr/bin/python3 -c 'import torch; print(torch.__version__)')
+    echo "torch $torch_version"
+    echo "blas $(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 2>/dev/null || echo unknown)"
+    echo "fann $(dpkg-query -W -f '${Version}' libfann-dev 2>/dev/null || echo missing)"
+    echo "load_start $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "infer_samples_peers $infer_samples"
+} > $raw/meta.txt
+
+# The FMA peak is measured at the start and after each network: the best one counts.
+echo "bench: FMA peak" >&2
+$work/fma_peak > $raw/fma-start.txt
+
+# The trainer's `--threads` exists once netc has threads; until then its 2-thread row is n/a.
+run_netc() {    # NET THREADS EPOCHS LIMIT
+    trainer=$work/$1/$1
+    if [ "$2" -gt 1 ] && ! $trainer --help | grep -q -- --threads; then
+        echo "status n/a (not implemented)" > "$raw/netc-$1-$2.txt"
+        return
+    fi
+    threads_opt=""
+    [ "$2" -gt 1 ] && threads_opt="--threads $2"
+    limit_opt=""
+    [ "$4" -gt 0 ] && limit_opt="--limit $4"
+    # shellcheck disable=SC2086
+    $trainer bench --data $data --epochs "$3" --warmup "$warmup" $limit_opt $threads_opt \
+        > "$raw/netc-$1-$2.txt"
+}
+
+run_torch() {   # NET THREADS EPOCHS LIMIT
+    if [ $have_torch = 0 ]; then
+        echo "status n/a (python3-torch not installed)" > "$raw/torch-$1-$2.txt"
+        return
+    fi
+    # PyTorch with Debian's OpenBLAS: the machine's OPENBLAS_* tuning is unset for it alone.
+    # Passive OpenMP waits: on a loaded 2-core machine, threads spinning at torch's barriers
+    # starve their partner and 2-thread training collapses (measured: 30 k/s -> 0.7 k/s).
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS="$2" OMP_NUM_THREADS="$2" \
+        OMP_WAIT_POLICY=PASSIVE \
+        /usr/bin/python3 bench/peer_torch.py bench/"$1".net --data $data --threads "$2" \
+        --epochs "$3" --warmup "$warmup" --limit "$4" --infer-samples $infer_samples \
+        > "$raw/torch-$1-$2.txt"
+}
+
+run_fann() {    # NET THREADS EPOCHS LIMIT
+    if [ $have_fann = 0 ]; then
+        echo "status n/a (libfann-dev not installed)" > "$raw/fann-$1-$2.txt"
+    elif [ "$2" -gt 1 ]; then
+        echo "status n/a (single-threaded library)" > "$raw/fann-$1-$2.txt"
+    else
+        # shellcheck disable=SC2046
+        $work/peer_fann $(python3 bench/netspec.py bench/"$1".net fann) --data $data \
+            --epochs "$3" --warmup "$warmup" --limit "$4" --infer-samples $infer_samples \
+            > "$raw/fann-$1-$2.txt"
+    fi
+}
+
+echo "$configs" | while read -r net net_epochs limit fann_limit; do
+    ./netc build "bench/$net.net" -o "$work/$net" > /dev/null
+    for threads in 1 2; do
+        echo "bench: $net, $threads thread(s): netc, PyTorch, FANN" >&2
+        run_netc "$net" $threads "$net_epochs" "$limit"
+        run_torch "$net" $threads "$net_epochs" "$limit"
+        run_fann "$net" $threads $((net_epochs < 3 ? net_epochs : 3)) "$fann_limit"
+    done
+    $work/fma_peak > "$raw/fma-$net.txt"
+done
+
+echo "load_end $(cut -d' ' -f1-3 /proc/loadavg)" >> $raw/meta.txt
+python3 bench/report.py $raw bench/results/latest.md bench/results/latest.json
+cat bench/results/latest.md
