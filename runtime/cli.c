@@ -22,14 +22,15 @@ enum opt_kind {
     OPT_LABEL           /* --label-column first|last|N */
 };
 
-enum opt_group { G_IDX = 1, G_CSV = 2 };
+/* What an option implies: a data format, or a training setting (fixed when resuming). */
+enum opt_group { G_IDX = 1, G_CSV = 2, G_SETTING = 4 };
 
 typedef struct opt_spec {
     const char *name;
     enum opt_kind kind;
     size_t field;
     double min, max;
-    int group;          /* which data format the option implies */
+    int group;          /* enum opt_group */
 } opt_spec;
 
 #define F(member) offsetof(netc_options, member)
@@ -43,14 +44,17 @@ static const opt_spec opt_table[] = {
     { "--test-csv", OPT_PATH, F(test_csv), 0, 0, G_CSV },
     { "--label-column", OPT_LABEL, 0, 0, 0, 0 },
     { "--header", OPT_SET, F(csv.header), 0, 0, 0 },
-    { "--epochs", OPT_INT, F(epochs), 1, 1e6, 0 },
-    { "--lr", OPT_DOUBLE, F(lr), 0, 1e6, 0 },
-    { "--batch", OPT_INT, F(batch), 1, INT_MAX, 0 },
-    { "--seed", OPT_U64, F(seed), 0, 0, 0 },
-    { "--init-weights", OPT_PATH, F(init_weights), 0, 0, 0 },
-    { "--no-shuffle", OPT_CLEAR, F(shuffle), 0, 0, 0 },
-    { "--limit", OPT_INT, F(limit), 1, INT_MAX, 0 },
+    { "--epochs", OPT_INT, F(epochs), 1, 1e6, G_SETTING },
+    { "--lr", OPT_DOUBLE, F(lr), 0, 1e6, G_SETTING },
+    { "--batch", OPT_INT, F(batch), 1, INT_MAX, G_SETTING },
+    { "--seed", OPT_U64, F(seed), 0, 0, G_SETTING },
+    { "--init-weights", OPT_PATH, F(init_weights), 0, 0, G_SETTING },
+    { "--no-shuffle", OPT_CLEAR, F(shuffle), 0, 0, G_SETTING },
+    { "--limit", OPT_INT, F(limit), 1, INT_MAX, G_SETTING },
     { "--save", OPT_PATH, F(save), 0, 0, 0 },
+    { "--checkpoint", OPT_PATH, F(checkpoint), 0, 0, 0 },
+    { "--checkpoint-every", OPT_INT, F(checkpoint_every), 0, 1e9, 0 },
+    { "--resume", OPT_PATH, F(resume), 0, 0, 0 },
     { "--quiet", OPT_SET, F(quiet), 0, 0, 0 },
     { "--weights", OPT_PATH, F(weights), 0, 0, 0 },
     { "--raw", OPT_SET, F(raw), 0, 0, 0 },
@@ -245,6 +249,7 @@ static void set_defaults(const netc_model *m, netc_options *o)
     o->tolerance = 1e-2;
     o->warmup = 1;
     o->shuffle = 1;
+    o->checkpoint_every = 60;
     snprintf(o->save_default, sizeof o->save_default, "%s.safetensors", m->name);
     o->save = o->save_default;
 }
@@ -296,6 +301,11 @@ int netc_parse_options(const netc_model *m, int argc, char **argv, netc_options 
             return netc_fail(err, "unexpected argument '%s'", argv[i]);
         }
     }
+    if (o->resume && (groups & G_SETTING))
+        return netc_fail(err, "--resume continues with the checkpoint's settings\nhint: drop "
+                         "--epochs, --lr, --batch, --seed, --limit, --no-shuffle and "
+                         "--init-weights when resuming");
+    groups &= G_IDX | G_CSV;
     if (groups == (G_IDX | G_CSV))
         return netc_fail(err, "both IDX and CSV data options given; use one kind of data");
     if (groups)
@@ -356,6 +366,13 @@ void netc_usage(const netc_model *m, FILE *out)
             "  --no-shuffle             keep the training samples in file order\n"
             "  --limit N                use only the first N training samples\n"
             "  --save FILE              [%s.safetensors]\n"
+            "  --checkpoint FILE        where to keep the run's checkpoint, written every\n"
+            "                           epoch, on SIGINT/SIGTERM and every --checkpoint-every\n"
+            "                           seconds [the --save file with .ckpt for .safetensors]\n"
+            "  --checkpoint-every S     seconds between checkpoints within an epoch (0: only\n"
+            "                           at the end of each epoch) [60]\n"
+            "  --resume FILE            continue the run saved in checkpoint FILE, with its\n"
+            "                           settings (give the same data options)\n"
             "  --quiet                  no progress bar or lines\n"
             "  --log FILE               per-epoch metrics as CSV (report: read them)\n"
             "  --report DIR             write a report (DIR/index.html) after training\n\n",

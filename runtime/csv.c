@@ -225,6 +225,9 @@ static int read_rows(csv_reader *r, netc_dataset *ds, const netc_csv_options *op
     ds->n_input = fields - (col >= 0);
     ds->rank = 1;
     ds->shape[0] = ds->n_input;
+    if (netc_check_memory((double)ds->n * ds->n_input * sizeof *ds->x, err, "%s: %d rows x %d "
+                          "features x %zu bytes", r->path, ds->n, ds->n_input, sizeof *ds->x) < 0)
+        return -1;
     ds->x = netc_alloc((size_t)ds->n * (size_t)ds->n_input, sizeof *ds->x, r->path, err);
     ds->labels = col >= 0 ? netc_alloc((size_t)ds->n, sizeof *ds->labels, r->path, err) : NULL;
     if (!ds->x || (col >= 0 && !ds->labels))

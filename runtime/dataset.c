@@ -31,6 +31,9 @@ static int idx_to_samples(netc_dataset *ds, const netc_idx *img, int unit_scale,
     if (img->item_size > (size_t)INT32_MAX)
         return netc_fail(err, "%s: %zu bytes per image is too many", ds->source,
                          img->item_size);
+    if (netc_check_memory((double)total * sizeof *ds->x, err, "%s: %zu images x %zu pixels "
+                          "x %zu bytes", ds->source, img->n, img->item_size, sizeof *ds->x) < 0)
+        return -1;
     ds->x = netc_alloc(total, sizeof *ds->x, ds->source, err);
     if (!ds->x)
         return -1;

@@ -2,12 +2,14 @@
  *
  * Layers, bottom up:
  *   error        netc_error: a message buffer every fallible call fills (no globals)
+ *   atomic       files replaced atomically (temporary file, fsync, rename); memory checks
  *   rng          seeded, deterministic random numbers (xoshiro256** seeded by splitmix64)
  *   idx / csv    readers for MNIST IDX files and numeric CSV files
  *   dataset      samples as float[n][n_input] + integer labels; targets; input scaling
  *   safetensors  strict reader and atomic writer of .safetensors weight files
  *   trainer      netc_trainer_main() (declared in netc_model.h): train/eval/predict/gradcheck/
- *                bench/report (progress, metrics and the report: netc_report.h)
+ *                bench/report (progress, metrics and the report: netc_report.h;
+ *                checkpoints: netc_checkpoint.h)
  *
  * Conventions: functions that can fail return 0 on success and -1 on failure, after
  * filling `err` with "FILE: PLACE: what was expected, what was found" and, where it
@@ -50,6 +52,17 @@ void *netc_alloc(size_t count, size_t size, const char *what, netc_error *err);
  * that is not counted).  Refuses files larger than max_size bytes. */
 int netc_read_file(const char *path, size_t max_size, unsigned char **data, size_t *size,
                    netc_error *err);
+
+/* Fills an open file; returns 0, or -1 after a failed write (errno set). */
+typedef int (*netc_writer)(FILE *out, const void *ctx);
+/* Replaces path atomically (runtime/atomic.c): write(out, ctx) fills a temporary file in
+ * the same directory, which is flushed, fsync'd and renamed over path; then the directory
+ * is fsync'd.  On failure path is left as it was and the message names it. */
+int netc_write_atomic(const char *path, netc_writer write, const void *ctx, netc_error *err);
+
+/* Fails, naming `what` (printf-style) and both sizes, when one allocation of `bytes`
+ * cannot succeed: more than the machine's memory or the process's ulimit. */
+int netc_check_memory(double bytes, netc_error *err, const char *fmt, ...) NETC_PRINTF(3, 4);
 
 /* ---- rng -------------------------------------------------------------------- */
 
@@ -234,6 +247,9 @@ typedef struct netc_options {
     double lr, tolerance;
     uint64_t seed;
     const char *init_weights, *weights, *save, *input;
+    const char *checkpoint;     /* train: NULL for the default (see netc_checkpoint_path) */
+    const char *resume;         /* train: the checkpoint to continue from */
+    int checkpoint_every;       /* seconds between checkpoints within an epoch; 0: none */
     int shuffle, quiet, raw;
     const char *log;            /* train: write the per-epoch CSV; report: read it */
     const char *report;         /* train --report DIR, report -o DIR */

@@ -6,13 +6,9 @@
  * (padded with spaces), then the data section; offsets are relative to its start.
  * The header parser below accepts exactly that grammar, nothing more: its depth is
  * fixed by the grammar, so hostile nesting is rejected without recursion. */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "netc_runtime.h"
 
@@ -819,57 +815,27 @@ static int write_tensor(FILE *out, const netc_st_out *o)
     return 0;
 }
 
-static int write_all(FILE *out, const text *header, const netc_st_out *tensors, int n_tensor)
+/* What write_file puts in the file. */
+typedef struct st_content {
+    const text *header;
+    const netc_st_out *tensors;
+    int n_tensor;
+} st_content;
+
+static int write_file(FILE *out, const void *ctx)
 {
+    const st_content *c = ctx;
     unsigned char len[8];
     int i;
 
     for (i = 0; i < 8; i++)
-        len[i] = (unsigned char)((uint64_t)header->len >> (8 * i));
-    if (fwrite(len, 1, 8, out) != 8 || fwrite(header->p, 1, header->len, out) != header->len)
+        len[i] = (unsigned char)((uint64_t)c->header->len >> (8 * i));
+    if (fwrite(len, 1, 8, out) != 8 || fwrite(c->header->p, 1, c->header->len, out) != c->header->len)
         return -1;
-    for (i = 0; i < n_tensor; i++)
-        if (write_tensor(out, &tensors[i]) < 0)
+    for (i = 0; i < c->n_tensor; i++)
+        if (write_tensor(out, &c->tensors[i]) < 0)
             return -1;
-    return fflush(out) == 0 && fsync(fileno(out)) == 0 ? 0 : -1;
-}
-
-/* Writes into a fresh temporary file next to path, then renames it over path. */
-static int write_atomically(const char *path, const text *header, const netc_st_out *tensors,
-                            int n_tensor, netc_error *err)
-{
-    size_t n = strlen(path);
-    char *tmp = netc_alloc(n + 8, 1, path, err);
-    FILE *out = NULL;
-    int fd, rc;
-
-    if (!tmp)
-        return -1;
-    memcpy(tmp, path, n);
-    memcpy(tmp + n, ".XXXXXX", 8);
-    fd = mkstemp(tmp);
-    if (fd < 0 || fchmod(fd, 0644) != 0 || !(out = fdopen(fd, "wb"))) {
-        rc = netc_fail(err, "%s: cannot create a temporary file next to it: %s\nhint: is the "
-                       "directory there and writable?", path, strerror(errno));
-        if (fd >= 0) {
-            close(fd);
-            unlink(tmp);
-        }
-        free(tmp);
-        return rc;
-    }
-    rc = write_all(out, header, tensors, n_tensor);
-    if (rc < 0)
-        netc_fail(err, "%s: writing %s failed: %s (the old file is untouched)", path, tmp,
-                  strerror(errno));
-    if (fclose(out) != 0 && rc == 0)
-        rc = netc_fail(err, "%s: closing %s failed: %s", path, tmp, strerror(errno));
-    if (rc == 0 && rename(tmp, path) != 0)
-        rc = netc_fail(err, "%s: cannot rename %s to it: %s", path, tmp, strerror(errno));
-    if (rc < 0)
-        unlink(tmp);
-    free(tmp);
-    return rc;
+    return 0;
 }
 
 int netc_st_write(const char *path, const netc_st_out *tensors, int n_tensor,
@@ -877,6 +843,7 @@ int netc_st_write(const char *path, const netc_st_out *tensors, int n_tensor,
                   netc_error *err)
 {
     text header = { NULL, 0, 0, 0 };
+    st_content content;
     int i, rc;
 
     for (i = 0; i < n_tensor; i++)
@@ -890,7 +857,10 @@ int netc_st_write(const char *path, const netc_st_out *tensors, int n_tensor,
         free(header.p);
         return netc_fail(err, "%s: out of memory building the header", path);
     }
-    rc = write_atomically(path, &header, tensors, n_tensor, err);
+    content.header = &header;
+    content.tensors = tensors;
+    content.n_tensor = n_tensor;
+    rc = netc_write_atomic(path, write_file, &content, err);
     free(header.p);
     return rc;
 }

@@ -14,6 +14,9 @@ void *netc_state_alloc(const netc_model *m, netc_error *err)
     if (m->n_param > SIZE_MAX / sizeof(float) || m->n_param * sizeof(float) > size)
         return netc_fail(err, "network '%s': %zu parameters do not fit in its %zu-byte state",
                          m->name, m->n_param, m->state_size), NULL;
+    if (netc_check_memory((double)size, err, "network '%s': its state (parameters, gradients, "
+                          "optimizer, activations for a batch of %d)", m->name, m->batch) < 0)
+        return NULL;
     if (posix_memalign(&state, NETC_ALIGN, size) != 0)
         return netc_fail(err, "network '%s': out of memory allocating its state (%.1f MB)",
                          m->name, (double)size / 1e6), NULL;

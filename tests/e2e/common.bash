@@ -15,3 +15,16 @@ at_least() {
     awk -v v="$1" -v m="$2" 'BEGIN { exit !(v >= m) }' || fail "$3: $1 < $2"
     echo "ok: $3: $1 >= $2"
 }
+
+# sanitized_trainer NET DIR: DIR/NAME built with the runtime's sources under ASan + UBSan
+# (any report aborts the run: exit 86 via ASAN_OPTIONS/UBSAN_OPTIONS below).
+sanitized_trainer() {
+    local name
+    name=$(sed -n 's/^network[[:space:]]\+\([A-Za-z0-9_]*\).*/\1/p' "$1" | head -1)
+    "$netc" "$1" -o "$2" > /dev/null
+    ${SAN_CC:-clang} -std=c99 -D_POSIX_C_SOURCE=200809L -O1 -g -fsanitize=address,undefined \
+        -fno-omit-frame-pointer -fno-sanitize-recover=all -Iruntime "$2/$name.c" \
+        "$2/${name}_main.c" runtime/*.c -lpng -lm -o "$2/$name"
+}
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:exitcode=86:abort_on_error=0}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:exitcode=86:print_stacktrace=1}

@@ -1,5 +1,5 @@
 /* test_runtime.c - CUnit suites for the runtime library: IDX, CSV, safetensors,
- * datasets and targets, RNG, command line.  Every test writes its files under one
+ * datasets and targets, RNG, command line, checkpoints.  Every test writes its files under one
  * mkdtemp directory, removed by the suite cleanup. */
 #include <dirent.h>
 #include <math.h>
@@ -10,7 +10,7 @@
 
 #include <CUnit/CUnit.h>
 
-#include "netc_runtime.h"
+#include "netc_checkpoint.h"
 
 /* The suite's scratch directory (CUnit's suite hooks take no context). */
 static char scratch[64];
@@ -693,6 +693,192 @@ static void test_cli(void)
     ASSERT_MSG(&err, "predict needs an INPUT", "");
 }
 
+/* ---- checkpoints ------------------------------------------------------------------ */
+
+/* A checkpoint of the toy model: epoch 2 of 3, 3 of 5 samples done. */
+static netc_checkpoint toy_checkpoint(int *order, netc_epoch_metrics *rows, float *state)
+{
+    netc_checkpoint c;
+    int i;
+
+    memset(&c, 0, sizeof c);
+    c.network = "toy";
+    c.netc_version = "0.1.0";
+    c.source_hash = "";
+    c.lr = 0.25;
+    c.epochs = 3;
+    c.batch = 2;
+    c.shuffle = 1;
+    c.seed = 42;
+    c.epoch = 1;
+    c.pos = 3;
+    c.loss_sum = 1.5;
+    c.elapsed_s = 2;
+    netc_rng_seed(&c.rng, 7);
+    c.n_samples = 5;
+    c.data_hash = 0x1234;
+    for (i = 0; i < 5; i++)
+        order[i] = (i * 2) % 5;
+    c.order = order;
+    memset(rows, 0, sizeof *rows);
+    rows->epoch = 1;
+    rows->train_loss = 0.5;
+    rows->test_acc = NAN;
+    c.n_rows = 1;
+    c.rows = rows;
+    for (i = 0; i < 11; i++)
+        state[i] = (float)i / 3;
+    c.state_size = 11 * sizeof(float);
+    c.state = state;
+    return c;
+}
+
+static void test_ckpt_round_trip(void)
+{
+    int order[5];
+    netc_epoch_metrics row;
+    float state[11];
+    netc_checkpoint c = toy_checkpoint(order, &row, state), back;
+    netc_model m = toy_model();
+    char p[256];
+    netc_error err;
+
+    path_in(p, sizeof p, "run.ckpt");
+    CU_ASSERT_FATAL(netc_checkpoint_write(p, &c, &err) == 0);
+    CU_ASSERT_FATAL(netc_checkpoint_read(p, &back, &err) == 0);
+    CU_ASSERT(strcmp(back.network, "toy") == 0 && strcmp(back.netc_version, "0.1.0") == 0);
+    CU_ASSERT(back.lr == 0.25 && back.epochs == 3 && back.batch == 2 && back.seed == 42);
+    CU_ASSERT(back.epoch == 1 && back.pos == 3 && back.loss_sum == 1.5 && back.n_samples == 5);
+    CU_ASSERT(memcmp(&back.rng, &c.rng, sizeof c.rng) == 0 && back.data_hash == 0x1234);
+    CU_ASSERT(memcmp(back.order, order, sizeof order) == 0);
+    CU_ASSERT(back.n_rows == 1 && back.rows[0].train_loss == 0.5 && isnan(back.rows[0].test_acc));
+    CU_ASSERT(back.state_size == sizeof state && memcmp(back.state, state, sizeof state) == 0);
+    CU_ASSERT(netc_checkpoint_matches(p, &back, &m, &err) == 0);
+    m.name = "other";
+    CU_ASSERT(netc_checkpoint_matches(p, &back, &m, &err) == -1);
+    ASSERT_MSG(&err, "run.ckpt: checkpoint of network 'toy'", "this trainer is network 'other'");
+    m = toy_model();
+    m.state_size += 4;
+    CU_ASSERT(netc_checkpoint_matches(p, &back, &m, &err) == -1);
+    ASSERT_MSG(&err, "state of 44 bytes", "(48 bytes)");
+    netc_checkpoint_free(&back);
+}
+
+/* Writes c, then expects reading it to fail with both fragments. */
+static void expect_ckpt_error(const netc_checkpoint *c, const char *frag1, const char *frag2)
+{
+    netc_checkpoint back;
+    char p[256];
+    netc_error err;
+
+    path_in(p, sizeof p, "bad.ckpt");
+    CU_ASSERT_FATAL(netc_checkpoint_write(p, c, &err) == 0);
+    CU_ASSERT(netc_checkpoint_read(p, &back, &err) == -1);
+    ASSERT_MSG(&err, "bad.ckpt: byte ", frag1, frag2);
+}
+
+static void test_ckpt_hostile(void)
+{
+    int order[5];
+    netc_epoch_metrics row;
+    float state[11];
+    netc_checkpoint c = toy_checkpoint(order, &row, state), back;
+    unsigned char *buf;
+    size_t size, cut;
+    char p[256], q[256];
+    netc_error err;
+
+    order[1] = order[0];
+    expect_ckpt_error(&c, "sample 0 appears twice", "order");
+    order[1] = 5;
+    expect_ckpt_error(&c, "a sample index is 5", "expected 0 to 4");
+    c = toy_checkpoint(order, &row, state);
+    c.pos = 6;
+    expect_ckpt_error(&c, "position 6 in epoch 2 of 3", "5 samples");
+    c = toy_checkpoint(order, &row, state);
+    c.epoch = 4;
+    expect_ckpt_error(&c, "the epoch is 4", "expected 0 to 3");
+    c = toy_checkpoint(order, &row, state);
+    c.n_rows = 0;
+    expect_ckpt_error(&c, "the number of finished epochs is 0", "expected 1 to 1");
+    c = toy_checkpoint(order, &row, state);
+    c.lr = NAN;
+    expect_ckpt_error(&c, "learning rate nan", "positive");
+    /* Every truncation and a flipped byte: the checksum catches them, nothing is read. */
+    c = toy_checkpoint(order, &row, state);
+    path_in(p, sizeof p, "good.ckpt");
+    CU_ASSERT_FATAL(netc_checkpoint_write(p, &c, &err) == 0);
+    CU_ASSERT_FATAL(netc_read_file(p, 1 << 20, &buf, &size, &err) == 0);
+    for (cut = 0; cut < size; cut++) {
+        write_bytes(q, sizeof q, "cut.ckpt", buf, cut);
+        CU_ASSERT(netc_checkpoint_read(q, &back, &err) == -1);
+        if (!strstr(err.msg, "cut.ckpt: byte "))
+            fprintf(stderr, "\n  cut at %zu: %s\n", cut, err.msg);
+        CU_ASSERT(strstr(err.msg, "cut.ckpt: byte ") != NULL);
+    }
+    buf[size / 2] ^= 1;
+    write_bytes(q, sizeof q, "flip.ckpt", buf, size);
+    CU_ASSERT(netc_checkpoint_read(q, &back, &err) == -1);
+    ASSERT_MSG(&err, "flip.ckpt: byte ", "stored checksum", "truncated or corrupt");
+    memcpy(buf, "NETCCKPX", 8);
+    write_bytes(q, sizeof q, "magic.ckpt", buf, size);
+    CU_ASSERT(netc_checkpoint_read(q, &back, &err) == -1);
+    ASSERT_MSG(&err, "magic.ckpt: byte 0: expected the magic \"NETCCKPT\"", "");
+    memcpy(buf, "NETCCKPT\x02", 9);
+    write_bytes(q, sizeof q, "version.ckpt", buf, size);
+    CU_ASSERT(netc_checkpoint_read(q, &back, &err) == -1);
+    ASSERT_MSG(&err, "version.ckpt: byte 8: checkpoint format version 2", "expected 1");
+    free(buf);
+}
+
+static void test_ckpt_write_failure(void)
+{
+    int order[5];
+    netc_epoch_metrics row;
+    float state[11];
+    netc_checkpoint c = toy_checkpoint(order, &row, state);
+    char p[256];
+    netc_error err;
+
+    path_in(p, sizeof p, "missing-dir/run.ckpt");
+    CU_ASSERT(netc_checkpoint_write(p, &c, &err) == -1);
+    ASSERT_MSG(&err, "missing-dir/run.ckpt: cannot create a temporary file", "");
+    CU_ASSERT(netc_checkpoint_write(scratch, &c, &err) == -1);
+    ASSERT_MSG(&err, "exists and is not a regular file", "refusing");
+    CU_ASSERT(netc_checkpoint_write("/dev/null", &c, &err) == -1);
+    ASSERT_MSG(&err, "/dev/null: exists and is not a regular file", "");
+}
+
+static void test_memory_check(void)
+{
+    netc_error err;
+
+    CU_ASSERT(netc_check_memory(1e6, &err, "small") == 0);
+    CU_ASSERT(netc_check_memory(4e15, &err, "%s: %d rows x %d features x 4 bytes", "big.csv",
+                                1000000, 1000000000) == -1);
+    ASSERT_MSG(&err, "big.csv: 1000000 rows x 1000000000 features x 4 bytes = 4000000000.0 MB",
+               "more than the");
+}
+
+static void test_cli_checkpoint(void)
+{
+    netc_model m = toy_model();
+    netc_options o;
+    netc_error err;
+    char *plain[] = { "toy", "train", NULL };
+    char *resume[] = { "toy", "train", "--resume", "r.ckpt", "--data", "d", "--checkpoint",
+                       "c.ckpt", "--checkpoint-every", "0", NULL };
+    char *changed[] = { "toy", "train", "--resume", "r.ckpt", "--epochs", "9", NULL };
+
+    CU_ASSERT_FATAL(netc_parse_options(&m, 2, plain, &o, &err) == 0);
+    CU_ASSERT(o.checkpoint == NULL && o.resume == NULL && o.checkpoint_every == 60);
+    CU_ASSERT_FATAL(netc_parse_options(&m, 10, resume, &o, &err) == 0);
+    CU_ASSERT(strcmp(o.resume, "r.ckpt") == 0 && strcmp(o.checkpoint, "c.ckpt") == 0);
+    CU_ASSERT(o.checkpoint_every == 0 && o.format == NETC_DATA_IDX);
+    CU_ASSERT(netc_parse_options(&m, 6, changed, &o, &err) == -1);
+    ASSERT_MSG(&err, "--resume continues with the checkpoint's settings", "drop --epochs");
+}
+
 /* ---- registration ----------------------------------------------------------------- */
 
 typedef struct test_case {
@@ -712,6 +898,7 @@ void runtime_idx_register(void);
 void runtime_csv_register(void);
 void runtime_safetensors_register(void);
 void runtime_data_register(void);
+void runtime_checkpoint_register(void);
 
 void runtime_idx_register(void)
 {
@@ -754,4 +941,14 @@ void runtime_data_register(void)
         { "command line", test_cli }, { NULL, NULL }
     };
     add_suite("runtime: data, rng, cli", tests);
+}
+
+void runtime_checkpoint_register(void)
+{
+    static const test_case tests[] = {
+        { "round trip", test_ckpt_round_trip }, { "hostile files", test_ckpt_hostile },
+        { "write failure", test_ckpt_write_failure }, { "memory check", test_memory_check },
+        { "command line", test_cli_checkpoint }, { NULL, NULL }
+    };
+    add_suite("runtime: checkpoints", tests);
 }
