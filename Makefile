@@ -94,7 +94,7 @@ asan: deps
 $(BUILD)/netc: $(BUILD)/compiler/main.o $(COMPILER_OBJ) | $(RUNTIME_LIB)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ -lm
 
-# libFuzzer on the front end and the readers: FUZZ_SECONDS each (make check runs 15).
+# libFuzzer on the front end and the readers: FUZZ_SECONDS each (make check runs 30).
 FUZZ_SECONDS ?= 60
 fuzz: deps
 	tools/fuzz.sh $(FUZZ_SECONDS)

@@ -1,6 +1,6 @@
 #!/bin/bash
-# libFuzzer, 15 s per target under ASan+UBSan: the .net front end and the IDX, CSV and
+# libFuzzer, 30 s per target under ASan+UBSan: the .net front end and the IDX, CSV and
 # safetensors readers (tools/fuzz.sh; `make fuzz` runs them longer).  Any crash,
 # sanitizer report, leak or timeout fails.
 set -euo pipefail
-tools/fuzz.sh "${FUZZ_SECONDS:-15}"
+tools/fuzz.sh "${FUZZ_SECONDS:-30}"
