@@ -19,7 +19,7 @@ struct activation_info {
 };
 
 static const struct activation_info activations[] = {
-    [ACT_SIGMOID] = { "1.0f / (1.0f + expf(-{z}))", "{a} * (1.0f - {a})", 0,
+    [ACT_SIGMOID] = { "1.0f / (1.0f + exp_f(-{z}))", "{a} * (1.0f - {a})", 0,
                       "σ(z) = 1 / (1 + e^−z)", "σ'(z) = σ(z)(1 − σ(z)) = a(1 − a)" },
     [ACT_RELU] = { "{z} > 0.0f ? {z} : 0.0f", "{z} > 0.0f ? 1.0f : 0.0f", 1,
                    "relu(z) = max(0, z)", "relu'(z) = 1 if z > 0, else 0" },
@@ -107,14 +107,14 @@ void emit_row_max(struct printer *p, const char *width)
 static void emit_softmax_forward(const struct emit *e, const char *out)
 {
     struct printer *p = e->p;
-    pr_line(p, "/* a = softmax(z), row by row; subtracting the row's largest z keeps expf finite */");
+    pr_line(p, "/* a = softmax(z), row by row; subtracting the row's largest z keeps e^z finite */");
     pr_open(p, "for (int b = 0; b < B; b++)");
     pr_line(p, "const float *zb = z + b * %s;", out);
     pr_line(p, "float *ab = a + b * %s;", out);
     emit_row_max(p, out);
     pr_line(p, "float sum = 0.0f;");
     pr_open(p, "for (int o = 0; o < %s; o++)", out);
-    pr_line(p, "ab[o] = expf(zb[o] - max);");
+    pr_line(p, "ab[o] = exp_f(zb[o] - max);");
     pr_line(p, "sum += ab[o];");
     pr_close(p);
     pr_line(p, "for (int o = 0; o < %s; o++)", out);

@@ -1,7 +1,7 @@
 /* emit_internal.h - what the parts of the C code generator share.
  *
  * emit_model.c drives: it opens the files and calls one printer per construct:
- * emit_layer.c (a layer's forward and backward), emit_activation.c (activations and
+ * emit_kernels.c (the matrix products and exp_f every layer calls), emit_layer.c (a layer's forward and backward), emit_activation.c (activations and
  * their derivatives), emit_loss.c, emit_optimizer.c, emit_init.c and emit_main.c.
  * emit_literal.c turns numbers and strings into C literals.
  */
@@ -41,6 +41,11 @@ void act_derivative_expr(const struct emit *e, int layer, const char *a, const c
 void emit_activation_constants(const struct emit *e);
 /* Inside a forward function: out = f(z) for B rows of OUT (names of the local arrays). */
 void emit_activation_forward(const struct emit *e, int layer);
+
+/* Kernels (emit_kernels.c): vectors, exp_f and the small matrix products, printed
+ * once at the top of NAME.c; the rows of a register block for n rows. */
+void emit_kernels(const struct emit *e);
+int kernel_block_rows(int n);
 
 /* Layers (emit_layer.c). */
 void emit_layer_forward(const struct emit *e, int layer);

@@ -45,62 +45,27 @@ void emit_layer_forward(const struct emit *e, int layer)
             "const float *restrict x,", layer + 1);
     pr_line(p, "                           const float *restrict WT, const float *restrict bias, int B)");
     pr_block(p);
-    pr_open(p, "for (int b = 0; b < B; b++)");
-    pr_line(p, "const float *xb = x + b * %s;    /* sample b */", d.in);
-    pr_line(p, "float *zb = z + b * %s;", d.out);
-    pr_line(p, "for (int o = 0; o < %s; o++)", d.out);
-    pr_line(p, "    zb[o] = bias[o];");
-    pr_open(p, "for (int i = 0; i < %s; i++)", d.in);
-    pr_line(p, "const float *w = WT + i * %s;    /* row i of W^T: input i's weights */", d.out);
-    pr_line(p, "for (int o = 0; o < %s; o++)", d.out);
-    pr_line(p, "    zb[o] += xb[i] * w[o];");
-    pr_close(p);
-    pr_close(p);
+    pr_line(p, "/* z[b][o] = bias[o] + Σ_i x[b][i] WT[i][o] */");
+    pr_line(p, "matmul(z, x, WT, bias, B, %s, %s, BATCH_ROWS);", d.in, d.out);
     emit_activation_forward(e, layer);
     pr_close(p);
 }
 
-/* dWT[i][o] = Σ_b x[b][i] δ[b][o] and dbias[o] = Σ_b δ[b][o]. */
-static void emit_weight_gradients(const struct emit *e, const struct dims *d)
-{
-    struct printer *p = e->p;
-    pr_open(p, "for (int i = 0; i < %s; i++)", d->in);
-    pr_line(p, "float *dw = dWT + i * %s;", d->out);
-    pr_line(p, "for (int o = 0; o < %s; o++)", d->out);
-    pr_line(p, "    dw[o] = 0.0f;");
-    pr_open(p, "for (int b = 0; b < B; b++)");
-    pr_line(p, "const float *delta_b = delta + b * %s;    /* sample b */", d->out);
-    pr_line(p, "for (int o = 0; o < %s; o++)", d->out);
-    pr_line(p, "    dw[o] += x[b * %s + i] * delta_b[o];", d->in);
-    pr_close(p);
-    pr_close(p);
-    pr_line(p, "for (int o = 0; o < %s; o++)", d->out);
-    pr_line(p, "    dbias[o] = 0.0f;");
-    pr_line(p, "for (int b = 0; b < B; b++)");
-    pr_line(p, "    for (int o = 0; o < %s; o++)", d->out);
-    pr_line(p, "        dbias[o] += delta[b * %s + o];", d->out);
-}
-
-/* δ_prev[b][i] = (Σ_o WT[i][o] δ[b][o]) · f'_prev, the previous layer's error. */
+/* δ_prev[b][i] = (Σ_o δ[b][o] W[o][i]) · f'_prev, the previous layer's error. */
 static void emit_input_delta(const struct emit *e, int layer, const struct dims *d)
 {
     struct printer *p = e->p;
     char deriv[256];
     act_derivative_expr(e, layer - 1, "x[k]", "z_prev[k]", deriv, sizeof deriv);
-    pr_open(p, "for (int b = 0; b < B; b++)");
-    pr_line(p, "const float *delta_b = delta + b * %s;    /* sample b */", d->out);
-    pr_open(p, "for (int i = 0; i < %s; i++)", d->in);
-    pr_line(p, "const float *w = WT + i * %s;", d->out);
-    pr_line(p, "float sum = 0.0f;");
-    pr_line(p, "for (int o = 0; o < %s; o++)", d->out);
-    pr_line(p, "    sum += w[o] * delta_b[o];");
-    pr_line(p, "const int k = b * %s + i;", d->in);
+    pr_line(p, "/* δ_prev[b][i] = Σ_o δ[b][o] W[o][i], with W = WT transposed afresh (the");
+    pr_line(p, " * parameters may have changed since) so that this product runs along W's rows */");
+    pr_line(p, "transpose(W, WT, %s, %s);", d->in, d->out);
+    pr_line(p, "matmul(delta_prev, delta, W, NULL, B, %s, %s, BATCH_ROWS);", d->out, d->in);
     if (e->net->layers[layer - 1].act == ACT_LINEAR)
-        pr_line(p, "delta_prev[k] = sum;");
-    else
-        pr_line(p, "delta_prev[k] = sum * (%s);", deriv);
-    pr_close(p);
-    pr_close(p);
+        return;
+    pr_line(p, "/* ⊙ f'(z_prev) */");
+    pr_line(p, "for (int k = 0; k < B * %s; k++)", d->in);
+    pr_line(p, "    delta_prev[k] *= %s;", deriv);
 }
 
 void emit_layer_backward(const struct emit *e, int layer)
@@ -108,6 +73,7 @@ void emit_layer_backward(const struct emit *e, int layer)
     const struct dims d = layer_dims(e, layer);
     struct printer *p = e->p;
     const int first = layer == 0;
+    const struct layer *L = &e->net->layers[layer];
     const struct layer *prev = first ? NULL : &e->net->layers[layer - 1];
     const int needs_z = !first && act_derivative_needs_z(prev->act);
 
@@ -122,15 +88,17 @@ void emit_layer_backward(const struct emit *e, int layer)
         pr_line(p, " * The first layer's input is the data: no δ_prev to compute.");
     }
     pr_line(p, " * δ = ∂C/∂z is already divided by B, so the sums over b are batch means.");
-    pr_line(p, " * B = batch, IN = %d, OUT = %d */", e->net->layers[layer].in,
-            e->net->layers[layer].out);
+    pr_line(p, " * B = batch, IN = %d, OUT = %d */", L->in, L->out);
     pr_line(p, "static void layer%d_backward(%sfloat *restrict dWT, float *restrict dbias,",
             layer + 1, first ? "" : "float *restrict delta_prev, ");
     pr_line(p, "                            const float *restrict delta, const float *restrict x,%s",
             needs_z ? " const float *restrict z_prev," : "");
-    pr_line(p, "                            %sint B)", first ? "" : "const float *restrict WT, ");
+    pr_line(p, "                            %sint B)",
+            first ? "" : "const float *restrict WT, float *restrict W, ");
     pr_block(p);
-    emit_weight_gradients(e, &d);
+    pr_line(p, "/* blocks of %d rows of dWT */", kernel_block_rows(L->in));
+    pr_line(p, "outer_sum(dWT, x, delta, B, %s, %s, %d);", d.in, d.out, kernel_block_rows(L->in));
+    pr_line(p, "column_sum(dbias, delta, B, %s);", d.out);
     if (!first)
         emit_input_delta(e, layer, &d);
     pr_close(p);

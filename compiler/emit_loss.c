@@ -68,7 +68,7 @@ static void emit_sigmoid_bce_loss(const struct emit *e, const char *out)
     pr_block(p);
     pr_line(p, "double sum = 0.0;");
     pr_open(p, "for (int k = 0; k < B * %s; k++)", out);
-    pr_line(p, "const float soft = log1pf(expf(-fabsf(z[k])));");
+    pr_line(p, "const float soft = log1pf(exp_f(-fabsf(z[k])));");
     pr_line(p, "const float log_a = fmaxf(-(fmaxf(-z[k], 0.0f) + soft), -100.0f);");
     pr_line(p, "const float log_1ma = fmaxf(-(fmaxf(z[k], 0.0f) + soft), -100.0f);");
     pr_line(p, "sum -= y[k] * log_a + (1.0f - y[k]) * log_1ma;");
@@ -91,7 +91,7 @@ static void emit_softmax_ce_loss(const struct emit *e, const char *out)
     emit_row_max(p, out);
     pr_line(p, "float total = 0.0f;");
     pr_line(p, "for (int o = 0; o < %s; o++)", out);
-    pr_line(p, "    total += expf(zb[o] - max);");
+    pr_line(p, "    total += exp_f(zb[o] - max);");
     pr_line(p, "const float log_total = max + logf(total);");
     pr_line(p, "for (int o = 0; o < %s; o++)", out);
     pr_line(p, "    sum -= yb[o] * (zb[o] - log_total);");

@@ -130,7 +130,7 @@ static void member(const struct emit *e, const char *name, const char *size, con
 static void emit_state_struct(const struct emit *e)
 {
     struct printer *p = e->p;
-    char n_param[96], rows[160], name[32], comment[128];
+    char n_param[96], rows[200], name[32], comment[128];
     snprintf(n_param, sizeof n_param, "%s_N_PARAM", e->up);
     pr_line(p, "/* 64-byte aligned arrays where the compiler can be told so; plain C99 elsewhere. */");
     pr_line(p, "#if defined(__GNUC__)");
@@ -155,6 +155,11 @@ static void emit_state_struct(const struct emit *e)
         member(e, name, rows, comment);
         snprintf(name, sizeof name, "l%d_delta", l + 1);
         member(e, name, rows, "δ = ∂C/∂z");
+        if (l == 0)
+            continue;
+        snprintf(rows, sizeof rows, "%s_L%d_OUT * %s_L%d_IN", e->up, l + 1, e->up, l + 1);
+        snprintf(name, sizeof name, "l%d_w", l + 1);
+        member(e, name, rows, "W[OUT][IN]: WT transposed, for δ_prev");
     }
     pr_close_with(p, " %s_model;", e->name);
     pr_blank(p);
@@ -290,7 +295,8 @@ static void emit_forward_backward(const struct emit *e)
         if (act_derivative_needs_z(net->layers[l - 1].act))
             snprintf(z_prev, sizeof z_prev, "m->l%d_z, ", l);
         pr_line(p, "layer%d_backward(m->l%d_delta, %s,", l + 1, l, grads);
-        pr_line(p, "                m->l%d_delta, m->l%d_a, %s%sn);", l + 1, l, z_prev, wt);
+        pr_line(p, "                m->l%d_delta, m->l%d_a, %s%sm->l%d_w, n);", l + 1, l, z_prev, wt,
+                l + 1);
     }
     pr_line(p, "return loss;");
     pr_close(p);
@@ -310,6 +316,10 @@ static void emit_source(const struct emit *e)
     pr_line(p, "#include <string.h>");
     pr_blank(p);
     emit_notation(e);
+    emit_kernels(e);
+    pr_line(p, "/* Samples per register block: the largest divisor of %s_BATCH up to 6. */", e->up);
+    pr_line(p, "enum { BATCH_ROWS = %d };", kernel_block_rows(e->net->batch));
+    pr_blank(p);
     emit_activation_constants(e);
     emit_optimizer_constants(e);
     emit_rng(e);

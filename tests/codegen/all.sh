@@ -3,8 +3,9 @@
 #
 # Runs NETC on samples/*.net and tests/codegen/nets/*.net (which between them cover
 # each activation, loss and optimizer), then on each generated directory:
-# warnings.sh, gradcheck.sh, vectorize.sh and torch_step.py (skipped, with a note, when
-# python3 has no torch), and two_models.sh on the first two.
+# warnings.sh, gradcheck.sh, portable.sh, vectorize.sh and torch_step.py (skipped, with
+# a note, when python3 has no torch); two_models.sh on the first two, and expf.sh
+# (every 61st float; `expf.sh DIR 1` tests all of them) on the first.
 # Needs: cc, gcc (clang optional), python3 with torch and numpy.  Exit 0 = pass.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -29,6 +30,8 @@ for net in "$root"/samples/*.net "$here"/nets/*.net; do
     sh "$here/warnings.sh" "$out" || status=1
     sh "$here/gradcheck.sh" "$out" >"$out.log" || { cat "$out.log"; status=1; }
     grep -E '^[a-z_0-9]+: ' "$out.log"
+    sh "$here/portable.sh" "$out" >"$out.log" || { cat "$out.log"; status=1; }
+    head -1 "$out.log"
     sh "$here/vectorize.sh" "$out" >"$out.log" || { cat "$out.log"; status=1; }
     tail -1 "$out.log"
     if "$python" -c 'import torch, numpy' 2>/dev/null; then
@@ -39,6 +42,9 @@ for net in "$root"/samples/*.net "$here"/nets/*.net; do
     fi
 done
 set -- $dirs
+if [ $# -ge 1 ]; then
+    sh "$here/expf.sh" "$1" 61 || status=1
+fi
 if [ $# -ge 2 ]; then
     sh "$here/two_models.sh" "$1" "$2" >"$work/two.log" || status=1
     tail -1 "$work/two.log"

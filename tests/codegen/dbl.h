@@ -14,3 +14,4 @@
 #define cosf cos
 #define log1pf log1p
 #define fabsf fabs
+#define NETC_LIBM_EXP   /* exp_f is float-accurate only: use exp */

@@ -2,7 +2,8 @@
 # warnings.sh GENDIR - the generated C compiles without a single warning.
 #
 # NAME.c and NAME_main.c under -std=c99 -Wall -Wextra -Wpedantic -Werror, with gcc
-# and clang (whichever are installed; at least one), at -O2 and -O3.  Exit 0 = pass.
+# and clang (whichever are installed; at least one), at -O2 and -O3, and NAME.c once
+# more with -DNETC_PORTABLE (the plain-C kernels) at -O3.  Exit 0 = pass.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 gendir=${1:?usage: warnings.sh GENDIR}
@@ -19,6 +20,10 @@ for cc in gcc clang; do
             fi
         done
     done
+    if ! $cc -std=c99 -Wall -Wextra -Wpedantic -Werror -O3 -DNETC_PORTABLE -I"$gendir" \
+            -c "$gendir/$name.c" -o /dev/null; then
+        echo "FAIL: $cc -O3 -DNETC_PORTABLE $name.c"; status=1
+    fi
     echo "$name: $cc -O2/-O3 -Wall -Wextra -Wpedantic -Werror: $([ $status = 0 ] && echo OK || echo FAIL)"
 done
 [ $compilers -gt 0 ] || { echo "warnings.sh: neither gcc nor clang found"; exit 1; }

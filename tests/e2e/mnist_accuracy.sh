@@ -2,7 +2,8 @@
 # Real MNIST (60,000 training, 10,000 test images): the samples reach their accuracy.
 #  - samples/mnist.net, the full recipe (30 epochs, seed 1): >= 93.5 % (seeds 1-9 end
 #    between 93.96 and 94.87 %, mean 94.43 %);
-#  - samples/mnist_relu.net, 3 of its 10 epochs: >= 97.0 %.
+#  - samples/mnist_relu.net, 5 of its 10 epochs: >= 97.0 % (single epochs' test accuracy
+#    moves by +-0.3 points from one epoch to the next; by epoch 5 it is near 97.5 %).
 source tests/e2e/common.bash
 tools/fetch-data.sh mnist
 "$netc" build samples/mnist.net -o "$work"
@@ -13,6 +14,6 @@ eval=$("$work/mnist" eval --data data/mnist --weights "$work/mnist.safetensors")
 [ "$(accuracy "$eval")" = "$(accuracy "$out")" ] || fail "eval of the saved weights: $eval"
 
 "$netc" build samples/mnist_relu.net -o "$work"
-out=$("$work/mnist_relu" train --data data/mnist --epochs 3 --save "$work/relu.safetensors")
+out=$("$work/mnist_relu" train --data data/mnist --epochs 5 --save "$work/relu.safetensors")
 echo "$out"
-at_least "$(accuracy "$out")" 97.0 "samples/mnist_relu.net, 3 epochs"
+at_least "$(accuracy "$out")" 97.0 "samples/mnist_relu.net, 5 epochs"
