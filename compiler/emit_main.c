@@ -65,6 +65,24 @@ static void emit_wrappers(const struct emit *e)
     pr_blank(p);
 }
 
+/* Where each layer's activations live in the state, for the runtime's pictures. */
+static void emit_activations(const struct emit *e)
+{
+    struct printer *p = e->p;
+    pr_line(p, "/* Layer `layer`'s activations a from the last forward pass, one row per sample. */");
+    pr_line(p, "static const float *model_activations(void *state, int layer)");
+    pr_block(p);
+    pr_line(p, "static const size_t offsets[] = {");
+    for (int l = 0; l < e->net->nlayers; l++)
+        pr_line(p, "    offsetof(%s_model, l%d_a),", e->name, l + 1);
+    pr_line(p, "};");
+    pr_line(p, "if (layer < 0 || layer >= (int)(sizeof offsets / sizeof offsets[0]))");
+    pr_line(p, "    return NULL;");
+    pr_line(p, "return (const float *)((const char *)state + offsets[layer]);");
+    pr_close(p);
+    pr_blank(p);
+}
+
 static void emit_tensors(const struct emit *e)
 {
     struct printer *p = e->p;
@@ -143,6 +161,7 @@ static void emit_descriptor(const struct emit *e)
     pr_line(p, ".loss_fn = model_loss,");
     pr_line(p, ".forward_backward = model_forward_backward,");
     pr_line(p, ".update = model_update,");
+    pr_line(p, ".activations = model_activations,");
     pr_close_with(p, ";");
     pr_blank(p);
 }
@@ -150,10 +169,13 @@ static void emit_descriptor(const struct emit *e)
 void emit_main(const struct emit *e)
 {
     struct printer *p = e->p;
+    pr_line(p, "#include <stddef.h>");
+    pr_blank(p);
     pr_line(p, "#include \"netc_model.h\"");
     pr_line(p, "#include \"%s.h\"", e->name);
     pr_blank(p);
     emit_wrappers(e);
+    emit_activations(e);
     emit_tensors(e);
     emit_descriptor(e);
     pr_line(p, "int main(int argc, char **argv)");

@@ -75,6 +75,10 @@ typedef struct netc_model {
     float (*loss_fn)(void *state, const float *x, const float *y, int n);   /* mean over n */
     float (*forward_backward)(void *state, const float *x, const float *y, int n); /* mean loss; sets grads */
     void (*update)(void *state, float learning_rate);   /* one optimizer step from grads */
+    /* Dense layer `layer`'s (0-based) activations from the last forward call, one row
+     * of tensors[2 * layer].shape[0] floats per sample; NULL for a bad index.  May be
+     * NULL itself in hand-written models: the report then draws hidden layers hollow. */
+    const float *(*activations)(void *state, int layer);
 } netc_model;
 
 /* The trainer's command line (train, eval, predict, gradcheck); returns the exit status. */

@@ -9,10 +9,8 @@
  *   confusion.svg      true against predicted class on the test set
  *   misclassified.png  the test images the network got wrong most confidently
  *
- * The runtime sees the parameters and the outputs (`forward`), not the hidden layers'
- * activations, which live in the generated model's private state: network.svg draws
- * the input, the output and every weight between hidden layers, and leaves the hidden
- * neurons hollow. */
+ * The hidden layers' activations come from the model's `activations` entry point (a
+ * hand-written model without it gets hollow hidden neurons in network.svg). */
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -323,6 +321,7 @@ static int write_confusion(report *r, netc_report_page *page, netc_error *err)
 static int write_network(report *r, netc_report_page *page, netc_error *err)
 {
     const netc_dataset *ds = r->in->test;
+    const netc_model *m = r->in->model;
     const float *act[MAX_LAYERS], *w[MAX_LAYERS];
     const float *out = r->out + (size_t)SAMPLE * r->in->model->n_output;
     netc_net_picture pic;
@@ -335,6 +334,15 @@ static int write_network(report *r, netc_report_page *page, netc_error *err)
     }
     act[0] = ds->x + (size_t)SAMPLE * ds->n_input;
     act[r->layers - 1] = out;
+    if (m->activations) {           /* the hidden layers: run the sample alone, read row 0 */
+        float *sample_out = netc_alloc((size_t)m->n_output, sizeof(float), "network picture", err);
+        if (!sample_out)
+            return -1;
+        m->forward(r->in->state, act[0], sample_out, 1);
+        free(sample_out);
+        for (l = 1; l < r->layers - 1; l++)
+            act[l] = m->activations(r->in->state, l - 1);
+    }
     memset(&pic, 0, sizeof pic);
     pic.n_layer = r->layers;
     pic.size = r->size;

@@ -197,9 +197,9 @@ static void section_network(FILE *f, const netc_report_page *pg)
         fprintf(f, " (label %d)", pg->sample_label);
     fprintf(f, ", predicted <b class=\"yellow\">%d</b>. Neurons are circles whose brightness "
             "is their activation; lines are weights, <span class=\"blue\">blue</span> positive "
-            "and <span class=\"red\">red</span> negative, stronger ones more opaque. Hidden "
-            "neurons are drawn hollow: the trainer sees the input and the output, not the "
-            "hidden layers' activations.</p>\n<img src=\"network.svg\" alt=\"the network's "
+            "and <span class=\"red\">red</span> negative, stronger ones more opaque: as in "
+            "3Blue1Brown's videos, each layer's pattern of activations determines the "
+            "next.</p>\n<img src=\"network.svg\" alt=\"the network's "
             "activations\"></section>\n", pg->sample_predicted);
 }
 
