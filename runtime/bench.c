@@ -93,22 +93,11 @@ static int make_targets(const netc_model *m, bench_data *d, netc_error *err)
 static int load_data(const netc_model *m, const netc_options *o, bench_data *d,
                      netc_error *err)
 {
-    enum netc_scaling scale = netc_scaling_for(m, o->format);
-    int rc, widest = m->n_input > m->n_output ? m->n_input : m->n_output;
+    int widest = m->n_input > m->n_output ? m->n_input : m->n_output;
 
     memset(d, 0, sizeof *d);
-    rc = netc_load_split(m, o, 0, &d->train, err);
-    if (rc == 1)
-        return netc_fail(err, "no training data\nhint: pass --data DIR, --train-images and "
-                         "--train-labels, or --train-csv FILE");
-    if (rc < 0 || netc_load_split(m, o, 1, &d->test, err) < 0)
+    if (netc_load_train_test(m, o, &d->train, &d->test, &d->scaler, err) < 0)
         return -1;
-    netc_dataset_limit(&d->train, o->limit);
-    if (netc_scaling_needs_stats(o->format, scale) &&
-        netc_scaler_fit(&d->scaler, scale, &d->train, err) < 0)
-        return -1;
-    netc_scaler_apply(&d->scaler, &d->train);
-    netc_scaler_apply(&d->scaler, &d->test);
     d->row = netc_alloc((size_t)widest, sizeof *d->row, "row buffer", err);
     d->out = netc_alloc((size_t)m->batch, (size_t)m->n_output * sizeof *d->out, "outputs", err);
     if (!d->row || !d->out)

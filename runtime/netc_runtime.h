@@ -287,6 +287,11 @@ void *netc_state_alloc(const netc_model *model, netc_error *err);
  * such data, else 0 or -1. */
 int netc_load_split(const netc_model *model, const netc_options *o, int test,
                     netc_dataset *ds, netc_error *err);
+/* Training (required) and test (optional, n = 0 when absent) data as `train` uses
+ * them: --limit applied, scaled with the training set's statistics, which go into
+ * scaler (zeroed by the caller). */
+int netc_load_train_test(const netc_model *m, const netc_options *o, netc_dataset *train,
+                         netc_dataset *test, netc_scaler *scaler, netc_error *err);
 
 /* A fresh state holding the weights from path, and the scaling statistics stored with
  * them (required when the network's scaling of `format` data needs them). */

@@ -174,20 +174,8 @@ static void free_run(run *r)
 /* Training (required) and test (optional) data, scaled with training statistics. */
 static int load_run(const netc_model *m, const netc_options *o, run_data *d, netc_error *err)
 {
-    int rc;
-
-    rc = netc_load_split(m, o, 0, &d->train, err);
-    if (rc == 1)
-        return netc_fail(err, "no training data\nhint: pass --data DIR, --train-images and "
-                         "--train-labels, or --train-csv FILE");
-    if (rc < 0 || netc_load_split(m, o, 1, &d->test, err) < 0)
+    if (netc_load_train_test(m, o, &d->train, &d->test, &d->scaler, err) < 0)
         return -1;
-    netc_dataset_limit(&d->train, o->limit);
-    enum netc_scaling scale = netc_scaling_for(m, o->format);
-    if (netc_scaling_needs_stats(o->format, scale) && netc_scaler_fit(&d->scaler, scale, &d->train, err) < 0)
-        return -1;
-    netc_scaler_apply(&d->scaler, &d->train);
-    netc_scaler_apply(&d->scaler, &d->test);
     if (alloc_batch(&d->train_buf, m, d->train.n, err) < 0 ||
         alloc_batch(&d->test_buf, m, d->test.n, err) < 0)
         return -1;

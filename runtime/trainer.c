@@ -62,6 +62,25 @@ int netc_load_split(const netc_model *m, const netc_options *o, int test, netc_d
     return rc;
 }
 
+int netc_load_train_test(const netc_model *m, const netc_options *o, netc_dataset *train,
+                         netc_dataset *test, netc_scaler *scaler, netc_error *err)
+{
+    enum netc_scaling scale = netc_scaling_for(m, o->format);
+    int rc = netc_load_split(m, o, 0, train, err);
+
+    if (rc == 1)
+        return netc_fail(err, "no training data\nhint: pass --data DIR, --train-images and "
+                         "--train-labels, or --train-csv FILE");
+    if (rc < 0 || netc_load_split(m, o, 1, test, err) < 0)
+        return -1;
+    netc_dataset_limit(train, o->limit);
+    if (netc_scaling_needs_stats(o->format, scale) && netc_scaler_fit(scaler, scale, train, err) < 0)
+        return -1;
+    netc_scaler_apply(scaler, train);
+    netc_scaler_apply(scaler, test);
+    return 0;
+}
+
 int netc_predicted_class(const float *out, int n_output)
 {
     int k, best = 0;

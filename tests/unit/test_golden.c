@@ -16,60 +16,6 @@
 
 #include "test_util.h"
 
-static char *read_all(FILE *f, size_t *len)
-{
-    size_t cap = 4096, n = 0;
-    char *buf = malloc(cap + 1);
-    size_t got;
-    while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
-        n += got;
-        if (n == cap) {
-            char *bigger = realloc(buf, cap * 2 + 1);
-            if (!bigger) {
-                free(buf);
-                return NULL;
-            }
-            buf = bigger;
-            cap *= 2;
-        }
-    }
-    if (buf)
-        buf[n] = '\0';
-    *len = n;
-    return buf;
-}
-
-const char *test_netc(void)
-{
-    const char *netc = getenv("NETC");
-    return netc && *netc ? netc : "./netc";
-}
-
-char *test_read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *s = read_all(f, len);
-    fclose(f);
-    return s;
-}
-
-int test_run(const char *command, char **output)
-{
-    FILE *p = popen(command, "r");
-    if (!p)
-        return -1;
-    size_t len;
-    char *out = read_all(p, &len);
-    int status = pclose(p);
-    if (output)
-        *output = out;
-    else
-        free(out);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
 /* The sorted names in dir ending in suffix, as a NULL-terminated array. */
 static char **list_dir(const char *dir, const char *suffix)
 {

@@ -1,7 +1,6 @@
 /* test_report.c - CUnit suite for what a trainer shows: the PNG writer (read back
  * with libpng), tile grids, the metrics CSV, the SVG plots and the progress bar.
  * Files go under one mkdtemp directory, removed by the suite cleanup. */
-#include <dirent.h>
 #include <math.h>
 #include <png.h>
 #include <stdio.h>
@@ -25,20 +24,7 @@ static int scratch_init(void)
 
 static int scratch_cleanup(void)
 {
-    DIR *d = opendir(scratch);
-    struct dirent *e;
-    char path[512];
-
-    if (!d)
-        return -1;
-    while ((e = readdir(d)) != NULL) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        snprintf(path, sizeof path, "%s/%s", scratch, e->d_name);
-        unlink(path);
-    }
-    closedir(d);
-    return rmdir(scratch);
+    return test_remove_dir(scratch);
 }
 
 static const char *path_in(char *buf, size_t size, const char *name)

@@ -11,6 +11,7 @@
 #include <CUnit/CUnit.h>
 
 #include "netc_checkpoint.h"
+#include "test_util.h"
 
 /* The suite's scratch directory (CUnit's suite hooks take no context). */
 static char scratch[64];
@@ -23,20 +24,7 @@ static int scratch_init(void)
 
 static int scratch_cleanup(void)
 {
-    DIR *d = opendir(scratch);
-    struct dirent *e;
-    char path[512];
-
-    if (!d)
-        return -1;
-    while ((e = readdir(d)) != NULL) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        snprintf(path, sizeof path, "%s/%s", scratch, e->d_name);
-        unlink(path);
-    }
-    closedir(d);
-    return rmdir(scratch);
+    return test_remove_dir(scratch);
 }
 
 /* scratch/name, in a caller's buffer. */

@@ -12,4 +12,7 @@ char *test_read_file(const char *path, size_t *len);
  * Returns the exit status, or -1. */
 int test_run(const char *command, char **output);
 
+/* Remove dir and the files in it (not subdirectories). */
+int test_remove_dir(const char *dir);
+
 #endif
