@@ -70,24 +70,25 @@ static void put(sink *s, const void *p, size_t n)
     s->failed = fwrite(p, 1, n, s->out) != n;
 }
 
-static void put_u64(sink *s, uint64_t v)
+/* v as `bytes` little-endian bytes. */
+static void put_le(sink *s, uint64_t v, int bytes)
 {
     unsigned char b[8];
     int i;
 
-    for (i = 0; i < 8; i++)
+    for (i = 0; i < bytes; i++)
         b[i] = (unsigned char)(v >> (8 * i));
-    put(s, b, 8);
+    put(s, b, (size_t)bytes);
+}
+
+static void put_u64(sink *s, uint64_t v)
+{
+    put_le(s, v, 8);
 }
 
 static void put_u32(sink *s, uint32_t v)
 {
-    unsigned char b[4];
-    int i;
-
-    for (i = 0; i < 4; i++)
-        b[i] = (unsigned char)(v >> (8 * i));
-    put(s, b, 4);
+    put_le(s, v, 4);
 }
 
 static void put_f64(sink *s, double v)
