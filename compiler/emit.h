@@ -14,4 +14,11 @@
 int emit_model(const struct network *net, const char *outdir, const char *command_line,
                char *errbuf, size_t errlen);
 
+struct export_weights;
+
+/* Write OUTDIR/NAME.h and OUTDIR/NAME.c: the forward pass alone with the weights w baked
+ * in, for other programs (docs/export.md).  All or nothing, as emit_model. */
+int emit_infer(const struct network *net, const struct export_weights *w, const char *outdir,
+               const char *command_line, char *errbuf, size_t errlen);
+
 #endif

@@ -13,6 +13,8 @@
 #include "network.h"
 #include "printer.h"
 
+struct export_weights;
+
 /* What every printer needs: the network, where to write, and the two spellings
  * of the prefix (functions and types use name, constants use NAME). */
 struct emit {
@@ -21,7 +23,35 @@ struct emit {
     const char *name;                   /* "mnist": mnist_model, mnist_init */
     char up[NETC_MAX_NAME + 1];         /* "MNIST": MNIST_N_INPUT, MNIST_L1_IN */
     const char *command_line;
+    const struct export_weights *weights;   /* --emit infer: the trained weights, else NULL */
 };
+
+/* The driver (emit_model.c), shared by the trainer's files and the inference export. */
+struct emit_file {
+    const char *suffix;                     /* "NAME" + suffix */
+    void (*emit)(const struct emit *);
+};
+int emit_validate(const struct network *net, char *errbuf, size_t errlen);
+void emit_start(struct emit *e, const struct network *net, const char *command_line);
+/* Writes every file under a temporary name, renamed into place only when all are complete. */
+int emit_write_files(struct emit *e, const char *outdir, const struct emit_file *files, int n,
+                     char *errbuf, size_t errlen);
+void emit_provenance(const struct emit *e, const char *file, const char *what);
+/* enum { NAME_Ln_IN, NAME_Ln_OUT (, NAME_Ln_WT, NAME_Ln_B: offsets into param) } per layer. */
+void emit_layer_constants(const struct emit *e, int offsets);
+/* The top of NAME.c: provenance, includes, notation, kernels, BATCH_ROWS (the register
+ * block for block_of rows, spelt block_name in its comment) and the activations' constants. */
+void emit_source_prelude(const struct emit *e, const char *what, const char *block_name,
+                         int block_of);
+
+/* The forward pass as one call per layer, layerN_forward(z, a, in, wt, bias, n), with
+ * the arguments' C expressions from names(): the trainer's model struct, or the
+ * exported network's scratch buffers and constant weights. */
+struct forward_names {
+    char z[96], a[96], in[96], wt[160], bias[160];
+};
+typedef void forward_names_fn(const struct emit *e, int layer, struct forward_names *n);
+void emit_forward_calls(const struct emit *e, forward_names_fn *names, const char *n);
 
 /* Literals (emit_literal.c).  Each returns buf. */
 enum { LIT_MAX = 40 };

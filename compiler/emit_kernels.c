@@ -1,6 +1,7 @@
 /* emit_kernels.c - the small matrix products and the exponential every layer uses.
  *
- * Printed once at the top of NAME.c, as text: the kernels are the same for every
+ * Printed once at the top of NAME.c (the exported forward pass: without the training
+ * kernels), as text: the kernels are the same for every
  * network; what specialises them is that each call site passes compile-time sizes
  * (the layer's IN and OUT, the register block), and the kernels are inlined there.
  *
@@ -161,6 +162,10 @@ static const char *const kernel_text[] = {
     "        }",
     "}",
     "",
+};
+
+/* The training kernels: gradients and the transpose for δ_prev (not in exported code). */
+static const char *const training_kernel_text[] = {
     "/* dw[k][o] = Σ_b x[b][k] d[b][o] for rows k0 <= k < k0 + R of dw and the V",
     " * vectors of outputs from o0: the sums stay in registers while b runs. */",
     "static NETC_INLINE void outer_block(float *restrict dw, const float *restrict x,",
@@ -235,14 +240,22 @@ static const char *const kernel_text[] = {
     "}",
 };
 
-void emit_kernels(const struct emit *e)
+static void print_text(const struct emit *e, const char *const *text, size_t n)
 {
-    for (size_t i = 0; i < sizeof kernel_text / sizeof kernel_text[0]; i++) {
-        if (kernel_text[i][0])
-            pr_line(e->p, "%s", kernel_text[i]);
+    for (size_t i = 0; i < n; i++) {
+        if (text[i][0])
+            pr_line(e->p, "%s", text[i]);
         else
             pr_blank(e->p);
     }
+}
+
+void emit_kernels(const struct emit *e)
+{
+    print_text(e, kernel_text, sizeof kernel_text / sizeof kernel_text[0]);
+    if (!e->weights)        /* the inference export has no backward pass */
+        print_text(e, training_kernel_text,
+                   sizeof training_kernel_text / sizeof training_kernel_text[0]);
     pr_blank(e->p);
 }
 

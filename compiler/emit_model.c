@@ -28,7 +28,7 @@ static int fail(char *errbuf, size_t errlen, const char *fmt, ...)
 }
 
 /* What the checker guarantees, re-checked where breaking it would emit wrong C. */
-static int validate(const struct network *net, char *errbuf, size_t errlen)
+int emit_validate(const struct network *net, char *errbuf, size_t errlen)
 {
     const double constants[] = {
         net->learning_rate, net->weight_decay, net->opt.momentum, net->opt.dampening,
@@ -58,7 +58,7 @@ static int validate(const struct network *net, char *errbuf, size_t errlen)
 }
 
 /* The comment every generated file starts with: what it is and where it came from. */
-static void emit_provenance(const struct emit *e, const char *file, const char *what)
+void emit_provenance(const struct emit *e, const char *file, const char *what)
 {
     char command[2048], source[2048];
     comment_safe(command, sizeof command, e->command_line);
@@ -87,7 +87,6 @@ static void emit_constants(const struct emit *e)
     const struct network *net = e->net;
     struct printer *p = e->p;
     char text[256];
-    long long offset = 0;
     pr_line(p, "/* The network's sizes: every dimension is a compile-time constant. */");
     pr_open(p, "enum");
     snprintf(text, sizeof text, "%s_N_INPUT = %d,", e->up, net->input_size);
@@ -101,13 +100,27 @@ static void emit_constants(const struct emit *e)
     snprintf(text, sizeof text, "%s_N_LAYER = %d", e->up, net->nlayers);
     commented(p, text, "dense layers");
     pr_close_with(p, ";");
+    emit_layer_constants(e, 1);
+}
+
+void emit_layer_constants(const struct emit *e, int offsets)
+{
+    const struct network *net = e->net;
+    struct printer *p = e->p;
+    char text[256];
+    long long offset = 0;
     for (int l = 0; l < net->nlayers; l++) {
         const struct layer *L = &net->layers[l];
-        pr_line(p, "/* Layer %d, \"%s\" (line %d): %d -> %d, %s; offsets in floats into param. */",
-                l + 1, L->name, L->line, L->in, L->out, activation_name(L->act));
+        pr_line(p, "/* Layer %d, \"%s\" (line %d): %d -> %d, %s%s */", l + 1, L->name, L->line,
+                L->in, L->out, activation_name(L->act),
+                offsets ? "; offsets in floats into param." : ".");
         pr_open(p, "enum");
         pr_line(p, "%s_L%d_IN = %d,", e->up, l + 1, L->in);
-        pr_line(p, "%s_L%d_OUT = %d,", e->up, l + 1, L->out);
+        pr_line(p, "%s_L%d_OUT = %d%s", e->up, l + 1, L->out, offsets ? "," : "");
+        if (!offsets) {
+            pr_close_with(p, ";");
+            continue;
+        }
         snprintf(text, sizeof text, "%s_L%d_WT = %lld,", e->up, l + 1, offset);
         commented(p, text, "weight, transposed: W^T[IN][OUT]");
         offset += (long long)L->in * L->out;
@@ -228,21 +241,36 @@ static void emit_notation(const struct emit *e)
     pr_blank(e->p);
 }
 
+/* Where the trainer's forward pass finds its buffers and weights: the model struct. */
+static void trainer_names(const struct emit *e, int layer, struct forward_names *n)
+{
+    snprintf(n->z, sizeof n->z, "m->l%d_z", layer + 1);
+    snprintf(n->a, sizeof n->a, "m->l%d_a", layer + 1);
+    if (layer == 0)
+        snprintf(n->in, sizeof n->in, "x");
+    else
+        snprintf(n->in, sizeof n->in, "m->l%d_a", layer);
+    snprintf(n->wt, sizeof n->wt, "m->param + %s_L%d_WT", e->up, layer + 1);
+    snprintf(n->bias, sizeof n->bias, "m->param + %s_L%d_B", e->up, layer + 1);
+}
+
+void emit_forward_calls(const struct emit *e, forward_names_fn *names, const char *n)
+{
+    for (int l = 0; l < e->net->nlayers; l++) {
+        struct forward_names fn;
+        names(e, l, &fn);
+        pr_line(e->p, "layer%d_forward(%s, %s, %s, %s, %s, %s);", l + 1, fn.z, fn.a, fn.in,
+                fn.wt, fn.bias, n);
+    }
+}
+
 static void emit_network_forward(const struct emit *e)
 {
     struct printer *p = e->p;
     pr_line(p, "/* The forward pass: every layer's z and a for n samples. */");
     pr_line(p, "static void forward(%s_model *m, const float *x, int n)", e->name);
     pr_block(p);
-    for (int l = 0; l < e->net->nlayers; l++) {
-        char in[32];
-        if (l == 0)
-            snprintf(in, sizeof in, "x");
-        else
-            snprintf(in, sizeof in, "m->l%d_a", l);
-        pr_line(p, "layer%d_forward(m->l%d_z, m->l%d_a, %s, m->param + %s_L%d_WT, "
-                "m->param + %s_L%d_B, n);", l + 1, l + 1, l + 1, in, e->up, l + 1, e->up, l + 1);
-    }
+    emit_forward_calls(e, trainer_names, "n");
     pr_close(p);
     pr_blank(p);
 }
@@ -303,24 +331,40 @@ static void emit_forward_backward(const struct emit *e)
     pr_blank(p);
 }
 
-static void emit_source(const struct emit *e)
+void emit_source_prelude(const struct emit *e, const char *what, const char *block_name,
+                         int block_of)
 {
     struct printer *p = e->p;
     char file[NETC_MAX_NAME + 8];
     snprintf(file, sizeof file, "%s.c", e->name);
-    emit_provenance(e, file, "the network as specialised C: init, forward, backward, update.");
+    emit_provenance(e, file, what);
     pr_line(p, "#include \"%s.h\"", e->name);
     pr_blank(p);
     pr_line(p, "#include <math.h>");
     pr_line(p, "#include <stdint.h>");
     pr_line(p, "#include <string.h>");
     pr_blank(p);
+    if (e->weights) {           /* exported code may be compiled as C++ */
+        pr_line(p, "#if defined(__cplusplus)");
+        pr_line(p, "#define restrict __restrict");
+        pr_line(p, "#endif");
+        pr_blank(p);
+    }
     emit_notation(e);
     emit_kernels(e);
-    pr_line(p, "/* Samples per register block: the largest divisor of %s_BATCH up to 6. */", e->up);
-    pr_line(p, "enum { BATCH_ROWS = %d };", kernel_block_rows(e->net->batch));
+    pr_line(p, "/* Samples per register block: the largest divisor of %s up to 6. */", block_name);
+    pr_line(p, "enum { BATCH_ROWS = %d };", kernel_block_rows(block_of));
     pr_blank(p);
     emit_activation_constants(e);
+}
+
+static void emit_source(const struct emit *e)
+{
+    struct printer *p = e->p;
+    char batch[NETC_MAX_NAME + 16];
+    snprintf(batch, sizeof batch, "%s_BATCH", e->up);
+    emit_source_prelude(e, "the network as specialised C: init, forward, backward, update.",
+                        batch, e->net->batch);
     emit_optimizer_constants(e);
     emit_rng(e);
     emit_init(e);
@@ -353,19 +397,14 @@ static void emit_main_file(const struct emit *e)
 
 /* ---- files ---- */
 
-struct output {
-    const char *suffix;                 /* "NAME" + suffix */
-    void (*emit)(const struct emit *);
-    char path[4096], tmp[4096];
-};
-
 /* Write one file under its temporary name; the caller renames it. */
-static int write_temp(struct emit *e, struct output *o, char *errbuf, size_t errlen)
+static int write_temp(struct emit *e, const struct emit_file *o, const char *path,
+                      const char *tmp, char *errbuf, size_t errlen)
 {
     struct printer p;
-    FILE *f = fopen(o->tmp, "w");
+    FILE *f = fopen(tmp, "w");
     if (!f)
-        return fail(errbuf, errlen, "cannot write %s: %s", o->path, strerror(errno));
+        return fail(errbuf, errlen, "cannot write %s: %s", path, strerror(errno));
     pr_init(&p, f);
     e->p = &p;
     o->emit(e);
@@ -376,39 +415,56 @@ static int write_temp(struct emit *e, struct output *o, char *errbuf, size_t err
         saved = errno;
     }
     if (failed)
-        return fail(errbuf, errlen, "cannot write %s: %s", o->path, strerror(saved));
+        return fail(errbuf, errlen, "cannot write %s: %s", path, strerror(saved));
     return 0;
+}
+
+void emit_start(struct emit *e, const struct network *net, const char *command_line)
+{
+    memset(e, 0, sizeof *e);
+    e->net = net;
+    e->name = net->name;
+    e->command_line = command_line ? command_line : "";
+    for (size_t i = 0; net->name[i] && i < sizeof e->up - 1; i++)
+        e->up[i] = (char)toupper((unsigned char)net->name[i]);
+}
+
+int emit_write_files(struct emit *e, const char *outdir, const struct emit_file *files, int n,
+                     char *errbuf, size_t errlen)
+{
+    enum { MAX_FILES = 4 };
+    char path[MAX_FILES][4096], tmp[MAX_FILES][4096];
+    int status = 0, written = 0;
+    if (n > MAX_FILES)
+        return fail(errbuf, errlen, "internal error: %d files", n);
+    for (int i = 0; i < n; i++) {
+        snprintf(path[i], sizeof path[i], "%s/%s%s", outdir, e->name, files[i].suffix);
+        snprintf(tmp[i], sizeof tmp[i], "%s/.%s%s.tmp%ld", outdir, e->name, files[i].suffix,
+                 (long)getpid());
+    }
+    for (; written < n && status == 0; written++)
+        status = write_temp(e, &files[written], path[written], tmp[written], errbuf, errlen);
+    for (int i = 0; i < n && status == 0; i++)
+        if (rename(tmp[i], path[i]) != 0)
+            status = fail(errbuf, errlen, "cannot write %s: %s", path[i], strerror(errno));
+    if (status != 0)
+        for (int i = 0; i < written; i++)
+            remove(tmp[i]);
+    return status;
 }
 
 int emit_model(const struct network *net, const char *outdir, const char *command_line,
                char *errbuf, size_t errlen)
 {
-    struct output outputs[] = {
-        { ".h", emit_header, "", "" },
-        { ".c", emit_source, "", "" },
-        { "_main.c", emit_main_file, "", "" },
+    static const struct emit_file files[] = {
+        { ".h", emit_header },
+        { ".c", emit_source },
+        { "_main.c", emit_main_file },
     };
-    enum { N_OUTPUT = sizeof outputs / sizeof outputs[0] };
-    struct emit e = { net, NULL, net->name, "", command_line ? command_line : "" };
-    int status = 0, written = 0;
-
-    if (validate(net, errbuf, errlen) != 0)
+    struct emit e;
+    if (emit_validate(net, errbuf, errlen) != 0)
         return -1;
-    for (size_t i = 0; net->name[i] && i < sizeof e.up - 1; i++)
-        e.up[i] = (char)toupper((unsigned char)net->name[i]);
-    for (int i = 0; i < N_OUTPUT; i++) {
-        struct output *o = &outputs[i];
-        snprintf(o->path, sizeof o->path, "%s/%s%s", outdir, net->name, o->suffix);
-        snprintf(o->tmp, sizeof o->tmp, "%s/.%s%s.tmp%ld", outdir, net->name, o->suffix,
-                 (long)getpid());
-    }
-    for (; written < N_OUTPUT && status == 0; written++)
-        status = write_temp(&e, &outputs[written], errbuf, errlen);
-    for (int i = 0; i < N_OUTPUT && status == 0; i++)
-        if (rename(outputs[i].tmp, outputs[i].path) != 0)
-            status = fail(errbuf, errlen, "cannot write %s: %s", outputs[i].path, strerror(errno));
-    if (status != 0)
-        for (int i = 0; i < written; i++)
-            remove(outputs[i].tmp);
-    return status;
+    emit_start(&e, net, command_line);
+    return emit_write_files(&e, outdir, files, (int)(sizeof files / sizeof files[0]), errbuf,
+                            errlen);
 }

@@ -10,6 +10,7 @@
 #include "diag.h"
 #include "dot.h"
 #include "emit.h"
+#include "export_weights.h"
 #include "network.h"
 #include "parse.h"
 #include "source.h"
@@ -18,13 +19,14 @@
 /* Exit statuses, stable for scripts. */
 enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2 };
 
-enum mode { MODE_GENERATE, MODE_BUILD, MODE_CHECK, MODE_SUMMARY, MODE_DOT };
+enum mode { MODE_GENERATE, MODE_BUILD, MODE_CHECK, MODE_SUMMARY, MODE_DOT, MODE_INFER };
 
 struct options {
     enum mode mode;
     const char *input;
     const char *outdir;
     int werror;
+    const char *weights;    /* --weights, for --emit infer */
 };
 
 static void usage(FILE *out)
@@ -34,12 +36,16 @@ static void usage(FILE *out)
           "       netc --check FILE.net              check only\n"
           "       netc --summary FILE.net            per-layer shapes, parameters and memory\n"
           "       netc --emit dot FILE.net           the structure as a Graphviz graph (stdout)\n"
+          "       netc --emit infer --weights W.safetensors FILE.net\n"
+          "                                          NAME.h, NAME.c: inference code, weights built in\n"
           "\n"
           "options:\n"
           "  -o DIR          where generated files (and the trainer) go [.]\n"
           "  --check         check the description, write nothing\n"
           "  --summary       print the per-layer table (after checking)\n"
-          "  --emit KIND     what to write: c (the model and trainer sources) [c], or dot\n"
+          "  --emit KIND     what to write: c (the model and trainer sources) [c], dot, or\n"
+          "                  infer (the forward pass with trained weights; docs/export.md)\n"
+          "  --weights FILE  the trained weights (safetensors) for --emit infer\n"
           "  -Werror         treat warnings as errors\n"
           "  -h, --help      this text\n"
           "  -V, --version   netc's version\n"
@@ -79,11 +85,17 @@ static int parse_options(int argc, char **argv, struct options *o)
             o->mode = MODE_SUMMARY;
         } else if (strcmp(a, "--emit") == 0) {
             if (++i == argc)
-                return bad_usage("%s needs a kind: c or dot", a);
+                return bad_usage("%s needs a kind: c, dot or infer", a);
             if (strcmp(argv[i], "dot") == 0)
                 o->mode = MODE_DOT;
+            else if (strcmp(argv[i], "infer") == 0)
+                o->mode = MODE_INFER;
             else if (strcmp(argv[i], "c") != 0)
-                return bad_usage("unknown --emit kind '%s' (c or dot)", argv[i]);
+                return bad_usage("unknown --emit kind '%s' (c, dot or infer)", argv[i]);
+        } else if (strcmp(a, "--weights") == 0) {
+            if (++i == argc)
+                return bad_usage("%s needs a weights file", a);
+            o->weights = argv[i];
         } else if (strcmp(a, "-Werror") == 0) {
             o->werror = 1;
         } else if (strcmp(a, "-o") == 0) {
@@ -100,6 +112,10 @@ static int parse_options(int argc, char **argv, struct options *o)
     }
     if (!o->input)
         return bad_usage("%s", "no input file");
+    if (o->mode == MODE_INFER && !o->weights)
+        return bad_usage("%s", "--emit infer needs --weights FILE (a trained network's weights)");
+    if (o->mode != MODE_INFER && o->weights)
+        return bad_usage("%s", "--weights is only for --emit infer");
     return -1;
 }
 
@@ -174,9 +190,34 @@ static int generate(const struct options *o, const struct network *net, int argc
     return EXIT_OK;
 }
 
+/* --emit infer: the weights, checked against the network, then NAME.h and NAME.c. */
+static int export_infer(const struct options *o, const struct network *net, int argc, char **argv)
+{
+    const char *outdir = o->outdir ? o->outdir : ".";
+    struct export_weights w;
+    char err[1024];
+    if (export_weights_read(net, o->weights, &w, err, sizeof err) < 0) {
+        fprintf(stderr, "netc: error: %s\n", err);
+        export_weights_free(net, &w);
+        return EXIT_INPUT;
+    }
+    int rc = EXIT_USAGE;
+    char *cmd = NULL;
+    if (make_dir(outdir) == 0) {
+        cmd = joined_command_line(argc, argv);
+        rc = emit_infer(net, &w, outdir, cmd ? cmd : "netc", err, sizeof err) == 0 ? EXIT_OK
+                                                                                  : EXIT_USAGE;
+        if (rc != EXIT_OK)
+            fprintf(stderr, "netc: %s\n", err);
+    }
+    free(cmd);
+    export_weights_free(net, &w);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
-    struct options o = { MODE_GENERATE, NULL, NULL, 0 };
+    struct options o = { MODE_GENERATE, NULL, NULL, 0, NULL };
     int rc = parse_options(argc, argv, &o);
     if (rc >= 0)
         return rc;
@@ -190,6 +231,8 @@ int main(int argc, char **argv)
             dot_print(stdout, &net);
         else if (o.mode == MODE_GENERATE || o.mode == MODE_BUILD)
             rc = generate(&o, &net, argc, argv);
+        else if (o.mode == MODE_INFER)
+            rc = export_infer(&o, &net, argc, argv);
     }
     network_free(&net);
     return rc;

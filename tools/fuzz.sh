@@ -19,7 +19,8 @@ out=build/fuzz
 mkdir -p "$out"
 flags=(-std=c99 -D_POSIX_C_SOURCE=200809L -g -O1 -fsanitize=fuzzer,address,undefined
        -fno-sanitize-recover=all -Icompiler -Iruntime -Ibuild -w)
-compiler_src=($(ls compiler/*.c | grep -v '^compiler/main.c$') build/parser.c build/lexer.c)
+compiler_src=($(ls compiler/*.c | grep -v '^compiler/main.c$') build/parser.c build/lexer.c
+              runtime/safetensors.c runtime/error.c runtime/atomic.c)   # --emit infer's weights reader
 
 build() {   # build TARGET
     case "$1" in

@@ -1,0 +1,121 @@
+#!/bin/bash
+# netc --emit infer: the exported forward pass (docs/export.md) gives the trainer's outputs
+# bit for bit, compiles warning-free as C99 (gcc, clang) and C++, links two exported
+# networks into one program, and refuses a missing or mismatched weights file.
+source tests/e2e/common.bash
+cc=${CC:-cc}
+cflags=${CFLAGS:--O3 -march=native}     # what `netc build` uses, so outputs can match exactly
+strict="-std=c99 -Wall -Wextra -Wpedantic -Werror"
+
+# xor: train, export, compare with `predict --raw`.
+"$netc" build samples/xor.net -o "$work/xt" > /dev/null
+"$work/xt/xor" train --quiet --save "$work/xor.safetensors" > /dev/null
+"$netc" --emit infer --weights "$work/xor.safetensors" samples/xor.net -o "$work/ex"
+[ -f "$work/ex/xor.h" ] && [ -f "$work/ex/xor.c" ] && [ ! -e "$work/ex/xor_main.c" ] ||
+    fail "--emit infer should write xor.h and xor.c only"
+grep -q 'malloc\|#include "netc' "$work/ex/xor.c" "$work/ex/xor.h" && fail "exported code allocates or uses the runtime"
+want_xor=$("$work/xt/xor" predict --raw --weights "$work/xor.safetensors" --header \
+           --label-column last samples/xor.csv)
+
+# mnist: a short training on the first 2000 images.
+[ -f data/mnist/t10k-images-idx3-ubyte ] || tools/fetch-data.sh mnist > /dev/null
+"$netc" build samples/mnist.net -o "$work/mt" > /dev/null
+"$work/mt/mnist" train --quiet --data data/mnist --limit 2000 --epochs 1 \
+    --save "$work/mnist.safetensors" > /dev/null
+"$netc" --emit infer --weights "$work/mnist.safetensors" samples/mnist.net -o "$work/ex"
+n=200
+"$work/mt/mnist" predict --raw --weights "$work/mnist.safetensors" \
+    data/mnist/t10k-images-idx3-ubyte > "$work/mnist.raw"
+want_mnist=$(head -n $n "$work/mnist.raw")
+
+# Both networks in one program, with the trainer's compiler and flags: identical text.
+# shellcheck disable=SC2086
+$cc $strict $cflags -I"$work/ex" tests/e2e/export/driver.c "$work/ex/xor.c" "$work/ex/mnist.c" \
+    -lm -o "$work/driver"
+got=$("$work/driver" xor)
+[ "$(head -1 <<<"$got")" = "0 1 1 0" ] || fail "xor classes: $(head -1 <<<"$got")"
+[ "$(tail -n +2 <<<"$got")" = "$want_xor" ] ||
+    fail "xor outputs differ from the trainer's: $(tail -n +2 <<<"$got" | tr '\n' ' ') vs $(tr '\n' ' ' <<<"$want_xor")"
+echo "ok: exported xor classifies 0 1 1 0, outputs identical to predict --raw"
+got=$("$work/driver" mnist data/mnist/t10k-images-idx3-ubyte $n)
+[ "$(tail -1 <<<"$got")" = "same" ] || fail "mnist_predict and mnist_predict_batch disagree"
+[ "$(head -n $n <<<"$got")" = "$want_mnist" ] || {
+    diff <(head -n $n <<<"$got") <(cat <<<"$want_mnist") | head -5 >&2
+    fail "mnist outputs differ from the trainer's"
+}
+echo "ok: exported mnist: $n images, outputs identical to predict --raw; xor + mnist in one program"
+read -r st_xor st_mnist <<<"$("$work/driver" selftest)"
+awk -v a="$st_xor" -v b="$st_mnist" 'BEGIN { exit !(a < 1e-5 && b < 1e-5) }' ||
+    fail "selftest errors too large: xor $st_xor, mnist $st_mnist"
+echo "ok: xor_selftest() = $st_xor, mnist_selftest() = $st_mnist (< 1e-5)"
+
+# Input scaling baked in (standardize), leaky_relu, relu and softmax, three layers.
+sed -e 's/^network xor/network sx/' -e 's/dense 4 tanh *as hidden/dense 8 leaky_relu\ndense 6 relu/' \
+    -e 's/dense 1 sigmoid *as output/dense 2 softmax/' -e 's/binary_cross_entropy/cross_entropy/' \
+    -e 's/label_column  last/label_column  last\n    scale standardize/' samples/xor.net > "$work/sx.net"
+grep -q standardize "$work/sx.net" && grep -q softmax "$work/sx.net" || fail "sx.net: $(cat "$work/sx.net")"
+"$netc" build "$work/sx.net" -o "$work/st" > /dev/null
+"$work/st/sx" train --quiet --save "$work/sx.safetensors" > /dev/null
+"$netc" --emit infer --weights "$work/sx.safetensors" "$work/sx.net" -o "$work/ex"
+grep -q sx_in_offset "$work/ex/sx.c" || fail "sx: no input scaling in the exported code"
+cat > "$work/sx_driver.c" <<'C'
+#include <stdio.h>
+#include "sx.h"
+int main(void)
+{
+    static const float x[4 * SX_N_INPUT] = { 0, 0, 0, 1, 1, 0, 1, 1 };
+    float y[4 * SX_N_OUTPUT];
+    sx_predict_batch(x, y, 4);
+    for (int i = 0; i < 4 * SX_N_OUTPUT; i++)
+        printf("%.9g\n", (double)y[i]);
+    return sx_selftest() < 1e-5f ? 0 : 1;
+}
+C
+# shellcheck disable=SC2086
+$cc $strict $cflags -I"$work/ex" "$work/sx_driver.c" "$work/ex/sx.c" -lm -o "$work/sx_driver"
+got=$("$work/sx_driver" | tr ' ' '\n') || fail "sx: selftest"
+want=$("$work/st/sx" predict --raw --weights "$work/sx.safetensors" --header --label-column last \
+       samples/xor.csv | tr ' ' '\n')
+[ "$got" = "$want" ] || fail "sx outputs differ: $(tr '\n' ' ' <<<"$got") vs $(tr '\n' ' ' <<<"$want")"
+echo "ok: scaled inputs, leaky_relu/relu/softmax: outputs identical to predict --raw"
+
+# Warning-free with each compiler there is, as C99 and as C++.
+for c in gcc clang; do
+    command -v $c > /dev/null || continue
+    $c $strict -O2 -c "$work/ex/sx.c" -o /dev/null || fail "$c -std=c99 warns on sx.c"
+    $c $strict -O2 -c "$work/ex/xor.c" -o "$work/x.o" && $c $strict -O2 -c "$work/ex/mnist.c" -o "$work/m.o" ||
+        fail "$c -std=c99 warns on the exported code"
+    $c $strict -O2 -I"$work/ex" tests/e2e/export/driver.c "$work/x.o" "$work/m.o" -lm -o "$work/d_$c" ||
+        fail "$c: driver"
+    [ "$("$work/d_$c" xor | head -1)" = "0 1 1 0" ] || fail "$c build: xor classes"
+    echo "ok: $c -std=c99 -Wall -Wextra -Wpedantic -Werror"
+done
+for cxx in g++ clang++; do
+    command -v $cxx > /dev/null || continue
+    $cxx -x c++ -Wall -Wextra -Werror -O2 -c "$work/ex/sx.c" -o /dev/null || fail "$cxx -x c++: sx.c"
+    for f in "$work/ex/xor.c" "$work/ex/mnist.c" tests/e2e/export/driver.c; do
+        $cxx -x c++ -Wall -Wextra -Werror -O2 -I"$work/ex" -c "$f" -o "$work/$(basename "$f" .c).o" 2>&1 |
+            head -20 >&2
+        [ -f "$work/$(basename "$f" .c).o" ] || fail "$cxx -x c++ warns on $f"
+    done
+    $cxx "$work/driver.o" "$work/xor.o" "$work/mnist.o" -lm -o "$work/d_$cxx" || fail "$cxx: link"
+    [ "$("$work/d_$cxx" xor | head -1)" = "0 1 1 0" ] || fail "$cxx build: xor classes"
+    rm -f "$work"/*.o
+    echo "ok: $cxx -x c++ -Wall -Wextra -Werror (extern \"C\" header, C++ driver)"
+done
+
+# Errors: a clear message naming the file (and tensor), exit 1, nothing written.
+rm -rf "$work/bad"
+set +e
+msg=$("$netc" --emit infer --weights "$work/none.safetensors" samples/xor.net -o "$work/bad" 2>&1)
+rc=$?
+set -e
+[ $rc -eq 1 ] && grep -q "none.safetensors" <<<"$msg" || fail "missing weights file: rc $rc: $msg"
+set +e
+msg=$("$netc" --emit infer --weights "$work/mnist.safetensors" samples/xor.net -o "$work/bad" 2>&1)
+rc=$?
+set -e
+[ $rc -eq 1 ] && grep -q "mnist.safetensors" <<<"$msg" && grep -q "hidden.weight" <<<"$msg" ||
+    fail "mismatched weights file: rc $rc: $msg"
+[ ! -e "$work/bad/xor.c" ] && [ ! -e "$work/bad/xor.h" ] || fail "partial output after an error"
+echo "ok: missing and mismatched weights: exit 1, message names file and tensor, no output"
