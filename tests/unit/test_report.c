@@ -13,26 +13,6 @@
 #include "netc_report.h"
 #include "test_util.h"
 
-/* The suite's scratch directory (CUnit's suite hooks take no context). */
-static char scratch[64];
-
-static int scratch_init(void)
-{
-    strcpy(scratch, "/tmp/netc-report-XXXXXX");
-    return mkdtemp(scratch) ? 0 : -1;
-}
-
-static int scratch_cleanup(void)
-{
-    return test_remove_dir(scratch);
-}
-
-static const char *path_in(char *buf, size_t size, const char *name)
-{
-    snprintf(buf, size, "%s/%s", scratch, name);
-    return buf;
-}
-
 /* A 3 x 2 picture written as PNG reads back pixel for pixel. */
 static void test_png_round_trip(void)
 {
@@ -46,7 +26,7 @@ static void test_png_round_trip(void)
     CU_ASSERT_FATAL(netc_image_alloc(&img, 3, 2, 0x102030UL, &err) == 0);
     netc_image_rect(&img, 0, 0, 1, 1, red);
     netc_image_rect(&img, 2, 1, 5, 5, blue);     /* clipped to the last pixel */
-    CU_ASSERT_FATAL(netc_png_write(path_in(path, sizeof path, "t.png"), &img, &err) == 0);
+    CU_ASSERT_FATAL(netc_png_write(test_path(path, sizeof path, "t.png"), &img, &err) == 0);
     memset(&back, 0, sizeof back);
     back.version = PNG_IMAGE_VERSION;
     CU_ASSERT_FATAL(png_image_begin_read_from_file(&back, path) != 0);
@@ -113,7 +93,7 @@ static void test_metrics_round_trip(void)
     char path[256], *text;
     size_t len;
 
-    CU_ASSERT_FATAL(netc_metrics_open(&mx, path_in(path, sizeof path, "log.csv"), &err) == 0);
+    CU_ASSERT_FATAL(netc_metrics_open(&mx, test_path(path, sizeof path, "log.csv"), &err) == 0);
     CU_ASSERT(netc_metrics_add(&mx, &r1, &err) == 0);
     CU_ASSERT(netc_metrics_add(&mx, &r2, &err) == 0);
     CU_ASSERT(netc_metrics_close(&mx, &err) == 0);
@@ -138,7 +118,7 @@ static void test_metrics_bad_file(void)
     netc_metrics mx;
     netc_error err;
     char path[256];
-    FILE *f = fopen(path_in(path, sizeof path, "bad.csv"), "w");
+    FILE *f = fopen(test_path(path, sizeof path, "bad.csv"), "w");
 
     CU_ASSERT_FATAL(f != NULL);
     fputs(NETC_METRICS_HEADER "\n1,2,3\n", f);
@@ -162,7 +142,7 @@ static void test_svg_curves(void)
     char path[256], *text;
     size_t len;
 
-    CU_ASSERT_FATAL(netc_svg_curves(path_in(path, sizeof path, "c.svg"), "loss <&>", 3, s, 2, 0,
+    CU_ASSERT_FATAL(netc_svg_curves(test_path(path, sizeof path, "c.svg"), "loss <&>", 3, s, 2, 0,
                                     &err) == 0);
     text = test_read_file(path, &len);
     CU_ASSERT_PTR_NOT_NULL_FATAL(text);
@@ -180,7 +160,7 @@ static void test_svg_confusion(void)
     char path[256], *text;
     size_t len;
 
-    CU_ASSERT_FATAL(netc_svg_confusion(path_in(path, sizeof path, "m.svg"), counts, 2, &err) == 0);
+    CU_ASSERT_FATAL(netc_svg_confusion(test_path(path, sizeof path, "m.svg"), counts, 2, &err) == 0);
     text = test_read_file(path, &len);
     CU_ASSERT_PTR_NOT_NULL_FATAL(text);
     CU_ASSERT(strstr(text, "<title>5</title>") != NULL);
@@ -204,7 +184,7 @@ static void test_progress_format(void)
 
 void report_register(void)
 {
-    CU_pSuite s = CU_add_suite("report", scratch_init, scratch_cleanup);
+    CU_pSuite s = CU_add_suite("report", test_scratch_init, test_scratch_cleanup);
 
     CU_add_test(s, "png_round_trip", test_png_round_trip);
     CU_add_test(s, "png_unwritable", test_png_unwritable);

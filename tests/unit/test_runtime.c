@@ -13,31 +13,10 @@
 #include "netc_checkpoint.h"
 #include "test_util.h"
 
-/* The suite's scratch directory (CUnit's suite hooks take no context). */
-static char scratch[64];
-
-static int scratch_init(void)
-{
-    strcpy(scratch, "/tmp/netc-test-XXXXXX");
-    return mkdtemp(scratch) ? 0 : -1;
-}
-
-static int scratch_cleanup(void)
-{
-    return test_remove_dir(scratch);
-}
-
-/* scratch/name, in a caller's buffer. */
-static const char *path_in(char *buf, size_t size, const char *name)
-{
-    snprintf(buf, size, "%s/%s", scratch, name);
-    return buf;
-}
-
 static const char *write_bytes(char *buf, size_t size, const char *name, const void *data,
                                size_t len)
 {
-    FILE *f = fopen(path_in(buf, size, name), "wb");
+    FILE *f = fopen(test_path(buf, size, name), "wb");
 
     CU_ASSERT_FATAL(f != NULL);
     CU_ASSERT_FATAL(fwrite(data, 1, len, f) == len);
@@ -323,7 +302,7 @@ static void test_st_exact_bytes(void)
     char p[256];
     netc_error err;
 
-    path_in(p, sizeof p, "exact.safetensors");
+    test_path(p, sizeof p, "exact.safetensors");
     CU_ASSERT_FATAL(netc_st_write(p, &t, 1, keys, values, 1, &err) == 0);
     CU_ASSERT_FATAL(netc_read_file(p, 1 << 20, &buf, &size, &err) == 0);
     CU_ASSERT(size == 8 + hlen + 8);
@@ -348,7 +327,7 @@ static void test_st_round_trip(void)
 
     for (i = 0; i < 11; i++)
         params[i] = (float)i + 0.25f;
-    path_in(p, sizeof p, "toy.safetensors");
+    test_path(p, sizeof p, "toy.safetensors");
     CU_ASSERT_FATAL(netc_weights_save(p, &m, params, &s, &err) == 0);
     CU_ASSERT_FATAL(netc_st_read(p, &f, &err) == 0);
     CU_ASSERT(f.n_tensor == 6);
@@ -378,7 +357,7 @@ static void test_st_model_mismatch(void)
     char p[256];
     netc_error err;
 
-    path_in(p, sizeof p, "toy.safetensors");
+    test_path(p, sizeof p, "toy.safetensors");
     CU_ASSERT_FATAL(netc_weights_save(p, &m, params, NULL, &err) == 0);
     memcpy(wrong, toy_tensors, sizeof wrong);
     wrong[0].shape[0] = 3;
@@ -405,13 +384,13 @@ static void test_st_write_failure(void)
     struct dirent *e;
     int files = 0;
 
-    path_in(p, sizeof p, "no-such-dir/x.safetensors");
+    test_path(p, sizeof p, "no-such-dir/x.safetensors");
     CU_ASSERT(netc_weights_save(p, &m, params, NULL, &err) == -1);
     ASSERT_MSG(&err, "no-such-dir/x.safetensors", "temporary file");
-    path_in(p, sizeof p, "twice.safetensors");
+    test_path(p, sizeof p, "twice.safetensors");
     CU_ASSERT(netc_weights_save(p, &m, params, NULL, &err) == 0);
     CU_ASSERT(netc_weights_save(p, &m, params, NULL, &err) == 0);
-    d = opendir(scratch);           /* no temporary file left behind */
+    d = opendir(test_scratch());           /* no temporary file left behind */
     CU_ASSERT_FATAL(d != NULL);
     while ((e = readdir(d)) != NULL)
         files += strncmp(e->d_name, "twice.safetensors", 17) == 0;
@@ -731,7 +710,7 @@ static void test_ckpt_round_trip(void)
     char p[256];
     netc_error err;
 
-    path_in(p, sizeof p, "run.ckpt");
+    test_path(p, sizeof p, "run.ckpt");
     CU_ASSERT_FATAL(netc_checkpoint_write(p, &c, &err) == 0);
     CU_ASSERT_FATAL(netc_checkpoint_read(p, &back, &err) == 0);
     CU_ASSERT(strcmp(back.network, "toy") == 0 && strcmp(back.netc_version, "0.1.0") == 0);
@@ -759,7 +738,7 @@ static void expect_ckpt_error(const netc_checkpoint *c, const char *frag1, const
     char p[256];
     netc_error err;
 
-    path_in(p, sizeof p, "bad.ckpt");
+    test_path(p, sizeof p, "bad.ckpt");
     CU_ASSERT_FATAL(netc_checkpoint_write(p, c, &err) == 0);
     CU_ASSERT(netc_checkpoint_read(p, &back, &err) == -1);
     ASSERT_MSG(&err, "bad.ckpt: byte ", frag1, frag2);
@@ -794,7 +773,7 @@ static void test_ckpt_hostile(void)
     expect_ckpt_error(&c, "learning rate nan", "positive");
     /* Every truncation and a flipped byte: the checksum catches them, nothing is read. */
     c = toy_checkpoint(order, &row, state);
-    path_in(p, sizeof p, "good.ckpt");
+    test_path(p, sizeof p, "good.ckpt");
     CU_ASSERT_FATAL(netc_checkpoint_write(p, &c, &err) == 0);
     CU_ASSERT_FATAL(netc_read_file(p, 1 << 20, &buf, &size, &err) == 0);
     for (cut = 0; cut < size; cut++) {
@@ -828,10 +807,10 @@ static void test_ckpt_write_failure(void)
     char p[256];
     netc_error err;
 
-    path_in(p, sizeof p, "missing-dir/run.ckpt");
+    test_path(p, sizeof p, "missing-dir/run.ckpt");
     CU_ASSERT(netc_checkpoint_write(p, &c, &err) == -1);
     ASSERT_MSG(&err, "missing-dir/run.ckpt: cannot create a temporary file", "");
-    CU_ASSERT(netc_checkpoint_write(scratch, &c, &err) == -1);
+    CU_ASSERT(netc_checkpoint_write(test_scratch(), &c, &err) == -1);
     ASSERT_MSG(&err, "exists and is not a regular file", "refusing");
     CU_ASSERT(netc_checkpoint_write("/dev/null", &c, &err) == -1);
     ASSERT_MSG(&err, "/dev/null: exists and is not a regular file", "");
@@ -876,7 +855,7 @@ typedef struct test_case {
 
 static void add_suite(const char *name, const test_case *tests)
 {
-    CU_pSuite s = CU_add_suite(name, scratch_init, scratch_cleanup);
+    CU_pSuite s = CU_add_suite(name, test_scratch_init, test_scratch_cleanup);
 
     for (; s && tests->name; tests++)
         CU_add_test(s, tests->name, tests->fn);

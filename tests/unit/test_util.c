@@ -79,3 +79,28 @@ int test_remove_dir(const char *dir)
     closedir(d);
     return rmdir(dir);
 }
+
+/* The running suite's scratch directory: suites run one after another. */
+static char scratch[64];
+
+int test_scratch_init(void)
+{
+    strcpy(scratch, "/tmp/netc-test-XXXXXX");
+    return mkdtemp(scratch) ? 0 : -1;
+}
+
+int test_scratch_cleanup(void)
+{
+    return test_remove_dir(scratch);
+}
+
+const char *test_scratch(void)
+{
+    return scratch;
+}
+
+const char *test_path(char *buf, size_t size, const char *name)
+{
+    snprintf(buf, size, "%s/%s", scratch, name);
+    return buf;
+}

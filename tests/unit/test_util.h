@@ -15,4 +15,12 @@ int test_run(const char *command, char **output);
 /* Remove dir and the files in it (not subdirectories). */
 int test_remove_dir(const char *dir);
 
+/* A scratch directory for the suite being run, made and removed by the suite hooks
+ * test_scratch_init and test_scratch_cleanup (CUnit's hooks take no arguments). */
+int test_scratch_init(void);
+int test_scratch_cleanup(void);
+const char *test_scratch(void);
+/* test_scratch()/name, in the caller's buffer. */
+const char *test_path(char *buf, size_t size, const char *name);
+
 #endif
