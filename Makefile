@@ -71,7 +71,7 @@ $(BUILD)/tests/%.o: tests/%.c $(BUILD)/parser.h | $(BUILD)/.dir
 	$(CC) $(ALL_CFLAGS) $(INCLUDES) -MMD -MP -c -o $@ $<
 
 $(BUILD)/run_tests: $(TEST_OBJ) $(COMPILER_OBJ) $(RUNTIME_LIB)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ -lcunit -lpng -lm
+	$(CC) $(ALL_CFLAGS) -o $@ $^ -lcunit -lpng -lm -pthread
 
 $(BUILD)/.dir:
 	@mkdir -p $(BUILD) && touch $@

@@ -64,7 +64,7 @@ int build_trainer(const struct network *n, const char *outdir)
     int argc = add_words(argv, 0, cc);
     argc = add_words(argv, argc, cflags);
     const char *rest[] = { "-std=c99", include, "-o", exe, model_c, main_c,
-                           env_or("NETC_RUNTIME_LIB", NETC_RUNTIME_LIB), "-lpng", "-lm", NULL };
+                           env_or("NETC_RUNTIME_LIB", NETC_RUNTIME_LIB), "-lpng", "-lm", "-pthread", NULL };
     for (int i = 0; rest[i]; i++)
         argv[argc++] = (char *)rest[i];
     argv[argc] = NULL;

@@ -48,7 +48,7 @@ void emit_source_prelude(const struct emit *e, const char *what, const char *blo
  * the arguments' C expressions from names(): the trainer's model struct, or the
  * exported network's scratch buffers and constant weights. */
 struct forward_names {
-    char z[96], a[96], in[96], wt[160], bias[160];
+    char z[192], a[192], in[192], wt[160], bias[160];
 };
 typedef void forward_names_fn(const struct emit *e, int layer, struct forward_names *n);
 void emit_forward_calls(const struct emit *e, forward_names_fn *names, const char *n);
@@ -79,15 +79,20 @@ int kernel_block_rows(int n);
 
 /* Layers (emit_layer.c). */
 void emit_layer_forward(const struct emit *e, int layer);
-void emit_layer_backward(const struct emit *e, int layer);
+void emit_layer_backward(const struct emit *e, int layer);     /* layer >= 1: δ_prev */
+/* Whether layerN_backward takes x = a_prev and z_prev (for f'_prev). */
+int layer_backward_reads_a(const struct emit *e, int layer);
+int layer_backward_reads_z(const struct emit *e, int layer);
+void emit_layer_gradients(const struct emit *e, int layer);    /* ∂C/∂W, ∂C/∂b */
 
 /* Loss (emit_loss.c): the value, and the output error δ^L. */
-int loss_reads_logits(const struct network *net);        /* loss_value(z, y, B), not (a, y, B) */
-int output_delta_needs_z(const struct network *net);     /* output_delta(delta, a, z, y, B) */
-void emit_loss_value(const struct emit *e);
+int loss_reads_logits(const struct network *net);        /* row_losses(loss, z, y, B), not a */
+int output_delta_needs_z(const struct network *net);     /* output_delta(delta, a, z, y, B, scale) */
+void emit_row_losses(const struct emit *e);
 void emit_output_delta(const struct emit *e);
 
-/* Optimizer (emit_optimizer.c): its state members, constants and NAME_update. */
+/* Optimizer (emit_optimizer.c): its state members, constants, and NAME_part_update,
+ * NAME_update_end and NAME_update. */
 void emit_optimizer_members(const struct emit *e);
 void emit_optimizer_constants(const struct emit *e);
 void emit_optimizer_step(const struct emit *e);

@@ -1,6 +1,7 @@
 /* emit_loss.c - the loss C (its value) and the output error δ^L = ∂C/∂z^L.
  *
- * Losses are per sample and averaged over the mini-batch (Nielsen's convention).
+ * Losses are per sample and averaged over the mini-batch (Nielsen's convention):
+ * row_losses gives each sample's, and the caller sums them in order.
  * The output error is divided by B once, here, so every gradient the layers
  * compute from it is already a batch mean.
  *
@@ -63,17 +64,20 @@ static void emit_sigmoid_bce_loss(const struct emit *e, const char *out)
     pr_line(p, "/* C = −Σ_j [y_j log a_j + (1 − y_j) log(1 − a_j)] with a = σ(z), from the logits:");
     pr_line(p, " * log a = −softplus(−z) and log(1 − a) = −softplus(z), where");
     pr_line(p, " * softplus(t) = max(t, 0) + log(1 + e^−|t|); logs clamped at −100 as torch's BCELoss.");
-    pr_line(p, " * Returns the mean over the B samples (summed in double). */");
-    pr_line(p, "static float loss_value(const float *restrict z, const float *restrict y, int B)");
+    pr_line(p, " * loss[b] = C of sample b, for B samples (summed in double). */");
+    pr_line(p, "static void row_losses(double *restrict loss, const float *restrict z, "
+            "const float *restrict y, int B)");
     pr_block(p);
+    pr_open(p, "for (int b = 0; b < B; b++)");
     pr_line(p, "double sum = 0.0;");
-    pr_open(p, "for (int k = 0; k < B * %s; k++)", out);
+    pr_open(p, "for (int k = b * %s; k < (b + 1) * %s; k++)", out, out);
     pr_line(p, "const float soft = log1pf(exp_f(-fabsf(z[k])));");
     pr_line(p, "const float log_a = fmaxf(-(fmaxf(-z[k], 0.0f) + soft), -100.0f);");
     pr_line(p, "const float log_1ma = fmaxf(-(fmaxf(z[k], 0.0f) + soft), -100.0f);");
     pr_line(p, "sum -= y[k] * log_a + (1.0f - y[k]) * log_1ma;");
     pr_close(p);
-    pr_line(p, "return (float)(sum / B);");
+    pr_line(p, "loss[b] = sum;");
+    pr_close(p);
     pr_close(p);
 }
 
@@ -82,10 +86,10 @@ static void emit_softmax_ce_loss(const struct emit *e, const char *out)
     struct printer *p = e->p;
     pr_line(p, "/* C = −Σ_j y_j log a_j with a = softmax(z), from the logits:");
     pr_line(p, " * log a_j = z_j − log Σ_k e^z_k, shifted by the row's largest z to stay finite.");
-    pr_line(p, " * Returns the mean over the B samples (summed in double). */");
-    pr_line(p, "static float loss_value(const float *restrict z, const float *restrict y, int B)");
+    pr_line(p, " * loss[b] = C of sample b, for B samples (summed in double). */");
+    pr_line(p, "static void row_losses(double *restrict loss, const float *restrict z, "
+            "const float *restrict y, int B)");
     pr_block(p);
-    pr_line(p, "double sum = 0.0;");
     pr_open(p, "for (int b = 0; b < B; b++)");
     pr_line(p, "const float *zb = z + b * %s, *yb = y + b * %s;", out, out);
     emit_row_max(p, out);
@@ -93,14 +97,15 @@ static void emit_softmax_ce_loss(const struct emit *e, const char *out)
     pr_line(p, "for (int o = 0; o < %s; o++)", out);
     pr_line(p, "    total += exp_f(zb[o] - max);");
     pr_line(p, "const float log_total = max + logf(total);");
+    pr_line(p, "double sum = 0.0;");
     pr_line(p, "for (int o = 0; o < %s; o++)", out);
     pr_line(p, "    sum -= yb[o] * (zb[o] - log_total);");
+    pr_line(p, "loss[b] = sum;");
     pr_close(p);
-    pr_line(p, "return (float)(sum / B);");
     pr_close(p);
 }
 
-void emit_loss_value(const struct emit *e)
+void emit_row_losses(const struct emit *e)
 {
     struct printer *p = e->p;
     char out[96];
@@ -112,14 +117,17 @@ void emit_loss_value(const struct emit *e)
             emit_sigmoid_bce_loss(e, out);
         return;
     }
-    pr_line(p, "/* %s, the mean over the B samples (summed in double). */",
+    pr_line(p, "/* %s: loss[b] = C of sample b, for B samples (summed in double). */",
             losses[e->net->loss].equation);
-    pr_line(p, "static float loss_value(const float *restrict a, const float *restrict y, int B)");
+    pr_line(p, "static void row_losses(double *restrict loss, const float *restrict a, "
+            "const float *restrict y, int B)");
     pr_block(p);
+    pr_open(p, "for (int b = 0; b < B; b++)");
     pr_line(p, "double sum = 0.0;");
-    pr_line(p, "for (int k = 0; k < B * %s; k++)", out);
+    pr_line(p, "for (int k = b * %s; k < (b + 1) * %s; k++)", out, out);
     pr_line(p, "    sum += %s;", losses[e->net->loss].term);
-    pr_line(p, "return (float)(sum / B);");
+    pr_line(p, "loss[b] = sum;");
+    pr_close(p);
     pr_close(p);
 }
 
@@ -158,12 +166,12 @@ void emit_output_delta(const struct emit *e)
     else
         pr_line(p, " *   δ_j = a_j (g_j − Σ_k g_k a_k),   g = ∂C/∂a: %s",
                 losses[net->loss].gradient_equation);
-    pr_line(p, " * divided by B once here, so every gradient after it is a batch mean. */");
+    pr_line(p, " * for B samples, times scale = 1 / (the batch size) once here, so every gradient");
+    pr_line(p, " * after it is a batch mean. */");
     pr_line(p, "static void output_delta(float *restrict delta, const float *restrict a,%s",
             needs_z ? " const float *restrict z," : "");
-    pr_line(p, "                         const float *restrict y, int B)");
+    pr_line(p, "                         const float *restrict y, int B, float scale)");
     pr_block(p);
-    pr_line(p, "const float scale = 1.0f / (float)B;");
     if (delta_is_a_minus_y(net)) {
         pr_line(p, "for (int k = 0; k < B * %s; k++)", out);
         pr_line(p, "    delta[k] = (a[k] - y[k]) * scale;");
@@ -180,7 +188,7 @@ void emit_output_delta(const struct emit *e)
     pr_close(p);
 }
 
-/* Whether loss_value reads the logits z rather than the activations a. */
+/* Whether row_losses reads the logits z rather than the activations a. */
 int loss_reads_logits(const struct network *net)
 {
     return loss_from_logits(net);

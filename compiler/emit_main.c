@@ -6,6 +6,7 @@
 #include "emit_internal.h"
 
 #include <stdio.h>
+#include <string.h>
 
 /* The netc_model enum constants, indexed by the network's enums (same order). */
 static const char *const loss_enum[] = {
@@ -31,12 +32,40 @@ static const char *const targets_enum[] = {
     [TARGETS_ONE_HOT] = "NETC_TARGETS_ONE_HOT", [TARGETS_VALUE] = "NETC_TARGETS_VALUE",
 };
 
-/* One entry point: its signature, then a one-statement body. */
-static void wrapper(struct printer *p, const char *signature, const char *body)
+/* One entry point of the descriptor: a static wrapper calling NAME_<call> with the
+ * state given back its type.  E.g. { "float", "loss", "const float *x, const float *y,
+ * int n", "x, y, n" } -> static float model_loss(void *state, const float *x, ...)
+ *                        { return mnist_loss((mnist_model *)state, x, y, n); } */
+struct entry {
+    const char *type, *call, *params, *args;
+};
+
+static const struct entry entries[] = {
+    { "void", "init", "uint64_t seed", "seed" },
+    { "void", "forward", "const float *x, float *out, int n", "x, out, n" },
+    { "float", "loss", "const float *x, const float *y, int n", "x, y, n" },
+    { "float", "forward_backward", "const float *x, const float *y, int n", "x, y, n" },
+    { "void", "update", "float learning_rate", "learning_rate" },
+    { "void", "part_forward", "const float *x, const float *y, float *out, int n, int t, int T",
+      "x, y, out, n, t, T" },
+    { "void", "part_prepare", "int t, int T", "t, T" },
+    { "void", "part_errors", "const float *x, const float *y, int n, int t, int T",
+      "x, y, n, t, T" },
+    { "void", "part_gradients", "const float *x, int n, int t, int T", "x, n, t, T" },
+    { "float", "batch_loss", "int n", "n" },
+    { "void", "part_update", "float learning_rate, int t, int T", "learning_rate, t, T" },
+    { "void", "update_end", NULL, "" },
+};
+
+static void emit_wrapper(const struct emit *e, const struct entry *w)
 {
-    pr_line(p, "%s", signature);
+    struct printer *p = e->p;
+    const int returns = w->type[0] != 'v';
+    pr_line(p, "static %s model_%s(void *state%s%s)", w->type, w->call, w->params ? ", " : "",
+            w->params ? w->params : "");
     pr_block(p);
-    pr_line(p, "%s", body);
+    pr_line(p, "%s%s_%s((%s_model *)state%s%s);", returns ? "return " : "", e->name, w->call,
+            e->name, w->args[0] ? ", " : "", w->args);
     pr_close(p);
 }
 
@@ -44,24 +73,17 @@ static void wrapper(struct printer *p, const char *signature, const char *body)
 static void emit_wrappers(const struct emit *e)
 {
     struct printer *p = e->p;
-    const char *n = e->name;
-    char body[256];
     pr_line(p, "/* The runtime passes the model's state as void *: these give it back its type. */");
-    snprintf(body, sizeof body, "%s_init((%s_model *)state, seed);", n, n);
-    wrapper(p, "static void model_init(void *state, uint64_t seed)", body);
-    snprintf(body, sizeof body, "return ((%s_model *)state)->param;", n);
-    wrapper(p, "static float *model_params(void *state)", body);
-    snprintf(body, sizeof body, "return ((%s_model *)state)->grad;", n);
-    wrapper(p, "static float *model_grads(void *state)", body);
-    snprintf(body, sizeof body, "%s_forward((%s_model *)state, x, out, n);", n, n);
-    wrapper(p, "static void model_forward(void *state, const float *x, float *out, int n)", body);
-    snprintf(body, sizeof body, "return %s_loss((%s_model *)state, x, y, n);", n, n);
-    wrapper(p, "static float model_loss(void *state, const float *x, const float *y, int n)", body);
-    snprintf(body, sizeof body, "return %s_forward_backward((%s_model *)state, x, y, n);", n, n);
-    wrapper(p, "static float model_forward_backward(void *state, const float *x, const float *y, "
-            "int n)", body);
-    snprintf(body, sizeof body, "%s_update((%s_model *)state, learning_rate);", n, n);
-    wrapper(p, "static void model_update(void *state, float learning_rate)", body);
+    for (size_t i = 0; i < sizeof entries / sizeof entries[0]; i++)
+        emit_wrapper(e, &entries[i]);
+    pr_line(p, "static float *model_params(void *state)");
+    pr_block(p);
+    pr_line(p, "return ((%s_model *)state)->param;", e->name);
+    pr_close(p);
+    pr_line(p, "static float *model_grads(void *state)");
+    pr_block(p);
+    pr_line(p, "return ((%s_model *)state)->grad;", e->name);
+    pr_close(p);
     pr_blank(p);
 }
 
@@ -154,13 +176,12 @@ static void emit_descriptor(const struct emit *e)
     pr_line(p, ".gamma = %s,", lit_double(lit, net->sched.gamma));
     pr_line(p, ".min_lr = %s,", lit_double(lit, net->sched.min_lr));
     emit_data_defaults(e);
-    pr_line(p, ".init = model_init,");
     pr_line(p, ".params = model_params,");
     pr_line(p, ".grads = model_grads,");
-    pr_line(p, ".forward = model_forward,");
     pr_line(p, ".loss_fn = model_loss,");
-    pr_line(p, ".forward_backward = model_forward_backward,");
-    pr_line(p, ".update = model_update,");
+    for (size_t i = 0; i < sizeof entries / sizeof entries[0]; i++)
+        if (strcmp(entries[i].call, "loss") != 0)
+            pr_line(p, ".%s = model_%s,", entries[i].call, entries[i].call);
     pr_line(p, ".activations = model_activations,");
     pr_close_with(p, ";");
     pr_blank(p);

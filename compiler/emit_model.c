@@ -157,6 +157,8 @@ static void emit_state_struct(const struct emit *e)
     member(e, "param", n_param, "all weights and biases (offsets above)");
     member(e, "grad", n_param, "∂C/∂param, mean over the last batch");
     emit_optimizer_members(e);
+    snprintf(rows, sizeof rows, "double row_loss[%s_BATCH];", e->up);
+    commented(p, rows, "each sample's loss, last batch");
     for (int l = 0; l < e->net->nlayers; l++) {
         pr_line(p, "/* layer %d, \"%s\": one row of OUT per sample of the batch */", l + 1,
                 e->net->layers[l].name);
@@ -192,6 +194,27 @@ static void emit_prototypes(const struct emit *e)
     pr_line(p, "float %s_forward_backward(%s_model *m, const float *x, const float *y, int n);", n, n);
     pr_line(p, "/* One optimizer step from m->grad with learning rate lr. */");
     pr_line(p, "void %s_update(%s_model *m, float lr);", n, n);
+    pr_blank(p);
+    pr_line(p, "/* The same work split between T threads, for a caller with a thread pool (netc's");
+    pr_line(p, " * trainer: --threads).  Threads t = 0 .. T-1 each call a part with the same other");
+    pr_line(p, " * arguments, and all finish one part before any starts the next.  Each thread");
+    pr_line(p, " * writes only its share and no sum changes order, so the results are those of the");
+    pr_line(p, " * calls above, bit for bit, whatever T.  Per call above:");
+    pr_line(p, " *   forward:          part_forward(m, x, NULL, out, n)");
+    pr_line(p, " *   loss:             part_forward(m, x, y, NULL, n); batch_loss(m, n)");
+    pr_line(p, " *   forward_backward: part_prepare(m); part_errors(m, x, y, n);");
+    pr_line(p, " *                     part_gradients(m, x, n); batch_loss(m, n)");
+    pr_line(p, " *   update:           part_update(m, lr); update_end(m) */");
+    pr_line(p, "void %s_part_forward(%s_model *m, const float *x, const float *y, float *out, int n,",
+            n, n);
+    pr_line(p, "%*sint t, int T);", (int)strlen(n) + 19, "");
+    pr_line(p, "void %s_part_prepare(%s_model *m, int t, int T);", n, n);
+    pr_line(p, "void %s_part_errors(%s_model *m, const float *x, const float *y, int n, int t, int T);",
+            n, n);
+    pr_line(p, "void %s_part_gradients(%s_model *m, const float *x, int n, int t, int T);", n, n);
+    pr_line(p, "float %s_batch_loss(const %s_model *m, int n);", n, n);
+    pr_line(p, "void %s_part_update(%s_model *m, float lr, int t, int T);", n, n);
+    pr_line(p, "void %s_update_end(%s_model *m);", n, n);
 }
 
 static void emit_header(const struct emit *e)
@@ -241,15 +264,16 @@ static void emit_notation(const struct emit *e)
     pr_blank(e->p);
 }
 
-/* Where the trainer's forward pass finds its buffers and weights: the model struct. */
+/* Where the trainer's forward pass finds its buffers and weights: the model struct,
+ * from row b0 of the batch. */
 static void trainer_names(const struct emit *e, int layer, struct forward_names *n)
 {
-    snprintf(n->z, sizeof n->z, "m->l%d_z", layer + 1);
-    snprintf(n->a, sizeof n->a, "m->l%d_a", layer + 1);
+    snprintf(n->z, sizeof n->z, "m->l%d_z + b0 * %s_L%d_OUT", layer + 1, e->up, layer + 1);
+    snprintf(n->a, sizeof n->a, "m->l%d_a + b0 * %s_L%d_OUT", layer + 1, e->up, layer + 1);
     if (layer == 0)
-        snprintf(n->in, sizeof n->in, "x");
+        snprintf(n->in, sizeof n->in, "x + b0 * %s_N_INPUT", e->up);
     else
-        snprintf(n->in, sizeof n->in, "m->l%d_a", layer);
+        snprintf(n->in, sizeof n->in, "m->l%d_a + b0 * %s_L%d_OUT", layer, e->up, layer);
     snprintf(n->wt, sizeof n->wt, "m->param + %s_L%d_WT", e->up, layer + 1);
     snprintf(n->bias, sizeof n->bias, "m->param + %s_L%d_B", e->up, layer + 1);
 }
@@ -259,18 +283,62 @@ void emit_forward_calls(const struct emit *e, forward_names_fn *names, const cha
     for (int l = 0; l < e->net->nlayers; l++) {
         struct forward_names fn;
         names(e, l, &fn);
-        pr_line(e->p, "layer%d_forward(%s, %s, %s, %s, %s, %s);", l + 1, fn.z, fn.a, fn.in,
-                fn.wt, fn.bias, n);
+        char head[32];
+        const int indent = snprintf(head, sizeof head, "layer%d_forward(", l + 1);
+        pr_line(e->p, "%s%s, %s,", head, fn.z, fn.a);
+        pr_line(e->p, "%*s%s, %s, %s, %s);", indent, "", fn.in, fn.wt, fn.bias, n);
     }
 }
 
-static void emit_network_forward(const struct emit *e)
+/* "m->l3_a + b0 * MNIST_L3_OUT": a layer's array from row b0. */
+static void at_row(const struct emit *e, char *buf, size_t n, int layer, const char *what)
+{
+    snprintf(buf, n, "m->l%d_%s + b0 * %s_L%d_OUT", layer + 1, what, e->up, layer + 1);
+}
+
+static void emit_forward_rows(const struct emit *e)
 {
     struct printer *p = e->p;
-    pr_line(p, "/* The forward pass: every layer's z and a for n samples. */");
-    pr_line(p, "static void forward(%s_model *m, const float *x, int n)", e->name);
+    pr_line(p, "/* The forward pass of samples b0 .. b0 + B - 1: every layer's z and a. */");
+    pr_line(p, "static void forward_rows(%s_model *m, const float *x, int b0, int B)", e->name);
     pr_block(p);
-    emit_forward_calls(e, trainer_names, "n");
+    emit_forward_calls(e, trainer_names, "B");
+    pr_close(p);
+    pr_blank(p);
+}
+
+static void emit_part_forward(const struct emit *e)
+{
+    struct printer *p = e->p;
+    const int L = e->net->nlayers - 1;
+    char a[128], scores[128];
+    at_row(e, a, sizeof a, L, "a");
+    at_row(e, scores, sizeof scores, L, loss_reads_logits(e->net) ? "z" : "a");
+    pr_line(p, "/* Thread t of T: the forward pass of its share of the n samples x; their outputs");
+    pr_line(p, " * into out, and with targets y their losses into m->row_loss (each if not NULL). */");
+    pr_line(p, "void %s_part_forward(%s_model *m, const float *x, const float *y, float *out, int n,",
+            e->name, e->name);
+    pr_line(p, "%*sint t, int T)", (int)strlen(e->name) + 14, "");
+    pr_block(p);
+    pr_line(p, "int b0, b1;");
+    pr_line(p, "share(n, BATCH_ROWS, t, T, &b0, &b1);");
+    pr_line(p, "if (b0 == b1)");
+    pr_line(p, "    return;");
+    pr_line(p, "forward_rows(m, x, b0, b1 - b0);");
+    pr_line(p, "if (out)");
+    pr_line(p, "    memcpy(out + b0 * %s_N_OUTPUT, %s,", e->up, a);
+    pr_line(p, "           (size_t)(b1 - b0) * %s_N_OUTPUT * sizeof(float));", e->up);
+    pr_line(p, "if (y)");
+    pr_line(p, "    row_losses(m->row_loss + b0, %s, y + b0 * %s_N_OUTPUT, b1 - b0);", scores, e->up);
+    pr_close(p);
+    pr_blank(p);
+    pr_line(p, "/* The mean loss of the last n samples: their losses added in order. */");
+    pr_line(p, "float %s_batch_loss(const %s_model *m, int n)", e->name, e->name);
+    pr_block(p);
+    pr_line(p, "double sum = 0.0;");
+    pr_line(p, "for (int b = 0; b < n; b++)");
+    pr_line(p, "    sum += m->row_loss[b];");
+    pr_line(p, "return (float)(sum / n);");
     pr_close(p);
     pr_blank(p);
 }
@@ -278,19 +346,104 @@ static void emit_network_forward(const struct emit *e)
 static void emit_public_forward_loss(const struct emit *e)
 {
     struct printer *p = e->p;
-    const int L = e->net->nlayers;
     pr_line(p, "/* out = the output layer's a for n samples of x. */");
     pr_line(p, "void %s_forward(%s_model *m, const float *x, float *out, int n)", e->name, e->name);
     pr_block(p);
-    pr_line(p, "forward(m, x, n);");
-    pr_line(p, "memcpy(out, m->l%d_a, (size_t)n * %s_N_OUTPUT * sizeof(float));", L, e->up);
+    pr_line(p, "%s_part_forward(m, x, NULL, out, n, 0, 1);", e->name);
     pr_close(p);
     pr_blank(p);
     pr_line(p, "/* The mean loss of n samples x against targets y. */");
     pr_line(p, "float %s_loss(%s_model *m, const float *x, const float *y, int n)", e->name, e->name);
     pr_block(p);
-    pr_line(p, "forward(m, x, n);");
-    pr_line(p, "return loss_value(m->l%d_%s, y, n);", L, loss_reads_logits(e->net) ? "z" : "a");
+    pr_line(p, "%s_part_forward(m, x, y, NULL, n, 0, 1);", e->name);
+    pr_line(p, "return %s_batch_loss(m, n);", e->name);
+    pr_close(p);
+    pr_blank(p);
+}
+
+static void emit_part_prepare(const struct emit *e)
+{
+    struct printer *p = e->p;
+    pr_line(p, "/* Thread t of T: its share of the rows of each W = WT transposed, which layers 2 on");
+    pr_line(p, " * read to carry δ back (the parameters change every step). */");
+    pr_line(p, "void %s_part_prepare(%s_model *m, int t, int T)", e->name, e->name);
+    pr_block(p);
+    if (e->net->nlayers > 1)
+        pr_line(p, "int lo, hi;");
+    else
+        pr_line(p, "(void)m, (void)t, (void)T;   /* one layer: no δ to carry back */");
+    for (int l = 1; l < e->net->nlayers; l++) {
+        pr_line(p, "share(%s_L%d_OUT, 1, t, T, &lo, &hi);", e->up, l + 1);
+        pr_line(p, "transpose(m->l%d_w, m->param + %s_L%d_WT, %s_L%d_IN, %s_L%d_OUT, lo, hi);", l + 1,
+                e->up, l + 1, e->up, l + 1, e->up, l + 1);
+    }
+    pr_close(p);
+    pr_blank(p);
+}
+
+static void emit_part_errors(const struct emit *e)
+{
+    struct printer *p = e->p;
+    const struct network *net = e->net;
+    const int L = net->nlayers;
+    char delta[128], a[128], z[128];
+    at_row(e, delta, sizeof delta, L - 1, "delta");
+    at_row(e, a, sizeof a, L - 1, "a");
+    at_row(e, z, sizeof z, L - 1, "z");
+    pr_line(p, "/* Thread t of T, for its share of the n samples: the forward pass, the losses,");
+    pr_line(p, " * the output error δ (BP1), then layer by layer back to the input the previous");
+    pr_line(p, " * layer's δ (BP2).  Each sample's row is independent of the others'. */");
+    pr_line(p, "void %s_part_errors(%s_model *m, const float *x, const float *y, int n, int t, int T)",
+            e->name, e->name);
+    pr_block(p);
+    pr_line(p, "int b0, b1;");
+    pr_line(p, "share(n, BATCH_ROWS, t, T, &b0, &b1);");
+    pr_line(p, "if (b0 == b1)");
+    pr_line(p, "    return;");
+    pr_line(p, "const int B = b1 - b0;");
+    pr_line(p, "forward_rows(m, x, b0, B);");
+    pr_line(p, "y += b0 * %s_N_OUTPUT;", e->up);
+    pr_line(p, "row_losses(m->row_loss + b0, %s, y, B);", loss_reads_logits(net) ? z : a);
+    if (output_delta_needs_z(net))
+        pr_line(p, "output_delta(%s, %s, %s, y, B, 1.0f / (float)n);", delta, a, z);
+    else
+        pr_line(p, "output_delta(%s, %s, y, B, 1.0f / (float)n);", delta, a);
+    for (int l = L - 1; l >= 1; l--) {
+        char prev_delta[128], prev_a[128] = "", prev_z[128] = "", head[32];
+        at_row(e, delta, sizeof delta, l, "delta");
+        at_row(e, prev_delta, sizeof prev_delta, l - 1, "delta");
+        if (layer_backward_reads_a(e, l)) {
+            at_row(e, prev_a, sizeof prev_a - 2, l - 1, "a");
+            strcat(prev_a, ", ");
+        }
+        if (layer_backward_reads_z(e, l)) {
+            at_row(e, prev_z, sizeof prev_z - 2, l - 1, "z");
+            strcat(prev_z, ", ");
+        }
+        const int indent = snprintf(head, sizeof head, "layer%d_backward(", l + 1);
+        pr_line(p, "%s%s, %s,", head, prev_delta, delta);
+        pr_line(p, "%*s%s%sm->l%d_w, B);", indent, "", prev_a, prev_z, l + 1);
+    }
+    pr_close(p);
+    pr_blank(p);
+}
+
+static void emit_part_gradients(const struct emit *e)
+{
+    struct printer *p = e->p;
+    pr_line(p, "/* Thread t of T: its share of ∂C/∂W and ∂C/∂b of every layer (BP3, BP4), summed");
+    pr_line(p, " * over all n samples' errors. */");
+    pr_line(p, "void %s_part_gradients(%s_model *m, const float *x, int n, int t, int T)", e->name,
+            e->name);
+    pr_block(p);
+    for (int l = e->net->nlayers - 1; l >= 0; l--) {
+        char in[32];
+        snprintf(in, sizeof in, l == 0 ? "x" : "m->l%d_a", l);
+        char head[32];
+        const int indent = snprintf(head, sizeof head, "layer%d_gradients(", l + 1);
+        pr_line(p, "%sm->grad + %s_L%d_WT, m->grad + %s_L%d_B,", head, e->up, l + 1, e->up, l + 1);
+        pr_line(p, "%*sm->l%d_delta, %s, n, t, T);", indent, "", l + 1, in);
+    }
     pr_close(p);
     pr_blank(p);
 }
@@ -298,35 +451,16 @@ static void emit_public_forward_loss(const struct emit *e)
 static void emit_forward_backward(const struct emit *e)
 {
     struct printer *p = e->p;
-    const struct network *net = e->net;
-    const int L = net->nlayers;
     pr_line(p, "/* Backpropagation: the forward pass, the output error δ (BP1), then layer by");
-    pr_line(p, " * layer back to the input, ∂C/∂W and ∂C/∂b (BP3, BP4) and the previous layer's");
-    pr_line(p, " * δ (BP2).  Sets m->grad to the batch mean gradient; returns the mean loss. */");
+    pr_line(p, " * layer back to the input, the previous layer's δ (BP2) and ∂C/∂W and ∂C/∂b");
+    pr_line(p, " * (BP3, BP4).  Sets m->grad to the batch mean gradient; returns the mean loss. */");
     pr_line(p, "float %s_forward_backward(%s_model *m, const float *x, const float *y, int n)",
             e->name, e->name);
     pr_block(p);
-    pr_line(p, "const float loss = %s_loss(m, x, y, n);", e->name);
-    if (output_delta_needs_z(net))
-        pr_line(p, "output_delta(m->l%d_delta, m->l%d_a, m->l%d_z, y, n);", L, L, L);
-    else
-        pr_line(p, "output_delta(m->l%d_delta, m->l%d_a, y, n);", L, L);
-    for (int l = L - 1; l >= 0; l--) {
-        char grads[256], wt[128], z_prev[32] = "";
-        snprintf(grads, sizeof grads, "m->grad + %s_L%d_WT, m->grad + %s_L%d_B", e->up, l + 1,
-                 e->up, l + 1);
-        snprintf(wt, sizeof wt, "m->param + %s_L%d_WT, ", e->up, l + 1);
-        if (l == 0) {
-            pr_line(p, "layer1_backward(%s, m->l1_delta, x, n);", grads);
-            continue;
-        }
-        if (act_derivative_needs_z(net->layers[l - 1].act))
-            snprintf(z_prev, sizeof z_prev, "m->l%d_z, ", l);
-        pr_line(p, "layer%d_backward(m->l%d_delta, %s,", l + 1, l, grads);
-        pr_line(p, "                m->l%d_delta, m->l%d_a, %s%sm->l%d_w, n);", l + 1, l, z_prev, wt,
-                l + 1);
-    }
-    pr_line(p, "return loss;");
+    pr_line(p, "%s_part_prepare(m, 0, 1);", e->name);
+    pr_line(p, "%s_part_errors(m, x, y, n, 0, 1);", e->name);
+    pr_line(p, "%s_part_gradients(m, x, n, 0, 1);", e->name);
+    pr_line(p, "return %s_batch_loss(m, n);", e->name);
     pr_close(p);
     pr_blank(p);
 }
@@ -372,14 +506,22 @@ static void emit_source(const struct emit *e)
     for (int l = 0; l < e->net->nlayers; l++) {
         emit_layer_forward(e, l);
         pr_blank(p);
-        emit_layer_backward(e, l);
+        if (l > 0) {
+            emit_layer_backward(e, l);
+            pr_blank(p);
+        }
+        emit_layer_gradients(e, l);
         pr_blank(p);
     }
-    emit_loss_value(e);
+    emit_row_losses(e);
     pr_blank(p);
     emit_output_delta(e);
     pr_blank(p);
-    emit_network_forward(e);
+    emit_forward_rows(e);
+    emit_part_forward(e);
+    emit_part_prepare(e);
+    emit_part_errors(e);
+    emit_part_gradients(e);
     emit_public_forward_loss(e);
     emit_forward_backward(e);
     emit_optimizer_step(e);

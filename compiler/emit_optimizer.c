@@ -75,9 +75,9 @@ static void emit_sgd_plain(const struct emit *e)
         pr_line(p, " *   p = p − η·(∂C/∂p + λ·p) */");
     else
         pr_line(p, " *   p = p − η·∂C/∂p */");
-    pr_line(p, "static void sgd_step(float *restrict p, const float *restrict grad, float lr)");
+    pr_line(p, "static void sgd_step(float *restrict p, const float *restrict grad, int n, float lr)");
     pr_block(p);
-    pr_line(p, "for (int k = 0; k < %s_N_PARAM; k++)", e->up);
+    pr_line(p, "for (int k = 0; k < n; k++)");
     if (e->net->weight_decay != 0.0)
         pr_line(p, "    p[k] -= lr * (%s);", decayed_gradient(e->net));
     else
@@ -96,12 +96,12 @@ static void emit_sgd_momentum(const struct emit *e)
     pr_line(p, " *   p   = p − η·%s */", o->nesterov ? "(g + μ·buf)" : "buf");
     pr_line(p, "static void sgd_step(float *restrict p, const float *restrict grad, "
             "float *restrict buf,");
-    pr_line(p, "                     int first, float lr)");
+    pr_line(p, "                     int n, int first, float lr)");
     pr_block(p);
     pr_line(p, "const float mu = (float)SGD_MOMENTUM;");
     if (o->dampening != 0.0)
         pr_line(p, "const float keep = (float)(1.0 - SGD_DAMPENING);");
-    pr_open(p, "for (int k = 0; k < %s_N_PARAM; k++)", e->up);
+    pr_open(p, "for (int k = 0; k < n; k++)");
     pr_line(p, "const float g = %s;", decayed_gradient(e->net));
     pr_line(p, "buf[k] = first ? g : mu * buf[k] + %s;", o->dampening != 0.0 ? "keep * g" : "g");
     pr_line(p, "p[k] -= lr * %s;", o->nesterov ? "(g + mu * buf[k])" : "buf[k]");
@@ -117,14 +117,14 @@ static void emit_adam(const struct emit *e)
     pr_line(p, " *   m = β1·m + (1 − β1)·g");
     pr_line(p, " *   v = β2·v + (1 − β2)·g²");
     pr_line(p, " *   p = p − (η / (1 − β1^t)) · m / (√v / √(1 − β2^t) + ε)");
-    pr_line(p, " * step_size = η / (1 − β1^t) and bc2_sqrt = √(1 − β2^t) come from NAME_update. */");
+    pr_line(p, " * step_size = η / (1 − β1^t) and bc2_sqrt = √(1 − β2^t) come from the caller. */");
     pr_line(p, "static void adam_step(float *restrict p, const float *restrict grad, "
             "float *restrict m,");
-    pr_line(p, "                      float *restrict v, float step_size, float bc2_sqrt)");
+    pr_line(p, "                      float *restrict v, int n, float step_size, float bc2_sqrt)");
     pr_block(p);
     pr_line(p, "const float beta1 = (float)ADAM_BETA1, one_minus_beta1 = (float)(1.0 - ADAM_BETA1);");
     pr_line(p, "const float beta2 = (float)ADAM_BETA2, one_minus_beta2 = (float)(1.0 - ADAM_BETA2);");
-    pr_open(p, "for (int k = 0; k < %s_N_PARAM; k++)", e->up);
+    pr_open(p, "for (int k = 0; k < n; k++)");
     pr_line(p, "const float g = %s;", decayed_gradient(e->net));
     pr_line(p, "m[k] = beta1 * m[k] + one_minus_beta1 * g;");
     pr_line(p, "v[k] = beta2 * v[k] + one_minus_beta2 * g * g;");
@@ -147,21 +147,37 @@ void emit_optimizer_step(const struct emit *e)
 void emit_update(const struct emit *e)
 {
     struct printer *p = e->p;
-    pr_line(p, "/* One optimizer step from m->grad, with learning rate lr. */");
-    pr_line(p, "void %s_update(%s_model *m, float lr)", e->name, e->name);
+    const char *n = e->name;
+    pr_line(p, "/* Thread t of T: its share of one optimizer step from m->grad, with learning");
+    pr_line(p, " * rate lr (whole cache lines of the parameters; every element on its own). */");
+    pr_line(p, "void %s_part_update(%s_model *m, float lr, int t, int T)", n, n);
     pr_block(p);
+    pr_line(p, "int lo, hi;");
+    pr_line(p, "share(%s_N_PARAM, 16, t, T, &lo, &hi);", e->up);
     if (e->net->opt.kind == OPT_ADAM) {
-        pr_line(p, "m->step++;");
-        pr_line(p, "/* bias corrections in double, as torch computes them in Python */");
-        pr_line(p, "const double bc1 = 1.0 - pow(ADAM_BETA1, (double)m->step);");
-        pr_line(p, "const double bc2 = 1.0 - pow(ADAM_BETA2, (double)m->step);");
-        pr_line(p, "adam_step(m->param, m->grad, m->adam_m, m->adam_v, (float)(lr / bc1), (float)sqrt(bc2));");
+        pr_line(p, "/* bias corrections for this step, t = m->step + 1, in double as torch computes");
+        pr_line(p, " * them in Python */");
+        pr_line(p, "const double bc1 = 1.0 - pow(ADAM_BETA1, (double)(m->step + 1));");
+        pr_line(p, "const double bc2 = 1.0 - pow(ADAM_BETA2, (double)(m->step + 1));");
+        pr_line(p, "adam_step(m->param + lo, m->grad + lo, m->adam_m + lo, m->adam_v + lo, hi - lo,");
+        pr_line(p, "          (float)(lr / bc1), (float)sqrt(bc2));");
     } else if (has_momentum(e->net)) {
-        pr_line(p, "sgd_step(m->param, m->grad, m->momentum, m->step == 0, lr);");
-        pr_line(p, "m->step++;");
+        pr_line(p, "sgd_step(m->param + lo, m->grad + lo, m->momentum + lo, hi - lo, m->step == 0, lr);");
     } else {
-        pr_line(p, "sgd_step(m->param, m->grad, lr);");
-        pr_line(p, "m->step++;");
+        pr_line(p, "sgd_step(m->param + lo, m->grad + lo, hi - lo, lr);");
     }
+    pr_close(p);
+    pr_blank(p);
+    pr_line(p, "/* Counts the step, once every thread's part of it is done. */");
+    pr_line(p, "void %s_update_end(%s_model *m)", n, n);
+    pr_block(p);
+    pr_line(p, "m->step++;");
+    pr_close(p);
+    pr_blank(p);
+    pr_line(p, "/* One optimizer step from m->grad, with learning rate lr. */");
+    pr_line(p, "void %s_update(%s_model *m, float lr)", n, n);
+    pr_block(p);
+    pr_line(p, "%s_part_update(m, lr, 0, 1);", n);
+    pr_line(p, "%s_update_end(m);", n);
     pr_close(p);
 }

@@ -128,17 +128,18 @@ static void shuffle_rows(const netc_model *m, bench_data *d, netc_rng *rng)
 }
 
 /* One timed epoch of mini-batch SGD; returns samples/s, the mean loss into *loss. */
-static double train_epoch(const netc_model *m, void *state, const bench_data *d, int batch,
-                          float lr, double *loss)
+static double train_epoch(netc_engine *e, const bench_data *d, int batch, float lr,
+                          double *loss)
 {
+    const netc_model *m = e->m;
     double loss_sum = 0, t0 = now_seconds(), secs;
     int i;
 
     for (i = 0; i < d->train.n; i += batch) {
         int n = d->train.n - i < batch ? d->train.n - i : batch;
-        loss_sum += (double)m->forward_backward(state, d->train.x + (size_t)i * m->n_input,
-                                                d->y + (size_t)i * m->n_output, n) * n;
-        m->update(state, lr);
+        loss_sum += (double)netc_engine_forward_backward(e, d->train.x + (size_t)i * m->n_input,
+                                                         d->y + (size_t)i * m->n_output, n) * n;
+        netc_engine_update(e, lr);
     }
     secs = now_seconds() - t0;
     *loss = loss_sum / d->train.n;
@@ -146,20 +147,21 @@ static double train_epoch(const netc_model *m, void *state, const bench_data *d,
 }
 
 /* Warm-up epochs, then o->epochs timed ones; rates into rate[0..o->epochs). */
-static int bench_training(const netc_model *m, const netc_options *o, void *state,
-                          bench_data *d, double *rate, double *loss, netc_error *err)
+static int bench_training(netc_engine *e, const netc_options *o, bench_data *d, double *rate,
+                          double *loss, netc_error *err)
 {
+    const netc_model *m = e->m;
     netc_rng rng;
     int epoch;
 
-    m->init(state, o->seed);
+    m->init(e->state, o->seed);
     netc_rng_seed(&rng, o->seed ^ 0x53485546464c45ULL);   /* "SHUFFLE", as train uses */
     for (epoch = 0; epoch < o->warmup + o->epochs; epoch++) {
         float lr = (float)netc_schedule_lr(m, o->lr, epoch, o->warmup + o->epochs);
         double r;
         if (o->shuffle)
             shuffle_rows(m, d, &rng);
-        r = train_epoch(m, state, d, o->batch, lr, loss);
+        r = train_epoch(e, d, o->batch, lr, loss);
         if (!isfinite(*loss))
             return netc_fail(err, "epoch %d: the training loss became %g\nhint: lower the "
                              "learning rate (--lr)", epoch + 1, *loss);
@@ -170,25 +172,23 @@ static int bench_training(const netc_model *m, const netc_options *o, void *stat
 }
 
 /* One pass of forward over ds, `chunk` samples per call. */
-static void forward_pass(const netc_model *m, void *state, const netc_dataset *ds, float *out,
-                         int chunk)
+static void forward_pass(netc_engine *e, const netc_dataset *ds, float *out, int chunk)
 {
     int i;
 
     for (i = 0; i < ds->n; i += chunk)
-        m->forward(state, ds->x + (size_t)i * m->n_input, out,
-                   ds->n - i < chunk ? ds->n - i : chunk);
+        netc_engine_forward(e, ds->x + (size_t)i * e->m->n_input, out,
+                            ds->n - i < chunk ? ds->n - i : chunk);
 }
 
 /* One inference repetition: whole passes until BENCH_MIN_SECONDS; returns samples/s. */
-static double infer_rep(const netc_model *m, void *state, const netc_dataset *ds, float *out,
-                        int chunk)
+static double infer_rep(netc_engine *e, const netc_dataset *ds, float *out, int chunk)
 {
     double t0 = now_seconds(), secs;
     long samples = 0;
 
     do {
-        forward_pass(m, state, ds, out, chunk);
+        forward_pass(e, ds, out, chunk);
         samples += ds->n;
         secs = now_seconds() - t0;
     } while (secs < BENCH_MIN_SECONDS);
@@ -196,14 +196,14 @@ static double infer_rep(const netc_model *m, void *state, const netc_dataset *ds
 }
 
 /* One untimed pass, then `reps` timed repetitions. */
-static bench_stats bench_inference(const netc_model *m, void *state, const netc_dataset *ds,
-                                   float *out, int chunk, double *rate, int reps)
+static bench_stats bench_inference(netc_engine *e, const netc_dataset *ds, float *out,
+                                   int chunk, double *rate, int reps)
 {
     int r;
 
-    forward_pass(m, state, ds, out, chunk);
+    forward_pass(e, ds, out, chunk);
     for (r = 0; r < reps; r++)
-        rate[r] = infer_rep(m, state, ds, out, chunk);
+        rate[r] = infer_rep(e, ds, out, chunk);
     return summarise(rate, reps);
 }
 
@@ -237,8 +237,8 @@ static void print_report(const netc_model *m, const netc_options *o, const bench
     double flops = training_flops(m, o->batch);
     int e;
 
-    printf("network %s\nbatch %d\ntrain_samples %d\nwarmup_epochs %d\nepochs %d\n", m->name,
-           o->batch, d->train.n, o->warmup, o->epochs);
+    printf("network %s\nbatch %d\nthreads %d\ntrain_samples %d\nwarmup_epochs %d\nepochs %d\n",
+           m->name, o->batch, o->threads, d->train.n, o->warmup, o->epochs);
     print_stats("train_samples_per_s", train);
     printf("train_samples_per_s_epochs");
     for (e = 0; e < o->epochs; e++)
@@ -250,9 +250,9 @@ static void print_report(const netc_model *m, const netc_options *o, const bench
     print_stats("infer_single_samples_per_s", single);
 }
 
-static int bench(const netc_model *m, const netc_options *o, void *state, bench_data *d,
-                 netc_error *err)
+static int bench(netc_engine *e, const netc_options *o, bench_data *d, netc_error *err)
 {
+    const netc_model *m = e->m;
     const netc_dataset *infer = d->test.n ? &d->test : &d->train;
     double *epoch_rate = netc_alloc((size_t)o->epochs, sizeof *epoch_rate, "rates", err);
     double *rate = netc_alloc((size_t)o->epochs, sizeof *rate, "rates", err);
@@ -261,12 +261,12 @@ static int bench(const netc_model *m, const netc_options *o, void *state, bench_
     int rc = epoch_rate && rate ? 0 : -1;
 
     if (rc == 0)
-        rc = bench_training(m, o, state, d, epoch_rate, &loss, err);
+        rc = bench_training(e, o, d, epoch_rate, &loss, err);
     if (rc == 0) {
         memcpy(rate, epoch_rate, (size_t)o->epochs * sizeof *rate);
         train = summarise(rate, o->epochs);
-        batched = bench_inference(m, state, infer, d->out, m->batch, rate, o->epochs);
-        single = bench_inference(m, state, infer, d->out, 1, rate, o->epochs);
+        batched = bench_inference(e, infer, d->out, m->batch, rate, o->epochs);
+        single = bench_inference(e, infer, d->out, 1, rate, o->epochs);
         print_report(m, o, d, epoch_rate, train, loss, batched, single, infer->n);
         if (fflush(stdout) != 0)
             rc = netc_fail(err, "cannot write the results");
@@ -280,15 +280,19 @@ int netc_cmd_bench(const netc_model *m, const netc_options *o)
 {
     netc_error err;
     bench_data d;
+    netc_engine e = { m, NULL, NULL };
     void *state = NULL;
     int rc = load_data(m, o, &d, &err);
 
     if (rc == 0)
         rc = (state = netc_state_alloc(m, &err)) ? 0 : -1;
     if (rc == 0)
-        rc = bench(m, o, state, &d, &err);
+        rc = netc_engine_init(&e, m, state, o->threads, &err);
+    if (rc == 0)
+        rc = bench(&e, o, &d, &err);
     if (rc < 0)
         fprintf(stderr, "%s: error: %s\n", m->name, err.msg);
+    netc_engine_free(&e);
     free(state);
     free_data(&d);
     return rc < 0;

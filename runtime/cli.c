@@ -56,6 +56,7 @@ static const opt_spec opt_table[] = {
     { "--checkpoint-every", OPT_INT, F(checkpoint_every), 0, 1e9, 0 },
     { "--resume", OPT_PATH, F(resume), 0, 0, 0 },
     { "--quiet", OPT_SET, F(quiet), 0, 0, 0 },
+    { "--threads", OPT_INT, F(threads), 1, NETC_MAX_THREADS, 0 },
     { "--weights", OPT_PATH, F(weights), 0, 0, 0 },
     { "--raw", OPT_SET, F(raw), 0, 0, 0 },
     { "--tolerance", OPT_DOUBLE, F(tolerance), 0, 1e6, 0 },
@@ -248,6 +249,7 @@ static void set_defaults(const netc_model *m, netc_options *o)
     o->seed = m->seed;
     o->tolerance = 1e-2;
     o->warmup = 1;
+    o->threads = 1;
     o->shuffle = 1;
     o->checkpoint_every = 60;
     snprintf(o->save_default, sizeof o->save_default, "%s.safetensors", m->name);
@@ -375,7 +377,9 @@ void netc_usage(const netc_model *m, FILE *out)
             "                           settings (give the same data options)\n"
             "  --quiet                  no progress bar or lines\n"
             "  --log FILE               per-epoch metrics as CSV (report: read them)\n"
-            "  --report DIR             write a report (DIR/index.html) after training\n\n",
+            "  --report DIR             write a report (DIR/index.html) after training\n"
+            "  --threads N              threads sharing each mini-batch's work (train, eval,\n"
+            "                           predict, bench): the same results for every N [1]\n\n",
             m->epochs, m->learning_rate, m->batch, m->batch, (unsigned long long)m->seed,
             m->name);
     fprintf(out, "eval, predict, gradcheck, bench:\n"

@@ -75,6 +75,18 @@ typedef struct netc_model {
     float (*loss_fn)(void *state, const float *x, const float *y, int n);   /* mean over n */
     float (*forward_backward)(void *state, const float *x, const float *y, int n); /* mean loss; sets grads */
     void (*update)(void *state, float learning_rate);   /* one optimizer step from grads */
+    /* The same work split between T threads (see NAME.h): threads t = 0 .. T-1 each call
+     * a part with the same other arguments, all finishing one part before any starts the
+     * next; the results are the entry points' above bit for bit, whatever T.  NULL in
+     * hand-written models: the runtime then runs the entry points above on one thread. */
+    void (*part_forward)(void *state, const float *x, const float *y, float *out, int n,
+                         int t, int T);                 /* forward (y: losses, out: outputs) */
+    void (*part_prepare)(void *state, int t, int T);    /* before part_errors */
+    void (*part_errors)(void *state, const float *x, const float *y, int n, int t, int T);
+    void (*part_gradients)(void *state, const float *x, int n, int t, int T); /* sets grads */
+    float (*batch_loss)(void *state, int n);            /* mean loss of the last n samples */
+    void (*part_update)(void *state, float learning_rate, int t, int T);
+    void (*update_end)(void *state);                    /* after every part_update */
     /* Dense layer `layer`'s (0-based) activations from the last forward call, one row
      * of tensors[2 * layer].shape[0] floats per sample; NULL for a bad index.  May be
      * NULL itself in hand-written models: the report then draws hidden layers hollow. */

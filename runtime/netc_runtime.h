@@ -229,6 +229,38 @@ int netc_weights_save(const char *path, const netc_model *model, const float *pa
 int netc_weights_load(const char *path, const netc_model *model, float *params,
                       netc_scaler *scaler, netc_error *err);
 
+/* ---- threads (pool.c) and the model on them (engine.c) ------------------------- */
+
+enum { NETC_MAX_THREADS = 256 };
+
+/* T threads (the caller and T - 1 workers) that run one task at a time, together. */
+typedef struct netc_pool netc_pool;
+typedef void (*netc_task)(void *ctx, int t, int T);
+netc_pool *netc_pool_new(int threads, netc_error *err);
+/* Calls task(ctx, t, T) on every thread t = 0 .. T-1 (0 is the caller); returns when all
+ * have returned. */
+void netc_pool_run(netc_pool *pool, netc_task task, void *ctx);
+int netc_pool_size(const netc_pool *pool);
+void netc_pool_free(netc_pool *pool);
+
+/* A model's state and the threads that share its work: the model's entry points, split
+ * between the threads when the model has parts (model->part_*) and threads > 1, with the
+ * same results bit for bit. */
+typedef struct netc_engine {
+    const netc_model *m;
+    void *state;
+    netc_pool *pool;            /* NULL: one thread, the model's entry points */
+} netc_engine;
+int netc_engine_init(netc_engine *e, const netc_model *m, void *state, int threads,
+                     netc_error *err);
+void netc_engine_free(netc_engine *e);
+/* The model's forward (out), forward and mean loss (eval: out and the returned loss),
+ * forward_backward and update. */
+void netc_engine_forward(netc_engine *e, const float *x, float *out, int n);
+float netc_engine_eval(netc_engine *e, const float *x, const float *y, float *out, int n);
+float netc_engine_forward_backward(netc_engine *e, const float *x, const float *y, int n);
+void netc_engine_update(netc_engine *e, float lr);
+
 /* ---- trainer ---------------------------------------------------------------- */
 
 enum netc_command { NETC_CMD_HELP, NETC_CMD_TRAIN, NETC_CMD_EVAL, NETC_CMD_PREDICT,
@@ -244,6 +276,7 @@ typedef struct netc_options {
     int label_given;            /* --label-column was passed (predict reads labels) */
     int epochs, batch, limit;
     int warmup;                 /* bench: untimed epochs before the timed ones */
+    int threads;                /* threads sharing each batch's work (same results for any) */
     double lr, tolerance;
     uint64_t seed;
     const char *init_weights, *weights, *save, *input;

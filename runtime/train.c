@@ -72,9 +72,10 @@ static int gather(const netc_model *m, const netc_dataset *ds, batch_buf *b, int
 }
 
 /* Accuracy and mean loss over a labelled set (in b->order's order). */
-static int evaluate(const netc_model *m, void *state, const netc_dataset *ds, batch_buf *b,
-                    double *accuracy, double *loss, netc_error *err)
+static int evaluate(netc_engine *e, const netc_dataset *ds, batch_buf *b, double *accuracy,
+                    double *loss, netc_error *err)
 {
+    const netc_model *m = e->m;
     double loss_sum = 0;
     long correct = 0;
     int i, k;
@@ -83,8 +84,7 @@ static int evaluate(const netc_model *m, void *state, const netc_dataset *ds, ba
         int n = ds->n - i < m->batch ? ds->n - i : m->batch;
         if (gather(m, ds, b, i, n, err) < 0)
             return -1;
-        m->forward(state, b->x, b->out, n);
-        loss_sum += (double)m->loss_fn(state, b->x, b->y, n) * n;
+        loss_sum += (double)netc_engine_eval(e, b->x, b->y, b->out, n) * n;
         for (k = 0; k < n; k++)
             correct += netc_predicted_class(b->out + (size_t)k * m->n_output, m->n_output) ==
                        ds->labels[b->order[i + k]];
@@ -149,6 +149,7 @@ typedef struct run {
     const netc_model *m;
     netc_options o;             /* the command line's, with a resumed checkpoint's settings */
     void *state;
+    netc_engine engine;         /* state, and the threads that share its work */
     run_data d;
     netc_metrics mx;            /* every finished epoch's figures */
     netc_checkpoint ck;         /* where the run stands; its pointers point into the above */
@@ -433,10 +434,10 @@ static int train_epoch(run *r, float lr, netc_error *err)
         float batch_loss;
         if (gather(m, ds, b, i, n, err) < 0)
             return -1;
-        batch_loss = m->forward_backward(r->state, b->x, b->y, n);
+        batch_loss = netc_engine_forward_backward(&r->engine, b->x, b->y, n);
         if (!isfinite(batch_loss))
             return diverged_non_finite(r, i / batch + 1, batch_loss, err);
-        m->update(r->state, lr);
+        netc_engine_update(&r->engine, lr);
         r->ck.loss_sum += (double)batch_loss * n;
         r->ck.pos = i + n;
         netc_progress_step(&r->bar, n, batch_loss);
@@ -473,7 +474,7 @@ static int end_epoch(run *r, float lr, double epoch_secs, long samples, netc_err
     double acc = 0, test_loss = 0, train_loss_now;
     run_data *d = &r->d;
 
-    if (d->test.n && evaluate(r->m, r->state, &d->test, &d->test_buf, &acc, &test_loss, err) < 0)
+    if (d->test.n && evaluate(&r->engine, &d->test, &d->test_buf, &acc, &test_loss, err) < 0)
         return -1;
     row.epoch = r->ck.epoch + 1;
     row.train_loss = r->ck.loss_sum / d->train.n;
@@ -486,7 +487,7 @@ static int end_epoch(run *r, float lr, double epoch_secs, long samples, netc_err
     if (!r->o.quiet)
         print_epoch(r, row.train_loss, acc, test_loss, row.elapsed_s, epoch_secs, samples);
     if ((r->o.log || r->o.report) &&
-        evaluate(r->m, r->state, &d->train, &d->train_buf, &row.train_acc, &train_loss_now, err) < 0)
+        evaluate(&r->engine, &d->train, &d->train_buf, &row.train_acc, &train_loss_now, err) < 0)
         return -1;
     if (netc_metrics_add(&r->mx, &row, err) < 0)
         return -1;
@@ -647,9 +648,12 @@ int netc_cmd_train(const netc_model *m, const netc_options *o)
     r.m = m;
     r.o = *o;
     r.state = netc_state_alloc(m, &err);
-    rc = r.state ? train(&r, &err) : -1;
+    rc = r.state ? netc_engine_init(&r.engine, m, r.state, o->threads, &err) : -1;
+    if (rc == 0)
+        rc = train(&r, &err);
     if (rc < 0)
         fprintf(stderr, "%s: error: %s\n", m->name, err.msg);
+    netc_engine_free(&r.engine);
     free_run(&r);
     free(r.state);
     return rc < 0 ? 1 : rc > 0 ? 128 + rc : 0;
@@ -660,6 +664,7 @@ static int eval(const netc_model *m, const netc_options *o, netc_error *err)
     netc_dataset test;
     netc_scaler s;
     batch_buf b;
+    netc_engine e = { m, NULL, NULL };
     void *state = NULL;
     double acc, loss;
     int rc;
@@ -677,9 +682,12 @@ static int eval(const netc_model *m, const netc_options *o, netc_error *err)
         rc = alloc_batch(&b, m, test.n, err);
     }
     if (rc == 0)
-        rc = evaluate(m, state, &test, &b, &acc, &loss, err);
+        rc = netc_engine_init(&e, m, state, o->threads, err);
+    if (rc == 0)
+        rc = evaluate(&e, &test, &b, &acc, &loss, err);
     if (rc == 0)
         printf("test accuracy %.2f%% (%d samples)  test loss %.7g\n", 100 * acc, test.n, loss);
+    netc_engine_free(&e);
     free_batch(&b);
     free(state);
     netc_scaler_free(&s);

@@ -151,6 +151,7 @@ int netc_cmd_predict(const netc_model *m, const netc_options *o)
     netc_error err;
     netc_scaler s;
     netc_dataset ds;
+    netc_engine e = { m, NULL, NULL };
     void *state = NULL;
     float *out = NULL;
     int i, rc = -1;
@@ -158,17 +159,19 @@ int netc_cmd_predict(const netc_model *m, const netc_options *o)
     memset(&ds, 0, sizeof ds);
     memset(&s, 0, sizeof s);
     if (netc_load_trained(m, o->weights, m->data.format, &state, &s, &err) == 0 &&
-        load_input(m, o, &s, &ds, &err) == 0)
+        load_input(m, o, &s, &ds, &err) == 0 &&
+        netc_engine_init(&e, m, state, o->threads, &err) == 0)
         out = netc_alloc((size_t)m->batch, (size_t)m->n_output * sizeof *out, "outputs", &err);
     for (i = 0; out && i < ds.n; i += m->batch) {
         int n = ds.n - i < m->batch ? ds.n - i : m->batch;
-        m->forward(state, ds.x + (size_t)i * m->n_input, out, n);
+        netc_engine_forward(&e, ds.x + (size_t)i * m->n_input, out, n);
         print_outputs(m, o, out, n);
     }
     if (out)
         rc = fflush(stdout) == 0 ? 0 : netc_fail(&err, "cannot write the predictions");
     if (rc < 0)
         fprintf(stderr, "%s: error: %s\n", m->name, err.msg);
+    netc_engine_free(&e);
     free(out);
     free(state);
     netc_scaler_free(&s);

@@ -24,7 +24,7 @@ sanitized_trainer() {
     "$netc" "$1" -o "$2" > /dev/null
     ${SAN_CC:-clang} -std=c99 -D_POSIX_C_SOURCE=200809L -O1 -g -fsanitize=address,undefined \
         -fno-omit-frame-pointer -fno-sanitize-recover=all -Iruntime "$2/$name.c" \
-        "$2/${name}_main.c" runtime/*.c -lpng -lm -o "$2/$name"
+        "$2/${name}_main.c" runtime/*.c -lpng -lm -pthread -o "$2/$name"
 }
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:exitcode=86:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:exitcode=86:print_stacktrace=1}
