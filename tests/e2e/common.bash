@@ -16,6 +16,14 @@ at_least() {
     echo "ok: $3: $1 >= $2"
 }
 
+# max_abs_diff FILE1 FILE2: the largest |a - b| over the numbers of two outputs, taken in
+# order (blank- or line-separated); fails when they hold different counts of numbers.
+max_abs_diff() {
+    paste -d ' ' <(tr -s ' ' '\n' < "$1") <(tr -s ' ' '\n' < "$2") |
+        awk 'NF != 2 { exit 1 } { d = $1 - $2; d = d < 0 ? -d : d; m = d > m ? d : m }
+             END { printf "%g", m + 0 }' || fail "max_abs_diff: $1 and $2 differ in length"
+}
+
 # sanitized_trainer NET DIR: DIR/NAME built with the runtime's sources under ASan + UBSan
 # (any report aborts the run: exit 86 via ASAN_OPTIONS/UBSAN_OPTIONS below).
 sanitized_trainer() {

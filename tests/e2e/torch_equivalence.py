@@ -11,15 +11,17 @@ per tensor, as max|netc - torch| / max|torch|:
 Prints `OK, maxdiff = ...` per case; exits 1 if any exceeds the tolerance.
 usage: torch_equivalence.py NETC WORKDIR
 """
-import json
 import os
-import struct
 import subprocess
 import sys
 import zlib
 
 import numpy as np
 import torch
+
+sys.dont_write_bytecode = True          # no __pycache__ in tools/ from a test run
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "tools"))
+from netc_weights import read_safetensors, torch_activation, write_safetensors  # noqa: E402
 
 TOLERANCE = 1e-5
 N_SAMPLES, N_INPUT, BATCH = 44, 6, 8          # 6 steps per epoch, the last one partial
@@ -40,42 +42,6 @@ CASES = [
     ("relu_mse_relu_out", "relu", "relu", 3, "mse", "sgd(momentum = 0.9)", 0),
 ]
 LEARNING_RATE = {"sgd": 0.5, "adam": 0.01}
-
-
-def write_safetensors(path, tensors):
-    header, offset, blobs = {}, 0, []
-    for name, array in tensors:
-        blob = np.ascontiguousarray(array, dtype="<f4").tobytes()
-        header[name] = {"dtype": "F32", "shape": list(array.shape),
-                        "data_offsets": [offset, offset + len(blob)]}
-        offset += len(blob)
-        blobs.append(blob)
-    text = json.dumps(header).encode()
-    text += b" " * (-len(text) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(text)) + text + b"".join(blobs))
-
-
-def read_safetensors(path):
-    with open(path, "rb") as f:
-        data = f.read()
-    (n,) = struct.unpack("<Q", data[:8])
-    header = json.loads(data[8:8 + n])
-    body = data[8 + n:]
-    out = {}
-    for name, info in header.items():
-        if name == "__metadata__":
-            continue
-        begin, end = info["data_offsets"]
-        out[name] = np.frombuffer(body[begin:end], dtype="<f4").reshape(info["shape"])
-    return out
-
-
-def activation(spec):
-    if spec.startswith("leaky_relu"):
-        return torch.nn.LeakyReLU(float(spec[spec.index("(") + 1:-1]))
-    return {"sigmoid": torch.nn.Sigmoid(), "relu": torch.nn.ReLU(), "tanh": torch.nn.Tanh(),
-            "linear": torch.nn.Identity(), "softmax": torch.nn.Softmax(dim=1)}[spec]
 
 
 def loss_fn(kind, out, y):
@@ -150,7 +116,7 @@ def one_case(netc, work, case):
         with torch.no_grad():
             linear.weight.copy_(torch.from_numpy(w.astype(np.float64)))
             linear.bias.copy_(torch.from_numpy(b.astype(np.float64)))
-        layers += [linear, activation(hidden if i < 2 else out_act)]
+        layers += [linear, torch_activation(hidden if i < 2 else out_act)]
     model = torch.nn.Sequential(*layers)
     w0 = os.path.join(d, "w0.safetensors")
     write_safetensors(w0, tensors)

@@ -1,0 +1,76 @@
+#!/bin/bash
+# samples/embed (its README's flow, with a short training): samples/mnist_relu.net trained
+# by its trainer with --save, exported with --emit infer --weights, and the sample built
+# from a copy outside the repository with nothing of netc's but the exported files.  Its
+# classes for MNIST test images written as PGM files must be the trainer's `predict`
+# classes for the same images, its NAME_selftest() must pass, and its outputs (--raw) must
+# be the trainer's `predict --raw` to 1e-6.  (Not bit for bit: with fused multiply-adds
+# gcc -O3 rounds some products of a single sample's forward pass differently from a
+# batch's; see docs/export.md.  Outputs then differ by up to ~2e-7.)
+source tests/e2e/common.bash
+tools/fetch-data.sh mnist
+cc=${CC:-cc}
+cflags=${CFLAGS:--O3 -march=native}     # what `netc build` uses
+first=200 count=40
+
+"$netc" build samples/mnist_relu.net -o "$work/trainer" > /dev/null
+"$work/trainer/mnist_relu" train --quiet --data data/mnist --epochs 1 --limit 5000 \
+    --save "$work/mnist_relu.safetensors"
+"$netc" --emit infer --weights "$work/mnist_relu.safetensors" samples/mnist_relu.net -o "$work/infer"
+[ "$(ls "$work/infer")" = "$(printf 'mnist_relu.c\nmnist_relu.h')" ] ||
+    fail "the export should be mnist_relu.c and mnist_relu.h alone: $(ls "$work/infer")"
+
+cp -r samples/embed "$work/embed"
+make -C "$work/embed" clean > /dev/null
+make -C "$work/embed" NET="$work/infer" MNIST="$PWD/data/mnist" FIRST=$first COUNT=$count \
+    CC="$cc" CFLAGS="$cflags -Werror" run > "$work/run.log" 2>&1 || {
+    cat "$work/run.log" >&2
+    fail "make run in a copy of samples/embed"
+}
+grep -q 'netcrt\|runtime' "$work/run.log" && fail "samples/embed uses netc's runtime: $(cat "$work/run.log")"
+grep -q '^selftest: largest error .*, passed' "$work/run.log" ||
+    fail "no passed selftest in the sample's output: $(grep selftest "$work/run.log")"
+echo "ok: samples/embed built with -Werror from main.c, mnist_relu.c, -lm; $(grep selftest "$work/run.log")"
+
+# classify's digit per image (digits/NNNNN-L.pgm, in order) against the trainer's predict.
+got=$(sed -n 's|^digits/[0-9]*-[0-9]\.pgm: \([0-9]\) .*|\1|p' "$work/run.log")
+want=$("$work/trainer/mnist_relu" predict --weights "$work/mnist_relu.safetensors" \
+       data/mnist/t10k-images-idx3-ubyte | sed -n "$((first + 1)),$((first + count))p")
+[ "$(wc -l <<<"$got")" -eq $count ] || fail "expected $count classified images: $(cat "$work/run.log")"
+[ "$got" = "$want" ] || {
+    diff <(cat <<<"$got") <(cat <<<"$want") >&2 || true
+    fail "the sample's classes differ from the trainer's predict"
+}
+right=$(sed -n 's|^digits/[0-9]*-\([0-9]\)\.pgm: \1 .*|x|p' "$work/run.log" | wc -l)
+echo "ok: $count PGM files (test images $first-$((first + count - 1))): classes identical to" \
+     "predict's; $right of $count right"
+(cd "$work/embed" && ./classify --raw digits/*.pgm) | sed -n 's|^digits/[0-9]*-[0-9]\.pgm: ||p' \
+    > "$work/embed.raw"
+"$work/trainer/mnist_relu" predict --raw --weights "$work/mnist_relu.safetensors" \
+    data/mnist/t10k-images-idx3-ubyte | sed -n "$((first + 1)),$((first + count))p" > "$work/predict.raw"
+[ "$(wc -l < "$work/embed.raw")" -eq $count ] || fail "classify --raw: $(cat "$work/embed.raw")"
+d=$(max_abs_diff "$work/embed.raw" "$work/predict.raw")
+awk -v d="$d" 'BEGIN { exit !(d <= 1e-6) }' ||
+    fail "the sample's outputs (--raw) differ from the trainer's predict --raw by $d"
+echo "ok: classify --raw: $count x 10 outputs, largest difference from predict --raw $d" \
+     "($(cmp -s "$work/embed.raw" "$work/predict.raw" && echo identical || echo "not bit-identical"))"
+
+# --invert on a dark-on-light copy gives the same digit; a wrong-sized image is refused.
+pgms=("$work"/embed/digits/*.pgm)
+pgm=${pgms[0]##*/}
+/usr/bin/python3 - "$work/embed/digits/$pgm" "$work/inverted.pgm" <<'PY'
+import sys
+data = open(sys.argv[1], "rb").read()
+head, pixels = data[:-784], data[-784:]
+open(sys.argv[2], "wb").write(head + bytes(255 - b for b in pixels))
+PY
+printf 'P5\n27 28\n255\n' > "$work/small.pgm"
+head -c 784 /dev/zero >> "$work/small.pgm"
+set +e
+out=$("$work/embed/classify" --invert "$work/inverted.pgm" "$work/small.pgm" 2>&1)
+rc=$?
+set -e
+digit=$(sed -n "s|^digits/$pgm: \([0-9]\) .*|\1|p" "$work/run.log")
+grep -q "^$work/inverted.pgm: $digit " <<<"$out" || fail "--invert: expected $digit: $out"
+[ $rc -eq 1 ] && grep -q "small.pgm: 27x28 pixels" <<<"$out" || fail "a 27x28 image: rc $rc: $out"
+echo "ok: --invert classifies an inverted copy as $digit; a 27x28 image: exit 1, the file named"
