@@ -23,8 +23,9 @@ RUNTIME_SRC  := $(wildcard runtime/*.c)
 TEST_SRC     := $(wildcard tests/unit/*.c)
 
 GRAMMAR_OBJ  := $(BUILD)/parser.o $(BUILD)/lexer.o
-# --emit infer reads weights with the runtime's safetensors reader (and what it calls).
-EXPORT_RT_OBJ := $(BUILD)/runtime/safetensors.o $(BUILD)/runtime/error.o $(BUILD)/runtime/atomic.o
+# --emit infer reads weights with the runtime's safetensors reader, and --quantize its
+# calibration samples with the IDX and CSV readers (and what they call).
+EXPORT_RT_OBJ := $(addprefix $(BUILD)/runtime/,safetensors.o error.o atomic.o dataset.o idx.o csv.o)
 COMPILER_OBJ := $(COMPILER_SRC:%.c=$(BUILD)/%.o) $(GRAMMAR_OBJ) $(EXPORT_RT_OBJ)
 RUNTIME_OBJ  := $(RUNTIME_SRC:%.c=$(BUILD)/%.o)
 TEST_OBJ     := $(TEST_SRC:%.c=$(BUILD)/%.o)

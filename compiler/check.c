@@ -217,7 +217,7 @@ static void check_dense(struct checker *c, const struct statement *s)
     long long size = 0;
     if (value_integer(c->d, &s->size, "layer size", 1, NETC_MAX_WIDTH, &size) == 0)
         l->out = (int)size;
-    double args[MAX_PARAMS];
+    double args[MAX_PARAMS] = { 0 };   /* activations without parameters leave them 0 */
     int act = value_call(c->d, &s->activation, "activation", activations, COUNT(activations), args);
     if (act >= 0) {
         l->act = (enum activation)act;

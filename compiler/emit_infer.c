@@ -6,12 +6,16 @@
  * the model struct, so on the same machine and flags the outputs are the trainer's, bit
  * for bit.  Weights are written as the shortest decimal that reads back as the same
  * float, in the trainer's transposed layout W^T[IN][OUT].
+ *
+ * With --quantize int8 (e->quant) the layers and their weights are emit_infer_int8.c's;
+ * NAME.h, forward(), the entry points and the self-test are this file's for both.
  */
 #include "emit.h"
-#include "emit_internal.h"
+#include "emit_infer_internal.h"
 #include "export_weights.h"
+#include "quantize.h"
+#include "reference.h"
 
-#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,17 +23,20 @@
 
 /* Scratch per sample in floats: z of the widest layer, the hidden activations by turns
  * in h0 (layers 1, 3, ...) and h1 (layers 2, 4, ...), and the scaled input when the
- * network scales its inputs.  An unused array still takes one float. */
+ * network scales its inputs; for int8, the widest layer's input quantised (xq, int16).
+ * An unused array still takes one float. */
 struct scratch {
-    int max_out, h0, h1, scaled_in;
+    int max_out, h0, h1, scaled_in, xq;
 };
 
 static struct scratch scratch_of(const struct emit *e)
 {
-    struct scratch s = { 1, 1, 1, 0 };
+    struct scratch s = { 1, 1, 1, 0, 0 };
     for (int l = 0; l < e->net->nlayers; l++) {
         const int out = e->net->layers[l].out;
         s.max_out = out > s.max_out ? out : s.max_out;
+        if (e->quant)
+            s.xq = e->net->layers[l].in > s.xq ? e->net->layers[l].in : s.xq;
         if (l == e->net->nlayers - 1)
             continue;
         if (l % 2 == 0)
@@ -41,15 +48,18 @@ static struct scratch scratch_of(const struct emit *e)
     return s;
 }
 
-static long long scratch_floats(const struct scratch *s)
+static long long scratch_bytes(const struct scratch *s)
 {
-    return (long long)s->max_out + s->h0 + s->h1 + s->scaled_in;
+    return 4 * ((long long)s->max_out + s->h0 + s->h1 + s->scaled_in) + 2LL * s->xq;
 }
 
-/* Samples per chunk of NAME_predict_batch: as many as fit 16 KiB of scratch, 1 to 64. */
+/* Samples per chunk of NAME_predict_batch: as many as fit 16 KiB of scratch, 1 to 64;
+ * for int8 a multiple of 4 when that is 4 or more (whole blocks for dense_i8). */
 static int chunk_of(const struct scratch *s)
 {
-    long long c = 16384 / (4 * scratch_floats(s));
+    long long c = 16384 / scratch_bytes(s);
+    if (s->xq && c >= 4)
+        c -= c % 4;
     return c < 1 ? 1 : c > 64 ? 64 : (int)c;
 }
 
@@ -67,6 +77,12 @@ static long long macs(const struct network *net)
 static int one_output(const struct network *net)
 {
     return net->layers[net->nlayers - 1].out == 1;
+}
+
+/* Bytes of constant weights: floats, or the int8 export's quantised weights and scales. */
+static long long weight_bytes(const struct emit *e)
+{
+    return e->quant ? quant_weight_bytes(e->net) : 4 * network_param_count(e->net);
 }
 
 /* ---- NAME.h ---- */
@@ -106,16 +122,32 @@ static void emit_infer_doc(const struct emit *e, const struct scratch *s, int ch
     else
         pr_line(p, " * %s_classify: the index of the largest output (the first of equals).", n);
     pr_line(p, " *");
-    pr_line(p, " * Memory: %lld bytes of constant weights (flash: %lld floats); no static RAM.",
-            4 * network_param_count(net), network_param_count(net));
+    if (e->quant) {
+        pr_line(p, " * Memory: %lld bytes of constant weights (flash, %s_WEIGHT_BYTES): int8 weights,",
+                weight_bytes(e), e->up);
+        pr_line(p, " *   a float scale per output and per layer, float biases; %.1f%% of the %lld",
+                100.0 * (double)weight_bytes(e) / (4.0 * (double)network_param_count(net)),
+                4 * network_param_count(net));
+        pr_line(p, " *   bytes of the float32 weights.  No static RAM.");
+    } else {
+        pr_line(p, " * Memory: %lld bytes of constant weights (flash: %lld floats); no static RAM.",
+                weight_bytes(e), network_param_count(net));
+    }
     pr_line(p, " *   %s_predict and %s_classify use at most %lld bytes of stack (%s_STACK_BYTES),",
-            n, n, 4 * scratch_floats(s) + LOCALS_BYTES + 4LL * last->out, e->up);
+            n, n, scratch_bytes(s) + LOCALS_BYTES + 4LL * last->out, e->up);
     pr_line(p, " *   %s_predict_batch at most %lld (%s_BATCH_STACK_BYTES): %d samples at a time;",
-            n, 4LL * chunk * scratch_floats(s) + LOCALS_BYTES, e->up, chunk);
+            n, chunk * scratch_bytes(s) + LOCALS_BYTES, e->up, chunk);
     pr_line(p, " *   both counts include %d bytes for the kernels' locals.", LOCALS_BYTES);
     pr_line(p, " * Work: %lld multiply-adds per sample (%s_MACS).", macs(net), e->up);
-    pr_line(p, " * Outputs match the netc trainer's bit for bit when compiled with the same");
-    pr_line(p, " * compiler and flags; x and out must not overlap.  Thread-safe: no state.");
+    if (e->quant) {
+        pr_line(p, " * Quantised to int8: the weights and each layer's input, with sums in int32 and");
+        pr_line(p, " * biases and activations in float (%s.c says how).  Outputs approximate the", n);
+        pr_line(p, " * float network's; netc printed the error of each layer when it exported this.");
+        pr_line(p, " * x and out must not overlap.  Thread-safe: no state.");
+    } else {
+        pr_line(p, " * Outputs match the netc trainer's bit for bit when compiled with the same");
+        pr_line(p, " * compiler and flags; x and out must not overlap.  Thread-safe: no state.");
+    }
     pr_line(p, " *");
     pr_line(p, " * Usage:");
     pr_line(p, " *   #include \"%s.h\"", n);
@@ -173,10 +205,10 @@ static void emit_infer_header(const struct emit *e)
             e->name);
     pr_close_with(p, ";");
     define(e, "N_PARAM", network_param_count(net), "weights and biases");
-    define(e, "WEIGHT_BYTES", 4 * network_param_count(net), "constant data (flash)");
-    define(e, "STACK_BYTES", 4 * scratch_floats(&s) + LOCALS_BYTES +
+    define(e, "WEIGHT_BYTES", weight_bytes(e), "constant data (flash)");
+    define(e, "STACK_BYTES", scratch_bytes(&s) + LOCALS_BYTES +
            4LL * net->layers[net->nlayers - 1].out, "stack of NAME_predict, NAME_classify");
-    define(e, "BATCH_STACK_BYTES", 4LL * chunk * scratch_floats(&s) + LOCALS_BYTES,
+    define(e, "BATCH_STACK_BYTES", chunk * scratch_bytes(&s) + LOCALS_BYTES,
            "stack of NAME_predict_batch");
     define(e, "MACS", macs(net), "multiply-adds per sample");
     pr_blank(p);
@@ -191,8 +223,8 @@ static void emit_infer_header(const struct emit *e)
     pr_line(p, "int %s_classify(const float *x);", e->name);
     pr_line(p, "/* The largest difference between %s_predict's outputs and those netc computed",
             e->name);
-    pr_line(p, " * (in double precision) for %d inputs when it exported the network: about 1e-6",
-            N_SELFTEST);
+    pr_line(p, " * (%s) for %d inputs when it exported the network: about 1e-6",
+            e->quant ? "with this int8 arithmetic" : "in double precision", N_SELFTEST);
     pr_line(p, " * from float rounding on a correct port; much more, or NaN, means a broken one. */");
     pr_line(p, "float %s_selftest(void);", e->name);
     pr_blank(p);
@@ -205,8 +237,7 @@ static void emit_infer_header(const struct emit *e)
 
 /* ---- NAME.c ---- */
 
-/* "static const float NAME_SUFFIX[SIZE] = { ... };", eight literals a line. */
-static void emit_array(const struct emit *e, const char *suffix, const char *size,
+void infer_float_array(const struct emit *e, const char *suffix, const char *size,
                        const float *v, long long n)
 {
     struct printer *p = e->p;
@@ -235,20 +266,26 @@ static void emit_weights(const struct emit *e)
         const struct layer *L = &e->net->layers[l];
         snprintf(size, sizeof size, "%s_L%d_IN * %s_L%d_OUT", e->up, l + 1, e->up, l + 1);
         snprintf(suffix, sizeof suffix, "l%d_wt", l + 1);
-        emit_array(e, suffix, size, w->wt[l], (long long)L->in * L->out);
+        infer_float_array(e, suffix, size, w->wt[l], (long long)L->in * L->out);
         snprintf(size, sizeof size, "%s_L%d_OUT", e->up, l + 1);
         snprintf(suffix, sizeof suffix, "l%d_bias", l + 1);
-        emit_array(e, suffix, size, w->bias[l], L->out);
+        infer_float_array(e, suffix, size, w->bias[l], L->out);
     }
-    if (w->n_scale) {
-        char n_input[NETC_MAX_NAME + 16];
-        snprintf(n_input, sizeof n_input, "%s_N_INPUT", e->up);
-        pr_line(e->p, "/* Input scaling (%s from the training set): x' = (x - offset) / range. */",
-                w->scale_kind);
-        emit_array(e, "in_offset", n_input, w->scale_offset, w->n_scale);
-        emit_array(e, "in_range", n_input, w->scale_range, w->n_scale);
-    }
+    infer_input_scaling(e);
     pr_blank(e->p);
+}
+
+void infer_input_scaling(const struct emit *e)
+{
+    const struct export_weights *w = e->weights;
+    char n_input[NETC_MAX_NAME + 16];
+    if (!w->n_scale)
+        return;
+    snprintf(n_input, sizeof n_input, "%s_N_INPUT", e->up);
+    pr_line(e->p, "/* Input scaling (%s from the training set): x' = (x - offset) / range. */",
+            w->scale_kind);
+    infer_float_array(e, "in_offset", n_input, w->scale_offset, w->n_scale);
+    infer_float_array(e, "in_range", n_input, w->scale_range, w->n_scale);
 }
 
 /* The exported forward pass: scratch buffers z, h0, h1 (hidden activations, by turns),
@@ -266,17 +303,38 @@ static void infer_names(const struct emit *e, int layer, struct forward_names *n
     snprintf(n->bias, sizeof n->bias, "%s_l%d_bias", e->name, layer + 1);
 }
 
+/* layerN_forward(z, a, in, xq, n): the int8 layers name their own weights and take the
+ * scratch for their quantised input instead. */
+static void emit_int8_forward_calls(const struct emit *e)
+{
+    for (int l = 0; l < e->net->nlayers; l++) {
+        struct forward_names fn;
+        infer_names(e, l, &fn);
+        pr_line(e->p, "layer%d_forward(%s, %s, %s, xq, n);", l + 1, fn.z, fn.a, fn.in);
+    }
+}
+
+/* The scratch arrays forward() takes after z, h0 and h1: ", xq" (int8), ", xs" (scaled). */
+static const char *more_scratch(const struct emit *e)
+{
+    static const char *const args[2][2] = { { "", ", xs" }, { ", xq", ", xq, xs" } };
+    return args[e->quant != NULL][e->weights->n_scale > 0];
+}
+
 static void emit_infer_forward(const struct emit *e)
 {
     struct printer *p = e->p;
     const int L = e->net->nlayers;
     const int scaled = e->weights->n_scale > 0;
     pr_line(p, "/* out = the network's output for n samples of x, through the scratch arrays");
-    pr_line(p, " * z (n rows of the widest layer), h0 and h1 (n rows of the widest hidden layer)%s. */",
+    pr_line(p, " * z (n rows of the widest layer), h0 and h1 (n rows of the widest hidden layer)%s%s. */",
+            e->quant ? ", xq (n rows of the widest layer's input, quantised)" : "",
             scaled ? " and xs (the scaled inputs)" : "");
     pr_line(p, "static void forward(const float *restrict x, float *restrict out, int n,");
     pr_line(p, "                    float *restrict z, float *restrict h0, float *restrict h1%s",
-            scaled ? "," : ")");
+            e->quant || scaled ? "," : ")");
+    if (e->quant)
+        pr_line(p, "                    int16_t *restrict xq%s", scaled ? "," : ")");
     if (scaled)
         pr_line(p, "                    float *restrict xs)");
     pr_block(p);
@@ -290,7 +348,10 @@ static void emit_infer_forward(const struct emit *e)
         pr_line(p, "    xs[k] = (x[k] - %s_in_offset[k %% %s_N_INPUT]) / %s_in_range[k %% %s_N_INPUT];",
                 e->name, e->up, e->name, e->up);
     }
-    emit_forward_calls(e, infer_names, "n");
+    if (e->quant)
+        emit_int8_forward_calls(e);
+    else
+        emit_forward_calls(e, infer_names, "n");
     pr_close(p);
     pr_blank(p);
 }
@@ -301,6 +362,8 @@ static void emit_scratch(const struct emit *e, const char *rows)
     const struct scratch s = scratch_of(e);
     pr_line(e->p, "float z[%s * %d], h0[%s * %d], h1[%s * %d];", rows, s.max_out, rows, s.h0,
             rows, s.h1);
+    if (s.xq)
+        pr_line(e->p, "int16_t xq[%s * %d];", rows, s.xq);
     if (s.scaled_in)
         pr_line(e->p, "float xs[%s * %s_N_INPUT];", rows, e->up);
 }
@@ -309,7 +372,7 @@ static void emit_entry_points(const struct emit *e)
 {
     struct printer *p = e->p;
     const char *n = e->name;
-    const char *xs = e->weights->n_scale ? ", xs" : "";
+    const char *xs = more_scratch(e);
     char chunk[NETC_MAX_NAME + 16];
     snprintf(chunk, sizeof chunk, "%s_CHUNK", e->up);
     pr_line(p, "void %s_predict(const float *x, float *out)", n);
@@ -355,71 +418,39 @@ static void selftest_input(const struct network *net, int s, float *x)
     }
 }
 
-/* The network's output for x, in double precision from the float weights. */
-static void reference_forward(const struct network *net, const struct export_weights *w,
-                              const float *x, double *out)
-{
-    int width = net->input_size;
-    double *a = malloc((size_t)width * sizeof *a);
-    for (int j = 0; a && j < width; j++)
-        a[j] = w->n_scale ? ((double)x[j] - w->scale_offset[j]) / w->scale_range[j] : x[j];
-    for (int l = 0; a && l < net->nlayers; l++) {
-        const struct layer *L = &net->layers[l];
-        double *z = malloc((size_t)L->out * sizeof *z), max = -HUGE_VAL, sum = 0;
-        for (int o = 0; z && o < L->out; o++) {
-            z[o] = w->bias[l][o];
-            for (int i = 0; i < L->in; i++)
-                z[o] += a[i] * w->wt[l][(size_t)i * L->out + o];
-            max = z[o] > max ? z[o] : max;
-        }
-        for (int o = 0; z && o < L->out; o++) {
-            switch (L->act) {
-            case ACT_SIGMOID: z[o] = 1 / (1 + exp(-z[o])); break;
-            case ACT_RELU: z[o] = z[o] > 0 ? z[o] : 0; break;
-            case ACT_LEAKY_RELU: z[o] = z[o] > 0 ? z[o] : (double)(float)L->alpha * z[o]; break;
-            case ACT_TANH: z[o] = tanh(z[o]); break;
-            case ACT_LINEAR: break;
-            case ACT_SOFTMAX: z[o] = exp(z[o] - max); sum += z[o]; break;
-            }
-        }
-        for (int o = 0; z && L->act == ACT_SOFTMAX && o < L->out; o++)
-            z[o] /= sum;
-        free(a);
-        a = z;
-        width = L->out;
-    }
-    for (int k = 0; a && k < width; k++)
-        out[k] = a[k];
-    free(a);
-}
-
 static void emit_selftest(const struct emit *e)
 {
     const struct network *net = e->net;
     const int n_out = net->layers[net->nlayers - 1].out;
     float *x = malloc((size_t)N_SELFTEST * net->input_size * sizeof *x);
     float *y = malloc((size_t)N_SELFTEST * n_out * sizeof *y);
-    double *ref = malloc((size_t)n_out * sizeof *ref);
+    double **acts = ref_alloc(net);
     struct printer *p = e->p;
     char size[200];
-    if (!x || !y || !ref) {
-        free(x), free(y), free(ref);
+    if (!x || !y || !acts) {
+        free(x), free(y), free(acts);
         pr_line(p, "#error netc ran out of memory writing the self-test");
         return;
     }
     for (int s = 0; s < N_SELFTEST; s++) {
-        selftest_input(net, s, x + (size_t)s * net->input_size);
-        reference_forward(net, e->weights, x + (size_t)s * net->input_size, ref);
+        float *xs = x + (size_t)s * net->input_size;
+        selftest_input(net, s, xs);
+        if (e->quant)
+            quant_forward(net, e->weights, e->quant, xs, acts);
+        else
+            ref_forward(net, e->weights, xs, acts);
         for (int k = 0; k < n_out; k++)
-            y[(size_t)s * n_out + k] = (float)ref[k];
+            y[(size_t)s * n_out + k] = (float)acts[net->nlayers][k];
     }
-    pr_line(p, "/* The self-test: %d pseudo-random inputs and their outputs, computed by netc in",
-            N_SELFTEST);
-    pr_line(p, " * double precision from the same weights when it wrote this file. */");
+    pr_line(p, "/* The self-test: %d pseudo-random inputs and their outputs, computed by netc %s",
+            N_SELFTEST, e->quant ? "with" : "in");
+    pr_line(p, " * %s when it wrote this file. */", e->quant ?
+            "this file's int8 arithmetic (quantize.c does it as this code does)" :
+            "double precision from the same weights");
     snprintf(size, sizeof size, "%d * %s_N_INPUT", N_SELFTEST, e->up);
-    emit_array(e, "selftest_x", size, x, (long long)N_SELFTEST * net->input_size);
+    infer_float_array(e, "selftest_x", size, x, (long long)N_SELFTEST * net->input_size);
     snprintf(size, sizeof size, "%d * %s_N_OUTPUT", N_SELFTEST, e->up);
-    emit_array(e, "selftest_y", size, y, (long long)N_SELFTEST * n_out);
+    infer_float_array(e, "selftest_y", size, y, (long long)N_SELFTEST * n_out);
     pr_blank(p);
     pr_line(p, "float %s_selftest(void)", e->name);
     pr_block(p);
@@ -436,7 +467,7 @@ static void emit_selftest(const struct emit *e)
     pr_close(p);
     free(x);
     free(y);
-    free(ref);
+    free(acts);
 }
 
 static void emit_infer_source(const struct emit *e)
@@ -445,12 +476,16 @@ static void emit_infer_source(const struct emit *e)
     const struct scratch s = scratch_of(e);
     char chunk[NETC_MAX_NAME + 16];
     snprintf(chunk, sizeof chunk, "%s_CHUNK", e->up);
-    emit_source_prelude(e, "a trained network's forward pass, weights included.", chunk,
-                        chunk_of(&s));
-    emit_weights(e);
-    for (int l = 0; l < e->net->nlayers; l++) {
-        emit_layer_forward(e, l);
-        pr_blank(p);
+    if (e->quant) {
+        emit_int8_layers(e);
+    } else {
+        emit_source_prelude(e, "a trained network's forward pass, weights included.", chunk,
+                            chunk_of(&s));
+        emit_weights(e);
+        for (int l = 0; l < e->net->nlayers; l++) {
+            emit_layer_forward(e, l);
+            pr_blank(p);
+        }
     }
     emit_infer_forward(e);
     emit_entry_points(e);
@@ -458,44 +493,20 @@ static void emit_infer_source(const struct emit *e)
     emit_selftest(e);
 }
 
-static int check_finite(const struct network *net, const struct export_weights *w,
-                        char *errbuf, size_t errlen)
-{
-    for (int l = 0; l < net->nlayers; l++) {
-        const struct layer *L = &net->layers[l];
-        for (long long i = 0; i < (long long)L->in * L->out; i++)
-            if (!isfinite(w->wt[l][i])) {
-                snprintf(errbuf, errlen, "%s: tensor '%s.weight' holds a non-finite value",
-                         w->path, L->name);
-                return -1;
-            }
-        for (int i = 0; i < L->out; i++)
-            if (!isfinite(w->bias[l][i])) {
-                snprintf(errbuf, errlen, "%s: tensor '%s.bias' holds a non-finite value",
-                         w->path, L->name);
-                return -1;
-            }
-    }
-    for (int i = 0; i < w->n_scale; i++)
-        if (!isfinite(w->scale_offset[i]) || !isfinite(w->scale_range[i])) {
-            snprintf(errbuf, errlen, "%s: the input scaling holds a non-finite value", w->path);
-            return -1;
-        }
-    return 0;
-}
-
-int emit_infer(const struct network *net, const struct export_weights *w, const char *outdir,
-               const char *command_line, char *errbuf, size_t errlen)
+int emit_infer(const struct network *net, const struct export_weights *w,
+               const struct quantized *q, const char *outdir, const char *command_line,
+               char *errbuf, size_t errlen)
 {
     static const struct emit_file files[] = {
         { ".h", emit_infer_header },
         { ".c", emit_infer_source },
     };
     struct emit e;
-    if (emit_validate(net, errbuf, errlen) != 0 || check_finite(net, w, errbuf, errlen) != 0)
+    if (emit_validate(net, errbuf, errlen) != 0)
         return -1;
     emit_start(&e, net, command_line);
     e.weights = w;
+    e.quant = q;
     return emit_write_files(&e, outdir, files, (int)(sizeof files / sizeof files[0]), errbuf,
                             errlen);
 }

@@ -14,6 +14,7 @@
 #include "printer.h"
 
 struct export_weights;
+struct quantized;
 
 /* What every printer needs: the network, where to write, and the two spellings
  * of the prefix (functions and types use name, constants use NAME). */
@@ -24,6 +25,7 @@ struct emit {
     char up[NETC_MAX_NAME + 1];         /* "MNIST": MNIST_N_INPUT, MNIST_L1_IN */
     const char *command_line;
     const struct export_weights *weights;   /* --emit infer: the trained weights, else NULL */
+    const struct quantized *quant;          /* --quantize int8: its weights and scales */
 };
 
 /* The driver (emit_model.c), shared by the trainer's files and the inference export. */

@@ -2,6 +2,7 @@
  * the runtime's reader (runtime/safetensors.c), checked against the network. */
 #include "export_weights.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,6 +95,28 @@ static int read_scaling(const struct network *net, const netc_st_file *f,
     return 0;
 }
 
+/* Exported code and quantisation need finite numbers: NaN or inf in a weights file is a
+ * diverged or corrupted training run. */
+static int check_finite(const struct network *net, const struct export_weights *w,
+                        netc_error *err)
+{
+    for (int l = 0; l < net->nlayers; l++) {
+        const struct layer *L = &net->layers[l];
+        for (long long i = 0; i < (long long)L->in * L->out; i++)
+            if (!isfinite(w->wt[l][i]))
+                return netc_fail(err, "%s: tensor '%s.weight' holds a non-finite value",
+                                 w->path, L->name);
+        for (int i = 0; i < L->out; i++)
+            if (!isfinite(w->bias[l][i]))
+                return netc_fail(err, "%s: tensor '%s.bias' holds a non-finite value", w->path,
+                                 L->name);
+    }
+    for (int i = 0; i < w->n_scale; i++)
+        if (!isfinite(w->scale_offset[i]) || !isfinite(w->scale_range[i]))
+            return netc_fail(err, "%s: the input scaling holds a non-finite value", w->path);
+    return 0;
+}
+
 int export_weights_read(const struct network *net, const char *path, struct export_weights *w,
                         char *errbuf, size_t errlen)
 {
@@ -112,6 +135,8 @@ int export_weights_read(const struct network *net, const char *path, struct expo
         rc = read_layers(net, &f, w, &err);
         if (rc == 0)
             rc = read_scaling(net, &f, w, &err);
+        if (rc == 0)
+            rc = check_finite(net, w, &err);
         netc_st_free(&f);
     }
     if (rc < 0)

@@ -17,8 +17,8 @@ struct export_weights {
     const char *scale_kind;             /* "min/max" or "mean/std" */
 };
 
-/* Reads path and checks every tensor against net: 0, or -1 with a message naming the file
- * and the tensor in errbuf. */
+/* Reads path and checks every tensor against net (its shape, and finite values): 0, or -1
+ * with a message naming the file and the tensor in errbuf. */
 int export_weights_read(const struct network *net, const char *path, struct export_weights *w,
                         char *errbuf, size_t errlen);
 void export_weights_free(const struct network *net, struct export_weights *w);

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "build.h"
+#include "calibration.h"
 #include "check.h"
 #include "diag.h"
 #include "dot.h"
@@ -13,6 +14,7 @@
 #include "export_weights.h"
 #include "network.h"
 #include "parse.h"
+#include "quantize.h"
 #include "source.h"
 #include "summary.h"
 
@@ -27,6 +29,8 @@ struct options {
     const char *outdir;
     int werror;
     const char *weights;    /* --weights, for --emit infer */
+    int quantize;           /* --quantize int8 */
+    const char *calibration;    /* --calibration FILE, for --quantize */
 };
 
 static void usage(FILE *out)
@@ -36,7 +40,7 @@ static void usage(FILE *out)
           "       netc --check FILE.net              check only\n"
           "       netc --summary FILE.net            per-layer shapes, parameters and memory\n"
           "       netc --emit dot FILE.net           the structure as a Graphviz graph (stdout)\n"
-          "       netc --emit infer --weights W.safetensors FILE.net\n"
+          "       netc --emit infer --weights W.safetensors [--quantize int8] FILE.net\n"
           "                                          NAME.h, NAME.c: inference code, weights built in\n"
           "\n"
           "options:\n"
@@ -46,6 +50,13 @@ static void usage(FILE *out)
           "  --emit KIND     what to write: c (the model and trainer sources) [c], dot, or\n"
           "                  infer (the forward pass with trained weights; docs/export.md)\n"
           "  --weights FILE  the trained weights (safetensors) for --emit infer\n"
+          "  --quantize int8 with --emit infer: int8 weights (a scale per output) and int8\n"
+          "                  layer inputs (a scale per layer, calibrated on the first 2000\n"
+          "                  training samples), sums in int32; prints each layer's error\n"
+          "                  against the float network on stdout (docs/export.md)\n"
+          "  --calibration FILE  the training samples for --quantize: IDX images, or CSV\n"
+          "                  rows (features, or features and label) [the data block's\n"
+          "                  training file]\n"
           "  -Werror         treat warnings as errors\n"
           "  -h, --help      this text\n"
           "  -V, --version   netc's version\n"
@@ -96,6 +107,17 @@ static int parse_options(int argc, char **argv, struct options *o)
             if (++i == argc)
                 return bad_usage("%s needs a weights file", a);
             o->weights = argv[i];
+        } else if (strcmp(a, "--quantize") == 0) {
+            if (++i == argc)
+                return bad_usage("%s needs a kind: int8", a);
+            if (strcmp(argv[i], "int8") != 0)
+                return bad_usage("unknown --quantize kind '%s'\nhint: netc quantises to int8 "
+                                 "only: --quantize int8", argv[i]);
+            o->quantize = 1;
+        } else if (strcmp(a, "--calibration") == 0) {
+            if (++i == argc)
+                return bad_usage("%s needs a file of training samples", a);
+            o->calibration = argv[i];
         } else if (strcmp(a, "-Werror") == 0) {
             o->werror = 1;
         } else if (strcmp(a, "-o") == 0) {
@@ -116,6 +138,10 @@ static int parse_options(int argc, char **argv, struct options *o)
         return bad_usage("%s", "--emit infer needs --weights FILE (a trained network's weights)");
     if (o->mode != MODE_INFER && o->weights)
         return bad_usage("%s", "--weights is only for --emit infer");
+    if (o->mode != MODE_INFER && o->quantize)
+        return bad_usage("%s", "--quantize is only for --emit infer (with --weights FILE)");
+    if (!o->quantize && o->calibration)
+        return bad_usage("%s", "--calibration is only for --quantize int8");
     return -1;
 }
 
@@ -190,34 +216,63 @@ static int generate(const struct options *o, const struct network *net, int argc
     return EXIT_OK;
 }
 
-/* --emit infer: the weights, checked against the network, then NAME.h and NAME.c. */
+/* --quantize int8: the calibration samples, then the quantised weights and scales.
+ * EXIT_OK, or EXIT_USAGE when there is no calibration file to read, or EXIT_INPUT. */
+static int quantize(const struct options *o, const struct network *net,
+                    const struct export_weights *w, struct calibration_set *c,
+                    struct quantized *q)
+{
+    char err[1024];
+    int rc = calibration_load(net, o->calibration, c, err, sizeof err);
+    if (rc == 0)
+        rc = quantize_int8(net, w, c, q, err, sizeof err);
+    if (rc == 0)
+        return EXIT_OK;
+    fprintf(stderr, "netc: error: %s\n", err);
+    return rc == -2 ? EXIT_USAGE : EXIT_INPUT;
+}
+
+/* --emit infer: the weights, checked against the network, quantised with --quantize, then
+ * NAME.h and NAME.c (and the quantisation's error table on stdout). */
 static int export_infer(const struct options *o, const struct network *net, int argc, char **argv)
 {
     const char *outdir = o->outdir ? o->outdir : ".";
     struct export_weights w;
+    struct calibration_set calibration;
+    struct quantized q;
     char err[1024];
+    memset(&calibration, 0, sizeof calibration);
+    memset(&q, 0, sizeof q);
+    int rc = EXIT_OK;
     if (export_weights_read(net, o->weights, &w, err, sizeof err) < 0) {
         fprintf(stderr, "netc: error: %s\n", err);
-        export_weights_free(net, &w);
-        return EXIT_INPUT;
+        rc = EXIT_INPUT;
+    } else if (o->quantize) {
+        rc = quantize(o, net, &w, &calibration, &q);
     }
-    int rc = EXIT_USAGE;
     char *cmd = NULL;
-    if (make_dir(outdir) == 0) {
+    if (rc == EXIT_OK && make_dir(outdir) < 0)
+        rc = EXIT_USAGE;
+    if (rc == EXIT_OK) {
         cmd = joined_command_line(argc, argv);
-        rc = emit_infer(net, &w, outdir, cmd ? cmd : "netc", err, sizeof err) == 0 ? EXIT_OK
-                                                                                  : EXIT_USAGE;
-        if (rc != EXIT_OK)
+        if (emit_infer(net, &w, o->quantize ? &q : NULL, outdir, cmd ? cmd : "netc", err,
+                       sizeof err) != 0) {
             fprintf(stderr, "netc: %s\n", err);
+            rc = EXIT_USAGE;
+        }
     }
+    if (rc == EXIT_OK && o->quantize)
+        quantize_report(stdout, net, &w, &q, &calibration);
     free(cmd);
+    quantize_free(net, &q);
+    calibration_free(&calibration);
     export_weights_free(net, &w);
     return rc;
 }
 
 int main(int argc, char **argv)
 {
-    struct options o = { MODE_GENERATE, NULL, NULL, 0, NULL };
+    struct options o = { MODE_GENERATE, NULL, NULL, 0, NULL, 0, NULL };
     int rc = parse_options(argc, argv, &o);
     if (rc >= 0)
         return rc;

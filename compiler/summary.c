@@ -18,8 +18,7 @@ int summary_optimizer_slots(const struct optimizer_spec *o)
     return o->momentum > 0 ? 1 : 0;
 }
 
-/* 13002 -> "13,002" */
-static const char *grouped(long long v, char *buf, size_t size)
+const char *summary_grouped(long long v, char *buf, size_t size)
 {
     char digits[32];
     int len = snprintf(digits, sizeof digits, "%lld", v < 0 ? -v : v);
@@ -64,13 +63,14 @@ static void print_layers(FILE *out, const struct network *n, long long *params, 
         else
             snprintf(act, sizeof act, "%s", activation_name(l->act));
         fprintf(out, "%-12s %-15s %-18s %12s %14s %12s\n", l->name, shape, act,
-                grouped(f.params, a, sizeof a), grouped(f.mult_adds, b, sizeof b),
+                summary_grouped(f.params, a, sizeof a), summary_grouped(f.mult_adds, b, sizeof b),
                 bytes(4.0 * (double)f.params, c, sizeof c));
         *params += f.params;
         *macs += f.mult_adds;
     }
-    fprintf(out, "%-12s %-15s %-18s %12s %14s %12s\n", "total", "", "", grouped(*params, a, sizeof a),
-            grouped(*macs, b, sizeof b), bytes(4.0 * (double)*params, c, sizeof c));
+    fprintf(out, "%-12s %-15s %-18s %12s %14s %12s\n", "total", "", "",
+            summary_grouped(*params, a, sizeof a), summary_grouped(*macs, b, sizeof b),
+            bytes(4.0 * (double)*params, c, sizeof c));
 }
 
 static void print_memory(FILE *out, const struct network *n, long long params)
@@ -86,7 +86,8 @@ static void print_memory(FILE *out, const struct network *n, long long params)
     double deltas = 4.0 * n->batch * (double)widths;
     char a[32], b[32];
     fprintf(out, "\nmemory (float32, mini-batch of %d):\n", n->batch);
-    fprintf(out, "  %-18s %12s  (%s floats)\n", "weights", bytes(w, a, sizeof a), grouped(params, b, sizeof b));
+    fprintf(out, "  %-18s %12s  (%s floats)\n", "weights", bytes(w, a, sizeof a),
+            summary_grouped(params, b, sizeof b));
     fprintf(out, "  %-18s %12s  (one per weight)\n", "gradients", bytes(w, a, sizeof a));
     fprintf(out, "  %-18s %12s  (%d per weight, %s)\n", "optimizer state", bytes(w * slots, a, sizeof a),
             slots, n->opt.kind == OPT_ADAM ? "adam's m and v" : slots ? "sgd momentum" : "plain sgd keeps none");

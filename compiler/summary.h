@@ -15,6 +15,8 @@ struct layer_figures {
 struct layer_figures summary_layer(const struct layer *l);
 /* Floats of optimizer state per parameter: 0 (plain sgd), 1 (momentum), 2 (adam). */
 int summary_optimizer_slots(const struct optimizer_spec *o);
+/* 13002 -> "13,002" (buf returned) */
+const char *summary_grouped(long long v, char *buf, size_t size);
 void summary_print(FILE *out, const struct network *n);
 
 #endif
