@@ -16,7 +16,7 @@ FLEX    ?= flex
 
 # What `make check` needs on a fresh Debian machine.
 CHECK_DEPS := flex bison libcunit1-dev clang libclang-rt-14-dev libpng-dev python3-torch python3-numpy \
-              imagemagick chromium valgrind gcc-multilib
+              imagemagick chromium valgrind libopenmpi-dev openmpi-bin gcc-multilib
 
 COMPILER_SRC := $(filter-out compiler/main.c,$(wildcard compiler/*.c))
 RUNTIME_SRC  := $(wildcard runtime/*.c)

@@ -28,7 +28,7 @@ static const char *env_or(const char *name, const char *fallback)
 /* Append the words of flags (split at blanks) to argv. */
 static int add_words(char **argv, int argc, char *flags)
 {
-    for (char *w = strtok(flags, " \t\n"); w && argc < MAX_ARGS - 12; w = strtok(NULL, " \t\n"))
+    for (char *w = strtok(flags, " \t\n"); w && argc < MAX_ARGS - 16; w = strtok(NULL, " \t\n"))
         argv[argc++] = w;
     return argc;
 }
@@ -51,20 +51,28 @@ static int run(char **argv)
     return -1;
 }
 
-int build_trainer(const struct network *n, const char *outdir)
+int build_trainer(const struct network *n, const char *outdir, int mpi)
 {
-    char model_c[4096], main_c[4096], exe[4096], include[4096];
+    char model_c[4096], main_c[4096], exe[4096], include[4096], mpi_c[4096];
+    const char *runtime = env_or("NETC_RUNTIME_DIR", NETC_RUNTIME_DIR);
     snprintf(model_c, sizeof model_c, "%s/%s.c", outdir, n->name);
     snprintf(main_c, sizeof main_c, "%s/%s_main.c", outdir, n->name);
     snprintf(exe, sizeof exe, "%s/%s", outdir, n->name);
-    snprintf(include, sizeof include, "-I%s", env_or("NETC_RUNTIME_DIR", NETC_RUNTIME_DIR));
-    char *cc = strdup(env_or("CC", "cc"));
+    snprintf(include, sizeof include, "-I%s", runtime);
+    snprintf(mpi_c, sizeof mpi_c, "%s/mpi/netc_mpi.c", runtime);
+    char *cc = strdup(mpi ? env_or("MPICC", "mpicc") : env_or("CC", "cc"));
     char *cflags = strdup(env_or("CFLAGS", "-O3 -march=native"));
     char *argv[MAX_ARGS];
     int argc = add_words(argv, 0, cc);
     argc = add_words(argv, argc, cflags);
     const char *rest[] = { "-std=c99", include, "-o", exe, model_c, main_c,
-                           env_or("NETC_RUNTIME_LIB", NETC_RUNTIME_LIB), "-lpng", "-lm", "-pthread", NULL };
+                           env_or("NETC_RUNTIME_LIB", NETC_RUNTIME_LIB), "-lpng", "-lm", "-pthread",
+                           NULL };
+    if (mpi) {                  /* NAME_main.c calls netc_mpi_main, in netc_mpi.c */
+        argv[argc++] = "-DNETC_MPI";
+        argv[argc++] = "-D_POSIX_C_SOURCE=200809L";
+        argv[argc++] = mpi_c;
+    }
     for (int i = 0; rest[i]; i++)
         argv[argc++] = (char *)rest[i];
     argv[argc] = NULL;

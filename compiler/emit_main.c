@@ -187,6 +187,14 @@ static void emit_descriptor(const struct emit *e)
     pr_blank(p);
 }
 
+static void emit_main_function(struct printer *p, const char *runtime_main)
+{
+    pr_line(p, "int main(int argc, char **argv)");
+    pr_block(p);
+    pr_line(p, "return %s(&model, argc, argv);", runtime_main);
+    pr_close(p);
+}
+
 void emit_main(const struct emit *e)
 {
     struct printer *p = e->p;
@@ -199,8 +207,10 @@ void emit_main(const struct emit *e)
     emit_activations(e);
     emit_tensors(e);
     emit_descriptor(e);
-    pr_line(p, "int main(int argc, char **argv)");
-    pr_block(p);
-    pr_line(p, "return netc_trainer_main(&model, argc, argv);");
-    pr_close(p);
+    pr_line(p, "/* Built with -DNETC_MPI (netc build --mpi): the same trainer under mpirun. */");
+    pr_line(p, "#if defined(NETC_MPI)");
+    emit_main_function(p, "netc_mpi_main");
+    pr_line(p, "#else");
+    emit_main_function(p, "netc_trainer_main");
+    pr_line(p, "#endif");
 }

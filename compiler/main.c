@@ -31,6 +31,7 @@ struct options {
     const char *weights;    /* --weights, for --emit infer */
     int quantize;           /* --quantize int8 */
     const char *calibration;    /* --calibration FILE, for --quantize */
+    int mpi;                /* netc build --mpi */
 };
 
 static void usage(FILE *out)
@@ -57,11 +58,13 @@ static void usage(FILE *out)
           "  --calibration FILE  the training samples for --quantize: IDX images, or CSV\n"
           "                  rows (features, or features and label) [the data block's\n"
           "                  training file]\n"
+          "  --mpi           with build: a trainer that runs under mpirun, data-parallel\n"
+          "                  (compiled with $MPICC [mpicc]; docs/scaling.md)\n"
           "  -Werror         treat warnings as errors\n"
           "  -h, --help      this text\n"
           "  -V, --version   netc's version\n"
           "\n"
-          "netc build honours CC [cc] and CFLAGS [-O3 -march=native].\n"
+          "netc build honours CC [cc], MPICC [mpicc] and CFLAGS [-O3 -march=native].\n"
           "Exit status: 0 success, 1 errors in the input, 2 usage or I/O errors.\n"
           "The language: docs/language.md.\n", out);
 }
@@ -118,6 +121,8 @@ static int parse_options(int argc, char **argv, struct options *o)
             if (++i == argc)
                 return bad_usage("%s needs a file of training samples", a);
             o->calibration = argv[i];
+        } else if (strcmp(a, "--mpi") == 0) {
+            o->mpi = 1;
         } else if (strcmp(a, "-Werror") == 0) {
             o->werror = 1;
         } else if (strcmp(a, "-o") == 0) {
@@ -140,6 +145,8 @@ static int parse_options(int argc, char **argv, struct options *o)
         return bad_usage("%s", "--weights is only for --emit infer");
     if (o->mode != MODE_INFER && o->quantize)
         return bad_usage("%s", "--quantize is only for --emit infer (with --weights FILE)");
+    if (o->mpi && o->mode != MODE_BUILD)
+        return bad_usage("%s", "--mpi is only for netc build");
     if (!o->quantize && o->calibration)
         return bad_usage("%s", "--calibration is only for --quantize int8");
     return -1;
@@ -211,7 +218,7 @@ static int generate(const struct options *o, const struct network *net, int argc
         fprintf(stderr, "netc: %s\n", err);
         return EXIT_USAGE;
     }
-    if (o->mode == MODE_BUILD && build_trainer(net, outdir) < 0)
+    if (o->mode == MODE_BUILD && build_trainer(net, outdir, o->mpi) < 0)
         return EXIT_USAGE;
     return EXIT_OK;
 }
@@ -272,7 +279,7 @@ static int export_infer(const struct options *o, const struct network *net, int 
 
 int main(int argc, char **argv)
 {
-    struct options o = { MODE_GENERATE, NULL, NULL, 0, NULL, 0, NULL };
+    struct options o = { .mode = MODE_GENERATE };
     int rc = parse_options(argc, argv, &o);
     if (rc >= 0)
         return rc;

@@ -95,5 +95,9 @@ typedef struct netc_model {
 
 /* The trainer's command line (train, eval, predict, gradcheck); returns the exit status. */
 int netc_trainer_main(const netc_model *model, int argc, char **argv);
+/* The same under MPI (mpirun -np P): `train` on P processes, data-parallel; `eval` split
+ * between them; other commands on rank 0.  In runtime/mpi/netc_mpi.c, compiled into
+ * trainers built with `netc build --mpi`. */
+int netc_mpi_main(const netc_model *model, int argc, char **argv);
 
 #endif

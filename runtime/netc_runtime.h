@@ -261,7 +261,21 @@ float netc_engine_eval(netc_engine *e, const float *x, const float *y, float *ou
 float netc_engine_forward_backward(netc_engine *e, const float *x, const float *y, int n);
 void netc_engine_update(netc_engine *e, float lr);
 
+/* ---- several processes training one network (MPI: runtime/mpi/netc_mpi.c) ------ */
+
+/* The processes (ranks) of a data-parallel run: each computes the gradient of its part
+ * of every mini-batch; sum() adds a buffer across all of them, in place, the same
+ * result on every rank.  Rank 0 alone prints, saves weights and writes checkpoints. */
+typedef struct netc_comm {
+    int rank, size;
+    void (*sum_floats)(const struct netc_comm *comm, float *buf, size_t n);
+    void (*sum_doubles)(const struct netc_comm *comm, double *buf, size_t n);
+} netc_comm;
+
 /* ---- trainer ---------------------------------------------------------------- */
+
+/* netc_trainer_main() for one of the processes of comm (NULL: the only one). */
+int netc_trainer_run(const netc_model *model, int argc, char **argv, const netc_comm *comm);
 
 enum netc_command { NETC_CMD_HELP, NETC_CMD_TRAIN, NETC_CMD_EVAL, NETC_CMD_PREDICT,
                     NETC_CMD_GRADCHECK, NETC_CMD_BENCH, NETC_CMD_REPORT };
@@ -277,6 +291,7 @@ typedef struct netc_options {
     int epochs, batch, limit;
     int warmup;                 /* bench: untimed epochs before the timed ones */
     int threads;                /* threads sharing each batch's work (same results for any) */
+    const netc_comm *comm;      /* the processes training together; NULL: this one alone */
     double lr, tolerance;
     uint64_t seed;
     const char *init_weights, *weights, *save, *input;

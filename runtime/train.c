@@ -71,26 +71,36 @@ static int gather(const netc_model *m, const netc_dataset *ds, batch_buf *b, int
     return netc_dataset_targets(ds, b->order + first, n, m->n_output, m->data.targets, b->y, err);
 }
 
-/* Accuracy and mean loss over a labelled set (in b->order's order). */
-static int evaluate(netc_engine *e, const netc_dataset *ds, batch_buf *b, double *accuracy,
-                    double *loss, netc_error *err)
+/* This process's share [*lo, *hi) of n items split between the processes of comm. */
+static void rank_share(int n, const netc_comm *comm, int *lo, int *hi)
+{
+    *lo = comm ? (int)((long long)n * comm->rank / comm->size) : 0;
+    *hi = comm ? (int)((long long)n * (comm->rank + 1) / comm->size) : n;
+}
+
+/* Accuracy and mean loss over a labelled set (in b->order's order); with several
+ * processes, each evaluates its share and the sums are added across them. */
+static int evaluate(netc_engine *e, const netc_comm *comm, const netc_dataset *ds,
+                    batch_buf *b, double *accuracy, double *loss, netc_error *err)
 {
     const netc_model *m = e->m;
-    double loss_sum = 0;
-    long correct = 0;
-    int i, k;
+    double sums[2] = { 0, 0 };  /* loss, correct */
+    int lo, hi, i, k;
 
-    for (i = 0; i < ds->n; i += m->batch) {
-        int n = ds->n - i < m->batch ? ds->n - i : m->batch;
+    rank_share(ds->n, comm, &lo, &hi);
+    for (i = lo; i < hi; i += m->batch) {
+        int n = hi - i < m->batch ? hi - i : m->batch;
         if (gather(m, ds, b, i, n, err) < 0)
             return -1;
-        loss_sum += (double)netc_engine_eval(e, b->x, b->y, b->out, n) * n;
+        sums[0] += (double)netc_engine_eval(e, b->x, b->y, b->out, n) * n;
         for (k = 0; k < n; k++)
-            correct += netc_predicted_class(b->out + (size_t)k * m->n_output, m->n_output) ==
+            sums[1] += netc_predicted_class(b->out + (size_t)k * m->n_output, m->n_output) ==
                        ds->labels[b->order[i + k]];
     }
-    *accuracy = ds->n ? (double)correct / ds->n : 0;
-    *loss = ds->n ? loss_sum / ds->n : 0;
+    if (comm)
+        comm->sum_doubles(comm, sums, 2);
+    *accuracy = ds->n ? sums[1] / ds->n : 0;
+    *loss = ds->n ? sums[0] / ds->n : 0;
     return 0;
 }
 
@@ -150,6 +160,8 @@ typedef struct run {
     netc_options o;             /* the command line's, with a resumed checkpoint's settings */
     void *state;
     netc_engine engine;         /* state, and the threads that share its work */
+    int writes;                 /* this process prints and writes files (rank 0) */
+    int train_accuracy;         /* measure it after each epoch (for --log or --report) */
     run_data d;
     netc_metrics mx;            /* every finished epoch's figures */
     netc_checkpoint ck;         /* where the run stands; its pointers point into the above */
@@ -312,6 +324,20 @@ static int collapsed(const netc_model *m, void *state, batch_buf *b, int n)
     return 1;
 }
 
+/* collapsed() on this process's share of the last batch, or on any process's. */
+static int collapsed_anywhere(run *r, batch_buf *b, int n)
+{
+    const netc_comm *comm = r->o.comm;
+    int lo, hi;
+    double any;
+
+    rank_share(n, comm, &lo, &hi);
+    any = collapsed(r->m, r->state, b, hi - lo);
+    if (comm)
+        comm->sum_doubles(comm, &any, 1);
+    return any > 0;
+}
+
 static int diverged_collapsed(run *r, int batch_no, netc_error *err)
 {
     float largest;
@@ -343,6 +369,8 @@ static int save_checkpoint(run *r, int batch_no, netc_error *err)
 {
     if (!params_finite(r->m, r->state))
         return diverged_non_finite(r, batch_no, 0, err);
+    if (!r->writes)
+        return 0;
     r->ck.elapsed_s = r->elapsed_before + seconds_since(&r->t0);
     r->ck.rows = r->mx.rows;
     r->ck.n_rows = r->mx.n;
@@ -420,35 +448,69 @@ static int start_run(run *r, const netc_checkpoint *saved, netc_error *err)
 
 /* ---- epochs ------------------------------------------------------------------- */
 
+/* The gradient of the mini-batch order[i .. i+n) into the model's grads, its mean loss
+ * into *loss, and whether to stop (a signal) into *stop.  With several processes each
+ * runs its share of the batch, and the gradients (weighted by the share's size), losses
+ * and stop requests are summed across them: all then hold the same batch mean gradient
+ * and make the same decisions. */
+static int batch_gradient(run *r, int i, int n, float *loss, int *stop, netc_error *err)
+{
+    const netc_model *m = r->m;
+    const netc_comm *comm = r->o.comm;
+    batch_buf *b = &r->d.train_buf;
+    float *grad = m->grads(r->state);
+    double sums[2];
+    int lo, hi;
+    size_t k;
+
+    rank_share(n, comm, &lo, &hi);
+    *loss = 0;
+    *stop = stop_signal != 0;
+    if (hi > lo) {
+        if (gather(m, &r->d.train, b, i + lo, hi - lo, err) < 0)
+            return -1;
+        *loss = netc_engine_forward_backward(&r->engine, b->x, b->y, hi - lo);
+    }
+    if (!comm)
+        return 0;
+    for (k = 0; k < m->n_param; k++)    /* the share's mean -> its part of the batch's */
+        grad[k] = hi > lo ? grad[k] * ((float)(hi - lo) / (float)n) : 0.0f;
+    comm->sum_floats(comm, grad, m->n_param);
+    sums[0] = (double)*loss * (hi - lo);
+    sums[1] = *stop;
+    comm->sum_doubles(comm, sums, 2);
+    *loss = (float)(sums[0] / n);
+    *stop = sums[1] > 0;
+    return 0;
+}
+
 /* The rest of the current epoch in mini-batches, from order[ck.pos]: checks every loss,
  * checkpoints every --checkpoint-every seconds.  0: epoch done; 1: a signal stopped it. */
 static int train_epoch(run *r, float lr, netc_error *err)
 {
-    const netc_model *m = r->m;
     const netc_dataset *ds = &r->d.train;
     batch_buf *b = &r->d.train_buf;
     int batch = r->o.batch;
 
     while (r->ck.pos < ds->n) {
-        int i = r->ck.pos, n = ds->n - i < batch ? ds->n - i : batch;
+        int i = r->ck.pos, n = ds->n - i < batch ? ds->n - i : batch, stop;
         float batch_loss;
-        if (gather(m, ds, b, i, n, err) < 0)
+        if (batch_gradient(r, i, n, &batch_loss, &stop, err) < 0)
             return -1;
-        batch_loss = netc_engine_forward_backward(&r->engine, b->x, b->y, n);
         if (!isfinite(batch_loss))
             return diverged_non_finite(r, i / batch + 1, batch_loss, err);
         netc_engine_update(&r->engine, lr);
         r->ck.loss_sum += (double)batch_loss * n;
         r->ck.pos = i + n;
         netc_progress_step(&r->bar, n, batch_loss);
-        if (stop_signal)
+        if (stop)
             return 1;
         if (r->o.checkpoint_every > 0 && r->ck.pos < ds->n &&
             seconds_since(&r->last_ckpt) >= r->o.checkpoint_every &&
             save_checkpoint(r, i / batch + 1, err) < 0)
             return -1;
     }
-    return collapsed(m, r->state, b, ds->n - (ds->n - 1) / batch * batch)
+    return collapsed_anywhere(r, b, ds->n - (ds->n - 1) / batch * batch)
            ? diverged_collapsed(r, (ds->n + batch - 1) / batch, err) : 0;
 }
 
@@ -474,7 +536,7 @@ static int end_epoch(run *r, float lr, double epoch_secs, long samples, netc_err
     double acc = 0, test_loss = 0, train_loss_now;
     run_data *d = &r->d;
 
-    if (d->test.n && evaluate(&r->engine, &d->test, &d->test_buf, &acc, &test_loss, err) < 0)
+    if (d->test.n && evaluate(&r->engine, r->o.comm, &d->test, &d->test_buf, &acc, &test_loss, err) < 0)
         return -1;
     row.epoch = r->ck.epoch + 1;
     row.train_loss = r->ck.loss_sum / d->train.n;
@@ -486,8 +548,9 @@ static int end_epoch(run *r, float lr, double epoch_secs, long samples, netc_err
     row.elapsed_s = r->elapsed_before + seconds_since(&r->t0);
     if (!r->o.quiet)
         print_epoch(r, row.train_loss, acc, test_loss, row.elapsed_s, epoch_secs, samples);
-    if ((r->o.log || r->o.report) &&
-        evaluate(&r->engine, &d->train, &d->train_buf, &row.train_acc, &train_loss_now, err) < 0)
+    if (r->train_accuracy &&
+        evaluate(&r->engine, r->o.comm, &d->train, &d->train_buf, &row.train_acc, &train_loss_now,
+                 err) < 0)
         return -1;
     if (netc_metrics_add(&r->mx, &row, err) < 0)
         return -1;
@@ -555,6 +618,8 @@ static int save_stopped(run *r, netc_error *err)
 {
     int batch_no = (r->ck.pos + r->o.batch - 1) / r->o.batch;
 
+    if (!r->writes)
+        return 0;
     if (save_checkpoint(r, batch_no, err) < 0 ||
         netc_weights_save(r->o.save, r->m, r->m->params(r->state), &r->d.scaler, err) < 0)
         return -1;
@@ -593,9 +658,14 @@ static void print_start(const run *r)
 
     if (o->quiet)
         return;
-    printf("%s: %d training samples, %d test samples, %d epochs, batch %d, lr %g, seed %llu\n",
+    printf("%s: %d training samples, %d test samples, %d epochs, batch %d, lr %g, seed %llu",
            r->m->name, r->d.train.n, r->d.test.n, o->epochs, o->batch, o->lr,
            (unsigned long long)o->seed);
+    if (o->threads > 1)
+        printf(", %d threads", o->threads);
+    if (o->comm)
+        printf(", %d processes", o->comm->size);
+    printf("\n");
     if (o->resume)
         printf("resuming %s at epoch %d/%d, sample %d of %d\n", o->resume,
                r->ck.epoch + (r->ck.epoch < o->epochs), o->epochs, r->ck.pos, r->d.train.n);
@@ -628,7 +698,7 @@ static int train(run *r, netc_error *err)
         return save_stopped(r, err) < 0 ? -1 : stop_signal;
     if (rc == 0)
         rc = netc_metrics_close(&r->mx, err);
-    if (rc == 0)
+    if (rc == 0 && r->writes)
         rc = netc_weights_save(r->o.save, r->m, r->m->params(r->state), &r->d.scaler, err);
     if (rc == 0 && !r->o.quiet)
         printf("saved %s\n", r->o.save);
@@ -647,6 +717,13 @@ int netc_cmd_train(const netc_model *m, const netc_options *o)
     memset(&r, 0, sizeof r);
     r.m = m;
     r.o = *o;
+    r.writes = !o->comm || o->comm->rank == 0;
+    r.train_accuracy = o->log || o->report;
+    if (!r.writes) {            /* rank 0 speaks and writes for all */
+        r.o.quiet = 1;
+        r.o.log = NULL;
+        r.o.report = NULL;
+    }
     r.state = netc_state_alloc(m, &err);
     rc = r.state ? netc_engine_init(&r.engine, m, r.state, o->threads, &err) : -1;
     if (rc == 0)
@@ -684,8 +761,8 @@ static int eval(const netc_model *m, const netc_options *o, netc_error *err)
     if (rc == 0)
         rc = netc_engine_init(&e, m, state, o->threads, err);
     if (rc == 0)
-        rc = evaluate(&e, &test, &b, &acc, &loss, err);
-    if (rc == 0)
+        rc = evaluate(&e, o->comm, &test, &b, &acc, &loss, err);
+    if (rc == 0 && (!o->comm || o->comm->rank == 0))
         printf("test accuracy %.2f%% (%d samples)  test loss %.7g\n", 100 * acc, test.n, loss);
     netc_engine_free(&e);
     free_batch(&b);

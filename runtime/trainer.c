@@ -181,13 +181,22 @@ int netc_cmd_predict(const netc_model *m, const netc_options *o)
 
 int netc_trainer_main(const netc_model *model, int argc, char **argv)
 {
+    return netc_trainer_run(model, argc, argv, NULL);
+}
+
+int netc_trainer_run(const netc_model *model, int argc, char **argv, const netc_comm *comm)
+{
     netc_options o;
     netc_error err;
 
     if (netc_parse_options(model, argc, argv, &o, &err) < 0) {
-        fprintf(stderr, "%s: error: %s\n", model->name, err.msg);
+        if (!comm || comm->rank == 0)
+            fprintf(stderr, "%s: error: %s\n", model->name, err.msg);
         return 2;
     }
+    o.comm = comm;
+    if (comm && comm->rank > 0 && o.command != NETC_CMD_TRAIN && o.command != NETC_CMD_EVAL)
+        return 0;           /* the other commands run on rank 0 alone */
     switch (o.command) {
     case NETC_CMD_TRAIN: return netc_cmd_train(model, &o);
     case NETC_CMD_EVAL: return netc_cmd_eval(model, &o);
