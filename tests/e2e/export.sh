@@ -49,6 +49,25 @@ awk -v a="$st_xor" -v b="$st_mnist" 'BEGIN { exit !(a < 1e-5 && b < 1e-5) }' ||
     fail "selftest errors too large: xor $st_xor, mnist $st_mnist"
 echo "ok: xor_selftest() = $st_xor, mnist_selftest() = $st_mnist (< 1e-5)"
 
+# The ReLU sample (128 and 64 wide, 10 softmax outputs: a remainder of 2 columns for the
+# vector kernels), renamed mnist so that the same driver runs it: also identical to the
+# trainer's outputs, and one sample at a time identical to a batch.
+mkdir -p "$work/relu"
+sed 's/^network mnist_relu/network mnist/' samples/mnist_relu.net > "$work/relu/mnist.net"
+"$netc" build "$work/relu/mnist.net" -o "$work/relu" > /dev/null
+"$work/relu/mnist" train --quiet --data data/mnist --limit 2000 --epochs 1 \
+    --save "$work/relu.safetensors" > /dev/null
+"$netc" --emit infer --weights "$work/relu.safetensors" "$work/relu/mnist.net" -o "$work/exr"
+# shellcheck disable=SC2086
+$cc $strict $cflags -I"$work/exr" -I"$work/ex" tests/e2e/export/driver.c "$work/ex/xor.c" "$work/exr/mnist.c" \
+    -lm -o "$work/driver_relu"
+got=$("$work/driver_relu" mnist data/mnist/t10k-images-idx3-ubyte $n)
+[ "$(tail -1 <<<"$got")" = "same" ] || fail "relu: mnist_predict and mnist_predict_batch disagree"
+"$work/relu/mnist" predict --raw --weights "$work/relu.safetensors" \
+    data/mnist/t10k-images-idx3-ubyte | head -n $n > "$work/relu.raw" || true
+[ "$(head -n $n <<<"$got")" = "$(cat "$work/relu.raw")" ] || fail "relu: outputs differ from the trainer's"
+echo "ok: exported ReLU network: $n images, outputs identical to predict --raw, single = batch"
+
 # Input scaling baked in (standardize), leaky_relu, relu and softmax, three layers.
 sed -e 's/^network xor/network sx/' -e 's/dense 4 tanh *as hidden/dense 8 leaky_relu\ndense 6 relu/' \
     -e 's/dense 1 sigmoid *as output/dense 2 softmax/' -e 's/binary_cross_entropy/cross_entropy/' \
