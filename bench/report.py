@@ -1,11 +1,14 @@
 """report.py - the `make bench` table: reads the raw `key value` outputs that bench/run.sh
-collected and writes a Markdown table and a JSON file for tracking.
+collected (and the MPI runs' `train --log` CSV files) and writes a Markdown table, the
+Scaling table and a JSON file for tracking.
 
     python3 bench/report.py RAW_DIR OUT.md OUT.json
 """
+import csv
 import glob
 import json
 import os
+import statistics
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -14,6 +17,8 @@ import netspec  # noqa: E402
 TOOLS = [("netc", "netc"), ("torch", "PyTorch"), ("fann", "FANN")]
 THREADS = [1, 2]
 MEASURES = ["train_samples_per_s", "infer_batched_samples_per_s", "infer_single_samples_per_s"]
+RANKS = [1, 2]
+MPI_TOOL, MPI_NAME = "netc_mpi", "netc MPI (train)"
 
 
 def read_kv(path):
@@ -70,6 +75,68 @@ def make_row(raw, net, spec, tool, threads, peaks):
     return row
 
 
+def make_mpi_row(raw, net, spec, ranks, peaks):
+    """netc's `build --mpi` trainer under `mpirun -np RANKS`: mpi-NET-RANKS.txt says how it
+    ran, mpi-NET-RANKS.csv is its --log (one row per epoch, the first warm-up ones left
+    out).  Threads per rank: 1."""
+    base = os.path.join(raw, "mpi-%s-%d" % (net, ranks))
+    kv = read_kv(base + ".txt")
+    row = {"network": net, "threads": 1, "ranks": ranks, "tool": MPI_TOOL,
+           "measured_by": "train --log under mpirun",
+           "status": kv.get("status", "n/a (not run)")}
+    if row["status"] != "ok":
+        return row
+    with open(base + ".csv") as f:
+        log = list(csv.DictReader(f))
+    warmup = int(kv["warmup_epochs"])
+    timed = [float(r["samples_per_s"]) for r in log[warmup:] if r["samples_per_s"]]
+    if not timed:
+        row["status"] = "failed (no timed epoch in %s.csv)" % os.path.basename(base)
+        return row
+    flops = netspec.training_flops(spec["sizes"], spec["batch"])
+    row["train_samples_per_s"] = {"median": statistics.median(timed), "min": min(timed),
+                                  "max": max(timed), "epochs": timed}
+    row["train_samples"] = int(kv["train_samples"])
+    row["epochs"] = len(timed)
+    row["warmup_epochs"] = warmup
+    row["batch"] = spec["batch"]
+    last = log[-1]
+    if last.get("train_loss"):
+        row["train_loss"] = float(last["train_loss"])
+    if last.get("test_acc"):
+        row["test_accuracy"] = float(last["test_acc"])
+    row["library"] = "netc, Open MPI"
+    row["flop_per_sample"] = flops
+    row["gflops"] = row["train_samples_per_s"]["median"] * flops * 1e-9
+    row["peak_fraction"] = row["gflops"] / peaks[ranks] if peaks.get(ranks) else None
+    return row
+
+
+def scaling(rows, specs):
+    """Per network, netc's speed-up from 1 to 2 threads (`bench --threads`) and from 1 to 2
+    MPI ranks (`train` under mpirun); efficiency = rate_2 / (2 × rate_1)."""
+    out = {}
+    for net in specs:
+        entry = {}
+        for kind, tool, key, how in (("threads", "netc", "threads", "bench --threads N"),
+                                     ("mpi_ranks", MPI_TOOL, "ranks",
+                                      "train --log under mpirun -np N")):
+            pair = [next((r for r in rows if r["network"] == net and r["tool"] == tool and
+                          r.get(key) == n), None) for n in (1, 2)]
+            e = {"measured_by": how}
+            bad = [r["status"] if r else "n/a (not run)" for r in pair
+                   if not r or r["status"] != "ok"]
+            if bad:
+                e["status"] = bad[0]
+            else:
+                r1, r2 = (r["train_samples_per_s"]["median"] for r in pair)
+                e.update(status="ok", rate_1=r1, rate_2=r2, speedup=r2 / r1,
+                         efficiency=r2 / (2 * r1))
+            entry[kind] = e
+        out[net] = entry
+    return out
+
+
 def add_ratios(rows):
     """netc / peer per measure, for the peers' rows of the same network and threads."""
     netc = {(r["network"], r["threads"]): r for r in rows if r["tool"] == "netc"}
@@ -97,13 +164,19 @@ def ratio_cell(r, m):
 
 
 def markdown_row(r, name, description):
-    head = "| %s | %d | %s |" % (description, r["threads"], name)
+    if r["tool"] == MPI_TOOL:
+        head = "| %s | %d rank%s | %s |" % (description, r["ranks"],
+                                           "s" if r["ranks"] > 1 else "", name)
+    else:
+        head = "| %s | %d | %s |" % (description, r["threads"], name)
     if r["status"] != "ok":
         return head + " %s | | | | | | | |" % r["status"]
     t = r["train_samples_per_s"]
     cells = ["%s (%s–%s)" % (si(t["median"]), si(t["min"]), si(t["max"])),
              ratio_cell(r, MEASURES[0])]
-    for m, missing in ((MEASURES[1], "n/a (no batched API)"), (MEASURES[2], "")):
+    batched_missing = ("n/a (`train` only)" if r["tool"] == MPI_TOOL
+                       else "n/a (no batched API)")
+    for m, missing in ((MEASURES[1], batched_missing), (MEASURES[2], "")):
         cells += [si(r[m]["median"]) if m in r else missing, ratio_cell(r, m)]
     cells += ["%.2f" % r["gflops"],
               "%.1f %%" % (100 * r["peak_fraction"]) if r["peak_fraction"] else ""]
@@ -114,8 +187,54 @@ def settings_note(rows, tool, name):
     """'netc: w1 60000 samples x 5 epochs, ...' from what each run reports."""
     parts = ["%s %d samples × %d (+%d warm-up)" % (r["network"].upper(), r["train_samples"],
                                                    r["epochs"], r["warmup_epochs"])
-             for r in rows if r["tool"] == tool and r["threads"] == 1 and r["status"] == "ok"]
+             for r in rows if r["tool"] == tool and r["threads"] == 1 and
+             r.get("ranks", 1) == 1 and r["status"] == "ok"]
     return "%s: %s" % (name, ", ".join(parts)) if parts else None
+
+
+def scaling_markdown(meta, specs, rows, scale):
+    out = ["## Scaling: netc with 2 threads and with 2 MPI ranks", "",
+           "| network | parallelism | rate from | 1: training samples/s | 2: training samples/s "
+           "| speed-up | efficiency |",
+           "|---|---|---|---|---|---|---|"]
+    for net, spec in specs.items():
+        description = "%s %s" % (net.upper(), "-".join(map(str, spec["sizes"])))
+        for kind, label in (("threads", "threads (`--threads N`)"),
+                            ("mpi_ranks", "MPI ranks (`mpirun -np N`)")):
+            e = scale[net][kind]
+            head = "| %s | %s | `%s` |" % (description, label, e["measured_by"].split(" ")[0])
+            if e["status"] != "ok":
+                out.append(head + " %s | | | |" % e["status"])
+                continue
+            out.append(head + " %s | %s | %.2f× | %.0f %% |" % (
+                si(e["rate_1"]), si(e["rate_2"]), e["speedup"], 100 * e["efficiency"]))
+    warmup = next((r["warmup_epochs"] for r in rows
+                   if r["tool"] == MPI_TOOL and r["status"] == "ok"), None)
+    loads = ", ".join("%s %s" % (n.upper(), meta["load_" + n]) for n in specs
+                      if "load_" + n in meta)
+    notes = [
+        "Speed-up = rate with 2 / rate with 1; efficiency = rate_2 / (2 × rate_1): 100 % is "
+        "perfect scaling, 50 % means the second core bought nothing, below 50 % it slowed "
+        "training down. Rates are the medians of the main table's rows.",
+        "Threads: the trainer's `bench --threads N` (its timed loop: forward_backward + update "
+        "on contiguous mini-batches). MPI ranks: the `netc build --mpi` trainer's `train` "
+        "under `mpirun -np N --oversubscribe --bind-to none`, 1 thread per rank, samples/s of "
+        "its --log per epoch after the warm-up epoch%s; that rate also counts the epoch's "
+        "shuffle and gathering each shuffled mini-batch, and the MPI_Allreduce of the "
+        "gradients (4 bytes per parameter per step) over shared memory. 1 rank is the same "
+        "build under `mpirun -np 1` (no Allreduce). So compare each method's efficiency, not "
+        "the two methods' absolute rates." % ("" if warmup is None else "s (%d)" % warmup),
+        "This machine has %s: the 2-thread and 2-rank figures need two idle cores and drop "
+        "sharply when other jobs run. Load average (1, 5, 15 min) before each network: %s; "
+        "at the end %s." % (meta.get("cpu", "?").rsplit(", ", 1)[-1], loads or "?",
+                            meta.get("load_end", "?")),
+        "%s." % (meta.get("mpi") or "MPI: missing"),
+    ]
+    note = settings_note(rows, MPI_TOOL, "MPI runs")
+    if note:
+        notes.append(note)
+    out += ["", "Notes:", ""] + ["- " + n for n in notes]
+    return "\n".join(out) + "\n"
 
 
 def markdown(meta, peaks, bits, specs, rows):
@@ -131,6 +250,10 @@ def markdown(meta, peaks, bits, specs, rows):
                 r = next(x for x in rows if (x["network"], x["threads"], x["tool"]) ==
                          (net, threads, tool))
                 out.append(markdown_row(r, name, description))
+                if tool == "netc":      # the MPI build with as many ranks as threads
+                    r = next(x for x in rows if (x["network"], x["tool"], x.get("ranks")) ==
+                             (net, MPI_TOOL, threads))
+                    out.append(markdown_row(r, MPI_NAME, description))
     flops = ", ".join("%s %.4f" % (n.upper(), netspec.training_flops(s["sizes"], s["batch"])
                                    / 1e6) for n, s in specs.items())
     fann_flops = ", ".join("%s %.4f" % (n.upper(), netspec.training_flops(s["sizes"], 1) / 1e6)
@@ -156,6 +279,10 @@ def markdown(meta, peaks, bits, specs, rows):
         % meta.get("fann", "?"),
         "Ratios compare medians of the same run. 2-thread rows are n/a for netc until the "
         "trainer has --threads.",
+        "netc MPI rows: the `netc build --mpi` trainer's `train` under mpirun with 1 or 2 "
+        "ranks of 1 thread (its `bench` runs on rank 0 only); `train`'s samples/s also count "
+        "the shuffle and gathering each shuffled mini-batch, so they are below the `bench` "
+        "row even with 1 rank. See the Scaling table.",
     ]
     notes += [n for n in (settings_note(rows, t, name) for t, name in TOOLS) if n]
     notes.append("Machine: %s; %s; netc CFLAGS %s; commit %s; %s. Load average (1, 5, 15 min) "
@@ -164,6 +291,9 @@ def markdown(meta, peaks, bits, specs, rows):
                             meta.get("commit"), meta.get("date"), meta.get("load_start"),
                             meta.get("load_end")))
     out += ["", "Notes:", ""] + ["- " + n for n in notes]
+    if meta.get("quick") == "1":
+        out[1:1] = ["", "**BENCH_QUICK=1: a smoke run on small subsets with one timed epoch; "
+                    "the figures are not measurements.**"]
     return "\n".join(out) + "\n"
 
 
@@ -176,14 +306,19 @@ def main():
     rows = [make_row(raw, net, spec, tool, threads, peaks)
             for net, spec in specs.items() for threads in THREADS for tool, _ in TOOLS]
     add_ratios(rows)
+    rows += [make_mpi_row(raw, net, spec, ranks, peaks)
+             for net, spec in specs.items() for ranks in RANKS]
+    scale = scaling(rows, specs)
     with open(md_path, "w") as f:
         f.write(markdown(meta, peaks, bits, specs, rows))
+        f.write("\n" + scaling_markdown(meta, specs, rows, scale))
     result = {"meta": meta, "fma_vector_bits": bits,
               "fma_peak_gflops": {str(t): g for t, g in peaks.items()},
               "networks": {n: {"description": netspec.describe(s),
                                "flop_per_sample": netspec.training_flops(s["sizes"], s["batch"])}
                            for n, s in specs.items()},
-              "rows": rows}
+              "rows": rows,
+              "scaling": scale}
     with open(json_path, "w") as f:
         json.dump(result, f, indent=1)
         f.write("\n")

@@ -1,11 +1,13 @@
 #!/bin/sh
 # run.sh - `make bench`: netc's trainers for W1-W3 against PyTorch and FANN, side by side
-# in one run, and against this machine's FMA peak.  See bench/README.md.
+# in one run, and against this machine's FMA peak; netc's speed-up with 2 threads and with
+# 2 MPI ranks.  See bench/README.md.
 #
 # Writes build/bench/ (trainers, peers, raw `key value` outputs) and bench/results/latest.md
 # and latest.json; prints the Markdown table.  Settings (environment, defaults in brackets):
 #   BENCH_EPOCHS [5]  timed epochs (W3: 3) after BENCH_WARMUP [1] untimed ones
 #   BENCH_QUICK=1     a smoke run: one short timed epoch each, small subsets
+#   MPICC [mpicc]     for `netc build --mpi`; without it or mpirun, the MPI rows are n/a
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -29,8 +31,10 @@ fi
 
 # The peers are optional: run.sh measures what is installed (as root, deps.sh installs
 # them; OpenBLAS is PyTorch's BLAS on Debian, without it torch uses the reference BLAS).
-tools/deps.sh python3-torch python3-numpy libfann-dev libopenblas0-pthread ||
-    echo "bench: some peers are missing; their rows will say so" >&2
+# Open MPI is for netc's `build --mpi` trainers.
+tools/deps.sh python3-torch python3-numpy libfann-dev libopenblas0-pthread \
+    libopenmpi-dev openmpi-bin ||
+    echo "bench: some peers or MPI are missing; their rows will say so" >&2
 [ -f $data/t10k-labels-idx1-ubyte ] || tools/fetch-data.sh mnist
 
 rm -rf "$raw" && mkdir -p "$raw" bench/results
@@ -43,6 +47,21 @@ if [ -f /usr/include/floatfann.h ]; then
     $CC -O2 -march=native -o $work/peer_fann bench/peer_fann.c -lfloatfann -lm && have_fann=1
 fi
 $CC -O2 -march=native -ffp-contract=fast -pthread -o $work/fma_peak bench/fma_peak.c
+
+# MPI: netc's `build --mpi` trainers, timed by their `train` command under mpirun.
+mpi_status=ok
+if ! command -v "${MPICC:-mpicc}" >/dev/null 2>&1 || ! command -v mpirun >/dev/null 2>&1; then
+    mpi_status="n/a (not installed)"
+elif ! ./netc --help | grep -q -- --mpi; then
+    mpi_status="n/a (not implemented)"
+fi
+mpi_env=""      # Open MPI refuses to run as root without these
+if [ "$(id -u)" = 0 ]; then
+    mpi_env="OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1"
+fi
+# The training set's size (IDX header, bytes 4-7), for the runs without --limit.
+n_train=$(od -An -j4 -N4 -tu1 $data/train-images-idx3-ubyte |
+    awk '{ print $1 * 16777216 + $2 * 65536 + $3 * 256 + $4 }')
 
 # What the run was made on (the report prints it).
 {
@@ -59,6 +78,10 @@ $CC -O2 -march=native -ffp-contract=fast -pthread -o $work/fma_peak bench/fma_pe
     echo "blas $(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 2>/dev/null || echo unknown)"
     echo "fann $(dpkg-query -W -f '${Version}' libfann-dev 2>/dev/null || echo missing)"
     echo "load_start $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "quick ${BENCH_QUICK:-0}"
+    mpi_version=missing
+    command -v mpirun >/dev/null 2>&1 && mpi_version=$(mpirun --version 2>&1 | head -1)
+    echo "mpi $mpi_version"
     echo "infer_samples_peers $infer_samples"
 } > $raw/meta.txt
 
@@ -80,6 +103,43 @@ run_netc() {    # NET THREADS EPOCHS LIMIT
     # shellcheck disable=SC2086
     $trainer bench --data $data --epochs "$3" --warmup "$warmup" $limit_opt $threads_opt \
         > "$raw/netc-$1-$2.txt"
+}
+
+# Under MPI, `bench` runs on rank 0 only: the rate is `train`'s samples/s column (--log),
+# one row per epoch; the first WARMUP epochs are the warm-up and report.py leaves them out.
+# Ranks are not pinned to cores (--bind-to none), like the trainer's threads.
+run_mpi() {     # NET RANKS EPOCHS LIMIT
+    out=$raw/mpi-$1-$2
+    trainer=$work/$1-mpi/$1
+    if [ "$mpi_status" != ok ]; then
+        echo "status $mpi_status" > "$out.txt"
+        return
+    fi
+    if [ ! -x "$trainer" ]; then
+        echo "status n/a (netc build --mpi failed)" > "$out.txt"
+        return
+    fi
+    limit_opt=""
+    samples=$n_train
+    if [ "$4" -gt 0 ]; then
+        limit_opt="--limit $4"
+        if [ "$4" -lt "$n_train" ]; then samples=$4; fi
+    fi
+    rm -f "$out.csv"
+    rc=0
+    # mpirun forwards its stdin to rank 0: </dev/null keeps it off the list of networks.
+    # shellcheck disable=SC2086
+    env $mpi_env mpirun -np "$2" --oversubscribe --bind-to none \
+        "$trainer" train --data $data --epochs $(($3 + warmup)) $limit_opt --quiet \
+        --log "$out.csv" --save "$work/$1-mpi/$1-np$2.safetensors" \
+        < /dev/null > "$out.log" 2>&1 || rc=$?
+    if [ $rc != 0 ] || [ ! -s "$out.csv" ]; then
+        echo "status failed (mpirun exit $rc, see $out.log)" > "$out.txt"
+        echo "bench: mpirun -np $2 $trainer failed, see $out.log" >&2
+        return
+    fi
+    printf 'status ok\nranks %s\ntrain_samples %s\nepochs %s\nwarmup_epochs %s\n' \
+        "$2" "$samples" "$3" "$warmup" > "$out.txt"
 }
 
 run_torch() {   # NET THREADS EPOCHS LIMIT
@@ -111,12 +171,22 @@ run_fann() {    # NET THREADS EPOCHS LIMIT
 }
 
 echo "$configs" | while read -r net net_epochs limit fann_limit; do
+    echo "load_$net $(cut -d' ' -f1-3 /proc/loadavg)" >> $raw/meta.txt
     ./netc build "bench/$net.net" -o "$work/$net" > /dev/null
+    rm -rf "$work/$net-mpi"
+    if [ "$mpi_status" = ok ]; then
+        ./netc build --mpi "bench/$net.net" -o "$work/$net-mpi" > /dev/null ||
+            echo "bench: netc build --mpi bench/$net.net failed" >&2
+    fi
     for threads in 1 2; do
         echo "bench: $net, $threads thread(s): netc, PyTorch, FANN" >&2
         run_netc "$net" $threads "$net_epochs" "$limit"
         run_torch "$net" $threads "$net_epochs" "$limit"
         run_fann "$net" $threads $((net_epochs < 3 ? net_epochs : 3)) "$fann_limit"
+    done
+    for ranks in 1 2; do
+        echo "bench: $net, $ranks MPI rank(s): netc train under mpirun" >&2
+        run_mpi "$net" $ranks "$net_epochs" "$limit"
     done
     $work/fma_peak > "$raw/fma-$net.txt"
 done
