@@ -280,7 +280,7 @@ int netc_cmd_bench(const netc_model *m, const netc_options *o)
 {
     netc_error err;
     bench_data d;
-    netc_engine e = { m, NULL, NULL };
+    netc_engine e = { .m = m };
     void *state = NULL;
     int rc = load_data(m, o, &d, &err);
 

@@ -49,12 +49,38 @@ static void run_update(void *ctx, int t, int T)
     a->m->part_update(a->state, a->lr, t, T);
 }
 
+/* Waking the other threads and waiting for them costs a few microseconds: parts with
+ * less work than this many multiply-adds (samples × parameters, or for the optimizer
+ * step 8 operations per parameter) run on the calling thread alone.  The results are
+ * the same either way.  The environment variable NETC_PARALLEL_MIN_WORK changes it
+ * (0: every part on every thread, as the tests do). */
+#define MIN_PARALLEL_WORK (1 << 20)
+
+static double min_parallel_work(void)
+{
+    const char *v = getenv("NETC_PARALLEL_MIN_WORK");
+    char *end;
+    double d = v ? strtod(v, &end) : 0;
+    return v && *v && !*end && d >= 0 ? d : MIN_PARALLEL_WORK;
+}
+
+/* One part on every thread of the pool, or on this one when it is small. */
+static void run(netc_engine *e, netc_task part, part_args *a)
+{
+    double work = (double)e->m->n_param * (a->n > 0 ? a->n : 8);
+    if (e->pool && work >= e->min_work)
+        netc_pool_run(e->pool, part, a);
+    else
+        part(a, 0, 1);
+}
+
 int netc_engine_init(netc_engine *e, const netc_model *m, void *state, int threads,
                      netc_error *err)
 {
     e->m = m;
     e->state = state;
     e->pool = NULL;
+    e->min_work = min_parallel_work();
     if (threads == 1 || !m->part_forward)
         return 0;
     e->pool = netc_pool_new(threads, err);
@@ -65,16 +91,6 @@ void netc_engine_free(netc_engine *e)
 {
     netc_pool_free(e->pool);
     e->pool = NULL;
-}
-
-/* One part on every thread of the pool, or on this one (a single sample is not
- * worth waking the others for). */
-static void run(netc_engine *e, netc_task part, part_args *a)
-{
-    if (e->pool && a->n != 1)
-        netc_pool_run(e->pool, part, a);
-    else
-        part(a, 0, 1);
 }
 
 void netc_engine_forward(netc_engine *e, const float *x, float *out, int n)

@@ -250,6 +250,7 @@ typedef struct netc_engine {
     const netc_model *m;
     void *state;
     netc_pool *pool;            /* NULL: one thread, the model's entry points */
+    double min_work;            /* smaller parts run on one thread (engine.c) */
 } netc_engine;
 int netc_engine_init(netc_engine *e, const netc_model *m, void *state, int threads,
                      netc_error *err);

@@ -741,7 +741,7 @@ static int eval(const netc_model *m, const netc_options *o, netc_error *err)
     netc_dataset test;
     netc_scaler s;
     batch_buf b;
-    netc_engine e = { m, NULL, NULL };
+    netc_engine e = { .m = m };
     void *state = NULL;
     double acc, loss;
     int rc;

@@ -151,7 +151,7 @@ int netc_cmd_predict(const netc_model *m, const netc_options *o)
     netc_error err;
     netc_scaler s;
     netc_dataset ds;
-    netc_engine e = { m, NULL, NULL };
+    netc_engine e = { .m = m };
     void *state = NULL;
     float *out = NULL;
     int i, rc = -1;

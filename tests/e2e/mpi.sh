@@ -8,6 +8,7 @@
 source tests/e2e/common.bash
 tools/fetch-data.sh mnist
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1   # CI runs as root
+export NETC_PARALLEL_MIN_WORK=0     # threads within ranks: every part on every thread
 mpi() { timeout 300 mpirun -np "$1" --oversubscribe "${@:2}"; }
 
 "$netc" build --mpi samples/mnist.net -o "$work/m"

@@ -4,6 +4,7 @@
 # across threads), on networks whose sizes split evenly and on ones that do not;
 # ThreadSanitizer finds no data race; bad thread counts are usage errors.
 source tests/e2e/common.bash
+export NETC_PARALLEL_MIN_WORK=0     # every part on every thread, however small
 tools/fetch-data.sh mnist
 
 # same_for_threads NET: train, eval and predict with 1, 2, 3 and 5 threads
