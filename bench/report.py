@@ -277,8 +277,9 @@ def markdown(meta, peaks, bits, specs, rows):
         "FANN_LINEAR_PIECE (min(max(x, 0), 1), the same cost); no softmax, so the output layer "
         "is sigmoid with the MSE error; no batched inference, no threads."
         % meta.get("fann", "?"),
-        "Ratios compare medians of the same run. 2-thread rows are n/a for netc until the "
-        "trainer has --threads.",
+        "Ratios compare medians of the same run. netc's 2-thread rows: `--threads 2`, which "
+        "runs parts of less than about a million multiply-adds on one thread (W1's whole step: "
+        "10 samples × 13,002 parameters), so W1 runs as with 1 (docs/scaling.md).",
         "netc MPI rows: the `netc build --mpi` trainer's `train` under mpirun with 1 or 2 "
         "ranks of 1 thread (its `bench` runs on rank 0 only); `train`'s samples/s also count "
         "the shuffle and gathering each shuffled mini-batch, so they are below the `bench` "
