@@ -39,7 +39,9 @@ static const char *const kernel_text[] = {
     "",
     "/* Vector operations as statements (vectors never cross a function boundary):",
     " * V_ZERO(v), V_LOAD(v, p) and V_STORE(p, v) for VW floats at p, and",
-    " * V_MADD(acc, s, w): acc = acc + s·w, lane by lane, for a float s. */",
+    " * V_MADD(acc, s, w): acc = acc + s·w, lane by lane, for a float s; V_KEEP(v): v stays",
+    " * in a register (gcc would fold its load into each multiply-add using it, loading",
+    " * the same vector once per row of a block, and the loop would wait on loads). */",
     "#if defined(__GNUC__) && !defined(NETC_PORTABLE) && __FLT_EVAL_METHOD__ == 0",
     "/* gcc and clang map this onto SIMD registers (one AVX register, two SSE, ...); not",
     " * where float arithmetic is wider (x87: FLT_EVAL_METHOD 2), which has no SIMD anyway */",
@@ -47,6 +49,11 @@ static const char *const kernel_text[] = {
     "#define V_ZERO(v) ((v) = (vec){ 0 })",
     "#define V_LOAD(v, p) memcpy(&(v), (p), sizeof(v))",
     "#define V_STORE(p, v) memcpy((p), &(v), sizeof(v))",
+    "#if defined(__AVX__)                /* a vec is one ymm register */",
+    "#define V_KEEP(v) __asm__(\"\" : \"+x\"(v))",
+    "#else",
+    "#define V_KEEP(v) ((void)0)",
+    "#endif",
     "#if defined(__FMA__) && defined(__AVX__)",
     "/* one rounding: vfmadd on the 8 lanes */",
     "#define V_MADD(acc, s, w) \\",
@@ -61,6 +68,7 @@ static const char *const kernel_text[] = {
     "#define V_ZERO(v) memset((v).lane, 0, sizeof (v).lane)",
     "#define V_LOAD(v, p) memcpy((v).lane, (p), sizeof (v).lane)",
     "#define V_STORE(p, v) memcpy((p), (v).lane, sizeof (v).lane)",
+    "#define V_KEEP(v) ((void)0)",
     "#define V_MADD(acc, s, w) \\",
     "    do { \\",
     "        for (int l_ = 0; l_ < VW; l_++) \\",
@@ -128,8 +136,11 @@ static const char *const kernel_text[] = {
     "        }",
     "    for (int k = k0; k < k1; k++) {",
     "        vec wk[MAX_V];",
-    "        for (int v = 0; v < V; v++)",
+    "        for (int v = 0; v < V; v++) {",
     "            V_LOAD(wk[v], w + k * N + o0 + v * VW);",
+    "            if (R > 1)                   /* reused by R rows */",
+    "                V_KEEP(wk[v]);",
+    "        }",
     "        for (int r = 0; r < R; r++) {",
     "            const float xs = x[(b0 + r) * K + k];",
     "            for (int v = 0; v < V; v++)",
@@ -144,6 +155,22 @@ static const char *const kernel_text[] = {
     "/* out[b][o] = init[o] + Σ_k x[b][k] w[k][o]: out = x·w (+ init) for x[B][K], w[K][N],",
     " * in blocks of R samples (R <= MAX_R; the last B % R one at a time) × 2 vectors,",
     " * KC rows of w at a time so that a block's columns of w stay in L1 for all samples. */",
+    "/* matmul_block for the last rows (fewer than a block's) from b0: one block of them,",
+    " * with their count a constant in each case so that the block stays in registers. */",
+    "static NETC_INLINE void matmul_rest(float *restrict out, const float *restrict x,",
+    "                                    const float *restrict w, const float *restrict init,",
+    "                                    int K, int N, int b0, int rows, int o0, int V,",
+    "                                    int k0, int k1)",
+    "{",
+    "    switch (rows) {",
+    "    case 1: matmul_block(out, x, w, init, K, N, b0, o0, 1, V, k0, k1); break;",
+    "    case 2: matmul_block(out, x, w, init, K, N, b0, o0, 2, V, k0, k1); break;",
+    "    case 3: matmul_block(out, x, w, init, K, N, b0, o0, 3, V, k0, k1); break;",
+    "    case 4: matmul_block(out, x, w, init, K, N, b0, o0, 4, V, k0, k1); break;",
+    "    default: matmul_block(out, x, w, init, K, N, b0, o0, 5, V, k0, k1); break;",
+    "    }",
+    "}",
+    "",
     "static NETC_INLINE void matmul(float *restrict out, const float *restrict x,",
     "                               const float *restrict w, const float *restrict init,",
     "                               int B, int K, int N, int R)",
@@ -155,15 +182,15 @@ static const char *const kernel_text[] = {
     "            int b = 0;",
     "            for (; b + R <= B; b += R)",
     "                matmul_block(out, x, w, init, K, N, b, o, R, 2, k0, k1);",
-    "            for (; b < B; b++)",
-    "                matmul_block(out, x, w, init, K, N, b, o, 1, 2, k0, k1);",
+    "            if (b < B)",
+    "                matmul_rest(out, x, w, init, K, N, b, B - b, o, 2, k0, k1);",
     "        }",
     "        for (; o + VW <= N; o += VW) {",
     "            int b = 0;",
     "            for (; b + R <= B; b += R)",
     "                matmul_block(out, x, w, init, K, N, b, o, R, 1, k0, k1);",
-    "            for (; b < B; b++)",
-    "                matmul_block(out, x, w, init, K, N, b, o, 1, 1, k0, k1);",
+    "            if (b < B)",
+    "                matmul_rest(out, x, w, init, K, N, b, B - b, o, 1, k0, k1);",
     "        }",
     "    }",
     "    for (int o = N - N % VW; o < N; o++)     /* the last N % VW outputs */",
@@ -191,8 +218,10 @@ static const char *const training_kernel_text[] = {
     "            V_ZERO(acc[r][v]);",
     "    for (int b = 0; b < B; b++) {",
     "        vec db[MAX_V];",
-    "        for (int v = 0; v < V; v++)",
+    "        for (int v = 0; v < V; v++) {",
     "            V_LOAD(db[v], d + b * N + o0 + v * VW);",
+    "            V_KEEP(db[v]);",
+    "        }",
     "        for (int r = 0; r < R; r++) {",
     "            const float xs = x[b * K + k0 + r];",
     "            for (int v = 0; v < V; v++)",
@@ -202,6 +231,20 @@ static const char *const training_kernel_text[] = {
     "    for (int r = 0; r < R; r++)",
     "        for (int v = 0; v < V; v++)",
     "            V_STORE(dw + (k0 + r) * N + o0 + v * VW, acc[r][v]);",
+    "}",
+    "",
+    "/* outer_block for the last rows of dw (fewer than a block's) from k0, as matmul_rest. */",
+    "static NETC_INLINE void outer_rest(float *restrict dw, const float *restrict x,",
+    "                                   const float *restrict d, int B, int K, int N,",
+    "                                   int k0, int rows, int o0, int V)",
+    "{",
+    "    switch (rows) {",
+    "    case 1: outer_block(dw, x, d, B, K, N, k0, o0, 1, V); break;",
+    "    case 2: outer_block(dw, x, d, B, K, N, k0, o0, 2, V); break;",
+    "    case 3: outer_block(dw, x, d, B, K, N, k0, o0, 3, V); break;",
+    "    case 4: outer_block(dw, x, d, B, K, N, k0, o0, 4, V); break;",
+    "    default: outer_block(dw, x, d, B, K, N, k0, o0, 5, V); break;",
+    "    }",
     "}",
     "",
     "/* dw[k][o] = Σ_b x[b][k] d[b][o]: dw = x^T·d, the sum of the B outer products",
@@ -217,15 +260,15 @@ static const char *const training_kernel_text[] = {
     "        int k = k_lo;",
     "        for (; k + R <= k_hi; k += R)",
     "            outer_block(dw, x, d, B, K, N, k, o, R, 2);",
-    "        for (; k < k_hi; k++)",
-    "            outer_block(dw, x, d, B, K, N, k, o, 1, 2);",
+    "        if (k < k_hi)",
+    "            outer_rest(dw, x, d, B, K, N, k, k_hi - k, o, 2);",
     "    }",
     "    for (; o + VW <= N; o += VW) {",
     "        int k = k_lo;",
     "        for (; k + R <= k_hi; k += R)",
     "            outer_block(dw, x, d, B, K, N, k, o, R, 1);",
-    "        for (; k < k_hi; k++)",
-    "            outer_block(dw, x, d, B, K, N, k, o, 1, 1);",
+    "        if (k < k_hi)",
+    "            outer_rest(dw, x, d, B, K, N, k, k_hi - k, o, 1);",
     "    }",
     "    for (; o < N; o++)                   /* the last N % VW outputs */",
     "        for (int k = k_lo; k < k_hi; k++) {",
@@ -288,12 +331,25 @@ void emit_kernels(const struct emit *e)
     pr_blank(e->p);
 }
 
-/* The register block: the largest divisor of n up to MAX_R (6), so that full
- * batches (or all IN rows) have no remainder; 6 if no divisor above 2 exists. */
+/* The register blocks: up to MAX_R (6) rows × 2 vectors, 12 accumulators of the 16
+ * vector registers (AVX2); all n rows when fewer than 6.  Measured on W1-W3 (make
+ * bench): samples of a batch go 6 at a time (5 when that divides the batch and 6 does
+ * not), the last n % 6 making one smaller block (matmul_rest); rows of a weight
+ * gradient go by the largest divisor of IN from 6 down to 4, else 6 and one smaller
+ * block (outer_rest). */
 int kernel_block_rows(int n)
 {
-    for (int r = 6; r >= 3; r--)
+    if (n < 6)
+        return n;
+    return n % 6 != 0 && n % 5 == 0 ? 5 : 6;
+}
+
+int kernel_gradient_rows(int n)
+{
+    if (n < 6)
+        return n;
+    for (int r = 6; r >= 4; r--)
         if (n % r == 0)
             return r;
-    return n < 6 ? n : 6;
+    return 6;
 }

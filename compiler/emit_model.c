@@ -486,7 +486,8 @@ void emit_source_prelude(const struct emit *e, const char *what, const char *blo
     }
     emit_notation(e);
     emit_kernels(e);
-    pr_line(p, "/* Samples per register block: the largest divisor of %s up to 6. */", block_name);
+    pr_line(p, "/* Samples per register block (of %s; the rest make one smaller block). */",
+            block_name);
     pr_line(p, "enum { BATCH_ROWS = %d };", kernel_block_rows(block_of));
     pr_blank(p);
     emit_activation_constants(e);
