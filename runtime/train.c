@@ -269,7 +269,9 @@ static int diverged(run *r, const char *where, const char *what, const char *lay
     char saved[1100], ckpt[600] = "";
     netc_error save_err;
 
-    if (netc_weights_save(r->o.save, r->m, r->good, &r->d.scaler, &save_err) == 0)
+    if (!r->writes)
+        snprintf(saved, sizeof saved, "rank 0 keeps the last good weights");
+    else if (netc_weights_save(r->o.save, r->m, r->good, &r->d.scaler, &save_err) == 0)
         snprintf(saved, sizeof saved, "kept the last good weights, from the start of epoch "
                  "%d: %s", r->ck.epoch + 1, r->o.save);
     else
@@ -728,8 +730,10 @@ int netc_cmd_train(const netc_model *m, const netc_options *o)
     rc = r.state ? netc_engine_init(&r.engine, m, r.state, o->threads, &err) : -1;
     if (rc == 0)
         rc = train(&r, &err);
-    if (rc < 0)
+    if (rc < 0 && r.writes)
         fprintf(stderr, "%s: error: %s\n", m->name, err.msg);
+    else if (rc < 0)
+        fprintf(stderr, "%s (rank %d): error: %s\n", m->name, o->comm->rank, err.msg);
     netc_engine_free(&r.engine);
     free_run(&r);
     free(r.state);
