@@ -296,6 +296,15 @@ static void at_row(const struct emit *e, char *buf, size_t n, int layer, const c
     snprintf(buf, n, "m->l%d_%s + b0 * %s_L%d_OUT", layer + 1, what, e->up, layer + 1);
 }
 
+/* Inside a part: b0 .. b1 - 1, the samples of thread t's share of the n (none: return). */
+static void emit_thread_rows(struct printer *p)
+{
+    pr_line(p, "int b0, b1;");
+    pr_line(p, "share(n, BATCH_ROWS, t, T, &b0, &b1);");
+    pr_line(p, "if (b0 == b1)");
+    pr_line(p, "    return;");
+}
+
 static void emit_forward_rows(const struct emit *e)
 {
     struct printer *p = e->p;
@@ -320,10 +329,7 @@ static void emit_part_forward(const struct emit *e)
             e->name, e->name);
     pr_line(p, "%*sint t, int T)", (int)strlen(e->name) + 14, "");
     pr_block(p);
-    pr_line(p, "int b0, b1;");
-    pr_line(p, "share(n, BATCH_ROWS, t, T, &b0, &b1);");
-    pr_line(p, "if (b0 == b1)");
-    pr_line(p, "    return;");
+    emit_thread_rows(p);
     pr_line(p, "forward_rows(m, x, b0, b1 - b0);");
     pr_line(p, "if (out)");
     pr_line(p, "    memcpy(out + b0 * %s_N_OUTPUT, %s,", e->up, a);
@@ -396,10 +402,7 @@ static void emit_part_errors(const struct emit *e)
     pr_line(p, "void %s_part_errors(%s_model *m, const float *x, const float *y, int n, int t, int T)",
             e->name, e->name);
     pr_block(p);
-    pr_line(p, "int b0, b1;");
-    pr_line(p, "share(n, BATCH_ROWS, t, T, &b0, &b1);");
-    pr_line(p, "if (b0 == b1)");
-    pr_line(p, "    return;");
+    emit_thread_rows(p);
     pr_line(p, "const int B = b1 - b0;");
     pr_line(p, "forward_rows(m, x, b0, B);");
     pr_line(p, "y += b0 * %s_N_OUTPUT;", e->up);
