@@ -107,9 +107,11 @@ static void emit_infer_doc(const struct emit *e, const struct scratch *s, int ch
                 "did", e->up);
     else if (net->data.format == DATA_CSV)
         pr_line(p, " * Input: %s_N_INPUT floats, the features as in the training CSV.", e->up);
-    else
-        pr_line(p, " * Input: %s_N_INPUT floats, as the trainer's forward pass gets them: IDX image"
-                " bytes / 255.0f.", e->up);
+    else {
+        pr_line(p, " * Input: %s_N_INPUT floats, as the trainer's forward pass gets them: each IDX"
+                " image byte", e->up);
+        pr_line(p, " * times (1.0f / 255.0f) (not / 255.0f, which rounds differently for some bytes).");
+    }
     if (e->weights->n_scale)
         pr_line(p, " *   (x - %s) / %s, with the training set's statistics baked in).",
                 strcmp(e->weights->scale_kind, "min/max") == 0 ? "min" : "mean",
