@@ -117,6 +117,30 @@ static int check_finite(const struct network *net, const struct export_weights *
     return 0;
 }
 
+/* Every tensor in the file is a layer's weight or bias or an input.* statistic, as the
+ * trainer's loader requires: a leftover (say "0.weight" from an unrenamed PyTorch
+ * state_dict) means the file is not what the network thinks it is. */
+static int check_known(const struct network *net, const netc_st_file *f, netc_error *err)
+{
+    static const char *const inputs[] = { "input.min", "input.max", "input.mean", "input.std" };
+    for (int i = 0; i < f->n_tensor; i++) {
+        const char *name = f->tensors[i].name;
+        int known = 0;
+        for (int l = 0; l < net->nlayers && !known; l++) {
+            size_t n = strlen(net->layers[l].name);
+            known = strncmp(name, net->layers[l].name, n) == 0 &&
+                    (strcmp(name + n, ".weight") == 0 || strcmp(name + n, ".bias") == 0);
+        }
+        for (size_t k = 0; k < sizeof inputs / sizeof inputs[0] && !known; k++)
+            known = strcmp(name, inputs[k]) == 0;
+        if (!known)
+            return netc_fail(err, "%s: byte %zu: unknown tensor '%s': network '%s' has no such "
+                             "parameter\nhint: was the file saved by a different network?",
+                             f->path, f->tensors[i].header_pos, name, net->name);
+    }
+    return 0;
+}
+
 int export_weights_read(const struct network *net, const char *path, struct export_weights *w,
                         char *errbuf, size_t errlen)
 {
@@ -133,6 +157,8 @@ int export_weights_read(const struct network *net, const char *path, struct expo
     }
     if (netc_st_read(path, &f, &err) == 0) {
         rc = read_layers(net, &f, w, &err);
+        if (rc == 0)
+            rc = check_known(net, &f, &err);
         if (rc == 0)
             rc = read_scaling(net, &f, w, &err);
         if (rc == 0)

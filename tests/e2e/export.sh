@@ -188,4 +188,19 @@ set -e
 [ $rc -eq 1 ] && grep -q "mnist.safetensors" <<<"$msg" && grep -q "hidden.weight" <<<"$msg" ||
     fail "mismatched weights file: rc $rc: $msg"
 [ ! -e "$work/bad/xor.c" ] && [ ! -e "$work/bad/xor.h" ] || fail "partial output after an error"
-echo "ok: missing and mismatched weights: exit 1, message names file and tensor, no output"
+# a leftover tensor (an unrenamed PyTorch name next to the right ones), as the trainer refuses
+/usr/bin/python3 - "$work/xor.safetensors" "$work/extra.safetensors" <<'PY'
+import sys
+sys.path.insert(0, "tools")
+import netc_weights
+tensors = netc_weights.read_safetensors(sys.argv[1])
+tensors["0.weight"] = tensors["hidden.weight"]
+netc_weights.write_safetensors(sys.argv[2], tensors)
+PY
+set +e
+msg=$("$netc" --emit infer --weights "$work/extra.safetensors" samples/xor.net -o "$work/bad" 2>&1)
+rc=$?
+set -e
+[ $rc -eq 1 ] && grep -q "unknown tensor '0.weight'" <<<"$msg" || fail "leftover tensor: rc $rc: $msg"
+[ ! -e "$work/bad/xor.c" ] || fail "partial output after an error"
+echo "ok: missing, mismatched and leftover weights: exit 1, message names file and tensor, no output"
