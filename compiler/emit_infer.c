@@ -187,12 +187,7 @@ static void emit_infer_header(const struct emit *e)
     struct printer *p = e->p;
     const struct scratch s = scratch_of(e);
     const int chunk = chunk_of(&s);
-    char file[NETC_MAX_NAME + 8];
-    snprintf(file, sizeof file, "%s.h", e->name);
-    emit_provenance(e, file, "a trained network for inference: sizes and entry points.");
-    pr_line(p, "#ifndef NETC_INFER_%s_H", e->name);
-    pr_line(p, "#define NETC_INFER_%s_H", e->name);
-    pr_blank(p);
+    emit_header_open(e, "NETC_INFER", "a trained network for inference: sizes and entry points.");
     pr_line(p, "#ifdef __cplusplus");
     pr_line(p, "extern \"C\" {");
     pr_line(p, "#endif");

@@ -49,9 +49,7 @@ static int uses_exp(const struct network *net)
 static void emit_prelude(const struct emit *e)
 {
     struct printer *p = e->p;
-    char file[NETC_MAX_NAME + 8];
-    snprintf(file, sizeof file, "%s.c", e->name);
-    emit_provenance(e, file, "a trained network's forward pass in int8 arithmetic, weights "
+    emit_provenance(e, ".c", "a trained network's forward pass in int8 arithmetic, weights "
                     "included.");
     pr_line(p, "#include \"%s.h\"", e->name);
     pr_blank(p);

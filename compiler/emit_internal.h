@@ -38,7 +38,10 @@ void emit_start(struct emit *e, const struct network *net, const char *command_l
 /* Writes every file under a temporary name, renamed into place only when all are complete. */
 int emit_write_files(struct emit *e, const char *outdir, const struct emit_file *files, int n,
                      char *errbuf, size_t errlen);
-void emit_provenance(const struct emit *e, const char *file, const char *what);
+/* The comment NAME<suffix> starts with: what it is, netc's version, command, source, hash. */
+void emit_provenance(const struct emit *e, const char *suffix, const char *what);
+/* NAME.h's start: its provenance, then the include guard GUARD_NAME_H. */
+void emit_header_open(const struct emit *e, const char *guard, const char *what);
 /* enum { NAME_Ln_IN, NAME_Ln_OUT (, NAME_Ln_WT, NAME_Ln_B: offsets into param) } per layer. */
 void emit_layer_constants(const struct emit *e, int offsets);
 /* The top of NAME.c: provenance, includes, notation, kernels, BATCH_ROWS (the register

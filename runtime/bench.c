@@ -291,7 +291,7 @@ int netc_cmd_bench(const netc_model *m, const netc_options *o)
     if (rc == 0)
         rc = bench(&e, o, &d, &err);
     if (rc < 0)
-        fprintf(stderr, "%s: error: %s\n", m->name, err.msg);
+        netc_print_error(m, o->comm, &err);
     netc_engine_free(&e);
     free(state);
     free_data(&d);

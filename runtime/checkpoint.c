@@ -188,29 +188,32 @@ static int need(source *s, size_t n, const char *what)
                      "truncated or corrupt", s->path, s->pos, what);
 }
 
-static int get_u64(source *s, uint64_t *v, const char *what)
+/* A little-endian unsigned integer of `bytes` bytes (at most 8). */
+static int get_le(source *s, int bytes, uint64_t *v, const char *what)
 {
     int i;
 
-    if (need(s, 8, what) < 0)
+    if (need(s, (size_t)bytes, what) < 0)
         return -1;
     *v = 0;
-    for (i = 7; i >= 0; i--)
+    for (i = bytes - 1; i >= 0; i--)
         *v = *v << 8 | s->p[s->pos + (size_t)i];
-    s->pos += 8;
+    s->pos += (size_t)bytes;
     return 0;
+}
+
+static int get_u64(source *s, uint64_t *v, const char *what)
+{
+    return get_le(s, 8, v, what);
 }
 
 static int get_u32(source *s, uint32_t *v, const char *what)
 {
-    int i;
+    uint64_t w;
 
-    if (need(s, 4, what) < 0)
+    if (get_le(s, 4, &w, what) < 0)
         return -1;
-    *v = 0;
-    for (i = 3; i >= 0; i--)
-        *v = *v << 8 | s->p[s->pos + (size_t)i];
-    s->pos += 4;
+    *v = (uint32_t)w;
     return 0;
 }
 

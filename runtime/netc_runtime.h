@@ -275,6 +275,9 @@ typedef struct netc_comm {
 
 /* ---- trainer ---------------------------------------------------------------- */
 
+/* "NAME: error: MESSAGE" on stderr; a process of comm other than rank 0 adds its rank. */
+void netc_print_error(const netc_model *m, const netc_comm *comm, const netc_error *err);
+
 /* netc_trainer_main() for one of the processes of comm (NULL: the only one). */
 int netc_trainer_run(const netc_model *model, int argc, char **argv, const netc_comm *comm);
 

@@ -513,6 +513,6 @@ int netc_cmd_report(const netc_model *m, const netc_options *o)
 
     if (report_command(m, o, &err) == 0)
         return 0;
-    fprintf(stderr, "%s: error: %s\n", m->name, err.msg);
+    netc_print_error(m, o->comm, &err);
     return 1;
 }

@@ -730,10 +730,8 @@ int netc_cmd_train(const netc_model *m, const netc_options *o)
     rc = r.state ? netc_engine_init(&r.engine, m, r.state, o->threads, &err) : -1;
     if (rc == 0)
         rc = train(&r, &err);
-    if (rc < 0 && r.writes)
-        fprintf(stderr, "%s: error: %s\n", m->name, err.msg);
-    else if (rc < 0)
-        fprintf(stderr, "%s (rank %d): error: %s\n", m->name, o->comm->rank, err.msg);
+    if (rc < 0)
+        netc_print_error(m, o->comm, &err);
     netc_engine_free(&r.engine);
     free_run(&r);
     free(r.state);
@@ -782,6 +780,6 @@ int netc_cmd_eval(const netc_model *m, const netc_options *o)
 
     if (eval(m, o, &err) == 0)
         return 0;
-    fprintf(stderr, "%s: error: %s\n", m->name, err.msg);
+    netc_print_error(m, o->comm, &err);
     return 1;
 }

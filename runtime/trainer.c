@@ -170,13 +170,21 @@ int netc_cmd_predict(const netc_model *m, const netc_options *o)
     if (out)
         rc = fflush(stdout) == 0 ? 0 : netc_fail(&err, "cannot write the predictions");
     if (rc < 0)
-        fprintf(stderr, "%s: error: %s\n", m->name, err.msg);
+        netc_print_error(m, o->comm, &err);
     netc_engine_free(&e);
     free(out);
     free(state);
     netc_scaler_free(&s);
     netc_dataset_free(&ds);
     return rc < 0;
+}
+
+void netc_print_error(const netc_model *m, const netc_comm *comm, const netc_error *err)
+{
+    if (comm && comm->rank > 0)
+        fprintf(stderr, "%s (rank %d): error: %s\n", m->name, comm->rank, err->msg);
+    else
+        fprintf(stderr, "%s: error: %s\n", m->name, err->msg);
 }
 
 int netc_trainer_main(const netc_model *model, int argc, char **argv)
@@ -191,7 +199,7 @@ int netc_trainer_run(const netc_model *model, int argc, char **argv, const netc_
 
     if (netc_parse_options(model, argc, argv, &o, &err) < 0) {
         if (!comm || comm->rank == 0)
-            fprintf(stderr, "%s: error: %s\n", model->name, err.msg);
+            netc_print_error(model, NULL, &err);
         return 2;
     }
     o.comm = comm;
