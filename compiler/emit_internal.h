@@ -81,7 +81,7 @@ void emit_activation_forward(const struct emit *e, int layer);
  * once at the top of NAME.c; the rows of a register block for n rows. */
 void emit_kernels(const struct emit *e);
 int kernel_block_rows(int n);       /* samples per block (BATCH_ROWS) */
-int kernel_gradient_rows(int n);    /* rows of dWT per block, for IN = n */
+int kernel_gradient_rows(int n, int batch);   /* rows of dWT per block, for IN = n */
 
 /* Layers (emit_layer.c). */
 void emit_layer_forward(const struct emit *e, int layer);

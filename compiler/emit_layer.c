@@ -119,7 +119,7 @@ void emit_layer_gradients(const struct emit *e, int layer)
     const struct dims d = layer_dims(e, layer);
     struct printer *p = e->p;
     const struct layer *L = &e->net->layers[layer];
-    const int rows = kernel_gradient_rows(L->in);
+    const int rows = kernel_gradient_rows(L->in, e->net->batch);
 
     layer_title(e, layer, "gradients");
     pr_line(p, " *   ∂C/∂W = δ x^T     dWT[i][o] = Σ_b x[b][i] δ[b][o]");
