@@ -9,8 +9,9 @@
  * a GNU vector type for gcc and clang, a struct of 8 floats otherwise (or when
  * NETC_PORTABLE is defined, as the tests do).  Vectors only ever run across
  * independent outputs, never along a sum, so both paths add the same numbers in
- * the same order: each output's sum runs over k = 0, 1, 2, ... as the plain
- * equations say, whatever the vector width or block size.
+ * the same order, whatever the vector width or block size: an output's sum over k
+ * goes in fixed chunks of 128 terms, each in order, the chunk sums then in order
+ * (see matmul); a weight gradient's sum over the batch runs over b = 0, 1, 2, ...
  */
 #include "emit_internal.h"
 
