@@ -44,6 +44,35 @@ got=$("$work/driver" mnist data/mnist/t10k-images-idx3-ubyte $n)
     fail "mnist outputs differ from the trainer's"
 }
 echo "ok: exported mnist: $n images, outputs identical to predict --raw; xor + mnist in one program"
+
+# The stack the header promises (MNIST_STACK_BYTES, MNIST_BATCH_STACK_BYTES) against the
+# frames the compilers report (-fstack-usage), an upper bound of the deepest chain: classify
+# calls predict, which (like predict_batch) calls forward, which calls one layer function
+# at a time (each of these unless inlined).  gcc names a function file:line:col:name,
+# clang file:line:name.
+stack_check() {     # compiler and flags
+    rm -f "$work/ex/mnist.su"    # gcc names it after the source, clang after the object
+    (cd "$work/ex" && "$@" -std=c99 -fstack-usage -c mnist.c -o mnist.o) ||
+        fail "$*: exported mnist.c does not compile"
+    local su=$work/ex/mnist.su limit batch_limit
+    limit=$(awk '$2 == "MNIST_STACK_BYTES" { print $3 }' "$work/ex/mnist.h")
+    batch_limit=$(awk '$2 == "MNIST_BATCH_STACK_BYTES" { print $3 }' "$work/ex/mnist.h")
+    awk -F'\t' -v limit="$limit" -v batch_limit="$batch_limit" -v what="$*" '
+        { n = split($1, p, ":"); f = p[n]; sub(/\..*/, "", f); size[f] = $2 }
+        f ~ /^layer/ && $2 > layers { layers = $2 }
+        END {
+            one = size["mnist_classify"] + size["mnist_predict"] + size["forward"] + layers
+            many = size["mnist_predict_batch"] + size["forward"] + layers
+            printf "%s: predict %d of %d bytes, predict_batch %d of %d\n", what, one, limit, many, batch_limit
+            exit !(one <= limit && many <= batch_limit)
+        }' "$su" || fail "$*: the exported code needs more stack than mnist.h says"
+}
+for c in "gcc -O2" "gcc -Os" "gcc -O3 -march=native" "clang -O2" "clang -O3 -march=native"; do
+    command -v "${c%% *}" > /dev/null || continue
+    # shellcheck disable=SC2086
+    stack_check $c
+done > "$work/stack.log"
+echo "ok: stack within MNIST_STACK_BYTES and MNIST_BATCH_STACK_BYTES: $(tr '\n' ';' < "$work/stack.log")"
 read -r st_xor st_mnist <<<"$("$work/driver" selftest)"
 awk -v a="$st_xor" -v b="$st_mnist" 'BEGIN { exit !(a < 1e-5 && b < 1e-5) }' ||
     fail "selftest errors too large: xor $st_xor, mnist $st_mnist"
