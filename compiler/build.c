@@ -64,6 +64,11 @@ int build_trainer(const struct network *n, const char *outdir, int mpi)
     char *cflags = strdup(env_or("CFLAGS", "-O3 -march=native"));
     char *argv[MAX_ARGS];
     int argc = add_words(argv, 0, cc);
+    /* sqrtf need not set errno (no argument here is negative): without this gcc and
+     * clang call it one float at a time, and Adam's step is 60 % of a 784-128-64-10
+     * network's training (2.6x faster with it, the same bits).  Before CFLAGS, so that
+     * -fmath-errno there still wins. */
+    argv[argc++] = "-fno-math-errno";
     argc = add_words(argv, argc, cflags);
     const char *rest[] = { "-std=c99", include, "-o", exe, model_c, main_c,
                            env_or("NETC_RUNTIME_LIB", NETC_RUNTIME_LIB), "-lpng", "-lm", "-pthread",

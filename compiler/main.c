@@ -64,7 +64,8 @@ static void usage(FILE *out)
           "  -h, --help      this text\n"
           "  -V, --version   netc's version\n"
           "\n"
-          "netc build honours CC [cc], MPICC [mpicc] and CFLAGS [-O3 -march=native].\n"
+          "netc build honours CC [cc], MPICC [mpicc] and CFLAGS [-O3 -march=native]\n"
+          "(after -fno-math-errno, which changes no result).\n"
           "Exit status: 0 success, 1 errors in the input, 2 usage or I/O errors.\n"
           "The language: docs/language.md.\n", out);
 }
