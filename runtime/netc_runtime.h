@@ -141,6 +141,8 @@ int netc_dataset_check_labels(const netc_dataset *ds, int n_output, enum netc_ta
 
 /* Copies samples idx[0..n) into x (n * n_input floats). */
 void netc_dataset_gather(const netc_dataset *ds, const int *idx, int n, float *x);
+/* Starts loading samples idx[0..n) into the caches (a hint; nothing else changes). */
+void netc_dataset_prefetch(const netc_dataset *ds, const int *idx, int n);
 /* Targets of samples idx[0..n) into y (n * n_output floats): one-hot rows, or the
  * label value itself (n_output == 1).  Fails naming file and sample on a bad label. */
 int netc_dataset_targets(const netc_dataset *ds, const int *idx, int n, int n_output,

@@ -63,11 +63,14 @@ static int alloc_batch(batch_buf *b, const netc_model *m, int n_samples, netc_er
     return 0;
 }
 
-/* Gathers samples order[first..first+n) into the batch buffers. */
+/* Gathers samples order[first..first+n) into the batch buffers, and starts loading the
+ * next n of the order into the caches. */
 static int gather(const netc_model *m, const netc_dataset *ds, batch_buf *b, int first, int n,
                   netc_error *err)
 {
+    const int next = first + n < ds->n ? first + n : ds->n;
     netc_dataset_gather(ds, b->order + first, n, b->x);
+    netc_dataset_prefetch(ds, b->order + next, ds->n - next < n ? ds->n - next : n);
     return netc_dataset_targets(ds, b->order + first, n, m->n_output, m->data.targets, b->y, err);
 }
 
