@@ -190,7 +190,7 @@ static void emit_infer_header(const struct emit *e)
     struct printer *p = e->p;
     const struct scratch s = scratch_of(e);
     const int chunk = chunk_of(&s);
-    emit_header_open(e, "NETC_INFER", "a trained network for inference: sizes and entry points.");
+    emit_header_open(e, ".h", "NETC_INFER", "a trained network for inference: sizes and entry points.");
     pr_line(p, "#ifdef __cplusplus");
     pr_line(p, "extern \"C\" {");
     pr_line(p, "#endif");

@@ -41,7 +41,8 @@ int emit_write_files(struct emit *e, const char *outdir, const struct emit_file 
 /* The comment NAME<suffix> starts with: what it is, netc's version, command, source, hash. */
 void emit_provenance(const struct emit *e, const char *suffix, const char *what);
 /* NAME.h's start: its provenance, then the include guard GUARD_NAME_H. */
-void emit_header_open(const struct emit *e, const char *guard, const char *what);
+void emit_header_open(const struct emit *e, const char *suffix, const char *guard,
+                      const char *what);
 /* enum { NAME_Ln_IN, NAME_Ln_OUT (, NAME_Ln_WT, NAME_Ln_B: offsets into param) } per layer. */
 void emit_layer_constants(const struct emit *e, int offsets);
 /* The top of NAME.c: provenance, includes, notation, kernels, BATCH_ROWS (the register
@@ -78,7 +79,9 @@ void emit_activation_constants(const struct emit *e);
 void emit_activation_forward(const struct emit *e, int layer);
 
 /* Kernels (emit_kernels.c): vectors, exp_f and the small matrix products, printed
- * once at the top of NAME.c; the rows of a register block for n rows. */
+ * in the trainer's NAME_kernels.h (the file, whole) or at the top of the exported
+ * NAME.c (the forward kernels); the rows of a register block for n rows. */
+void emit_kernels_header(const struct emit *e);
 void emit_kernels(const struct emit *e);
 int kernel_block_rows(int n);       /* samples per block (BATCH_ROWS) */
 int kernel_gradient_rows(int n, int batch);   /* rows of dWT per block, for IN = n */

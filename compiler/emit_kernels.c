@@ -1,7 +1,8 @@
 /* emit_kernels.c - the small matrix products and the exponential every layer uses.
  *
- * Printed once at the top of NAME.c (the exported forward pass: without the training
- * kernels), as text: the kernels are the same for every
+ * Printed as text into the trainer's NAME_kernels.h, which NAME.c includes (so that
+ * NAME.c reads as the network), or at the top of the exported NAME.c (the forward
+ * pass alone: without the training kernels).  The kernels are the same for every
  * network; what specialises them is that each call site passes compile-time sizes
  * (the layer's IN and OUT, the register block), and the kernels are inlined there.
  *
@@ -577,6 +578,21 @@ static void print_text(const struct emit *e, const char *const *text, size_t n)
         else
             pr_blank(e->p);
     }
+}
+
+/* NAME_kernels.h: included once, by the trainer's NAME.c; everything in it static. */
+void emit_kernels_header(const struct emit *e)
+{
+    char what[NETC_MAX_NAME + 96];
+    snprintf(what, sizeof what, "the arithmetic %s.c's layers call: vectors, e^x, matrix products.",
+             e->name);
+    emit_header_open(e, "_kernels.h", "NETC_KERNELS", what);
+    pr_line(e->p, "#include <math.h>");
+    pr_line(e->p, "#include <stdint.h>");
+    pr_line(e->p, "#include <string.h>");
+    pr_blank(e->p);
+    emit_kernels(e);
+    pr_line(e->p, "#endif");
 }
 
 void emit_kernels(const struct emit *e)

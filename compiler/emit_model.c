@@ -74,9 +74,10 @@ void emit_provenance(const struct emit *e, const char *suffix, const char *what)
     pr_line(e->p, " */");
 }
 
-void emit_header_open(const struct emit *e, const char *guard, const char *what)
+void emit_header_open(const struct emit *e, const char *suffix, const char *guard,
+                      const char *what)
 {
-    emit_provenance(e, ".h", what);
+    emit_provenance(e, suffix, what);
     pr_line(e->p, "#ifndef %s_%s_H", guard, e->name);
     pr_line(e->p, "#define %s_%s_H", guard, e->name);
     pr_blank(e->p);
@@ -228,7 +229,7 @@ static void emit_prototypes(const struct emit *e)
 static void emit_header(const struct emit *e)
 {
     struct printer *p = e->p;
-    emit_header_open(e, "NETC_MODEL", "the model's sizes, state and entry points.");
+    emit_header_open(e, ".h", "NETC_MODEL", "the model's sizes, state and entry points.");
     pr_line(p, "#include <stdint.h>");
     pr_blank(p);
     emit_constants(e);
@@ -330,7 +331,7 @@ static void emit_part_forward(const struct emit *e)
     pr_line(p, " * into out, and with targets y their losses into m->row_loss (each if not NULL). */");
     pr_line(p, "void %s_part_forward(%s_model *m, const float *x, const float *y, float *out, int n,",
             e->name, e->name);
-    pr_line(p, "%*sint t, int T)", (int)strlen(e->name) + 14, "");
+    pr_line(p, "%*sint t, int T)", (int)strlen(e->name) + 19, "");
     pr_block(p);
     emit_thread_rows(p);
     pr_line(p, "forward_rows(m, x, b0, b1 - b0);");
@@ -489,7 +490,13 @@ void emit_source_prelude(const struct emit *e, const char *what, const char *blo
         pr_blank(p);
     }
     emit_notation(e);
-    emit_kernels(e);
+    if (e->weights) {           /* the export stays two files to drop in */
+        emit_kernels(e);
+    } else {
+        pr_line(p, "/* matmul, outer_sum, transpose, exp_f: the arithmetic every layer calls */");
+        pr_line(p, "#include \"%s_kernels.h\"", e->name);
+        pr_blank(p);
+    }
     pr_line(p, "/* Samples per register block (of %s; the rest make one smaller block). */",
             block_name);
     pr_line(p, "enum { BATCH_ROWS = %d };", kernel_block_rows(block_of));
@@ -603,6 +610,7 @@ int emit_model(const struct network *net, const char *outdir, const char *comman
 {
     static const struct emit_file files[] = {
         { ".h", emit_header },
+        { "_kernels.h", emit_kernels_header },
         { ".c", emit_source },
         { "_main.c", emit_main_file },
     };

@@ -36,7 +36,7 @@ struct options {
 
 static void usage(FILE *out)
 {
-    fputs("usage: netc [options] FILE.net            generate NAME.h, NAME.c, NAME_main.c\n"
+    fputs("usage: netc [options] FILE.net            generate NAME.h, NAME.c, NAME_kernels.h, NAME_main.c\n"
           "       netc build [options] FILE.net      generate and compile the trainer DIR/NAME\n"
           "       netc --check FILE.net              check only\n"
           "       netc --summary FILE.net            per-layer shapes, parameters and memory\n"

@@ -49,9 +49,10 @@ echo "double-precision gradient checks: $((n - failed)) passed, $failed failed"
 write_net smooth tanh sigmoid mse sgd
 "$netc" build "$work/smooth.net" -o "$work" 2>/dev/null
 "$work/smooth" gradcheck || fail "gradcheck of a correct tanh/sigmoid network"
-# ... and catches biases that never learn: zero the output layer's bias gradient.
-sed -i 's/dbias\[o\] += delta/dbias[o] += 0.0f * delta/' "$work/smooth.c"
-grep -q '0.0f \* delta' "$work/smooth.c" || fail "could not break the bias gradient (generated code changed?)"
+# ... and catches biases that never learn: zero every layer's bias gradient (the
+# kernel column_sum).
+sed -i 's/dbias\[o\] += delta/dbias[o] += 0.0f * delta/' "$work/smooth_kernels.h"
+grep -q '0.0f \* delta' "$work/smooth_kernels.h" || fail "could not break the bias gradient (generated code changed?)"
 cc -std=c99 -O1 -Iruntime "$work/smooth.c" "$work/smooth_main.c" build/libnetcrt.a -lpng -lm -pthread -o "$work/broken"
 if "$work/broken" gradcheck > "$work/broken.log"; then
     cat "$work/broken.log"
