@@ -120,6 +120,7 @@ def main():
     gendir = sys.argv[1]
     steps = int(sys.argv[2]) if len(sys.argv) > 2 else 3
     lr = float(sys.argv[3]) if len(sys.argv) > 3 else 0.1
+    torch.set_num_threads(1)    # all.sh runs one network per processor
     name = model_name(gendir)
     net = describe(gendir, name)
     with tempfile.TemporaryDirectory() as work:
