@@ -4,6 +4,7 @@
 #
 #   targets: frontend idx csv safetensors (default: all), SECONDS each [60]
 #
+# The targets run side by side, one per processor.
 # Seeds come from tests/fuzz/corpus (front end) and tests/fuzz/seeds/*; the growing
 # corpora and any crash-* inputs stay under build/fuzz.  Exit 1 if a target failed:
 # turn its crash file into a regression case (tests/diagnostics or a runtime test).
@@ -38,19 +39,35 @@ seeds() {   # seeds TARGET: the directory of seed inputs
     [ "$1" = frontend ] && echo tests/fuzz/corpus || echo "tests/fuzz/seeds/$1"
 }
 
-status=0
+run() {     # run TARGET: SECONDS of fuzzing, its log in build/fuzz/fuzz_TARGET.log
+    mkdir -p "$out/corpus_$1"
+    (cd "$out" && "./fuzz_$1" -max_total_time="$seconds" -timeout=5 -rss_limit_mb=2048 \
+        -max_len=65536 -print_final_stats=1 "corpus_$1" "../../$(seeds "$1")" \
+        > "fuzz_$1.log" 2>&1) || touch "$out/failed_$1"
+}
+
 for t in "${targets[@]}"; do
     build "$t"
-    mkdir -p "$out/corpus_$t"
+done
+# The targets are independent: as many at a time as there are processors.
+jobs=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)
+running=0
+for t in "${targets[@]}"; do
     echo "fuzz: $t for ${seconds}s"
-    if ! (cd "$out" && "./fuzz_$t" -max_total_time="$seconds" -timeout=5 -rss_limit_mb=2048 \
-            -max_len=65536 -print_final_stats=1 "corpus_$t" "../../$(seeds "$t")" \
-            > "fuzz_$t.log" 2>&1); then
+    rm -f "$out/failed_$t"
+    run "$t" &
+    running=$((running + 1))
+    [ $running -lt "$jobs" ] || { wait; running=0; }
+done
+wait
+status=0
+for t in "${targets[@]}"; do
+    if [ -e "$out/failed_$t" ]; then
         tail -40 "$out/fuzz_$t.log"
         echo "fuzz: $t FAILED; the input is in $out/crash-* (or leak-*, timeout-*)" >&2
         status=1
     else
-        grep -E 'stat::number_of_executed_units|cov:' "$out/fuzz_$t.log" | tail -2
+        echo "fuzz: $t: $(grep -E 'stat::number_of_executed_units' "$out/fuzz_$t.log" | tail -1)"
     fi
 done
 exit $status
