@@ -25,7 +25,14 @@ train {
 }
 NET
 }
-n=0 failed=0
+check() {   # check N WHAT: network gN's double-precision gradient check; gN.failed if not
+    if ! sh tests/codegen/gradcheck.sh "$work/g$1" > "$work/g$1.log" 2>&1; then
+        { echo "FAIL: $2"; cat "$work/g$1.log"; } > "$work/g$1.failed"
+    fi
+}
+# The networks are independent: one per processor at a time (mostly compiler runs).
+jobs=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)
+n=0 running=0
 for h in "${hidden[@]}"; do
     for pair in "${outputs[@]}"; do
         read -r out loss <<<"$pair"
@@ -34,13 +41,16 @@ for h in "${hidden[@]}"; do
             write_net "g$n" "$h" "$out" "$loss" "$opt"
             mkdir -p "$work/g$n"
             "$netc" "$work/g$n.net" -o "$work/g$n" 2>/dev/null
-            if ! sh tests/codegen/gradcheck.sh "$work/g$n" > "$work/g$n.log" 2>&1; then
-                echo "FAIL: dense $h -> $out, $loss, $opt"
-                cat "$work/g$n.log"
-                failed=$((failed + 1))
-            fi
+            check $n "dense $h -> $out, $loss, $opt" &
+            running=$((running + 1))
+            [ $running -lt "$jobs" ] || { wait; running=0; }
         done
     done
+done
+wait
+failed=0
+for ((i = 1; i <= n; i++)); do
+    [ ! -e "$work/g$i.failed" ] || { cat "$work/g$i.failed"; failed=$((failed + 1)); }
 done
 echo "double-precision gradient checks: $((n - failed)) passed, $failed failed"
 [ "$failed" -eq 0 ] || exit 1
