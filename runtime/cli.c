@@ -332,8 +332,11 @@ static const char *label_text(const netc_data_defaults *d, char *buf, size_t siz
 void netc_usage(const netc_model *m, FILE *out)
 {
     const netc_data_defaults *d = &m->data;
-    char label[32];
+    char label[32], schedule[96], lr_note[160] = "";
 
+    if (m->schedule != NETC_SCHED_CONSTANT)
+        snprintf(lr_note, sizeof lr_note, "\n                           of the first epoch; "
+                 "then schedule %s", netc_schedule_text(m, schedule, sizeof schedule));
     fprintf(out, "usage: %s COMMAND [options]\n\n", m->name);
     fprintf(out, "commands:\n"
             "  train                    train network '%s' and save its weights\n"
@@ -361,7 +364,7 @@ void netc_usage(const netc_model *m, FILE *out)
             or_none(d->train_csv), or_none(d->test_csv), label_text(d, label, sizeof label),
             d->header ? "yes" : "no");
     fprintf(out, "training:\n"
-            "  --epochs N               [%d]\n  --lr X                   learning rate [%g]\n"
+            "  --epochs N               [%d]\n  --lr X                   learning rate [%g]%s\n"
             "  --batch N                mini-batch size, at most %d [%d]\n"
             "  --seed N                 [%llu]\n"
             "  --init-weights FILE      start from these weights, not random ones\n"
@@ -380,7 +383,7 @@ void netc_usage(const netc_model *m, FILE *out)
             "  --report DIR             write a report (DIR/index.html) after training\n"
             "  --threads N              threads sharing each mini-batch's work (train, eval,\n"
             "                           predict, bench): the same results for every N [1]\n\n",
-            m->epochs, m->learning_rate, m->batch, m->batch, (unsigned long long)m->seed,
+            m->epochs, m->learning_rate, lr_note, m->batch, m->batch, (unsigned long long)m->seed,
             m->name);
     fprintf(out, "eval, predict, gradcheck, bench:\n"
             "  --weights FILE           the weights to use\n"

@@ -332,6 +332,8 @@ int netc_predicted_class(const float *out, int n_output);
 
 /* Learning rate for epoch (counted from 0) under the model's schedule. */
 double netc_schedule_lr(const netc_model *model, double lr, int epoch, int epochs);
+/* The schedule as the .net file writes it, e.g. "cosine(min_lr = 1e-05)"; returns buf. */
+const char *netc_schedule_text(const netc_model *model, char *buf, size_t n);
 
 /* The model's state: state_size bytes aligned to NETC_ALIGN (free with free()). */
 void *netc_state_alloc(const netc_model *model, netc_error *err);

@@ -40,17 +40,6 @@ static const char *loss_name(enum netc_loss loss)
     return "?";
 }
 
-static const char *schedule_name(enum netc_schedule s)
-{
-    switch (s) {
-    case NETC_SCHED_CONSTANT: return "constant";
-    case NETC_SCHED_STEP: return "step";
-    case NETC_SCHED_COSINE: return "cosine";
-    case NETC_SCHED_EXPONENTIAL: return "exponential";
-    }
-    return "?";
-}
-
 /* 13002 as "13,002". */
 static void put_count(FILE *f, unsigned long long n)
 {
@@ -108,10 +97,12 @@ static void summary_training(FILE *f, const netc_report_page *pg)
     const netc_metrics *mx = pg->in->metrics;
     int have_log = mx && mx->n > 0;
     const char *assumed = pg->in->train ? "" : " <span class=\"how\">(.net file or flags)</span>";
+    char schedule[96];
 
     row_text(f, "loss", loss_name(pg->in->model->loss));
     fprintf(f, "<tr><th>learning rate</th><td>%g, schedule %s</td></tr>\n",
-            have_log ? mx->rows[0].learning_rate : o->lr, schedule_name(pg->in->model->schedule));
+            have_log ? mx->rows[0].learning_rate : o->lr,
+            netc_schedule_text(pg->in->model, schedule, sizeof schedule));
     fprintf(f, "<tr><th>batch</th><td>%d%s</td></tr>\n", o->batch, assumed);
     fprintf(f, "<tr><th>seed</th><td>%llu%s</td></tr>\n", (unsigned long long)o->seed, assumed);
     if (have_log)

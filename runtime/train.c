@@ -28,6 +28,25 @@ double netc_schedule_lr(const netc_model *m, double lr, int epoch, int epochs)
     return lr;
 }
 
+const char *netc_schedule_text(const netc_model *m, char *buf, size_t n)
+{
+    switch (m->schedule) {
+    case NETC_SCHED_STEP:
+        snprintf(buf, n, "step(step_size = %d, gamma = %g)", m->step_size, m->gamma);
+        break;
+    case NETC_SCHED_EXPONENTIAL:
+        snprintf(buf, n, "exponential(gamma = %g)", m->gamma);
+        break;
+    case NETC_SCHED_COSINE:
+        snprintf(buf, n, "cosine(min_lr = %g)", m->min_lr);
+        break;
+    case NETC_SCHED_CONSTANT:
+        snprintf(buf, n, "constant");
+        break;
+    }
+    return buf;
+}
+
 /* Buffers for one mini-batch: B = batch, I = n_input, O = n_output. */
 typedef struct batch_buf {
     float *x;           /* [B][I] */
@@ -660,12 +679,15 @@ static int read_resume(const netc_model *m, netc_options *o, netc_checkpoint *sa
 static void print_start(const run *r)
 {
     const netc_options *o = &r->o;
+    char schedule[96];
 
     if (o->quiet)
         return;
-    printf("%s: %d training samples, %d test samples, %d epochs, batch %d, lr %g, seed %llu",
-           r->m->name, r->d.train.n, r->d.test.n, o->epochs, o->batch, o->lr,
-           (unsigned long long)o->seed);
+    printf("%s: %d training samples, %d test samples, %d epochs, batch %d, lr %g", r->m->name,
+           r->d.train.n, r->d.test.n, o->epochs, o->batch, o->lr);
+    if (r->m->schedule != NETC_SCHED_CONSTANT)
+        printf(" %s", netc_schedule_text(r->m, schedule, sizeof schedule));
+    printf(", seed %llu", (unsigned long long)o->seed);
     if (o->threads > 1)
         printf(", %d threads", o->threads);
     if (o->comm)

@@ -629,6 +629,20 @@ static void test_schedule(void)
     CU_ASSERT(fabs(netc_schedule_lr(&m, 0.1, 2, 4) - 0.055) < 1e-12);
 }
 
+static void test_schedule_text(void)
+{
+    netc_model m = toy_model();
+    char buf[96];
+
+    CU_ASSERT_STRING_EQUAL(netc_schedule_text(&m, buf, sizeof buf), "constant");
+    m.schedule = NETC_SCHED_STEP;
+    CU_ASSERT_STRING_EQUAL(netc_schedule_text(&m, buf, sizeof buf), "step(step_size = 2, gamma = 0.5)");
+    m.schedule = NETC_SCHED_EXPONENTIAL;
+    CU_ASSERT_STRING_EQUAL(netc_schedule_text(&m, buf, sizeof buf), "exponential(gamma = 0.5)");
+    m.schedule = NETC_SCHED_COSINE;
+    CU_ASSERT_STRING_EQUAL(netc_schedule_text(&m, buf, sizeof buf), "cosine(min_lr = 0.01)");
+}
+
 static void test_cli(void)
 {
     netc_model m = toy_model();
@@ -905,6 +919,7 @@ void runtime_data_register(void)
     static const test_case tests[] = {
         { "targets", test_targets }, { "input size check", test_check_input },
         { "scaling", test_scaling }, { "rng", test_rng }, { "lr schedule", test_schedule },
+        { "schedule text", test_schedule_text },
         { "command line", test_cli }, { NULL, NULL }
     };
     add_suite("runtime: data, rng, cli", tests);
