@@ -78,6 +78,7 @@ struct checker {
      * missing as well. */
     unsigned char misspelt_train[NTRAIN], misspelt_data[NDATA];
     int syntax_errors;          /* the parser dropped lines: nothing is reported missing */
+    int train_optional;         /* CHECK_FOR_FORWARD: no train block is no error */
     int loss_given;             /* the loss was read: the output layer can be judged by it */
     int output_unknown;         /* the last layer's activation could not be read */
     int init_given;
@@ -455,11 +456,14 @@ static void check_train(struct checker *c)
     n->batch = 32;
     n->epochs = 10;
     n->seed = 1;
+    n->has_train = c->train_stmt != NULL;
     if (!c->train_stmt) {
-        if (c->syntax_errors)
+        if (c->syntax_errors || c->train_optional)
             return;
         diag_file_error(c->d, "no 'train { ... }' block");
-        diag_hint(c->d, "add one after the layers, with at least a loss and a learning rate:\n"
+        diag_hint(c->d, "a trainer needs one (the forward pass alone does not: --emit infer, "
+                        "--summary, --emit dot);\nadd it after the layers, with at least a loss "
+                        "and a learning rate:\n"
                         "    train {\n        loss          %s\n        learning_rate 0.1\n    }",
                   suggested_loss(c));
         return;
@@ -686,11 +690,13 @@ static void check_required(struct checker *c)
 
 /* When d already counts errors (the parser's), the tree may lack lines the parser
  * dropped: then nothing is reported as missing. */
-int check_network(struct diag *d, const struct syntax *tree, struct network *out)
+int check_network(struct diag *d, const struct syntax *tree, enum check_purpose purpose,
+                  struct network *out)
 {
     memset(out, 0, sizeof *out);
     out->layers = calloc(NETC_MAX_LAYERS, sizeof *out->layers);
-    struct checker c = { .d = d, .net = out, .syntax_errors = d->errors > 0 };
+    struct checker c = { .d = d, .net = out, .syntax_errors = d->errors > 0,
+                         .train_optional = purpose == CHECK_FOR_FORWARD };
     if (!out->layers) {
         diag_file_error(d, "out of memory");
         return d->errors;

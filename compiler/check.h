@@ -6,9 +6,14 @@
 #include "network.h"
 #include "syntax.h"
 
+/* What the network is checked for: a trainer needs the train block; the forward pass
+ * alone (--emit infer, --summary, --emit dot) does not. */
+enum check_purpose { CHECK_FOR_TRAINER, CHECK_FOR_FORWARD };
+
 /* Check tree and fill out (zeroed first).  Errors and warnings go to d; returns the
  * number of errors.  On errors `out` is incomplete: free it with network_free() only. */
-int check_network(struct diag *d, const struct syntax *tree, struct network *out);
+int check_network(struct diag *d, const struct syntax *tree, enum check_purpose purpose,
+                  struct network *out);
 
 /* Whether key is a setting of the train (STMT_TRAIN) or data (STMT_DATA) block. */
 int check_is_setting(enum statement_kind block, const char *key);

@@ -32,8 +32,9 @@ void dot_print(FILE *out, const struct network *n)
     print_input(out, n);
     for (int i = 0; i < n->nlayers; i++)
         print_layer(out, &n->layers[i], i);
-    fprintf(out, "  loss [label=\"%s loss\\n%s, learning rate %g\", shape=ellipse];\n",
-            loss_name(n->loss), optimizer_name(n->opt.kind), n->learning_rate);
+    if (n->has_train)
+        fprintf(out, "  loss [label=\"%s loss\\n%s, learning rate %g\", shape=ellipse];\n",
+                loss_name(n->loss), optimizer_name(n->opt.kind), n->learning_rate);
     for (int i = 0; i < n->nlayers; i++) {
         const struct layer *l = &n->layers[i];
         if (i == 0)
@@ -42,5 +43,7 @@ void dot_print(FILE *out, const struct network *n)
             fprintf(out, "  l%d -> l%d", i, i + 1);
         fprintf(out, " [label=\"W %dx%d\"];\n", l->out, l->in);
     }
-    fprintf(out, "  l%d -> loss [style=dashed];\n}\n", n->nlayers);
+    if (n->has_train)
+        fprintf(out, "  l%d -> loss [style=dashed];\n", n->nlayers);
+    fprintf(out, "}\n");
 }

@@ -167,6 +167,13 @@ static char *joined_command_line(int argc, char **argv)
     return s;
 }
 
+/* Whether the command needs the network alone, not its training (--check asks about
+ * the trainer, netc's default output). */
+static int forward_only(const struct options *o)
+{
+    return o->mode == MODE_SUMMARY || o->mode == MODE_DOT || o->mode == MODE_INFER;
+}
+
 /* Read, parse and check: 0 with a network, or an exit status. */
 static int front_end(const struct options *o, struct network *net)
 {
@@ -186,7 +193,7 @@ static int front_end(const struct options *o, struct network *net)
     struct syntax tree;
     parse_source(&d, src.bytes, src.len, &tree);
     if (d.errors == 0 || !diag_too_many(&d))
-        check_network(&d, &tree, net);
+        check_network(&d, &tree, forward_only(o) ? CHECK_FOR_FORWARD : CHECK_FOR_TRAINER, net);
     syntax_free(&tree);
     net->source_path = strdup(o->input);
     net->source_hash = source_hash(&src);

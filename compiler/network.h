@@ -81,6 +81,7 @@ struct network {
     int nlayers;
     struct layer *layers;           /* layers[nlayers - 1] is the output layer */
 
+    int has_train;                  /* a train block was written (else the next fields are defaults) */
     enum loss loss;
     struct optimizer_spec opt;
     double learning_rate;

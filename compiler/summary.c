@@ -85,6 +85,11 @@ static void print_memory(FILE *out, const struct network *n, long long params)
     double acts = 4.0 * n->batch * (double)(n->input_size + widths);
     double deltas = 4.0 * n->batch * (double)widths;
     char a[32], b[32];
+    if (!n->has_train) {        /* the forward pass alone: the weights are all it keeps */
+        fprintf(out, "\nmemory (float32): weights %s (%s floats)\n", bytes(w, a, sizeof a),
+                summary_grouped(params, b, sizeof b));
+        return;
+    }
     fprintf(out, "\nmemory (float32, mini-batch of %d):\n", n->batch);
     fprintf(out, "  %-18s %12s  (%s floats)\n", "weights", bytes(w, a, sizeof a),
             summary_grouped(params, b, sizeof b));
@@ -105,8 +110,12 @@ void summary_print(FILE *out, const struct network *n)
         size_t used = strlen(shape);
         snprintf(shape + used, sizeof shape - used, "%s%d", i ? "x" : "", n->input_shape[i]);
     }
-    fprintf(out, "network %s: input %s (%d values), %d layers, %s loss, %s\n\n", n->name, shape,
-            n->input_size, n->nlayers, loss_name(n->loss), optimizer_name(n->opt.kind));
+    fprintf(out, "network %s: input %s (%d values), %d layers, ", n->name, shape, n->input_size,
+            n->nlayers);
+    if (n->has_train)
+        fprintf(out, "%s loss, %s\n\n", loss_name(n->loss), optimizer_name(n->opt.kind));
+    else
+        fprintf(out, "no train block (forward pass only)\n\n");
     long long params, macs;
     print_layers(out, n, &params, &macs);
     print_memory(out, n, params);

@@ -23,6 +23,20 @@ expect_status 1 "$netc" "$work/broken.net" -o "$work/gen"
 [ -z "$(ls -A "$work/gen" 2>/dev/null)" ] || fail "files written for a broken input: $(ls "$work/gen")"
 grep -q "did you mean 'sigmoid'" "$work/err" || fail "no did-you-mean hint"
 
+# No train block: the forward pass alone (summary, dot) is fine, a trainer is not.
+printf 'network fwd\ninput 4\ndense 3 relu\ndense 2 softmax\n' > "$work/fwd.net"
+expect_status 0 "$netc" --summary "$work/fwd.net"
+grep -q "2 layers, no train block (forward pass only)" "$work/out" || fail "summary without train: $(cat "$work/out")"
+grep -q "weights 92 B (23 floats)" "$work/out" || fail "summary's memory without train: $(cat "$work/out")"
+expect_status 0 "$netc" --emit dot "$work/fwd.net"
+grep -q "l1 -> l2" "$work/out" && ! grep -q "loss" "$work/out" || fail "dot without train: $(cat "$work/out")"
+for command in --check build ""; do
+    # shellcheck disable=SC2086
+    expect_status 1 "$netc" $command "$work/fwd.net" -o "$work/fwd"
+    grep -q "fwd.net: error: no 'train { ... }' block" "$work/err" || fail "netc $command without train"
+done
+[ -z "$(ls -A "$work/fwd" 2>/dev/null)" ] || fail "files written without a train block"
+
 # Warnings pass; -Werror makes them fail.
 printf 'network w\ninput 4\ndense 3 sigmoid\ntrain {\n loss cross_entropy\n learning_rate 0.1\n}\n' > "$work/w.net"
 expect_status 0 "$netc" --check "$work/w.net"

@@ -55,13 +55,12 @@ def run(cmd):
 
 
 def net_file(name, layers, names):
-    """The .net file matching the Sequential; the train block is required by the
-    language but --emit infer does not use it."""
+    """The .net file matching the Sequential: its layers, no train block (--emit infer
+    needs none)."""
     lines = [f"network {name}", "input 28x28"]
     for i, (size, act) in enumerate(layers):
         lines.append(f"dense {size} {act}" + (f" as {names[i]}" if names else ""))
-    loss = "cross_entropy" if layers[-1][1] == "softmax" else "mse"
-    return "\n".join(lines + ["train {", f"    loss {loss}", "    learning_rate 0.001", "}", ""])
+    return "\n".join(lines + [""])
 
 
 def train(layers, x, labels):

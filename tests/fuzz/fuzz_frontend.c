@@ -24,7 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memset(&net, 0, sizeof net);
     parse_source(&d, (const char *)data, size, &tree);
     if (!diag_too_many(&d))
-        check_network(&d, &tree, &net);
+        check_network(&d, &tree, CHECK_FOR_TRAINER, &net);
     syntax_free(&tree);
     network_free(&net);
     fclose(sink);

@@ -42,16 +42,22 @@ static void capture_end(struct capture *c)
     fclose(c->out);
 }
 
-/* Parse and check src; the network goes to net (free it with network_free). */
-static int front_end(const char *src, struct network *net, struct capture *c)
+/* Parse and check src for purpose; the network goes to net (free it with network_free). */
+static int front_end_for(enum check_purpose purpose, const char *src, struct network *net,
+                         struct capture *c)
 {
     capture_begin(c, src, strlen(src));
     struct syntax tree;
     parse_source(&c->d, src, strlen(src), &tree);
-    check_network(&c->d, &tree, net);
+    check_network(&c->d, &tree, purpose, net);
     syntax_free(&tree);
     capture_end(c);
     return c->d.errors;
+}
+
+static int front_end(const char *src, struct network *net, struct capture *c)
+{
+    return front_end_for(CHECK_FOR_TRAINER, src, net, c);
 }
 
 static char *sample(const char *name)
@@ -668,10 +674,39 @@ static void test_checker_errors_and_warnings(void)
     c.d.warnings_are_errors = 1;
     struct syntax tree;
     parse_source(&c.d, src, strlen(src), &tree);
-    CU_ASSERT(check_network(&c.d, &tree, &n) >= 1);
+    CU_ASSERT(check_network(&c.d, &tree, CHECK_FOR_TRAINER, &n) >= 1);
     syntax_free(&tree);
     capture_end(&c);
     CU_ASSERT_PTR_NOT_NULL(strstr(c.text, "error: softmax over a single output"));
+    network_free(&n);
+    free(c.text);
+}
+
+/* The train block: required for a trainer, optional for the forward pass alone. */
+static void test_checker_train_optional(void)
+{
+    struct network n;
+    struct capture c;
+    const char *forward = HEAD "dense 3 relu\ndense 2 softmax\n";
+    CU_ASSERT_EQUAL(front_end(forward, &n, &c), 1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(c.text, "t.net: error: no 'train { ... }' block"));
+    network_free(&n);
+    free(c.text);
+    CU_ASSERT_EQUAL(front_end_for(CHECK_FOR_FORWARD, forward, &n, &c), 0);
+    CU_ASSERT_EQUAL(c.len, 0);
+    CU_ASSERT_EQUAL(n.has_train, 0);
+    CU_ASSERT_EQUAL(n.nlayers, 2);
+    CU_ASSERT_EQUAL(n.layers[1].act, ACT_SOFTMAX);
+    network_free(&n);
+    free(c.text);
+    /* A train block that is there is still checked in full. */
+    CU_ASSERT_EQUAL(front_end_for(CHECK_FOR_FORWARD, HEAD "dense 2 softmax\ntrain {\n  loss mse\n"
+                                  "  learning_rate 0.1\n}\n", &n, &c), 1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(c.text, "softmax outputs need the cross_entropy loss"));
+    network_free(&n);
+    free(c.text);
+    CU_ASSERT_EQUAL(front_end_for(CHECK_FOR_FORWARD, HEAD "dense 2 sigmoid\n" TRAIN_MIN, &n, &c), 0);
+    CU_ASSERT_EQUAL(n.has_train, 1);
     network_free(&n);
     free(c.text);
 }
@@ -875,6 +910,7 @@ void checker_register(void)
         { "data block", test_checker_data_block },
         { "errors and warnings", test_checker_errors_and_warnings },
         { "limits", test_checker_limits },
+        { "train block optional for the forward pass", test_checker_train_optional },
         { "did-you-mean, error cap", test_diag_closest_and_cap },
         { "caret under a tab-indented span", test_diag_caret },
         { NULL, NULL },
