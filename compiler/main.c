@@ -45,7 +45,7 @@ static void usage(FILE *out)
           "                                          NAME.h, NAME.c: inference code, weights built in\n"
           "\n"
           "options:\n"
-          "  -o DIR          where generated files (and the trainer) go [.]\n"
+          "  -o DIR          where generated files (and the trainer) go, created if missing [.]\n"
           "  --check         check the description, write nothing\n"
           "  --summary       print the per-layer table (after checking)\n"
           "  --emit KIND     what to write: c (the model and trainer sources) [c], dot, or\n"
@@ -205,12 +205,28 @@ static int front_end(const struct options *o, struct network *net)
     return 0;
 }
 
+/* mkdir -p: dir and any missing parents. */
 static int make_dir(const char *dir)
 {
-    if (mkdir(dir, 0777) == 0 || errno == EEXIST)
-        return 0;
-    fprintf(stderr, "netc: cannot create directory %s: %s\n", dir, strerror(errno));
-    return -1;
+    char path[4096];
+    int n = snprintf(path, sizeof path, "%s", dir);
+    if (n < 0 || (size_t)n >= sizeof path) {
+        fprintf(stderr, "netc: cannot create directory %s: %s\n", dir, strerror(ENAMETOOLONG));
+        return -1;
+    }
+    for (char *p = path + 1; ; p++) {
+        if (*p != '/' && *p != '\0')
+            continue;
+        const char saved = *p;
+        *p = '\0';
+        if (mkdir(path, 0777) != 0 && errno != EEXIST) {
+            fprintf(stderr, "netc: cannot create directory %s: %s\n", path, strerror(errno));
+            return -1;
+        }
+        *p = saved;
+        if (saved == '\0')
+            return 0;
+    }
 }
 
 static int generate(const struct options *o, const struct network *net, int argc, char **argv)

@@ -37,6 +37,13 @@ for command in --check build ""; do
 done
 [ -z "$(ls -A "$work/fwd" 2>/dev/null)" ] || fail "files written without a train block"
 
+# -o creates missing parent directories (as mkdir -p), and says which one it cannot.
+expect_status 0 "$netc" samples/xor.net -o "$work/deep/er/gen"
+[ -f "$work/deep/er/gen/xor.c" ] || fail "-o DIR with missing parents: $(ls -R "$work/deep")"
+touch "$work/plain"
+expect_status 2 "$netc" samples/xor.net -o "$work/plain/gen"
+grep -q "cannot create directory .*plain/gen: Not a directory" "$work/err" || fail "-o under a file: $(cat "$work/err")"
+
 # Warnings pass; -Werror makes them fail.
 printf 'network w\ninput 4\ndense 3 sigmoid\ntrain {\n loss cross_entropy\n learning_rate 0.1\n}\n' > "$work/w.net"
 expect_status 0 "$netc" --check "$work/w.net"
