@@ -254,8 +254,11 @@ static void emit_notation(const struct emit *e)
 {
     char arch[1024];
     architecture(e->net, arch, sizeof arch);
-    pr_line(e->p, "/* %s; loss %s; optimizer %s.", arch, loss_name(e->net->loss),
-            optimizer_name(e->net->opt.kind));
+    if (e->net->has_train)
+        pr_line(e->p, "/* %s; loss %s; optimizer %s.", arch, loss_name(e->net->loss),
+                optimizer_name(e->net->opt.kind));
+    else                        /* the forward pass of a network trained elsewhere */
+        pr_line(e->p, "/* %s.", arch);
     pr_line(e->p, " *");
     pr_line(e->p, " * Notation, as in Nielsen's \"Neural Networks and Deep Learning\", chapter 2:");
     pr_line(e->p, " *   z = W·x + b    a layer's weighted input (x: the previous layer's a)");
