@@ -24,15 +24,23 @@ max_abs_diff() {
              END { printf "%g", m + 0 }' || fail "max_abs_diff: $1 and $2 differ in length"
 }
 
-# sanitized_trainer NET DIR: DIR/NAME built with the runtime's sources under ASan + UBSan
-# (any report aborts the run: exit 86 via ASAN_OPTIONS/UBSAN_OPTIONS below).
+# source_trainer CC NET DIR FLAGS...: DIR/NAME compiled by CC with FLAGS from the generated
+# files and the runtime's sources (not the libnetcrt.a that $netc links, which `make
+# asan` builds sanitized).
+source_trainer() {
+    local cc=$1 net=$2 dir=$3 name
+    shift 3
+    name=$(sed -n 's/^network[[:space:]]\+\([A-Za-z0-9_]*\).*/\1/p' "$net" | head -1)
+    "$netc" "$net" -o "$dir" > /dev/null
+    $cc -std=c99 -D_POSIX_C_SOURCE=200809L "$@" -Iruntime "$dir/$name.c" "$dir/${name}_main.c" \
+        runtime/*.c -lpng -lm -pthread -o "$dir/$name"
+}
+
+# sanitized_trainer NET DIR: DIR/NAME under ASan + UBSan (any report aborts the run:
+# exit 86 via ASAN_OPTIONS/UBSAN_OPTIONS below).
 sanitized_trainer() {
-    local name
-    name=$(sed -n 's/^network[[:space:]]\+\([A-Za-z0-9_]*\).*/\1/p' "$1" | head -1)
-    "$netc" "$1" -o "$2" > /dev/null
-    ${SAN_CC:-clang} -std=c99 -D_POSIX_C_SOURCE=200809L -O1 -g -fsanitize=address,undefined \
-        -fno-omit-frame-pointer -fno-sanitize-recover=all -Iruntime "$2/$name.c" \
-        "$2/${name}_main.c" runtime/*.c -lpng -lm -pthread -o "$2/$name"
+    source_trainer "${SAN_CC:-clang}" "$1" "$2" -O1 -g -fsanitize=address,undefined \
+        -fno-omit-frame-pointer -fno-sanitize-recover=all
 }
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:exitcode=86:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:exitcode=86:print_stacktrace=1}

@@ -3,8 +3,9 @@
 #  - built with ASan + UBSan (runtime sources compiled in): a short training (2,000
 #    images, 1 epoch, with --log, --report and a checkpoint), then resume of a finished
 #    checkpoint, eval, predict, gradcheck and report: zero reports (any aborts the run);
-#  - the normal -O1 -g build under valgrind memcheck on 200 images (train, eval):
-#    zero errors, zero leaks (--errors-for-leak-kinds=definite,indirect,possible).
+#  - the same sources built -O1 -g without sanitizers, under valgrind memcheck on 200
+#    images (train, eval): zero errors, zero leaks
+#    (--errors-for-leak-kinds=definite,indirect,possible).
 source tests/e2e/common.bash
 tools/fetch-data.sh mnist
 tools/deps.sh valgrind clang > /dev/null
@@ -22,7 +23,7 @@ run "$san" gradcheck
 run "$san" report --weights "$work/w.safetensors" --log "$work/log.csv" --data data/mnist -o "$work/again"
 echo "ok: ASan + UBSan: train, resume, eval, predict, gradcheck, report without a report"
 
-CFLAGS="-O1 -g" "$netc" build samples/mnist.net -o "$work/plain" > /dev/null
+source_trainer cc samples/mnist.net "$work/plain" -O1 -g
 vg() {
     echo "+ valgrind $*"
     valgrind -q --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=definite,indirect,possible \

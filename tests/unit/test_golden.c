@@ -77,8 +77,10 @@ static void add_cases(const char *suite_name, const char *dir, const char *suffi
 {
     CU_pSuite suite = CU_add_suite(suite_name, NULL, NULL);
     char **names = list_dir(dir, suffix);
-    for (int i = 0; names && names[i]; i++)
-        CU_add_test(suite, names[i], fn);     /* CUnit keeps the name pointer: never freed */
+    for (int i = 0; names && names[i]; i++) {
+        CU_add_test(suite, names[i], fn);     /* CUnit keeps a copy of the name */
+        free(names[i]);
+    }
     free(names);
 }
 
