@@ -210,11 +210,12 @@ static int make_dir(const char *dir)
 {
     char path[4096];
     int n = snprintf(path, sizeof path, "%s", dir);
-    if (n < 0 || (size_t)n >= sizeof path) {
-        fprintf(stderr, "netc: cannot create directory %s: %s\n", dir, strerror(ENAMETOOLONG));
+    if (n <= 0 || (size_t)n >= sizeof path) {
+        fprintf(stderr, "netc: cannot create directory '%s': %s\n", dir,
+                strerror(n <= 0 ? ENOENT : ENAMETOOLONG));
         return -1;
     }
-    for (char *p = path + 1; ; p++) {
+    for (char *p = path + 1; ; p++) {   /* path[0] is '/' or a name's first byte */
         if (*p != '/' && *p != '\0')
             continue;
         const char saved = *p;
