@@ -43,6 +43,8 @@ expect_status 0 "$netc" samples/xor.net -o "$work/deep/er/gen"
 touch "$work/plain"
 expect_status 2 "$netc" samples/xor.net -o "$work/plain/gen"
 grep -q "cannot create directory .*plain/gen: Not a directory" "$work/err" || fail "-o under a file: $(cat "$work/err")"
+expect_status 2 "$netc" samples/xor.net -o ""
+grep -q "cannot create directory '': No such file or directory" "$work/err" || fail "-o '': $(cat "$work/err")"
 
 # Warnings pass; -Werror makes them fail.
 printf 'network w\ninput 4\ndense 3 sigmoid\ntrain {\n loss cross_entropy\n learning_rate 0.1\n}\n' > "$work/w.net"
