@@ -18,7 +18,7 @@ FLEX    ?= flex
 CHECK_DEPS := flex bison libcunit1-dev clang libclang-rt-14-dev libpng-dev python3-torch python3-numpy \
               imagemagick chromium valgrind libopenmpi-dev openmpi-bin gcc-multilib
 
-COMPILER_SRC := $(filter-out compiler/main.c,$(wildcard compiler/*.c))
+COMPILER_SRC := $(sort $(filter-out compiler/main.c,$(shell find compiler -name '*.c')))
 RUNTIME_SRC  := $(wildcard runtime/*.c)
 TEST_SRC     := $(wildcard tests/unit/*.c)
 

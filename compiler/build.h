@@ -2,7 +2,7 @@
 #ifndef NETC_BUILD_H
 #define NETC_BUILD_H
 
-#include "network.h"
+#include "check/network.h"
 
 /* Compile OUTDIR/NAME.c and OUTDIR/NAME_main.c into OUTDIR/NAME with $CC (default cc)
  * and $CFLAGS (default -O3 -march=native), linking the runtime library and libpng.  With

@@ -5,18 +5,19 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "build.h"
-#include "calibration.h"
-#include "check.h"
-#include "diag.h"
-#include "dot.h"
-#include "emit.h"
-#include "export_weights.h"
-#include "network.h"
-#include "parse.h"
-#include "quantize.h"
-#include "source.h"
-#include "summary.h"
+#include "front/source.h"        /* .net file -> bytes */
+#include "front/diag.h"
+#include "front/parse.h"         /* bytes -> tokens -> syntax tree */
+#include "check/check.h"         /* syntax tree -> checked network */
+#include "check/network.h"
+#include "describe/summary.h"    /* checked network -> --summary table */
+#include "describe/dot.h"        /*                  -> --emit dot */
+#include "trainer/trainer.h"     /*                  -> trainer sources (netc FILE) */
+#include "infer/weights.h"       /*                  -> inference export (--emit infer): */
+#include "infer/calibration.h"
+#include "infer/quantize.h"
+#include "infer/infer.h"
+#include "build.h"               /* trainer sources -> trainer binary (netc build) */
 
 /* Exit statuses, stable for scripts. */
 enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2 };

@@ -19,8 +19,8 @@
 %parse-param {struct parse_ctx *ctx}
 
 %code requires {
-#include "syntax.h"
-#include "lexer_state.h"
+#include "front/syntax.h"
+#include "front/lexer_state.h"
 #ifndef YY_TYPEDEF_YY_SCANNER_T
 #define YY_TYPEDEF_YY_SCANNER_T
 typedef void *yyscan_t;
@@ -33,7 +33,7 @@ int yylex(YYSTYPE *yylval, YYLTYPE *yylloc, yyscan_t scanner);
 }
 
 %code {
-#include "parse.h"
+#include "front/parse.h"
 static void yyerror(const struct loc *at, yyscan_t scanner, struct parse_ctx *ctx, const char *message);
 static void add_setting(struct parse_ctx *ctx, const struct arg *pair);
 }

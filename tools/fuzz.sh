@@ -20,7 +20,7 @@ out=build/fuzz
 mkdir -p "$out"
 flags=(-std=c99 -D_POSIX_C_SOURCE=200809L -g -O1 -fsanitize=fuzzer,address,undefined
        -fno-sanitize-recover=all -Icompiler -Iruntime -Ibuild -w)
-compiler_src=($(ls compiler/*.c | grep -v '^compiler/main.c$') build/parser.c build/lexer.c
+compiler_src=($(find compiler -name '*.c' ! -path compiler/main.c | sort) build/parser.c build/lexer.c
               runtime/safetensors.c runtime/error.c runtime/atomic.c    # --emit infer's weights reader
               runtime/dataset.c runtime/idx.c runtime/csv.c)            # --quantize's calibration
 

@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check.h"
-#include "diag.h"
-#include "parse.h"
+#include "check/check.h"
+#include "front/diag.h"
+#include "front/parse.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -9,14 +9,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check.h"
-#include "diag.h"
-#include "lexer_state.h"
-#include "network.h"
-#include "parse.h"
+#include "check/check.h"
+#include "front/diag.h"
+#include "front/lexer_state.h"
+#include "check/network.h"
+#include "front/parse.h"
 #include "parser.h"
 #include "lexer.h"
-#include "summary.h"
+#include "describe/summary.h"
 #include "test_util.h"
 
 /* ---- capturing messages ---- */

@@ -1,0 +1,729 @@
+/* check.c - gives the syntax tree its meaning: resolves defaults, rejects what cannot work.
+ *
+ * One pass over the statements fills `struct network`; a second looks at the whole
+ * (layer order, loss against output, sizes).  Every message points at what the user
+ * wrote and, where it helps, says what to write instead.
+ */
+#include "check/check.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "front/values.h"
+
+/* ---- the vocabulary: index = enum value (network.h) ---- */
+
+static const struct callee activations[] = {
+    [ACT_SIGMOID] = { "sigmoid", 0, { { 0 } } },
+    [ACT_RELU] = { "relu", 0, { { 0 } } },
+    [ACT_LEAKY_RELU] = { "leaky_relu", 1, { { "alpha", PARAM_NUMBER, 0, 0.01 } } },
+    [ACT_TANH] = { "tanh", 0, { { 0 } } },
+    [ACT_LINEAR] = { "linear", 0, { { 0 } } },
+    [ACT_SOFTMAX] = { "softmax", 0, { { 0 } } },
+};
+static const char *const losses[] = {
+    [LOSS_MSE] = "mse", [LOSS_CROSS_ENTROPY] = "cross_entropy",
+    [LOSS_BINARY_CROSS_ENTROPY] = "binary_cross_entropy",
+};
+static const struct callee optimizers[] = {
+    [OPT_SGD] = { "sgd", 3, { { "momentum", PARAM_NUMBER, 0, 0 }, { "nesterov", PARAM_BOOL, 0, 0 },
+                              { "dampening", PARAM_NUMBER, 0, 0 } } },
+    [OPT_ADAM] = { "adam", 3, { { "beta1", PARAM_NUMBER, 0, 0.9 }, { "beta2", PARAM_NUMBER, 0, 0.999 },
+                                { "epsilon", PARAM_NUMBER, 0, 1e-8 } } },
+};
+static const struct callee schedules[] = {
+    [SCHED_CONSTANT] = { "constant", 0, { { 0 } } },
+    [SCHED_STEP] = { "step", 2, { { "step_size", PARAM_INTEGER, 1, 0 }, { "gamma", PARAM_NUMBER, 0, 0.1 } } },
+    [SCHED_COSINE] = { "cosine", 1, { { "min_lr", PARAM_NUMBER, 0, 0 } } },
+    [SCHED_EXPONENTIAL] = { "exponential", 1, { { "gamma", PARAM_NUMBER, 1, 0 } } },
+};
+static const struct callee inits[] = {
+    [INIT_UNIFORM] = { "uniform", 2, { { "a", PARAM_NUMBER, 1, 0 }, { "b", PARAM_NUMBER, 1, 0 } } },
+    [INIT_NORMAL] = { "normal", 2, { { "mean", PARAM_NUMBER, 0, 0 }, { "std", PARAM_NUMBER, 1, 0 } } },
+    [INIT_XAVIER] = { "xavier", 0, { { 0 } } },
+    [INIT_HE] = { "he", 0, { { 0 } } },
+};
+static const char *const formats[] = { [DATA_IDX] = "idx", [DATA_CSV] = "csv" };
+static const char *const label_columns[] = { [LABEL_FIRST] = "first", [LABEL_LAST] = "last" };
+static const char *const scalings[] = {
+    [SCALE_NONE] = "none", [SCALE_UNIT] = "unit", [SCALE_STANDARDIZE] = "standardize",
+};
+static const char *const target_kinds[] = { [TARGETS_ONE_HOT] = "one_hot", [TARGETS_VALUE] = "value" };
+
+#define COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+/* ---- the checker's working state ---- */
+
+enum { TRAIN_LOSS, TRAIN_OPTIMIZER, TRAIN_LEARNING_RATE, TRAIN_SCHEDULE, TRAIN_WEIGHT_DECAY,
+       TRAIN_BATCH, TRAIN_EPOCHS, TRAIN_INIT, TRAIN_SEED, NTRAIN };
+enum { DATA_FORMAT, DATA_TRAIN_IMAGES, DATA_TRAIN_LABELS, DATA_TEST_IMAGES, DATA_TEST_LABELS,
+       DATA_TRAIN_CSV, DATA_TEST_CSV, DATA_LABEL_COLUMN, DATA_HEADER, DATA_SCALE, DATA_TARGETS, NDATA };
+
+static const char *const train_keys[NTRAIN] = {
+    "loss", "optimizer", "learning_rate", "schedule", "weight_decay", "batch", "epochs", "init", "seed",
+};
+static const char *const data_keys[NDATA] = {
+    "format", "train_images", "train_labels", "test_images", "test_labels", "train_csv", "test_csv",
+    "label_column", "header", "scale", "targets",
+};
+
+struct checker {
+    struct diag *d;
+    struct network *net;
+    const struct statement *network_stmt, *input_stmt, *train_stmt, *data_stmt;
+    const struct statement *layer_stmts[NETC_MAX_LAYERS];
+    const struct setting *train[NTRAIN];    /* each train setting, or NULL when not given */
+    const struct setting *data[NDATA];
+    /* Keys that an unknown key was probably meant to be ("learning_rte"): not reported
+     * missing as well. */
+    unsigned char misspelt_train[NTRAIN], misspelt_data[NDATA];
+    int syntax_errors;          /* the parser dropped lines: nothing is reported missing */
+    int train_optional;         /* CHECK_FOR_FORWARD: no train block is no error */
+    int loss_given;             /* the loss was read: the output layer can be judged by it */
+    int output_unknown;         /* the last layer's activation could not be read */
+    int init_given;
+};
+
+static int key_index(enum statement_kind block, const char *key)
+{
+    const char *const *keys = block == STMT_TRAIN ? train_keys : data_keys;
+    int n = block == STMT_TRAIN ? NTRAIN : NDATA;
+    for (int i = 0; i < n; i++)
+        if (strcmp(keys[i], key) == 0)
+            return i;
+    return -1;
+}
+
+int check_is_setting(enum statement_kind block, const char *key)
+{
+    return key_index(block, key) >= 0;
+}
+
+static void duplicate(struct checker *c, struct loc again, struct loc first, const char *what)
+{
+    diag_error(c->d, again, "%s given twice", what);
+    diag_note(c->d, first, "first given here");
+}
+
+/* ---- names that become C identifiers ---- */
+
+static int check_identifier(struct checker *c, const char *name, struct loc at, const char *what)
+{
+    size_t len = strlen(name);
+    if (len > NETC_MAX_NAME) {
+        diag_error(c->d, at, "%s is too long: %zu characters, at most %d", what, len, NETC_MAX_NAME);
+        return -1;
+    }
+    if (strchr(name, '-')) {
+        char fixed[NETC_MAX_NAME + 1];
+        for (size_t i = 0; i <= len; i++)
+            fixed[i] = name[i] == '-' ? '_' : name[i];
+        diag_error(c->d, at, "%s '%s' contains '-'", what, name);
+        diag_hint(c->d, "it names C symbols, so it must be a C identifier: try '%s'", fixed);
+        return -1;
+    }
+    if (name[0] == '_' && (name[1] == '_' || (name[1] >= 'A' && name[1] <= 'Z'))) {
+        diag_error(c->d, at, "%s '%s' is reserved in C (it starts with '__' or '_' and a capital)",
+                   what, name);
+        diag_hint(c->d, "such names belong to the C compiler and library; drop the leading underscores");
+        return -1;
+    }
+    return 0;
+}
+
+static void check_network_name(struct checker *c, const struct statement *s)
+{
+    if (c->network_stmt) {
+        duplicate(c, s->loc, c->network_stmt->loc, "'network'");
+        return;
+    }
+    c->network_stmt = s;
+    if (check_identifier(c, s->name, s->name_loc, "network name") < 0)
+        return;
+    if (strncmp(s->name, "netc", 4) == 0) {
+        diag_error(c->d, s->name_loc, "network name '%s' starts with 'netc', the runtime's prefix", s->name);
+        diag_hint(c->d, "generated symbols are NAME_...; pick a name that cannot clash with netc_...");
+        return;
+    }
+    strcpy(c->net->name, s->name);
+}
+
+/* ---- input and layers ---- */
+
+static void check_input(struct checker *c, const struct statement *s)
+{
+    if (c->input_stmt) {
+        duplicate(c, s->loc, c->input_stmt->loc, "'input'");
+        return;
+    }
+    c->input_stmt = s;
+    if (c->net->nlayers > 0) {
+        diag_error(c->d, s->loc, "'input' comes after the first layer");
+        diag_hint(c->d, "declare the input before the layers it feeds");
+    }
+    if (s->rank > 3) {
+        diag_error(c->d, s->dims_loc, "input has %d dimensions; at most 3 are supported (CxHxW)", s->rank);
+        return;
+    }
+    double size = 1;
+    for (int i = 0; i < s->rank; i++) {
+        if (s->dims[i] < 1) {
+            diag_error(c->d, s->dims_loc, "input size must be a whole number of at least 1");
+            return;
+        }
+        size *= s->dims[i];
+    }
+    if (size > NETC_MAX_WIDTH) {
+        diag_error(c->d, s->dims_loc, "input of %.0f values is larger than netc's limit of %d",
+                   size, NETC_MAX_WIDTH);
+        return;
+    }
+    c->net->input_rank = s->rank;
+    for (int i = 0; i < s->rank; i++)
+        c->net->input_shape[i] = (int)s->dims[i];
+    c->net->input_size = (int)size;
+}
+
+static void check_layer_name(struct checker *c, const struct statement *s, struct layer *l, int index)
+{
+    if (!s->name) {
+        snprintf(l->name, sizeof l->name, "dense%d", index + 1);
+        return;
+    }
+    if (check_identifier(c, s->name, s->name_loc, "layer name") < 0)
+        return;
+    for (int i = 0; i < index; i++) {
+        const struct statement *other = c->layer_stmts[i];
+        if (other->name && strcmp(other->name, s->name) == 0) {
+            duplicate(c, s->name_loc, other->name_loc, "layer name");
+            return;
+        }
+    }
+    strcpy(l->name, s->name);
+}
+
+static void check_dense(struct checker *c, const struct statement *s)
+{
+    struct network *n = c->net;
+    if (n->nlayers >= NETC_MAX_LAYERS) {     /* counted on, reported once */
+        if (n->nlayers++ == NETC_MAX_LAYERS)
+            diag_error(c->d, s->loc, "layer %d is one too many: netc allows at most %d layers",
+                       NETC_MAX_LAYERS + 1, NETC_MAX_LAYERS);
+        return;
+    }
+    int index = n->nlayers++;
+    c->layer_stmts[index] = s;
+    struct layer *l = &n->layers[index];
+    l->line = s->loc.first_line;
+    long long size = 0;
+    if (value_integer(c->d, &s->size, "layer size", 1, NETC_MAX_WIDTH, &size) == 0)
+        l->out = (int)size;
+    double args[MAX_PARAMS] = { 0 };   /* activations without parameters leave them 0 */
+    int act = value_call(c->d, &s->activation, "activation", activations, COUNT(activations), args);
+    if (act >= 0) {
+        l->act = (enum activation)act;
+        l->alpha = args[0];
+    }
+    c->output_unknown = act < 0;
+    check_layer_name(c, s, l, index);
+}
+
+/* ---- blocks: each key once, known keys only ---- */
+
+static void unknown_setting(struct checker *c, const struct setting *s, enum statement_kind block)
+{
+    int train = block == STMT_TRAIN;
+    const char *const *keys = train ? train_keys : data_keys;
+    int n = train ? NTRAIN : NDATA;
+    unsigned char *misspelt = train ? c->misspelt_train : c->misspelt_data;
+    diag_error(c->d, s->key_loc, "unknown %s setting '%.60s'", train ? "train" : "data", s->key);
+    const char *best = diag_closest(s->key, keys, n);
+    if (train && strcmp(s->key, "lr") == 0)
+        best = keys[TRAIN_LEARNING_RATE];
+    if (best) {
+        misspelt[key_index(block, best)] = 1;
+        diag_hint(c->d, "did you mean '%s'?", best);
+    } else if (check_is_setting(train ? STMT_DATA : STMT_TRAIN, s->key)) {
+        diag_hint(c->d, "'%s' belongs in the %s block", s->key, train ? "data" : "train");
+    } else {
+        char all[300] = "";
+        for (int i = 0; i < n; i++) {
+            size_t used = strlen(all);
+            snprintf(all + used, sizeof all - used, "%s%s", i ? ", " : "", keys[i]);
+        }
+        diag_hint(c->d, "the %s settings are %s", train ? "train" : "data", all);
+    }
+}
+
+static void collect_block(struct checker *c, const struct statement *s,
+                          const struct statement **seen, const struct setting **slots)
+{
+    const char *what = s->kind == STMT_TRAIN ? "'train' block" : "'data' block";
+    if (*seen) {
+        duplicate(c, s->loc, (*seen)->loc, what);
+        return;
+    }
+    *seen = s;
+    for (const struct setting *set = s->settings; set; set = set->next) {
+        int k = key_index(s->kind, set->key);
+        if (k < 0) {
+            unknown_setting(c, set, s->kind);
+        } else if (slots[k]) {
+            char quoted[80];
+            snprintf(quoted, sizeof quoted, "'%s'", set->key);
+            duplicate(c, set->key_loc, slots[k]->key_loc, quoted);
+        } else {
+            slots[k] = set;
+        }
+    }
+}
+
+/* ---- the train block: each setting read in the order written ---- */
+
+/* The loss that fits the output layer, for examples in hints. */
+static const char *suggested_loss(const struct checker *c)
+{
+    const struct network *n = c->net;
+    if (n->nlayers == 0)
+        return "mse";
+    const struct layer *out = &n->layers[n->nlayers - 1];
+    if (out->act == ACT_SOFTMAX)
+        return "cross_entropy";
+    return out->act == ACT_SIGMOID && out->out == 1 ? "binary_cross_entropy" : "mse";
+}
+
+static void missing_setting(struct checker *c, int key, const char *example)
+{
+    if (c->syntax_errors || c->misspelt_train[key])
+        return;
+    diag_error(c->d, c->train_stmt->loc, "the train block has no '%s'", train_keys[key]);
+    diag_hint(c->d, "add a line such as '%s %s'", train_keys[key], example);
+}
+
+/* Where parameter `param` of call v (resolved against f) was written: its argument,
+ * or the whole call when it was left to its default. */
+static struct loc param_loc(const struct value *v, const struct callee *f, int param)
+{
+    int position = 0;
+    for (const struct arg *a = v->kind == VALUE_CALL ? v->args : NULL; a; a = a->next) {
+        int p = a->key ? -1 : position++;
+        for (int q = 0; a->key && q < f->nparams; q++)
+            if (strcmp(a->key, f->params[q].name) == 0)
+                p = q;
+        if (p == param)
+            return a->value.loc;
+    }
+    return v->loc;
+}
+
+/* Parameter `param` of the call in s must lie in the interval (open or closed ends). */
+static void check_range(struct checker *c, const struct setting *s, const struct callee *f, int param,
+                        double v, double lo, double hi, int lo_open, int hi_open)
+{
+    int below = lo_open ? v <= lo : v < lo;
+    int above = hi_open ? v >= hi : v > hi;
+    if (below || above)
+        diag_error(c->d, param_loc(&s->value, f, param), "%s's %s must be in %c%g, %g%c, not %g",
+                   f->name, f->params[param].name, lo_open ? '(' : '[', lo, hi, hi_open ? ')' : ']', v);
+}
+
+static void read_loss(struct checker *c, const struct setting *s)
+{
+    int k = value_choice(c->d, &s->value, "loss", losses, COUNT(losses));
+    if (k >= 0) {
+        c->net->loss = (enum loss)k;
+        c->loss_given = 1;
+    }
+}
+
+static void read_optimizer(struct checker *c, const struct setting *s)
+{
+    struct optimizer_spec *o = &c->net->opt;
+    double a[MAX_PARAMS];
+    int k = value_call(c->d, &s->value, "optimizer", optimizers, COUNT(optimizers), a);
+    if (k < 0)
+        return;
+    o->kind = (enum optimizer)k;
+    if (o->kind == OPT_SGD) {
+        o->momentum = a[0];
+        o->nesterov = (int)a[1];
+        o->dampening = a[2];
+        check_range(c, s, &optimizers[k], 0, o->momentum, 0, 1, 0, 1);
+        check_range(c, s, &optimizers[k], 2, o->dampening, 0, 1, 0, 0);
+        if (o->nesterov && (o->momentum <= 0 || o->dampening != 0)) {
+            diag_error(c->d, s->value.loc, "nesterov needs a momentum above 0 and no dampening");
+            diag_hint(c->d, "write e.g. 'sgd(momentum = 0.9, nesterov = true)'");
+        }
+    } else {
+        o->beta1 = a[0];
+        o->beta2 = a[1];
+        o->epsilon = a[2];
+        check_range(c, s, &optimizers[k], 0, o->beta1, 0, 1, 0, 1);
+        check_range(c, s, &optimizers[k], 1, o->beta2, 0, 1, 0, 1);
+        if (o->epsilon <= 0)
+            diag_error(c->d, param_loc(&s->value, &optimizers[k], 2), "adam's epsilon must be above 0, not %g",
+                       o->epsilon);
+    }
+}
+
+static void read_learning_rate(struct checker *c, const struct setting *s)
+{
+    double *lr = &c->net->learning_rate;
+    if (value_number(c->d, &s->value, "learning_rate", lr) == 0 && *lr <= 0)
+        diag_error(c->d, s->value.loc, "learning_rate must be above 0, not %g", *lr);
+}
+
+static void read_schedule(struct checker *c, const struct setting *s)
+{
+    struct schedule_spec *sc = &c->net->sched;
+    double a[MAX_PARAMS];
+    int k = value_call(c->d, &s->value, "learning-rate schedule", schedules, COUNT(schedules), a);
+    if (k < 0)
+        return;
+    sc->kind = (enum schedule)k;
+    if (sc->kind == SCHED_STEP) {
+        sc->step_size = (int)a[0];
+        sc->gamma = a[1];
+    } else if (sc->kind == SCHED_EXPONENTIAL) {
+        sc->gamma = a[0];
+    } else if (sc->kind == SCHED_COSINE) {
+        sc->min_lr = a[0];
+        if (sc->min_lr < 0)
+            diag_error(c->d, param_loc(&s->value, &schedules[k], 0), "cosine's min_lr must not be negative, not %g",
+                       sc->min_lr);
+    }
+    if (sc->kind == SCHED_STEP)
+        check_range(c, s, &schedules[k], 1, sc->gamma, 0, 1, 1, 0);
+    else if (sc->kind == SCHED_EXPONENTIAL)
+        check_range(c, s, &schedules[k], 0, sc->gamma, 0, 1, 1, 0);
+}
+
+static void read_weight_decay(struct checker *c, const struct setting *s)
+{
+    double *wd = &c->net->weight_decay;
+    if (value_number(c->d, &s->value, "weight_decay", wd) == 0 && *wd < 0)
+        diag_error(c->d, s->value.loc, "weight_decay must not be negative, not %g", *wd);
+}
+
+static void read_batch(struct checker *c, const struct setting *s)
+{
+    long long v;
+    if (value_integer(c->d, &s->value, "batch", 1, NETC_MAX_BATCH, &v) == 0)
+        c->net->batch = (int)v;
+}
+
+static void read_epochs(struct checker *c, const struct setting *s)
+{
+    long long v;
+    if (value_integer(c->d, &s->value, "epochs", 1, 1000000, &v) == 0)
+        c->net->epochs = (int)v;
+}
+
+static void read_init(struct checker *c, const struct setting *s)
+{
+    double a[MAX_PARAMS];
+    int k = value_call(c->d, &s->value, "init", inits, COUNT(inits), a);
+    if (k < 0)
+        return;
+    if (k == INIT_UNIFORM && !(a[0] < a[1]))
+        diag_error(c->d, s->value.loc, "uniform(a, b) needs a < b, not %g >= %g", a[0], a[1]);
+    if (k == INIT_NORMAL && !(a[1] > 0))
+        diag_error(c->d, param_loc(&s->value, &inits[k], 1), "normal's std must be above 0, not %g", a[1]);
+    c->init_given = 1;
+    for (int l = 0; l < c->net->nlayers && l < NETC_MAX_LAYERS; l++)
+        c->net->layers[l].init = (struct init_spec){ (enum init)k, a[0], a[1] };
+}
+
+static void read_seed(struct checker *c, const struct setting *s)
+{
+    long long seed;
+    if (value_integer(c->d, &s->value, "seed", 0, (1LL << 53), &seed) == 0)
+        c->net->seed = (uint64_t)seed;
+}
+
+static void (*const train_readers[NTRAIN])(struct checker *, const struct setting *) = {
+    [TRAIN_LOSS] = read_loss, [TRAIN_OPTIMIZER] = read_optimizer,
+    [TRAIN_LEARNING_RATE] = read_learning_rate, [TRAIN_SCHEDULE] = read_schedule,
+    [TRAIN_WEIGHT_DECAY] = read_weight_decay, [TRAIN_BATCH] = read_batch,
+    [TRAIN_EPOCHS] = read_epochs, [TRAIN_INIT] = read_init, [TRAIN_SEED] = read_seed,
+};
+
+static void check_train(struct checker *c)
+{
+    struct network *n = c->net;
+    n->opt.kind = OPT_SGD;
+    n->sched.kind = SCHED_CONSTANT;
+    n->batch = 32;
+    n->epochs = 10;
+    n->seed = 1;
+    n->has_train = c->train_stmt != NULL;
+    if (!c->train_stmt) {
+        if (c->syntax_errors || c->train_optional)
+            return;
+        diag_file_error(c->d, "no 'train { ... }' block");
+        diag_hint(c->d, "a trainer needs one (the forward pass alone does not: --emit infer, "
+                        "--summary, --emit dot);\nadd it after the layers, with at least a loss "
+                        "and a learning rate:\n"
+                        "    train {\n        loss          %s\n        learning_rate 0.1\n    }",
+                  suggested_loss(c));
+        return;
+    }
+    /* In the order written, so that messages come in line order. */
+    for (const struct setting *s = c->train_stmt->settings; s; s = s->next) {
+        int k = key_index(STMT_TRAIN, s->key);
+        if (k >= 0 && c->train[k] == s)
+            train_readers[k](c, s);
+    }
+    if (!c->train[TRAIN_LOSS])
+        missing_setting(c, TRAIN_LOSS, suggested_loss(c));
+    if (!c->train[TRAIN_LEARNING_RATE])
+        missing_setting(c, TRAIN_LEARNING_RATE, "0.1");
+}
+
+/* ---- the data block ---- */
+
+static void read_path(struct checker *c, int key, char **out)
+{
+    const char *path;
+    if (c->data[key] && value_string(c->d, &c->data[key]->value, data_keys[key], &path) == 0)
+        *out = strdup(path);
+}
+
+/* Whether a file key's absence is worth reporting: not after lines were lost to
+ * syntax errors, nor when an unknown key was probably meant to be a file key. */
+static int report_missing_files(const struct checker *c)
+{
+    if (c->syntax_errors)
+        return 0;
+    for (int k = DATA_TRAIN_IMAGES; k <= DATA_TEST_CSV; k++)
+        if (c->misspelt_data[k])
+            return 0;
+    return 1;
+}
+
+/* Keys that go together: both or neither. */
+static void need_pair(struct checker *c, int a, int b)
+{
+    if (!c->data[a] == !c->data[b] || !report_missing_files(c))
+        return;
+    int given = c->data[a] ? a : b, missing = c->data[a] ? b : a;
+    diag_error(c->d, c->data[given]->key_loc, "'%s' without '%s'", data_keys[given], data_keys[missing]);
+    diag_hint(c->d, "images and labels come in pairs; add '%s \"FILE\"'", data_keys[missing]);
+}
+
+static enum data_format infer_format(struct checker *c)
+{
+    int idx = c->data[DATA_TRAIN_IMAGES] || c->data[DATA_TRAIN_LABELS] || c->data[DATA_TEST_IMAGES]
+              || c->data[DATA_TEST_LABELS];
+    int csv = c->data[DATA_TRAIN_CSV] || c->data[DATA_TEST_CSV];
+    int k;
+    if (c->data[DATA_FORMAT]
+        && (k = value_choice(c->d, &c->data[DATA_FORMAT]->value, "data format", formats + 1, 2)) >= 0)
+        return (enum data_format)(k + 1);
+    if (idx && csv) {
+        diag_error(c->d, c->data_stmt->loc, "the data block names both IDX files and CSV files");
+        diag_hint(c->d, "use either train_images/train_labels (IDX) or train_csv (CSV)");
+    }
+    return csv ? DATA_CSV : DATA_IDX;
+}
+
+static void check_data_files(struct checker *c, struct data_spec *d)
+{
+    if (d->format == DATA_IDX) {
+        need_pair(c, DATA_TRAIN_IMAGES, DATA_TRAIN_LABELS);
+        need_pair(c, DATA_TEST_IMAGES, DATA_TEST_LABELS);
+        if (!c->data[DATA_TRAIN_IMAGES] && !c->data[DATA_TEST_IMAGES] && report_missing_files(c)) {
+            diag_error(c->d, c->data_stmt->loc, "the data block names no IDX files");
+            diag_hint(c->d, "add 'train_images \"FILE\"' and 'train_labels \"FILE\"', or 'train_csv \"FILE\"' for CSV");
+        }
+        read_path(c, DATA_TRAIN_IMAGES, &d->train_images);
+        read_path(c, DATA_TRAIN_LABELS, &d->train_labels);
+        read_path(c, DATA_TEST_IMAGES, &d->test_images);
+        read_path(c, DATA_TEST_LABELS, &d->test_labels);
+    } else {
+        if (!c->data[DATA_TRAIN_CSV] && !c->data[DATA_TEST_CSV] && report_missing_files(c)) {
+            diag_error(c->d, c->data_stmt->loc, "the data block names no CSV files");
+            diag_hint(c->d, "add 'train_csv \"FILE\"' (and 'test_csv \"FILE\"' to measure accuracy)");
+        }
+        read_path(c, DATA_TRAIN_CSV, &d->train_csv);
+        read_path(c, DATA_TEST_CSV, &d->test_csv);
+    }
+}
+
+static void check_label_column(struct checker *c, struct data_spec *d)
+{
+    const struct value *v = &c->data[DATA_LABEL_COLUMN]->value;
+    long long index;
+    if (v->kind == VALUE_NUMBER) {
+        if (value_integer(c->d, v, "label_column", 0, 1000000, &index) == 0) {
+            d->label_column = LABEL_INDEX;
+            d->label_index = (int)index;
+        }
+        return;
+    }
+    int k = value_choice(c->d, v, "label_column", label_columns, COUNT(label_columns));
+    if (k >= 0)
+        d->label_column = (enum label_column)k;
+}
+
+static void check_data(struct checker *c)
+{
+    struct data_spec *d = &c->net->data;
+    int outputs = c->net->nlayers > 0 ? c->net->layers[c->net->nlayers - 1].out : 0;
+    d->targets = outputs == 1 ? TARGETS_VALUE : TARGETS_ONE_HOT;
+    d->label_column = LABEL_LAST;
+    if (!c->data_stmt)
+        return;
+    d->format = infer_format(c);
+    d->scale = d->format == DATA_IDX ? SCALE_UNIT : SCALE_NONE;
+    check_data_files(c, d);
+    if (c->data[DATA_LABEL_COLUMN])
+        check_label_column(c, d);
+    if (c->data[DATA_HEADER])
+        value_bool(c->d, &c->data[DATA_HEADER]->value, "header", &d->header);
+    int k;
+    if (c->data[DATA_SCALE]
+        && (k = value_choice(c->d, &c->data[DATA_SCALE]->value, "scale", scalings, COUNT(scalings))) >= 0)
+        d->scale = (enum scaling)k;
+    if (c->data[DATA_TARGETS]
+        && (k = value_choice(c->d, &c->data[DATA_TARGETS]->value, "targets", target_kinds, COUNT(target_kinds))) >= 0) {
+        d->targets = (enum targets)k;
+        if (d->targets == TARGETS_VALUE && outputs > 1) {
+            diag_error(c->d, c->data[DATA_TARGETS]->value.loc,
+                       "'targets value' needs a single output, but the last layer has %d", outputs);
+            diag_hint(c->d, "with %d outputs the labels are classes: write 'targets one_hot'", outputs);
+        }
+    }
+    if (d->format == DATA_IDX && (c->data[DATA_LABEL_COLUMN] || c->data[DATA_HEADER])) {
+        const struct setting *s = c->data[DATA_LABEL_COLUMN] ? c->data[DATA_LABEL_COLUMN] : c->data[DATA_HEADER];
+        diag_warning(c->d, s->key_loc, "'%s' applies to CSV files only; IDX data ignores it", s->key);
+    }
+}
+
+/* ---- the network as a whole ---- */
+
+static void check_layers(struct checker *c)
+{
+    struct network *n = c->net;
+    int count = n->nlayers < NETC_MAX_LAYERS ? n->nlayers : NETC_MAX_LAYERS;
+    double params = 0;
+    for (int i = 0; i < count; i++) {
+        struct layer *l = &n->layers[i];
+        const struct statement *s = c->layer_stmts[i];
+        l->in = i == 0 ? n->input_size : n->layers[i - 1].out;
+        if (l->act == ACT_SOFTMAX && i != count - 1) {
+            diag_error(c->d, s->activation.loc, "softmax on a hidden layer");
+            diag_hint(c->d, "softmax must be the last layer: it turns the outputs into probabilities");
+        }
+        params += (double)l->in * l->out + l->out;
+        if (params > NETC_MAX_PARAMS) {
+            diag_error(c->d, s->size.loc, "the network reaches %.0f parameters at this layer; netc's limit is %.0f",
+                       params, NETC_MAX_PARAMS);
+            diag_hint(c->d, "that is 1 GiB of float32 weights; make this layer or the input smaller");
+            return;
+        }
+    }
+    if (count > 0 && c->net->layers[count - 1].act == ACT_SOFTMAX && c->net->layers[count - 1].out == 1) {
+        diag_warning(c->d, c->layer_stmts[count - 1]->activation.loc, "softmax over a single output is always 1");
+        diag_hint(c->d, "for two classes use 'dense 1 sigmoid' with binary_cross_entropy, or 'dense 2 softmax'");
+    }
+}
+
+/* Without an 'init' setting each layer gets the initialisation that suits its
+ * activation: He (Kaiming) for relu and leaky_relu, Xavier (Glorot) for the rest. */
+static void default_inits(struct checker *c)
+{
+    if (c->init_given)
+        return;
+    for (int i = 0; i < c->net->nlayers; i++) {
+        struct layer *l = &c->net->layers[i];
+        l->init.kind = l->act == ACT_RELU || l->act == ACT_LEAKY_RELU ? INIT_HE : INIT_XAVIER;
+    }
+}
+
+/* The loss must make sense for what the output layer can produce. */
+static void check_loss_output(struct checker *c)
+{
+    if (!c->loss_given || c->net->nlayers == 0 || c->output_unknown)
+        return;
+    const struct layer *out = &c->net->layers[c->net->nlayers - 1];
+    struct loc at = c->train[TRAIN_LOSS]->value.loc;
+    enum loss loss = c->net->loss;
+    enum activation a = out->act;
+    if (a == ACT_SOFTMAX && loss != LOSS_CROSS_ENTROPY) {
+        diag_error(c->d, at, "softmax outputs need the cross_entropy loss, not %s", loss_name(loss));
+        diag_hint(c->d, "write 'loss cross_entropy', or use sigmoid outputs with %s", loss_name(loss));
+    } else if (loss == LOSS_BINARY_CROSS_ENTROPY && a != ACT_SIGMOID) {
+        diag_error(c->d, at, "binary_cross_entropy needs outputs in (0, 1), but the last layer is %s",
+                   activation_name(a));
+        diag_hint(c->d, "make the last layer sigmoid: 'dense %d sigmoid'", out->out);
+    } else if (loss == LOSS_CROSS_ENTROPY && a != ACT_SOFTMAX && a != ACT_SIGMOID && a != ACT_RELU) {
+        diag_error(c->d, at, "cross_entropy takes the log of the outputs, but %s outputs can be negative",
+                   activation_name(a));
+        diag_hint(c->d, "make the last layer softmax: 'dense %d softmax'", out->out);
+    } else if (loss == LOSS_CROSS_ENTROPY && a != ACT_SOFTMAX) {
+        diag_warning(c->d, at, "cross_entropy with %s outputs that do not sum to 1", activation_name(a));
+        diag_hint(c->d, a == ACT_SIGMOID ? "for independent yes/no outputs use binary_cross_entropy; for classes use softmax"
+                                         : "for classes make the last layer softmax");
+    }
+}
+
+/* Statements that every description needs.  After a syntax error the parser has
+ * dropped lines, and a statement "missing" may just be one of them: say nothing. */
+static void check_required(struct checker *c)
+{
+    if (c->syntax_errors)
+        return;
+    if (!c->network_stmt) {
+        diag_file_error(c->d, "no 'network NAME' line");
+        diag_hint(c->d, "start the file with e.g. 'network mnist': the name prefixes the generated C");
+    }
+    if (!c->input_stmt) {
+        diag_file_error(c->d, "no 'input' line");
+        diag_hint(c->d, "declare the input size before the layers, e.g. 'input 784' or 'input 28x28'");
+    }
+    if (c->net->nlayers == 0) {
+        diag_file_error(c->d, "the network has no layers");
+        diag_hint(c->d, "add at least an output layer, e.g. 'dense 10 softmax'");
+    }
+}
+
+/* When d already counts errors (the parser's), the tree may lack lines the parser
+ * dropped: then nothing is reported as missing. */
+int check_network(struct diag *d, const struct syntax *tree, enum check_purpose purpose,
+                  struct network *out)
+{
+    memset(out, 0, sizeof *out);
+    out->layers = calloc(NETC_MAX_LAYERS, sizeof *out->layers);
+    struct checker c = { .d = d, .net = out, .syntax_errors = d->errors > 0,
+                         .train_optional = purpose == CHECK_FOR_FORWARD };
+    if (!out->layers) {
+        diag_file_error(d, "out of memory");
+        return d->errors;
+    }
+    if (!tree->first && !c.syntax_errors) {
+        diag_file_error(d, "the file describes no network");
+        diag_hint(d, "a description needs at least these lines:\n"
+                     "    network mnist\n    input 784\n    dense 10 softmax\n"
+                     "    train {\n        loss          cross_entropy\n        learning_rate 0.1\n    }");
+        return d->errors;
+    }
+    for (const struct statement *s = tree->first; s; s = s->next) {
+        switch (s->kind) {
+        case STMT_NETWORK: check_network_name(&c, s); break;
+        case STMT_INPUT: check_input(&c, s); break;
+        case STMT_DENSE: check_dense(&c, s); break;
+        case STMT_TRAIN: collect_block(&c, s, &c.train_stmt, c.train); break;
+        case STMT_DATA: collect_block(&c, s, &c.data_stmt, c.data); break;
+        }
+    }
+    if (out->nlayers > NETC_MAX_LAYERS)
+        out->nlayers = NETC_MAX_LAYERS;
+    check_required(&c);
+    check_layers(&c);
+    check_train(&c);
+    default_inits(&c);
+    check_loss_output(&c);
+    check_data(&c);
+    return d->errors;
+}

@@ -1,0 +1,13 @@
+/* dot.h - `netc --emit dot`: the network's structure as a Graphviz graph. */
+#ifndef NETC_DOT_H
+#define NETC_DOT_H
+
+#include <stdio.h>
+
+#include "check/network.h"
+
+/* One box per layer (input, each dense layer, the loss), edges labelled with the
+ * weight shapes; `dot -Tsvg` draws it. */
+void dot_print(FILE *out, const struct network *n);
+
+#endif

@@ -1,0 +1,251 @@
+/* emit_infer_int8.c - `--emit infer --quantize int8`: the layers in integer arithmetic.
+ *
+ * Each layer quantises its input with the scale netc calibrated (quantize.c), sums
+ * int8 × int8 products in int32, and goes back to float for the bias and the activation.
+ * Weights are kept as Wq[OUT][IN], row o contiguous, so that every output is one dot
+ * product over contiguous int8 data: the shape compilers vectorise with their widening
+ * multiply-add instructions (pmaddwd and the like).  The entry points, the forward pass
+ * over the layers and the self-test are emit_infer.c's, shared with the float export.
+ */
+#include "infer/infer_internal.h"
+#include "infer/quantize.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void emit_scheme(const struct emit *e)
+{
+    struct printer *p = e->p;
+    char arch[1024];
+    size_t k = (size_t)snprintf(arch, sizeof arch, "%d", e->net->input_size);
+    for (int l = 0; l < e->net->nlayers && k < sizeof arch; l++)
+        k += (size_t)snprintf(arch + k, sizeof arch - k, " -> %d %s", e->net->layers[l].out,
+                              activation_name(e->net->layers[l].act));
+    pr_line(p, "/* %s, quantised to int8 by netc.", arch);
+    pr_line(p, " *");
+    pr_line(p, " * Each layer's z = W·x + b, a = f(z) runs as (docs/export.md, \"Quantised export\"):");
+    pr_line(p, " *   xq[i]  = round(x[i] / s_x), saturated to [-127, 127]");
+    pr_line(p, " *                 the input in int8, with the layer's scale s_x = max |x| / 127");
+    pr_line(p, " *                 over %d training samples (larger inputs saturate)",
+            e->quant->n_calibration);
+    pr_line(p, " *   acc[o] = Σ_i Wq[o][i]·xq[i]");
+    pr_line(p, " *                 int8 products summed in int32: exact, and netc checked that");
+    pr_line(p, " *                 no sum can overflow");
+    pr_line(p, " *   z[o]   = s_x·s_w[o]·acc[o] + b[o]");
+    pr_line(p, " *                 back to float; Wq[o][i] = round(W[o][i] / s_w[o]) with one scale");
+    pr_line(p, " *                 per output, s_w[o] = max_i |W[o][i]| / 127");
+    pr_line(p, " *   a      = f(z) in float, as the float network computes it. */");
+    pr_blank(p);
+}
+
+static int uses_exp(const struct network *net)
+{
+    for (int l = 0; l < net->nlayers; l++)
+        if (net->layers[l].act == ACT_SIGMOID || net->layers[l].act == ACT_SOFTMAX)
+            return 1;
+    return 0;
+}
+
+static void emit_prelude(const struct emit *e)
+{
+    struct printer *p = e->p;
+    emit_provenance(e, ".c", "a trained network's forward pass in int8 arithmetic, weights "
+                    "included.");
+    pr_line(p, "#include \"%s.h\"", e->name);
+    pr_blank(p);
+    pr_line(p, "#include <math.h>");
+    pr_line(p, "#include <stddef.h>");
+    pr_line(p, "#include <stdint.h>");
+    pr_blank(p);
+    pr_line(p, "#if defined(__cplusplus)     /* this file also compiles as C++ */");
+    pr_line(p, "#define restrict __restrict");
+    pr_line(p, "#endif");
+    pr_blank(p);
+    emit_scheme(e);
+    if (uses_exp(e->net)) {
+        pr_line(p, "/* e^x for the activations: libm's (they are a small part of the work here) */");
+        pr_line(p, "#define exp_f expf");
+        pr_blank(p);
+    }
+    emit_activation_constants(e);
+}
+
+static const char *const kernel_text[] = {
+    "/* ---- Kernels ---- */",
+    "",
+    "#if defined(__GNUC__) && !defined(__clang__)",
+    "/* No floating-point traps (nothing here reads the exception flags), so that gcc may",
+    " * turn quantize()'s selects into vector operations; results are unchanged. */",
+    "#pragma GCC optimize(\"no-trapping-math\")",
+    "#endif",
+    "",
+    "/* q[k] = round(x[k] / s), saturated to [-127, 127], for n values, given inv_scale = 1 / s.",
+    " * The clamps come before the rounding (so a NaN becomes -127 rather than undefined",
+    " * behaviour); rounding adds ±0.5 and truncates: half away from zero.  Every step is a",
+    " * select or plain arithmetic, so the loop vectorises.  The int8 values are stored",
+    " * widened to int16 (see dense_i8). */",
+    "static void quantize(int16_t *restrict q, const float *restrict x, int n, float inv_scale)",
+    "{",
+    "    for (int k = 0; k < n; k++) {",
+    "        float v = x[k] * inv_scale;",
+    "        v = v > -127.0f ? v : -127.0f;",
+    "        v = v < 127.0f ? v : 127.0f;",
+    "        q[k] = (int16_t)(v + (v >= 0.0f ? 0.5f : -0.5f));",
+    "    }",
+    "}",
+    "",
+    "/* z = s_x·s_w·acc + bias: an output back in float, from its int32 sum. */",
+    "static inline float dequantize(int32_t acc, float s_x, float s_w, float bias)",
+    "{",
+    "    return (float)acc * (s_x * s_w) + bias;",
+    "}",
+    "",
+    "/* z[b][o] = s_x·s_w[o]·Σ_i w[o][i]·xq[b][i] + bias[o] for B samples and N outputs, with",
+    " * w[N][K] in int8 and xq[B][K] the quantised inputs.  Each product fits in 16 bits",
+    " * (|w|, |xq| <= 127) and xq is already int16, so compilers pair the products up in",
+    " * 16-bit multiply-adds (x86's pmaddwd, Arm's smlal).  Four samples at a time share",
+    " * each load of a weight row, as the float kernels' register blocks do; the last B % 4",
+    " * samples go one at a time, four rows sharing each load of the sample.  The sums run",
+    " * over i in int32 and are exact: netc checked that none can overflow. */",
+    "static void dense_i8(float *restrict z, const int8_t *restrict w,",
+    "                     const int16_t *restrict xq, int B, int N, int K, float s_x,",
+    "                     const float *restrict s_w, const float *restrict bias)",
+    "{",
+    "    int b = 0;",
+    "    for (; b + 4 <= B; b += 4) {",
+    "        const int16_t *x0 = xq + (size_t)b * K, *x1 = x0 + K, *x2 = x1 + K, *x3 = x2 + K;",
+    "        for (int o = 0; o < N; o++) {",
+    "            const int8_t *wo = w + (size_t)o * K;",
+    "            int32_t acc[4] = { 0, 0, 0, 0 };",
+    "            for (int i = 0; i < K; i++) {",
+    "                const int16_t wi = wo[i];",
+    "                acc[0] += wi * x0[i];",
+    "                acc[1] += wi * x1[i];",
+    "                acc[2] += wi * x2[i];",
+    "                acc[3] += wi * x3[i];",
+    "            }",
+    "            for (int r = 0; r < 4; r++)",
+    "                z[(size_t)(b + r) * N + o] = dequantize(acc[r], s_x, s_w[o], bias[o]);",
+    "        }",
+    "    }",
+    "    for (; b < B; b++) {",
+    "        const int16_t *x = xq + (size_t)b * K;",
+    "        int o = 0;",
+    "        for (; o + 4 <= N; o += 4) {",
+    "            const int8_t *w0 = w + (size_t)o * K, *w1 = w0 + K, *w2 = w1 + K, *w3 = w2 + K;",
+    "            int32_t acc[4] = { 0, 0, 0, 0 };",
+    "            for (int i = 0; i < K; i++) {",
+    "                const int16_t xi = x[i];",
+    "                acc[0] += w0[i] * xi;",
+    "                acc[1] += w1[i] * xi;",
+    "                acc[2] += w2[i] * xi;",
+    "                acc[3] += w3[i] * xi;",
+    "            }",
+    "            for (int r = 0; r < 4; r++)",
+    "                z[(size_t)b * N + o + r] = dequantize(acc[r], s_x, s_w[o + r], bias[o + r]);",
+    "        }",
+    "        for (; o < N; o++) {        /* the last N % 4 outputs */",
+    "            const int8_t *wo = w + (size_t)o * K;",
+    "            int32_t acc = 0;",
+    "            for (int i = 0; i < K; i++)",
+    "                acc += wo[i] * x[i];",
+    "            z[(size_t)b * N + o] = dequantize(acc, s_x, s_w[o], bias[o]);",
+    "        }",
+    "    }",
+    "}",
+    "",
+};
+
+static void emit_kernels_int8(const struct emit *e)
+{
+    for (size_t i = 0; i < sizeof kernel_text / sizeof kernel_text[0]; i++) {
+        if (kernel_text[i][0])
+            pr_line(e->p, "%s", kernel_text[i]);
+        else
+            pr_blank(e->p);
+    }
+}
+
+/* "static const int8_t NAME_lN_wq[OUT][IN] = { { ... }, ... };", one brace per output row,
+ * sixteen values a line. */
+static void emit_int8_matrix(const struct emit *e, int layer)
+{
+    const struct layer *L = &e->net->layers[layer];
+    const int8_t *wq = e->quant->layers[layer].wq;
+    struct printer *p = e->p;
+    char line[16 * 6 + 1];     /* "-127, " at most, sixteen times */
+    pr_line(p, "static const int8_t %s_l%d_wq[%s_L%d_OUT][%s_L%d_IN] = {", e->name, layer + 1,
+            e->up, layer + 1, e->up, layer + 1);
+    for (int o = 0; o < L->out; o++) {
+        pr_line(p, "    {   /* output %d */", o);
+        for (int i = 0; i < L->in; i += 16) {
+            size_t k = 0;
+            for (int j = i; j < L->in && j < i + 16; j++)
+                k += (size_t)snprintf(line + k, sizeof line - k, "%s%d,", j > i ? " " : "",
+                                      wq[(size_t)o * L->in + j]);
+            pr_line(p, "        %s", line);
+        }
+        pr_line(p, "    },");
+    }
+    pr_line(p, "};");
+}
+
+static void emit_layer_weights(const struct emit *e, int layer)
+{
+    const struct layer *L = &e->net->layers[layer];
+    const struct quant_layer *ql = &e->quant->layers[layer];
+    struct printer *p = e->p;
+    char size[NETC_MAX_NAME + 32], suffix[32], a[LIT_MAX], b[LIT_MAX];
+    pr_line(p, "/* Layer %d, \"%s\": inputs quantised with s_x = %s (max |x| = %.6g in calibration);",
+            layer + 1, L->name, lit_float(a, ql->x_scale), ql->x_max);
+    pr_line(p, " * Wq[OUT][IN], s_w[OUT] and the bias as trained. */");
+    pr_line(p, "static const float %s_l%d_x_scale = %s, %s_l%d_x_inv_scale = %s;", e->name,
+            layer + 1, a, e->name, layer + 1, lit_float(b, ql->x_inv_scale));
+    emit_int8_matrix(e, layer);
+    snprintf(size, sizeof size, "%s_L%d_OUT", e->up, layer + 1);
+    snprintf(suffix, sizeof suffix, "l%d_w_scale", layer + 1);
+    infer_float_array(e, suffix, size, ql->w_scale, L->out);
+    snprintf(suffix, sizeof suffix, "l%d_bias", layer + 1);
+    infer_float_array(e, suffix, size, e->weights->bias[layer], L->out);
+    pr_blank(p);
+}
+
+static void emit_layer(const struct emit *e, int layer)
+{
+    const struct layer *L = &e->net->layers[layer];
+    struct printer *p = e->p;
+    const char *n = e->name;
+    const int l = layer + 1;
+    pr_line(p, "/* Layer %d, \"%s\" (line %d): %d -> %d, %s; forward, in int8.", l, L->name,
+            L->line, L->in, L->out, activation_name(L->act));
+    pr_line(p, " *   xq = round(x / s_x), z = s_x·s_w·(Wq·xq) + b,   x: the %s",
+            layer == 0 ? "network's input" : "previous layer's activation a");
+    pr_line(p, " *   a = %s", act_equation(L->act));
+    pr_line(p, " * B = batch, IN = %d, OUT = %d; xq: room for B rows of IN. */", L->in, L->out);
+    pr_line(p, "static void layer%d_forward(float *restrict z, float *restrict a, "
+            "const float *restrict x,", l);
+    pr_line(p, "                           int16_t *restrict xq, int B)");
+    pr_block(p);
+    pr_line(p, "quantize(xq, x, B * %s_L%d_IN, %s_l%d_x_inv_scale);", e->up, l, n, l);
+    pr_line(p, "dense_i8(z, &%s_l%d_wq[0][0], xq, B, %s_L%d_OUT, %s_L%d_IN,", n, l, e->up, l,
+            e->up, l);
+    pr_line(p, "         %s_l%d_x_scale, %s_l%d_w_scale, %s_l%d_bias);", n, l, n, l, n, l);
+    emit_activation_forward(e, layer);
+    pr_close(p);
+    pr_blank(p);
+}
+
+void emit_int8_layers(const struct emit *e)
+{
+    emit_prelude(e);
+    emit_kernels_int8(e);
+    pr_line(e->p, "/* ---- The quantised weights ---- */");
+    pr_blank(e->p);
+    for (int l = 0; l < e->net->nlayers; l++)
+        emit_layer_weights(e, l);
+    infer_input_scaling(e);
+    pr_line(e->p, "/* ---- The layers ---- */");
+    pr_blank(e->p);
+    for (int l = 0; l < e->net->nlayers; l++)
+        emit_layer(e, l);
+}

@@ -1,0 +1,19 @@
+/* reference.h - the network's forward pass on the host, in double precision from the
+ * float weights: what NAME_selftest's recorded outputs come from, what the int8 export
+ * is calibrated on, and what its error table measures against. */
+#ifndef NETC_REFERENCE_H
+#define NETC_REFERENCE_H
+
+#include "infer/weights.h"
+#include "check/network.h"
+
+/* acts[0] (the input as the first layer sees it) and acts[l + 1] (layer l's activation),
+ * one malloc'd block: free() it.  NULL when out of memory. */
+double **ref_alloc(const struct network *net);
+/* Fills acts (from ref_alloc) for one sample x: acts[net->nlayers] is the output. */
+void ref_forward(const struct network *net, const struct export_weights *w, const float *x,
+                 double **acts);
+/* a = f(z) in place over layer L's L->out values (softmax over the whole row). */
+void ref_activate(const struct layer *L, double *z);
+
+#endif

@@ -1,0 +1,184 @@
+/* export_weights.c - read a safetensors weights file for the inference exporter, with
+ * the runtime's reader (runtime/safetensors.c), checked against the network. */
+#include "infer/weights.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "netc_runtime.h"
+
+/* The tensor name with shape [d0] (rank 1) or [d0, d1]: its floats (malloc'd), or NULL
+ * with a message. */
+static float *tensor(const netc_st_file *f, const char *name, int rank, int d0, int d1,
+                     netc_error *err)
+{
+    const netc_st_entry *e = netc_st_find(f, name);
+    if (!e) {
+        netc_fail(err, "%s: tensor '%s' is missing\nhint: was the file saved by a different "
+                  "network?", f->path, name);
+        return NULL;
+    }
+    if (e->rank != rank || e->shape[0] != d0 || (rank == 2 && e->shape[1] != d1)) {
+        char have[64], want[64];
+        int k = snprintf(have, sizeof have, "[");
+        for (int i = 0; i < e->rank && k < (int)sizeof have; i++)
+            k += snprintf(have + k, sizeof have - (size_t)k, i ? ", %lld" : "%lld",
+                          (long long)e->shape[i]);
+        if (k < (int)sizeof have)
+            snprintf(have + k, sizeof have - (size_t)k, "]");
+        if (rank == 2)
+            snprintf(want, sizeof want, "[%d, %d]", d0, d1);
+        else
+            snprintf(want, sizeof want, "[%d]", d0);
+        netc_fail(err, "%s: byte %zu: %s: shape %s in file, network expects %s", f->path,
+                  e->header_pos, name, have, want);
+        return NULL;
+    }
+    float *v = malloc((size_t)d0 * (size_t)(rank == 2 ? d1 : 1) * sizeof *v);
+    if (!v) {
+        netc_fail(err, "%s: out of memory reading '%s'", f->path, name);
+        return NULL;
+    }
+    netc_st_get_f32(f, e, v);
+    return v;
+}
+
+static int read_layers(const struct network *net, const netc_st_file *f,
+                       struct export_weights *w, netc_error *err)
+{
+    char name[NETC_MAX_NAME + 16];
+    for (int l = 0; l < net->nlayers; l++) {
+        const struct layer *L = &net->layers[l];
+        snprintf(name, sizeof name, "%s.weight", L->name);
+        float *W = tensor(f, name, 2, L->out, L->in, err);
+        if (!W)
+            return -1;
+        w->wt[l] = malloc((size_t)L->in * (size_t)L->out * sizeof *w->wt[l]);
+        if (!w->wt[l]) {
+            free(W);
+            return netc_fail(err, "%s: out of memory", f->path);
+        }
+        for (int o = 0; o < L->out; o++)       /* WT[i][o] = W[o][i] */
+            for (int i = 0; i < L->in; i++)
+                w->wt[l][(size_t)i * L->out + o] = W[(size_t)o * L->in + i];
+        free(W);
+        snprintf(name, sizeof name, "%s.bias", L->name);
+        w->bias[l] = tensor(f, name, 1, L->out, 0, err);
+        if (!w->bias[l])
+            return -1;
+    }
+    return 0;
+}
+
+/* input.min/max (x' = (x - min) / (max - min)) or input.mean/std (x' = (x - mean) / std),
+ * with the runtime's guard: a range that is not > 0 divides by 1. */
+static int read_scaling(const struct network *net, const netc_st_file *f,
+                        struct export_weights *w, netc_error *err)
+{
+    const int unit = netc_st_find(f, "input.min") != NULL;
+    if (!unit && !netc_st_find(f, "input.mean"))
+        return 0;
+    w->scale_kind = unit ? "min/max" : "mean/std";
+    w->scale_offset = tensor(f, unit ? "input.min" : "input.mean", 1, net->input_size, 0, err);
+    if (!w->scale_offset)
+        return -1;
+    w->scale_range = tensor(f, unit ? "input.max" : "input.std", 1, net->input_size, 0, err);
+    if (!w->scale_range)
+        return -1;
+    for (int j = 0; j < net->input_size; j++) {
+        float range = unit ? w->scale_range[j] - w->scale_offset[j] : w->scale_range[j];
+        w->scale_range[j] = range > 0 ? range : 1.0f;
+    }
+    w->n_scale = net->input_size;
+    return 0;
+}
+
+/* Exported code and quantisation need finite numbers: NaN or inf in a weights file is a
+ * diverged or corrupted training run. */
+static int check_finite(const struct network *net, const struct export_weights *w,
+                        netc_error *err)
+{
+    for (int l = 0; l < net->nlayers; l++) {
+        const struct layer *L = &net->layers[l];
+        for (long long i = 0; i < (long long)L->in * L->out; i++)
+            if (!isfinite(w->wt[l][i]))
+                return netc_fail(err, "%s: tensor '%s.weight' holds a non-finite value",
+                                 w->path, L->name);
+        for (int i = 0; i < L->out; i++)
+            if (!isfinite(w->bias[l][i]))
+                return netc_fail(err, "%s: tensor '%s.bias' holds a non-finite value", w->path,
+                                 L->name);
+    }
+    for (int i = 0; i < w->n_scale; i++)
+        if (!isfinite(w->scale_offset[i]) || !isfinite(w->scale_range[i]))
+            return netc_fail(err, "%s: the input scaling holds a non-finite value", w->path);
+    return 0;
+}
+
+/* Every tensor in the file is a layer's weight or bias or an input.* statistic, as the
+ * trainer's loader requires: a leftover (say "0.weight" from an unrenamed PyTorch
+ * state_dict) means the file is not what the network thinks it is. */
+static int check_known(const struct network *net, const netc_st_file *f, netc_error *err)
+{
+    static const char *const inputs[] = { "input.min", "input.max", "input.mean", "input.std" };
+    for (int i = 0; i < f->n_tensor; i++) {
+        const char *name = f->tensors[i].name;
+        int known = 0;
+        for (int l = 0; l < net->nlayers && !known; l++) {
+            size_t n = strlen(net->layers[l].name);
+            known = strncmp(name, net->layers[l].name, n) == 0 &&
+                    (strcmp(name + n, ".weight") == 0 || strcmp(name + n, ".bias") == 0);
+        }
+        for (size_t k = 0; k < sizeof inputs / sizeof inputs[0] && !known; k++)
+            known = strcmp(name, inputs[k]) == 0;
+        if (!known)
+            return netc_fail(err, "%s: byte %zu: unknown tensor '%s': network '%s' has no such "
+                             "parameter\nhint: was the file saved by a different network?",
+                             f->path, f->tensors[i].header_pos, name, net->name);
+    }
+    return 0;
+}
+
+int export_weights_read(const struct network *net, const char *path, struct export_weights *w,
+                        char *errbuf, size_t errlen)
+{
+    netc_error err;
+    netc_st_file f;
+    int rc = -1;
+    memset(w, 0, sizeof *w);
+    w->path = path;
+    w->wt = calloc((size_t)net->nlayers, sizeof *w->wt);
+    w->bias = calloc((size_t)net->nlayers, sizeof *w->bias);
+    if (!w->wt || !w->bias) {
+        snprintf(errbuf, errlen, "%s: out of memory", path);
+        return -1;
+    }
+    if (netc_st_read(path, &f, &err) == 0) {
+        rc = read_layers(net, &f, w, &err);
+        if (rc == 0)
+            rc = check_known(net, &f, &err);
+        if (rc == 0)
+            rc = read_scaling(net, &f, w, &err);
+        if (rc == 0)
+            rc = check_finite(net, w, &err);
+        netc_st_free(&f);
+    }
+    if (rc < 0)
+        snprintf(errbuf, errlen, "%s", err.msg);
+    return rc;
+}
+
+void export_weights_free(const struct network *net, struct export_weights *w)
+{
+    for (int l = 0; w->wt && l < net->nlayers; l++) {
+        free(w->wt[l]);
+        free(w->bias[l]);
+    }
+    free(w->wt);
+    free(w->bias);
+    free(w->scale_offset);
+    free(w->scale_range);
+    memset(w, 0, sizeof *w);
+}

@@ -1,0 +1,26 @@
+/* export_weights.h - a trained network's weights, read for `--emit infer`. */
+#ifndef NETC_EXPORT_WEIGHTS_H
+#define NETC_EXPORT_WEIGHTS_H
+
+#include <stddef.h>
+
+#include "check/network.h"
+
+/* Per layer, W^T[in][out] (the trainer's layout) and bias[out]; and the input scaling the
+ * trainer applies before the first layer, x' = (x - offset) / range, when the file holds
+ * statistics (input.min/max or input.mean/std), else n_scale = 0. */
+struct export_weights {
+    const char *path;
+    float **wt, **bias;
+    int n_scale;
+    float *scale_offset, *scale_range;  /* n_scale floats each; range already "> 0 or 1" */
+    const char *scale_kind;             /* "min/max" or "mean/std" */
+};
+
+/* Reads path and checks every tensor against net (its shape, and finite values): 0, or -1
+ * with a message naming the file and the tensor in errbuf. */
+int export_weights_read(const struct network *net, const char *path, struct export_weights *w,
+                        char *errbuf, size_t errlen);
+void export_weights_free(const struct network *net, struct export_weights *w);
+
+#endif

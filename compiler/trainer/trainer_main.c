@@ -1,0 +1,216 @@
+/* emit_main.c - NAME_main.c: the model's description for the runtime, and main().
+ *
+ * The runtime never sees NAME_model: it gets a netc_model with sizes, the tensors
+ * of the weights file, the .net file's defaults and entry points taking void *.
+ */
+#include "emit/emit.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* The netc_model enum constants, indexed by the network's enums (same order). */
+static const char *const loss_enum[] = {
+    [LOSS_MSE] = "NETC_LOSS_MSE", [LOSS_CROSS_ENTROPY] = "NETC_LOSS_CROSS_ENTROPY",
+    [LOSS_BINARY_CROSS_ENTROPY] = "NETC_LOSS_BINARY_CROSS_ENTROPY",
+};
+static const char *const schedule_enum[] = {
+    [SCHED_CONSTANT] = "NETC_SCHED_CONSTANT", [SCHED_STEP] = "NETC_SCHED_STEP",
+    [SCHED_COSINE] = "NETC_SCHED_COSINE", [SCHED_EXPONENTIAL] = "NETC_SCHED_EXPONENTIAL",
+};
+static const char *const format_enum[] = {
+    [DATA_NONE] = "NETC_DATA_NONE", [DATA_IDX] = "NETC_DATA_IDX", [DATA_CSV] = "NETC_DATA_CSV",
+};
+static const char *const label_enum[] = {
+    [LABEL_FIRST] = "NETC_LABEL_FIRST", [LABEL_LAST] = "NETC_LABEL_LAST",
+    [LABEL_INDEX] = "NETC_LABEL_INDEX",
+};
+static const char *const scaling_enum[] = {
+    [SCALE_NONE] = "NETC_SCALE_NONE", [SCALE_UNIT] = "NETC_SCALE_UNIT",
+    [SCALE_STANDARDIZE] = "NETC_SCALE_STANDARDIZE",
+};
+static const char *const targets_enum[] = {
+    [TARGETS_ONE_HOT] = "NETC_TARGETS_ONE_HOT", [TARGETS_VALUE] = "NETC_TARGETS_VALUE",
+};
+
+/* One entry point of the descriptor: a static wrapper calling NAME_<call> with the
+ * state given back its type.  E.g. { "float", "loss", "const float *x, const float *y,
+ * int n", "x, y, n" } -> static float model_loss(void *state, const float *x, ...)
+ *                        { return mnist_loss((mnist_model *)state, x, y, n); } */
+struct entry {
+    const char *type, *call, *params, *args;
+};
+
+static const struct entry entries[] = {
+    { "void", "init", "uint64_t seed", "seed" },
+    { "void", "forward", "const float *x, float *out, int n", "x, out, n" },
+    { "float", "loss", "const float *x, const float *y, int n", "x, y, n" },
+    { "float", "forward_backward", "const float *x, const float *y, int n", "x, y, n" },
+    { "void", "update", "float learning_rate", "learning_rate" },
+    { "void", "part_forward", "const float *x, const float *y, float *out, int n, int t, int T",
+      "x, y, out, n, t, T" },
+    { "void", "part_prepare", "int t, int T", "t, T" },
+    { "void", "part_errors", "const float *x, const float *y, int n, int t, int T",
+      "x, y, n, t, T" },
+    { "void", "part_gradients", "const float *x, int n, int t, int T", "x, n, t, T" },
+    { "float", "batch_loss", "int n", "n" },
+    { "void", "part_update", "float learning_rate, int t, int T", "learning_rate, t, T" },
+    { "void", "update_end", NULL, "" },
+};
+
+static void emit_wrapper(const struct emit *e, const struct entry *w)
+{
+    struct printer *p = e->p;
+    const int returns = w->type[0] != 'v';
+    pr_line(p, "static %s model_%s(void *state%s%s)", w->type, w->call, w->params ? ", " : "",
+            w->params ? w->params : "");
+    pr_block(p);
+    pr_line(p, "%s%s_%s((%s_model *)state%s%s);", returns ? "return " : "", e->name, w->call,
+            e->name, w->args[0] ? ", " : "", w->args);
+    pr_close(p);
+}
+
+/* The entry points, one static wrapper each, giving the state back its type. */
+static void emit_wrappers(const struct emit *e)
+{
+    struct printer *p = e->p;
+    pr_line(p, "/* The runtime passes the model's state as void *: these give it back its type. */");
+    for (size_t i = 0; i < sizeof entries / sizeof entries[0]; i++)
+        emit_wrapper(e, &entries[i]);
+    pr_line(p, "static float *model_params(void *state)");
+    pr_block(p);
+    pr_line(p, "return ((%s_model *)state)->param;", e->name);
+    pr_close(p);
+    pr_line(p, "static float *model_grads(void *state)");
+    pr_block(p);
+    pr_line(p, "return ((%s_model *)state)->grad;", e->name);
+    pr_close(p);
+    pr_blank(p);
+}
+
+/* Where each layer's activations live in the state, for the runtime's pictures. */
+static void emit_activations(const struct emit *e)
+{
+    struct printer *p = e->p;
+    pr_line(p, "/* Layer `layer`'s activations a from the last forward pass, one row per sample. */");
+    pr_line(p, "static const float *model_activations(void *state, int layer)");
+    pr_block(p);
+    pr_line(p, "static const size_t offsets[] = {");
+    for (int l = 0; l < e->net->nlayers; l++)
+        pr_line(p, "    offsetof(%s_model, l%d_a),", e->name, l + 1);
+    pr_line(p, "};");
+    pr_line(p, "if (layer < 0 || layer >= (int)(sizeof offsets / sizeof offsets[0]))");
+    pr_line(p, "    return NULL;");
+    pr_line(p, "return (const float *)((const char *)state + offsets[layer]);");
+    pr_close(p);
+    pr_blank(p);
+}
+
+static void emit_tensors(const struct emit *e)
+{
+    struct printer *p = e->p;
+    char name[NETC_MAX_NAME + 16], prefix[128], suffix[256];
+    pr_line(p, "/* The weights file's tensors, weight then bias of each layer.  Weights are");
+    pr_line(p, " * [out, in] in the file, as torch.nn.Linear, and kept transposed in memory. */");
+    pr_open(p, "static const netc_tensor tensors[] =");
+    for (int l = 0; l < e->net->nlayers; l++) {
+        snprintf(name, sizeof name, "%s.weight", e->net->layers[l].name);
+        snprintf(prefix, sizeof prefix, "{ ");
+        snprintf(suffix, sizeof suffix, ", 2, { %s_L%d_OUT, %s_L%d_IN }, %s_L%d_WT, 1 },",
+                 e->up, l + 1, e->up, l + 1, e->up, l + 1);
+        pr_string_literal(p, prefix, name, suffix);
+        snprintf(name, sizeof name, "%s.bias", e->net->layers[l].name);
+        snprintf(suffix, sizeof suffix, ", 1, { %s_L%d_OUT, 0 }, %s_L%d_B, 0 },",
+                 e->up, l + 1, e->up, l + 1);
+        pr_string_literal(p, prefix, name, suffix);
+    }
+    pr_close_with(p, ";");
+    pr_blank(p);
+}
+
+static void emit_data_defaults(const struct emit *e)
+{
+    const struct data_spec *d = &e->net->data;
+    struct printer *p = e->p;
+    pr_open(p, ".data =");
+    pr_line(p, ".format = %s,", format_enum[d->format]);
+    pr_string_literal(p, ".train_images = ", d->train_images, ",");
+    pr_string_literal(p, ".train_labels = ", d->train_labels, ",");
+    pr_string_literal(p, ".test_images = ", d->test_images, ",");
+    pr_string_literal(p, ".test_labels = ", d->test_labels, ",");
+    pr_string_literal(p, ".train_csv = ", d->train_csv, ",");
+    pr_string_literal(p, ".test_csv = ", d->test_csv, ",");
+    pr_line(p, ".label_column = %s,", label_enum[d->label_column]);
+    pr_line(p, ".label_index = %d,", d->label_index);
+    pr_line(p, ".header = %d,", d->header);
+    pr_line(p, ".scale = %s,", scaling_enum[d->scale]);
+    pr_line(p, ".targets = %s,", targets_enum[d->targets]);
+    pr_close_with(p, ",");
+}
+
+static void emit_descriptor(const struct emit *e)
+{
+    const struct network *net = e->net;
+    struct printer *p = e->p;
+    char lit[LIT_MAX];
+    pr_line(p, "/* Everything the trainer needs to know about this model. */");
+    pr_open(p, "static const netc_model model =");
+    pr_string_literal(p, ".name = ", e->name, ",");
+    pr_line(p, ".netc_version = \"%s\",", NETC_VERSION);
+    pr_line(p, ".source_hash = \"%016llx\",", (unsigned long long)net->source_hash);
+    pr_line(p, ".n_input = %s_N_INPUT,", e->up);
+    pr_line(p, ".n_output = %s_N_OUTPUT,", e->up);
+    pr_line(p, ".input_rank = %d,", net->input_rank);
+    pr_line(p, ".input_shape = { %d, %d, %d },", net->input_shape[0], net->input_shape[1],
+            net->input_shape[2]);
+    pr_line(p, ".batch = %s_BATCH,", e->up);
+    pr_line(p, ".n_param = %s_N_PARAM,", e->up);
+    pr_line(p, ".n_tensor = (int)(sizeof tensors / sizeof tensors[0]),");
+    pr_line(p, ".tensors = tensors,");
+    pr_line(p, ".state_size = sizeof(%s_model),", e->name);
+    pr_line(p, ".loss = %s,", loss_enum[net->loss]);
+    pr_line(p, ".learning_rate = %s,", lit_double(lit, net->learning_rate));
+    pr_line(p, ".epochs = %d,", net->epochs);
+    pr_line(p, ".seed = UINT64_C(%llu),", (unsigned long long)net->seed);
+    pr_line(p, ".schedule = %s,", schedule_enum[net->sched.kind]);
+    pr_line(p, ".step_size = %d,", net->sched.step_size);
+    pr_line(p, ".gamma = %s,", lit_double(lit, net->sched.gamma));
+    pr_line(p, ".min_lr = %s,", lit_double(lit, net->sched.min_lr));
+    emit_data_defaults(e);
+    pr_line(p, ".params = model_params,");
+    pr_line(p, ".grads = model_grads,");
+    pr_line(p, ".loss_fn = model_loss,");
+    for (size_t i = 0; i < sizeof entries / sizeof entries[0]; i++)
+        if (strcmp(entries[i].call, "loss") != 0)
+            pr_line(p, ".%s = model_%s,", entries[i].call, entries[i].call);
+    pr_line(p, ".activations = model_activations,");
+    pr_close_with(p, ";");
+    pr_blank(p);
+}
+
+static void emit_main_function(struct printer *p, const char *runtime_main)
+{
+    pr_line(p, "int main(int argc, char **argv)");
+    pr_block(p);
+    pr_line(p, "return %s(&model, argc, argv);", runtime_main);
+    pr_close(p);
+}
+
+void emit_main(const struct emit *e)
+{
+    struct printer *p = e->p;
+    pr_line(p, "#include <stddef.h>");
+    pr_blank(p);
+    pr_line(p, "#include \"netc_model.h\"");
+    pr_line(p, "#include \"%s.h\"", e->name);
+    pr_blank(p);
+    emit_wrappers(e);
+    emit_activations(e);
+    emit_tensors(e);
+    emit_descriptor(e);
+    pr_line(p, "/* Built with -DNETC_MPI (netc build --mpi): the same trainer under mpirun. */");
+    pr_line(p, "#if defined(NETC_MPI)");
+    emit_main_function(p, "netc_mpi_main");
+    pr_line(p, "#else");
+    emit_main_function(p, "netc_trainer_main");
+    pr_line(p, "#endif");
+}
