@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "front/settings.h"
 #include "front/values.h"
 
 /* ---- the vocabulary: index = enum value (network.h) ---- */
@@ -54,19 +55,6 @@ static const char *const target_kinds[] = { [TARGETS_ONE_HOT] = "one_hot", [TARG
 
 /* ---- the checker's working state ---- */
 
-enum { TRAIN_LOSS, TRAIN_OPTIMIZER, TRAIN_LEARNING_RATE, TRAIN_SCHEDULE, TRAIN_WEIGHT_DECAY,
-       TRAIN_BATCH, TRAIN_EPOCHS, TRAIN_INIT, TRAIN_SEED, NTRAIN };
-enum { DATA_FORMAT, DATA_TRAIN_IMAGES, DATA_TRAIN_LABELS, DATA_TEST_IMAGES, DATA_TEST_LABELS,
-       DATA_TRAIN_CSV, DATA_TEST_CSV, DATA_LABEL_COLUMN, DATA_HEADER, DATA_SCALE, DATA_TARGETS, NDATA };
-
-static const char *const train_keys[NTRAIN] = {
-    "loss", "optimizer", "learning_rate", "schedule", "weight_decay", "batch", "epochs", "init", "seed",
-};
-static const char *const data_keys[NDATA] = {
-    "format", "train_images", "train_labels", "test_images", "test_labels", "train_csv", "test_csv",
-    "label_column", "header", "scale", "targets",
-};
-
 struct checker {
     struct diag *d;
     struct network *net;
@@ -83,21 +71,6 @@ struct checker {
     int output_unknown;         /* the last layer's activation could not be read */
     int init_given;
 };
-
-static int key_index(enum statement_kind block, const char *key)
-{
-    const char *const *keys = block == STMT_TRAIN ? train_keys : data_keys;
-    int n = block == STMT_TRAIN ? NTRAIN : NDATA;
-    for (int i = 0; i < n; i++)
-        if (strcmp(keys[i], key) == 0)
-            return i;
-    return -1;
-}
-
-int check_is_setting(enum statement_kind block, const char *key)
-{
-    return key_index(block, key) >= 0;
-}
 
 static void duplicate(struct checker *c, struct loc again, struct loc first, const char *what)
 {
@@ -241,9 +214,9 @@ static void unknown_setting(struct checker *c, const struct setting *s, enum sta
     if (train && strcmp(s->key, "lr") == 0)
         best = keys[TRAIN_LEARNING_RATE];
     if (best) {
-        misspelt[key_index(block, best)] = 1;
+        misspelt[setting_index(block, best)] = 1;
         diag_hint(c->d, "did you mean '%s'?", best);
-    } else if (check_is_setting(train ? STMT_DATA : STMT_TRAIN, s->key)) {
+    } else if (setting_index(train ? STMT_DATA : STMT_TRAIN, s->key) >= 0) {
         diag_hint(c->d, "'%s' belongs in the %s block", s->key, train ? "data" : "train");
     } else {
         char all[300] = "";
@@ -265,7 +238,7 @@ static void collect_block(struct checker *c, const struct statement *s,
     }
     *seen = s;
     for (const struct setting *set = s->settings; set; set = set->next) {
-        int k = key_index(s->kind, set->key);
+        int k = setting_index(s->kind, set->key);
         if (k < 0) {
             unknown_setting(c, set, s->kind);
         } else if (slots[k]) {
@@ -470,7 +443,7 @@ static void check_train(struct checker *c)
     }
     /* In the order written, so that messages come in line order. */
     for (const struct setting *s = c->train_stmt->settings; s; s = s->next) {
-        int k = key_index(STMT_TRAIN, s->key);
+        int k = setting_index(STMT_TRAIN, s->key);
         if (k >= 0 && c->train[k] == s)
             train_readers[k](c, s);
     }

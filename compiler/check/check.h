@@ -15,7 +15,4 @@ enum check_purpose { CHECK_FOR_TRAINER, CHECK_FOR_FORWARD };
 int check_network(struct diag *d, const struct syntax *tree, enum check_purpose purpose,
                   struct network *out);
 
-/* Whether key is a setting of the train (STMT_TRAIN) or data (STMT_DATA) block. */
-int check_is_setting(enum statement_kind block, const char *key);
-
 #endif

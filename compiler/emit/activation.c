@@ -1,4 +1,4 @@
-/* emit_activation.c - activations and their derivatives, one table row each.
+/* activation.c - activations and their derivatives, one table row each.
  *
  * Expressions are templates over "{z}" (the weighted input), "{a}" (the stored
  * activation) and "{alpha}" (the layer's leaky_relu slope constant), expanded for

@@ -1,9 +1,11 @@
-/* emit_internal.h - what the parts of the C code generator share.
+/* emit.h - what both back ends (trainer/, infer/) print with; nothing here calls them.
  *
- * emit_model.c drives: it opens the files and calls one printer per construct:
- * emit_kernels.c (the matrix products and exp_f every layer calls), emit_layer.c (a layer's forward and backward), emit_activation.c (activations and
- * their derivatives), emit_loss.c, emit_optimizer.c, emit_init.c and emit_main.c.
- * emit_literal.c turns numbers and strings into C literals.
+ * files.c re-checks the network, starts each file with its provenance and writes the
+ * files all or nothing; network.c prints what the trainer's and the export's files share
+ * (the layers' constants, the top of NAME.c, the forward pass as calls); kernels.c the
+ * matrix products and exp_f every layer calls; layer.c a layer's forward and backward;
+ * activation.c activations and their derivatives; literal.c numbers and strings as C
+ * literals; printer.c the indented, printf-checked output they all write through.
  */
 #ifndef NETC_EMIT_INTERNAL_H
 #define NETC_EMIT_INTERNAL_H
@@ -28,7 +30,7 @@ struct emit {
     const struct quantized *quant;          /* --quantize int8: its weights and scales */
 };
 
-/* The driver (emit_model.c), shared by the trainer's files and the inference export. */
+/* Files (files.c): each back end lists its files and the printer of each. */
 struct emit_file {
     const char *suffix;                     /* "NAME" + suffix */
     void (*emit)(const struct emit *);
@@ -43,12 +45,16 @@ void emit_provenance(const struct emit *e, const char *suffix, const char *what)
 /* NAME.h's start: its provenance, then the include guard GUARD_NAME_H. */
 void emit_header_open(const struct emit *e, const char *suffix, const char *guard,
                       const char *what);
+
+/* What the trainer's and the export's files share (network.c). */
 /* enum { NAME_Ln_IN, NAME_Ln_OUT (, NAME_Ln_WT, NAME_Ln_B: offsets into param) } per layer. */
 void emit_layer_constants(const struct emit *e, int offsets);
 /* The top of NAME.c: provenance, includes, notation, kernels, BATCH_ROWS (the register
  * block for block_of rows, spelt block_name in its comment) and the activations' constants. */
 void emit_source_prelude(const struct emit *e, const char *what, const char *block_name,
                          int block_of);
+/* "784 -> 16 sigmoid -> 16 sigmoid -> 10 sigmoid" */
+void emit_architecture(const struct network *net, char *buf, size_t n);
 
 /* The forward pass as one call per layer, layerN_forward(z, a, in, wt, bias, n), with
  * the arguments' C expressions from names(): the trainer's model struct, or the
@@ -59,14 +65,14 @@ struct forward_names {
 typedef void forward_names_fn(const struct emit *e, int layer, struct forward_names *n);
 void emit_forward_calls(const struct emit *e, forward_names_fn *names, const char *n);
 
-/* Literals (emit_literal.c).  Each returns buf. */
+/* Literals (literal.c).  Each returns buf. */
 enum { LIT_MAX = 40 };
 const char *lit_float(char buf[LIT_MAX], double x);     /* "0.01f", "3.0f" */
 const char *lit_double(char buf[LIT_MAX], double x);    /* "0.01", "3.0": round-trips */
 void pr_string_literal(struct printer *p, const char *prefix, const char *s, const char *suffix);
 void comment_safe(char *dst, size_t n, const char *s);  /* no newline, no end of comment */
 
-/* Activations (emit_activation.c). */
+/* Activations (activation.c). */
 int act_is_elementwise(enum activation a);
 int act_derivative_needs_z(enum activation a);
 const char *act_equation(enum activation a);            /* "σ(z) = 1 / (1 + e^−z)" */
@@ -77,8 +83,11 @@ void act_derivative_expr(const struct emit *e, int layer, const char *a, const c
 void emit_activation_constants(const struct emit *e);
 /* Inside a forward function: out = f(z) for B rows of OUT (names of the local arrays). */
 void emit_activation_forward(const struct emit *e, int layer);
+/* `float max = ...` over the row zb[0..width): softmax's shift, shared by the
+ * activation and the cross-entropy it feeds. */
+void emit_row_max(struct printer *p, const char *width);
 
-/* Kernels (emit_kernels.c): vectors, exp_f and the small matrix products, printed
+/* Kernels (kernels.c): vectors, exp_f and the small matrix products, printed
  * in the trainer's NAME_kernels.h (the file, whole) or at the top of the exported
  * NAME.c (the forward kernels); the rows of a register block for n rows. */
 void emit_kernels_header(const struct emit *e);
@@ -86,36 +95,12 @@ void emit_kernels(const struct emit *e);
 int kernel_block_rows(int n);       /* samples per block (BATCH_ROWS) */
 int kernel_gradient_rows(int n, int batch);   /* rows of dWT per block, for IN = n */
 
-/* Layers (emit_layer.c). */
+/* Layers (layer.c). */
 void emit_layer_forward(const struct emit *e, int layer);
 void emit_layer_backward(const struct emit *e, int layer);     /* layer >= 1: δ_prev */
 /* Whether layerN_backward takes x = a_prev and z_prev (for f'_prev). */
 int layer_backward_reads_a(const struct emit *e, int layer);
 int layer_backward_reads_z(const struct emit *e, int layer);
 void emit_layer_gradients(const struct emit *e, int layer);    /* ∂C/∂W, ∂C/∂b */
-
-/* Loss (emit_loss.c): the value, and the output error δ^L. */
-int loss_reads_logits(const struct network *net);        /* row_losses(loss, z, y, B), not a */
-int output_delta_needs_z(const struct network *net);     /* output_delta(delta, a, z, y, B, scale) */
-void emit_row_losses(const struct emit *e);
-void emit_output_delta(const struct emit *e);
-
-/* Optimizer (emit_optimizer.c): its state members, constants, and NAME_part_update,
- * NAME_update_end and NAME_update. */
-void emit_optimizer_members(const struct emit *e);
-void emit_optimizer_constants(const struct emit *e);
-void emit_optimizer_step(const struct emit *e);
-void emit_update(const struct emit *e);
-
-/* Initialisation (emit_init.c): the RNG and NAME_init. */
-void emit_rng(const struct emit *e);
-void emit_init(const struct emit *e);
-
-/* NAME_main.c (emit_main.c). */
-void emit_main(const struct emit *e);
-
-/* `float max = ...` over the row zb[0..width): softmax's shift, shared by the
- * activation and the cross-entropy it feeds. */
-void emit_row_max(struct printer *p, const char *width);
 
 #endif

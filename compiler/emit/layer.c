@@ -1,4 +1,4 @@
-/* emit_layer.c - one dense layer's forward and backward functions, side by side.
+/* layer.c - one dense layer's forward and backward functions, side by side.
  *
  * Weights live transposed, WT[i][o] = W[o][i], so the inner loops of the forward
  * pass (z[b][o] += x[b][i] WT[i][o]) and of the weight gradient

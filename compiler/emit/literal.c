@@ -1,4 +1,4 @@
-/* emit_literal.c - numbers and strings as C literals, text as comment-safe text. */
+/* literal.c - numbers and strings as C literals, text as comment-safe text. */
 #include "emit/emit.h"
 
 #include <stdio.h>

@@ -1,4 +1,4 @@
-/* emit_printer.c - indented, printf-checked output for the code generators. */
+/* printer.c - indented, printf-checked output for the code generators. */
 #include "emit/printer.h"
 
 #include <stdarg.h>
@@ -74,6 +74,11 @@ void pr_blank(struct printer *p)
 {
     if (fputc('\n', p->out) == EOF)
         p->failed = 1;
+}
+
+void pr_commented(struct printer *p, const char *text, const char *comment)
+{
+    pr_line(p, "%-52s /* %s */", text, comment);
 }
 
 int pr_failed(const struct printer *p)

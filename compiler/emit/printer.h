@@ -36,6 +36,8 @@ void pr_close(struct printer *p);
 void pr_close_with(struct printer *p, const char *fmt, ...) PR_PRINTF(2, 3);
 /* An empty line (never trailing spaces). */
 void pr_blank(struct printer *p);
+/* "text  /+ comment +/", the comments of a block of such lines lined up. */
+void pr_commented(struct printer *p, const char *text, const char *comment);
 
 int pr_failed(const struct printer *p);
 

@@ -11,9 +11,9 @@
 /* Parse src (len bytes, NULs allowed) into tree; messages go to d.  Returns the
  * number of errors (0: the tree is complete).  Free the tree with syntax_free(). */
 int parse_source(struct diag *d, const char *src, size_t len, struct syntax *tree);
-void syntax_free(struct syntax *tree);
 
-/* What the grammar's actions call (parser.y): build nodes, report what they must. */
+/* What the grammar's actions call (parser.y): build nodes (tree.c), report what they
+ * must (syntax_error.c).  Neither calls the parser back. */
 struct parse_ctx {
     struct syntax *tree;
     struct diag *diag;
@@ -34,6 +34,7 @@ struct value syntax_call(struct parse_ctx *c, const struct value *callee, struct
                          struct loc close);
 struct arg *syntax_arg(struct parse_ctx *c, const struct value *key, const struct value *value);
 struct arg *syntax_append_arg(struct arg *list, struct arg *last);
+void syntax_free(struct syntax *tree);
 /* An error found by an error production: the message and what to write instead. */
 void syntax_report(struct parse_ctx *c, struct loc at, const char *message, const char *hint);
 void syntax_error(struct parse_ctx *c, struct loc at, const char *unexpected,

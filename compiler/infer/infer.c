@@ -1,14 +1,14 @@
-/* emit_infer.c - `--emit infer`: the forward pass alone, with trained weights baked in.
+/* infer.c - `--emit infer`: the forward pass alone, with trained weights baked in.
  *
  * NAME.h and NAME.c for other programs: no allocation, no runtime library, only the C
  * standard headers.  The layers' forward functions and the kernels are the trainer's own
- * printers (emit_layer.c, emit_kernels.c), called on constant weight arrays instead of
+ * printers (emit/layer.c, emit/kernels.c), called on constant weight arrays instead of
  * the model struct, so on the same machine and flags the outputs are the trainer's, bit
  * for bit.  Weights are written as the shortest decimal that reads back as the same
  * float, in the trainer's transposed layout W^T[IN][OUT].
  *
- * With --quantize int8 (e->quant) the layers and their weights are emit_infer_int8.c's;
- * NAME.h, forward(), the entry points and the self-test are this file's for both.
+ * With --quantize int8 (e->quant) the layers and their weights are int8.c's; NAME.h,
+ * forward(), the entry points and the self-test are this file's for both.
  */
 #include "infer/infer.h"
 #include "infer/infer_internal.h"
@@ -237,22 +237,6 @@ static void emit_infer_header(const struct emit *e)
 
 /* ---- NAME.c ---- */
 
-void infer_float_array(const struct emit *e, const char *suffix, const char *size,
-                       const float *v, long long n)
-{
-    struct printer *p = e->p;
-    char line[8 * (LIT_MAX + 2)], lit[LIT_MAX];
-    pr_line(p, "static const float %s_%s[%s] = {", e->name, suffix, size);
-    for (long long i = 0; i < n; i += 8) {
-        size_t k = 0;
-        for (long long j = i; j < n && j < i + 8; j++)
-            k += (size_t)snprintf(line + k, sizeof line - k, "%s%s,", j > i ? " " : "",
-                                  lit_float(lit, v[j]));
-        pr_line(p, "    %s", line);
-    }
-    pr_line(p, "};");
-}
-
 static void emit_weights(const struct emit *e)
 {
     const struct export_weights *w = e->weights;
@@ -273,19 +257,6 @@ static void emit_weights(const struct emit *e)
     }
     infer_input_scaling(e);
     pr_blank(e->p);
-}
-
-void infer_input_scaling(const struct emit *e)
-{
-    const struct export_weights *w = e->weights;
-    char n_input[NETC_MAX_NAME + 16];
-    if (!w->n_scale)
-        return;
-    snprintf(n_input, sizeof n_input, "%s_N_INPUT", e->up);
-    pr_line(e->p, "/* Input scaling (%s from the training set): x' = (x - offset) / range. */",
-            w->scale_kind);
-    infer_float_array(e, "in_offset", n_input, w->scale_offset, w->n_scale);
-    infer_float_array(e, "in_range", n_input, w->scale_range, w->n_scale);
 }
 
 /* The exported forward pass: scratch buffers z, h0, h1 (hidden activations, by turns),

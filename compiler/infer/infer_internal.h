@@ -1,19 +1,21 @@
-/* emit_infer_internal.h - what the inference export's two parts share: emit_infer.c
- * (NAME.h, the float weights and layers, forward(), the entry points and the self-test,
- * for both exports) and emit_infer_int8.c (`--quantize int8`: the int8 kernels, weights
- * and layers). */
-#ifndef NETC_EMIT_INFER_INTERNAL_H
-#define NETC_EMIT_INFER_INTERNAL_H
+/* infer_internal.h - what the inference export's parts share: infer.c (NAME.h, the float
+ * weights and layers, forward(), the entry points and the self-test, for both exports)
+ * calls int8.c (`--quantize int8`: the int8 kernels, weights and layers) for the int8
+ * layers; both write their constant arrays with arrays.c. */
+#ifndef NETC_INFER_INTERNAL_H
+#define NETC_INFER_INTERNAL_H
 
 #include "emit/emit.h"
 
+/* Constant arrays (arrays.c). */
 /* "static const float NAME_SUFFIX[SIZE] = { ... };", eight literals a line. */
 void infer_float_array(const struct emit *e, const char *suffix, const char *size,
                        const float *v, long long n);
 /* NAME_in_offset and NAME_in_range, when the weights file holds input statistics. */
 void infer_input_scaling(const struct emit *e);
 
-/* The int8 NAME.c up to forward(): includes, the scheme, the kernels, the quantised
+/* The int8 layers (int8.c).
+ * The int8 NAME.c up to forward(): includes, the scheme, the kernels, the quantised
  * weights and scales (e->quant), and layerN_forward(z, a, x, xq, B) for each layer, xq
  * int16 scratch for the quantised input. */
 void emit_int8_layers(const struct emit *e);

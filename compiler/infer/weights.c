@@ -1,4 +1,4 @@
-/* export_weights.c - read a safetensors weights file for the inference exporter, with
+/* weights.c - read a safetensors weights file for the inference exporter, with
  * the runtime's reader (runtime/safetensors.c), checked against the network. */
 #include "infer/weights.h"
 

@@ -1,10 +1,10 @@
-/* emit_init.c - NAME_init: deterministic initial weights from a seed.
+/* init.c - NAME_init: deterministic initial weights from a seed.
  *
  * The generated file carries its own tiny generator (splitmix64), so the same seed
  * gives the same bytes whatever links the model.  Only the helpers the network's
  * init schemes use are emitted.
  */
-#include "emit/emit.h"
+#include "trainer/trainer_internal.h"
 
 #include <stdio.h>
 

@@ -1,4 +1,4 @@
-/* emit_loss.c - the loss C (its value) and the output error δ^L = ∂C/∂z^L.
+/* loss.c - the loss C (its value) and the output error δ^L = ∂C/∂z^L.
  *
  * Losses are per sample and averaged over the mini-batch (Nielsen's convention):
  * row_losses gives each sample's, and the caller sums them in order.
@@ -10,7 +10,7 @@
  * general chain rule: δ = ∂C/∂a ⊙ f'(z), or for softmax its full Jacobian,
  * δ_j = a_j (g_j − Σ_k g_k a_k) with g = ∂C/∂a.
  */
-#include "emit/emit.h"
+#include "trainer/trainer_internal.h"
 
 #include <stdio.h>
 

@@ -1,4 +1,4 @@
-/* emit_optimizer.c - the optimizer: its state, its constants and NAME_update.
+/* optimizer.c - the optimizer: its state, its constants and NAME_update.
  *
  * Both follow PyTorch exactly (torch.optim.SGD and torch.optim.Adam with
  * foreach=False), including the order of operations, so a step here and a step
@@ -6,7 +6,7 @@
  * parameter, biases too, as in torch's default parameter group.  Only the chosen
  * optimizer's code is emitted, and terms whose constant is zero are left out.
  */
-#include "emit/emit.h"
+#include "trainer/trainer_internal.h"
 
 #include <stdio.h>
 

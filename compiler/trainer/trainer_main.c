@@ -1,9 +1,9 @@
-/* emit_main.c - NAME_main.c: the model's description for the runtime, and main().
+/* trainer_main.c - NAME_main.c: the model's description for the runtime, and main().
  *
  * The runtime never sees NAME_model: it gets a netc_model with sizes, the tensors
  * of the weights file, the .net file's defaults and entry points taking void *.
  */
-#include "emit/emit.h"
+#include "trainer/trainer_internal.h"
 
 #include <stdio.h>
 #include <string.h>

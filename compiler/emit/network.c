@@ -1,0 +1,110 @@
+/* network.c - the whole-network parts that the trainer's and the export's files share:
+ * the layers' constants in NAME.h, the top of NAME.c (notation, kernels, register
+ * block, activation constants) and the forward pass as one call per layer.
+ */
+#include "emit/emit.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void emit_layer_constants(const struct emit *e, int offsets)
+{
+    const struct network *net = e->net;
+    struct printer *p = e->p;
+    char text[256];
+    long long offset = 0;
+    for (int l = 0; l < net->nlayers; l++) {
+        const struct layer *L = &net->layers[l];
+        pr_line(p, "/* Layer %d, \"%s\" (line %d): %d -> %d, %s%s */", l + 1, L->name, L->line,
+                L->in, L->out, activation_name(L->act),
+                offsets ? "; offsets in floats into param." : ".");
+        pr_open(p, "enum");
+        pr_line(p, "%s_L%d_IN = %d,", e->up, l + 1, L->in);
+        pr_line(p, "%s_L%d_OUT = %d%s", e->up, l + 1, L->out, offsets ? "," : "");
+        if (!offsets) {
+            pr_close_with(p, ";");
+            continue;
+        }
+        snprintf(text, sizeof text, "%s_L%d_WT = %lld,", e->up, l + 1, offset);
+        pr_commented(p, text, "weight, transposed: W^T[IN][OUT]");
+        offset += (long long)L->in * L->out;
+        snprintf(text, sizeof text, "%s_L%d_B = %lld", e->up, l + 1, offset);
+        pr_commented(p, text, "bias[OUT]");
+        offset += L->out;
+        pr_close_with(p, ";");
+    }
+    pr_blank(p);
+}
+
+void emit_architecture(const struct network *net, char *buf, size_t n)
+{
+    size_t k = (size_t)snprintf(buf, n, "%d", net->input_size);
+    for (int l = 0; l < net->nlayers && k < n; l++)
+        k += (size_t)snprintf(buf + k, n - k, " -> %d %s", net->layers[l].out,
+                              activation_name(net->layers[l].act));
+}
+
+static void emit_notation(const struct emit *e)
+{
+    char arch[1024];
+    emit_architecture(e->net, arch, sizeof arch);
+    if (e->net->has_train)
+        pr_line(e->p, "/* %s; loss %s; optimizer %s.", arch, loss_name(e->net->loss),
+                optimizer_name(e->net->opt.kind));
+    else                        /* the forward pass of a network trained elsewhere */
+        pr_line(e->p, "/* %s.", arch);
+    pr_line(e->p, " *");
+    pr_line(e->p, " * Notation, as in Nielsen's \"Neural Networks and Deep Learning\", chapter 2:");
+    pr_line(e->p, " *   z = W·x + b    a layer's weighted input (x: the previous layer's a)");
+    pr_line(e->p, " *   a = f(z)       its activation");
+    pr_line(e->p, " *   δ = ∂C/∂z      its error: ∂C/∂W = δ x^T, ∂C/∂b = δ,");
+    pr_line(e->p, " *                  and the previous layer's δ_prev = (W^T δ) ⊙ f'(z_prev)");
+    pr_line(e->p, " * Each layer works on a whole mini-batch of B samples, one row per sample.");
+    pr_line(e->p, " * Weights are kept transposed, WT[i][o] = W[o][i], so the inner loops run over");
+    pr_line(e->p, " * contiguous outputs o and vectorise. */");
+    pr_blank(e->p);
+}
+
+void emit_source_prelude(const struct emit *e, const char *what, const char *block_name,
+                         int block_of)
+{
+    struct printer *p = e->p;
+    emit_provenance(e, ".c", what);
+    pr_line(p, "#include \"%s.h\"", e->name);
+    pr_blank(p);
+    pr_line(p, "#include <math.h>");
+    pr_line(p, "#include <stdint.h>");
+    pr_line(p, "#include <string.h>");
+    pr_blank(p);
+    if (e->weights) {           /* exported code may be compiled as C++ */
+        pr_line(p, "#if defined(__cplusplus)");
+        pr_line(p, "#define restrict __restrict");
+        pr_line(p, "#endif");
+        pr_blank(p);
+    }
+    emit_notation(e);
+    if (e->weights) {           /* the export stays two files to drop in */
+        emit_kernels(e);
+    } else {
+        pr_line(p, "/* matmul, outer_sum, transpose, exp_f: the arithmetic every layer calls */");
+        pr_line(p, "#include \"%s_kernels.h\"", e->name);
+        pr_blank(p);
+    }
+    pr_line(p, "/* Samples per register block (of %s; the rest make one smaller block). */",
+            block_name);
+    pr_line(p, "enum { BATCH_ROWS = %d };", kernel_block_rows(block_of));
+    pr_blank(p);
+    emit_activation_constants(e);
+}
+
+void emit_forward_calls(const struct emit *e, forward_names_fn *names, const char *n)
+{
+    for (int l = 0; l < e->net->nlayers; l++) {
+        struct forward_names fn;
+        names(e, l, &fn);
+        char head[32];
+        const int indent = snprintf(head, sizeof head, "layer%d_forward(", l + 1);
+        pr_line(e->p, "%s%s, %s,", head, fn.z, fn.a);
+        pr_line(e->p, "%*s%s, %s, %s, %s);", indent, "", fn.in, fn.wt, fn.bias, n);
+    }
+}
