@@ -16,6 +16,7 @@ FLEX    ?= flex
 
 # What `make check` needs on a fresh Debian machine.
 CHECK_DEPS := flex bison libcunit1-dev clang libclang-rt-14-dev libpng-dev python3-torch python3-numpy \
+              libprotobuf-c-dev protobuf-c-compiler libonnx-dev python3-onnx nodejs \
               imagemagick chromium valgrind libopenmpi-dev openmpi-bin gcc-multilib
 
 COMPILER_SRC := $(sort $(filter-out compiler/main.c,$(shell find compiler -name '*.c')))
@@ -26,7 +27,11 @@ GRAMMAR_OBJ  := $(BUILD)/parser.o $(BUILD)/lexer.o
 # --emit infer reads weights with the runtime's safetensors reader, and --quantize its
 # calibration samples with the IDX and CSV readers (and what they call).
 EXPORT_RT_OBJ := $(addprefix $(BUILD)/runtime/,safetensors.o error.o atomic.o dataset.o idx.o csv.o)
-COMPILER_OBJ := $(COMPILER_SRC:%.c=$(BUILD)/%.o) $(GRAMMAR_OBJ) $(EXPORT_RT_OBJ)
+# ONNX import and export (compiler/onnx/) read and write models with protobuf-c: protoc-c
+# turns Debian's onnx.proto (libonnx-dev) into $(BUILD)/proto/onnx.pb-c.{c,h}.
+ONNX_PROTO   ?= /usr/include/onnx/onnx.proto
+PROTO_OBJ    := $(BUILD)/proto/onnx.pb-c.o
+COMPILER_OBJ := $(COMPILER_SRC:%.c=$(BUILD)/%.o) $(GRAMMAR_OBJ) $(EXPORT_RT_OBJ) $(PROTO_OBJ)
 RUNTIME_OBJ  := $(RUNTIME_SRC:%.c=$(BUILD)/%.o)
 TEST_OBJ     := $(TEST_SRC:%.c=$(BUILD)/%.o)
 RUNTIME_LIB  := $(BUILD)/libnetcrt.a
@@ -37,14 +42,14 @@ INCLUDES := -Icompiler -Iruntime -I$(BUILD)
 all: netc $(RUNTIME_LIB)
 
 deps-build:
-	@tools/deps.sh flex bison libpng-dev
+	@tools/deps.sh flex bison libpng-dev libprotobuf-c-dev protobuf-c-compiler libonnx-dev
 
 deps:
 	@tools/deps.sh $(CHECK_DEPS)
 
 # netc itself does not link the runtime, but `netc build` needs it built.
 netc: $(BUILD)/compiler/main.o $(COMPILER_OBJ) | $(RUNTIME_LIB)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ -lm
+	$(CC) $(ALL_CFLAGS) -o $@ $^ -lprotobuf-c -lm
 
 # The grammar: bison writes the parser and its header, flex the reentrant lexer.
 $(BUILD)/parser.c $(BUILD)/parser.h: grammar/parser.y | $(BUILD)/.dir
@@ -54,6 +59,14 @@ $(BUILD)/lexer.c $(BUILD)/lexer.h: grammar/lexer.l $(BUILD)/parser.h | $(BUILD)/
 # flex's and bison's output is not ours to fix: only -Wall for it.
 $(GRAMMAR_OBJ): $(BUILD)/%.o: $(BUILD)/%.c $(BUILD)/parser.h $(BUILD)/lexer.h
 	$(CC) -std=c99 -Wall -D_POSIX_C_SOURCE=200809L $(CFLAGS) $(INCLUDES) -Wno-unused-function -MMD -MP -c -o $@ $<
+
+# ONNX's messages in C, generated like the grammar (and, like it, only -Wall).
+$(BUILD)/proto/onnx.pb-c.c $(BUILD)/proto/onnx.pb-c.h: $(ONNX_PROTO) | $(BUILD)/.dir
+	@mkdir -p $(BUILD)/proto
+	protoc-c --c_out=$(BUILD)/proto -I$(dir $(ONNX_PROTO)) $(ONNX_PROTO)
+$(PROTO_OBJ): $(BUILD)/proto/onnx.pb-c.c $(BUILD)/proto/onnx.pb-c.h
+	$(CC) -std=c99 -Wall -D_POSIX_C_SOURCE=200809L $(CFLAGS) -MMD -MP -c -o $@ $<
+$(filter $(BUILD)/compiler/onnx/%,$(COMPILER_OBJ)): $(BUILD)/proto/onnx.pb-c.h
 
 $(BUILD)/compiler/%.o: compiler/%.c $(BUILD)/parser.h $(BUILD)/lexer.h | $(BUILD)/.dir
 	@mkdir -p $(dir $@)
@@ -72,7 +85,7 @@ $(BUILD)/tests/%.o: tests/%.c $(BUILD)/parser.h | $(BUILD)/.dir
 	$(CC) $(ALL_CFLAGS) $(INCLUDES) -MMD -MP -c -o $@ $<
 
 $(BUILD)/run_tests: $(TEST_OBJ) $(COMPILER_OBJ) $(RUNTIME_LIB)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ -lcunit -lpng -lm -pthread
+	$(CC) $(ALL_CFLAGS) -o $@ $^ -lcunit -lpng -lprotobuf-c -lm -pthread
 
 $(BUILD)/.dir:
 	@mkdir -p $(BUILD) && touch $@
@@ -95,7 +108,7 @@ asan: deps
 	NETC=build-asan/netc CFLAGS='$(ASAN_FLAGS)' build-asan/run_tests
 
 $(BUILD)/netc: $(BUILD)/compiler/main.o $(COMPILER_OBJ) | $(RUNTIME_LIB)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ -lm
+	$(CC) $(ALL_CFLAGS) -o $@ $^ -lprotobuf-c -lm
 
 # libFuzzer on the front end and the readers: FUZZ_SECONDS each (make check runs 30).
 FUZZ_SECONDS ?= 60

@@ -17,12 +17,15 @@
 #include "infer/calibration.h"
 #include "infer/quantize.h"
 #include "infer/infer.h"
+#include "onnx/import.h"         /* .onnx -> .net + safetensors (netc import) */
+#include "onnx/export.h"         /* checked network -> ONNX model (--emit onnx) */
 #include "build.h"               /* trainer sources -> trainer binary (netc build) */
 
 /* Exit statuses, stable for scripts. */
 enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2 };
 
-enum mode { MODE_GENERATE, MODE_BUILD, MODE_CHECK, MODE_SUMMARY, MODE_DOT, MODE_INFER };
+enum mode { MODE_GENERATE, MODE_BUILD, MODE_CHECK, MODE_SUMMARY, MODE_DOT, MODE_INFER, MODE_IMPORT,
+            MODE_ONNX };
 
 struct options {
     enum mode mode;
@@ -33,6 +36,7 @@ struct options {
     int quantize;           /* --quantize int8 */
     const char *calibration;    /* --calibration FILE, for --quantize */
     int mpi;                /* netc build --mpi */
+    struct onnx_import_options onnx;    /* netc import's --name, --log-softmax */
 };
 
 static void usage(FILE *out)
@@ -44,13 +48,18 @@ static void usage(FILE *out)
           "       netc --emit dot FILE.net           the structure as a Graphviz graph (stdout)\n"
           "       netc --emit infer --weights W.safetensors [--quantize int8] FILE.net\n"
           "                                          NAME.h, NAME.c: inference code, weights built in\n"
+          "       netc --emit onnx --weights W.safetensors FILE.net -o MODEL.onnx\n"
+          "                                          the forward pass as an ONNX model\n"
+          "       netc import MODEL.onnx -o DIR      DIR/NAME.net, DIR/NAME.safetensors from an ONNX\n"
+          "                                          model (--emit infer MODEL.onnx: import, export)\n"
           "\n"
           "options:\n"
           "  -o DIR          where generated files (and the trainer) go, created if missing [.]\n"
           "  --check         check the description, write nothing\n"
           "  --summary       print the per-layer table (after checking)\n"
-          "  --emit KIND     what to write: c (the model and trainer sources) [c], dot, or\n"
+          "  --emit KIND     what to write: c (the model and trainer sources) [c], dot,\n"
           "                  infer (the forward pass with trained weights; docs/export.md)\n"
+          "                  or onnx (the same as an ONNX model, -o FILE.onnx; docs/onnx.md)\n"
           "  --weights FILE  the trained weights (safetensors) for --emit infer\n"
           "  --quantize int8 with --emit infer: int8 weights (a scale per output) and int8\n"
           "                  layer inputs (a scale per layer, calibrated on the first 2000\n"
@@ -59,6 +68,10 @@ static void usage(FILE *out)
           "  --calibration FILE  the training samples for --quantize: IDX images, or CSV\n"
           "                  rows (features, or features and label) [the data block's\n"
           "                  training file]\n"
+          "  --name NAME     with import: the network's name [the model file's name]\n"
+          "  --log-softmax softmax|linear  with import: write a final LogSoftmax, which netc\n"
+          "                  cannot express, as softmax (outputs e^y) or linear (the logits)\n"
+          "                  [refused]\n"
           "  --mpi           with build: a trainer that runs under mpirun, data-parallel\n"
           "                  (compiled with $MPICC [mpicc]; docs/scaling.md)\n"
           "  -Werror         treat warnings as errors\n"
@@ -79,12 +92,21 @@ static int bad_usage(const char *fmt, const char *arg)
     return EXIT_USAGE;
 }
 
+static int is_onnx(const char *path)
+{
+    const size_t n = strlen(path);
+    return n > 5 && strcmp(path + n - 5, ".onnx") == 0;
+}
+
 /* Returns -1 to go on, or an exit status (help, version, usage errors). */
 static int parse_options(int argc, char **argv, struct options *o)
 {
     int i = 1;
     if (argc > 1 && strcmp(argv[1], "build") == 0) {
         o->mode = MODE_BUILD;
+        i = 2;
+    } else if (argc > 1 && strcmp(argv[1], "import") == 0) {
+        o->mode = MODE_IMPORT;
         i = 2;
     }
     for (; i < argc; i++) {
@@ -101,13 +123,15 @@ static int parse_options(int argc, char **argv, struct options *o)
             o->mode = MODE_SUMMARY;
         } else if (strcmp(a, "--emit") == 0) {
             if (++i == argc)
-                return bad_usage("%s needs a kind: c, dot or infer", a);
+                return bad_usage("%s needs a kind: c, dot, infer or onnx", a);
             if (strcmp(argv[i], "dot") == 0)
                 o->mode = MODE_DOT;
             else if (strcmp(argv[i], "infer") == 0)
                 o->mode = MODE_INFER;
+            else if (strcmp(argv[i], "onnx") == 0)
+                o->mode = MODE_ONNX;
             else if (strcmp(argv[i], "c") != 0)
-                return bad_usage("unknown --emit kind '%s' (c, dot or infer)", argv[i]);
+                return bad_usage("unknown --emit kind '%s' (c, dot, infer or onnx)", argv[i]);
         } else if (strcmp(a, "--weights") == 0) {
             if (++i == argc)
                 return bad_usage("%s needs a weights file", a);
@@ -123,6 +147,16 @@ static int parse_options(int argc, char **argv, struct options *o)
             if (++i == argc)
                 return bad_usage("%s needs a file of training samples", a);
             o->calibration = argv[i];
+        } else if (strcmp(a, "--name") == 0) {
+            if (++i == argc)
+                return bad_usage("%s needs a network name", a);
+            o->onnx.name = argv[i];
+        } else if (strcmp(a, "--log-softmax") == 0) {
+            if (++i == argc)
+                return bad_usage("%s needs a kind: softmax or linear", a);
+            if (strcmp(argv[i], "softmax") != 0 && strcmp(argv[i], "linear") != 0)
+                return bad_usage("unknown --log-softmax kind '%s' (softmax or linear)", argv[i]);
+            o->onnx.log_softmax = strcmp(argv[i], "softmax") == 0 ? ACT_SOFTMAX : ACT_LINEAR;
         } else if (strcmp(a, "--mpi") == 0) {
             o->mpi = 1;
         } else if (strcmp(a, "-Werror") == 0) {
@@ -141,10 +175,17 @@ static int parse_options(int argc, char **argv, struct options *o)
     }
     if (!o->input)
         return bad_usage("%s", "no input file");
-    if (o->mode == MODE_INFER && !o->weights)
+    const int from_onnx = o->mode == MODE_IMPORT || (o->mode == MODE_INFER && is_onnx(o->input));
+    if (from_onnx && o->weights)
+        return bad_usage("%s", "--weights: the weights come from the ONNX model");
+    if (o->mode == MODE_INFER && !o->weights && !from_onnx)
         return bad_usage("%s", "--emit infer needs --weights FILE (a trained network's weights)");
-    if (o->mode != MODE_INFER && o->weights)
-        return bad_usage("%s", "--weights is only for --emit infer");
+    if (o->mode == MODE_ONNX && !o->weights)
+        return bad_usage("%s", "--emit onnx needs --weights FILE (a trained network's weights)");
+    if (o->mode != MODE_INFER && o->mode != MODE_ONNX && o->weights)
+        return bad_usage("%s", "--weights is only for --emit infer and --emit onnx");
+    if (!from_onnx && (o->onnx.name || o->onnx.log_softmax >= 0))
+        return bad_usage("%s", "--name and --log-softmax are only for netc import (or --emit infer MODEL.onnx)");
     if (o->mode != MODE_INFER && o->quantize)
         return bad_usage("%s", "--quantize is only for --emit infer (with --weights FILE)");
     if (o->mpi && o->mode != MODE_BUILD)
@@ -172,7 +213,8 @@ static char *joined_command_line(int argc, char **argv)
  * the trainer, netc's default output). */
 static int forward_only(const struct options *o)
 {
-    return o->mode == MODE_SUMMARY || o->mode == MODE_DOT || o->mode == MODE_INFER;
+    return o->mode == MODE_SUMMARY || o->mode == MODE_DOT || o->mode == MODE_INFER ||
+           o->mode == MODE_IMPORT || o->mode == MODE_ONNX;
 }
 
 /* Read, parse and check: 0 with a network, or an exit status. */
@@ -303,12 +345,66 @@ static int export_infer(const struct options *o, const struct network *net, int 
     return rc;
 }
 
+/* netc import, and the first step of --emit infer MODEL.onnx: DIR/NAME.net and
+ * DIR/NAME.safetensors, which then stand in for the input and --weights. */
+static int import_onnx(struct options *o, char *net_path, char *weights_path, size_t len)
+{
+    const char *outdir = o->outdir ? o->outdir : ".";
+    struct onnx_import m;
+    char err[1024];
+    int rc = onnx_import_read(o->input, &o->onnx, &m, err, sizeof err);
+    if (rc < 0) {
+        fprintf(stderr, "netc: error: %s\n", err);
+        return rc == -2 ? EXIT_USAGE : EXIT_INPUT;
+    }
+    rc = make_dir(outdir) < 0 ? EXIT_USAGE : EXIT_OK;
+    if (rc == EXIT_OK && onnx_import_write(&m, outdir, net_path, weights_path, len, err, sizeof err) < 0) {
+        fprintf(stderr, "netc: error: %s\n", err);
+        rc = EXIT_USAGE;
+    }
+    onnx_import_free(&m);
+    o->input = net_path;
+    o->weights = weights_path;
+    return rc;
+}
+
+/* --emit onnx: -o FILE.onnx, or DIR/NAME.onnx for -o DIR (default .). */
+static int export_onnx(const struct options *o, const struct network *net)
+{
+    char path[4096], dir[4096], err[1024];
+    const char *out = o->outdir ? o->outdir : ".";
+    if (is_onnx(out))
+        snprintf(path, sizeof path, "%s", out);
+    else
+        snprintf(path, sizeof path, "%s/%s.onnx", out, net->name);
+    snprintf(dir, sizeof dir, "%s", path);
+    *(strrchr(dir, '/') ? strrchr(dir, '/') : dir) = '\0';
+    struct export_weights w;
+    if (export_weights_read(net, o->weights, &w, err, sizeof err) < 0) {
+        fprintf(stderr, "netc: error: %s\n", err);
+        return EXIT_INPUT;
+    }
+    int rc = dir[0] && make_dir(dir) < 0 ? EXIT_USAGE : EXIT_OK;
+    if (rc == EXIT_OK && onnx_export(net, &w, path, err, sizeof err) < 0) {
+        fprintf(stderr, "netc: %s\n", err);
+        rc = EXIT_USAGE;
+    }
+    export_weights_free(net, &w);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
-    struct options o = { .mode = MODE_GENERATE };
+    struct options o = { .mode = MODE_GENERATE, .onnx.log_softmax = -1 };
     int rc = parse_options(argc, argv, &o);
     if (rc >= 0)
         return rc;
+    char net_path[4096], weights_path[4096];
+    if (o.mode == MODE_IMPORT || (o.mode == MODE_INFER && is_onnx(o.input))) {
+        rc = import_onnx(&o, net_path, weights_path, sizeof net_path);
+        if (rc != EXIT_OK)
+            return rc;
+    }
     struct network net;
     memset(&net, 0, sizeof net);
     rc = front_end(&o, &net);
@@ -321,6 +417,8 @@ int main(int argc, char **argv)
             rc = generate(&o, &net, argc, argv);
         else if (o.mode == MODE_INFER)
             rc = export_infer(&o, &net, argc, argv);
+        else if (o.mode == MODE_ONNX)
+            rc = export_onnx(&o, &net);
     }
     network_free(&net);
     return rc;

@@ -29,6 +29,7 @@ LAYERS = [
     # the two back ends, siblings
     ("compiler/trainer/", "trainer", 50),
     ("compiler/infer/", "infer", 50),
+    ("compiler/onnx/", "onnx", 50),             # netc import, --emit onnx
     # what both back ends print with
     ("compiler/emit/", "emit", 40),
     ("compiler/describe/", "describe", 30),

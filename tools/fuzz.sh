@@ -1,8 +1,9 @@
 #!/bin/bash
 # fuzz.sh [SECONDS [TARGET...]] - libFuzzer (clang) on the .net front end and the
-# runtime's IDX, CSV and safetensors readers, under AddressSanitizer and UBSan.
+# runtime's IDX, CSV and safetensors readers, and the ONNX importer (netc import), under
+# AddressSanitizer and UBSan.
 #
-#   targets: frontend idx csv safetensors (default: all), SECONDS each [60]
+#   targets: frontend idx csv safetensors onnx (default: all), SECONDS each [60]
 #
 # The targets run side by side, one per processor.
 # Seeds come from tests/fuzz/corpus (front end) and tests/fuzz/seeds/*; the growing
@@ -13,25 +14,27 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift || true
 targets=("${@:-frontend}")
-[ $# -gt 0 ] || targets=(frontend idx csv safetensors)
+[ $# -gt 0 ] || targets=(frontend idx csv safetensors onnx)
 tools/deps.sh clang libclang-rt-14-dev flex bison libpng-dev
-make -s build/parser.c build/lexer.c
+make -s build/parser.c build/lexer.c build/proto/onnx.pb-c.c
 out=build/fuzz
 mkdir -p "$out"
 flags=(-std=c99 -D_POSIX_C_SOURCE=200809L -g -O1 -fsanitize=fuzzer,address,undefined
        -fno-sanitize-recover=all -Icompiler -Iruntime -Ibuild -w)
 compiler_src=($(find compiler -name '*.c' ! -path compiler/main.c | sort) build/parser.c build/lexer.c
+              build/proto/onnx.pb-c.c                                   # netc import's ONNX messages
               runtime/safetensors.c runtime/error.c runtime/atomic.c    # --emit infer's weights reader
               runtime/dataset.c runtime/idx.c runtime/csv.c)            # --quantize's calibration
 
 build() {   # build TARGET
     case "$1" in
-    frontend) clang "${flags[@]}" tests/fuzz/fuzz_frontend.c "${compiler_src[@]}" -lm -o "$out/fuzz_frontend" ;;
+    frontend) clang "${flags[@]}" tests/fuzz/fuzz_frontend.c "${compiler_src[@]}" -lprotobuf-c -lm -o "$out/fuzz_frontend" ;;
+    onnx) clang "${flags[@]}" tests/fuzz/fuzz_onnx.c "${compiler_src[@]}" -lprotobuf-c -lm -o "$out/fuzz_onnx" ;;
     idx|csv|safetensors)
         local macro
         macro=READER_$(tr a-z A-Z <<<"$1")
         clang "${flags[@]}" -D"$macro" tests/fuzz/fuzz_reader.c runtime/*.c -lpng -lm -o "$out/fuzz_$1" ;;
-    *) echo "fuzz: unknown target '$1' (frontend idx csv safetensors)" >&2; exit 2 ;;
+    *) echo "fuzz: unknown target '$1' (frontend idx csv safetensors onnx)" >&2; exit 2 ;;
     esac
 }
 

@@ -1,0 +1,103 @@
+/* import_write.c - an imported network written as netc's own files: NAME.net (the
+ * layers, no train block) and NAME.safetensors (docs/weights.md: NAME.weight [out, in],
+ * NAME.bias [out], float32, and input.mean / input.std for a model that scales its
+ * input).  Both atomically, through the runtime's writers. */
+#include "onnx/import.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "netc_runtime.h"
+#include "onnx/model.h"
+
+/* The shortest decimal that reads back as the same float: LeakyRelu's alpha is a float
+ * in ONNX, and netc's generated code makes it one again. */
+static void shortest_float(char *buf, size_t n, double x)
+{
+    const float f = (float)x;
+    for (int digits = 1; digits <= 9; digits++) {
+        snprintf(buf, n, "%.*g", digits, (double)f);
+        if (strtof(buf, NULL) == f)
+            return;
+    }
+}
+
+static const char *activation_text(const struct onnx_layer *L, char *buf, size_t n)
+{
+    char alpha[32];
+    if (L->act != ACT_LEAKY_RELU)
+        return activation_name(L->act);
+    shortest_float(alpha, sizeof alpha, L->alpha);
+    snprintf(buf, n, "leaky_relu(alpha = %s)", alpha);
+    return buf;
+}
+
+static int write_net(FILE *out, const void *ctx)
+{
+    const struct onnx_import *m = ctx;
+    const char *base = strrchr(m->path, '/') ? strrchr(m->path, '/') + 1 : m->path;
+    char text[96], file[96];
+    fprintf(out, "# %s.net - imported by netc %s from %s (%s, opset %d).\n", m->name,
+            NETC_VERSION, onnx_printable(base, file),
+            m->producer[0] ? m->producer : "unknown producer", m->opset);
+    fprintf(out, "# The layers alone, their weights in %s.safetensors; add a train block to "
+            "train or\n# fine-tune it (docs/language.md, docs/onnx.md).\n", m->name);
+    if (m->log_softmax_note)
+        fprintf(out, "# Note: %s.\n", m->log_softmax_note);
+    fprintf(out, "network %s\n\ninput ", m->name);
+    for (int i = 0; i < m->input_rank; i++)
+        fprintf(out, i ? "x%d" : "%d", m->input_shape[i]);
+    fputc('\n', out);
+    for (int l = 0; l < m->nlayers; l++) {
+        const struct onnx_layer *L = &m->layers[l];
+        char name[NETC_MAX_NAME + 8] = "", line[256];
+        char def[16];
+        snprintf(def, sizeof def, "dense%d", l + 1);
+        if (strcmp(L->name, def) != 0)
+            snprintf(name, sizeof name, " as %s", L->name);
+        snprintf(line, sizeof line, "dense %d %s%s", L->out, activation_text(L, text, sizeof text),
+                 name);
+        fprintf(out, "%-40s # %s\n", line, L->nodes);
+    }
+    return ferror(out) ? -1 : 0;
+}
+
+int onnx_import_write(const struct onnx_import *m, const char *outdir, char *net_path,
+                      char *weights_path, size_t pathlen, char *errbuf, size_t errlen)
+{
+    netc_error err;
+    netc_st_out t[2 * NETC_MAX_LAYERS + 2];
+    char names[2 * NETC_MAX_LAYERS][NETC_MAX_NAME + 8];
+    int n = 0;
+    if ((size_t)snprintf(net_path, pathlen, "%s/%s.net", outdir, m->name) >= pathlen ||
+        (size_t)snprintf(weights_path, pathlen, "%s/%s.safetensors", outdir, m->name) >= pathlen) {
+        snprintf(errbuf, errlen, "output path too long: %s/%s.safetensors", outdir, m->name);
+        return -1;
+    }
+    for (int l = 0; l < m->nlayers; l++) {
+        const struct onnx_layer *L = &m->layers[l];
+        snprintf(names[2 * l], sizeof names[0], "%s.weight", L->name);
+        snprintf(names[2 * l + 1], sizeof names[0], "%s.bias", L->name);
+        t[n++] = (netc_st_out){ .name = names[2 * l], .rank = 2, .shape = { L->out, L->in },
+                                .data = L->weight };
+        t[n++] = (netc_st_out){ .name = names[2 * l + 1], .rank = 1, .shape = { L->out },
+                                .data = L->bias };
+    }
+    if (m->scale_offset) {
+        t[n++] = (netc_st_out){ .name = "input.mean", .rank = 1, .shape = { m->input_size },
+                                .data = m->scale_offset };
+        t[n++] = (netc_st_out){ .name = "input.std", .rank = 1, .shape = { m->input_size },
+                                .data = m->scale_range };
+    }
+    const char *base = strrchr(m->path, '/') ? strrchr(m->path, '/') + 1 : m->path;
+    const char *keys[] = { "network", "netc_version", "source" };
+    char file[96];
+    const char *values[] = { m->name, NETC_VERSION, onnx_printable(base, file) };
+    if (netc_st_write(weights_path, t, n, keys, values, 3, &err) < 0 ||
+        netc_write_atomic(net_path, write_net, m, &err) < 0) {
+        snprintf(errbuf, errlen, "%s", err.msg);
+        return -1;
+    }
+    return 0;
+}
