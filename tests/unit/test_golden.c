@@ -1,95 +1,88 @@
-/* test_golden.c - tests that run programs and compare what they print.
+/* test_golden.c - netc's output against files kept in the repository; `make golden`
+ * rewrites those files from the current output, for review with git diff.
  *
- * diagnostics: every tests/diagnostics/CASE.net is checked with `netc --check`; its
- *   stderr must equal CASE.err byte for byte (caret lines included), and the exit
- *   status must be 1 when CASE.err holds an error, else 0.  `make golden` rewrites
- *   the .err files from the current output, for review with git diff.
- * end_to_end: every tests/e2e/NAME.sh runs with bash from the repository root and
- *   must exit 0; its output is kept in build/e2e/NAME.log.
+ * diagnostics: one case per tests/diagnostics/CASE.net, checked with `netc --check`;
+ *   its stderr must equal CASE.err byte for byte (caret lines included), and the exit
+ *   status must be 1 when CASE.err holds an error, else 0.
+ * snapshots: one case per tests/snapshots/CASE.cmd, a netc command that writes to out/
+ *   (generate.sh runs it); what it writes must equal tests/snapshots/CASE/, file for file.
+ *
+ * A difference is printed as a unified diff, expected (-) against netc's output (+).
  */
 #include <CUnit/CUnit.h>
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 
 #include "test_util.h"
 
-/* The sorted names in dir ending in suffix, as a NULL-terminated array. */
-static char **list_dir(const char *dir, const char *suffix)
+/* Run a diff command; print what it prints.  Returns 1 when the two sides are equal. */
+static int same_or_print_diff(const char *diff_command)
 {
-    struct dirent **entries;
-    int n = scandir(dir, &entries, NULL, alphasort);
-    char **names = calloc((size_t)(n > 0 ? n : 0) + 1, sizeof *names);
-    int k = 0;
-    for (int i = 0; i < n; i++) {
-        size_t len = strlen(entries[i]->d_name), sl = strlen(suffix);
-        if (names && len > sl && strcmp(entries[i]->d_name + len - sl, suffix) == 0)
-            names[k++] = strdup(entries[i]->d_name);
-        free(entries[i]);
+    char *out = NULL;
+    int status = test_run(diff_command, &out);
+    if (status != 0) {
+        printf("\n%s", out ? out : "");
+        fflush(stdout);
     }
-    if (n > 0)
-        free(entries);
-    return names;
-}
-
-/* CUnit test functions take no arguments: the current test's name says which case. */
-static const char *current_case(void)
-{
-    return CU_get_current_test()->pName;
+    free(out);
+    return status == 0;
 }
 
 static void check_diagnostic(void)
 {
-    char net[512], err[512], cmd[1200];
-    snprintf(net, sizeof net, "tests/diagnostics/%s", current_case());
-    snprintf(err, sizeof err, "%.*s.err", (int)strlen(net) - 4, net);
-    snprintf(cmd, sizeof cmd, "%s --check %s 2>&1 >/dev/null", test_netc(), net);
+    const char *name = test_case_name();
+    char net[512], err[512], actual[600], cmd[2400];
+    snprintf(net, sizeof net, "tests/diagnostics/%s.net", name);
+    snprintf(err, sizeof err, "tests/diagnostics/%s.err", name);
+    test_path(actual, sizeof actual, "stderr");
+    snprintf(cmd, sizeof cmd, "%s --check %s 2>%s >/dev/null", test_netc(), net, actual);
+    int status = test_run(cmd, NULL);
+
     size_t len;
     char *expected = test_read_file(err, &len);
-    char *actual = NULL;
-    int status = test_run(cmd, &actual);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(expected);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(actual);
-    int same = strcmp(expected, actual) == 0;
-    if (!same)
-        fprintf(stderr, "\n--- %s expected:\n%s--- got:\n%s---\n", err, expected, actual);
-    CU_ASSERT(same);
-    CU_ASSERT_EQUAL(status, strstr(expected, ": error:") ? 1 : 0);
-    free(expected);
-    free(actual);
-}
-
-static void run_script(void)
-{
-    char cmd[1200];
-    snprintf(cmd, sizeof cmd, "mkdir -p build/e2e && bash tests/e2e/%s > build/e2e/%s.log 2>&1",
-             current_case(), current_case());
-    int status = test_run(cmd, NULL);
-    if (status != 0)
-        fprintf(stderr, "\n%s failed (exit %d); its output: build/e2e/%s.log\n", current_case(), status,
-                current_case());
-    CU_ASSERT_EQUAL(status, 0);
-}
-
-static void add_cases(const char *suite_name, const char *dir, const char *suffix, CU_TestFunc fn)
-{
-    CU_pSuite suite = CU_add_suite(suite_name, NULL, NULL);
-    char **names = list_dir(dir, suffix);
-    for (int i = 0; names && names[i]; i++) {
-        CU_add_test(suite, names[i], fn);     /* CUnit keeps a copy of the name */
-        free(names[i]);
+    if (!expected) {
+        test_fail("diagnostics/%s: cannot read %s (make golden writes it)", name, err);
+        return;
     }
-    free(names);
+    snprintf(cmd, sizeof cmd, "diff -u --label %s --label 'netc --check %s' %s %s", err, net, err, actual);
+    if (!same_or_print_diff(cmd))
+        test_fail("diagnostics/%s: netc's messages differ from %s (diff above; make golden accepts them)",
+                  name, err);
+    int want = strstr(expected, ": error:") ? 1 : 0;
+    if (status != want)
+        test_fail("diagnostics/%s: netc --check exited %d, expected %d", name, status, want);
+    free(expected);
+}
+
+static void check_snapshot(void)
+{
+    const char *name = test_case_name();
+    char actual[600], cmd[2400];
+    test_path(actual, sizeof actual, name);
+    snprintf(cmd, sizeof cmd, "sh tests/snapshots/generate.sh %s %s %s 2>&1", test_netc(), name, actual);
+    char *log = NULL;
+    if (test_run(cmd, &log) != 0) {
+        printf("\n%s", log ? log : "");
+        test_fail("snapshots/%s: tests/snapshots/%s.cmd failed (its output above)", name, name);
+    } else {
+        snprintf(cmd, sizeof cmd, "diff -ru tests/snapshots/%s %s", name, actual);
+        if (!same_or_print_diff(cmd))
+            test_fail("snapshots/%s: netc's output differs from tests/snapshots/%s/ (diff above; "
+                      "make golden accepts it)", name, name);
+    }
+    free(log);
+    test_remove_dir(actual);
 }
 
 void diagnostics_register(void)
 {
-    add_cases("diagnostics", "tests/diagnostics", ".net", check_diagnostic);
+    test_add_file_cases("diagnostics", "tests/diagnostics", ".net", check_diagnostic, test_scratch_init,
+                        test_scratch_cleanup);
 }
 
-void end_to_end_register(void)
+void snapshots_register(void)
 {
-    add_cases("end_to_end", "tests/e2e", ".sh", run_script);
+    test_add_file_cases("snapshots", "tests/snapshots", ".cmd", check_snapshot, test_scratch_init,
+                        test_scratch_cleanup);
 }

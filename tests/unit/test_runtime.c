@@ -889,7 +889,7 @@ void runtime_idx_register(void)
         { "count mismatch", test_idx_count_mismatch }, { "label range", test_idx_label_range },
         { NULL, NULL }
     };
-    add_suite("runtime: IDX reader", tests);
+    add_suite("runtime_idx", tests);
 }
 
 void runtime_csv_register(void)
@@ -899,7 +899,7 @@ void runtime_csv_register(void)
         { "label first and by index", test_csv_label_columns },
         { "errors at line:column", test_csv_errors }, { NULL, NULL }
     };
-    add_suite("runtime: CSV reader", tests);
+    add_suite("runtime_csv", tests);
 }
 
 void runtime_safetensors_register(void)
@@ -911,7 +911,7 @@ void runtime_safetensors_register(void)
         { "hostile tensors", test_st_hostile_tensors }, { "escapes", test_st_escapes },
         { NULL, NULL }
     };
-    add_suite("runtime: safetensors", tests);
+    add_suite("runtime_safetensors", tests);
 }
 
 void runtime_data_register(void)
@@ -922,7 +922,7 @@ void runtime_data_register(void)
         { "schedule text", test_schedule_text },
         { "command line", test_cli }, { NULL, NULL }
     };
-    add_suite("runtime: data, rng, cli", tests);
+    add_suite("runtime_data", tests);
 }
 
 void runtime_checkpoint_register(void)
@@ -932,5 +932,5 @@ void runtime_checkpoint_register(void)
         { "write failure", test_ckpt_write_failure }, { "memory check", test_memory_check },
         { "command line", test_cli_checkpoint }, { NULL, NULL }
     };
-    add_suite("runtime: checkpoints", tests);
+    add_suite("runtime_checkpoint", tests);
 }

@@ -2,6 +2,7 @@
 #include "test_util.h"
 
 #include <dirent.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,12 @@ const char *test_netc(void)
     return netc && *netc ? netc : "./netc";
 }
 
+const char *test_build(void)
+{
+    const char *build = getenv("BUILD");
+    return build && *build ? build : "build";
+}
+
 char *test_read_file(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
@@ -60,6 +67,52 @@ int test_run(const char *command, char **output)
     else
         free(out);
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* The sorted names of the files in dir ending in suffix, without it; NULL-terminated. */
+static char **list_dir(const char *dir, const char *suffix)
+{
+    struct dirent **entries;
+    int n = scandir(dir, &entries, NULL, alphasort);
+    char **names = calloc((size_t)(n > 0 ? n : 0) + 1, sizeof *names);
+    int k = 0;
+    for (int i = 0; i < n; i++) {
+        size_t len = strlen(entries[i]->d_name), sl = strlen(suffix);
+        if (names && len > sl && strcmp(entries[i]->d_name + len - sl, suffix) == 0)
+            names[k++] = strndup(entries[i]->d_name, len - sl);
+        free(entries[i]);
+    }
+    if (n > 0)
+        free(entries);
+    return names;
+}
+
+CU_pSuite test_add_file_cases(const char *suite_name, const char *dir, const char *suffix,
+                              CU_TestFunc fn, CU_InitializeFunc init, CU_CleanupFunc cleanup)
+{
+    CU_pSuite suite = CU_add_suite(suite_name, init, cleanup);
+    char **names = list_dir(dir, suffix);
+    for (int i = 0; names && names[i]; i++) {
+        CU_add_test(suite, names[i], fn);     /* CUnit keeps a copy of the name */
+        free(names[i]);
+    }
+    free(names);
+    return suite;
+}
+
+const char *test_case_name(void)
+{
+    return CU_get_current_test()->pName;
+}
+
+void test_fail_at(const char *file, int line, const char *format, ...)
+{
+    char message[1024];
+    va_list ap;
+    va_start(ap, format);
+    vsnprintf(message, sizeof message, format, ap);
+    va_end(ap);
+    CU_assertImplementation(CU_FALSE, (unsigned)line, message, file, "", CU_FALSE);
 }
 
 int test_remove_dir(const char *dir)

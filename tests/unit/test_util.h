@@ -2,15 +2,29 @@
 #ifndef NETC_TEST_UTIL_H
 #define NETC_TEST_UTIL_H
 
+#include <CUnit/CUnit.h>
 #include <stddef.h>
 
 /* The netc binary under test: $NETC, or ./netc. */
 const char *test_netc(void);
+/* The build tree, where logs go: $BUILD, or build. */
+const char *test_build(void);
 /* The whole file, NUL-terminated (len excludes the NUL); NULL if unreadable. */
 char *test_read_file(const char *path, size_t *len);
 /* Run a shell command; its stdout goes to *output (malloc'd) when output is not NULL.
  * Returns the exit status, or -1. */
 int test_run(const char *command, char **output);
+
+/* A suite with one case per file DIR/CASE.SUFFIX, named CASE (sorted), each running fn;
+ * init and cleanup as for CU_add_suite. */
+CU_pSuite test_add_file_cases(const char *suite_name, const char *dir, const char *suffix,
+                              CU_TestFunc fn, CU_InitializeFunc init, CU_CleanupFunc cleanup);
+/* The running case's name: CUnit's test functions take no arguments. */
+const char *test_case_name(void);
+/* Fail the running case with a message saying why (printf-style; CUnit keeps a copy). */
+#define test_fail(...) test_fail_at(__FILE__, __LINE__, __VA_ARGS__)
+void test_fail_at(const char *file, int line, const char *format, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* Remove dir and the files in it (not subdirectories). */
 int test_remove_dir(const char *dir);

@@ -1,0 +1,2 @@
+# The same export in int8, calibrated on the IDX file of MNIST's first 100 training images.
+netc --emit infer --weights tests/snapshots/inputs/mnist.safetensors --quantize int8 --calibration tests/snapshots/inputs/mnist_100.idx samples/mnist.net -o out
