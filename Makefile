@@ -1,7 +1,9 @@
 # netc - a compiler from .net network descriptions to specialised C trainers.
 #
 #   make          build ./netc and the runtime library
+#   make test     the quick tier: unit suites, golden diagnostics, code snapshots (installs nothing)
 #   make check    install what is missing, build, run every test (ends with the CUnit summary)
+#   make golden   rewrite the golden diagnostics and code snapshots from netc's output
 #   make demo     fetch MNIST, compile samples/mnist.net, train it, report test accuracy
 #   make asan     the same compiler and tests built with AddressSanitizer + UBSan
 #   make fuzz     libFuzzer on the front end and the IDX, CSV, safetensors readers
@@ -38,7 +40,7 @@ RUNTIME_LIB  := $(BUILD)/libnetcrt.a
 
 INCLUDES := -Icompiler -Iruntime -I$(BUILD)
 
-.PHONY: all check demo asan clean deps deps-build golden fuzz bench
+.PHONY: all test check demo asan clean deps deps-build golden fuzz bench
 all: netc $(RUNTIME_LIB)
 
 deps-build:
@@ -80,7 +82,7 @@ $(BUILD)/runtime/%.o: runtime/%.c | $(BUILD)/.dir
 $(RUNTIME_LIB): $(RUNTIME_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/tests/%.o: tests/%.c $(BUILD)/parser.h | $(BUILD)/.dir
+$(BUILD)/tests/%.o: tests/%.c $(BUILD)/parser.h $(BUILD)/lexer.h | $(BUILD)/.dir
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(INCLUDES) -MMD -MP -c -o $@ $<
 
@@ -90,9 +92,14 @@ $(BUILD)/run_tests: $(TEST_OBJ) $(COMPILER_OBJ) $(RUNTIME_LIB)
 $(BUILD)/.dir:
 	@mkdir -p $(BUILD) && touch $@
 
+# The quick tier: every suite but the SLOW ones of tests/unit/suites.def (no trainers
+# built, no end-to-end scripts), in seconds; it needs the build dependencies and CUnit.
+test: netc $(BUILD)/run_tests
+	NETC=$${NETC:-./netc} $(BUILD)/run_tests --quick
+
 check: deps
 	$(MAKE) netc $(RUNTIME_LIB) $(BUILD)/run_tests
-	$(BUILD)/run_tests
+	NETC=$${NETC:-./netc} $(BUILD)/run_tests
 
 demo: deps-build netc $(RUNTIME_LIB)
 	tools/demo.sh
@@ -115,10 +122,15 @@ FUZZ_SECONDS ?= 60
 fuzz: deps
 	tools/fuzz.sh $(FUZZ_SECONDS)
 
-# Rewrite the expected diagnostics from netc's current output; review with git diff.
+# Rewrite the expected diagnostics and code snapshots from netc's current output; the
+# files that changed are listed, for review with git diff.
 golden: netc
-	@for f in tests/diagnostics/*.net; do ./netc --check "$$f" 2> "$${f%.net}.err" >/dev/null; done; \
-	    git status --short tests/diagnostics
+	@for f in tests/diagnostics/*.net; do ./netc --check "$$f" 2> "$${f%.net}.err" >/dev/null; done
+	@for c in tests/snapshots/*.cmd; do \
+	    name=$$(basename "$$c" .cmd); \
+	    sh tests/snapshots/generate.sh ./netc "$$name" "tests/snapshots/$$name" || exit 1; \
+	done
+	@git status --short tests/diagnostics tests/snapshots
 
 clean:
 	rm -rf $(BUILD) build-asan netc
