@@ -767,6 +767,17 @@ static int network_name(const char *path, const struct onnx_import_options *opt,
     return 0;
 }
 
+/* Without --name, a model netc wrote keeps its network's name (its "network" metadata). */
+static void metadata_name(const Onnx__ModelProto *mp, const struct onnx_import_options *opt,
+                          struct onnx_import *m)
+{
+    for (size_t i = 0; !opt->name && i < mp->n_metadata_props; i++) {
+        const char *key = str(mp->metadata_props[i]->key), *value = str(mp->metadata_props[i]->value);
+        if (strcmp(key, "network") == 0 && usable_name(value) && strncmp(value, "netc", 4) != 0)
+            snprintf(m->name, sizeof m->name, "%s", value);
+    }
+}
+
 /* A Sub alone divides by 1, a Div alone subtracts 0. */
 static int complete_scaling(struct onnx_import *m, netc_error *err)
 {
@@ -803,6 +814,7 @@ int onnx_import_read(const char *path, const struct onnx_import_options *opt,
     m->opset = model.opset;
     struct walk w = { .m = &model, .g = mp->graph, .opt = opt, .out = m, .err = &err };
     w.visited = calloc(mp->graph->n_node + 1, 1);
+    metadata_name(mp, opt, m);
     rc = w.visited ? walk_graph(&w) : netc_fail(&err, "%s: out of memory", path);
     if (rc == 0) {
         name_layers(&w);

@@ -13,7 +13,8 @@
 #include "check/network.h"
 
 struct onnx_import_options {
-    const char *name;           /* the network's name; NULL: from the file's name */
+    const char *name;           /* the network's name; NULL: the model's "network" metadata
+                                 * (what --emit onnx writes), else the file's name */
     int log_softmax;            /* a final LogSoftmax: -1 refused [default], or written as
                                  * ACT_SOFTMAX (its exp) or ACT_LINEAR (the logits) */
 };
