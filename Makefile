@@ -22,13 +22,15 @@ CHECK_DEPS := flex bison libcunit1-dev clang libclang-rt-14-dev libpng-dev pytho
               imagemagick chromium valgrind libopenmpi-dev openmpi-bin gcc-multilib
 
 COMPILER_SRC := $(sort $(filter-out compiler/main.c,$(shell find compiler -name '*.c')))
-RUNTIME_SRC  := $(wildcard runtime/*.c)
+# The runtime's folders (io/ model/ report/ train/ commands/); mpi/ is compiled into MPI
+# trainers by `netc build --mpi`, not into the library.
+RUNTIME_SRC  := $(sort $(filter-out runtime/mpi/%,$(wildcard runtime/*/*.c)))
 TEST_SRC     := $(wildcard tests/unit/*.c)
 
 GRAMMAR_OBJ  := $(BUILD)/parser.o $(BUILD)/lexer.o
 # --emit infer reads weights with the runtime's safetensors reader, and --quantize its
-# calibration samples with the IDX and CSV readers (and what they call).
-EXPORT_RT_OBJ := $(addprefix $(BUILD)/runtime/,safetensors.o error.o atomic.o dataset.o idx.o csv.o)
+# calibration samples with the IDX and CSV readers (and what they call): runtime/io/ only.
+EXPORT_RT_OBJ := $(addprefix $(BUILD)/runtime/io/,safetensors.o json.o error.o atomic.o dataset.o idx.o csv.o)
 # ONNX import and export (compiler/onnx/) read and write models with protobuf-c: protoc-c
 # turns Debian's onnx.proto (libonnx-dev) into $(BUILD)/proto/onnx.pb-c.{c,h}.
 ONNX_PROTO   ?= /usr/include/onnx/onnx.proto

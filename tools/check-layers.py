@@ -39,9 +39,14 @@ LAYERS = [
     ("grammar/", "front", 10),
     # C the generated code is made of (embedded as text): it calls nothing of netc's
     ("compiler/kernels/", "kernels", 5),
-    # the runtime: below the compiler (--emit infer reads weights with it).  Its own
-    # layers (commands -> training/report -> I/O) go here as they get folders, with
-    # ranks between 0 and 5, e.g. ("runtime/io/", "runtime io", 1).
+    # the runtime: below the compiler (--emit infer reads weights with runtime/io/).
+    # Its own layers: mpi -> commands -> training -> report -> model -> I/O.
+    ("runtime/mpi/", "runtime mpi", 4.5),       # netc_mpi_main (netc build --mpi)
+    ("runtime/commands/", "runtime commands", 4),
+    ("runtime/train/", "runtime train", 3),
+    ("runtime/report/", "runtime report", 2),
+    ("runtime/model/", "runtime model", 1),
+    ("runtime/io/", "runtime io", 0),
     ("runtime/", "runtime", 0),
 ]
 

@@ -23,8 +23,9 @@ flags=(-std=c99 -D_POSIX_C_SOURCE=200809L -g -O1 -fsanitize=fuzzer,address,undef
        -fno-sanitize-recover=all -Icompiler -Iruntime -Ibuild -w)
 compiler_src=($(find compiler -name '*.c' ! -path compiler/main.c | sort) build/parser.c build/lexer.c
               build/proto/onnx.pb-c.c                                   # netc import's ONNX messages
-              runtime/safetensors.c runtime/error.c runtime/atomic.c    # --emit infer's weights reader
-              runtime/dataset.c runtime/idx.c runtime/csv.c)            # --quantize's calibration
+              runtime/io/safetensors.c runtime/io/json.c                # --emit infer's weights reader
+              runtime/io/error.c runtime/io/atomic.c
+              runtime/io/dataset.c runtime/io/idx.c runtime/io/csv.c)   # --quantize's calibration
 
 build() {   # build TARGET
     case "$1" in
@@ -33,7 +34,7 @@ build() {   # build TARGET
     idx|csv|safetensors)
         local macro
         macro=READER_$(tr a-z A-Z <<<"$1")
-        clang "${flags[@]}" -D"$macro" tests/fuzz/fuzz_reader.c runtime/*.c -lpng -lm -o "$out/fuzz_$1" ;;
+        clang "${flags[@]}" -D"$macro" tests/fuzz/fuzz_reader.c runtime/io/*.c -lm -o "$out/fuzz_$1" ;;
     *) echo "fuzz: unknown target '$1' (frontend idx csv safetensors onnx)" >&2; exit 2 ;;
     esac
 }

@@ -6,7 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "netc_runtime.h"
+#include "io/csv.h"
+#include "io/idx.h"
 
 /* The runtime's description of the network, as far as its data readers look at it. */
 static netc_model runtime_view(const struct network *net)

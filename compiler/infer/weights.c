@@ -1,5 +1,5 @@
 /* weights.c - read a safetensors weights file for the inference exporter, with
- * the runtime's reader (runtime/safetensors.c), checked against the network. */
+ * the runtime's reader (runtime/io/safetensors.c), checked against the network. */
 #include "infer/weights.h"
 
 #include <math.h>
@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "netc_runtime.h"
+#include "io/safetensors.h"
 
 /* The tensor name with shape [d0] (rank 1) or [d0, d1]: its floats (malloc'd), or NULL
  * with a message. */

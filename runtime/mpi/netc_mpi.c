@@ -9,7 +9,7 @@
 #include <mpi.h>
 #include <stdio.h>
 
-#include "netc_runtime.h"
+#include "commands/commands.h"
 
 static void sum_floats(const netc_comm *comm, float *buf, size_t n)
 {

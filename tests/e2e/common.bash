@@ -24,6 +24,9 @@ max_abs_diff() {
              END { printf "%g", m + 0 }' || fail "max_abs_diff: $1 and $2 differ in length"
 }
 
+# The runtime library's sources (runtime/mpi/ goes only into MPI trainers).
+runtime_src=($(find runtime -name '*.c' ! -path 'runtime/mpi/*' | sort))
+
 # source_trainer CC NET DIR FLAGS...: DIR/NAME compiled by CC with FLAGS from the generated
 # files and the runtime's sources (not the libnetcrt.a that $netc links, which `make
 # asan` builds sanitized).
@@ -33,7 +36,7 @@ source_trainer() {
     name=$(sed -n 's/^network[[:space:]]\+\([A-Za-z0-9_]*\).*/\1/p' "$net" | head -1)
     "$netc" "$net" -o "$dir" > /dev/null
     $cc -std=c99 -D_POSIX_C_SOURCE=200809L "$@" -Iruntime "$dir/$name.c" "$dir/${name}_main.c" \
-        runtime/*.c -lpng -lm -pthread -o "$dir/$name"
+        "${runtime_src[@]}" -lpng -lm -pthread -o "$dir/$name"
 }
 
 # sanitized_trainer NET DIR: DIR/NAME under ASan + UBSan (any report aborts the run:

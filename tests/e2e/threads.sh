@@ -37,7 +37,7 @@ same_for_threads tests/codegen/nets/odd_sizes.net
 # ThreadSanitizer on the trainer (runtime and model) with 2 and 3 threads
 "$netc" tests/codegen/nets/odd_sizes.net -o "$work/tsan" > /dev/null
 clang -std=c99 -D_POSIX_C_SOURCE=200809L -O1 -g -fsanitize=thread -Iruntime \
-    "$work/tsan/odd_sizes.c" "$work/tsan/odd_sizes_main.c" runtime/*.c -lpng -lm -pthread \
+    "$work/tsan/odd_sizes.c" "$work/tsan/odd_sizes_main.c" "${runtime_src[@]}" -lpng -lm -pthread \
     -o "$work/tsan/odd_sizes"
 for t in 2 3; do
     TSAN_OPTIONS=halt_on_error=1:exitcode=66 "$work/tsan/odd_sizes" train --data data/mnist \

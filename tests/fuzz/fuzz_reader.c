@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "netc_runtime.h"
+#include "io/csv.h"
+#include "io/idx.h"
+#include "io/safetensors.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

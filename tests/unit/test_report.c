@@ -10,7 +10,7 @@
 
 #include <CUnit/CUnit.h>
 
-#include "netc_report.h"
+#include "netc_runtime.h"
 #include "test_util.h"
 
 /* A 3 x 2 picture written as PNG reads back pixel for pixel. */

@@ -10,7 +10,7 @@
 
 #include <CUnit/CUnit.h>
 
-#include "netc_checkpoint.h"
+#include "netc_runtime.h"
 #include "test_util.h"
 
 static const char *write_bytes(char *buf, size_t size, const char *name, const void *data,

@@ -1,0 +1,304 @@
+/* bench.c - the bench command: training and inference speed of the model on real data.
+ *
+ * Prints `key value` lines for scripts (bench/run.sh reads them):
+ *   training    forward_backward + update over shuffled mini-batches of --batch [the
+ *               compiled batch], one rate per epoch after --warmup epochs; median, min, max
+ *   inference   forward over the test set (the training set without one) in full batches,
+ *               and one sample per call; median, min, max of --epochs repetitions
+ * Data is read, scaled and turned into targets once; each epoch's shuffle permutes the
+ * rows in place before its clock starts, so a timed epoch runs the model and nothing else.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "commands/commands.h"
+#include "model/engine.h"
+#include "model/rng.h"
+#include "model/schedule.h"
+#include "model/state.h"
+#include "train/data.h"
+
+/* An inference repetition runs whole passes over the data until at least this long. */
+#define BENCH_MIN_SECONDS 0.2
+
+/* The data, loaded once: I = n_input, O = n_output, N = training samples. */
+typedef struct bench_data {
+    netc_dataset train, test;
+    netc_scaler scaler;
+    float *y;           /* [N][O] training targets, shuffled with train.x */
+    float *row;         /* [max(I, O)] scratch for swapping rows */
+    float *out;         /* [B][O] outputs of forward */
+} bench_data;
+
+/* Median, min and max of one measurement's rates (samples/s). */
+typedef struct bench_stats {
+    double median, min, max;
+} bench_stats;
+
+static double now_seconds(void)
+{
+    struct timespec t;
+
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+static int compare_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+
+    return (x > y) - (x < y);
+}
+
+/* Sorts rate[0..n) and summarises it; n >= 1. */
+static bench_stats summarise(double *rate, int n)
+{
+    bench_stats s;
+
+    qsort(rate, (size_t)n, sizeof *rate, compare_double);
+    s.median = n % 2 ? rate[n / 2] : (rate[n / 2 - 1] + rate[n / 2]) / 2;
+    s.min = rate[0];
+    s.max = rate[n - 1];
+    return s;
+}
+
+static void free_data(bench_data *d)
+{
+    netc_dataset_free(&d->train);
+    netc_dataset_free(&d->test);
+    netc_scaler_free(&d->scaler);
+    free(d->y);
+    free(d->row);
+    free(d->out);
+    memset(d, 0, sizeof *d);
+}
+
+/* Targets of every training sample, in file order. */
+static int make_targets(const netc_model *m, bench_data *d, netc_error *err)
+{
+    int *idx = netc_alloc((size_t)d->train.n, sizeof *idx, "sample indices", err);
+    int i, rc;
+
+    d->y = netc_alloc((size_t)d->train.n, (size_t)m->n_output * sizeof *d->y, "targets", err);
+    if (!idx || !d->y) {
+        free(idx);
+        return -1;
+    }
+    for (i = 0; i < d->train.n; i++)
+        idx[i] = i;
+    rc = netc_dataset_targets(&d->train, idx, d->train.n, m->n_output, m->data.targets, d->y,
+                              err);
+    free(idx);
+    return rc;
+}
+
+/* Training data (required), test data (optional), scaled as `train` scales them. */
+static int load_data(const netc_model *m, const netc_options *o, bench_data *d,
+                     netc_error *err)
+{
+    int widest = m->n_input > m->n_output ? m->n_input : m->n_output;
+
+    memset(d, 0, sizeof *d);
+    if (netc_load_train_test(m, o, &d->train, &d->test, &d->scaler, err) < 0)
+        return -1;
+    d->row = netc_alloc((size_t)widest, sizeof *d->row, "row buffer", err);
+    d->out = netc_alloc((size_t)m->batch, (size_t)m->n_output * sizeof *d->out, "outputs", err);
+    if (!d->row || !d->out)
+        return -1;
+    return make_targets(m, d, err);
+}
+
+/* Exchanges rows i and j of the [rows][width] array a. */
+static void swap_rows(float *a, int width, int i, int j, float *tmp)
+{
+    size_t bytes = (size_t)width * sizeof *a;
+
+    memcpy(tmp, a + (size_t)i * width, bytes);
+    memcpy(a + (size_t)i * width, a + (size_t)j * width, bytes);
+    memcpy(a + (size_t)j * width, tmp, bytes);
+}
+
+/* Fisher-Yates over the samples, moving inputs and targets together. */
+static void shuffle_rows(const netc_model *m, bench_data *d, netc_rng *rng)
+{
+    int i;
+
+    for (i = d->train.n - 1; i > 0; i--) {
+        int j = (int)netc_rng_below(rng, (uint32_t)i + 1);
+        swap_rows(d->train.x, m->n_input, i, j, d->row);
+        swap_rows(d->y, m->n_output, i, j, d->row);
+    }
+}
+
+/* One timed epoch of mini-batch SGD; returns samples/s, the mean loss into *loss. */
+static double train_epoch(netc_engine *e, const bench_data *d, int batch, float lr,
+                          double *loss)
+{
+    const netc_model *m = e->m;
+    double loss_sum = 0, t0 = now_seconds(), secs;
+    int i;
+
+    for (i = 0; i < d->train.n; i += batch) {
+        int n = d->train.n - i < batch ? d->train.n - i : batch;
+        loss_sum += (double)netc_engine_forward_backward(e, d->train.x + (size_t)i * m->n_input,
+                                                         d->y + (size_t)i * m->n_output, n) * n;
+        netc_engine_update(e, lr);
+    }
+    secs = now_seconds() - t0;
+    *loss = loss_sum / d->train.n;
+    return d->train.n / (secs > 0 ? secs : 1e-9);
+}
+
+/* Warm-up epochs, then o->epochs timed ones; rates into rate[0..o->epochs). */
+static int bench_training(netc_engine *e, const netc_options *o, bench_data *d, double *rate,
+                          double *loss, netc_error *err)
+{
+    const netc_model *m = e->m;
+    netc_rng rng;
+    int epoch;
+
+    m->init(e->state, o->seed);
+    netc_rng_seed(&rng, o->seed ^ 0x53485546464c45ULL);   /* "SHUFFLE", as train uses */
+    for (epoch = 0; epoch < o->warmup + o->epochs; epoch++) {
+        float lr = (float)netc_schedule_lr(m, o->lr, epoch, o->warmup + o->epochs);
+        double r;
+        if (o->shuffle)
+            shuffle_rows(m, d, &rng);
+        r = train_epoch(e, d, o->batch, lr, loss);
+        if (!isfinite(*loss))
+            return netc_fail(err, "epoch %d: the training loss became %g\nhint: lower the "
+                             "learning rate (--lr)", epoch + 1, *loss);
+        if (epoch >= o->warmup)
+            rate[epoch - o->warmup] = r;
+    }
+    return 0;
+}
+
+/* One pass of forward over ds, `chunk` samples per call. */
+static void forward_pass(netc_engine *e, const netc_dataset *ds, float *out, int chunk)
+{
+    int i;
+
+    for (i = 0; i < ds->n; i += chunk)
+        netc_engine_forward(e, ds->x + (size_t)i * e->m->n_input, out,
+                            ds->n - i < chunk ? ds->n - i : chunk);
+}
+
+/* One inference repetition: whole passes until BENCH_MIN_SECONDS; returns samples/s. */
+static double infer_rep(netc_engine *e, const netc_dataset *ds, float *out, int chunk)
+{
+    double t0 = now_seconds(), secs;
+    long samples = 0;
+
+    do {
+        forward_pass(e, ds, out, chunk);
+        samples += ds->n;
+        secs = now_seconds() - t0;
+    } while (secs < BENCH_MIN_SECONDS);
+    return samples / secs;
+}
+
+/* One untimed pass, then `reps` timed repetitions. */
+static bench_stats bench_inference(netc_engine *e, const netc_dataset *ds, float *out,
+                                   int chunk, double *rate, int reps)
+{
+    int r;
+
+    forward_pass(e, ds, out, chunk);
+    for (r = 0; r < reps; r++)
+        rate[r] = infer_rep(e, ds, out, chunk);
+    return summarise(rate, reps);
+}
+
+/* Training FLOPs per sample: 2 x (forward + weight-gradient + input-gradient MACs, the
+ * first layer having no input gradient) + the SGD update, 2 FLOPs per parameter per batch. */
+static double training_flops(const netc_model *m, int batch)
+{
+    double macs = 0;
+    int t, first = 1;
+
+    for (t = 0; t < m->n_tensor; t++) {
+        const netc_tensor *w = &m->tensors[t];
+        double weights = (double)w->shape[0] * w->shape[1];
+        if (w->rank != 2)
+            continue;
+        macs += (first ? 2 : 3) * weights;
+        first = 0;
+    }
+    return 2 * macs + 2 * (double)m->n_param / batch;
+}
+
+static void print_stats(const char *key, bench_stats s)
+{
+    printf("%s_median %.0f\n%s_min %.0f\n%s_max %.0f\n", key, s.median, key, s.min, key, s.max);
+}
+
+static void print_report(const netc_model *m, const netc_options *o, const bench_data *d,
+                         const double *epoch_rate, bench_stats train, double loss,
+                         bench_stats batched, bench_stats single, int infer_n)
+{
+    double flops = training_flops(m, o->batch);
+    int e;
+
+    printf("network %s\nbatch %d\nthreads %d\ntrain_samples %d\nwarmup_epochs %d\nepochs %d\n",
+           m->name, o->batch, o->threads, d->train.n, o->warmup, o->epochs);
+    print_stats("train_samples_per_s", train);
+    printf("train_samples_per_s_epochs");
+    for (e = 0; e < o->epochs; e++)
+        printf(" %.0f", epoch_rate[e]);
+    printf("\ntrain_loss %.6f\nflop_per_sample %.0f\ntrain_gflops_median %.3f\n", loss, flops,
+           train.median * flops * 1e-9);
+    printf("infer_samples %d\n", infer_n);
+    print_stats("infer_batched_samples_per_s", batched);
+    print_stats("infer_single_samples_per_s", single);
+}
+
+static int bench(netc_engine *e, const netc_options *o, bench_data *d, netc_error *err)
+{
+    const netc_model *m = e->m;
+    const netc_dataset *infer = d->test.n ? &d->test : &d->train;
+    double *epoch_rate = netc_alloc((size_t)o->epochs, sizeof *epoch_rate, "rates", err);
+    double *rate = netc_alloc((size_t)o->epochs, sizeof *rate, "rates", err);
+    bench_stats train, batched, single;
+    double loss = 0;
+    int rc = epoch_rate && rate ? 0 : -1;
+
+    if (rc == 0)
+        rc = bench_training(e, o, d, epoch_rate, &loss, err);
+    if (rc == 0) {
+        memcpy(rate, epoch_rate, (size_t)o->epochs * sizeof *rate);
+        train = summarise(rate, o->epochs);
+        batched = bench_inference(e, infer, d->out, m->batch, rate, o->epochs);
+        single = bench_inference(e, infer, d->out, 1, rate, o->epochs);
+        print_report(m, o, d, epoch_rate, train, loss, batched, single, infer->n);
+        if (fflush(stdout) != 0)
+            rc = netc_fail(err, "cannot write the results");
+    }
+    free(epoch_rate);
+    free(rate);
+    return rc;
+}
+
+int netc_cmd_bench(const netc_model *m, const netc_options *o)
+{
+    netc_error err;
+    bench_data d;
+    netc_engine e = { .m = m };
+    void *state = NULL;
+    int rc = load_data(m, o, &d, &err);
+
+    if (rc == 0)
+        rc = (state = netc_state_alloc(m, &err)) ? 0 : -1;
+    if (rc == 0)
+        rc = netc_engine_init(&e, m, state, o->threads, &err);
+    if (rc == 0)
+        rc = bench(&e, o, &d, &err);
+    if (rc < 0)
+        netc_print_error(m, o->comm, &err);
+    netc_engine_free(&e);
+    free(state);
+    free_data(&d);
+    return rc < 0;
+}

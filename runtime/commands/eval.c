@@ -1,0 +1,56 @@
+/* eval.c - the eval command: a weights file's accuracy and mean loss on the test data,
+ * split between the processes of an MPI run. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands/commands.h"
+#include "model/state.h"
+#include "train/data.h"
+#include "train/evaluate.h"
+
+static int eval(const netc_model *m, const netc_options *o, netc_error *err)
+{
+    netc_dataset test;
+    netc_scaler s;
+    netc_batch b;
+    netc_engine e = { .m = m };
+    void *state = NULL;
+    double acc, loss;
+    int rc;
+
+    memset(&b, 0, sizeof b);
+    memset(&s, 0, sizeof s);
+    rc = netc_load_split(m, o, 1, &test, err);
+    if (rc == 1)
+        return netc_fail(err, "no test data\nhint: pass --data DIR, --test-images and "
+                         "--test-labels, or --test-csv FILE");
+    if (rc == 0)
+        rc = netc_load_trained(m, o->weights, o->format, &state, &s, err);
+    if (rc == 0) {
+        netc_scaler_apply(&s, &test);
+        rc = netc_batch_alloc(&b, m, test.n, err);
+    }
+    if (rc == 0)
+        rc = netc_engine_init(&e, m, state, o->threads, err);
+    if (rc == 0)
+        rc = netc_evaluate(&e, o->comm, &test, &b, &acc, &loss, err);
+    if (rc == 0 && (!o->comm || o->comm->rank == 0))
+        printf("test accuracy %.2f%% (%d samples)  test loss %.7g\n", 100 * acc, test.n, loss);
+    netc_engine_free(&e);
+    netc_batch_free(&b);
+    free(state);
+    netc_scaler_free(&s);
+    netc_dataset_free(&test);
+    return rc;
+}
+
+int netc_cmd_eval(const netc_model *m, const netc_options *o)
+{
+    netc_error err;
+
+    if (eval(m, o, &err) == 0)
+        return 0;
+    netc_print_error(m, o->comm, &err);
+    return 1;
+}

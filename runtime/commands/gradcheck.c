@@ -1,0 +1,154 @@
+/* gradcheck.c - the gradcheck command: analytic gradients (forward_backward) against
+ * central differences of loss_fn, per tensor, as KANN's kad_check_grad does.
+ *
+ * Why eps = 1e-2 and a 1e-2 tolerance: everything is float32.  The loss carries a
+ * rounding error of roughly 1e-7 * |loss| (a few ulps, more after long sums), and the
+ * central difference divides it by 2 * eps, so the numeric gradient is off by about
+ * 1e-7 / 2e-2 = 5e-6 in absolute terms; its truncation error is eps^2 / 6 * f''' ~ 2e-5.
+ * A smaller eps (1e-4) would make the rounding term ~1e-3 and dominate; a larger one
+ * lets curvature dominate and crosses ReLU kinks more often.  Relative to gradients of
+ * typical size (1e-3 .. 1e-1), that leaves errors near 1e-4 .. 1e-3 for a correct
+ * backward pass, while a wrong one (a missing term, a transposed index) gives errors
+ * of order 1.  Hence the default tolerance 1e-2.  The step is scaled by max(1, |w|)
+ * so that it stays well above a float's resolution for large weights, and the actual
+ * difference (w+h) - (w-h) as stored in float is used as the denominator. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands/commands.h"
+#include "model/rng.h"
+#include "model/state.h"
+
+#define GC_SAMPLES 4            /* samples in the check's mini-batch */
+#define GC_FULL_LIMIT 2000      /* tensors up to this size are checked entirely */
+#define GC_SUBSET 200           /* entries checked in bigger tensors */
+#define GC_EPS 1e-2f
+#define GC_KINK 0.25            /* one-sided slopes this far apart (relative): a kink */
+#define GC_NOISE 1e-4           /* ... beyond the loss's own float32 rounding, over h */
+
+/* Random inputs in [-1, 1) and valid targets: one-hot rows, or 0/1 for one output. */
+static void random_batch(netc_rng *rng, const netc_model *m, int n, float *x, float *y)
+{
+    size_t i;
+    int s;
+
+    for (i = 0; i < (size_t)n * m->n_input; i++)
+        x[i] = 2 * netc_rng_uniform(rng) - 1;
+    memset(y, 0, (size_t)n * m->n_output * sizeof *y);
+    for (s = 0; s < n; s++) {
+        float *row = y + (size_t)s * m->n_output;
+        if (m->n_output > 1)
+            row[netc_rng_below(rng, (uint32_t)m->n_output)] = 1.0f;
+        else
+            row[0] = (float)netc_rng_below(rng, 2);
+    }
+}
+
+/* The derivative of the loss in parameter w by central differences, or NAN when w
+ * sits near a kink (a ReLU switching on or off between w - h and w + h): there the
+ * one-sided slopes disagree by far more than curvature explains, and no difference
+ * quotient means anything.  loss0 is the loss at the unperturbed parameters. */
+static double numeric_grad(const netc_model *m, void *state, float *w, const float *x,
+                           const float *y, int n, double loss0)
+{
+    float saved = *w, h = GC_EPS * (fabsf(saved) > 1 ? fabsf(saved) : 1);
+    float plus = saved + h, minus = saved - h;
+    double lp, lm, right, left;
+
+    *w = plus;
+    lp = m->loss_fn(state, x, y, n);
+    *w = minus;
+    lm = m->loss_fn(state, x, y, n);
+    *w = saved;
+    right = (lp - loss0) / ((double)plus - saved);
+    left = (loss0 - lm) / ((double)saved - minus);
+    if (fabs(right - left) > GC_KINK * (fabs(right) + fabs(left)) + GC_NOISE * (1 + fabs(loss0)))
+        return NAN;
+    return (lp - lm) / ((double)plus - (double)minus);
+}
+
+static size_t tensor_size(const netc_tensor *t)
+{
+    return (size_t)t->shape[0] * (size_t)(t->rank == 2 ? t->shape[1] : 1);
+}
+
+struct tensor_check {
+    double rel;             /* ||g - g_num|| / max(||g|| + ||g_num||, tiny), for the report */
+    size_t checked, kinks;  /* entries compared, and those skipped at a kink */
+};
+
+static struct tensor_check check_tensor(const netc_model *m, void *state, const netc_tensor *t,
+                                        const float *g, netc_rng *rng, const float *x,
+                                        const float *y, int n, double loss0)
+{
+    float *params = m->params(state) + t->offset;
+    size_t size = tensor_size(t), count = size > GC_FULL_LIMIT ? GC_SUBSET : size, c;
+    double diff = 0, norm_a = 0, norm_n = 0;
+    struct tensor_check r = { 0, 0, 0 };
+
+    for (c = 0; c < count; c++) {
+        size_t k = size > GC_FULL_LIMIT ? netc_rng_below(rng, (uint32_t)size) : c;
+        double ga = g[t->offset + k], gn = numeric_grad(m, state, params + k, x, y, n, loss0);
+        if (isnan(gn)) {
+            r.kinks++;
+            continue;
+        }
+        r.checked++;
+        diff += (ga - gn) * (ga - gn);
+        norm_a += ga * ga;
+        norm_n += gn * gn;
+    }
+    norm_a = sqrt(norm_a) + sqrt(norm_n);
+    r.rel = sqrt(diff) / (norm_a > 1e-30 ? norm_a : 1e-30);
+    return r;
+}
+
+static int gradcheck(const netc_model *m, const netc_options *o, void *state, float *buf,
+                     netc_error *err)
+{
+    int n = m->batch < GC_SAMPLES ? m->batch : GC_SAMPLES, i, failed = 0;
+    float *x = buf, *y = x + (size_t)n * m->n_input, *g = y + (size_t)n * m->n_output;
+    netc_rng rng;
+    float loss_fb, loss;
+
+    netc_rng_seed(&rng, o->seed);
+    m->init(state, o->seed);
+    random_batch(&rng, m, n, x, y);
+    loss_fb = m->forward_backward(state, x, y, n);
+    memcpy(g, m->grads(state), m->n_param * sizeof *g);
+    loss = m->loss_fn(state, x, y, n);
+    printf("%-20s forward_backward = %.7g, loss_fn = %.7g  %s\n", "loss", loss_fb, loss,
+           fabsf(loss - loss_fb) <= 1e-5f * (1 + fabsf(loss)) ? "OK" : "FAIL");
+    failed += !(fabsf(loss - loss_fb) <= 1e-5f * (1 + fabsf(loss)));
+    for (i = 0; i < m->n_tensor; i++) {
+        struct tensor_check r = check_tensor(m, state, &m->tensors[i], g, &rng, x, y, n, loss);
+        /* NaN fails too, and so does a tensor mostly made of kinks: nothing was checked. */
+        int ok = r.rel <= o->tolerance && r.checked >= 2 * r.kinks;
+        printf("%-20s rel.err = %.1e  %s", m->tensors[i].name, r.rel, ok ? "OK" : "FAIL");
+        if (r.kinks)
+            printf("  (%zu of %zu entries skipped at a kink)", r.kinks, r.kinks + r.checked);
+        putchar('\n');
+        failed += !ok;
+    }
+    if (failed)
+        return netc_fail(err, "%d of %d checks exceed the tolerance %g", failed,
+                         m->n_tensor + 1, o->tolerance);
+    return 0;
+}
+
+int netc_cmd_gradcheck(const netc_model *m, const netc_options *o)
+{
+    netc_error err;
+    int n = m->batch < GC_SAMPLES ? m->batch : GC_SAMPLES;
+    size_t floats = (size_t)n * ((size_t)m->n_input + (size_t)m->n_output) + m->n_param;
+    float *buf = netc_alloc(floats, sizeof(float), "gradcheck buffers", &err);
+    void *state = buf ? netc_state_alloc(m, &err) : NULL;
+    int rc = state ? gradcheck(m, o, state, buf, &err) : -1;
+
+    if (rc < 0)
+        fprintf(stderr, "%s: error: gradcheck: %s\n", m->name, err.msg);
+    free(state);
+    free(buf);
+    return rc < 0;
+}

@@ -1,0 +1,269 @@
+/* csv.c - numeric CSV files: one sample per row, comma-separated numbers.
+ *
+ * Optional header row, CRLF line ends, blank lines skipped, one optional label
+ * column (first, last or by index).  Errors point at FILE:LINE:COLUMN. */
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "io/atomic.h"
+#include "io/csv.h"
+
+#define CSV_MAX_FILE ((size_t)1 << 34)
+#define CSV_MAX_FIELD 64
+
+typedef struct csv_line {
+    const char *text;
+    size_t len;                 /* without the line end (\n or \r\n) */
+    int number;                 /* 1-based */
+} csv_line;
+
+typedef struct csv_reader {
+    const char *path;
+    const char *buf;
+    size_t size, pos;
+    int line;                   /* lines consumed so far */
+} csv_reader;
+
+/* Next line that is not blank; 0 at the end of the file. */
+static int next_line(csv_reader *r, csv_line *out)
+{
+    while (r->pos < r->size) {
+        const char *start = r->buf + r->pos;
+        const char *nl = memchr(start, '\n', r->size - r->pos);
+        size_t len = nl ? (size_t)(nl - start) : r->size - r->pos;
+
+        r->pos += len + (nl != NULL);
+        r->line++;
+        if (len > 0 && start[len - 1] == '\r')
+            len--;
+        if (strspn(start, " \t") >= len)
+            continue;
+        out->text = start;
+        out->len = len;
+        out->number = r->line;
+        return 1;
+    }
+    return 0;
+}
+
+static int count_fields(const csv_line *l)
+{
+    int n = 1;
+    size_t i;
+
+    for (i = 0; i < l->len; i++)
+        n += l->text[i] == ',';
+    return n;
+}
+
+/* The field starting at *pos: trims blanks, returns its text and 1-based column. */
+static void field_at(const csv_line *l, size_t *pos, const char **text, size_t *len, int *col)
+{
+    size_t i = *pos, end;
+
+    while (i < l->len && (l->text[i] == ' ' || l->text[i] == '\t'))
+        i++;
+    end = i;
+    while (end < l->len && l->text[end] != ',')
+        end++;
+    *text = l->text + i;
+    *col = (int)i + 1;
+    *pos = end + 1;
+    while (end > i && (l->text[end - 1] == ' ' || l->text[end - 1] == '\t'))
+        end--;
+    *len = end - i;
+}
+
+/* Parses one numeric field; fails naming the place and the text found. */
+static int parse_number(const char *path, int line, int col, const char *text, size_t len,
+                        double *value, netc_error *err)
+{
+    char tmp[CSV_MAX_FIELD];
+    char *end;
+
+    if (len == 0)
+        return netc_fail(err, "%s:%d:%d: empty field, expected a number", path, line, col);
+    if (len >= sizeof tmp)
+        return netc_fail(err, "%s:%d:%d: expected a number, found '%.40s...' (%zu characters)",
+                         path, line, col, text, len);
+    memcpy(tmp, text, len);
+    tmp[len] = 0;
+    errno = 0;
+    *value = strtod(tmp, &end);
+    if (end == tmp || *end != 0)
+        return netc_fail(err, "%s:%d:%d: expected a number, found '%s'", path, line, col, tmp);
+    if (!isfinite(*value))
+        return netc_fail(err, "%s:%d:%d: found '%s': NaN and infinite values are not allowed"
+                         "\nhint: fill in or drop the missing values before training",
+                         path, line, col, tmp);
+    return 0;
+}
+
+static int parse_label(const char *path, int line, int col, const char *text, size_t len,
+                       int *label, netc_error *err)
+{
+    double v;
+
+    if (parse_number(path, line, col, text, len, &v, err) < 0)
+        return -1;
+    if (v < 0 || v > INT_MAX || v != floor(v))
+        return netc_fail(err, "%s:%d:%d: label '%.*s' is not a class number (an integer >= 0)",
+                         path, line, col, (int)len, text);
+    *label = (int)v;
+    return 0;
+}
+
+/* A short hint for the first row's errors: header rows and semicolons are common. */
+static int first_row_hint(netc_error *err, const csv_line *l, int is_first)
+{
+    size_t used = strlen(err->msg);
+
+    if (!is_first)
+        return -1;
+    if (memchr(l->text, ';', l->len) || memchr(l->text, '\t', l->len))
+        snprintf(err->msg + used, sizeof err->msg - used,
+                 "\nhint: fields must be separated by commas");
+    else if (strstr(err->msg, "expected a number, found"))
+        snprintf(err->msg + used, sizeof err->msg - used,
+                 "\nhint: if the first line is a header, pass --header");
+    return -1;
+}
+
+/* 1-based column of field number `fields` (the first extra one), or past the end. */
+static int extra_field_column(const csv_line *l, int fields)
+{
+    size_t i;
+    int commas = 0;
+
+    for (i = 0; i < l->len; i++)
+        if (l->text[i] == ',' && ++commas == fields)
+            return (int)i + 2;
+    return (int)l->len + 1;
+}
+
+/* Parses one row into x (features) and *label. */
+static int parse_row(const csv_reader *r, const csv_line *l, int fields, int label_col,
+                     float *x, int *label, netc_error *err)
+{
+    size_t pos = 0;
+    int f, n_found = count_fields(l);
+
+    if (n_found != fields)
+        return netc_fail(err, "%s:%d:%d: row has %d fields, expected %d like the first row",
+                         r->path, l->number, extra_field_column(l, fields), n_found, fields);
+    for (f = 0; f < fields; f++) {
+        const char *text;
+        size_t len;
+        int col;
+        double v;
+
+        field_at(l, &pos, &text, &len, &col);
+        if (f == label_col) {
+            if (parse_label(r->path, l->number, col, text, len, label, err) < 0)
+                return -1;
+            continue;
+        }
+        if (parse_number(r->path, l->number, col, text, len, &v, err) < 0)
+            return -1;
+        *x++ = (float)v;
+    }
+    return 0;
+}
+
+/* Which column holds the label (-1: none), checked against the row width. */
+static int label_column(const char *path, const csv_line *first, int fields,
+                        const netc_csv_options *opt, int *col, netc_error *err)
+{
+    *col = -1;
+    if (!opt->has_label)
+        return 0;
+    if (fields < 2)
+        return netc_fail(err, "%s:%d:1: rows have %d field, expected a label and at least "
+                         "one feature\nhint: fields must be separated by commas", path,
+                         first->number, fields);
+    switch (opt->label_column) {
+    case NETC_LABEL_FIRST: *col = 0; break;
+    case NETC_LABEL_LAST: *col = fields - 1; break;
+    case NETC_LABEL_INDEX: *col = opt->label_index; break;
+    }
+    if (*col < 0 || *col >= fields)
+        return netc_fail(err, "%s:%d:1: label column %d (0-based) but rows have only %d fields",
+                         path, first->number, *col, fields);
+    return 0;
+}
+
+/* Counts the data rows after the current position. */
+static int count_rows(csv_reader r)
+{
+    csv_line l;
+    int n = 0;
+
+    while (next_line(&r, &l))
+        n++;
+    return n;
+}
+
+static int read_rows(csv_reader *r, netc_dataset *ds, const netc_csv_options *opt,
+                     netc_error *err)
+{
+    csv_line first, l;
+    int fields, col, i;
+
+    if (!next_line(r, &first))
+        return netc_fail(err, "%s:1:1: the file is empty, expected rows of numbers", r->path);
+    fields = count_fields(&first);
+    if (opt->header && !next_line(r, &l))
+        return netc_fail(err, "%s:%d:1: only a header row, expected rows of numbers after it",
+                         r->path, first.number + 1);
+    if (!opt->header)
+        l = first;
+    if (label_column(r->path, &first, fields, opt, &col, err) < 0)
+        return -1;
+    ds->n = 1 + count_rows(*r);
+    ds->n_input = fields - (col >= 0);
+    ds->rank = 1;
+    ds->shape[0] = ds->n_input;
+    if (netc_check_memory((double)ds->n * ds->n_input * sizeof *ds->x, err, "%s: %d rows x %d "
+                          "features x %zu bytes", r->path, ds->n, ds->n_input, sizeof *ds->x) < 0)
+        return -1;
+    ds->x = netc_alloc((size_t)ds->n * (size_t)ds->n_input, sizeof *ds->x, r->path, err);
+    ds->labels = col >= 0 ? netc_alloc((size_t)ds->n, sizeof *ds->labels, r->path, err) : NULL;
+    if (!ds->x || (col >= 0 && !ds->labels))
+        return -1;
+    for (i = 0; i < ds->n; i++) {
+        if (i > 0)
+            next_line(r, &l);
+        if (parse_row(r, &l, fields, col, ds->x + (size_t)i * ds->n_input,
+                      ds->labels ? ds->labels + i : NULL, err) < 0)
+            return first_row_hint(err, &l, l.number == first.number);
+    }
+    return 0;
+}
+
+int netc_dataset_load_csv(netc_dataset *ds, const char *path, const netc_csv_options *opt,
+                          netc_error *err)
+{
+    unsigned char *buf;
+    csv_reader r;
+    int rc;
+
+    memset(ds, 0, sizeof *ds);
+    if (netc_read_file(path, CSV_MAX_FILE, &buf, &r.size, err) < 0)
+        return -1;
+    r.path = path;
+    r.buf = (const char *)buf;
+    r.pos = 0;
+    r.line = 0;
+    ds->source = strdup(path);
+    ds->label_source = strdup(path);
+    rc = read_rows(&r, ds, opt, err);
+    free(buf);
+    if (rc == 0 && (!ds->source || !ds->label_source))
+        rc = netc_fail(err, "%s: out of memory", path);
+    if (rc < 0)
+        netc_dataset_free(ds);
+    return rc;
+}

@@ -1,0 +1,181 @@
+/* weights.c - a model's parameters to and from a safetensors file.
+ *
+ * Tensors are named and shaped as torch.nn.Linear's ("dense1.weight" [out, in],
+ * "dense1.bias" [out]); input scaling statistics travel along as input.* tensors. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "io/safetensors.h"
+#include "io/weights.h"
+
+int netc_weights_save(const char *path, const netc_model *model, const float *params,
+                      const netc_scaler *scaler, netc_error *err)
+{
+    const char *keys[] = { "network", "netc_version", "source_hash" };
+    const char *values[3];
+    int n_out = model->n_tensor, i, rc, n_meta = model->source_hash ? 3 : 2;
+    netc_st_out *out = netc_alloc((size_t)n_out + 2, sizeof *out, path, err);
+
+    if (!out)
+        return -1;
+    values[0] = model->name;
+    values[1] = model->netc_version ? model->netc_version : "unknown";
+    values[2] = model->source_hash;
+    for (i = 0; i < model->n_tensor; i++) {
+        const netc_tensor *t = &model->tensors[i];
+        memset(&out[i], 0, sizeof out[i]);
+        out[i].name = t->name;
+        out[i].rank = t->rank;
+        out[i].shape[0] = t->shape[0];
+        out[i].shape[1] = t->shape[1];
+        out[i].data = params + t->offset;
+        out[i].transposed = t->transposed;
+    }
+    for (i = 0; scaler && scaler->kind != NETC_SCALE_NONE && i < 2; i++, n_out++) {
+        memset(&out[n_out], 0, sizeof out[n_out]);
+        out[n_out].name = netc_scaler_name(scaler->kind, i);
+        out[n_out].rank = 1;
+        out[n_out].shape[0] = scaler->n;
+        out[n_out].data = i ? scaler->b : scaler->a;
+    }
+    rc = netc_st_write(path, out, n_out, keys, values, n_meta, err);
+    free(out);
+    return rc;
+}
+
+/* "[16, 784]" */
+static void shape_text(char *buf, size_t size, int rank, const int64_t *shape)
+{
+    if (rank == 1)
+        snprintf(buf, size, "[%lld]", (long long)shape[0]);
+    else if (rank == 2)
+        snprintf(buf, size, "[%lld, %lld]", (long long)shape[0], (long long)shape[1]);
+    else
+        snprintf(buf, size, "(rank %d)", rank);
+}
+
+/* Copies one model tensor from the file into params (transposing if the model does). */
+static int load_tensor(const netc_st_file *f, const netc_tensor *t, float *params,
+                       netc_error *err)
+{
+    const netc_st_entry *e = netc_st_find(f, t->name);
+    int64_t want[2] = { t->shape[0], t->rank == 2 ? t->shape[1] : 1 };
+    char have_s[64], want_s[64];
+    size_t r, c, rows = (size_t)want[0], cols = (size_t)want[1];
+    float *tmp;
+
+    if (!e)
+        return netc_fail(err, "%s: tensor '%s' is missing\nhint: was the file saved by a "
+                         "different network?", f->path, t->name);
+    if (e->rank != t->rank || e->shape[0] != want[0] || (t->rank == 2 && e->shape[1] != want[1])) {
+        shape_text(have_s, sizeof have_s, e->rank, e->shape);
+        shape_text(want_s, sizeof want_s, t->rank, want);
+        return netc_fail(err, "%s: byte %zu: %s: shape %s in file, network expects %s", f->path,
+                         e->header_pos, t->name, have_s, want_s);
+    }
+    if (!t->transposed) {
+        netc_st_get_f32(f, e, params + t->offset);
+        return 0;
+    }
+    tmp = netc_alloc(rows * cols, sizeof *tmp, f->path, err);
+    if (!tmp)
+        return -1;
+    netc_st_get_f32(f, e, tmp);
+    for (r = 0; r < rows; r++)
+        for (c = 0; c < cols; c++)
+            params[t->offset + c * rows + r] = tmp[r * cols + c];
+    free(tmp);
+    return 0;
+}
+
+/* Which scaling an input.* tensor belongs to (NONE: not a preprocessing tensor). */
+static enum netc_scaling scaler_kind_of(const char *name, int *second)
+{
+    int k, s;
+
+    for (k = NETC_SCALE_UNIT; k <= NETC_SCALE_STANDARDIZE; k++)
+        for (s = 0; s < 2; s++)
+            if (strcmp(name, netc_scaler_name((enum netc_scaling)k, s)) == 0)
+                return *second = s, (enum netc_scaling)k;
+    return NETC_SCALE_NONE;
+}
+
+/* The statistics tensors, both of a pair and sized [n_input]. */
+static int load_scaler(const netc_st_file *f, const netc_model *model, netc_scaler *s,
+                       enum netc_scaling kind, netc_error *err)
+{
+    int i;
+
+    for (i = 0; i < 2; i++) {
+        const netc_st_entry *e = netc_st_find(f, netc_scaler_name(kind, i));
+        if (!e)
+            return netc_fail(err, "%s: has '%s' but not '%s'", f->path,
+                             netc_scaler_name(kind, !i), netc_scaler_name(kind, i));
+        if (e->rank != 1 || e->shape[0] != model->n_input)
+            return netc_fail(err, "%s: byte %zu: %s should have shape [%d] (one value per "
+                             "input)", f->path, e->header_pos, e->name, model->n_input);
+    }
+    s->a = netc_alloc((size_t)model->n_input, sizeof *s->a, f->path, err);
+    s->b = netc_alloc((size_t)model->n_input, sizeof *s->b, f->path, err);
+    if (!s->a || !s->b)
+        return -1;
+    s->kind = kind;
+    s->n = model->n_input;
+    netc_st_get_f32(f, netc_st_find(f, netc_scaler_name(kind, 0)), s->a);
+    netc_st_get_f32(f, netc_st_find(f, netc_scaler_name(kind, 1)), s->b);
+    return 0;
+}
+
+static int is_model_tensor(const netc_model *model, const char *name)
+{
+    int i;
+
+    for (i = 0; i < model->n_tensor; i++)
+        if (strcmp(model->tensors[i].name, name) == 0)
+            return 1;
+    return 0;
+}
+
+/* Every tensor in the file is the model's or a known preprocessing one. */
+static int load_extras(const netc_st_file *f, const netc_model *model, netc_scaler *s,
+                       netc_error *err)
+{
+    enum netc_scaling found_kind = NETC_SCALE_NONE, k;
+    int i, second;
+
+    for (i = 0; i < f->n_tensor; i++) {
+        const netc_st_entry *e = &f->tensors[i];
+        if (is_model_tensor(model, e->name))
+            continue;
+        k = scaler_kind_of(e->name, &second);
+        if (k == NETC_SCALE_NONE)
+            return netc_fail(err, "%s: byte %zu: unknown tensor '%s': network '%s' has no such "
+                             "parameter\nhint: was the file saved by a different network?",
+                             f->path, e->header_pos, e->name, model->name);
+        if (found_kind != NETC_SCALE_NONE && found_kind != k)
+            return netc_fail(err, "%s: byte %zu: '%s' mixes two kinds of input scaling",
+                             f->path, e->header_pos, e->name);
+        found_kind = k;
+    }
+    return found_kind == NETC_SCALE_NONE ? 0 : load_scaler(f, model, s, found_kind, err);
+}
+
+int netc_weights_load(const char *path, const netc_model *model, float *params,
+                      netc_scaler *scaler, netc_error *err)
+{
+    netc_st_file f;
+    int i, rc = 0;
+
+    memset(scaler, 0, sizeof *scaler);
+    if (netc_st_read(path, &f, err) < 0)
+        return -1;
+    for (i = 0; i < model->n_tensor && rc == 0; i++)
+        rc = load_tensor(&f, &model->tensors[i], params, err);
+    if (rc == 0)
+        rc = load_extras(&f, model, scaler, err);
+    if (rc < 0)
+        netc_scaler_free(scaler);
+    netc_st_free(&f);
+    return rc;
+}

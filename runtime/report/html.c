@@ -1,0 +1,261 @@
+/* html.c - the report's index.html: a summary table and every picture, each
+ * with a sentence on how to read it.  One self-contained file (inline CSS, no
+ * script), relative links only, so it opens from disk with no server. */
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+
+#include "model/schedule.h"
+#include "report/html.h"
+#include "report/svg.h"
+
+static const char style[] =
+    "body{margin:0;background:#0d1117;color:#c9d1d9;font:15px/1.5 Helvetica,Arial,sans-serif}"
+    "header{padding:28px 40px 18px;background:linear-gradient(90deg,#1f3a4d,#0d1117)}"
+    "h1{margin:0;font-size:30px;color:#fff}h1 span{color:#58C4DD}"
+    "header p{margin:4px 0 0;color:#8b949e}"
+    "main{padding:10px 40px 40px;max-width:1120px}"
+    "section{background:#161b22;border:1px solid #30363d;border-radius:8px;padding:6px 22px "
+    "18px;margin:20px 0}"
+    "h2{font-size:19px;color:#fff;margin:14px 0 10px}"
+    ".how{color:#8b949e}p.how{max-width:820px}"
+    ".blue{color:#58C4DD}.red{color:#FC6255}.yellow{color:#FFD54F}"
+    "table{border-collapse:collapse}td,th{padding:4px 18px 4px 0;text-align:left;"
+    "vertical-align:top}th{color:#8b949e;font-weight:normal}td{color:#fff}"
+    ".row{display:flex;flex-wrap:wrap;gap:16px}"
+    "img{max-width:100%;border-radius:4px}"
+    "img.pixels,.tile{image-rendering:pixelated}"
+    ".mistakes{display:flex;flex-wrap:wrap;gap:10px}"
+    "figure{margin:0;text-align:center;font-size:13px}"
+    ".tile{background-image:url(misclassified.png);background-repeat:no-repeat;"
+    "border-radius:3px}"
+    "figcaption b{color:#fff}figcaption b.bad{color:#FC6255}figcaption span{color:#8b949e}"
+    "a{color:#58C4DD}";
+
+static const char *loss_name(enum netc_loss loss)
+{
+    switch (loss) {
+    case NETC_LOSS_MSE: return "mse";
+    case NETC_LOSS_CROSS_ENTROPY: return "cross_entropy";
+    case NETC_LOSS_BINARY_CROSS_ENTROPY: return "binary_cross_entropy";
+    }
+    return "?";
+}
+
+/* 13002 as "13,002". */
+static void put_count(FILE *f, unsigned long long n)
+{
+    char digits[32];
+    int len = snprintf(digits, sizeof digits, "%llu", n), i;
+
+    for (i = 0; i < len; i++) {
+        if (i && (len - i) % 3 == 0)
+            fputc(',', f);
+        fputc(digits[i], f);
+    }
+}
+
+static void row_text(FILE *f, const char *name, const char *value)
+{
+    fprintf(f, "<tr><th>%s</th><td>", name);
+    netc_xml_text(f, value);
+    fputs("</td></tr>\n", f);
+}
+
+static void row_count(FILE *f, const char *name, unsigned long long n)
+{
+    fprintf(f, "<tr><th>%s</th><td>", name);
+    put_count(f, n);
+    fputs("</td></tr>\n", f);
+}
+
+static void row_percent(FILE *f, const char *name, double v, const char *more)
+{
+    if (!isnan(v))
+        fprintf(f, "<tr><th>%s</th><td>%.2f%%%s</td></tr>\n", name, 100 * v, more);
+}
+
+static void summary_network(FILE *f, const netc_report_page *pg)
+{
+    const netc_model *m = pg->in->model;
+    int l;
+
+    fprintf(f, "<tr><th>network</th><td>");
+    netc_xml_text(f, m->name);
+    fputs(" &nbsp;", f);
+    for (l = 0; l < pg->layers; l++)
+        fprintf(f, "%s%d", l ? " &rarr; " : "", pg->size[l]);
+    if (pg->image_h > 0)
+        fprintf(f, " &nbsp;(input: %d&times;%d image)", pg->image_h, pg->image_w);
+    fputs("</td></tr>\n", f);
+    row_count(f, "parameters", m->n_param);
+}
+
+/* Hyper-parameters: the settings of this run; for the report command the ones the log
+ * cannot tell (batch, seed) are the .net file's unless given again. */
+static void summary_training(FILE *f, const netc_report_page *pg)
+{
+    const netc_metrics *mx = pg->in->metrics;
+    int have_log = mx && mx->n > 0;
+    const char *assumed = pg->in->train ? "" : " <span class=\"how\">(.net file or flags)</span>";
+    char schedule[96];
+
+    row_text(f, "loss", loss_name(pg->in->model->loss));
+    fprintf(f, "<tr><th>learning rate</th><td>%g, schedule %s</td></tr>\n",
+            have_log ? mx->rows[0].learning_rate : pg->in->lr,
+            netc_schedule_text(pg->in->model, schedule, sizeof schedule));
+    fprintf(f, "<tr><th>batch</th><td>%d%s</td></tr>\n", pg->in->batch, assumed);
+    fprintf(f, "<tr><th>seed</th><td>%llu%s</td></tr>\n", (unsigned long long)pg->in->seed,
+            assumed);
+    if (have_log)
+        fprintf(f, "<tr><th>epochs</th><td>%d</td></tr>\n", mx->rows[mx->n - 1].epoch);
+    if (pg->in->train)
+        row_count(f, "training samples", (unsigned long long)pg->in->train->n);
+    if (have_log && !isnan(mx->rows[mx->n - 1].elapsed_s))
+        fprintf(f, "<tr><th>training time</th><td>%.1f s (%.0f samples/s in the last epoch)"
+                "</td></tr>\n", mx->rows[mx->n - 1].elapsed_s, mx->rows[mx->n - 1].samples_per_s);
+}
+
+static void summary_results(FILE *f, const netc_report_page *pg)
+{
+    const netc_metrics *mx = pg->in->metrics;
+    char more[96];
+
+    if (pg->in->test && pg->in->test->n > 0)
+        row_count(f, "test samples", (unsigned long long)pg->in->test->n);
+    snprintf(more, sizeof more, " &nbsp;(test loss %.6f)", pg->test_loss);
+    row_percent(f, "test accuracy", pg->test_acc, more);
+    if (mx && mx->n > 0)
+        row_percent(f, "training accuracy", mx->rows[mx->n - 1].train_acc,
+                    " &nbsp;(end of the last epoch)");
+    if (pg->in->weights_path)
+        row_text(f, "weights", pg->in->weights_path);
+    fprintf(f, "<tr><th>generated by</th><td>netc %s", pg->in->model->netc_version ?
+            pg->in->model->netc_version : "");
+    if (pg->in->model->source_hash)
+        fprintf(f, ", source hash %s", pg->in->model->source_hash);
+    fputs("</td></tr>\n", f);
+}
+
+static void section_summary(FILE *f, const netc_report_page *pg)
+{
+    fputs("<section><h2>Summary</h2><table>\n", f);
+    summary_network(f, pg);
+    summary_training(f, pg);
+    summary_results(f, pg);
+    fputs("</table></section>\n", f);
+}
+
+static void section_curves(FILE *f, const netc_report_page *pg)
+{
+    fputs("<section><h2>Learning curves</h2>\n", f);
+    if (!pg->has_curves) {
+        fputs("<p class=\"how\">No training log: train with <code>--log FILE</code> or "
+              "<code>--report DIR</code>, or pass <code>--log FILE</code> to the report "
+              "command.</p></section>\n", f);
+        return;
+    }
+    fputs("<p class=\"how\">The cost falling as gradient descent runs, epoch by epoch: "
+          "<span class=\"blue\">training</span> loss is the mean over the epoch's mini-batches, "
+          "<span class=\"blue\">training</span> accuracy that of the end-of-epoch weights on "
+          "the training set; <span class=\"yellow\">test</span> figures are on data the "
+          "network never trains on. The numbers: <a href=\"metrics.csv\">metrics.csv</a>.</p>\n"
+          "<div class=\"row\"><img src=\"loss.svg\" alt=\"loss per epoch\">"
+          "<img src=\"accuracy.svg\" alt=\"accuracy per epoch\"></div></section>\n", f);
+}
+
+static void section_weights(FILE *f, const netc_report_page *pg)
+{
+    if (pg->weights.count == 0)
+        return;
+    fprintf(f, "<section><h2>What the first-layer neurons look for</h2>\n"
+            "<p class=\"how\">Each tile is one of the %d neurons of layer 1: its %d weights laid "
+            "out like the %d&times;%d input image, <span class=\"blue\">blue</span> positive, "
+            "<span class=\"red\">red</span> negative, black near zero (each tile scaled by its "
+            "own largest weight). The neuron is most excited by an image that is bright where "
+            "its tile is blue and dark where it is red.</p>\n"
+            "<img class=\"pixels\" src=\"weights.png\" width=\"%d\" height=\"%d\" "
+            "alt=\"first-layer weights\"></section>\n", pg->weights.count, pg->size[0],
+            pg->image_h, pg->image_w, netc_grid_width(&pg->weights),
+            netc_grid_height(&pg->weights));
+}
+
+static void section_network(FILE *f, const netc_report_page *pg)
+{
+    if (!pg->has_network)
+        return;
+    fprintf(f, "<section><h2>One test image through the network</h2>\n"
+            "<p class=\"how\">Test sample #%d", pg->sample);
+    if (pg->sample_label >= 0)
+        fprintf(f, " (label %d)", pg->sample_label);
+    fprintf(f, ", predicted <b class=\"yellow\">%d</b>. Neurons are circles whose brightness "
+            "is their activation; lines are weights, <span class=\"blue\">blue</span> positive "
+            "and <span class=\"red\">red</span> negative, stronger ones more opaque: as in "
+            "3Blue1Brown's videos, each layer's pattern of activations determines the "
+            "next.</p>\n<img src=\"network.svg\" alt=\"the network's "
+            "activations\"></section>\n", pg->sample_predicted);
+}
+
+static void section_confusion(FILE *f, const netc_report_page *pg)
+{
+    if (!pg->has_confusion) {
+        fputs("<section><h2>Test set</h2><p class=\"how\">No labelled test data, so no "
+              "confusion matrix, mistakes or sample drawing: pass <code>--data DIR</code>, "
+              "<code>--test-images</code> and <code>--test-labels</code>, or "
+              "<code>--test-csv</code>.</p></section>\n", f);
+        return;
+    }
+    fputs("<section><h2>Confusion matrix</h2>\n<p class=\"how\">Every test sample counted "
+          "by its true class (row) and the class the network chose (column): the "
+          "<span class=\"blue\">diagonal</span> is right, everything else "
+          "<span class=\"red\">wrong</span>. Hover over a cell for its count.</p>\n"
+          "<img src=\"confusion.svg\" alt=\"confusion matrix\"></section>\n", f);
+}
+
+static void section_mistakes(FILE *f, const netc_report_page *pg)
+{
+    int i, x, y;
+
+    if (pg->wrong.count == 0)
+        return;
+    fprintf(f, "<section><h2>Most confidently misclassified</h2>\n<p class=\"how\">The %d of "
+            "the %d misclassified test images on which the network's chosen output was "
+            "highest: true label, then the network's answer and its output value.</p>\n"
+            "<div class=\"mistakes\">\n", pg->wrong.count, pg->n_wrong);
+    for (i = 0; i < pg->wrong.count; i++) {
+        netc_grid_origin(&pg->wrong, i, &x, &y);
+        fprintf(f, "<figure><div class=\"tile\" style=\"width:%dpx;height:%dpx;"
+                "background-position:-%dpx -%dpx\"></div><figcaption><b>%d</b> &rarr; "
+                "<b class=\"bad\">%d</b><br><span>%.2f &middot; #%d</span></figcaption>"
+                "</figure>\n", pg->wrong.tile_w, pg->wrong.tile_h, x, y, pg->wrong_label[i],
+                pg->wrong_predicted[i], pg->wrong_confidence[i], pg->wrong_index[i]);
+    }
+    fputs("</div>\n<p class=\"how\">All of them in one picture: "
+          "<a href=\"misclassified.png\">misclassified.png</a>.</p></section>\n", f);
+}
+
+int netc_report_html(const char *path, const netc_report_page *pg, netc_error *err)
+{
+    FILE *f = fopen(path, "w");
+    int bad;
+
+    if (!f)
+        return netc_fail(err, "%s: cannot create: %s", path, strerror(errno));
+    fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>", f);
+    netc_xml_text(f, pg->in->model->name);
+    fprintf(f, " &middot; netc report</title>\n<style>%s</style>\n</head>\n<body>\n"
+            "<header><h1><span>", style);
+    netc_xml_text(f, pg->in->model->name);
+    fputs("</span> &middot; what the network learned</h1><p>a report by the netc trainer</p>"
+          "</header>\n<main>\n", f);
+    section_summary(f, pg);
+    section_curves(f, pg);
+    section_weights(f, pg);
+    section_network(f, pg);
+    section_confusion(f, pg);
+    section_mistakes(f, pg);
+    fputs("</main>\n</body>\n</html>\n", f);
+    bad = ferror(f);
+    bad |= fclose(f) != 0;
+    return bad ? netc_fail(err, "%s: cannot write", path) : 0;
+}

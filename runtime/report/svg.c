@@ -1,0 +1,483 @@
+/* svg.c - the report's drawings as SVG text: learning curves, the confusion
+ * matrix, and one sample passing through the network.
+ *
+ * Every drawing carries its own dark background and the colours of 3Blue1Brown's
+ * videos (manim's BLUE #58C4DD for positive, RED #FC6255 for negative), so it reads
+ * the same in the report page and opened on its own. */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/svg.h"
+
+#define BACKGROUND "#161b22"
+#define INK "#c9d1d9"
+#define FAINT "#30363d"
+#define BLUE "#58C4DD"
+#define RED "#FC6255"
+#define YELLOW "#FFD54F"
+#define FONT "font-family=\"Helvetica, Arial, sans-serif\""
+
+void netc_xml_text(FILE *f, const char *s)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '&': fputs("&amp;", f); break;
+        case '<': fputs("&lt;", f); break;
+        case '>': fputs("&gt;", f); break;
+        case '"': fputs("&quot;", f); break;
+        default: fputc(*s, f);
+        }
+    }
+}
+
+static FILE *svg_open(const char *path, int width, int height, netc_error *err)
+{
+    FILE *f = fopen(path, "w");
+
+    if (!f) {
+        netc_fail(err, "%s: cannot create: %s", path, strerror(errno));
+        return NULL;
+    }
+    fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+            "viewBox=\"0 0 %d %d\" %s font-size=\"13\">\n"
+            "<rect width=\"100%%\" height=\"100%%\" fill=\"" BACKGROUND "\"/>\n",
+            width, height, width, height, FONT);
+    return f;
+}
+
+static int svg_close(FILE *f, const char *path, netc_error *err)
+{
+    int bad;
+
+    fputs("</svg>\n", f);
+    bad = ferror(f);
+    bad |= fclose(f) != 0;
+    return bad ? netc_fail(err, "%s: cannot write", path) : 0;
+}
+
+/* ---- learning curves -------------------------------------------------------- */
+
+typedef struct plot_area {
+    double x0, y0, w, h;        /* pixels: left, top, width, height */
+    double xmin, xmax, ymin, ymax;
+} plot_area;
+
+static double plot_x(const plot_area *a, double x)
+{
+    return a->x0 + (x - a->xmin) / (a->xmax - a->xmin) * a->w;
+}
+
+static double plot_y(const plot_area *a, double y)
+{
+    return a->y0 + a->h - (y - a->ymin) / (a->ymax - a->ymin) * a->h;
+}
+
+/* 1, 2 or 5 times a power of ten, near range / 5. */
+static double nice_step(double range)
+{
+    double raw = range / 5, p = pow(10, floor(log10(raw))), m = raw / p;
+
+    return (m < 1.5 ? 1 : m < 3.5 ? 2 : m < 7.5 ? 5 : 10) * p;
+}
+
+/* The y range of the series, widened to whole steps. */
+static void y_range(int n, const netc_series *s, int n_series, double scale, plot_area *a)
+{
+    double lo = INFINITY, hi = -INFINITY, step;
+    int i, k;
+
+    for (k = 0; k < n_series; k++)
+        for (i = 0; i < n; i++)
+            if (!isnan(s[k].y[i])) {
+                lo = fmin(lo, s[k].y[i] * scale);
+                hi = fmax(hi, s[k].y[i] * scale);
+            }
+    if (!(lo <= hi))
+        lo = 0, hi = 1;
+    if (hi - lo < 1e-9 * fmax(1, fabs(hi)))
+        lo -= 0.5 * fmax(fabs(lo), 1e-3), hi += 0.5 * fmax(fabs(hi), 1e-3);
+    step = nice_step(hi - lo);
+    a->ymin = floor(lo / step) * step;
+    a->ymax = ceil(hi / step) * step;
+    if (a->ymax <= a->ymin)
+        a->ymax = a->ymin + step;
+}
+
+static void draw_axes(FILE *f, const plot_area *a, int y_percent)
+{
+    double step = nice_step(a->ymax - a->ymin), v;
+    double xstep = a->xmax - a->xmin <= 10 ? 1 : ceil(nice_step(a->xmax - a->xmin));
+
+    for (v = a->ymin; v <= a->ymax + step * 1e-6; v += step) {
+        double y = plot_y(a, v);
+        fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"" FAINT "\"/>\n",
+                a->x0, y, a->x0 + a->w, y);
+        fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" fill=\"" INK "\" text-anchor=\"end\">%g%s</text>\n",
+                a->x0 - 6, y + 4, fabs(v) < step * 1e-6 ? 0 : v, y_percent ? "%" : "");
+    }
+    /* epoch 1, then whole multiples of the step: 1, 5, 10, 15 ... */
+    for (v = ceil(a->xmin); v <= a->xmax + 1e-9; v = (floor(v / xstep) + 1) * xstep) {
+        double x = plot_x(a, v);
+        fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"" FAINT "\"/>\n",
+                x, a->y0, x, a->y0 + a->h);
+        fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" fill=\"" INK "\" text-anchor=\"middle\">%g</text>\n",
+                x, a->y0 + a->h + 18, v);
+    }
+    fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" fill=\"" INK "\" text-anchor=\"middle\">epoch</text>\n",
+            a->x0 + a->w / 2, a->y0 + a->h + 38);
+}
+
+static void draw_series(FILE *f, const plot_area *a, int n, const netc_series *s, double scale)
+{
+    int i, pen_down = 0;
+
+    fprintf(f, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2.5\" points=\"", s->colour);
+    for (i = 0; i < n; i++)
+        if (!isnan(s->y[i]))
+            fprintf(f, "%s%.1f,%.1f", pen_down++ ? " " : "", plot_x(a, i + 1),
+                    plot_y(a, s->y[i] * scale));
+    fputs("\"/>\n", f);
+    for (i = 0; i < n; i++)
+        if (!isnan(s->y[i]))
+            fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"%s\"/>\n",
+                    plot_x(a, i + 1), plot_y(a, s->y[i] * scale), s->colour);
+}
+
+static void draw_legend(FILE *f, const plot_area *a, const netc_series *s, int n_series)
+{
+    int k;
+
+    for (k = 0; k < n_series; k++) {
+        double x = a->x0 + a->w - 150, y = 18 + 16 * k;
+        fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
+                "stroke-width=\"3\"/>\n", x, y - 4, x + 22, y - 4, s[k].colour);
+        fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" fill=\"" INK "\">", x + 28, y);
+        netc_xml_text(f, s[k].label);
+        fputs("</text>\n", f);
+    }
+}
+
+int netc_svg_curves(const char *path, const char *title, int n, const netc_series *series,
+                    int n_series, int y_percent, netc_error *err)
+{
+    const int width = 500, height = 320;
+    double scale = y_percent ? 100 : 1;
+    plot_area a;
+    FILE *f = svg_open(path, width, height, err);
+    int k;
+
+    if (!f)
+        return -1;
+    a.x0 = 64;
+    a.y0 = 20 + 16 * n_series;
+    a.w = width - a.x0 - 24;
+    a.h = height - a.y0 - 52;
+    a.xmin = n > 1 ? 1 : 0.5;
+    a.xmax = n > 1 ? n : 1.5;
+    y_range(n, series, n_series, scale, &a);
+    fprintf(f, "<text x=\"16\" y=\"22\" fill=\"" INK "\" font-size=\"16\" font-weight=\"bold\">");
+    netc_xml_text(f, title);
+    fputs("</text>\n", f);
+    draw_axes(f, &a, y_percent);
+    for (k = 0; k < n_series; k++)
+        draw_series(f, &a, n, &series[k], scale);
+    draw_legend(f, &a, series, n_series);
+    return svg_close(f, path, err);
+}
+
+/* ---- confusion matrix ------------------------------------------------------- */
+
+static void confusion_cell(FILE *f, double x, double y, double cell, long count, long row_total,
+                           int diagonal)
+{
+    double share = row_total ? (double)count / (double)row_total : 0;
+    /* errors are rare: a square root keeps a few of them visible */
+    double opacity = diagonal ? share : sqrt(share);
+
+    fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\" "
+            "fill-opacity=\"%.3f\" stroke=\"" FAINT "\"><title>%ld</title></rect>\n", x, y, cell,
+            cell, diagonal ? BLUE : RED, count ? 0.12 + 0.88 * opacity : 0, count);
+    if (cell >= 24 && count)
+        fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" fill=\"#ffffff\" text-anchor=\"middle\" "
+                "font-size=\"%d\">%ld</text>\n", x + cell / 2, y + cell / 2 + 4,
+                cell >= 40 ? 12 : 9, count);
+}
+
+int netc_svg_confusion(const char *path, const long *counts, int classes, netc_error *err)
+{
+    double cell = classes <= 12 ? 44 : fmax(10, 520.0 / classes);
+    double x0 = 70, y0 = 70, side = cell * classes;
+    FILE *f = svg_open(path, (int)(x0 + side + 20), (int)(y0 + side + 20), err);
+    int t, p;
+
+    if (!f)
+        return -1;
+    fprintf(f, "<text x=\"%.1f\" y=\"24\" fill=\"" INK "\" text-anchor=\"middle\">predicted "
+            "class</text>\n", x0 + side / 2);
+    fprintf(f, "<text transform=\"translate(22 %.1f) rotate(-90)\" fill=\"" INK "\" "
+            "text-anchor=\"middle\">true class</text>\n", y0 + side / 2);
+    for (t = 0; t < classes; t++) {
+        long total = 0;
+        for (p = 0; p < classes; p++)
+            total += counts[(size_t)t * classes + p];
+        if (cell >= 16) {
+            fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" fill=\"" INK "\" text-anchor=\"middle\">%d"
+                    "</text>\n", x0 + cell * t + cell / 2, y0 - 10, t);
+            fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" fill=\"" INK "\" text-anchor=\"end\">%d"
+                    "</text>\n", x0 - 8, y0 + cell * t + cell / 2 + 4, t);
+        }
+        for (p = 0; p < classes; p++)
+            confusion_cell(f, x0 + cell * p, y0 + cell * t, cell, counts[(size_t)t * classes + p],
+                           total, t == p);
+    }
+    return svg_close(f, path, err);
+}
+
+/* ---- one sample through the network ----------------------------------------- */
+
+#define MAX_SHOWN 16            /* neurons drawn per layer; the rest behind a "⋮" */
+#define NET_HEIGHT 600
+#define RADIUS 11
+
+/* Where a layer's drawn neurons are. */
+typedef struct column {
+    double x;
+    int shown;                  /* neurons drawn */
+    int index[MAX_SHOWN];       /* which neuron each drawn circle is */
+    double y[MAX_SHOWN];
+    int gap_after;              /* the "⋮" goes after this drawn circle, or -1 */
+} column;
+
+static void layout_column(column *c, int size, double x)
+{
+    double spacing = 2 * RADIUS + 10, top;
+    int i, head = MAX_SHOWN / 2;
+
+    c->x = x;
+    c->shown = size <= MAX_SHOWN ? size : MAX_SHOWN - 1;
+    c->gap_after = size <= MAX_SHOWN ? -1 : head - 1;
+    top = NET_HEIGHT / 2.0 - (c->shown + (c->gap_after >= 0) - 1) * spacing / 2 + 10;
+    for (i = 0; i < c->shown; i++) {
+        c->index[i] = size <= MAX_SHOWN || i < head ? i : size - (c->shown - i);
+        c->y[i] = top + spacing * (i + (c->gap_after >= 0 && i > c->gap_after));
+    }
+}
+
+/* Brightness in [0, 1]: activations as they are when they lie in [0, 1], else
+ * stretched from the layer's smallest to its largest. */
+static void brightness(const float *a, int n, float *b)
+{
+    float lo = a[0], hi = a[0];
+    int i;
+
+    for (i = 1; i < n; i++)
+        lo = a[i] < lo ? a[i] : lo, hi = a[i] > hi ? a[i] : hi;
+    for (i = 0; i < n; i++)
+        b[i] = lo >= 0 && hi <= 1 ? a[i] : hi > lo ? (a[i] - lo) / (hi - lo) : 0.5f;
+}
+
+static void draw_image_input(FILE *f, const netc_net_picture *pic, const float *b, double x0,
+                             double y0, double px)
+{
+    int r, c;
+
+    fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#000\" "
+            "stroke=\"" FAINT "\"/>\n", x0, y0, px * pic->image_w, px * pic->image_h);
+    for (r = 0; r < pic->image_h; r++)
+        for (c = 0; c < pic->image_w; c++) {
+            float v = b[r * pic->image_w + c];
+            if (v > 0.02f)
+                fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.2f\" height=\"%.2f\" "
+                        "fill=\"#fff\" fill-opacity=\"%.2f\"/>\n", x0 + c * px, y0 + r * px,
+                        px, px, v);
+        }
+}
+
+/* Lines between two drawn layers, coloured by the weight's sign, as opaque as it is
+ * large next to the layer's largest weight. */
+static void draw_weights(FILE *f, const column *from, const column *to, const float *w,
+                         int n_in)
+{
+    float wmax = 0;
+    int i, j;
+
+    for (j = 0; j < to->shown; j++)
+        for (i = 0; i < from->shown; i++)
+            wmax = fmaxf(wmax, fabsf(w[(size_t)to->index[j] * n_in + from->index[i]]));
+    for (j = 0; j < to->shown; j++)
+        for (i = 0; i < from->shown; i++) {
+            float v = w[(size_t)to->index[j] * n_in + from->index[i]];
+            float op = wmax > 0 ? fabsf(v) / wmax : 0;
+            if (op < 0.05f)
+                continue;
+            fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
+                    "stroke-opacity=\"%.2f\" stroke-width=\"%.1f\"/>\n", from->x + RADIUS,
+                    from->y[i], to->x - RADIUS, to->y[j], v >= 0 ? BLUE : RED, 0.8 * op,
+                    0.5 + 1.5 * op);
+        }
+}
+
+static void draw_neurons(FILE *f, const column *c, const float *b, int highlight)
+{
+    int i;
+
+    for (i = 0; i < c->shown; i++) {
+        int k = c->index[i];
+        if (b)
+            fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%d\" fill=\"#fff\" fill-opacity="
+                    "\"%.2f\" stroke=\"%s\" stroke-width=\"%d\"><title>neuron %d: %.4f</title>"
+                    "</circle>\n", c->x, c->y[i], RADIUS, b[k], k == highlight ? YELLOW : INK,
+                    k == highlight ? 3 : 1, k, b[k]);
+        else
+            fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%d\" fill=\"" BACKGROUND "\" "
+                    "stroke=\"" INK "\" stroke-dasharray=\"3 3\"><title>neuron %d</title>"
+                    "</circle>\n", c->x, c->y[i], RADIUS, k);
+        if (i == c->gap_after)
+            fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" fill=\"" INK "\" text-anchor=\"middle\" "
+                    "font-size=\"18\">&#8942;</text>\n", c->x, c->y[i] + RADIUS + 14);
+    }
+}
+
+static void draw_output_labels(FILE *f, const column *c, const float *act, int highlight)
+{
+    int i;
+
+    if (c->shown == 1) {        /* one output: its value is the network's p(class 1) */
+        fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" fill=\"" INK "\">p(1) = %.3f</text>\n",
+                c->x + RADIUS + 8, c->y[0] + 4, act[0]);
+        return;
+    }
+    for (i = 0; i < c->shown; i++) {
+        int k = c->index[i];
+        fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" fill=\"%s\" font-weight=\"%s\">%d  "
+                "<tspan fill-opacity=\"0.7\" font-weight=\"normal\">%.3f</tspan></text>\n",
+                c->x + RADIUS + 8, c->y[i] + 4, k == highlight ? YELLOW : INK,
+                k == highlight ? "bold" : "normal", k, act[k]);
+    }
+}
+
+static void caption(FILE *f, double x, const char *top, const char *bottom)
+{
+    fprintf(f, "<text x=\"%.1f\" y=\"%d\" fill=\"" INK "\" text-anchor=\"middle\">%s</text>\n",
+            x, NET_HEIGHT - 30, top);
+    if (bottom)
+        fprintf(f, "<text x=\"%.1f\" y=\"%d\" fill=\"" INK "\" fill-opacity=\"0.6\" "
+                "text-anchor=\"middle\" font-size=\"11\">%s</text>\n", x, NET_HEIGHT - 14, bottom);
+}
+
+/* The output neuron to ring: the predicted class's (for one output, only when it
+ * says class 1). */
+static int output_highlight(const netc_net_picture *pic)
+{
+    if (pic->size[pic->n_layer - 1] == 1)
+        return pic->predicted == 1 ? 0 : -1;
+    return pic->predicted;
+}
+
+/* The layers after the input; input_column: the input is a column of circles too, so
+ * the first weights are drawn as lines. */
+static void draw_layers(FILE *f, const netc_net_picture *pic, column *col, float **b,
+                        double first_x, double step, int input_column)
+{
+    int l;
+    char text[64];
+
+    for (l = 1; l < pic->n_layer; l++)
+        layout_column(&col[l], pic->size[l], first_x + step * (l - 1));
+    for (l = input_column ? 1 : 2; l < pic->n_layer; l++)
+        if (pic->w[l])
+            draw_weights(f, &col[l - 1], &col[l], pic->w[l], pic->size[l - 1]);
+    if (input_column)
+        draw_neurons(f, &col[0], b[0], -1);
+    for (l = 1; l < pic->n_layer; l++) {
+        int last = l == pic->n_layer - 1;
+        draw_neurons(f, &col[l], b[l], last ? output_highlight(pic) : -1);
+        if (last)
+            snprintf(text, sizeof text, "output (%d)", pic->size[l]);
+        else
+            snprintf(text, sizeof text, "layer %d (%d)", l, pic->size[l]);
+        caption(f, col[l].x, text, b[l] ? NULL : "activations not exposed");
+    }
+    if (b[pic->n_layer - 1])
+        draw_output_labels(f, &col[pic->n_layer - 1], pic->act[pic->n_layer - 1],
+                           output_highlight(pic));
+}
+
+/* The input: a picture of pixels, or a column of circles (laid out here, drawn over
+ * the weights' lines by draw_layers). */
+static double draw_input(FILE *f, const netc_net_picture *pic, column *col, float **b)
+{
+    char text[64];
+
+    if (pic->image_h > 0 && b[0]) {
+        double px = 240.0 / (pic->image_w > pic->image_h ? pic->image_w : pic->image_h);
+        double top = NET_HEIGHT / 2.0 - px * pic->image_h / 2;
+        draw_image_input(f, pic, b[0], 30, top, px);
+        snprintf(text, sizeof text, "input %dx%d", pic->image_h, pic->image_w);
+        caption(f, 30 + px * pic->image_w / 2, text, NULL);
+        return 30 + px * pic->image_w + 90;
+    }
+    layout_column(&col[0], pic->size[0], 60);
+    snprintf(text, sizeof text, "input (%d)", pic->size[0]);
+    caption(f, 60, text, b[0] ? NULL : "not shown");
+    return 60 + 170;
+}
+
+static void draw_fan_in(FILE *f, const netc_net_picture *pic, const column *first)
+{
+    double px = 240.0 / (pic->image_w > pic->image_h ? pic->image_w : pic->image_h);
+    double x = 30 + px * pic->image_w, y = NET_HEIGHT / 2.0;
+    int i;
+
+    for (i = 0; i < first->shown; i++)
+        fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"" INK "\" "
+                "stroke-opacity=\"0.15\"/>\n", x, y, first->x - RADIUS, first->y[i]);
+}
+
+int netc_svg_network(const char *path, const netc_net_picture *pic, netc_error *err)
+{
+    column col[16];
+    float *b[16];
+    double first_x, step;
+    int l, width, rc = 0;
+    FILE *f;
+
+    if (pic->n_layer < 2 || pic->n_layer > 16)
+        return netc_fail(err, "%s: cannot draw a network of %d layers", path, pic->n_layer);
+    for (l = 0; l < pic->n_layer; l++)
+        b[l] = NULL;
+    for (l = 0; l < pic->n_layer && rc == 0; l++)
+        if (pic->act[l]) {
+            b[l] = netc_alloc((size_t)pic->size[l], sizeof(float), "activations", err);
+            if (b[l])
+                brightness(pic->act[l], pic->size[l], b[l]);
+            else
+                rc = -1;
+        }
+    step = 170;
+    width = (int)(60 + 340 + step * (pic->n_layer - 2) + 140);
+    f = rc == 0 ? svg_open(path, width, NET_HEIGHT, err) : NULL;
+    if (f) {
+        fprintf(f, "<text x=\"16\" y=\"24\" fill=\"" INK "\" font-size=\"16\" font-weight="
+                "\"bold\">test sample #%d", pic->sample);
+        if (pic->label >= 0)
+            fprintf(f, " · label %d", pic->label);
+        if (pic->predicted >= 0)
+            fprintf(f, " · predicted %d", pic->predicted);
+        fputs("</text>\n", f);
+        first_x = draw_input(f, pic, col, b);
+        step = pic->n_layer > 2 ? fmin(step, (width - 140 - first_x) / (pic->n_layer - 2)) : 0;
+        draw_layers(f, pic, col, b, first_x, step, !(pic->image_h > 0 && b[0]));
+        if (pic->image_h > 0 && b[0])
+            draw_fan_in(f, pic, &col[1]);
+        rc = svg_close(f, path, err);
+    } else {
+        rc = -1;
+    }
+    for (l = 0; l < pic->n_layer; l++)
+        free(b[l]);
+    return rc;
+}

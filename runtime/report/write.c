@@ -1,0 +1,469 @@
+/* write.c - the report directory: what the network learned, as pictures.
+ *
+ *   index.html         the page (html.c), relative links only
+ *   loss.svg           training and test loss per epoch        (needs a log)
+ *   accuracy.svg       training and test accuracy per epoch    (needs a log)
+ *   metrics.csv        the log itself                          (needs a log)
+ *   weights.png        each first-layer neuron's weights as a picture (image inputs)
+ *   network.svg        one test sample through the network
+ *   confusion.svg      true against predicted class on the test set
+ *   misclassified.png  the test images the network got wrong most confidently
+ *
+ * The hidden layers' activations come from the model's `activations` entry point (a
+ * hand-written model without it gets hollow hidden neurons in network.svg). */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "model/classify.h"
+#include "report/html.h"
+#include "report/svg.h"
+
+#define MAX_LAYERS 16
+#define GRID_GAP_COLOUR 0x30363dUL
+#define SAMPLE 0                    /* the test sample drawn through the network */
+
+/* A report being made: what it is made from, and what it found. */
+typedef struct report {
+    const netc_report_input *in;
+    const char *dir;
+    int layers;
+    int size[MAX_LAYERS];           /* neurons per layer, input first */
+    float *weight[MAX_LAYERS];      /* layer l's weights as [size[l]][size[l - 1]] */
+    int image_h, image_w;           /* 0: the input is not an image */
+    int classes;
+    float *out;                     /* [test n][n_output] */
+    long *confusion;                /* [classes][classes] */
+    double test_acc, test_loss;
+    int n_wrong;
+    struct wrong { int index, predicted; float confidence; } *wrong;
+} report;
+
+static int path_in(char *buf, size_t size, const char *dir, const char *name, netc_error *err)
+{
+    int n = snprintf(buf, size, "%s/%s", dir, name);
+
+    return n < 0 || (size_t)n >= size ? netc_fail(err, "%s: directory name too long", dir) : 0;
+}
+
+/* mkdir -p */
+static int make_dir(const char *dir, netc_error *err)
+{
+    char path[1024];
+    size_t i, len = strlen(dir);
+
+    if (len == 0 || len >= sizeof path)
+        return netc_fail(err, "report directory '%s': bad name", dir);
+    memcpy(path, dir, len + 1);
+    for (i = 1; i <= len; i++) {
+        if (path[i] != '/' && path[i] != '\0')
+            continue;
+        path[i] = '\0';
+        if (mkdir(path, 0777) != 0 && errno != EEXIST)
+            return netc_fail(err, "%s: cannot create the directory: %s", path, strerror(errno));
+        path[i] = dir[i];
+    }
+    return 0;
+}
+
+/* ---- what the report is made from ------------------------------------------- */
+
+/* Layer sizes and weights [out][in] from the model's rank-2 tensors (the parameters
+ * of a transposed tensor are [in][out] in memory). */
+static int read_layers(report *r, netc_error *err)
+{
+    const netc_model *m = r->in->model;
+    const float *params = m->params(r->in->state);
+    int t;
+
+    r->layers = 1;
+    r->size[0] = m->n_input;
+    for (t = 0; t < m->n_tensor; t++) {
+        const netc_tensor *tt = &m->tensors[t];
+        size_t rows = (size_t)tt->shape[0], cols = (size_t)tt->shape[1], i, j;
+        float *w;
+        if (tt->rank != 2)
+            continue;
+        if (r->layers == MAX_LAYERS)
+            return netc_fail(err, "network '%s': more than %d layers to draw", m->name,
+                             MAX_LAYERS - 1);
+        w = netc_alloc(rows * cols, sizeof *w, tt->name, err);
+        if (!w)
+            return -1;
+        for (i = 0; i < rows; i++)
+            for (j = 0; j < cols; j++)
+                w[i * cols + j] = tt->transposed ? params[tt->offset + j * rows + i]
+                                                 : params[tt->offset + i * cols + j];
+        r->weight[r->layers] = w;
+        r->size[r->layers++] = tt->shape[0];
+    }
+    return 0;
+}
+
+/* An image input: the model's own 2-d input shape, else the shape of the images
+ * the data came in (IDX files keep it: samples/mnist.net says `input 784`). */
+static void image_shape(report *r)
+{
+    const netc_model *m = r->in->model;
+    const netc_dataset *ds[2];
+    int i;
+
+    ds[0] = r->in->test;
+    ds[1] = r->in->train;
+    if (m->input_rank == 2) {
+        r->image_h = m->input_shape[0];
+        r->image_w = m->input_shape[1];
+        return;
+    }
+    for (i = 0; i < 2; i++)
+        if (ds[i] && ds[i]->n > 0 && ds[i]->rank == 2 &&
+            ds[i]->shape[0] * ds[i]->shape[1] == m->n_input) {
+            r->image_h = ds[i]->shape[0];
+            r->image_w = ds[i]->shape[1];
+            return;
+        }
+}
+
+/* The outputs for every test sample, and the mean loss. */
+static int run_test_set(report *r, netc_error *err)
+{
+    const netc_model *m = r->in->model;
+    const netc_dataset *ds = r->in->test;
+    float *y = netc_alloc((size_t)m->batch, (size_t)m->n_output * sizeof *y, "targets", err);
+    int *idx = netc_alloc((size_t)m->batch, sizeof *idx, "indices", err);
+    double loss_sum = 0;
+    int i, k, rc = 0;
+
+    r->out = netc_alloc((size_t)ds->n, (size_t)m->n_output * sizeof *r->out, "outputs", err);
+    if (!y || !idx || !r->out)
+        rc = -1;
+    for (i = 0; rc == 0 && i < ds->n; i += m->batch) {
+        int n = ds->n - i < m->batch ? ds->n - i : m->batch;
+        const float *x = ds->x + (size_t)i * m->n_input;
+        m->forward(r->in->state, x, r->out + (size_t)i * m->n_output, n);
+        for (k = 0; k < n; k++)
+            idx[k] = i + k;
+        rc = netc_dataset_targets(ds, idx, n, m->n_output, m->data.targets, y, err);
+        if (rc == 0)
+            loss_sum += (double)m->loss_fn(r->in->state, x, y, n) * n;
+    }
+    r->test_loss = rc == 0 ? loss_sum / ds->n : NAN;
+    free(y);
+    free(idx);
+    return rc;
+}
+
+/* How sure the network is of class p for output row o. */
+static float confidence(const float *o, int n_output, int p)
+{
+    return n_output == 1 ? (p ? o[0] : 1 - o[0]) : o[p];
+}
+
+static int by_confidence(const void *a, const void *b)
+{
+    const struct wrong *x = a, *y = b;
+
+    if (x->confidence != y->confidence)
+        return x->confidence > y->confidence ? -1 : 1;
+    return x->index - y->index;
+}
+
+/* Confusion matrix, accuracy, and the mistakes, most confident first. */
+static int score_test_set(report *r, netc_error *err)
+{
+    const netc_model *m = r->in->model;
+    const netc_dataset *ds = r->in->test;
+    long correct = 0;
+    int i;
+
+    r->classes = m->n_output == 1 ? 2 : m->n_output;
+    r->confusion = calloc((size_t)r->classes * r->classes, sizeof *r->confusion);
+    r->wrong = netc_alloc((size_t)ds->n, sizeof *r->wrong, "mistakes", err);
+    if (!r->confusion || !r->wrong)
+        return r->confusion ? -1 : netc_fail(err, "out of memory for the confusion matrix");
+    for (i = 0; i < ds->n; i++) {
+        const float *o = r->out + (size_t)i * m->n_output;
+        int p = netc_predicted_class(o, m->n_output), t = ds->labels[i];
+        if (t < 0 || t >= r->classes)
+            continue;
+        r->confusion[(size_t)t * r->classes + p]++;
+        if (p == t) {
+            correct++;
+            continue;
+        }
+        r->wrong[r->n_wrong].index = i;
+        r->wrong[r->n_wrong].predicted = p;
+        r->wrong[r->n_wrong++].confidence = confidence(o, m->n_output, p);
+    }
+    qsort(r->wrong, (size_t)r->n_wrong, sizeof *r->wrong, by_confidence);
+    r->test_acc = (double)correct / ds->n;
+    return 0;
+}
+
+/* ---- pictures --------------------------------------------------------------- */
+
+/* A weight as colour: blue for positive, red for negative, black for zero. */
+static void weight_colour(float v, unsigned char rgb[3])
+{
+    static const unsigned char blue[3] = { 0x58, 0xC4, 0xDD }, red[3] = { 0xFC, 0x62, 0x55 };
+    const unsigned char *c = v >= 0 ? blue : red;
+    float a = fminf(fabsf(v), 1);
+    int k;
+
+    for (k = 0; k < 3; k++)
+        rgb[k] = (unsigned char)(c[k] * a + 0.5f);
+}
+
+/* A pixel as grey: as it is when in [0, 1], else stretched over the sample's range. */
+static void grey(const float *x, int n, int i, unsigned char rgb[3])
+{
+    float lo = x[0], hi = x[0], v;
+    int k;
+
+    for (k = 1; k < n; k++)
+        lo = fminf(lo, x[k]), hi = fmaxf(hi, x[k]);
+    v = lo >= 0 && hi <= 1 ? x[i] : hi > lo ? (x[i] - lo) / (hi - lo) : 0.5f;
+    rgb[0] = rgb[1] = rgb[2] = (unsigned char)(255 * fminf(fmaxf(v, 0), 1) + 0.5f);
+}
+
+/* Draws the picture of each tile into a grid and writes it as dir/name. */
+static int write_grid(report *r, const char *name, const netc_grid *g, int scale,
+                      void (*pixel)(const report *, int tile, int i, unsigned char rgb[3]),
+                      netc_error *err)
+{
+    netc_image img;
+    char path[1100];
+    int n, i, rc;
+
+    if (path_in(path, sizeof path, r->dir, name, err) < 0 ||
+        netc_image_alloc(&img, netc_grid_width(g), netc_grid_height(g), GRID_GAP_COLOUR,
+                         err) < 0)
+        return -1;
+    for (n = 0; n < g->count; n++) {
+        int x0, y0;
+        netc_grid_origin(g, n, &x0, &y0);
+        for (i = 0; i < r->image_h * r->image_w; i++) {
+            unsigned char rgb[3];
+            pixel(r, n, i, rgb);
+            netc_image_rect(&img, x0 + i % r->image_w * scale, y0 + i / r->image_w * scale,
+                            scale, scale, rgb);
+        }
+    }
+    rc = netc_png_write(path, &img, err);
+    netc_image_free(&img);
+    return rc;
+}
+
+/* Neuron n's weight on pixel i, scaled by the neuron's own largest |weight| so that
+ * every neuron's pattern shows. */
+static void weight_pixel(const report *r, int n, int i, unsigned char rgb[3])
+{
+    const float *w = r->weight[1] + (size_t)n * r->size[0];
+    float wmax = 0;
+    int k;
+
+    for (k = 0; k < r->size[0]; k++)
+        wmax = fmaxf(wmax, fabsf(w[k]));
+    weight_colour(wmax > 0 ? w[i] / wmax : 0, rgb);
+}
+
+static void wrong_pixel(const report *r, int n, int i, unsigned char rgb[3])
+{
+    const netc_dataset *ds = r->in->test;
+
+    grey(ds->x + (size_t)r->wrong[n].index * ds->n_input, ds->n_input, i, rgb);
+}
+
+static int write_weights(report *r, netc_report_page *page, netc_error *err)
+{
+    int tiles = r->size[1], scale = tiles <= 36 ? 4 : 2;
+    netc_grid g = netc_grid_make(tiles, (int)ceil(sqrt(tiles)), r->image_w * scale,
+                                 r->image_h * scale, 4);
+
+    if (write_grid(r, "weights.png", &g, scale, weight_pixel, err) < 0)
+        return -1;
+    page->weights = g;
+    return 0;
+}
+
+static int write_mistakes(report *r, netc_report_page *page, netc_error *err)
+{
+    int shown = r->n_wrong < NETC_REPORT_MAX_WRONG ? r->n_wrong : NETC_REPORT_MAX_WRONG, i;
+    netc_grid g = netc_grid_make(shown, 8, r->image_w * 3, r->image_h * 3, 4);
+
+    page->n_wrong = r->n_wrong;
+    if (shown == 0)
+        return 0;
+    if (write_grid(r, "misclassified.png", &g, 3, wrong_pixel, err) < 0)
+        return -1;
+    page->wrong = g;
+    for (i = 0; i < shown; i++) {
+        page->wrong_index[i] = r->wrong[i].index;
+        page->wrong_label[i] = r->in->test->labels[r->wrong[i].index];
+        page->wrong_predicted[i] = r->wrong[i].predicted;
+        page->wrong_confidence[i] = r->wrong[i].confidence;
+    }
+    return 0;
+}
+
+static int write_confusion(report *r, netc_report_page *page, netc_error *err)
+{
+    char path[1100];
+
+    if (path_in(path, sizeof path, r->dir, "confusion.svg", err) < 0 ||
+        netc_svg_confusion(path, r->confusion, r->classes, err) < 0)
+        return -1;
+    page->has_confusion = 1;
+    return 0;
+}
+
+/* Test sample SAMPLE through the network: its pixels, its outputs, the weights between. */
+static int write_network(report *r, netc_report_page *page, netc_error *err)
+{
+    const netc_dataset *ds = r->in->test;
+    const netc_model *m = r->in->model;
+    const float *act[MAX_LAYERS], *w[MAX_LAYERS];
+    const float *out = r->out + (size_t)SAMPLE * r->in->model->n_output;
+    netc_net_picture pic;
+    char path[1100];
+    int l;
+
+    for (l = 0; l < r->layers; l++) {
+        act[l] = NULL;
+        w[l] = r->weight[l];
+    }
+    act[0] = ds->x + (size_t)SAMPLE * ds->n_input;
+    act[r->layers - 1] = out;
+    if (m->activations) {           /* the hidden layers: run the sample alone, read row 0 */
+        float *sample_out = netc_alloc((size_t)m->n_output, sizeof(float), "network picture", err);
+        if (!sample_out)
+            return -1;
+        m->forward(r->in->state, act[0], sample_out, 1);
+        free(sample_out);
+        for (l = 1; l < r->layers - 1; l++)
+            act[l] = m->activations(r->in->state, l - 1);
+    }
+    memset(&pic, 0, sizeof pic);
+    pic.n_layer = r->layers;
+    pic.size = r->size;
+    pic.act = act;
+    pic.w = w;
+    pic.image_h = r->image_h;
+    pic.image_w = r->image_w;
+    pic.sample = SAMPLE;
+    pic.label = ds->labels ? ds->labels[SAMPLE] : -1;
+    pic.predicted = netc_predicted_class(out, r->in->model->n_output);
+    if (path_in(path, sizeof path, r->dir, "network.svg", err) < 0 ||
+        netc_svg_network(path, &pic, err) < 0)
+        return -1;
+    page->has_network = 1;
+    page->sample = SAMPLE;
+    page->sample_label = pic.label;
+    page->sample_predicted = pic.predicted;
+    return 0;
+}
+
+/* loss.svg, accuracy.svg and metrics.csv from the log. */
+static int write_curves(report *r, netc_report_page *page, netc_error *err)
+{
+    const netc_metrics *mx = r->in->metrics;
+    double *y = netc_alloc((size_t)mx->n * 4, sizeof *y, "curves", err);
+    netc_series loss[2], acc[2];
+    char path[1100];
+    int i, rc = -1;
+
+    if (!y)
+        return -1;
+    for (i = 0; i < mx->n; i++) {
+        y[i] = mx->rows[i].train_loss;
+        y[mx->n + i] = mx->rows[i].test_loss;
+        y[2 * mx->n + i] = mx->rows[i].train_acc;
+        y[3 * mx->n + i] = mx->rows[i].test_acc;
+    }
+    loss[0].label = acc[0].label = "training";
+    loss[1].label = acc[1].label = "test";
+    loss[0].colour = acc[0].colour = "#58C4DD";
+    loss[1].colour = acc[1].colour = "#FFD54F";
+    loss[0].y = y;
+    loss[1].y = y + mx->n;
+    acc[0].y = y + 2 * mx->n;
+    acc[1].y = y + 3 * mx->n;
+    if (path_in(path, sizeof path, r->dir, "loss.svg", err) == 0 &&
+        netc_svg_curves(path, "loss", mx->n, loss, 2, 0, err) == 0 &&
+        path_in(path, sizeof path, r->dir, "accuracy.svg", err) == 0 &&
+        netc_svg_curves(path, "accuracy", mx->n, acc, 2, 1, err) == 0 &&
+        path_in(path, sizeof path, r->dir, "metrics.csv", err) == 0 &&
+        netc_metrics_write(path, mx, err) == 0)
+        rc = 0;
+    page->has_curves = rc == 0;
+    free(y);
+    return rc;
+}
+
+/* ---- the report --------------------------------------------------------------- */
+
+static void free_report(report *r)
+{
+    int l;
+
+    for (l = 0; l < MAX_LAYERS; l++)
+        free(r->weight[l]);
+    free(r->out);
+    free(r->confusion);
+    free(r->wrong);
+}
+
+static int write_pictures(report *r, netc_report_page *page, netc_error *err)
+{
+    const netc_dataset *test = r->in->test;
+    int labelled = test && test->n > 0 && test->labels;
+
+    if (read_layers(r, err) < 0)
+        return -1;
+    image_shape(r);
+    if (r->in->metrics && r->in->metrics->n > 0 && write_curves(r, page, err) < 0)
+        return -1;
+    if (r->image_h > 0 && r->layers > 1 && write_weights(r, page, err) < 0)
+        return -1;
+    if (!labelled)
+        return 0;
+    if (run_test_set(r, err) < 0 || score_test_set(r, err) < 0)
+        return -1;
+    page->test_acc = r->test_acc;
+    page->test_loss = r->test_loss;
+    if (write_confusion(r, page, err) < 0 || write_network(r, page, err) < 0)
+        return -1;
+    return r->image_h > 0 ? write_mistakes(r, page, err) : 0;
+}
+
+int netc_report_write(const netc_report_input *in, const char *dir, netc_error *err)
+{
+    netc_report_page page;
+    report r;
+    char path[1100];
+    int rc;
+
+    memset(&r, 0, sizeof r);
+    memset(&page, 0, sizeof page);
+    r.in = in;
+    r.dir = dir;
+    page.in = in;
+    page.test_acc = page.test_loss = NAN;
+    page.sample = -1;
+    rc = make_dir(dir, err);
+    if (rc == 0)
+        rc = write_pictures(&r, &page, err);
+    if (rc == 0) {
+        page.layers = r.layers;
+        page.size = r.size;
+        page.image_h = r.image_h;
+        page.image_w = r.image_w;
+        rc = path_in(path, sizeof path, dir, "index.html", err);
+    }
+    if (rc == 0)
+        rc = netc_report_html(path, &page, err);
+    free_report(&r);
+    return rc < 0 ? netc_fail_context(err, "report %s", dir) : 0;
+}

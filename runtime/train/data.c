@@ -1,0 +1,62 @@
+/* data.c - the data sets the options name: IDX or CSV, training or test, checked against
+ * the model; for training, limited and scaled with the training set's statistics. */
+#include <string.h>
+
+#include "train/data.h"
+
+static int load_idx_split(const netc_model *m, const netc_options *o, int test,
+                          netc_dataset *ds, netc_error *err)
+{
+    const char *images = test ? o->test_images : o->train_images;
+    const char *labels = test ? o->test_labels : o->train_labels;
+
+    if (!images && !labels)
+        return 1;
+    if (!images || !labels)
+        return netc_fail(err, "%s %s given without %s", test ? "test" : "training",
+                         images ? "images" : "labels", images ? "labels" : "images");
+    return netc_dataset_load_idx(ds, images, labels, netc_scaling_for(m, NETC_DATA_IDX) == NETC_SCALE_UNIT, err);
+}
+
+int netc_load_split(const netc_model *m, const netc_options *o, int test, netc_dataset *ds,
+                    netc_error *err)
+{
+    int rc;
+
+    memset(ds, 0, sizeof *ds);
+    if (o->format == NETC_DATA_CSV) {
+        const char *path = test ? o->test_csv : o->train_csv;
+        netc_csv_options csv = o->csv;
+        csv.has_label = 1;
+        rc = path ? netc_dataset_load_csv(ds, path, &csv, err) : 1;
+    } else if (o->format == NETC_DATA_IDX) {
+        rc = load_idx_split(m, o, test, ds, err);
+    } else {
+        rc = 1;
+    }
+    if (rc == 0 && (netc_dataset_check_input(ds, m, err) < 0 ||
+                    netc_dataset_check_labels(ds, m->n_output, m->data.targets, err) < 0)) {
+        netc_dataset_free(ds);
+        rc = -1;
+    }
+    return rc;
+}
+
+int netc_load_train_test(const netc_model *m, const netc_options *o, netc_dataset *train,
+                         netc_dataset *test, netc_scaler *scaler, netc_error *err)
+{
+    enum netc_scaling scale = netc_scaling_for(m, o->format);
+    int rc = netc_load_split(m, o, 0, train, err);
+
+    if (rc == 1)
+        return netc_fail(err, "no training data\nhint: pass --data DIR, --train-images and "
+                         "--train-labels, or --train-csv FILE");
+    if (rc < 0 || netc_load_split(m, o, 1, test, err) < 0)
+        return -1;
+    netc_dataset_limit(train, o->limit);
+    if (netc_scaling_needs_stats(o->format, scale) && netc_scaler_fit(scaler, scale, train, err) < 0)
+        return -1;
+    netc_scaler_apply(scaler, train);
+    netc_scaler_apply(scaler, test);
+    return 0;
+}

@@ -1,0 +1,336 @@
+/* loop.c - the training loop: mini-batch gradient descent over the epochs, each ending
+ * with an evaluation, a line, the log's row and a checkpoint; then the weights saved
+ * and the report written.  The guard against divergence is in divergence.c, the
+ * checkpoints in resume.c, stopping on a signal in signals.c. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "io/weights.h"
+#include "model/rng.h"
+#include "model/schedule.h"
+#include "model/state.h"
+#include "report/report.h"
+#include "train/data.h"
+#include "train/evaluate.h"
+#include "train/run.h"
+#include "train/signals.h"
+#include "train/train.h"
+
+static void free_run(netc_run *r)
+{
+    netc_dataset_free(&r->d.train);
+    netc_dataset_free(&r->d.test);
+    netc_scaler_free(&r->d.scaler);
+    netc_batch_free(&r->d.train_buf);
+    netc_batch_free(&r->d.test_buf);
+    netc_metrics_free(&r->mx);
+    free(r->good);
+    free(r->ckpt_path);
+}
+
+/* Training (required) and test (optional) data, scaled with training statistics. */
+static int load_run(const netc_model *m, const netc_options *o, netc_run_data *d,
+                    netc_error *err)
+{
+    if (netc_load_train_test(m, o, &d->train, &d->test, &d->scaler, err) < 0)
+        return -1;
+    if (netc_batch_alloc(&d->train_buf, m, d->train.n, err) < 0 ||
+        netc_batch_alloc(&d->test_buf, m, d->test.n, err) < 0)
+        return -1;
+    return 0;
+}
+
+/* A fresh run: the seed's weights (or --init-weights), the samples in file order. */
+static int start_fresh(netc_run *r, netc_error *err)
+{
+    const netc_model *m = r->m;
+    netc_scaler unused;
+    int rc = 0;
+
+    m->init(r->state, r->o.seed);
+    if (r->o.init_weights) {
+        rc = netc_weights_load(r->o.init_weights, m, m->params(r->state), &unused, err);
+        netc_scaler_free(&unused);
+    }
+    netc_rng_seed(&r->ck.rng, r->o.seed ^ 0x53485546464c45ULL);  /* "SHUFFLE": not init's */
+    return rc;
+}
+
+/* The run's identity and settings in r->ck; then a fresh or resumed start. */
+static int start_run(netc_run *r, const netc_checkpoint *saved, netc_error *err)
+{
+    const netc_model *m = r->m;
+    netc_checkpoint *c = &r->ck;
+
+    c->network = m->name;
+    c->netc_version = m->netc_version;
+    c->source_hash = m->source_hash;
+    c->lr = r->o.lr;
+    c->epochs = r->o.epochs;
+    c->batch = r->o.batch;
+    c->limit = r->o.limit;
+    c->shuffle = r->o.shuffle;
+    c->seed = r->o.seed;
+    c->n_samples = r->d.train.n;
+    c->data_hash = netc_dataset_fingerprint(&r->d.train);
+    c->order = r->d.train_buf.order;
+    c->state_size = m->state_size;
+    c->state = r->state;
+    r->good = netc_alloc(m->n_param, sizeof *r->good, "a copy of the parameters", err);
+    if (!r->good || netc_metrics_open(&r->mx, r->o.log, err) < 0)
+        return -1;
+    if (saved)
+        return netc_run_resume(r, saved, err);
+    return start_fresh(r, err);
+}
+
+/* The gradient of the mini-batch order[i .. i+n) into the model's grads, its mean loss
+ * into *loss, and whether to stop (a signal) into *stop.  With several processes each
+ * runs its share of the batch, and the gradients (weighted by the share's size), losses
+ * and stop requests are summed across them: all then hold the same batch mean gradient
+ * and make the same decisions. */
+static int batch_gradient(netc_run *r, int i, int n, float *loss, int *stop, netc_error *err)
+{
+    const netc_model *m = r->m;
+    const netc_comm *comm = r->o.comm;
+    netc_batch *b = &r->d.train_buf;
+    float *grad = m->grads(r->state);
+    double sums[2];
+    int lo, hi;
+    size_t k;
+
+    netc_rank_share(n, comm, &lo, &hi);
+    *loss = 0;
+    *stop = netc_stop_signal() != 0;
+    if (hi > lo) {
+        if (netc_batch_gather(m, &r->d.train, b, i + lo, hi - lo, err) < 0)
+            return -1;
+        *loss = netc_engine_forward_backward(&r->engine, b->x, b->y, hi - lo);
+    }
+    if (!comm)
+        return 0;
+    for (k = 0; k < m->n_param; k++)    /* the share's mean -> its part of the batch's */
+        grad[k] = hi > lo ? grad[k] * ((float)(hi - lo) / (float)n) : 0.0f;
+    comm->sum_floats(comm, grad, m->n_param);
+    sums[0] = (double)*loss * (hi - lo);
+    sums[1] = *stop;
+    comm->sum_doubles(comm, sums, 2);
+    *loss = (float)(sums[0] / n);
+    *stop = sums[1] > 0;
+    return 0;
+}
+
+/* The rest of the current epoch in mini-batches, from order[ck.pos]: checks every loss,
+ * checkpoints every --checkpoint-every seconds.  0: epoch done; 1: a signal stopped it. */
+static int train_epoch(netc_run *r, float lr, netc_error *err)
+{
+    const netc_dataset *ds = &r->d.train;
+    int batch = r->o.batch;
+
+    while (r->ck.pos < ds->n) {
+        int i = r->ck.pos, n = ds->n - i < batch ? ds->n - i : batch, stop;
+        float batch_loss;
+        if (batch_gradient(r, i, n, &batch_loss, &stop, err) < 0)
+            return -1;
+        if (!isfinite(batch_loss))
+            return netc_run_diverged(r, i / batch + 1, batch_loss, err);
+        netc_engine_update(&r->engine, lr);
+        r->ck.loss_sum += (double)batch_loss * n;
+        r->ck.pos = i + n;
+        netc_progress_step(&r->bar, n, batch_loss);
+        if (stop)
+            return 1;
+        if (r->o.checkpoint_every > 0 && r->ck.pos < ds->n &&
+            netc_seconds_since(&r->last_ckpt) >= r->o.checkpoint_every &&
+            netc_run_save_checkpoint(r, i / batch + 1, err) < 0)
+            return -1;
+    }
+    return netc_run_check_collapse(r, ds->n - (ds->n - 1) / batch * batch,
+                                   (ds->n + batch - 1) / batch, err);
+}
+
+static void print_epoch(const netc_run *r, double loss, double acc, double test_loss,
+                        double secs, double epoch_secs, long samples)
+{
+    const netc_options *o = &r->o;
+
+    printf("epoch %*d/%d  loss %.6f", (int)snprintf(NULL, 0, "%d", o->epochs), r->ck.epoch + 1,
+           o->epochs, loss);
+    if (r->d.test.n)
+        printf("  test acc %.2f%%  test loss %.6f", 100 * acc, test_loss);
+    printf("  %.0f samples/s  %.1f s\n", samples / (epoch_secs > 0 ? epoch_secs : 1e-9), secs);
+    fflush(stdout);
+}
+
+/* The end of an epoch: evaluation, its line and figures, then a checkpoint at the start of
+ * the next.  The training accuracy is that of the end-of-epoch weights, from one forward
+ * pass over the training set: measured only when a log or report asks for it. */
+static int end_epoch(netc_run *r, float lr, double epoch_secs, long samples, netc_error *err)
+{
+    netc_epoch_metrics row;
+    double acc = 0, test_loss = 0, train_loss_now;
+    netc_run_data *d = &r->d;
+
+    if (d->test.n && netc_evaluate(&r->engine, r->o.comm, &d->test, &d->test_buf, &acc, &test_loss, err) < 0)
+        return -1;
+    row.epoch = r->ck.epoch + 1;
+    row.train_loss = r->ck.loss_sum / d->train.n;
+    row.train_acc = NAN;
+    row.test_acc = d->test.n ? acc : NAN;
+    row.test_loss = d->test.n ? test_loss : NAN;
+    row.learning_rate = lr;
+    row.samples_per_s = samples / (epoch_secs > 0 ? epoch_secs : 1e-9);
+    row.elapsed_s = r->elapsed_before + netc_seconds_since(&r->t0);
+    if (!r->o.quiet)
+        print_epoch(r, row.train_loss, acc, test_loss, row.elapsed_s, epoch_secs, samples);
+    if (r->train_accuracy &&
+        netc_evaluate(&r->engine, r->o.comm, &d->train, &d->train_buf, &row.train_acc, &train_loss_now,
+                 err) < 0)
+        return -1;
+    if (netc_metrics_add(&r->mx, &row, err) < 0)
+        return -1;
+    r->ck.epoch++;
+    r->ck.pos = 0;
+    r->ck.loss_sum = 0;
+    return netc_run_save_checkpoint(r, (d->train.n + r->o.batch - 1) / r->o.batch, err);
+}
+
+/* The epochs from where the run stands: shuffle, mini-batches (a live bar on a terminal),
+ * evaluation and one line each.  0: done; 1: stopped by a signal. */
+static int run_epochs(netc_run *r, netc_error *err)
+{
+    const netc_options *o = &r->o;
+    int rc;
+
+    netc_progress_init(&r->bar, !o->quiet);
+    clock_gettime(CLOCK_MONOTONIC, &r->t0);
+    r->last_ckpt = r->t0;
+    while (r->ck.epoch < o->epochs) {
+        float lr = (float)netc_schedule_lr(r->m, o->lr, r->ck.epoch, o->epochs);
+        int first = r->ck.pos;
+        struct timespec te;
+
+        clock_gettime(CLOCK_MONOTONIC, &te);
+        if (first == 0 && o->shuffle)
+            netc_rng_shuffle(&r->ck.rng, r->d.train_buf.order, r->d.train.n);
+        memcpy(r->good, r->m->params(r->state), r->m->n_param * sizeof *r->good);
+        netc_progress_begin(&r->bar, r->ck.epoch, o->epochs, r->d.train.n);
+        r->bar.done = first;
+        rc = train_epoch(r, lr, err);
+        netc_progress_end(&r->bar);
+        if (rc != 0)
+            return rc;
+        if (end_epoch(r, lr, netc_seconds_since(&te), r->d.train.n - first, err) < 0)
+            return -1;
+        if (netc_stop_signal() && r->ck.epoch < o->epochs)
+            return 1;
+    }
+    return 0;
+}
+
+/* The report of a finished run, on its test data and log. */
+static int write_report(netc_run *r, netc_error *err)
+{
+    netc_report_input in;
+
+    memset(&in, 0, sizeof in);
+    in.model = r->m;
+    in.state = r->state;
+    in.test = &r->d.test;
+    in.train = &r->d.train;
+    in.metrics = &r->mx;
+    in.weights_path = r->o.save;
+    in.lr = r->o.lr;
+    in.batch = r->o.batch;
+    in.seed = r->o.seed;
+    if (netc_report_write(&in, r->o.report, err) < 0)
+        return -1;
+    if (!r->o.quiet)
+        printf("report %s/index.html\n", r->o.report);
+    return 0;
+}
+
+static void print_start(const netc_run *r)
+{
+    const netc_options *o = &r->o;
+    char schedule[96];
+
+    if (o->quiet)
+        return;
+    printf("%s: %d training samples, %d test samples, %d epochs, batch %d, lr %g", r->m->name,
+           r->d.train.n, r->d.test.n, o->epochs, o->batch, o->lr);
+    if (r->m->schedule != NETC_SCHED_CONSTANT)
+        printf(" %s", netc_schedule_text(r->m, schedule, sizeof schedule));
+    printf(", seed %llu", (unsigned long long)o->seed);
+    if (o->threads > 1)
+        printf(", %d threads", o->threads);
+    if (o->comm)
+        printf(", %d processes", o->comm->size);
+    printf("\n");
+    if (o->resume)
+        printf("resuming %s at epoch %d/%d, sample %d of %d\n", o->resume,
+               r->ck.epoch + (r->ck.epoch < o->epochs), o->epochs, r->ck.pos, r->d.train.n);
+    fflush(stdout);
+}
+
+/* Runs the training; returns 0, -1 (error in err), or the signal that stopped it. */
+static int train(netc_run *r, netc_error *err)
+{
+    netc_checkpoint saved;
+    struct sigaction old[2];
+    int rc;
+
+    memset(&saved, 0, sizeof saved);
+    rc = r->o.resume ? netc_run_read_resume(r->m, &r->o, &saved, err) : 0;
+    if (rc == 0)
+        rc = load_run(r->m, &r->o, &r->d, err);
+    if (rc == 0)
+        rc = netc_run_checkpoint_path(r, err);
+    if (rc == 0)
+        rc = start_run(r, r->o.resume ? &saved : NULL, err);
+    netc_checkpoint_free(&saved);
+    if (rc < 0)
+        return -1;
+    print_start(r);
+    netc_catch_stop_signals(old);
+    rc = run_epochs(r, err);
+    netc_restore_signals(old);
+    if (rc == 1)
+        return netc_run_save_stopped(r, err) < 0 ? -1 : netc_stop_signal();
+    if (rc == 0)
+        rc = netc_metrics_close(&r->mx, err);
+    if (rc == 0 && r->writes)
+        rc = netc_weights_save(r->o.save, r->m, r->m->params(r->state), &r->d.scaler, err);
+    if (rc == 0 && !r->o.quiet)
+        printf("saved %s\n", r->o.save);
+    if (rc == 0 && r->o.report)
+        rc = write_report(r, err);
+    return rc;
+}
+
+int netc_train(const netc_model *m, const netc_options *o, netc_error *err)
+{
+    netc_run r;
+    int rc;
+
+    memset(&r, 0, sizeof r);
+    r.m = m;
+    r.o = *o;
+    r.writes = !o->comm || o->comm->rank == 0;
+    r.train_accuracy = o->log || o->report;
+    if (!r.writes) {            /* rank 0 speaks and writes for all */
+        r.o.quiet = 1;
+        r.o.log = NULL;
+        r.o.report = NULL;
+    }
+    r.state = netc_state_alloc(m, err);
+    rc = r.state ? netc_engine_init(&r.engine, m, r.state, o->threads, err) : -1;
+    if (rc == 0)
+        rc = train(&r, err);
+    netc_engine_free(&r.engine);
+    free_run(&r);
+    free(r.state);
+    return rc;
+}

@@ -1,0 +1,108 @@
+/* resume.c - a run's checkpoints: where they go, saving one (every --checkpoint-every
+ * seconds, after every epoch, when a signal stops the run), and resuming from one. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "io/weights.h"
+#include "train/run.h"
+#include "train/signals.h"
+
+/* The checkpoint to resume, checked against this network; its settings into *o. */
+int netc_run_read_resume(const netc_model *m, netc_options *o, netc_checkpoint *saved,
+                         netc_error *err)
+{
+    if (netc_checkpoint_read(o->resume, saved, err) < 0 ||
+        netc_checkpoint_matches(o->resume, saved, m, err) < 0)
+        return -1;
+    if (saved->batch > m->batch)
+        return netc_fail(err, "%s: batch %d, but network '%s' is compiled for at most %d",
+                         o->resume, saved->batch, m->name, m->batch);
+    o->lr = saved->lr;
+    o->epochs = saved->epochs;
+    o->batch = saved->batch;
+    o->limit = saved->limit;
+    o->shuffle = saved->shuffle;
+    o->seed = saved->seed;
+    o->init_weights = NULL;
+    return 0;
+}
+
+/* --checkpoint, else the checkpoint resumed from, else the --save file with ".ckpt"
+ * for its ".safetensors" (or added). */
+int netc_run_checkpoint_path(netc_run *r, netc_error *err)
+{
+    const char *given = r->o.checkpoint ? r->o.checkpoint : r->o.resume;
+    const char *save = r->o.save, *ext = ".safetensors";
+    size_t n = strlen(save), e = strlen(ext);
+
+    if (given) {
+        r->ckpt_path = strdup(given);
+    } else {
+        if (n > e && strcmp(save + n - e, ext) == 0)
+            n -= e;
+        r->ckpt_path = malloc(n + 6);
+        if (r->ckpt_path) {
+            memcpy(r->ckpt_path, save, n);
+            memcpy(r->ckpt_path + n, ".ckpt", 6);
+        }
+    }
+    return r->ckpt_path ? 0 : netc_fail(err, "out of memory");
+}
+
+/* A resumed run: the checkpoint's state, position, order and figures, on the same data. */
+int netc_run_resume(netc_run *r, const netc_checkpoint *saved, netc_error *err)
+{
+    int i;
+
+    if (saved->n_samples != r->d.train.n || saved->data_hash != r->ck.data_hash)
+        return netc_fail(err, "%s: the run was trained on %d samples (fingerprint %016llx), "
+                         "the data given now are %d samples (%016llx)\nhint: pass the same "
+                         "data options as the interrupted run", r->o.resume, saved->n_samples,
+                         (unsigned long long)saved->data_hash, r->d.train.n,
+                         (unsigned long long)r->ck.data_hash);
+    memcpy(r->state, saved->state, saved->state_size);
+    memcpy(r->d.train_buf.order, saved->order, (size_t)saved->n_samples * sizeof *saved->order);
+    r->ck.rng = saved->rng;
+    r->ck.epoch = saved->epoch;
+    r->ck.pos = saved->pos;
+    r->ck.loss_sum = saved->loss_sum;
+    r->elapsed_before = saved->elapsed_s;
+    for (i = 0; i < saved->n_rows; i++)
+        if (netc_metrics_add(&r->mx, &saved->rows[i], err) < 0)
+            return -1;
+    return 0;
+}
+
+/* Saves where the run stands (never a state with non-finite parameters). */
+int netc_run_save_checkpoint(netc_run *r, int batch_no, netc_error *err)
+{
+    if (netc_run_check_finite(r, batch_no, err) < 0)
+        return -1;
+    if (!r->writes)
+        return 0;
+    r->ck.elapsed_s = r->elapsed_before + netc_seconds_since(&r->t0);
+    r->ck.rows = r->mx.rows;
+    r->ck.n_rows = r->mx.n;
+    clock_gettime(CLOCK_MONOTONIC, &r->last_ckpt);
+    return netc_checkpoint_write(r->ckpt_path, &r->ck, err);
+}
+
+/* Stopped by a signal: a checkpoint and the weights as they are, and how to go on. */
+int netc_run_save_stopped(netc_run *r, netc_error *err)
+{
+    int batch_no = (r->ck.pos + r->o.batch - 1) / r->o.batch;
+
+    if (!r->writes)
+        return 0;
+    if (netc_run_save_checkpoint(r, batch_no, err) < 0 ||
+        netc_weights_save(r->o.save, r->m, r->m->params(r->state), &r->d.scaler, err) < 0)
+        return -1;
+    fprintf(stderr, "%s: stopped by %s in epoch %d/%d after %d of %d samples\n"
+            "checkpoint %s\nweights %s\nresume with: %s train --resume %s (and the same data "
+            "options)\n", r->m->name, netc_stop_signal() == SIGINT ? "SIGINT" : "SIGTERM",
+            r->ck.pos ? r->ck.epoch + 1 : r->ck.epoch, r->o.epochs,
+            r->ck.pos ? r->ck.pos : r->d.train.n, r->d.train.n, r->ckpt_path, r->o.save,
+            r->m->name, r->ckpt_path);
+    return 0;
+}
