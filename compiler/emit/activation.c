@@ -38,11 +38,6 @@ int act_derivative_needs_z(enum activation a) { return activations[a].derivative
 const char *act_equation(enum activation a) { return activations[a].equation; }
 const char *act_derivative_equation(enum activation a) { return activations[a].derivative_equation; }
 
-static void alpha_name(const struct emit *e, int layer, char *buf, size_t n)
-{
-    snprintf(buf, n, "%s_L%d_ALPHA", e->up, layer + 1);
-}
-
 /* Copy tmpl to buf with {a}, {z} and {alpha} replaced. */
 static void expand(const char *tmpl, const char *a, const char *z, const char *alpha,
                    char *buf, size_t n)
@@ -72,15 +67,14 @@ static void expand(const char *tmpl, const char *a, const char *z, const char *a
 void act_derivative_expr(const struct emit *e, int layer, const char *a, const char *z,
                          char *buf, size_t n)
 {
-    char alpha[96];
-    alpha_name(e, layer, alpha, sizeof alpha);
-    expand(activations[e->net->layers[layer].act].derivative, a, z, alpha, buf, n);
+    const struct layer_names names = layer_names(e, layer);
+    expand(activations[e->net->layers[layer].act].derivative, a, z, names.alpha, buf, n);
 }
 
 /* The leaky_relu slopes, as named constants at the top of NAME.c. */
 void emit_activation_constants(const struct emit *e)
 {
-    char name[96], lit[LIT_MAX];
+    char lit[LIT_MAX];
     int any = 0;
     for (int l = 0; l < e->net->nlayers; l++) {
         const struct layer *L = &e->net->layers[l];
@@ -89,8 +83,8 @@ void emit_activation_constants(const struct emit *e)
         if (!any)
             pr_line(e->p, "/* leaky_relu slopes α for z < 0 */");
         any = 1;
-        alpha_name(e, l, name, sizeof name);
-        pr_line(e->p, "#define %s %s   /* layer %d, \"%s\" */", name, lit_float(lit, L->alpha),
+        const struct layer_names n = layer_names(e, l);
+        pr_line(e->p, "#define %s %s   /* layer %d, \"%s\" */", n.alpha, lit_float(lit, L->alpha),
                 l + 1, L->name);
     }
     if (any)
@@ -125,15 +119,14 @@ static void emit_softmax_forward(const struct emit *e, const char *out)
 void emit_activation_forward(const struct emit *e, int layer)
 {
     const struct layer *L = &e->net->layers[layer];
-    char out[96], alpha[96], expr[256];
-    snprintf(out, sizeof out, "%s_L%d_OUT", e->up, layer + 1);
+    const struct layer_names n = layer_names(e, layer);
+    char expr[256];
     if (!act_is_elementwise(L->act)) {
-        emit_softmax_forward(e, out);
+        emit_softmax_forward(e, n.out);
         return;
     }
-    alpha_name(e, layer, alpha, sizeof alpha);
-    expand(activations[L->act].forward, "a[k]", "z[k]", alpha, expr, sizeof expr);
+    expand(activations[L->act].forward, "a[k]", "z[k]", n.alpha, expr, sizeof expr);
     pr_line(e->p, "/* a = %s */", activations[L->act].equation);
-    pr_line(e->p, "for (int k = 0; k < B * %s; k++)", out);
+    pr_line(e->p, "for (int k = 0; k < B * %s; k++)", n.out);
     pr_line(e->p, "    a[k] = %s;", expr);
 }

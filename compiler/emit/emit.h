@@ -30,6 +30,31 @@ struct emit {
     const struct quantized *quant;          /* --quantize int8: its weights and scales */
 };
 
+/* The names of a layer's generated symbols (names.c: the one place that spells them),
+ * for layer 0 (the first) of the network "mnist". */
+enum {
+    SYMBOL_MAX = NETC_MAX_NAME + 32,
+    EXPR_MAX = 3 * SYMBOL_MAX,          /* a C expression of a few symbols */
+};
+struct layer_names {
+    /* NAME.h's constants: its sizes, the offsets of its weights in param (trainer), its
+     * leaky_relu slope */
+    char in[SYMBOL_MAX], out[SYMBOL_MAX];           /* MNIST_L1_IN, MNIST_L1_OUT */
+    char wt[SYMBOL_MAX], b[SYMBOL_MAX];             /* MNIST_L1_WT, MNIST_L1_B */
+    char alpha[SYMBOL_MAX];                         /* MNIST_L1_ALPHA */
+    /* NAME.c's functions */
+    char forward[SYMBOL_MAX], backward[SYMBOL_MAX]; /* layer1_forward, layer1_backward */
+    char gradients[SYMBOL_MAX];                     /* layer1_gradients */
+    /* the trainer's arrays, members of NAME_model */
+    char z[SYMBOL_MAX], a[SYMBOL_MAX];              /* l1_z, l1_a */
+    char delta[SYMBOL_MAX], w[SYMBOL_MAX];          /* l1_delta, l1_w */
+    /* the export's constant arrays: float weights; int8 weights and scales */
+    char weights[SYMBOL_MAX], bias[SYMBOL_MAX];     /* mnist_l1_wt, mnist_l1_bias */
+    char wq[SYMBOL_MAX], w_scale[SYMBOL_MAX];       /* mnist_l1_wq, mnist_l1_w_scale */
+    char x_scale[SYMBOL_MAX], x_inv_scale[SYMBOL_MAX];  /* mnist_l1_x_scale, ..._x_inv_scale */
+};
+struct layer_names layer_names(const struct emit *e, int layer);
+
 /* Files (files.c): each back end lists its files and the printer of each. */
 struct emit_file {
     const char *suffix;                     /* "NAME" + suffix */
@@ -60,7 +85,7 @@ void emit_architecture(const struct network *net, char *buf, size_t n);
  * the arguments' C expressions from names(): the trainer's model struct, or the
  * exported network's scratch buffers and constant weights. */
 struct forward_names {
-    char z[192], a[192], in[192], wt[160], bias[160];
+    char z[EXPR_MAX], a[EXPR_MAX], in[EXPR_MAX], wt[EXPR_MAX], bias[EXPR_MAX];
 };
 typedef void forward_names_fn(const struct emit *e, int layer, struct forward_names *n);
 void emit_forward_calls(const struct emit *e, forward_names_fn *names, const char *n);

@@ -16,19 +16,6 @@
 #include <stdio.h>
 #include <string.h>
 
-/* The names of a layer's constants: MNIST_L1_IN, MNIST_L1_OUT. */
-struct dims {
-    char in[96], out[96];
-};
-
-static struct dims layer_dims(const struct emit *e, int layer)
-{
-    struct dims d;
-    snprintf(d.in, sizeof d.in, "%s_L%d_IN", e->up, layer + 1);
-    snprintf(d.out, sizeof d.out, "%s_L%d_OUT", e->up, layer + 1);
-    return d;
-}
-
 /* "Layer 2, "dense2" (mnist.net line 4): 16 -> 16, sigmoid." */
 static void layer_title(const struct emit *e, int layer, const char *what)
 {
@@ -40,7 +27,7 @@ static void layer_title(const struct emit *e, int layer, const char *what)
 void emit_layer_forward(const struct emit *e, int layer)
 {
     const struct layer *L = &e->net->layers[layer];
-    const struct dims d = layer_dims(e, layer);
+    const struct layer_names n = layer_names(e, layer);
     struct printer *p = e->p;
 
     layer_title(e, layer, "forward");
@@ -48,12 +35,12 @@ void emit_layer_forward(const struct emit *e, int layer)
             layer == 0 ? "network's input" : "previous layer's activation a");
     pr_line(p, " *   a = %s", act_equation(L->act));
     pr_line(p, " * B = batch, IN = %d, OUT = %d */", L->in, L->out);
-    pr_line(p, "static void layer%d_forward(float *restrict z, float *restrict a, "
-            "const float *restrict x,", layer + 1);
+    pr_line(p, "static void %s(float *restrict z, float *restrict a, const float *restrict x,",
+            n.forward);
     pr_line(p, "                           const float *restrict WT, const float *restrict bias, int B)");
     pr_block(p);
     pr_line(p, "/* z[b][o] = bias[o] + Σ_i x[b][i] WT[i][o] */");
-    pr_line(p, "matmul(z, x, WT, bias, B, %s, %s, BATCH_ROWS);", d.in, d.out);
+    pr_line(p, "matmul(z, x, WT, bias, B, %s, %s, BATCH_ROWS);", n.in, n.out);
     emit_activation_forward(e, layer);
     pr_close(p);
 }
@@ -83,7 +70,7 @@ int layer_backward_reads_z(const struct emit *e, int layer)
 /* Layer 2 on: the previous layer's error from this one's, for B rows (samples). */
 void emit_layer_backward(const struct emit *e, int layer)
 {
-    const struct dims d = layer_dims(e, layer);
+    const struct layer_names n = layer_names(e, layer);
     struct printer *p = e->p;
     const struct layer *L = &e->net->layers[layer];
     const struct layer *prev = &e->net->layers[layer - 1];
@@ -98,17 +85,17 @@ void emit_layer_backward(const struct emit *e, int layer)
     pr_line(p, " * x = a_prev; W = WT transposed (by NAME_part_prepare), so that this product");
     pr_line(p, " * runs along W's rows.  Each sample's row is independent of the others'.");
     pr_line(p, " * B = rows, IN = %d, OUT = %d */", L->in, L->out);
-    pr_line(p, "static void layer%d_backward(float *restrict delta_prev, const float *restrict delta,",
-            layer + 1);
+    pr_line(p, "static void %s(float *restrict delta_prev, const float *restrict delta,",
+            n.backward);
     pr_line(p, "                            %s%sconst float *restrict W, int B)",
             needs_a ? "const float *restrict x, " : "", needs_z ? "const float *restrict z_prev, " : "");
     pr_block(p);
     pr_line(p, "/* δ_prev[b][i] = Σ_o δ[b][o] W[o][i] */");
-    pr_line(p, "matmul(delta_prev, delta, W, NULL, B, %s, %s, BATCH_ROWS);", d.out, d.in);
+    pr_line(p, "matmul(delta_prev, delta, W, NULL, B, %s, %s, BATCH_ROWS);", n.out, n.in);
     prev_derivative(e, layer, deriv, sizeof deriv);
     if (deriv[0]) {
         pr_line(p, "/* ⊙ f'(z_prev) */");
-        pr_line(p, "for (int k = 0; k < B * %s; k++)", d.in);
+        pr_line(p, "for (int k = 0; k < B * %s; k++)", n.in);
         pr_line(p, "    delta_prev[k] *= %s;", deriv);
     }
     pr_close(p);
@@ -116,7 +103,7 @@ void emit_layer_backward(const struct emit *e, int layer)
 
 void emit_layer_gradients(const struct emit *e, int layer)
 {
-    const struct dims d = layer_dims(e, layer);
+    const struct layer_names n = layer_names(e, layer);
     struct printer *p = e->p;
     const struct layer *L = &e->net->layers[layer];
     const int rows = kernel_gradient_rows(L->in, e->net->batch);
@@ -129,14 +116,14 @@ void emit_layer_gradients(const struct emit *e, int layer)
     pr_line(p, " * size, so the sums over the B samples are batch means.  Thread t of T computes");
     pr_line(p, " * its share of the rows of dWT and of dbias.");
     pr_line(p, " * B = batch, IN = %d, OUT = %d */", L->in, L->out);
-    pr_line(p, "static void layer%d_gradients(float *restrict dWT, float *restrict dbias,", layer + 1);
+    pr_line(p, "static void %s(float *restrict dWT, float *restrict dbias,", n.gradients);
     pr_line(p, "                             const float *restrict delta, const float *restrict x,");
     pr_line(p, "                             int B, int t, int T)");
     pr_block(p);
     pr_line(p, "int lo, hi;");
-    pr_line(p, "share(%s, %d, t, T, &lo, &hi);   /* rows of dWT, in blocks of %d */", d.in, rows, rows);
-    pr_line(p, "outer_sum(dWT, x, delta, B, %s, %s, %d, lo, hi);", d.in, d.out, rows);
-    pr_line(p, "share(%s, 16, t, T, &lo, &hi);   /* of dbias, in cache lines */", d.out);
-    pr_line(p, "column_sum(dbias, delta, B, %s, lo, hi);", d.out);
+    pr_line(p, "share(%s, %d, t, T, &lo, &hi);   /* rows of dWT, in blocks of %d */", n.in, rows, rows);
+    pr_line(p, "outer_sum(dWT, x, delta, B, %s, %s, %d, lo, hi);", n.in, n.out, rows);
+    pr_line(p, "share(%s, 16, t, T, &lo, &hi);   /* of dbias, in cache lines */", n.out);
+    pr_line(p, "column_sum(dbias, delta, B, %s, lo, hi);", n.out);
     pr_close(p);
 }

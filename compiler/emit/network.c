@@ -15,20 +15,21 @@ void emit_layer_constants(const struct emit *e, int offsets)
     long long offset = 0;
     for (int l = 0; l < net->nlayers; l++) {
         const struct layer *L = &net->layers[l];
+        const struct layer_names n = layer_names(e, l);
         pr_line(p, "/* Layer %d, \"%s\" (line %d): %d -> %d, %s%s */", l + 1, L->name, L->line,
                 L->in, L->out, activation_name(L->act),
                 offsets ? "; offsets in floats into param." : ".");
         pr_open(p, "enum");
-        pr_line(p, "%s_L%d_IN = %d,", e->up, l + 1, L->in);
-        pr_line(p, "%s_L%d_OUT = %d%s", e->up, l + 1, L->out, offsets ? "," : "");
+        pr_line(p, "%s = %d,", n.in, L->in);
+        pr_line(p, "%s = %d%s", n.out, L->out, offsets ? "," : "");
         if (!offsets) {
             pr_close_with(p, ";");
             continue;
         }
-        snprintf(text, sizeof text, "%s_L%d_WT = %lld,", e->up, l + 1, offset);
+        snprintf(text, sizeof text, "%s = %lld,", n.wt, offset);
         pr_commented(p, text, "weight, transposed: W^T[IN][OUT]");
         offset += (long long)L->in * L->out;
-        snprintf(text, sizeof text, "%s_L%d_B = %lld", e->up, l + 1, offset);
+        snprintf(text, sizeof text, "%s = %lld", n.b, offset);
         pr_commented(p, text, "bias[OUT]");
         offset += L->out;
         pr_close_with(p, ";");
@@ -100,10 +101,11 @@ void emit_source_prelude(const struct emit *e, const char *what, const char *blo
 void emit_forward_calls(const struct emit *e, forward_names_fn *names, const char *n)
 {
     for (int l = 0; l < e->net->nlayers; l++) {
+        const struct layer_names ln = layer_names(e, l);
         struct forward_names fn;
         names(e, l, &fn);
-        char head[32];
-        const int indent = snprintf(head, sizeof head, "layer%d_forward(", l + 1);
+        char head[SYMBOL_MAX + 1];
+        const int indent = snprintf(head, sizeof head, "%s(", ln.forward);
         pr_line(e->p, "%s%s, %s,", head, fn.z, fn.a);
         pr_line(e->p, "%*s%s, %s, %s, %s);", indent, "", fn.in, fn.wt, fn.bias, n);
     }

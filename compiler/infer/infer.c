@@ -240,7 +240,7 @@ static void emit_infer_header(const struct emit *e)
 static void emit_weights(const struct emit *e)
 {
     const struct export_weights *w = e->weights;
-    char size[200], suffix[32];
+    char size[200];
     char path[1024];
     comment_safe(path, sizeof path, w->path);
     pr_line(e->p, "/* The trained weights from %s, exactly: W^T[IN][OUT] (W transposed, as the",
@@ -248,12 +248,10 @@ static void emit_weights(const struct emit *e)
     pr_line(e->p, " * trainer keeps it) and bias[OUT] per layer. */");
     for (int l = 0; l < e->net->nlayers; l++) {
         const struct layer *L = &e->net->layers[l];
-        snprintf(size, sizeof size, "%s_L%d_IN * %s_L%d_OUT", e->up, l + 1, e->up, l + 1);
-        snprintf(suffix, sizeof suffix, "l%d_wt", l + 1);
-        infer_float_array(e, suffix, size, w->wt[l], (long long)L->in * L->out);
-        snprintf(size, sizeof size, "%s_L%d_OUT", e->up, l + 1);
-        snprintf(suffix, sizeof suffix, "l%d_bias", l + 1);
-        infer_float_array(e, suffix, size, w->bias[l], L->out);
+        const struct layer_names n = layer_names(e, l);
+        snprintf(size, sizeof size, "%s * %s", n.in, n.out);
+        infer_float_array(e, n.weights, size, w->wt[l], (long long)L->in * L->out);
+        infer_float_array(e, n.bias, n.out, w->bias[l], L->out);
     }
     infer_input_scaling(e);
     pr_blank(e->p);
@@ -270,8 +268,9 @@ static void infer_names(const struct emit *e, int layer, struct forward_names *n
         snprintf(n->in, sizeof n->in, "%s", e->weights->n_scale ? "xs" : "x");
     else
         snprintf(n->in, sizeof n->in, "%s", (layer - 1) % 2 ? "h1" : "h0");
-    snprintf(n->wt, sizeof n->wt, "%s_l%d_wt", e->name, layer + 1);
-    snprintf(n->bias, sizeof n->bias, "%s_l%d_bias", e->name, layer + 1);
+    const struct layer_names names = layer_names(e, layer);
+    snprintf(n->wt, sizeof n->wt, "%s", names.weights);
+    snprintf(n->bias, sizeof n->bias, "%s", names.bias);
 }
 
 /* layerN_forward(z, a, in, xq, n): the int8 layers name their own weights and take the
@@ -279,9 +278,10 @@ static void infer_names(const struct emit *e, int layer, struct forward_names *n
 static void emit_int8_forward_calls(const struct emit *e)
 {
     for (int l = 0; l < e->net->nlayers; l++) {
+        const struct layer_names n = layer_names(e, l);
         struct forward_names fn;
         infer_names(e, l, &fn);
-        pr_line(e->p, "layer%d_forward(%s, %s, %s, xq, n);", l + 1, fn.z, fn.a, fn.in);
+        pr_line(e->p, "%s(%s, %s, %s, xq, n);", n.forward, fn.z, fn.a, fn.in);
     }
 }
 
@@ -397,7 +397,7 @@ static void emit_selftest(const struct emit *e)
     float *y = malloc((size_t)N_SELFTEST * n_out * sizeof *y);
     double **acts = ref_alloc(net);
     struct printer *p = e->p;
-    char size[200];
+    char size[200], name[NETC_MAX_NAME + 16];
     if (!x || !y || !acts) {
         free(x), free(y), free(acts);
         pr_line(p, "#error netc ran out of memory writing the self-test");
@@ -419,9 +419,11 @@ static void emit_selftest(const struct emit *e)
             "this file's int8 arithmetic (quantize.c does it as this code does)" :
             "double precision from the same weights");
     snprintf(size, sizeof size, "%d * %s_N_INPUT", N_SELFTEST, e->up);
-    infer_float_array(e, "selftest_x", size, x, (long long)N_SELFTEST * net->input_size);
+    snprintf(name, sizeof name, "%s_selftest_x", e->name);
+    infer_float_array(e, name, size, x, (long long)N_SELFTEST * net->input_size);
     snprintf(size, sizeof size, "%d * %s_N_OUTPUT", N_SELFTEST, e->up);
-    infer_float_array(e, "selftest_y", size, y, (long long)N_SELFTEST * n_out);
+    snprintf(name, sizeof name, "%s_selftest_y", e->name);
+    infer_float_array(e, name, size, y, (long long)N_SELFTEST * n_out);
     pr_blank(p);
     pr_line(p, "float %s_selftest(void)", e->name);
     pr_block(p);

@@ -8,8 +8,8 @@
 #include "emit/emit.h"
 
 /* Constant arrays (arrays.c). */
-/* "static const float NAME_SUFFIX[SIZE] = { ... };", eight literals a line. */
-void infer_float_array(const struct emit *e, const char *suffix, const char *size,
+/* "static const float NAME[SIZE] = { ... };", eight literals a line. */
+void infer_float_array(const struct emit *e, const char *name, const char *size,
                        const float *v, long long n);
 /* NAME_in_offset and NAME_in_range, when the weights file holds input statistics. */
 void infer_input_scaling(const struct emit *e);

@@ -1,11 +1,11 @@
-/* emit_infer_int8.c - `--emit infer --quantize int8`: the layers in integer arithmetic.
+/* int8.c - `--emit infer --quantize int8`: the layers in integer arithmetic.
  *
  * Each layer quantises its input with the scale netc calibrated (quantize.c), sums
  * int8 × int8 products in int32, and goes back to float for the bias and the activation.
  * Weights are kept as Wq[OUT][IN], row o contiguous, so that every output is one dot
  * product over contiguous int8 data: the shape compilers vectorise with their widening
  * multiply-add instructions (pmaddwd and the like).  The entry points, the forward pass
- * over the layers and the self-test are emit_infer.c's, shared with the float export.
+ * over the layers and the self-test are infer.c's, shared with the float export.
  */
 #include "infer/infer_internal.h"
 #include "infer/quantize.h"
@@ -17,10 +17,7 @@ static void emit_scheme(const struct emit *e)
 {
     struct printer *p = e->p;
     char arch[1024];
-    size_t k = (size_t)snprintf(arch, sizeof arch, "%d", e->net->input_size);
-    for (int l = 0; l < e->net->nlayers && k < sizeof arch; l++)
-        k += (size_t)snprintf(arch + k, sizeof arch - k, " -> %d %s", e->net->layers[l].out,
-                              activation_name(e->net->layers[l].act));
+    emit_architecture(e->net, arch, sizeof arch);
     pr_line(p, "/* %s, quantised to int8 by netc.", arch);
     pr_line(p, " *");
     pr_line(p, " * Each layer's z = W·x + b, a = f(z) runs as (docs/export.md, \"Quantised export\"):");
@@ -173,9 +170,9 @@ static void emit_int8_matrix(const struct emit *e, int layer)
     const struct layer *L = &e->net->layers[layer];
     const int8_t *wq = e->quant->layers[layer].wq;
     struct printer *p = e->p;
+    const struct layer_names n = layer_names(e, layer);
     char line[16 * 6 + 1];     /* "-127, " at most, sixteen times */
-    pr_line(p, "static const int8_t %s_l%d_wq[%s_L%d_OUT][%s_L%d_IN] = {", e->name, layer + 1,
-            e->up, layer + 1, e->up, layer + 1);
+    pr_line(p, "static const int8_t %s[%s][%s] = {", n.wq, n.out, n.in);
     for (int o = 0; o < L->out; o++) {
         pr_line(p, "    {   /* output %d */", o);
         for (int i = 0; i < L->in; i += 16) {
@@ -195,18 +192,16 @@ static void emit_layer_weights(const struct emit *e, int layer)
     const struct layer *L = &e->net->layers[layer];
     const struct quant_layer *ql = &e->quant->layers[layer];
     struct printer *p = e->p;
-    char size[NETC_MAX_NAME + 32], suffix[32], a[LIT_MAX], b[LIT_MAX];
+    const struct layer_names n = layer_names(e, layer);
+    char a[LIT_MAX], b[LIT_MAX];
     pr_line(p, "/* Layer %d, \"%s\": inputs quantised with s_x = %s (max |x| = %.6g in calibration);",
             layer + 1, L->name, lit_float(a, ql->x_scale), ql->x_max);
     pr_line(p, " * Wq[OUT][IN], s_w[OUT] and the bias as trained. */");
-    pr_line(p, "static const float %s_l%d_x_scale = %s, %s_l%d_x_inv_scale = %s;", e->name,
-            layer + 1, a, e->name, layer + 1, lit_float(b, ql->x_inv_scale));
+    pr_line(p, "static const float %s = %s, %s = %s;", n.x_scale, a, n.x_inv_scale,
+            lit_float(b, ql->x_inv_scale));
     emit_int8_matrix(e, layer);
-    snprintf(size, sizeof size, "%s_L%d_OUT", e->up, layer + 1);
-    snprintf(suffix, sizeof suffix, "l%d_w_scale", layer + 1);
-    infer_float_array(e, suffix, size, ql->w_scale, L->out);
-    snprintf(suffix, sizeof suffix, "l%d_bias", layer + 1);
-    infer_float_array(e, suffix, size, e->weights->bias[layer], L->out);
+    infer_float_array(e, n.w_scale, n.out, ql->w_scale, L->out);
+    infer_float_array(e, n.bias, n.out, e->weights->bias[layer], L->out);
     pr_blank(p);
 }
 
@@ -214,22 +209,20 @@ static void emit_layer(const struct emit *e, int layer)
 {
     const struct layer *L = &e->net->layers[layer];
     struct printer *p = e->p;
-    const char *n = e->name;
-    const int l = layer + 1;
-    pr_line(p, "/* Layer %d, \"%s\" (line %d): %d -> %d, %s; forward, in int8.", l, L->name,
-            L->line, L->in, L->out, activation_name(L->act));
+    const struct layer_names n = layer_names(e, layer);
+    pr_line(p, "/* Layer %d, \"%s\" (line %d): %d -> %d, %s; forward, in int8.", layer + 1,
+            L->name, L->line, L->in, L->out, activation_name(L->act));
     pr_line(p, " *   xq = round(x / s_x), z = s_x·s_w·(Wq·xq) + b,   x: the %s",
             layer == 0 ? "network's input" : "previous layer's activation a");
     pr_line(p, " *   a = %s", act_equation(L->act));
     pr_line(p, " * B = batch, IN = %d, OUT = %d; xq: room for B rows of IN. */", L->in, L->out);
-    pr_line(p, "static void layer%d_forward(float *restrict z, float *restrict a, "
-            "const float *restrict x,", l);
+    pr_line(p, "static void %s(float *restrict z, float *restrict a, const float *restrict x,",
+            n.forward);
     pr_line(p, "                           int16_t *restrict xq, int B)");
     pr_block(p);
-    pr_line(p, "quantize(xq, x, B * %s_L%d_IN, %s_l%d_x_inv_scale);", e->up, l, n, l);
-    pr_line(p, "dense_i8(z, &%s_l%d_wq[0][0], xq, B, %s_L%d_OUT, %s_L%d_IN,", n, l, e->up, l,
-            e->up, l);
-    pr_line(p, "         %s_l%d_x_scale, %s_l%d_w_scale, %s_l%d_bias);", n, l, n, l, n, l);
+    pr_line(p, "quantize(xq, x, B * %s, %s);", n.in, n.x_inv_scale);
+    pr_line(p, "dense_i8(z, &%s[0][0], xq, B, %s, %s,", n.wq, n.out, n.in);
+    pr_line(p, "         %s, %s, %s);", n.x_scale, n.w_scale, n.bias);
     emit_activation_forward(e, layer);
     pr_close(p);
     pr_blank(p);

@@ -80,10 +80,10 @@ static void emit_layer_init(const struct emit *e, int l)
 {
     const struct layer *L = &e->net->layers[l];
     struct printer *p = e->p;
-    char w[128], count[200], in[96], out[96], a[LIT_MAX], b[LIT_MAX], alpha[LIT_MAX];
-    snprintf(in, sizeof in, "%s_L%d_IN", e->up, l + 1);
-    snprintf(out, sizeof out, "%s_L%d_OUT", e->up, l + 1);
-    snprintf(w, sizeof w, "m->param + %s_L%d_WT", e->up, l + 1);
+    const struct layer_names n = layer_names(e, l);
+    const char *in = n.in, *out = n.out;
+    char w[128], count[200], a[LIT_MAX], b[LIT_MAX], alpha[LIT_MAX];
+    snprintf(w, sizeof w, "m->param + %s", n.wt);
     snprintf(count, sizeof count, "%s * %s", in, out);
 
     switch (L->init.kind) {
@@ -119,8 +119,7 @@ static void emit_layer_init(const struct emit *e, int l)
     }
     pr_line(p, "/* its biases: U(−1/√IN, +1/√IN), as torch.nn.Linear starts them */");
     pr_line(p, "const float bound%d = 1.0f / sqrtf((float)%s);", l + 1, in);
-    pr_line(p, "fill_uniform(m->param + %s_L%d_B, %s, -bound%d, bound%d, &rng);", e->up, l + 1, out,
-            l + 1, l + 1);
+    pr_line(p, "fill_uniform(m->param + %s, %s, -bound%d, bound%d, &rng);", n.b, out, l + 1, l + 1);
 }
 
 void emit_init(const struct emit *e)

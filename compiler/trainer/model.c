@@ -43,7 +43,7 @@ static void member(const struct emit *e, const char *name, const char *size, con
 static void emit_state_struct(const struct emit *e)
 {
     struct printer *p = e->p;
-    char n_param[96], rows[200], name[32], comment[128];
+    char n_param[96], rows[200], comment[128];
     snprintf(n_param, sizeof n_param, "%s_N_PARAM", e->up);
     pr_line(p, "/* 64-byte aligned arrays where the compiler can be told so; plain C99 elsewhere. */");
     pr_line(p, "#if defined(__GNUC__)");
@@ -60,21 +60,18 @@ static void emit_state_struct(const struct emit *e)
     snprintf(rows, sizeof rows, "double row_loss[%s_BATCH];", e->up);
     pr_commented(p, rows, "each sample's loss, last batch");
     for (int l = 0; l < e->net->nlayers; l++) {
+        const struct layer_names n = layer_names(e, l);
         pr_line(p, "/* layer %d, \"%s\": one row of OUT per sample of the batch */", l + 1,
                 e->net->layers[l].name);
-        snprintf(rows, sizeof rows, "%s_BATCH * %s_L%d_OUT", e->up, e->up, l + 1);
-        snprintf(name, sizeof name, "l%d_z", l + 1);
-        member(e, name, rows, "z = W·x + b");
-        snprintf(name, sizeof name, "l%d_a", l + 1);
+        snprintf(rows, sizeof rows, "%s_BATCH * %s", e->up, n.out);
+        member(e, n.z, rows, "z = W·x + b");
         snprintf(comment, sizeof comment, "a = %s(z)", activation_name(e->net->layers[l].act));
-        member(e, name, rows, comment);
-        snprintf(name, sizeof name, "l%d_delta", l + 1);
-        member(e, name, rows, "δ = ∂C/∂z");
+        member(e, n.a, rows, comment);
+        member(e, n.delta, rows, "δ = ∂C/∂z");
         if (l == 0)
             continue;
-        snprintf(rows, sizeof rows, "%s_L%d_OUT * %s_L%d_IN", e->up, l + 1, e->up, l + 1);
-        snprintf(name, sizeof name, "l%d_w", l + 1);
-        member(e, name, rows, "W[OUT][IN]: WT transposed, for δ_prev");
+        snprintf(rows, sizeof rows, "%s * %s", n.out, n.in);
+        member(e, n.w, rows, "W[OUT][IN]: WT transposed, for δ_prev");
     }
     pr_close_with(p, " %s_model;", e->name);
     pr_blank(p);
@@ -132,24 +129,30 @@ static void emit_header(const struct emit *e)
 
 /* ---- NAME.c ---- */
 
+/* A layer's arrays in the model struct, one row of OUT per sample. */
+enum row_array { ROW_Z, ROW_A, ROW_DELTA };
+
+/* "m->l3_a + b0 * MNIST_L3_OUT": a layer's array from row b0. */
+static void at_row(const struct emit *e, char *buf, size_t n, int layer, enum row_array array)
+{
+    const struct layer_names names = layer_names(e, layer);
+    const char *member = array == ROW_Z ? names.z : array == ROW_A ? names.a : names.delta;
+    snprintf(buf, n, "m->%s + b0 * %s", member, names.out);
+}
+
 /* Where the trainer's forward pass finds its buffers and weights: the model struct,
  * from row b0 of the batch. */
 static void trainer_names(const struct emit *e, int layer, struct forward_names *n)
 {
-    snprintf(n->z, sizeof n->z, "m->l%d_z + b0 * %s_L%d_OUT", layer + 1, e->up, layer + 1);
-    snprintf(n->a, sizeof n->a, "m->l%d_a + b0 * %s_L%d_OUT", layer + 1, e->up, layer + 1);
+    const struct layer_names cur = layer_names(e, layer);
+    at_row(e, n->z, sizeof n->z, layer, ROW_Z);
+    at_row(e, n->a, sizeof n->a, layer, ROW_A);
     if (layer == 0)
         snprintf(n->in, sizeof n->in, "x + b0 * %s_N_INPUT", e->up);
     else
-        snprintf(n->in, sizeof n->in, "m->l%d_a + b0 * %s_L%d_OUT", layer, e->up, layer);
-    snprintf(n->wt, sizeof n->wt, "m->param + %s_L%d_WT", e->up, layer + 1);
-    snprintf(n->bias, sizeof n->bias, "m->param + %s_L%d_B", e->up, layer + 1);
-}
-
-/* "m->l3_a + b0 * MNIST_L3_OUT": a layer's array from row b0. */
-static void at_row(const struct emit *e, char *buf, size_t n, int layer, const char *what)
-{
-    snprintf(buf, n, "m->l%d_%s + b0 * %s_L%d_OUT", layer + 1, what, e->up, layer + 1);
+        at_row(e, n->in, sizeof n->in, layer - 1, ROW_A);
+    snprintf(n->wt, sizeof n->wt, "m->param + %s", cur.wt);
+    snprintf(n->bias, sizeof n->bias, "m->param + %s", cur.b);
 }
 
 /* Inside a part: b0 .. b1 - 1, the samples of thread t's share of the n (none: return). */
@@ -176,9 +179,9 @@ static void emit_part_forward(const struct emit *e)
 {
     struct printer *p = e->p;
     const int L = e->net->nlayers - 1;
-    char a[128], scores[128];
-    at_row(e, a, sizeof a, L, "a");
-    at_row(e, scores, sizeof scores, L, loss_reads_logits(e->net) ? "z" : "a");
+    char a[EXPR_MAX], scores[EXPR_MAX];
+    at_row(e, a, sizeof a, L, ROW_A);
+    at_row(e, scores, sizeof scores, L, loss_reads_logits(e->net) ? ROW_Z : ROW_A);
     pr_line(p, "/* Thread t of T: the forward pass of its share of the n samples x; their outputs");
     pr_line(p, " * into out, and with targets y their losses into m->row_loss (each if not NULL). */");
     pr_line(p, "void %s_part_forward(%s_model *m, const float *x, const float *y, float *out, int n,",
@@ -235,9 +238,9 @@ static void emit_part_prepare(const struct emit *e)
     else
         pr_line(p, "(void)m, (void)t, (void)T;   /* one layer: no δ to carry back */");
     for (int l = 1; l < e->net->nlayers; l++) {
-        pr_line(p, "share(%s_L%d_OUT, 1, t, T, &lo, &hi);", e->up, l + 1);
-        pr_line(p, "transpose(m->l%d_w, m->param + %s_L%d_WT, %s_L%d_IN, %s_L%d_OUT, lo, hi);", l + 1,
-                e->up, l + 1, e->up, l + 1, e->up, l + 1);
+        const struct layer_names n = layer_names(e, l);
+        pr_line(p, "share(%s, 1, t, T, &lo, &hi);", n.out);
+        pr_line(p, "transpose(m->%s, m->param + %s, %s, %s, lo, hi);", n.w, n.wt, n.in, n.out);
     }
     pr_close(p);
     pr_blank(p);
@@ -248,10 +251,10 @@ static void emit_part_errors(const struct emit *e)
     struct printer *p = e->p;
     const struct network *net = e->net;
     const int L = net->nlayers;
-    char delta[128], a[128], z[128];
-    at_row(e, delta, sizeof delta, L - 1, "delta");
-    at_row(e, a, sizeof a, L - 1, "a");
-    at_row(e, z, sizeof z, L - 1, "z");
+    char delta[EXPR_MAX], a[EXPR_MAX], z[EXPR_MAX];
+    at_row(e, delta, sizeof delta, L - 1, ROW_DELTA);
+    at_row(e, a, sizeof a, L - 1, ROW_A);
+    at_row(e, z, sizeof z, L - 1, ROW_Z);
     pr_line(p, "/* Thread t of T, for its share of the n samples: the forward pass, the losses,");
     pr_line(p, " * the output error δ (BP1), then layer by layer back to the input the previous");
     pr_line(p, " * layer's δ (BP2).  Each sample's row is independent of the others'. */");
@@ -268,20 +271,22 @@ static void emit_part_errors(const struct emit *e)
     else
         pr_line(p, "output_delta(%s, %s, y, B, 1.0f / (float)n);", delta, a);
     for (int l = L - 1; l >= 1; l--) {
-        char prev_delta[128], prev_a[128] = "", prev_z[128] = "", head[32];
-        at_row(e, delta, sizeof delta, l, "delta");
-        at_row(e, prev_delta, sizeof prev_delta, l - 1, "delta");
+        const struct layer_names cur = layer_names(e, l);
+        char prev_delta[EXPR_MAX], prev_a[EXPR_MAX] = "", prev_z[EXPR_MAX] = "";
+        char head[SYMBOL_MAX + 1];
+        at_row(e, delta, sizeof delta, l, ROW_DELTA);
+        at_row(e, prev_delta, sizeof prev_delta, l - 1, ROW_DELTA);
         if (layer_backward_reads_a(e, l)) {
-            at_row(e, prev_a, sizeof prev_a - 2, l - 1, "a");
+            at_row(e, prev_a, sizeof prev_a - 2, l - 1, ROW_A);
             strcat(prev_a, ", ");
         }
         if (layer_backward_reads_z(e, l)) {
-            at_row(e, prev_z, sizeof prev_z - 2, l - 1, "z");
+            at_row(e, prev_z, sizeof prev_z - 2, l - 1, ROW_Z);
             strcat(prev_z, ", ");
         }
-        const int indent = snprintf(head, sizeof head, "layer%d_backward(", l + 1);
+        const int indent = snprintf(head, sizeof head, "%s(", cur.backward);
         pr_line(p, "%s%s, %s,", head, prev_delta, delta);
-        pr_line(p, "%*s%s%sm->l%d_w, B);", indent, "", prev_a, prev_z, l + 1);
+        pr_line(p, "%*s%s%sm->%s, B);", indent, "", prev_a, prev_z, cur.w);
     }
     pr_close(p);
     pr_blank(p);
@@ -296,12 +301,15 @@ static void emit_part_gradients(const struct emit *e)
             e->name);
     pr_block(p);
     for (int l = e->net->nlayers - 1; l >= 0; l--) {
-        char in[32];
-        snprintf(in, sizeof in, l == 0 ? "x" : "m->l%d_a", l);
-        char head[32];
-        const int indent = snprintf(head, sizeof head, "layer%d_gradients(", l + 1);
-        pr_line(p, "%sm->grad + %s_L%d_WT, m->grad + %s_L%d_B,", head, e->up, l + 1, e->up, l + 1);
-        pr_line(p, "%*sm->l%d_delta, %s, n, t, T);", indent, "", l + 1, in);
+        const struct layer_names n = layer_names(e, l);
+        char in[SYMBOL_MAX + 4] = "x", head[SYMBOL_MAX + 1];
+        if (l > 0) {
+            const struct layer_names prev = layer_names(e, l - 1);
+            snprintf(in, sizeof in, "m->%s", prev.a);
+        }
+        const int indent = snprintf(head, sizeof head, "%s(", n.gradients);
+        pr_line(p, "%sm->grad + %s, m->grad + %s,", head, n.wt, n.b);
+        pr_line(p, "%*sm->%s, %s, n, t, T);", indent, "", n.delta, in);
     }
     pr_close(p);
     pr_blank(p);

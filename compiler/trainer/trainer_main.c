@@ -95,8 +95,10 @@ static void emit_activations(const struct emit *e)
     pr_line(p, "static const float *model_activations(void *state, int layer)");
     pr_block(p);
     pr_line(p, "static const size_t offsets[] = {");
-    for (int l = 0; l < e->net->nlayers; l++)
-        pr_line(p, "    offsetof(%s_model, l%d_a),", e->name, l + 1);
+    for (int l = 0; l < e->net->nlayers; l++) {
+        const struct layer_names n = layer_names(e, l);
+        pr_line(p, "    offsetof(%s_model, %s),", e->name, n.a);
+    }
     pr_line(p, "};");
     pr_line(p, "if (layer < 0 || layer >= (int)(sizeof offsets / sizeof offsets[0]))");
     pr_line(p, "    return NULL;");
@@ -108,19 +110,18 @@ static void emit_activations(const struct emit *e)
 static void emit_tensors(const struct emit *e)
 {
     struct printer *p = e->p;
-    char name[NETC_MAX_NAME + 16], prefix[128], suffix[256];
+    char name[NETC_MAX_NAME + 16], prefix[128], suffix[EXPR_MAX + 32];
     pr_line(p, "/* The weights file's tensors, weight then bias of each layer.  Weights are");
     pr_line(p, " * [out, in] in the file, as torch.nn.Linear, and kept transposed in memory. */");
     pr_open(p, "static const netc_tensor tensors[] =");
     for (int l = 0; l < e->net->nlayers; l++) {
+        const struct layer_names n = layer_names(e, l);
         snprintf(name, sizeof name, "%s.weight", e->net->layers[l].name);
         snprintf(prefix, sizeof prefix, "{ ");
-        snprintf(suffix, sizeof suffix, ", 2, { %s_L%d_OUT, %s_L%d_IN }, %s_L%d_WT, 1 },",
-                 e->up, l + 1, e->up, l + 1, e->up, l + 1);
+        snprintf(suffix, sizeof suffix, ", 2, { %s, %s }, %s, 1 },", n.out, n.in, n.wt);
         pr_string_literal(p, prefix, name, suffix);
         snprintf(name, sizeof name, "%s.bias", e->net->layers[l].name);
-        snprintf(suffix, sizeof suffix, ", 1, { %s_L%d_OUT, 0 }, %s_L%d_B, 0 },",
-                 e->up, l + 1, e->up, l + 1);
+        snprintf(suffix, sizeof suffix, ", 1, { %s, 0 }, %s, 0 },", n.out, n.b);
         pr_string_literal(p, prefix, name, suffix);
     }
     pr_close_with(p, ";");

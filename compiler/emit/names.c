@@ -1,0 +1,55 @@
+/* names.c - the names of the symbols generated for each layer: constants, functions,
+ * arrays.  Every emitter asks here, so that a name is spelt in one place only and the
+ * layer numbering (1-based, as in the comments) cannot drift between files. */
+#include "emit/emit.h"
+
+#include <stdio.h>
+
+/* MNIST_L1_OUT: a constant of NAME.h */
+static void constant(char buf[SYMBOL_MAX], const struct emit *e, int layer, const char *what)
+{
+    snprintf(buf, SYMBOL_MAX, "%s_L%d_%s", e->up, layer + 1, what);
+}
+
+/* layer1_forward: a static function of NAME.c */
+static void function(char buf[SYMBOL_MAX], int layer, const char *what)
+{
+    snprintf(buf, SYMBOL_MAX, "layer%d_%s", layer + 1, what);
+}
+
+/* l1_z: an array of the trainer's model struct */
+static void member(char buf[SYMBOL_MAX], int layer, const char *what)
+{
+    snprintf(buf, SYMBOL_MAX, "l%d_%s", layer + 1, what);
+}
+
+/* mnist_l1_wt: a constant array of the exported NAME.c */
+static void constant_array(char buf[SYMBOL_MAX], const struct emit *e, int layer,
+                           const char *what)
+{
+    snprintf(buf, SYMBOL_MAX, "%s_l%d_%s", e->name, layer + 1, what);
+}
+
+struct layer_names layer_names(const struct emit *e, int layer)
+{
+    struct layer_names n;
+    constant(n.in, e, layer, "IN");
+    constant(n.out, e, layer, "OUT");
+    constant(n.wt, e, layer, "WT");
+    constant(n.b, e, layer, "B");
+    constant(n.alpha, e, layer, "ALPHA");
+    function(n.forward, layer, "forward");
+    function(n.backward, layer, "backward");
+    function(n.gradients, layer, "gradients");
+    member(n.z, layer, "z");
+    member(n.a, layer, "a");
+    member(n.delta, layer, "delta");
+    member(n.w, layer, "w");
+    constant_array(n.weights, e, layer, "wt");
+    constant_array(n.bias, e, layer, "bias");
+    constant_array(n.wq, e, layer, "wq");
+    constant_array(n.w_scale, e, layer, "w_scale");
+    constant_array(n.x_scale, e, layer, "x_scale");
+    constant_array(n.x_inv_scale, e, layer, "x_inv_scale");
+    return n;
+}
