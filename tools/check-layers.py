@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""check-layers.py [BUILD] - dependencies point one way: no circles, no upward calls.
+"""check-layers.py [BUILD [SOURCE]] - dependencies point one way: no circles, no upward calls.
 
 From the object files of a build tree (default: build) it draws the file-level call
 graph of netc and its runtime: each object's defined and undefined global symbols
@@ -12,7 +12,9 @@ naming the files and the symbols that tie them, when
     rank (the trainer and inference back ends never call each other).
 
 Objects looked at: BUILD/compiler/**.o, BUILD/parser.o and BUILD/lexer.o (grammar/),
-BUILD/runtime/**.o.  Static functions are the file's own business and are not seen.
+BUILD/runtime/**.o, each only while its source is still in SOURCE (default: the
+repository this script is in).  Static functions are the file's own business and are
+not seen.  Exit status 0: none found; 1: some, each on a line of its own.
 """
 import collections
 import os
@@ -59,14 +61,16 @@ def source_of(obj, build):
     return rel[:-2] + ".c"
 
 
-def objects(build):
+def objects(build, source):
+    """The objects of the build tree whose source still exists (a file moved or deleted
+    leaves its old object behind, which would look like a second definition)."""
     found = [os.path.join(build, g) for g in ("parser.o", "lexer.o")
              if os.path.exists(os.path.join(build, g))]
     for top in ("compiler", "runtime"):
-        for root, dirs, files in os.walk(os.path.join(build, top)):
+        for folder, dirs, files in os.walk(os.path.join(build, top)):
             dirs.sort()
-            found += [os.path.join(root, f) for f in sorted(files) if f.endswith(".o")]
-    return found
+            found += [os.path.join(folder, f) for f in sorted(files) if f.endswith(".o")]
+    return [o for o in found if os.path.exists(os.path.join(source, source_of(o, build)))]
 
 
 def symbols(objs):
@@ -95,9 +99,9 @@ def layer_of(path):
     return best and best[1:]
 
 
-def call_graph(build):
+def call_graph(build, source):
     """{file: {callee file: sorted symbols}}."""
-    objs = objects(build)
+    objs = objects(build, source)
     if not objs:
         sys.exit(f"check-layers: no object files under {build}/ (build it first)")
     table = symbols(objs)
@@ -225,7 +229,9 @@ def upward_calls(graph):
 
 def main():
     build = sys.argv[1] if len(sys.argv) > 1 else os.environ.get("BUILD", "build")
-    graph = call_graph(build)
+    source = sys.argv[2] if len(sys.argv) > 2 else os.path.dirname(os.path.dirname(
+        os.path.abspath(__file__)))
+    graph = call_graph(build, source)
     problems = circles(graph) + upward_calls(graph)
     edges = sum(len(c) for c in graph.values())
     for line in problems:
