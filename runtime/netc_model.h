@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "netc_enums.h"
+
 #define NETC_ALIGN 64
 
 /* One tensor of the weights file, e.g. "dense1.weight" with shape [out, in]. */
@@ -23,12 +25,15 @@ typedef struct netc_tensor {
     int transposed;             /* 1: kept in memory as [in][out] (shape[1] rows of shape[0]) */
 } netc_tensor;
 
-enum netc_loss { NETC_LOSS_MSE, NETC_LOSS_CROSS_ENTROPY, NETC_LOSS_BINARY_CROSS_ENTROPY };
-enum netc_schedule { NETC_SCHED_CONSTANT, NETC_SCHED_STEP, NETC_SCHED_COSINE, NETC_SCHED_EXPONENTIAL };
-enum netc_data_format { NETC_DATA_NONE, NETC_DATA_IDX, NETC_DATA_CSV };
-enum netc_label_column { NETC_LABEL_FIRST, NETC_LABEL_LAST, NETC_LABEL_INDEX };
-enum netc_scaling { NETC_SCALE_NONE, NETC_SCALE_UNIT, NETC_SCALE_STANDARDIZE };
-enum netc_targets { NETC_TARGETS_ONE_HOT, NETC_TARGETS_VALUE };
+/* The .net file's choices, made from netc_enums.h's lists as netc's own are, so that
+ * the values netc writes into NAME_main.c mean the same here: NETC_LOSS_MSE,
+ * NETC_SCHED_COSINE, NETC_DATA_IDX, NETC_LABEL_LAST, NETC_SCALE_UNIT, NETC_TARGETS_VALUE. */
+enum netc_loss { NETC_LOSSES(NETC_ENUMERATOR, NETC_LOSS_) };
+enum netc_schedule { NETC_SCHEDULES(NETC_ENUMERATOR, NETC_SCHED_) };
+enum netc_data_format { NETC_DATA_FORMATS(NETC_ENUMERATOR, NETC_DATA_) };
+enum netc_label_column { NETC_LABEL_COLUMNS(NETC_ENUMERATOR, NETC_LABEL_) };
+enum netc_scaling { NETC_SCALINGS(NETC_ENUMERATOR, NETC_SCALE_) };
+enum netc_targets { NETC_TARGET_KINDS(NETC_ENUMERATOR, NETC_TARGETS_) };
 
 /* Defaults for the data, from the .net file's data block (NULL paths when absent). */
 typedef struct netc_data_defaults {

@@ -14,42 +14,39 @@
 
 /* ---- the vocabulary: index = enum value (network.h) ---- */
 
-static const struct callee activations[] = {
-    [ACT_SIGMOID] = { "sigmoid", 0, { { 0 } } },
-    [ACT_RELU] = { "relu", 0, { { 0 } } },
-    [ACT_LEAKY_RELU] = { "leaky_relu", 1, { { "alpha", PARAM_NUMBER, 0, 0.01 } } },
-    [ACT_TANH] = { "tanh", 0, { { 0 } } },
-    [ACT_LINEAR] = { "linear", 0, { { 0 } } },
-    [ACT_SOFTMAX] = { "softmax", 0, { { 0 } } },
-};
-static const char *const losses[] = {
-    [LOSS_MSE] = "mse", [LOSS_CROSS_ENTROPY] = "cross_entropy",
-    [LOSS_BINARY_CROSS_ENTROPY] = "binary_cross_entropy",
-};
-static const struct callee optimizers[] = {
-    [OPT_SGD] = { "sgd", 3, { { "momentum", PARAM_NUMBER, 0, 0 }, { "nesterov", PARAM_BOOL, 0, 0 },
-                              { "dampening", PARAM_NUMBER, 0, 0 } } },
-    [OPT_ADAM] = { "adam", 3, { { "beta1", PARAM_NUMBER, 0, 0.9 }, { "beta2", PARAM_NUMBER, 0, 0.999 },
-                                { "epsilon", PARAM_NUMBER, 0, 1e-8 } } },
-};
-static const struct callee schedules[] = {
-    [SCHED_CONSTANT] = { "constant", 0, { { 0 } } },
-    [SCHED_STEP] = { "step", 2, { { "step_size", PARAM_INTEGER, 1, 0 }, { "gamma", PARAM_NUMBER, 0, 0.1 } } },
-    [SCHED_COSINE] = { "cosine", 1, { { "min_lr", PARAM_NUMBER, 0, 0 } } },
-    [SCHED_EXPONENTIAL] = { "exponential", 1, { { "gamma", PARAM_NUMBER, 1, 0 } } },
-};
-static const struct callee inits[] = {
-    [INIT_UNIFORM] = { "uniform", 2, { { "a", PARAM_NUMBER, 1, 0 }, { "b", PARAM_NUMBER, 1, 0 } } },
-    [INIT_NORMAL] = { "normal", 2, { { "mean", PARAM_NUMBER, 0, 0 }, { "std", PARAM_NUMBER, 1, 0 } } },
-    [INIT_XAVIER] = { "xavier", 0, { { 0 } } },
-    [INIT_HE] = { "he", 0, { { 0 } } },
-};
-static const char *const formats[] = { [DATA_IDX] = "idx", [DATA_CSV] = "csv" };
-static const char *const label_columns[] = { [LABEL_FIRST] = "first", [LABEL_LAST] = "last" };
-static const char *const scalings[] = {
-    [SCALE_NONE] = "none", [SCALE_UNIT] = "unit", [SCALE_STANDARDIZE] = "standardize",
-};
-static const char *const target_kinds[] = { [TARGETS_ONE_HOT] = "one_hot", [TARGETS_VALUE] = "value" };
+/* The words are netc_enums.h's; a word that takes arguments has its parameters here, by
+ * its value's name (a value added to a list without them does not compile). */
+#define CALLEE(prefix, NAME, word) { word, PARAMS_##prefix##NAME },
+#define NO_PARAMS 0, { { 0 } }
+#define PARAMS_ACT_SIGMOID NO_PARAMS
+#define PARAMS_ACT_RELU NO_PARAMS
+#define PARAMS_ACT_LEAKY_RELU 1, { { "alpha", PARAM_NUMBER, 0, 0.01 } }
+#define PARAMS_ACT_TANH NO_PARAMS
+#define PARAMS_ACT_LINEAR NO_PARAMS
+#define PARAMS_ACT_SOFTMAX NO_PARAMS
+#define PARAMS_OPT_SGD 3, { { "momentum", PARAM_NUMBER, 0, 0 }, { "nesterov", PARAM_BOOL, 0, 0 }, \
+                            { "dampening", PARAM_NUMBER, 0, 0 } }
+#define PARAMS_OPT_ADAM 3, { { "beta1", PARAM_NUMBER, 0, 0.9 }, { "beta2", PARAM_NUMBER, 0, 0.999 }, \
+                             { "epsilon", PARAM_NUMBER, 0, 1e-8 } }
+#define PARAMS_SCHED_CONSTANT NO_PARAMS
+#define PARAMS_SCHED_STEP 2, { { "step_size", PARAM_INTEGER, 1, 0 }, { "gamma", PARAM_NUMBER, 0, 0.1 } }
+#define PARAMS_SCHED_COSINE 1, { { "min_lr", PARAM_NUMBER, 0, 0 } }
+#define PARAMS_SCHED_EXPONENTIAL 1, { { "gamma", PARAM_NUMBER, 1, 0 } }
+#define PARAMS_INIT_UNIFORM 2, { { "a", PARAM_NUMBER, 1, 0 }, { "b", PARAM_NUMBER, 1, 0 } }
+#define PARAMS_INIT_NORMAL 2, { { "mean", PARAM_NUMBER, 0, 0 }, { "std", PARAM_NUMBER, 1, 0 } }
+#define PARAMS_INIT_XAVIER NO_PARAMS
+#define PARAMS_INIT_HE NO_PARAMS
+
+static const struct callee activations[] = { NETC_ACTIVATIONS(CALLEE, ACT_) };
+static const struct callee optimizers[] = { NETC_OPTIMIZERS(CALLEE, OPT_) };
+static const struct callee schedules[] = { NETC_SCHEDULES(CALLEE, SCHED_) };
+static const struct callee inits[] = { NETC_INITS(CALLEE, INIT_) };
+static const char *const losses[] = { NETC_LOSSES(NETC_WORD, ) };
+/* formats[DATA_NONE] and label_columns[LABEL_INDEX] are NULL: no word says them */
+static const char *const formats[] = { NETC_DATA_FORMATS(NETC_WORD, ) };
+static const char *const label_columns[] = { NETC_LABEL_COLUMNS(NETC_WORD, ) };
+static const char *const scalings[] = { NETC_SCALINGS(NETC_WORD, ) };
+static const char *const target_kinds[] = { NETC_TARGET_KINDS(NETC_WORD, ) };
 
 #define COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
@@ -258,11 +255,11 @@ static const char *suggested_loss(const struct checker *c)
 {
     const struct network *n = c->net;
     if (n->nlayers == 0)
-        return "mse";
+        return loss_name(LOSS_MSE);
     const struct layer *out = &n->layers[n->nlayers - 1];
     if (out->act == ACT_SOFTMAX)
-        return "cross_entropy";
-    return out->act == ACT_SIGMOID && out->out == 1 ? "binary_cross_entropy" : "mse";
+        return loss_name(LOSS_CROSS_ENTROPY);
+    return loss_name(out->act == ACT_SIGMOID && out->out == 1 ? LOSS_BINARY_CROSS_ENTROPY : LOSS_MSE);
 }
 
 static void missing_setting(struct checker *c, int key, const char *example)
@@ -491,8 +488,9 @@ static enum data_format infer_format(struct checker *c)
     int csv = c->data[DATA_TRAIN_CSV] || c->data[DATA_TEST_CSV];
     int k;
     if (c->data[DATA_FORMAT]
-        && (k = value_choice(c->d, &c->data[DATA_FORMAT]->value, "data format", formats + 1, 2)) >= 0)
-        return (enum data_format)(k + 1);
+        && (k = value_choice(c->d, &c->data[DATA_FORMAT]->value, "data format",
+                             formats + DATA_IDX, COUNT(formats) - DATA_IDX)) >= 0)
+        return (enum data_format)(DATA_IDX + k);
     if (idx && csv) {
         diag_error(c->d, c->data_stmt->loc, "the data block names both IDX files and CSV files");
         diag_hint(c->d, "use either train_images/train_labels (IDX) or train_csv (CSV)");
@@ -534,7 +532,7 @@ static void check_label_column(struct checker *c, struct data_spec *d)
         }
         return;
     }
-    int k = value_choice(c->d, v, "label_column", label_columns, COUNT(label_columns));
+    int k = value_choice(c->d, v, "label_column", label_columns, LABEL_INDEX);
     if (k >= 0)
         d->label_column = (enum label_column)k;
 }

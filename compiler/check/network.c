@@ -25,22 +25,11 @@ void network_free(struct network *n)
     n->layers = NULL;
 }
 
-static const char *const activation_names[] = {
-    [ACT_SIGMOID] = "sigmoid", [ACT_RELU] = "relu", [ACT_LEAKY_RELU] = "leaky_relu",
-    [ACT_TANH] = "tanh", [ACT_LINEAR] = "linear", [ACT_SOFTMAX] = "softmax",
-};
-static const char *const loss_names[] = {
-    [LOSS_MSE] = "mse", [LOSS_CROSS_ENTROPY] = "cross_entropy",
-    [LOSS_BINARY_CROSS_ENTROPY] = "binary_cross_entropy",
-};
-static const char *const optimizer_names[] = { [OPT_SGD] = "sgd", [OPT_ADAM] = "adam" };
-static const char *const schedule_names[] = {
-    [SCHED_CONSTANT] = "constant", [SCHED_STEP] = "step", [SCHED_COSINE] = "cosine",
-    [SCHED_EXPONENTIAL] = "exponential",
-};
-static const char *const init_names[] = {
-    [INIT_UNIFORM] = "uniform", [INIT_NORMAL] = "normal", [INIT_XAVIER] = "xavier", [INIT_HE] = "he",
-};
+static const char *const activation_names[] = { NETC_ACTIVATIONS(NETC_WORD, ) };
+static const char *const loss_names[] = { NETC_LOSSES(NETC_WORD, ) };
+static const char *const optimizer_names[] = { NETC_OPTIMIZERS(NETC_WORD, ) };
+static const char *const schedule_names[] = { NETC_SCHEDULES(NETC_WORD, ) };
+static const char *const init_names[] = { NETC_INITS(NETC_WORD, ) };
 
 const char *activation_name(enum activation a) { return activation_names[a]; }
 const char *loss_name(enum loss l) { return loss_names[l]; }

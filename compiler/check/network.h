@@ -9,6 +9,8 @@
 
 #include <stdint.h>
 
+#include "netc_enums.h"
+
 #define NETC_VERSION "0.1.0"
 
 /* Limits that keep generated code and memory sane (checked, with numbers, by check.c). */
@@ -20,15 +22,19 @@ enum {
 };
 #define NETC_MAX_PARAMS (256.0 * 1024 * 1024) /* 1 GiB of float32 weights */
 
-enum activation { ACT_SIGMOID, ACT_RELU, ACT_LEAKY_RELU, ACT_TANH, ACT_LINEAR, ACT_SOFTMAX };
-enum loss { LOSS_MSE, LOSS_CROSS_ENTROPY, LOSS_BINARY_CROSS_ENTROPY };
-enum optimizer { OPT_SGD, OPT_ADAM };
-enum schedule { SCHED_CONSTANT, SCHED_STEP, SCHED_COSINE, SCHED_EXPONENTIAL };
-enum init { INIT_UNIFORM, INIT_NORMAL, INIT_XAVIER, INIT_HE };
-enum data_format { DATA_NONE, DATA_IDX, DATA_CSV };
-enum label_column { LABEL_FIRST, LABEL_LAST, LABEL_INDEX };
-enum scaling { SCALE_NONE, SCALE_UNIT, SCALE_STANDARDIZE };
-enum targets { TARGETS_ONE_HOT, TARGETS_VALUE };
+/* The choices a .net file makes, from the lists the runtime's netc_model.h makes its own
+ * from (runtime/netc_enums.h): ACT_SIGMOID .. ACT_SOFTMAX, LOSS_MSE, OPT_ADAM,
+ * SCHED_COSINE, INIT_XAVIER, DATA_IDX, LABEL_LAST, SCALE_UNIT, TARGETS_ONE_HOT, ...
+ * A value here is the runtime's value of the same name (LOSS_MSE == NETC_LOSS_MSE). */
+enum activation { NETC_ACTIVATIONS(NETC_ENUMERATOR, ACT_) };
+enum loss { NETC_LOSSES(NETC_ENUMERATOR, LOSS_) };
+enum optimizer { NETC_OPTIMIZERS(NETC_ENUMERATOR, OPT_) };
+enum schedule { NETC_SCHEDULES(NETC_ENUMERATOR, SCHED_) };
+enum init { NETC_INITS(NETC_ENUMERATOR, INIT_) };
+enum data_format { NETC_DATA_FORMATS(NETC_ENUMERATOR, DATA_) };
+enum label_column { NETC_LABEL_COLUMNS(NETC_ENUMERATOR, LABEL_) };
+enum scaling { NETC_SCALINGS(NETC_ENUMERATOR, SCALE_) };
+enum targets { NETC_TARGET_KINDS(NETC_ENUMERATOR, TARGETS_) };
 
 struct init_spec {
     enum init kind;

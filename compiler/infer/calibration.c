@@ -9,34 +9,21 @@
 #include "io/csv.h"
 #include "io/idx.h"
 
-/* The runtime's description of the network, as far as its data readers look at it. */
+/* The runtime's description of the network, as far as its data readers look at it.  Its
+ * enums and the network's are made from the same lists (netc_enums.h): same values. */
 static netc_model runtime_view(const struct network *net)
 {
-    static const enum netc_data_format formats[] = {
-        [DATA_NONE] = NETC_DATA_NONE, [DATA_IDX] = NETC_DATA_IDX, [DATA_CSV] = NETC_DATA_CSV,
-    };
-    static const enum netc_scaling scalings[] = {
-        [SCALE_NONE] = NETC_SCALE_NONE, [SCALE_UNIT] = NETC_SCALE_UNIT,
-        [SCALE_STANDARDIZE] = NETC_SCALE_STANDARDIZE,
-    };
-    static const enum netc_label_column columns[] = {
-        [LABEL_FIRST] = NETC_LABEL_FIRST, [LABEL_LAST] = NETC_LABEL_LAST,
-        [LABEL_INDEX] = NETC_LABEL_INDEX,
-    };
-    static const enum netc_targets targets[] = {
-        [TARGETS_ONE_HOT] = NETC_TARGETS_ONE_HOT, [TARGETS_VALUE] = NETC_TARGETS_VALUE,
-    };
     netc_model m;
     memset(&m, 0, sizeof m);
     m.name = net->name;
     m.n_input = net->input_size;
     m.n_output = net->layers[net->nlayers - 1].out;
-    m.data.format = formats[net->data.format];
-    m.data.scale = scalings[net->data.scale];
-    m.data.label_column = columns[net->data.label_column];
+    m.data.format = (enum netc_data_format)net->data.format;
+    m.data.scale = (enum netc_scaling)net->data.scale;
+    m.data.label_column = (enum netc_label_column)net->data.label_column;
     m.data.label_index = net->data.label_index;
     m.data.header = net->data.header;
-    m.data.targets = targets[net->data.targets];
+    m.data.targets = (enum netc_targets)net->data.targets;
     return m;
 }
 

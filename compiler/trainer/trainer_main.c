@@ -8,28 +8,15 @@
 #include <stdio.h>
 #include <string.h>
 
-/* The netc_model enum constants, indexed by the network's enums (same order). */
-static const char *const loss_enum[] = {
-    [LOSS_MSE] = "NETC_LOSS_MSE", [LOSS_CROSS_ENTROPY] = "NETC_LOSS_CROSS_ENTROPY",
-    [LOSS_BINARY_CROSS_ENTROPY] = "NETC_LOSS_BINARY_CROSS_ENTROPY",
-};
-static const char *const schedule_enum[] = {
-    [SCHED_CONSTANT] = "NETC_SCHED_CONSTANT", [SCHED_STEP] = "NETC_SCHED_STEP",
-    [SCHED_COSINE] = "NETC_SCHED_COSINE", [SCHED_EXPONENTIAL] = "NETC_SCHED_EXPONENTIAL",
-};
-static const char *const format_enum[] = {
-    [DATA_NONE] = "NETC_DATA_NONE", [DATA_IDX] = "NETC_DATA_IDX", [DATA_CSV] = "NETC_DATA_CSV",
-};
-static const char *const label_enum[] = {
-    [LABEL_FIRST] = "NETC_LABEL_FIRST", [LABEL_LAST] = "NETC_LABEL_LAST",
-    [LABEL_INDEX] = "NETC_LABEL_INDEX",
-};
-static const char *const scaling_enum[] = {
-    [SCALE_NONE] = "NETC_SCALE_NONE", [SCALE_UNIT] = "NETC_SCALE_UNIT",
-    [SCALE_STANDARDIZE] = "NETC_SCALE_STANDARDIZE",
-};
+/* The netc_model constants' names, indexed by the network's enums: both are made from
+ * the same lists (netc_enums.h), so LOSS_MSE's is "NETC_LOSS_MSE". */
+static const char *const loss_enum[] = { NETC_LOSSES(NETC_ENUMERATOR_NAME, NETC_LOSS_) };
+static const char *const schedule_enum[] = { NETC_SCHEDULES(NETC_ENUMERATOR_NAME, NETC_SCHED_) };
+static const char *const format_enum[] = { NETC_DATA_FORMATS(NETC_ENUMERATOR_NAME, NETC_DATA_) };
+static const char *const label_enum[] = { NETC_LABEL_COLUMNS(NETC_ENUMERATOR_NAME, NETC_LABEL_) };
+static const char *const scaling_enum[] = { NETC_SCALINGS(NETC_ENUMERATOR_NAME, NETC_SCALE_) };
 static const char *const targets_enum[] = {
-    [TARGETS_ONE_HOT] = "NETC_TARGETS_ONE_HOT", [TARGETS_VALUE] = "NETC_TARGETS_VALUE",
+    NETC_TARGET_KINDS(NETC_ENUMERATOR_NAME, NETC_TARGETS_)
 };
 
 /* One entry point of the descriptor: a static wrapper calling NAME_<call> with the
