@@ -14,12 +14,13 @@
  * dtype netc does not read, offsets past the data).  jansson comes closest
  * (JSON_REJECT_DUPLICATES, integer and real kept apart, the position of a syntax error)
  * but builds a tree that keeps no positions, so the schema checks would still be ours
- * and their messages would lose the byte; json-c and cJSON keep the last of duplicate
- * keys silently and cJSON reads every number as a double; yajl is unmaintained.  Each
- * would also reach every user: every generated trainer links libnetcrt.a, so the library
- * would join the link line of `netc build`, of netc itself (--emit infer reads weights),
- * the e2e scripts and any pkg-config file, for some 300 lines that are fuzzed
- * (make fuzz's safetensors target) and pinned by tests.  So the parser stays ours. */
+ * and their messages would lose the byte; json-c keeps the last of duplicate keys and
+ * cJSON all of them, silently, and cJSON reads every number as a double; yajl has had no
+ * release since 2014.  And any of them would reach every user: every generated trainer
+ * links libnetcrt.a, so the library would join the link line of `netc build`, of netc
+ * itself (--emit infer reads weights), of the e2e scripts and of any pkg-config file,
+ * to replace some 300 lines that are fuzzed (make fuzz's safetensors target) and pinned
+ * by tests.  So the reader stays ours. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
