@@ -145,7 +145,7 @@ static float *copy_floats(struct builder *b, const float *v, size_t n)
 static char *input_scaling(struct builder *b, const struct network *net,
                            const struct export_weights *w, char *value)
 {
-    const int minmax = strcmp(w->scale_kind, "min/max") == 0;
+    const int minmax = w->scale == SCALE_UNIT;
     char *offset = text(b, "%s%s", "input.", minmax ? "min" : "mean");
     char *range = text(b, "%s%s", "input.", minmax ? "range" : "std");
     initializer(b, offset, 1, net->input_size, 0, copy_floats(b, w->scale_offset, (size_t)w->n_scale));

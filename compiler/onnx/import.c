@@ -509,6 +509,8 @@ static const struct {
 #define SUPPORTED "Gemm, MatMul, Add, Relu, LeakyRelu, Sigmoid, Tanh, Softmax, LogSoftmax, " \
                   "Flatten, Reshape, Identity, Dropout, and Sub and Div scaling the input"
 
+static int other_inputs_constant(struct walk *w);
+
 static int apply(struct walk *w)
 {
     const char *op = str(w->node->op_type);
@@ -520,7 +522,7 @@ static int apply(struct walk *w)
     }
     for (size_t i = 0; i < sizeof operators / sizeof operators[0]; i++)
         if (strcmp(op, operators[i].op) == 0)
-            return operators[i].apply(w);
+            return other_inputs_constant(w) < 0 ? -1 : operators[i].apply(w);
     if (strcmp(op, "Conv") == 0 || strcmp(op, "MaxPool") == 0 || strcmp(op, "AveragePool") == 0)
         return refuse(w, "unsupported operator: netc has no convolution or pooling layers yet");
     return refuse(w, "unsupported operator\nhint: netc imports dense networks: " SUPPORTED);
@@ -622,12 +624,19 @@ static int next_node(struct walk *w, const char *value)
     if (w->visited[found])
         return refuse(w, "the graph has a cycle through this node");
     w->visited[found] = 1;
+    if (w->node->n_output < 1 || !w->node->output[0][0])
+        return refuse(w, "it has no output");
+    return 0;
+}
+
+/* A supported node's inputs besides the network's value are constants (weights). */
+static int other_inputs_constant(struct walk *w)
+{
+    char tmp[96];
     for (size_t j = 0; j < w->node->n_input; j++)
         if ((int)j != w->at && w->node->input[j][0] && !constant(w, w->node->input[j]))
             return refuse(w, "branching graph: its input %zu ('%s') is neither the network's "
                           "value nor a constant", j, onnx_printable(w->node->input[j], tmp));
-    if (w->node->n_output < 1 || !w->node->output[0][0])
-        return refuse(w, "it has no output");
     return 0;
 }
 
