@@ -10,31 +10,35 @@
 #include <stdio.h>
 #include <string.h>
 
+/* What a derivative template reads: the callers pass only the arrays it needs. */
+enum reads { READS_NOTHING, READS_A, READS_Z };
+
 struct activation_info {
     const char *forward;            /* a = f(z); NULL: not elementwise (softmax) */
     const char *derivative;         /* f'(z), from {a} or {z} */
-    int derivative_needs_z;
+    enum reads derivative_reads;    /* which of the two it uses */
     const char *equation;
     const char *derivative_equation;
 };
 
 static const struct activation_info activations[] = {
-    [ACT_SIGMOID] = { "1.0f / (1.0f + exp_f(-{z}))", "{a} * (1.0f - {a})", 0,
+    [ACT_SIGMOID] = { "1.0f / (1.0f + exp_f(-{z}))", "{a} * (1.0f - {a})", READS_A,
                       "σ(z) = 1 / (1 + e^−z)", "σ'(z) = σ(z)(1 − σ(z)) = a(1 − a)" },
-    [ACT_RELU] = { "{z} > 0.0f ? {z} : 0.0f", "{z} > 0.0f ? 1.0f : 0.0f", 1,
+    [ACT_RELU] = { "{z} > 0.0f ? {z} : 0.0f", "{z} > 0.0f ? 1.0f : 0.0f", READS_Z,
                    "relu(z) = max(0, z)", "relu'(z) = 1 if z > 0, else 0" },
-    [ACT_LEAKY_RELU] = { "{z} > 0.0f ? {z} : {alpha} * {z}", "{z} > 0.0f ? 1.0f : {alpha}", 1,
+    [ACT_LEAKY_RELU] = { "{z} > 0.0f ? {z} : {alpha} * {z}", "{z} > 0.0f ? 1.0f : {alpha}", READS_Z,
                          "leaky_relu(z) = z if z > 0, else α·z",
                          "leaky_relu'(z) = 1 if z > 0, else α" },
-    [ACT_TANH] = { "tanhf({z})", "1.0f - {a} * {a}", 0,
+    [ACT_TANH] = { "tanhf({z})", "1.0f - {a} * {a}", READS_A,
                    "tanh(z)", "tanh'(z) = 1 − tanh²(z) = 1 − a²" },
-    [ACT_LINEAR] = { "{z}", "1.0f", 0, "f(z) = z", "f'(z) = 1" },
-    [ACT_SOFTMAX] = { NULL, NULL, 0, "softmax(z)_j = e^z_j / Σ_k e^z_k",
+    [ACT_LINEAR] = { "{z}", "1.0f", READS_NOTHING, "f(z) = z", "f'(z) = 1" },
+    [ACT_SOFTMAX] = { NULL, NULL, READS_NOTHING, "softmax(z)_j = e^z_j / Σ_k e^z_k",
                       "∂a_j/∂z_k = a_j (1[j = k] − a_k)" },
 };
 
 int act_is_elementwise(enum activation a) { return activations[a].forward != NULL; }
-int act_derivative_needs_z(enum activation a) { return activations[a].derivative_needs_z; }
+int act_derivative_reads_a(enum activation a) { return activations[a].derivative_reads == READS_A; }
+int act_derivative_reads_z(enum activation a) { return activations[a].derivative_reads == READS_Z; }
 const char *act_equation(enum activation a) { return activations[a].equation; }
 const char *act_derivative_equation(enum activation a) { return activations[a].derivative_equation; }
 

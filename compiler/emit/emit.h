@@ -99,7 +99,9 @@ void comment_safe(char *dst, size_t n, const char *s);  /* no newline, no end of
 
 /* Activations (activation.c). */
 int act_is_elementwise(enum activation a);
-int act_derivative_needs_z(enum activation a);
+/* Whether act_derivative_expr reads the stored activation a, or z (linear: neither). */
+int act_derivative_reads_a(enum activation a);
+int act_derivative_reads_z(enum activation a);
 const char *act_equation(enum activation a);            /* "σ(z) = 1 / (1 + e^−z)" */
 const char *act_derivative_equation(enum activation a); /* "σ'(z) = σ(z)(1 − σ(z))" */
 /* The C expression of f'(z) from the array elements named a and z, e.g. "a[k] * (1.0f - a[k])". */

@@ -14,7 +14,6 @@
 #include "emit/emit.h"
 
 #include <stdio.h>
-#include <string.h>
 
 /* "Layer 2, "dense2" (mnist.net line 4): 16 -> 16, sigmoid." */
 static void layer_title(const struct emit *e, int layer, const char *what)
@@ -55,16 +54,12 @@ static void prev_derivative(const struct emit *e, int layer, char *buf, size_t n
 
 int layer_backward_reads_a(const struct emit *e, int layer)
 {
-    char deriv[256];
-    prev_derivative(e, layer, deriv, sizeof deriv);
-    return strstr(deriv, "x[k]") != NULL;
+    return act_derivative_reads_a(e->net->layers[layer - 1].act);
 }
 
 int layer_backward_reads_z(const struct emit *e, int layer)
 {
-    char deriv[256];
-    prev_derivative(e, layer, deriv, sizeof deriv);
-    return strstr(deriv, "z_prev[k]") != NULL;
+    return act_derivative_reads_z(e->net->layers[layer - 1].act);
 }
 
 /* Layer 2 on: the previous layer's error from this one's, for B rows (samples). */

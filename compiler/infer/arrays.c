@@ -31,7 +31,7 @@ void infer_input_scaling(const struct emit *e)
     snprintf(offset, sizeof offset, "%s_in_offset", e->name);
     snprintf(range, sizeof range, "%s_in_range", e->name);
     pr_line(e->p, "/* Input scaling (%s from the training set): x' = (x - offset) / range. */",
-            w->scale_kind);
+            w->scale == SCALE_UNIT ? "min/max" : "mean/std");
     infer_float_array(e, offset, n_input, w->scale_offset, w->n_scale);
     infer_float_array(e, range, n_input, w->scale_range, w->n_scale);
 }

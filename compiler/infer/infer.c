@@ -16,6 +16,7 @@
 #include "infer/quantize.h"
 #include "infer/reference.h"
 
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -117,8 +118,8 @@ static void emit_infer_doc(const struct emit *e, const struct scratch *s, int ch
     }
     if (e->weights->n_scale)
         pr_line(p, " *   (x - %s) / %s, with the training set's statistics baked in).",
-                strcmp(e->weights->scale_kind, "min/max") == 0 ? "min" : "mean",
-                strcmp(e->weights->scale_kind, "min/max") == 0 ? "(max - min)" : "std");
+                e->weights->scale == SCALE_UNIT ? "min" : "mean",
+                e->weights->scale == SCALE_UNIT ? "(max - min)" : "std");
     pr_line(p, " * Output: %s_N_OUTPUT floats, the %s activation of the last layer%s.", e->up,
             activation_name(last->act),
             one_output(net) ? "" : ", one per class");
@@ -165,23 +166,19 @@ static void emit_infer_doc(const struct emit *e, const struct scratch *s, int ch
     pr_blank(p);
 }
 
-/* "#define NAME_WHAT value   /+ comment +/", NAME in the comment spelt e->name. */
-static void define(const struct emit *e, const char *what, long long value, const char *comment)
+/* "#define NAME_WHAT value   /+ comment +/", the comment formatted as printf would. */
+static void define(const struct emit *e, const char *what, long long value, const char *fmt, ...)
+    PR_PRINTF(4, 5);
+
+static void define(const struct emit *e, const char *what, long long value, const char *fmt, ...)
 {
-    char text[160], c[160];
-    const char *at = strstr(comment, "NAME");
+    char text[160], comment[160];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(comment, sizeof comment, fmt, ap);
+    va_end(ap);
     snprintf(text, sizeof text, "#define %s_%s %lld", e->up, what, value);
-    if (at)
-        snprintf(c, sizeof c, "%.*s%s%s", (int)(at - comment), comment, e->name, at + 4);
-    else
-        snprintf(c, sizeof c, "%s", comment);
-    if (at && strstr(c, "NAME")) {     /* a second NAME */
-        char d[160];
-        at = strstr(c, "NAME");
-        snprintf(d, sizeof d, "%.*s%s%s", (int)(at - c), c, e->name, at + 4);
-        snprintf(c, sizeof c, "%s", d);
-    }
-    pr_line(e->p, "%-44s /* %s */", text, c);
+    pr_line(e->p, "%-44s /* %s */", text, comment);
 }
 
 static void emit_infer_header(const struct emit *e)
@@ -207,9 +204,10 @@ static void emit_infer_header(const struct emit *e)
     define(e, "N_PARAM", network_param_count(net), "weights and biases");
     define(e, "WEIGHT_BYTES", weight_bytes(e), "constant data (flash)");
     define(e, "STACK_BYTES", scratch_bytes(&s) + LOCALS_BYTES +
-           4LL * net->layers[net->nlayers - 1].out, "stack of NAME_predict, NAME_classify");
+           4LL * net->layers[net->nlayers - 1].out, "stack of %s_predict, %s_classify", e->name,
+           e->name);
     define(e, "BATCH_STACK_BYTES", chunk * scratch_bytes(&s) + LOCALS_BYTES,
-           "stack of NAME_predict_batch");
+           "stack of %s_predict_batch", e->name);
     define(e, "MACS", macs(net), "multiply-adds per sample");
     pr_blank(p);
     emit_layer_constants(e, 0);

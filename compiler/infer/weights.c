@@ -80,7 +80,7 @@ static int read_scaling(const struct network *net, const netc_st_file *f,
     const int unit = netc_st_find(f, "input.min") != NULL;
     if (!unit && !netc_st_find(f, "input.mean"))
         return 0;
-    w->scale_kind = unit ? "min/max" : "mean/std";
+    w->scale = unit ? SCALE_UNIT : SCALE_STANDARDIZE;
     w->scale_offset = tensor(f, unit ? "input.min" : "input.mean", 1, net->input_size, 0, err);
     if (!w->scale_offset)
         return -1;

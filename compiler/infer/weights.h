@@ -1,4 +1,4 @@
-/* export_weights.h - a trained network's weights, read for `--emit infer`. */
+/* weights.h - a trained network's weights, read for `--emit infer`. */
 #ifndef NETC_EXPORT_WEIGHTS_H
 #define NETC_EXPORT_WEIGHTS_H
 
@@ -14,7 +14,8 @@ struct export_weights {
     float **wt, **bias;
     int n_scale;
     float *scale_offset, *scale_range;  /* n_scale floats each; range already "> 0 or 1" */
-    const char *scale_kind;             /* "min/max" or "mean/std" */
+    enum scaling scale;                 /* SCALE_UNIT: input.min/max, SCALE_STANDARDIZE:
+                                         * input.mean/std (SCALE_NONE: n_scale = 0) */
 };
 
 /* Reads path and checks every tensor against net (its shape, and finite values): 0, or -1

@@ -197,5 +197,5 @@ int loss_reads_logits(const struct network *net)
 int output_delta_needs_z(const struct network *net)
 {
     const struct layer *L = output_layer(net);
-    return !delta_is_a_minus_y(net) && act_is_elementwise(L->act) && act_derivative_needs_z(L->act);
+    return !delta_is_a_minus_y(net) && act_is_elementwise(L->act) && act_derivative_reads_z(L->act);
 }
