@@ -25,7 +25,7 @@ COMPILER_SRC := $(sort $(filter-out compiler/main.c,$(shell find compiler -name 
 # The runtime's folders (io/ model/ report/ train/ commands/); mpi/ is compiled into MPI
 # trainers by `netc build --mpi`, not into the library.
 RUNTIME_SRC  := $(sort $(filter-out runtime/mpi/%,$(wildcard runtime/*/*.c)))
-TEST_SRC     := $(wildcard tests/unit/*.c)
+TEST_SRC     := $(wildcard tests/unit/*.c) $(wildcard tests/kernels/*.c)
 
 GRAMMAR_OBJ  := $(BUILD)/parser.o $(BUILD)/lexer.o
 # --emit infer reads weights with the runtime's safetensors reader, and --quantize its
@@ -72,7 +72,16 @@ $(PROTO_OBJ): $(BUILD)/proto/onnx.pb-c.c $(BUILD)/proto/onnx.pb-c.h
 	$(CC) -std=c99 -Wall -D_POSIX_C_SOURCE=200809L $(CFLAGS) -MMD -MP -c -o $@ $<
 $(filter $(BUILD)/compiler/onnx/%,$(COMPILER_OBJ)): $(BUILD)/proto/onnx.pb-c.h
 
-$(BUILD)/compiler/%.o: compiler/%.c $(BUILD)/parser.h $(BUILD)/lexer.h | $(BUILD)/.dir
+# The kernels (compiler/kernels/*.h) are C that the generated code is made of: each one
+# becomes the lines of a string array that the emitters include (tools/embed.sh).
+KERNEL_INC := $(patsubst compiler/kernels/%.h,$(BUILD)/kernels/%.inc,$(wildcard compiler/kernels/*.h))
+.PHONY: kernel-text
+kernel-text: $(KERNEL_INC)
+$(BUILD)/kernels/%.inc: compiler/kernels/%.h tools/embed.sh | $(BUILD)/.dir
+	@mkdir -p $(dir $@)
+	sh tools/embed.sh $< > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/compiler/%.o: compiler/%.c $(BUILD)/parser.h $(BUILD)/lexer.h | $(BUILD)/.dir $(KERNEL_INC)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(INCLUDES) -DNETC_RUNTIME_DIR='"$(CURDIR)/runtime"' \
 	    -DNETC_RUNTIME_LIB='"$(abspath $(RUNTIME_LIB))"' -MMD -MP -c -o $@ $<
@@ -87,6 +96,11 @@ $(RUNTIME_LIB): $(RUNTIME_OBJ)
 $(BUILD)/tests/%.o: tests/%.c $(BUILD)/parser.h $(BUILD)/lexer.h | $(BUILD)/.dir
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(INCLUDES) -MMD -MP -c -o $@ $<
+# The kernels' AVX2 + FMA build, as trainers compiled with -march=native run them
+# (the suite runs it where the processor has both).
+ifeq ($(shell uname -m),x86_64)
+$(BUILD)/tests/kernels/avx2%.o: ALL_CFLAGS += -mavx2 -mfma
+endif
 
 $(BUILD)/run_tests: $(TEST_OBJ) $(COMPILER_OBJ) $(RUNTIME_LIB)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ -lcunit -lpng -lprotobuf-c -lm -pthread

@@ -16,7 +16,7 @@ shift || true
 targets=("${@:-frontend}")
 [ $# -gt 0 ] || targets=(frontend idx csv safetensors onnx)
 tools/deps.sh clang libclang-rt-14-dev flex bison libpng-dev
-make -s build/parser.c build/lexer.c build/proto/onnx.pb-c.c
+make -s build/parser.c build/lexer.c build/proto/onnx.pb-c.c kernel-text
 out=build/fuzz
 mkdir -p "$out"
 flags=(-std=c99 -D_POSIX_C_SOURCE=200809L -g -O1 -fsanitize=fuzzer,address,undefined

@@ -81,6 +81,16 @@ void pr_commented(struct printer *p, const char *text, const char *comment)
     pr_line(p, "%-52s /* %s */", text, comment);
 }
 
+void pr_lines(struct printer *p, const char *const *lines, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (lines[i][0])
+            pr_line(p, "%s", lines[i]);
+        else
+            pr_blank(p);
+    }
+}
+
 int pr_failed(const struct printer *p)
 {
     return p->failed || ferror(p->out);

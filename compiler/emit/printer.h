@@ -36,6 +36,9 @@ void pr_close(struct printer *p);
 void pr_close_with(struct printer *p, const char *fmt, ...) PR_PRINTF(2, 3);
 /* An empty line (never trailing spaces). */
 void pr_blank(struct printer *p);
+/* n lines of text as they are (each indented; an empty one as pr_blank), such as a
+ * kernel file embedded at build time. */
+void pr_lines(struct printer *p, const char *const *lines, size_t n);
 /* "text  /+ comment +/", the comments of a block of such lines lined up. */
 void pr_commented(struct printer *p, const char *text, const char *comment);
 
