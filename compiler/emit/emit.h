@@ -1,14 +1,15 @@
 /* emit.h - what both back ends (trainer/, infer/) print with; nothing here calls them.
  *
  * files.c re-checks the network, starts each file with its provenance and writes the
- * files all or nothing; network.c prints what the trainer's and the export's files share
- * (the layers' constants, the top of NAME.c, the forward pass as calls); kernels.c the
- * matrix products and exp_f every layer calls; layer.c a layer's forward and backward;
- * activation.c activations and their derivatives; literal.c numbers and strings as C
- * literals; printer.c the indented, printf-checked output they all write through.
+ * files all or nothing; names.c names each layer's generated symbols; network.c prints
+ * what the trainer's and the export's files share (the layers' constants, the top of
+ * NAME.c, the forward pass as calls); kernels.c the matrix products and exp_f every
+ * layer calls; layer.c a layer's forward and backward; activation.c activations and
+ * their derivatives; literal.c numbers and strings as C literals; printer.c the
+ * indented, printf-checked output they all write through.
  */
-#ifndef NETC_EMIT_INTERNAL_H
-#define NETC_EMIT_INTERNAL_H
+#ifndef NETC_EMIT_H
+#define NETC_EMIT_H
 
 #include <stddef.h>
 
