@@ -252,8 +252,6 @@ static int op_gemm(struct walk *w)
     if (alpha != 1.0f || beta != 1.0f)
         return refuse(w, "alpha = %g, beta = %g: netc's dense layer is W·x + b (1 and 1)",
                       (double)alpha, (double)beta);
-    if (w->node->n_input < 2)
-        return refuse(w, "it has no weights (input B)");
     if (open_layer(w, input_constant(w, 1), w->node->input[1], !trans_b) < 0)
         return -1;
     const Onnx__TensorProto *c = input_constant(w, 2);
@@ -428,6 +426,8 @@ static int op_dropout(struct walk *w)
 {
     const Onnx__TensorProto *t = input_constant(w, 2);
     int training = 0;
+    if (chain_at(w, 0, "data (input 0)") < 0)
+        return -1;
     if (w->node->n_input > 2 && w->node->input[2][0] && !t)
         return refuse(w, "its training_mode is not a constant");
     if (t && onnx_tensor_bool(w->m, t, "Dropout's training_mode", &training, w->err) < 0)
@@ -493,17 +493,20 @@ static int op_div(struct walk *w)
 
 /* ---- the table ---- */
 
+/* Each operator with how many inputs it takes (the handlers rely on it). */
 static const struct {
     const char *op;
     int (*apply)(struct walk *w);
+    size_t min_inputs, max_inputs;
 } operators[] = {
-    { "Gemm", op_gemm },         { "MatMul", op_matmul },   { "Add", op_add },
-    { "Relu", op_relu },         { "LeakyRelu", op_leaky_relu },
-    { "Sigmoid", op_sigmoid },   { "Tanh", op_tanh },
-    { "Softmax", op_softmax },   { "LogSoftmax", op_log_softmax },
-    { "Flatten", op_flatten },   { "Reshape", op_reshape },
-    { "Identity", op_identity }, { "Dropout", op_dropout },
-    { "Sub", op_sub },           { "Div", op_div },
+    { "Gemm", op_gemm, 2, 3 },          { "MatMul", op_matmul, 2, 2 },
+    { "Add", op_add, 2, 2 },            { "Relu", op_relu, 1, 1 },
+    { "LeakyRelu", op_leaky_relu, 1, 1 }, { "Sigmoid", op_sigmoid, 1, 1 },
+    { "Tanh", op_tanh, 1, 1 },          { "Softmax", op_softmax, 1, 1 },
+    { "LogSoftmax", op_log_softmax, 1, 1 }, { "Flatten", op_flatten, 1, 1 },
+    { "Reshape", op_reshape, 2, 2 },    { "Identity", op_identity, 1, 1 },
+    { "Dropout", op_dropout, 1, 3 },    { "Sub", op_sub, 2, 2 },
+    { "Div", op_div, 2, 2 },
 };
 
 #define SUPPORTED "Gemm, MatMul, Add, Relu, LeakyRelu, Sigmoid, Tanh, Softmax, LogSoftmax, " \
@@ -520,9 +523,16 @@ static int apply(struct walk *w)
         return refuse(w, "unsupported operator: from domain '%s', not ONNX's own",
                       onnx_printable(domain, d));
     }
-    for (size_t i = 0; i < sizeof operators / sizeof operators[0]; i++)
-        if (strcmp(op, operators[i].op) == 0)
-            return other_inputs_constant(w) < 0 ? -1 : operators[i].apply(w);
+    for (size_t i = 0; i < sizeof operators / sizeof operators[0]; i++) {
+        if (strcmp(op, operators[i].op) != 0)
+            continue;
+        if (w->node->n_input < operators[i].min_inputs || w->node->n_input > operators[i].max_inputs)
+            return refuse(w, "%zu input%s; %s takes %zu%s%.0zu", w->node->n_input,
+                          w->node->n_input == 1 ? "" : "s", operators[i].op, operators[i].min_inputs,
+                          operators[i].max_inputs > operators[i].min_inputs ? " to " : "",
+                          operators[i].max_inputs > operators[i].min_inputs ? operators[i].max_inputs : 0);
+        return other_inputs_constant(w) < 0 ? -1 : operators[i].apply(w);
+    }
     if (strcmp(op, "Conv") == 0 || strcmp(op, "MaxPool") == 0 || strcmp(op, "AveragePool") == 0)
         return refuse(w, "unsupported operator: netc has no convolution or pooling layers yet");
     return refuse(w, "unsupported operator\nhint: netc imports dense networks: " SUPPORTED);

@@ -81,6 +81,11 @@ def cycle():
     return m.SerializeToString()
 
 
+def one_input_matmul():
+    """A MatMul without its weights (found by the fuzzer: read past the node's inputs)."""
+    return small_graph([helper.make_node("MatMul", ["input"], ["output"])], []).SerializeToString()
+
+
 def two_inputs():
     return small_graph([helper.make_node("Add", ["input", "input2"], ["output"])], [],
                        inputs=2).SerializeToString()
@@ -135,6 +140,7 @@ CASES = {
     "huge_dims": (huge_dims, 1, "weight tensor 'W': dimension 0 is 1099511627776; netc takes 1 "
                   "to 1048576", []),
     "cycle": (cycle, 1, "(Gemm): the graph has a cycle through this node", []),
+    "one_input_matmul": (one_input_matmul, 1, "(MatMul): 1 input; MatMul takes 2", []),
     "two_inputs": (two_inputs, 1, "the graph has 2 inputs; netc's networks have one", []),
     "new_opset": (new_opset, 1, "opset 19: netc imports opsets 7 to 17", []),
     "nested": (nested, 1, "messages nested more than 64 deep", []),
