@@ -14,6 +14,7 @@ usage="usage: generate.sh NETC CASE DIR"
 netc=$(cd "$(dirname "${1:?$usage}")" && pwd)/$(basename "$1")
 case=${2:?$usage}
 dir=${3:?$usage}
+[ -x "$netc" ] || { echo "generate.sh: $1 is not an executable netc" >&2; exit 2; }
 [ -f "$root/tests/snapshots/$case.cmd" ] || { echo "generate.sh: no tests/snapshots/$case.cmd" >&2; exit 2; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
