@@ -20,6 +20,7 @@
 #include "onnx/import.h"         /* .onnx -> .net + safetensors (netc import) */
 #include "onnx/export.h"         /* checked network -> ONNX model (--emit onnx) */
 #include "build.h"               /* trainer sources -> trainer binary (netc build) */
+#include "locate.h"              /* where the runtime it links is */
 
 /* Exit statuses, stable for scripts. */
 enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2 };
@@ -36,6 +37,7 @@ struct options {
     int quantize;           /* --quantize int8 */
     const char *calibration;    /* --calibration FILE, for --quantize */
     int mpi;                /* netc build --mpi */
+    int plain;              /* --plain: the layers' sums as plain loops */
     struct onnx_import_options onnx;    /* netc import's --name, --log-softmax */
 };
 
@@ -74,9 +76,15 @@ static void usage(FILE *out)
           "                  [refused]\n"
           "  --mpi           with build: a trainer that runs under mpirun, data-parallel\n"
           "                  (compiled with $MPICC [mpicc]; docs/scaling.md)\n"
+          "  --plain         the same trainer with each layer's sums written out as plain\n"
+          "                  loops under their equations in NAME.c, for reading and stepping\n"
+          "                  through in a debugger: slower, the same results within float\n"
+          "                  rounding (docs/trainer.md)\n"
           "  -Werror         treat warnings as errors\n"
           "  -h, --help      this text\n"
-          "  -V, --version   netc's version\n"
+          "  -V, --version   netc's version and the runtime netc build uses\n"
+          "  --print-runtime-dir  the directory of the runtime's headers netc build uses\n"
+          "                  (NETC_RUNTIME_DIR and NETC_RUNTIME_LIB override; netc(1))\n"
           "\n"
           "netc build honours CC [cc], MPICC [mpicc] and CFLAGS [-O3 -march=native]\n"
           "(after -fno-math-errno, which changes no result).\n"
@@ -98,6 +106,32 @@ static int is_onnx(const char *path)
     return n > 5 && strcmp(path + n - 5, ".onnx") == 0;
 }
 
+/* netc's version, then the runtime `netc build` would use (or why there is none). */
+static int print_version(void)
+{
+    struct runtime_paths rt;
+    char err[2 * LOCATE_PATH_MAX];
+    printf("netc %s\n", NETC_VERSION);
+    if (runtime_locate(&rt, err, sizeof err) < 0)
+        printf("runtime: none found (%s)\n", err);
+    else
+        printf("runtime headers: %s\nruntime library: %s\nMPI driver:      %s\n",
+               rt.include, rt.lib, rt.mpi);
+    return EXIT_OK;
+}
+
+static int print_runtime_dir(void)
+{
+    struct runtime_paths rt;
+    char err[2 * LOCATE_PATH_MAX];
+    if (runtime_locate(&rt, err, sizeof err) < 0) {
+        fprintf(stderr, "netc: %s\n", err);
+        return EXIT_USAGE;
+    }
+    printf("%s\n", rt.include);
+    return EXIT_OK;
+}
+
 /* Returns -1 to go on, or an exit status (help, version, usage errors). */
 static int parse_options(int argc, char **argv, struct options *o)
 {
@@ -115,8 +149,9 @@ static int parse_options(int argc, char **argv, struct options *o)
             usage(stdout);
             return EXIT_OK;
         } else if (strcmp(a, "-V") == 0 || strcmp(a, "--version") == 0) {
-            printf("netc %s\n", NETC_VERSION);
-            return EXIT_OK;
+            return print_version();
+        } else if (strcmp(a, "--print-runtime-dir") == 0) {
+            return print_runtime_dir();
         } else if (strcmp(a, "--check") == 0) {
             o->mode = MODE_CHECK;
         } else if (strcmp(a, "--summary") == 0) {
@@ -159,6 +194,8 @@ static int parse_options(int argc, char **argv, struct options *o)
             o->onnx.log_softmax = strcmp(argv[i], "softmax") == 0 ? ACT_SOFTMAX : ACT_LINEAR;
         } else if (strcmp(a, "--mpi") == 0) {
             o->mpi = 1;
+        } else if (strcmp(a, "--plain") == 0) {
+            o->plain = 1;
         } else if (strcmp(a, "-Werror") == 0) {
             o->werror = 1;
         } else if (strcmp(a, "-o") == 0) {
@@ -190,6 +227,8 @@ static int parse_options(int argc, char **argv, struct options *o)
         return bad_usage("%s", "--quantize is only for --emit infer (with --weights FILE)");
     if (o->mpi && o->mode != MODE_BUILD)
         return bad_usage("%s", "--mpi is only for netc build");
+    if (o->plain && o->mode != MODE_GENERATE && o->mode != MODE_BUILD)
+        return bad_usage("%s", "--plain is only for the trainer's sources (netc FILE.net, netc build)");
     if (!o->quantize && o->calibration)
         return bad_usage("%s", "--calibration is only for --quantize int8");
     return -1;
@@ -280,7 +319,7 @@ static int generate(const struct options *o, const struct network *net, int argc
         return EXIT_USAGE;
     char *cmd = joined_command_line(argc, argv);
     char err[1024];
-    int rc = emit_model(net, outdir, cmd ? cmd : "netc", err, sizeof err);
+    int rc = emit_model(net, outdir, cmd ? cmd : "netc", o->plain, err, sizeof err);
     free(cmd);
     if (rc < 0) {
         fprintf(stderr, "netc: %s\n", err);

@@ -4,7 +4,8 @@
  * files all or nothing; names.c names each layer's generated symbols; network.c prints
  * what the trainer's and the export's files share (the layers' constants, the top of
  * NAME.c, the forward pass as calls); kernels.c the matrix products and exp_f every
- * layer calls; layer.c a layer's forward and backward; activation.c activations and
+ * layer calls; layer.c a layer's forward and backward (plain.c their sums as plain
+ * loops, for netc --plain); activation.c activations and
  * their derivatives; literal.c numbers and strings as C literals; printer.c the
  * indented, printf-checked output they all write through.
  */
@@ -29,6 +30,7 @@ struct emit {
     const char *command_line;
     const struct export_weights *weights;   /* --emit infer: the trained weights, else NULL */
     const struct quantized *quant;          /* --quantize int8: its weights and scales */
+    int plain;              /* netc --plain: sums as loops under their equations (plain.c) */
 };
 
 /* The names of a layer's generated symbols (names.c: the one place that spells them),
@@ -130,5 +132,11 @@ void emit_layer_backward(const struct emit *e, int layer);     /* layer >= 1: δ
 int layer_backward_reads_a(const struct emit *e, int layer);
 int layer_backward_reads_z(const struct emit *e, int layer);
 void emit_layer_gradients(const struct emit *e, int layer);    /* ∂C/∂W, ∂C/∂b */
+
+/* netc --plain (plain.c): the loops printed in place of the kernels' calls, under the
+ * equations of layerN_forward, layerN_backward and (the whole body) layerN_gradients. */
+void emit_plain_forward(const struct emit *e, const struct layer_names *n);
+void emit_plain_backward(const struct emit *e, const struct layer_names *n);
+void emit_plain_gradients(const struct emit *e, const struct layer_names *n);
 
 #endif

@@ -54,8 +54,12 @@ static const char *const share_h[] = {
 void emit_kernels_header(const struct emit *e)
 {
     char what[NETC_MAX_NAME + 96];
-    snprintf(what, sizeof what, "the arithmetic %s.c's layers call: vectors, e^x, matrix products.",
-             e->name);
+    if (e->plain)
+        snprintf(what, sizeof what, "e^x, the transpose and the threads' shares, for %s.c's "
+                 "plain loops.", e->name);
+    else
+        snprintf(what, sizeof what, "the arithmetic %s.c's layers call: vectors, e^x, "
+                 "matrix products.", e->name);
     emit_header_open(e, "_kernels.h", "NETC_KERNELS", what);
     pr_line(e->p, "#include <math.h>");
     pr_line(e->p, "#include <stdint.h>");
@@ -65,8 +69,24 @@ void emit_kernels_header(const struct emit *e)
     pr_line(e->p, "#endif");
 }
 
+/* netc --plain: NAME.c writes its sums out as loops (plain.c); it still calls exp_f for
+ * its activations, transpose for W and share for the threads' work. */
+static void emit_plain_kernels(const struct emit *e)
+{
+    pr_line(e->p, "/* ---- Kernels: e^x, the transpose, the threads' shares ---- */");
+    pr_blank(e->p);
+    PRINT_KERNEL(e, prelude_h);
+    PRINT_KERNEL(e, exp_f_h);
+    PRINT_KERNEL(e, transpose_h);
+    PRINT_KERNEL(e, share_h);
+}
+
 void emit_kernels(const struct emit *e)
 {
+    if (e->plain) {
+        emit_plain_kernels(e);
+        return;
+    }
     pr_line(e->p, "#define NETC_PACK_PANELS %d   /* see PANEL_ROWS */", e->weights ? 0 : 1);
     pr_line(e->p, "/* ---- Kernels: vectors of 8 floats, e^x, and small matrix products ---- */");
     pr_blank(e->p);

@@ -39,7 +39,10 @@ void emit_layer_forward(const struct emit *e, int layer)
     pr_line(p, "                           const float *restrict WT, const float *restrict bias, int B)");
     pr_block(p);
     pr_line(p, "/* z[b][o] = bias[o] + Σ_i x[b][i] WT[i][o] */");
-    pr_line(p, "matmul(z, x, WT, bias, B, %s, %s, BATCH_ROWS);", n.in, n.out);
+    if (e->plain)
+        emit_plain_forward(e, &n);
+    else
+        pr_line(p, "matmul(z, x, WT, bias, B, %s, %s, BATCH_ROWS);", n.in, n.out);
     emit_activation_forward(e, layer);
     pr_close(p);
 }
@@ -86,7 +89,10 @@ void emit_layer_backward(const struct emit *e, int layer)
             needs_a ? "const float *restrict x, " : "", needs_z ? "const float *restrict z_prev, " : "");
     pr_block(p);
     pr_line(p, "/* δ_prev[b][i] = Σ_o δ[b][o] W[o][i] */");
-    pr_line(p, "matmul(delta_prev, delta, W, NULL, B, %s, %s, BATCH_ROWS);", n.out, n.in);
+    if (e->plain)
+        emit_plain_backward(e, &n);
+    else
+        pr_line(p, "matmul(delta_prev, delta, W, NULL, B, %s, %s, BATCH_ROWS);", n.out, n.in);
     prev_derivative(e, layer, deriv, sizeof deriv);
     if (deriv[0]) {
         pr_line(p, "/* ⊙ f'(z_prev) */");
@@ -115,10 +121,15 @@ void emit_layer_gradients(const struct emit *e, int layer)
     pr_line(p, "                             const float *restrict delta, const float *restrict x,");
     pr_line(p, "                             int B, int t, int T)");
     pr_block(p);
-    pr_line(p, "int lo, hi;");
-    pr_line(p, "share(%s, %d, t, T, &lo, &hi);   /* rows of dWT, in blocks of %d */", n.in, rows, rows);
-    pr_line(p, "outer_sum(dWT, x, delta, B, %s, %s, %d, lo, hi);", n.in, n.out, rows);
-    pr_line(p, "share(%s, 16, t, T, &lo, &hi);   /* of dbias, in cache lines */", n.out);
-    pr_line(p, "column_sum(dbias, delta, B, %s, lo, hi);", n.out);
+    if (e->plain) {
+        emit_plain_gradients(e, &n);
+    } else {
+        pr_line(p, "int lo, hi;");
+        pr_line(p, "share(%s, %d, t, T, &lo, &hi);   /* rows of dWT, in blocks of %d */", n.in,
+                rows, rows);
+        pr_line(p, "outer_sum(dWT, x, delta, B, %s, %s, %d, lo, hi);", n.in, n.out, rows);
+        pr_line(p, "share(%s, 16, t, T, &lo, &hi);   /* of dbias, in cache lines */", n.out);
+        pr_line(p, "column_sum(dbias, delta, B, %s, lo, hi);", n.out);
+    }
     pr_close(p);
 }

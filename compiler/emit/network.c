@@ -61,8 +61,15 @@ static void emit_notation(const struct emit *e)
     pr_line(e->p, " *   δ = ∂C/∂z      its error: ∂C/∂W = δ x^T, ∂C/∂b = δ,");
     pr_line(e->p, " *                  and the previous layer's δ_prev = (W^T δ) ⊙ f'(z_prev)");
     pr_line(e->p, " * Each layer works on a whole mini-batch of B samples, one row per sample.");
-    pr_line(e->p, " * Weights are kept transposed, WT[i][o] = W[o][i], so the inner loops run over");
-    pr_line(e->p, " * contiguous outputs o and vectorise. */");
+    if (e->plain) {             /* netc --plain: plain.c */
+        pr_line(e->p, " * Weights are kept transposed, WT[i][o] = W[o][i], as netc's default output");
+        pr_line(e->p, " * keeps them for speed.  Here (netc --plain) each sum Σ is a loop of its own,");
+        pr_line(e->p, " * in the order its equation reads: slower than the default output's kernels,");
+        pr_line(e->p, " * the same results within float rounding. */");
+    } else {
+        pr_line(e->p, " * Weights are kept transposed, WT[i][o] = W[o][i], so the inner loops run over");
+        pr_line(e->p, " * contiguous outputs o and vectorise. */");
+    }
     pr_blank(e->p);
 }
 
@@ -87,12 +94,17 @@ void emit_source_prelude(const struct emit *e, const char *what, const char *blo
     if (e->weights) {           /* the export stays two files to drop in */
         emit_kernels(e);
     } else {
-        pr_line(p, "/* matmul, outer_sum, transpose, exp_f: the arithmetic every layer calls */");
+        pr_line(p, "%s", e->plain
+                ? "/* exp_f, transpose, share: what the plain loops leave to kernels */"
+                : "/* matmul, outer_sum, transpose, exp_f: the arithmetic every layer calls */");
         pr_line(p, "#include \"%s_kernels.h\"", e->name);
         pr_blank(p);
     }
-    pr_line(p, "/* Samples per register block (of %s; the rest make one smaller block). */",
-            block_name);
+    if (e->plain)
+        pr_line(p, "/* Threads split the samples (of %s) at multiples of this. */", block_name);
+    else
+        pr_line(p, "/* Samples per register block (of %s; the rest make one smaller block). */",
+                block_name);
     pr_line(p, "enum { BATCH_ROWS = %d };", kernel_block_rows(block_of));
     pr_blank(p);
     emit_activation_constants(e);

@@ -376,7 +376,7 @@ static void emit_main_file(const struct emit *e)
 }
 
 int emit_model(const struct network *net, const char *outdir, const char *command_line,
-               char *errbuf, size_t errlen)
+               int plain, char *errbuf, size_t errlen)
 {
     static const struct emit_file files[] = {
         { ".h", emit_header },
@@ -388,6 +388,7 @@ int emit_model(const struct network *net, const char *outdir, const char *comman
     if (emit_validate(net, errbuf, errlen) != 0)
         return -1;
     emit_start(&e, net, command_line);
+    e.plain = plain;
     return emit_write_files(&e, outdir, files, (int)(sizeof files / sizeof files[0]), errbuf,
                             errlen);
 }
