@@ -11,7 +11,7 @@
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN    := -std=c99 -Wall -Wextra -Wpedantic
-ALL_CFLAGS = $(WARN) -D_POSIX_C_SOURCE=200809L $(CFLAGS)
+ALL_CFLAGS = $(WARN) -D_POSIX_C_SOURCE=200809L $(CPPFLAGS) $(CFLAGS)
 BUILD   ?= build
 BISON   ?= bison
 FLEX    ?= flex
@@ -19,7 +19,7 @@ FLEX    ?= flex
 # What `make check` needs on a fresh Debian machine.
 CHECK_DEPS := flex bison libcunit1-dev clang libclang-rt-14-dev libpng-dev python3-torch python3-numpy \
               libprotobuf-c-dev protobuf-c-compiler libonnx-dev python3-onnx nodejs \
-              imagemagick chromium valgrind libopenmpi-dev openmpi-bin gcc-multilib
+              imagemagick chromium valgrind libopenmpi-dev openmpi-bin gcc-multilib qemu-user
 
 COMPILER_SRC := $(sort $(filter-out compiler/main.c,$(shell find compiler -name '*.c')))
 # The runtime's folders (io/ model/ report/ train/ commands/); mpi/ is compiled into MPI
@@ -51,9 +51,10 @@ deps-build:
 deps:
 	@tools/deps.sh $(CHECK_DEPS)
 
-# netc itself does not link the runtime, but `netc build` needs it built.
-netc: $(BUILD)/compiler/main.o $(COMPILER_OBJ) | $(RUNTIME_LIB)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ -lprotobuf-c -lm
+# netc itself does not link the runtime, but `netc build` needs it built.  ./netc is a
+# link to $(BUILD)/netc, which finds the runtime from where it is (compiler/locate.c).
+netc: $(BUILD)/netc
+	ln -sf $(BUILD)/netc $@
 
 # The grammar: bison writes the parser and its header, flex the reentrant lexer.
 $(BUILD)/parser.c $(BUILD)/parser.h: grammar/parser.y | $(BUILD)/.dir
@@ -83,8 +84,7 @@ $(BUILD)/kernels/%.inc: compiler/kernels/%.h tools/embed.sh | $(BUILD)/.dir
 
 $(BUILD)/compiler/%.o: compiler/%.c $(BUILD)/parser.h $(BUILD)/lexer.h | $(BUILD)/.dir $(KERNEL_INC)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(INCLUDES) -DNETC_RUNTIME_DIR='"$(CURDIR)/runtime"' \
-	    -DNETC_RUNTIME_LIB='"$(abspath $(RUNTIME_LIB))"' -MMD -MP -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) $(INCLUDES) -MMD -MP -c -o $@ $<
 
 $(BUILD)/runtime/%.o: runtime/%.c | $(BUILD)/.dir
 	@mkdir -p $(dir $@)
@@ -130,8 +130,72 @@ asan: deps
 	$(MAKE) BUILD=build-asan CFLAGS='$(ASAN_FLAGS)' build-asan/netc build-asan/run_tests
 	NETC=build-asan/netc CFLAGS='$(ASAN_FLAGS)' build-asan/run_tests
 
-$(BUILD)/netc: $(BUILD)/compiler/main.o $(COMPILER_OBJ) | $(RUNTIME_LIB)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ -lprotobuf-c -lm
+$(BUILD)/netc: $(BUILD)/compiler/main.o $(COMPILER_OBJ) | $(RUNTIME_LIB) $(BUILD)/runtime-src
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ -lprotobuf-c -lm
+
+# Where `make install` puts things.  netc finds its runtime relative to its own binary
+# (BINDIR -> LIBDIR, INCLUDEDIR/netc, DATADIR/netc): those relative paths are compiled
+# into compiler/locate.c; in the build tree, BUILD/libnetcrt.a and BUILD/runtime-src.
+PREFIX      ?= /usr/local
+BINDIR      ?= $(PREFIX)/bin
+LIBDIR      ?= $(PREFIX)/lib
+INCLUDEDIR  ?= $(PREFIX)/include
+DATADIR     ?= $(PREFIX)/share
+MANDIR      ?= $(DATADIR)/man
+DOCDIR      ?= $(DATADIR)/doc/netc
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
+ZSHCOMPDIR  ?= $(DATADIR)/zsh/site-functions
+VIMDIR      ?= $(DATADIR)/vim/vimfiles
+EMACSDIR    ?= $(DATADIR)/emacs/site-lisp
+relative_to_bin = $(shell realpath -m --relative-to='$(BINDIR)' '$(1)')
+DIRS_DEFS := -DNETC_BIN_TO_LIB='"$(call relative_to_bin,$(LIBDIR))"' \
+             -DNETC_BIN_TO_INCLUDE='"$(call relative_to_bin,$(INCLUDEDIR))"' \
+             -DNETC_BIN_TO_DATA='"$(call relative_to_bin,$(DATADIR))"'
+$(BUILD)/compiler/locate.o: ALL_CFLAGS += $(DIRS_DEFS)
+$(BUILD)/compiler/locate.o: $(BUILD)/dirs.txt
+# Rewritten only when the directories change, so that locate.o is rebuilt then only.
+$(BUILD)/dirs.txt: FORCE | $(BUILD)/.dir
+	@echo '$(DIRS_DEFS)' | cmp -s - $@ || echo '$(DIRS_DEFS)' > $@
+$(BUILD)/runtime-src: | $(BUILD)/.dir
+	ln -sfn $(CURDIR)/runtime $@
+$(BUILD)/netc.pc: netc.pc.in FORCE
+	sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(patsubst $(PREFIX)/%,$${prefix}/%,$(LIBDIR))|' \
+	    -e 's|@INCLUDEDIR@|$(patsubst $(PREFIX)/%,$${prefix}/%,$(INCLUDEDIR))|' \
+	    -e 's|@VERSION@|$(shell sed -n 's/.*NETC_VERSION "\(.*\)"/\1/p' compiler/check/network.h)|' $< > $@
+.PHONY: FORCE install uninstall netc
+
+# What make install writes, as DEST:SOURCE pairs under $(DESTDIR) (uninstall removes them).
+RUNTIME_HEADERS := $(wildcard runtime/*.h runtime/*/*.h)
+INSTALL_FILES := \
+    $(BINDIR)/netc:$(BUILD)/netc \
+    $(LIBDIR)/libnetcrt.a:$(RUNTIME_LIB) \
+    $(PKGCONFIGDIR)/netc.pc:$(BUILD)/netc.pc \
+    $(foreach h,$(RUNTIME_HEADERS),$(INCLUDEDIR)/netc/$(h:runtime/%=%):$(h)) \
+    $(DATADIR)/netc/mpi/netc_mpi.c:runtime/mpi/netc_mpi.c \
+    $(foreach m,$(wildcard man/*.[0-9]),$(MANDIR)/man$(subst .,,$(suffix $(m)))/$(notdir $(m)):$(m)) \
+    $(BASHCOMPDIR)/netc:completion/netc.bash \
+    $(ZSHCOMPDIR)/_netc:completion/_netc \
+    $(VIMDIR)/syntax/netc.vim:editors/vim/syntax/netc.vim \
+    $(VIMDIR)/ftdetect/netc.vim:editors/vim/ftdetect/netc.vim \
+    $(EMACSDIR)/netc-mode.el:editors/emacs/netc-mode.el \
+    $(DATADIR)/netc/editors/netc.tmLanguage.json:editors/textmate/netc.tmLanguage.json \
+    $(foreach d,README.md $(wildcard docs/*.md),$(DOCDIR)/$(notdir $(d)):$(d)) \
+    $(foreach f,$(wildcard samples/*.net samples/*.csv),$(DOCDIR)/examples/$(notdir $(f)):$(f))
+INSTALL_EXISTING := $(foreach p,$(INSTALL_FILES),$(if $(wildcard $(lastword $(subst :, ,$(p)))),$(p),$(if $(filter $(BUILD)/%,$(lastword $(subst :, ,$(p)))),$(p))))
+
+install: $(BUILD)/netc $(RUNTIME_LIB) $(BUILD)/netc.pc
+	@set -e; for p in $(INSTALL_EXISTING); do \
+	    dest="$(DESTDIR)$${p%%:*}"; src="$${p#*:}"; \
+	    case "$$src" in $(BUILD)/netc) mode=755;; *) mode=644;; esac; \
+	    echo "install $$src $$dest"; install -D -m $$mode "$$src" "$$dest"; \
+	done
+
+uninstall:
+	@for p in $(INSTALL_FILES); do rm -f "$(DESTDIR)$${p%%:*}"; done
+	@for d in $(INCLUDEDIR)/netc $(DATADIR)/netc $(DOCDIR); do \
+	    [ ! -d "$(DESTDIR)$$d" ] || find "$(DESTDIR)$$d" -depth -type d -empty -delete; \
+	done
 
 # libFuzzer on the front end and the readers: FUZZ_SECONDS each (make check runs 30).
 FUZZ_SECONDS ?= 60

@@ -1,5 +1,6 @@
 /* build.c - runs the C compiler on generated code; no shell, so paths need no quoting. */
 #include "build.h"
+#include "locate.h"
 
 #include <errno.h>
 #include <spawn.h>
@@ -9,13 +10,6 @@
 #include <sys/wait.h>
 
 extern char **environ;
-
-#ifndef NETC_RUNTIME_DIR
-#define NETC_RUNTIME_DIR "runtime"
-#endif
-#ifndef NETC_RUNTIME_LIB
-#define NETC_RUNTIME_LIB "build/libnetcrt.a"
-#endif
 
 enum { MAX_ARGS = 64 };
 
@@ -53,13 +47,16 @@ static int run(char **argv)
 
 int build_trainer(const struct network *n, const char *outdir, int mpi)
 {
-    char model_c[4096], main_c[4096], exe[4096], include[4096], mpi_c[4096];
-    const char *runtime = env_or("NETC_RUNTIME_DIR", NETC_RUNTIME_DIR);
+    char model_c[4096], main_c[4096], exe[4096], include[4096 + 2], err[2 * 4096];
+    struct runtime_paths rt;
+    if (runtime_locate(&rt, err, sizeof err) < 0) {
+        fprintf(stderr, "netc: %s\n", err);
+        return -1;
+    }
     snprintf(model_c, sizeof model_c, "%s/%s.c", outdir, n->name);
     snprintf(main_c, sizeof main_c, "%s/%s_main.c", outdir, n->name);
     snprintf(exe, sizeof exe, "%s/%s", outdir, n->name);
-    snprintf(include, sizeof include, "-I%s", runtime);
-    snprintf(mpi_c, sizeof mpi_c, "%s/mpi/netc_mpi.c", runtime);
+    snprintf(include, sizeof include, "-I%s", rt.include);
     char *cc = strdup(mpi ? env_or("MPICC", "mpicc") : env_or("CC", "cc"));
     char *cflags = strdup(env_or("CFLAGS", "-O3 -march=native"));
     char *argv[MAX_ARGS];
@@ -71,12 +68,12 @@ int build_trainer(const struct network *n, const char *outdir, int mpi)
     argv[argc++] = "-fno-math-errno";
     argc = add_words(argv, argc, cflags);
     const char *rest[] = { "-std=c99", include, "-o", exe, model_c, main_c,
-                           env_or("NETC_RUNTIME_LIB", NETC_RUNTIME_LIB), "-lpng", "-lm", "-pthread",
+                           rt.lib, "-lpng", "-lm", "-pthread",
                            NULL };
     if (mpi) {                  /* NAME_main.c calls netc_mpi_main, in netc_mpi.c */
         argv[argc++] = "-DNETC_MPI";
         argv[argc++] = "-D_POSIX_C_SOURCE=200809L";
-        argv[argc++] = mpi_c;
+        argv[argc++] = rt.mpi;
     }
     for (int i = 0; rest[i]; i++)
         argv[argc++] = (char *)rest[i];

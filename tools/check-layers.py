@@ -28,6 +28,7 @@ LAYERS = [
     # the driver: the command line, `netc build`
     ("compiler/main.c", "driver", 60),
     ("compiler/build.c", "driver", 60),
+    ("compiler/locate.c", "driver", 60),       # where the runtime is, for netc build
     # the two back ends, siblings
     ("compiler/trainer/", "trainer", 50),
     ("compiler/infer/", "infer", 50),
