@@ -19,7 +19,8 @@ FLEX    ?= flex
 # What `make check` needs on a fresh Debian machine.
 CHECK_DEPS := flex bison libcunit1-dev clang libclang-rt-14-dev libpng-dev python3-torch python3-numpy \
               libprotobuf-c-dev protobuf-c-compiler libonnx-dev python3-onnx nodejs \
-              imagemagick chromium valgrind libopenmpi-dev openmpi-bin gcc-multilib qemu-user
+              imagemagick chromium valgrind libopenmpi-dev openmpi-bin gcc-multilib qemu-user \
+              pkg-config man-db vim emacs-nox
 
 COMPILER_SRC := $(sort $(filter-out compiler/main.c,$(shell find compiler -name '*.c')))
 # The runtime's folders (io/ model/ report/ train/ commands/); mpi/ is compiled into MPI
