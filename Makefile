@@ -20,6 +20,7 @@ FLEX    ?= flex
 CHECK_DEPS := flex bison libcunit1-dev clang libclang-rt-14-dev libpng-dev python3-torch python3-numpy \
               libprotobuf-c-dev protobuf-c-compiler libonnx-dev python3-onnx nodejs \
               imagemagick chromium valgrind libopenmpi-dev openmpi-bin gcc-multilib qemu-user \
+              lld wasi-libc libclang-rt-14-dev-wasm32 \
               pkg-config man-db vim emacs-nox
 
 COMPILER_SRC := $(sort $(filter-out compiler/main.c,$(shell find compiler -name '*.c')))
@@ -82,6 +83,18 @@ kernel-text: $(KERNEL_INC)
 $(BUILD)/kernels/%.inc: compiler/kernels/%.h tools/embed.sh | $(BUILD)/.dir
 	@mkdir -p $(dir $@)
 	sh tools/embed.sh $< > $@.tmp && mv $@.tmp $@
+
+# netc --emit web's page (compiler/web/page/: HTML, CSS, JavaScript) and the runtime's
+# shuffle (runtime/model/rng.{h,c}, compiled into the page's WebAssembly), embedded the same way.
+WEB_INC := $(patsubst compiler/web/page/%,$(BUILD)/web/%.inc,$(wildcard compiler/web/page/*)) \
+           $(BUILD)/web/rng.h.inc $(BUILD)/web/rng.c.inc
+$(BUILD)/web/%.inc: compiler/web/page/% tools/embed.sh | $(BUILD)/.dir
+	@mkdir -p $(dir $@)
+	sh tools/embed.sh $< > $@.tmp && mv $@.tmp $@
+$(BUILD)/web/rng.%.inc: runtime/model/rng.% tools/embed.sh | $(BUILD)/.dir
+	@mkdir -p $(dir $@)
+	sh tools/embed.sh $< > $@.tmp && mv $@.tmp $@
+$(filter $(BUILD)/compiler/web/%,$(COMPILER_OBJ)): $(WEB_INC)
 
 $(BUILD)/compiler/%.o: compiler/%.c $(BUILD)/parser.h $(BUILD)/lexer.h | $(BUILD)/.dir $(KERNEL_INC)
 	@mkdir -p $(dir $@)

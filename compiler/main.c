@@ -19,6 +19,7 @@
 #include "infer/infer.h"
 #include "onnx/import.h"         /* .onnx -> .net + safetensors (netc import) */
 #include "onnx/export.h"         /* checked network -> ONNX model (--emit onnx) */
+#include "web/web.h"             /* trainer sources -> a page running them (--emit web) */
 #include "build.h"               /* trainer sources -> trainer binary (netc build) */
 #include "locate.h"              /* where the runtime it links is */
 
@@ -26,7 +27,7 @@
 enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2 };
 
 enum mode { MODE_GENERATE, MODE_BUILD, MODE_CHECK, MODE_SUMMARY, MODE_DOT, MODE_INFER, MODE_IMPORT,
-            MODE_ONNX };
+            MODE_ONNX, MODE_WEB };
 
 struct options {
     enum mode mode;
@@ -39,6 +40,7 @@ struct options {
     int mpi;                /* netc build --mpi */
     int plain;              /* --plain: the layers' sums as plain loops */
     struct onnx_import_options onnx;    /* netc import's --name, --log-softmax */
+    const char *data;       /* --data DIR, for --emit web */
 };
 
 static void usage(FILE *out)
@@ -54,6 +56,9 @@ static void usage(FILE *out)
           "                                          the forward pass as an ONNX model\n"
           "       netc import MODEL.onnx -o DIR      DIR/NAME.net, DIR/NAME.safetensors from an ONNX\n"
           "                                          model (--emit infer MODEL.onnx: import, export)\n"
+          "       netc --emit web [--weights W.safetensors] FILE.net -o DIR\n"
+          "                                          DIR/NAME.html: draw a digit, watch it think and\n"
+          "                                          learn, the generated C as WebAssembly\n"
           "\n"
           "options:\n"
           "  -o DIR          where generated files (and the trainer) go, created if missing [.]\n"
@@ -61,7 +66,11 @@ static void usage(FILE *out)
           "  --summary       print the per-layer table (after checking)\n"
           "  --emit KIND     what to write: c (the model and trainer sources) [c], dot,\n"
           "                  infer (the forward pass with trained weights; docs/export.md)\n"
-          "                  or onnx (the same as an ONNX model, -o FILE.onnx; docs/onnx.md)\n"
+          "                  onnx (the same as an ONNX model, -o FILE.onnx; docs/onnx.md)\n"
+          "                  or web (a page that opens from file://: docs/web.md; needs\n"
+          "                  clang, lld, wasi-libc, libclang-rt-14-dev-wasm32)\n"
+          "  --data DIR      with --emit web: MNIST's IDX files, for the digits the page\n"
+          "                  carries [the .net file's data block, else data/mnist]\n"
           "  --weights FILE  the trained weights (safetensors) for --emit infer\n"
           "  --quantize int8 with --emit infer: int8 weights (a scale per output) and int8\n"
           "                  layer inputs (a scale per layer, calibrated on the first 2000\n"
@@ -158,15 +167,17 @@ static int parse_options(int argc, char **argv, struct options *o)
             o->mode = MODE_SUMMARY;
         } else if (strcmp(a, "--emit") == 0) {
             if (++i == argc)
-                return bad_usage("%s needs a kind: c, dot, infer or onnx", a);
+                return bad_usage("%s needs a kind: c, dot, infer, onnx or web", a);
             if (strcmp(argv[i], "dot") == 0)
                 o->mode = MODE_DOT;
             else if (strcmp(argv[i], "infer") == 0)
                 o->mode = MODE_INFER;
             else if (strcmp(argv[i], "onnx") == 0)
                 o->mode = MODE_ONNX;
+            else if (strcmp(argv[i], "web") == 0)
+                o->mode = MODE_WEB;
             else if (strcmp(argv[i], "c") != 0)
-                return bad_usage("unknown --emit kind '%s' (c, dot, infer or onnx)", argv[i]);
+                return bad_usage("unknown --emit kind '%s' (c, dot, infer, onnx or web)", argv[i]);
         } else if (strcmp(a, "--weights") == 0) {
             if (++i == argc)
                 return bad_usage("%s needs a weights file", a);
@@ -192,6 +203,10 @@ static int parse_options(int argc, char **argv, struct options *o)
             if (strcmp(argv[i], "softmax") != 0 && strcmp(argv[i], "linear") != 0)
                 return bad_usage("unknown --log-softmax kind '%s' (softmax or linear)", argv[i]);
             o->onnx.log_softmax = strcmp(argv[i], "softmax") == 0 ? ACT_SOFTMAX : ACT_LINEAR;
+        } else if (strcmp(a, "--data") == 0) {
+            if (++i == argc)
+                return bad_usage("%s needs a directory of MNIST's IDX files", a);
+            o->data = argv[i];
         } else if (strcmp(a, "--mpi") == 0) {
             o->mpi = 1;
         } else if (strcmp(a, "--plain") == 0) {
@@ -219,8 +234,10 @@ static int parse_options(int argc, char **argv, struct options *o)
         return bad_usage("%s", "--emit infer needs --weights FILE (a trained network's weights)");
     if (o->mode == MODE_ONNX && !o->weights)
         return bad_usage("%s", "--emit onnx needs --weights FILE (a trained network's weights)");
-    if (o->mode != MODE_INFER && o->mode != MODE_ONNX && o->weights)
-        return bad_usage("%s", "--weights is only for --emit infer and --emit onnx");
+    if (o->mode != MODE_INFER && o->mode != MODE_ONNX && o->mode != MODE_WEB && o->weights)
+        return bad_usage("%s", "--weights is only for --emit infer, onnx and web");
+    if (o->mode != MODE_WEB && o->data)
+        return bad_usage("%s", "--data is only for --emit web");
     if (!from_onnx && (o->onnx.name || o->onnx.log_softmax >= 0))
         return bad_usage("%s", "--name and --log-softmax are only for netc import (or --emit infer MODEL.onnx)");
     if (o->mode != MODE_INFER && o->quantize)
@@ -432,6 +449,31 @@ static int export_onnx(const struct options *o, const struct network *net)
     return rc;
 }
 
+/* --emit web: the trainer's sources, then the page around them (web/web.c). */
+static int export_web(const struct options *o, const struct network *net, int argc, char **argv)
+{
+    const char *outdir = o->outdir ? o->outdir : ".";
+    struct export_weights w;
+    char err[2048];
+    if (o->weights && export_weights_read(net, o->weights, &w, err, sizeof err) < 0) {
+        fprintf(stderr, "netc: error: %s\n", err);
+        return EXIT_INPUT;
+    }
+    int rc = make_dir(outdir) < 0 ? EXIT_USAGE : EXIT_OK;
+    char *cmd = joined_command_line(argc, argv);
+    struct web_options web = { .weights = o->weights ? &w : NULL, .data_dir = o->data,
+                               .wasm_cc = getenv("NETC_WASM_CC") };
+    if (rc == EXIT_OK && (emit_model(net, outdir, cmd ? cmd : "netc", 0, err, sizeof err) < 0 ||
+                          emit_web(net, &web, outdir, cmd ? cmd : "netc", err, sizeof err) < 0)) {
+        fprintf(stderr, "netc: %s\n", err);
+        rc = EXIT_USAGE;
+    }
+    free(cmd);
+    if (o->weights)
+        export_weights_free(net, &w);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     struct options o = { .mode = MODE_GENERATE, .onnx.log_softmax = -1 };
@@ -458,6 +500,8 @@ int main(int argc, char **argv)
             rc = export_infer(&o, &net, argc, argv);
         else if (o.mode == MODE_ONNX)
             rc = export_onnx(&o, &net);
+        else if (o.mode == MODE_WEB)
+            rc = export_web(&o, &net, argc, argv);
     }
     network_free(&net);
     return rc;

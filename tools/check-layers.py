@@ -33,6 +33,7 @@ LAYERS = [
     ("compiler/trainer/", "trainer", 50),
     ("compiler/infer/", "infer", 50),
     ("compiler/onnx/", "onnx", 50),             # netc import, --emit onnx
+    ("compiler/web/", "web", 50),               # --emit web: the page, its WebAssembly
     # what both back ends print with
     ("compiler/emit/", "emit", 40),
     ("compiler/describe/", "describe", 30),
