@@ -34,16 +34,6 @@ static int load_idx(const netc_model *m, const char *images, const char *labels,
     return netc_dataset_load_idx(ds, images, labels, unit, err);
 }
 
-/* The CSV reader's hint names the trainer's --header; for netc the data block says it. */
-static int header_hint(netc_error *err)
-{
-    char *hint = strstr(err->msg, "pass --header");
-    if (hint)
-        snprintf(hint, sizeof err->msg - (size_t)(hint - err->msg),
-                 "say 'header true' in the .net file's data block");
-    return -1;
-}
-
 /* The data block's settings; a label column only when the rows are one field wider than
  * the network's input (the training CSV), so plain feature rows work too. */
 static int load_csv(const netc_model *m, const char *path, netc_dataset *ds, netc_error *err)
@@ -53,8 +43,9 @@ static int load_csv(const netc_model *m, const char *path, netc_dataset *ds, net
     csv.header = m->data.header;
     csv.label_column = m->data.label_column;
     csv.label_index = m->data.label_index;
+    csv.header_hint = "say 'header true' in the .net file's data block";
     if (netc_dataset_load_csv(ds, path, &csv, err) < 0)
-        return header_hint(err);
+        return -1;
     if (ds->n_input != m->n_input + 1)
         return 0;
     netc_dataset_free(ds);

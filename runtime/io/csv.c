@@ -77,58 +77,72 @@ static void field_at(const csv_line *l, size_t *pos, const char **text, size_t *
     *len = end - i;
 }
 
+/* How a field or row was refused: the first row's hint depends on it. */
+enum csv_fault { CSV_OK, CSV_BAD, CSV_NOT_A_NUMBER };
+
 /* Parses one numeric field; fails naming the place and the text found. */
-static int parse_number(const char *path, int line, int col, const char *text, size_t len,
-                        double *value, netc_error *err)
+static enum csv_fault parse_number(const char *path, int line, int col, const char *text,
+                                   size_t len, double *value, netc_error *err)
 {
     char tmp[CSV_MAX_FIELD];
     char *end;
 
-    if (len == 0)
-        return netc_fail(err, "%s:%d:%d: empty field, expected a number", path, line, col);
-    if (len >= sizeof tmp)
-        return netc_fail(err, "%s:%d:%d: expected a number, found '%.40s...' (%zu characters)",
-                         path, line, col, text, len);
+    if (len == 0) {
+        netc_fail(err, "%s:%d:%d: empty field, expected a number", path, line, col);
+        return CSV_BAD;
+    }
+    if (len >= sizeof tmp) {
+        netc_fail(err, "%s:%d:%d: expected a number, found '%.40s...' (%zu characters)",
+                  path, line, col, text, len);
+        return CSV_NOT_A_NUMBER;
+    }
     memcpy(tmp, text, len);
     tmp[len] = 0;
     errno = 0;
     *value = strtod(tmp, &end);
-    if (end == tmp || *end != 0)
-        return netc_fail(err, "%s:%d:%d: expected a number, found '%s'", path, line, col, tmp);
-    if (!isfinite(*value))
-        return netc_fail(err, "%s:%d:%d: found '%s': NaN and infinite values are not allowed"
-                         "\nhint: fill in or drop the missing values before training",
-                         path, line, col, tmp);
-    return 0;
+    if (end == tmp || *end != 0) {
+        netc_fail(err, "%s:%d:%d: expected a number, found '%s'", path, line, col, tmp);
+        return CSV_NOT_A_NUMBER;
+    }
+    if (!isfinite(*value)) {
+        netc_fail(err, "%s:%d:%d: found '%s': NaN and infinite values are not allowed"
+                  "\nhint: fill in or drop the missing values before training",
+                  path, line, col, tmp);
+        return CSV_BAD;
+    }
+    return CSV_OK;
 }
 
-static int parse_label(const char *path, int line, int col, const char *text, size_t len,
-                       int *label, netc_error *err)
+static enum csv_fault parse_label(const char *path, int line, int col, const char *text,
+                                  size_t len, int *label, netc_error *err)
 {
     double v;
+    enum csv_fault fault = parse_number(path, line, col, text, len, &v, err);
 
-    if (parse_number(path, line, col, text, len, &v, err) < 0)
-        return -1;
-    if (v < 0 || v > INT_MAX || v != floor(v))
-        return netc_fail(err, "%s:%d:%d: label '%.*s' is not a class number (an integer >= 0)",
-                         path, line, col, (int)len, text);
+    if (fault != CSV_OK)
+        return fault;
+    if (v < 0 || v > INT_MAX || v != floor(v)) {
+        netc_fail(err, "%s:%d:%d: label '%.*s' is not a class number (an integer >= 0)",
+                  path, line, col, (int)len, text);
+        return CSV_BAD;
+    }
     *label = (int)v;
-    return 0;
+    return CSV_OK;
 }
 
 /* A short hint for the first row's errors: header rows and semicolons are common. */
-static int first_row_hint(netc_error *err, const csv_line *l, int is_first)
+static int first_row_hint(netc_error *err, const csv_line *l, enum csv_fault fault,
+                          const netc_csv_options *opt)
 {
     size_t used = strlen(err->msg);
 
-    if (!is_first)
-        return -1;
     if (memchr(l->text, ';', l->len) || memchr(l->text, '\t', l->len))
         snprintf(err->msg + used, sizeof err->msg - used,
                  "\nhint: fields must be separated by commas");
-    else if (strstr(err->msg, "expected a number, found"))
+    else if (fault == CSV_NOT_A_NUMBER)
         snprintf(err->msg + used, sizeof err->msg - used,
-                 "\nhint: if the first line is a header, pass --header");
+                 "\nhint: if the first line is a header, %s",
+                 opt->header_hint ? opt->header_hint : "pass --header");
     return -1;
 }
 
@@ -145,32 +159,37 @@ static int extra_field_column(const csv_line *l, int fields)
 }
 
 /* Parses one row into x (features) and *label. */
-static int parse_row(const csv_reader *r, const csv_line *l, int fields, int label_col,
-                     float *x, int *label, netc_error *err)
+static enum csv_fault parse_row(const csv_reader *r, const csv_line *l, int fields,
+                                int label_col, float *x, int *label, netc_error *err)
 {
     size_t pos = 0;
     int f, n_found = count_fields(l);
 
-    if (n_found != fields)
-        return netc_fail(err, "%s:%d:%d: row has %d fields, expected %d like the first row",
-                         r->path, l->number, extra_field_column(l, fields), n_found, fields);
+    if (n_found != fields) {
+        netc_fail(err, "%s:%d:%d: row has %d fields, expected %d like the first row",
+                  r->path, l->number, extra_field_column(l, fields), n_found, fields);
+        return CSV_BAD;
+    }
     for (f = 0; f < fields; f++) {
         const char *text;
         size_t len;
         int col;
         double v;
+        enum csv_fault fault;
 
         field_at(l, &pos, &text, &len, &col);
         if (f == label_col) {
-            if (parse_label(r->path, l->number, col, text, len, label, err) < 0)
-                return -1;
+            fault = parse_label(r->path, l->number, col, text, len, label, err);
+            if (fault != CSV_OK)
+                return fault;
             continue;
         }
-        if (parse_number(r->path, l->number, col, text, len, &v, err) < 0)
-            return -1;
+        fault = parse_number(r->path, l->number, col, text, len, &v, err);
+        if (fault != CSV_OK)
+            return fault;
         *x++ = (float)v;
     }
-    return 0;
+    return CSV_OK;
 }
 
 /* Which column holds the label (-1: none), checked against the row width. */
@@ -234,11 +253,14 @@ static int read_rows(csv_reader *r, netc_dataset *ds, const netc_csv_options *op
     if (!ds->x || (col >= 0 && !ds->labels))
         return -1;
     for (i = 0; i < ds->n; i++) {
+        enum csv_fault fault;
+
         if (i > 0)
             next_line(r, &l);
-        if (parse_row(r, &l, fields, col, ds->x + (size_t)i * ds->n_input,
-                      ds->labels ? ds->labels + i : NULL, err) < 0)
-            return first_row_hint(err, &l, l.number == first.number);
+        fault = parse_row(r, &l, fields, col, ds->x + (size_t)i * ds->n_input,
+                          ds->labels ? ds->labels + i : NULL, err);
+        if (fault != CSV_OK)
+            return l.number == first.number ? first_row_hint(err, &l, fault, opt) : -1;
     }
     return 0;
 }

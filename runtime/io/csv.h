@@ -9,6 +9,9 @@ typedef struct netc_csv_options {
     int has_label;                      /* one column holds the label */
     enum netc_label_column label_column;
     int label_index;                    /* 0-based, for NETC_LABEL_INDEX */
+    const char *header_hint;            /* how to declare a header row, ending the hint
+                                         * "if the first line is a header, ..."; NULL: the
+                                         * trainer's "pass --header" */
 } netc_csv_options;
 
 /* Numeric CSV: one sample per row (see netc_csv_options for label and header). */

@@ -177,7 +177,7 @@ static void test_idx_label_range(void)
 
 static netc_csv_options csv_opts(int header, enum netc_label_column where, int index)
 {
-    netc_csv_options o;
+    netc_csv_options o = { 0 };
 
     o.header = header;
     o.has_label = 1;
@@ -255,6 +255,25 @@ static void test_csv_errors(void)
                      "hint: if the first line is a header, pass --header");
     expect_csv_error("1;2;3\n", 0, "bad.csv:1:1", "separated by commas");
     expect_csv_error("1,2,2.5\n", 0, "bad.csv:1:5: label '2.5'", "integer");
+}
+
+/* A caller names its own way to declare a header; only "not a number" earns the hint. */
+static void test_csv_header_hint(void)
+{
+    char p[256];
+    netc_dataset ds;
+    netc_error err;
+    netc_csv_options o = csv_opts(0, NETC_LABEL_LAST, 0);
+
+    o.header_hint = "set header";
+    write_text(p, sizeof p, "hint.csv", "a,b,c\n1,2,3\n");
+    CU_ASSERT(netc_dataset_load_csv(&ds, p, &o, &err) == -1);
+    ASSERT_MSG(&err, "hint.csv:1:1: expected a number, found 'a'",
+               "\nhint: if the first line is a header, set header");
+    CU_ASSERT(strstr(err.msg, "--header") == NULL);
+    write_text(p, sizeof p, "hint.csv", "1,,3\n");
+    CU_ASSERT(netc_dataset_load_csv(&ds, p, &o, &err) == -1);
+    CU_ASSERT(strstr(err.msg, "hint:") == NULL);
 }
 
 /* ---- safetensors ---------------------------------------------------------------- */
@@ -897,7 +916,8 @@ void runtime_csv_register(void)
     static const test_case tests[] = {
         { "header, CRLF, label last", test_csv_good },
         { "label first and by index", test_csv_label_columns },
-        { "errors at line:column", test_csv_errors }, { NULL, NULL }
+        { "errors at line:column", test_csv_errors },
+        { "caller's header hint", test_csv_header_hint }, { NULL, NULL }
     };
     add_suite("runtime_csv", tests);
 }
