@@ -1,6 +1,6 @@
 # netc - a compiler from .net network descriptions to specialised C trainers.
 #
-#   make          build ./netc and the runtime library
+#   make          build build/netc and the runtime library (all output in BUILD [build])
 #   make test     the quick tier: unit suites, golden diagnostics, code snapshots (installs nothing)
 #   make check    install what is missing, build, run every test (ends with the CUnit summary)
 #   make golden   rewrite the golden diagnostics and code snapshots from netc's output
@@ -45,7 +45,7 @@ RUNTIME_LIB  := $(BUILD)/libnetcrt.a
 INCLUDES := -Icompiler -Iruntime -I$(BUILD)
 
 .PHONY: all test check demo asan clean deps deps-build golden fuzz bench
-all: netc $(RUNTIME_LIB)
+all: $(BUILD)/netc $(RUNTIME_LIB)
 
 deps-build:
 	@tools/deps.sh flex bison libpng-dev libprotobuf-c-dev protobuf-c-compiler libonnx-dev
@@ -53,10 +53,9 @@ deps-build:
 deps:
 	@tools/deps.sh $(CHECK_DEPS)
 
-# netc itself does not link the runtime, but `netc build` needs it built.  ./netc is a
-# link to $(BUILD)/netc, which finds the runtime from where it is (compiler/locate.c).
+# netc itself does not link the runtime, but `netc build` needs it built.  $(BUILD)/netc
+# finds the runtime from where it is (compiler/locate.c).  `make netc` builds it.
 netc: $(BUILD)/netc
-	ln -sf $(BUILD)/netc $@
 
 # The grammar: bison writes the parser and its header, flex the reentrant lexer.
 $(BUILD)/parser.c $(BUILD)/parser.h: grammar/parser.y | $(BUILD)/.dir
@@ -124,18 +123,18 @@ $(BUILD)/.dir:
 
 # The quick tier: every suite but the SLOW ones of tests/unit/suites.def (no trainers
 # built, no end-to-end scripts), in seconds; it needs the build dependencies and CUnit.
-test: netc $(BUILD)/run_tests
-	NETC=$${NETC:-./netc} $(BUILD)/run_tests --quick
+test: $(BUILD)/netc $(BUILD)/run_tests
+	$(BUILD)/run_tests --quick
 
 check: deps
-	$(MAKE) netc $(RUNTIME_LIB) $(BUILD)/run_tests
-	NETC=$${NETC:-./netc} $(BUILD)/run_tests
+	$(MAKE) $(BUILD)/netc $(RUNTIME_LIB) $(BUILD)/run_tests
+	$(BUILD)/run_tests
 
-demo: deps-build netc $(RUNTIME_LIB)
-	tools/demo.sh
+demo: deps-build $(BUILD)/netc $(RUNTIME_LIB)
+	BUILD=$(BUILD) tools/demo.sh
 
-bench: netc $(RUNTIME_LIB)
-	bench/run.sh
+bench: $(BUILD)/netc $(RUNTIME_LIB)
+	BUILD=$(BUILD) bench/run.sh
 
 # The compiler, runtime and tests under AddressSanitizer and UBSan, in their own tree:
 # the tests run build-asan/netc, and the trainers it builds are sanitized too.
@@ -218,15 +217,15 @@ fuzz: deps
 
 # Rewrite the expected diagnostics and code snapshots from netc's current output; the
 # files that changed are listed, for review with git diff.
-golden: netc
-	@for f in tests/diagnostics/*.net; do ./netc --check "$$f" 2> "$${f%.net}.err" >/dev/null; done
+golden: $(BUILD)/netc
+	@for f in tests/diagnostics/*.net; do $(BUILD)/netc --check "$$f" 2> "$${f%.net}.err" >/dev/null; done
 	@for c in tests/snapshots/*.cmd; do \
 	    name=$$(basename "$$c" .cmd); \
-	    sh tests/snapshots/generate.sh ./netc "$$name" "tests/snapshots/$$name" || exit 1; \
+	    sh tests/snapshots/generate.sh $(BUILD)/netc "$$name" "tests/snapshots/$$name" || exit 1; \
 	done
 	@git status --short tests/diagnostics tests/snapshots
 
 clean:
-	rm -rf $(BUILD) build-asan netc
+	rm -rf $(BUILD) build-asan
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -8,9 +8,11 @@
 #   BENCH_EPOCHS [5]  timed epochs (W3: 3) after BENCH_WARMUP [1] untimed ones
 #   BENCH_QUICK=1     a smoke run: one short timed epoch each, small subsets
 #   MPICC [mpicc]     for `netc build --mpi`; without it or mpirun, the MPI rows are n/a
+#   BUILD [build]     the build tree whose netc is timed
 set -eu
 cd "$(dirname "$0")/.."
 
+netc=${BUILD:-build}/netc
 work=build/bench
 raw=$work/raw
 data=data/mnist
@@ -52,7 +54,7 @@ $CC -O2 -march=native -ffp-contract=fast -pthread -o $work/fma_peak bench/fma_pe
 mpi_status=ok
 if ! command -v "${MPICC:-mpicc}" >/dev/null 2>&1 || ! command -v mpirun >/dev/null 2>&1; then
     mpi_status="n/a (not installed)"
-elif ! ./netc --help | grep -q -- --mpi; then
+elif ! "$netc" --help | grep -q -- --mpi; then
     mpi_status="n/a (not implemented)"
 fi
 mpi_env=""      # Open MPI refuses to run as root without these
@@ -172,10 +174,10 @@ run_fann() {    # NET THREADS EPOCHS LIMIT
 
 echo "$configs" | while read -r net net_epochs limit fann_limit; do
     echo "load_$net $(cut -d' ' -f1-3 /proc/loadavg)" >> $raw/meta.txt
-    ./netc build "bench/$net.net" -o "$work/$net" > /dev/null
+    "$netc" build "bench/$net.net" -o "$work/$net" > /dev/null
     rm -rf "$work/$net-mpi"
     if [ "$mpi_status" = ok ]; then
-        ./netc build --mpi "bench/$net.net" -o "$work/$net-mpi" > /dev/null ||
+        "$netc" build --mpi "bench/$net.net" -o "$work/$net-mpi" > /dev/null ||
             echo "bench: netc build --mpi bench/$net.net failed" >&2
     fi
     for threads in 1 2; do

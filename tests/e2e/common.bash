@@ -3,7 +3,7 @@ set -euo pipefail
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-netc=${NETC:-./netc}       # the compiler under test
+netc=${NETC:-${BUILD:-build}/netc}   # the compiler under test
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 

@@ -2,14 +2,14 @@
 # frontend_robustness.sh - netc --check on hostile inputs: it must answer 0 or 1, never
 # crash, hang or trip a sanitizer.  Bounded to about 20 s.
 #
-#   NETC=/path/to/netc-asan bash tests/e2e/frontend_robustness.sh    (default ./netc)
+#   NETC=/path/to/netc-asan bash tests/e2e/frontend_robustness.sh    (default ${BUILD:-build}/netc)
 #
 # Inputs: a 10 MB line (name, comment, number, string, unterminated string), a million
 # lines (layers, errors, blank lines, settings), a million nested brackets, NUL bytes,
 # random bytes, random grammar words; then mutations of tests/fuzz/corpus.
 # Failing inputs are kept in build/fuzz/crashes.
 set -u
-netc=${NETC:-./netc}
+netc=${NETC:-${BUILD:-build}/netc}
 keep=build/fuzz/crashes
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -63,7 +63,7 @@ write_net smooth tanh sigmoid mse sgd
 # kernel column_sum).
 sed -i 's/dbias\[o\] += delta/dbias[o] += 0.0f * delta/' "$work/smooth_kernels.h"
 grep -q '0.0f \* delta' "$work/smooth_kernels.h" || fail "could not break the bias gradient (generated code changed?)"
-cc -std=c99 -O1 -Iruntime "$work/smooth.c" "$work/smooth_main.c" build/libnetcrt.a -lpng -lm -pthread -o "$work/broken"
+cc -std=c99 -O1 -Iruntime "$work/smooth.c" "$work/smooth_main.c" "${BUILD:-build}/libnetcrt.a" -lpng -lm -pthread -o "$work/broken"
 if "$work/broken" gradcheck > "$work/broken.log"; then
     cat "$work/broken.log"
     fail "gradcheck passed with broken bias gradients"

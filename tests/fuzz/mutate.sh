@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # mutate.sh - bounded mutation fuzzing of `netc --check` over tests/fuzz/corpus.
 #
-#   tests/fuzz/mutate.sh [NETC [RUNS [SECONDS]]]     defaults: ./netc 2000 60
+#   tests/fuzz/mutate.sh [NETC [RUNS [SECONDS]]]     defaults: ${BUILD:-build}/netc 2000 60
 #
 # Each run mutates a corpus file (tests/fuzz/mutate.c) and checks it.  A run fails
 # when netc exits with anything but 0 (valid) or 1 (errors in the input), dies on a
@@ -9,7 +9,7 @@
 # $FUZZ_OUT (default build/fuzz/crashes).  Stops after RUNS runs or SECONDS seconds.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-netc=${1:-./netc}
+netc=${1:-${BUILD:-build}/netc}
 runs=${2:-2000}
 budget=${3:-60}
 out=${FUZZ_OUT:-build/fuzz/crashes}

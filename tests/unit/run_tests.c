@@ -9,7 +9,7 @@
  *
  * Run from the repository root.  Environment: BUILD, the build tree (default: the
  * directory this runner is in), where logs go; NETC, the compiler under test (default
- * ./netc for build/, else BUILD/netc).  Both are exported to the scripts the tests run.
+ * BUILD/netc).  Both are exported to the scripts the tests run.
  * Exit 0 when at least one case ran and none failed, 2 for an argument naming nothing.
  */
 #include <CUnit/Basic.h>
@@ -114,11 +114,7 @@ static void set_environment(const char *argv0)
     const char *slash = strrchr(argv0, '/');
     snprintf(build, sizeof build, "%.*s", slash ? (int)(slash - argv0) : 1, slash ? argv0 : ".");
     setenv("BUILD", build, 0);
-    const char *tree = getenv("BUILD");
-    if (strcmp(tree, "build") == 0 || strcmp(tree, "./build") == 0)
-        snprintf(netc, sizeof netc, "./netc");
-    else
-        snprintf(netc, sizeof netc, "%s/netc", tree);
+    snprintf(netc, sizeof netc, "%s/netc", getenv("BUILD"));
     setenv("NETC", netc, 0);
 }
 

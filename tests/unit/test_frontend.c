@@ -844,12 +844,14 @@ static void test_summary_mnist_relu(void)
 
 static void test_summary_cli(void)
 {
-    char *out = NULL;
-    CU_ASSERT_EQUAL(test_run("./netc --summary samples/mnist.net", &out), 0);
+    char *out = NULL, cmd[1024];
+    snprintf(cmd, sizeof cmd, "%s --summary samples/mnist.net", test_netc());
+    CU_ASSERT_EQUAL(test_run(cmd, &out), 0);
     CU_ASSERT_PTR_NOT_NULL(out ? strstr(out, "13,002") : NULL);
     free(out);
     /* Errors: exit 1, nothing on stdout. */
-    CU_ASSERT_EQUAL(test_run("./netc --summary tests/diagnostics/activation_typo.net 2>/dev/null", &out), 1);
+    snprintf(cmd, sizeof cmd, "%s --summary tests/diagnostics/activation_typo.net 2>/dev/null", test_netc());
+    CU_ASSERT_EQUAL(test_run(cmd, &out), 1);
     CU_ASSERT_STRING_EQUAL(out ? out : "(null)", "");
     free(out);
 }

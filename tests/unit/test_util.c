@@ -35,7 +35,7 @@ static char *read_all(FILE *f, size_t *len)
 const char *test_netc(void)
 {
     const char *netc = getenv("NETC");
-    return netc && *netc ? netc : "./netc";
+    return netc && *netc ? netc : "build/netc";
 }
 
 const char *test_build(void)

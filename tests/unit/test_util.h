@@ -5,7 +5,7 @@
 #include <CUnit/CUnit.h>
 #include <stddef.h>
 
-/* The netc binary under test: $NETC, or ./netc. */
+/* The netc binary under test: $NETC, or build/netc. */
 const char *test_netc(void);
 /* The build tree, where logs go: $BUILD, or build. */
 const char *test_build(void);
