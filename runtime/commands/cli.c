@@ -142,17 +142,22 @@ static int parse_number(const opt_spec *s, const char *v, void *field, netc_erro
     return 0;
 }
 
+/* The label columns' words ("first", "last"); NULL for the one given by a number. */
+static const char *const label_words[] = { NETC_LABEL_COLUMNS(NETC_WORD, ) };
+
 static int parse_label_column(netc_options *o, const char *v, netc_error *err)
 {
     char *end;
     long n;
+    size_t k;
 
     o->label_given = 1;
     o->csv.has_label = 1;
-    if (strcmp(v, "first") == 0 || strcmp(v, "last") == 0) {
-        o->csv.label_column = v[0] == 'f' ? NETC_LABEL_FIRST : NETC_LABEL_LAST;
-        return 0;
-    }
+    for (k = 0; k < sizeof label_words / sizeof *label_words; k++)
+        if (label_words[k] && strcmp(v, label_words[k]) == 0) {
+            o->csv.label_column = (enum netc_label_column)k;
+            return 0;
+        }
     n = strtol(v, &end, 10);
     if (end == v || *end || n < 0 || n > INT_MAX)
         return netc_fail(err, "--label-column: expected first, last or a 0-based column number,"
@@ -327,7 +332,7 @@ static const char *label_text(const netc_data_defaults *d, char *buf, size_t siz
     if (d->label_column == NETC_LABEL_INDEX)
         snprintf(buf, size, "%d", d->label_index);
     else
-        snprintf(buf, size, "%s", d->label_column == NETC_LABEL_FIRST ? "first" : "last");
+        snprintf(buf, size, "%s", label_words[d->label_column]);
     return buf;
 }
 

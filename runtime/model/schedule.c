@@ -25,18 +25,21 @@ double netc_schedule_lr(const netc_model *m, double lr, int epoch, int epochs)
 
 const char *netc_schedule_text(const netc_model *m, char *buf, size_t n)
 {
+    static const char *const words[] = { NETC_SCHEDULES(NETC_WORD, ) };
+    const char *word = words[m->schedule];
+
     switch (m->schedule) {
     case NETC_SCHED_STEP:
-        snprintf(buf, n, "step(step_size = %d, gamma = %g)", m->step_size, m->gamma);
+        snprintf(buf, n, "%s(step_size = %d, gamma = %g)", word, m->step_size, m->gamma);
         break;
     case NETC_SCHED_EXPONENTIAL:
-        snprintf(buf, n, "exponential(gamma = %g)", m->gamma);
+        snprintf(buf, n, "%s(gamma = %g)", word, m->gamma);
         break;
     case NETC_SCHED_COSINE:
-        snprintf(buf, n, "cosine(min_lr = %g)", m->min_lr);
+        snprintf(buf, n, "%s(min_lr = %g)", word, m->min_lr);
         break;
     case NETC_SCHED_CONSTANT:
-        snprintf(buf, n, "constant");
+        snprintf(buf, n, "%s", word);
         break;
     }
     return buf;

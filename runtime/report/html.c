@@ -34,12 +34,9 @@ static const char style[] =
 
 static const char *loss_name(enum netc_loss loss)
 {
-    switch (loss) {
-    case NETC_LOSS_MSE: return "mse";
-    case NETC_LOSS_CROSS_ENTROPY: return "cross_entropy";
-    case NETC_LOSS_BINARY_CROSS_ENTROPY: return "binary_cross_entropy";
-    }
-    return "?";
+    static const char *const words[] = { NETC_LOSSES(NETC_WORD, ) };
+
+    return (unsigned)loss < sizeof words / sizeof *words ? words[loss] : "?";
 }
 
 /* 13002 as "13,002". */
