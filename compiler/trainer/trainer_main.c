@@ -6,7 +6,6 @@
 #include "trainer/trainer_internal.h"
 
 #include <stdio.h>
-#include <string.h>
 
 /* The netc_model constants' names, indexed by the network's enums: both are made from
  * the same lists (netc_enums.h), so LOSS_MSE's is "NETC_LOSS_MSE". */
@@ -20,28 +19,31 @@ static const char *const targets_enum[] = {
 };
 
 /* One entry point of the descriptor: a static wrapper calling NAME_<call> with the
- * state given back its type.  E.g. { "float", "loss", "const float *x, const float *y,
- * int n", "x, y, n" } -> static float model_loss(void *state, const float *x, ...)
- *                        { return mnist_loss((mnist_model *)state, x, y, n); } */
+ * state given back its type, assigned to netc_model's member <call>, or <member> when
+ * that is named otherwise.  E.g. { "float", "loss", "const float *x, const float *y,
+ * int n", "x, y, n", "loss_fn" } -> static float model_loss(void *state, const float *x, ...)
+ *                        { return mnist_loss((mnist_model *)state, x, y, n); }
+ * and .loss_fn = model_loss. */
 struct entry {
     const char *type, *call, *params, *args;
+    const char *member;         /* NULL: the member is named <call> */
 };
 
 static const struct entry entries[] = {
-    { "void", "init", "uint64_t seed", "seed" },
-    { "void", "forward", "const float *x, float *out, int n", "x, out, n" },
-    { "float", "loss", "const float *x, const float *y, int n", "x, y, n" },
-    { "float", "forward_backward", "const float *x, const float *y, int n", "x, y, n" },
-    { "void", "update", "float learning_rate", "learning_rate" },
+    { "void", "init", "uint64_t seed", "seed", NULL },
+    { "void", "forward", "const float *x, float *out, int n", "x, out, n", NULL },
+    { "float", "loss", "const float *x, const float *y, int n", "x, y, n", "loss_fn" },
+    { "float", "forward_backward", "const float *x, const float *y, int n", "x, y, n", NULL },
+    { "void", "update", "float learning_rate", "learning_rate", NULL },
     { "void", "part_forward", "const float *x, const float *y, float *out, int n, int t, int T",
-      "x, y, out, n, t, T" },
-    { "void", "part_prepare", "int t, int T", "t, T" },
+      "x, y, out, n, t, T", NULL },
+    { "void", "part_prepare", "int t, int T", "t, T", NULL },
     { "void", "part_errors", "const float *x, const float *y, int n, int t, int T",
-      "x, y, n, t, T" },
-    { "void", "part_gradients", "const float *x, int n, int t, int T", "x, n, t, T" },
-    { "float", "batch_loss", "int n", "n" },
-    { "void", "part_update", "float learning_rate, int t, int T", "learning_rate, t, T" },
-    { "void", "update_end", NULL, "" },
+      "x, y, n, t, T", NULL },
+    { "void", "part_gradients", "const float *x, int n, int t, int T", "x, n, t, T", NULL },
+    { "float", "batch_loss", "int n", "n", NULL },
+    { "void", "part_update", "float learning_rate, int t, int T", "learning_rate, t, T", NULL },
+    { "void", "update_end", NULL, "", NULL },
 };
 
 static void emit_wrapper(const struct emit *e, const struct entry *w)
@@ -135,6 +137,18 @@ static void emit_data_defaults(const struct emit *e)
     pr_close_with(p, ",");
 }
 
+/* The entry points' members: those named otherwise than their call (loss_fn) first. */
+static void emit_entry_members(const struct emit *e)
+{
+    const size_t n = sizeof entries / sizeof entries[0];
+    for (size_t i = 0; i < n; i++)
+        if (entries[i].member)
+            pr_line(e->p, ".%s = model_%s,", entries[i].member, entries[i].call);
+    for (size_t i = 0; i < n; i++)
+        if (!entries[i].member)
+            pr_line(e->p, ".%s = model_%s,", entries[i].call, entries[i].call);
+}
+
 static void emit_descriptor(const struct emit *e)
 {
     const struct network *net = e->net;
@@ -166,10 +180,7 @@ static void emit_descriptor(const struct emit *e)
     emit_data_defaults(e);
     pr_line(p, ".params = model_params,");
     pr_line(p, ".grads = model_grads,");
-    pr_line(p, ".loss_fn = model_loss,");
-    for (size_t i = 0; i < sizeof entries / sizeof entries[0]; i++)
-        if (strcmp(entries[i].call, "loss") != 0)
-            pr_line(p, ".%s = model_%s,", entries[i].call, entries[i].call);
+    emit_entry_members(e);
     pr_line(p, ".activations = model_activations,");
     pr_close_with(p, ";");
     pr_blank(p);
