@@ -34,9 +34,10 @@ void emit_layer_forward(const struct emit *e, int layer)
             layer == 0 ? "network's input" : "previous layer's activation a");
     pr_line(p, " *   a = %s", act_equation(L->act));
     pr_line(p, " * B = batch, IN = %d, OUT = %d */", L->in, L->out);
-    pr_line(p, "static void %s(float *restrict z, float *restrict a, const float *restrict x,",
-            n.forward);
-    pr_line(p, "                           const float *restrict WT, const float *restrict bias, int B)");
+    char head[SYMBOL_MAX + 16];
+    const int indent = snprintf(head, sizeof head, "static void %s(", n.forward);
+    pr_line(p, "%sfloat *restrict z, float *restrict a, const float *restrict x,", head);
+    pr_line(p, "%*sconst float *restrict WT, const float *restrict bias, int B)", indent, "");
     pr_block(p);
     pr_line(p, "/* z[b][o] = bias[o] + Σ_i x[b][i] WT[i][o] */");
     if (e->plain)
@@ -83,9 +84,10 @@ void emit_layer_backward(const struct emit *e, int layer)
     pr_line(p, " * x = a_prev; W = WT transposed (by NAME_part_prepare), so that this product");
     pr_line(p, " * runs along W's rows.  Each sample's row is independent of the others'.");
     pr_line(p, " * B = rows, IN = %d, OUT = %d */", L->in, L->out);
-    pr_line(p, "static void %s(float *restrict delta_prev, const float *restrict delta,",
-            n.backward);
-    pr_line(p, "                            %s%sconst float *restrict W, int B)",
+    char head[SYMBOL_MAX + 16];
+    const int indent = snprintf(head, sizeof head, "static void %s(", n.backward);
+    pr_line(p, "%sfloat *restrict delta_prev, const float *restrict delta,", head);
+    pr_line(p, "%*s%s%sconst float *restrict W, int B)", indent, "",
             needs_a ? "const float *restrict x, " : "", needs_z ? "const float *restrict z_prev, " : "");
     pr_block(p);
     pr_line(p, "/* δ_prev[b][i] = Σ_o δ[b][o] W[o][i] */");
@@ -117,9 +119,11 @@ void emit_layer_gradients(const struct emit *e, int layer)
     pr_line(p, " * size, so the sums over the B samples are batch means.  Thread t of T computes");
     pr_line(p, " * its share of the rows of dWT and of dbias.");
     pr_line(p, " * B = batch, IN = %d, OUT = %d */", L->in, L->out);
-    pr_line(p, "static void %s(float *restrict dWT, float *restrict dbias,", n.gradients);
-    pr_line(p, "                             const float *restrict delta, const float *restrict x,");
-    pr_line(p, "                             int B, int t, int T)");
+    char head[SYMBOL_MAX + 16];
+    const int indent = snprintf(head, sizeof head, "static void %s(", n.gradients);
+    pr_line(p, "%sfloat *restrict dWT, float *restrict dbias,", head);
+    pr_line(p, "%*sconst float *restrict delta, const float *restrict x,", indent, "");
+    pr_line(p, "%*sint B, int t, int T)", indent, "");
     pr_block(p);
     if (e->plain) {
         emit_plain_gradients(e, &n);

@@ -133,9 +133,10 @@ static void emit_layer(const struct emit *e, int layer)
             layer == 0 ? "network's input" : "previous layer's activation a");
     pr_line(p, " *   a = %s", act_equation(L->act));
     pr_line(p, " * B = batch, IN = %d, OUT = %d; xq: room for B rows of IN. */", L->in, L->out);
-    pr_line(p, "static void %s(float *restrict z, float *restrict a, const float *restrict x,",
-            n.forward);
-    pr_line(p, "                           int16_t *restrict xq, int B)");
+    char head[SYMBOL_MAX + 16];
+    const int indent = snprintf(head, sizeof head, "static void %s(", n.forward);
+    pr_line(p, "%sfloat *restrict z, float *restrict a, const float *restrict x,", head);
+    pr_line(p, "%*sint16_t *restrict xq, int B)", indent, "");
     pr_block(p);
     pr_line(p, "quantize(xq, x, B * %s, %s);", n.in, n.x_inv_scale);
     pr_line(p, "dense_i8(z, &%s[0][0], xq, B, %s, %s,", n.wq, n.out, n.in);
