@@ -21,7 +21,7 @@ CHECK_DEPS := flex bison libcunit1-dev clang libclang-rt-14-dev libpng-dev pytho
               libprotobuf-c-dev protobuf-c-compiler libonnx-dev python3-onnx nodejs \
               imagemagick chromium valgrind libopenmpi-dev openmpi-bin gcc-multilib qemu-user \
               lld wasi-libc libclang-rt-14-dev-wasm32 \
-              pkg-config man-db vim emacs-nox
+              pkg-config man-db vim emacs-nox debhelper dpkg-dev lintian
 
 COMPILER_SRC := $(sort $(filter-out compiler/main.c,$(shell find compiler -name '*.c')))
 # The runtime's folders (io/ model/ report/ train/ commands/); mpi/ is compiled into MPI
