@@ -172,7 +172,7 @@ $(BUILD)/dirs.txt: FORCE | $(BUILD)/.dir
 	@echo '$(DIRS_DEFS)' | cmp -s - $@ || echo '$(DIRS_DEFS)' > $@
 $(BUILD)/runtime-src: | $(BUILD)/.dir
 	ln -sfn $(CURDIR)/runtime $@
-$(BUILD)/netc.pc: netc.pc.in FORCE
+$(BUILD)/netc.pc: netc.pc.in FORCE | $(BUILD)/.dir
 	sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(patsubst $(PREFIX)/%,$${prefix}/%,$(LIBDIR))|' \
 	    -e 's|@INCLUDEDIR@|$(patsubst $(PREFIX)/%,$${prefix}/%,$(INCLUDEDIR))|' \
 	    -e 's|@VERSION@|$(shell sed -n 's/.*NETC_VERSION "\(.*\)"/\1/p' compiler/check/network.h)|' $< > $@
