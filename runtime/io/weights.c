@@ -2,6 +2,7 @@
  *
  * Tensors are named and shaped as torch.nn.Linear's ("dense1.weight" [out, in],
  * "dense1.bias" [out]); input scaling statistics travel along as input.* tensors. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +56,26 @@ static void shape_text(char *buf, size_t size, int rank, const int64_t *shape)
         snprintf(buf, size, "(rank %d)", rank);
 }
 
+/* Refuses a tensor holding a NaN or an infinity (values in file order), naming the tensor,
+ * the element and its byte: a diverged run's weights must not pass for trained ones. */
+static int check_finite(const netc_st_file *f, const netc_st_entry *e, const float *v,
+                        netc_error *err)
+{
+    size_t k, n = (e->end - e->begin) / 4, cols = e->rank == 2 ? (size_t)e->shape[1] : 1;
+    char at[64] = "";
+
+    for (k = 0; k < n && isfinite(v[k]); k++)
+        ;
+    if (k == n)
+        return 0;
+    if (e->rank == 2)
+        snprintf(at, sizeof at, " [%zu, %zu]", k / cols, k % cols);
+    return netc_fail(err, "%s: byte %zu: tensor '%s' element %zu%s is %s: weights must be "
+                     "finite\nhint: was the file saved by a run that diverged?", f->path,
+                     (size_t)(f->data - f->buffer) + e->begin + 4 * k, e->name, k, at,
+                     isnan(v[k]) ? "NaN" : v[k] > 0 ? "+infinity" : "-infinity");
+}
+
 /* Copies one model tensor from the file into params (transposing if the model does). */
 static int load_tensor(const netc_st_file *f, const netc_tensor *t, float *params,
                        netc_error *err)
@@ -76,12 +97,16 @@ static int load_tensor(const netc_st_file *f, const netc_tensor *t, float *param
     }
     if (!t->transposed) {
         netc_st_get_f32(f, e, params + t->offset);
-        return 0;
+        return check_finite(f, e, params + t->offset, err);
     }
     tmp = netc_alloc(rows * cols, sizeof *tmp, f->path, err);
     if (!tmp)
         return -1;
     netc_st_get_f32(f, e, tmp);
+    if (check_finite(f, e, tmp, err) < 0) {
+        free(tmp);
+        return -1;
+    }
     for (r = 0; r < rows; r++)
         for (c = 0; c < cols; c++)
             params[t->offset + c * rows + r] = tmp[r * cols + c];
@@ -124,7 +149,9 @@ static int load_scaler(const netc_st_file *f, const netc_model *model, netc_scal
     s->n = model->n_input;
     netc_st_get_f32(f, netc_st_find(f, netc_scaler_name(kind, 0)), s->a);
     netc_st_get_f32(f, netc_st_find(f, netc_scaler_name(kind, 1)), s->b);
-    return 0;
+    if (check_finite(f, netc_st_find(f, netc_scaler_name(kind, 0)), s->a, err) < 0)
+        return -1;
+    return check_finite(f, netc_st_find(f, netc_scaler_name(kind, 1)), s->b, err);
 }
 
 static int is_model_tensor(const netc_model *model, const char *name)

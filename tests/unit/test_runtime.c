@@ -393,6 +393,32 @@ static void test_st_model_mismatch(void)
     ASSERT_MSG(&err, "unknown tensor 'dense2.bias'", "network 'toy'");
 }
 
+/* NaN and infinities are refused, naming the tensor and the element in file order. */
+static void test_st_non_finite(void)
+{
+    netc_model m = toy_model();
+    float params[11] = { 0 }, back[11], mean[3] = { 0, 0, 0 }, std[3] = { 1, NAN, 1 };
+    netc_scaler s = { NETC_SCALE_STANDARDIZE, 3, mean, std }, s2;
+    char p[256];
+    netc_error err;
+
+    test_path(p, sizeof p, "nan.safetensors");
+    params[7] = NAN;
+    CU_ASSERT_FATAL(netc_weights_save(p, &m, params, NULL, &err) == 0);
+    CU_ASSERT(netc_weights_load(p, &m, back, &s2, &err) == -1);
+    ASSERT_MSG(&err, "nan.safetensors: byte ", "tensor 'dense1.bias' element 1 is NaN",
+               "finite");
+    params[7] = 0;
+    params[1] = -INFINITY;     /* memory [in][out]: input 0, output 1 is file element [1, 0] */
+    CU_ASSERT_FATAL(netc_weights_save(p, &m, params, NULL, &err) == 0);
+    CU_ASSERT(netc_weights_load(p, &m, back, &s2, &err) == -1);
+    ASSERT_MSG(&err, "tensor 'dense1.weight' element 3 [1, 0] is -infinity");
+    params[1] = 0;
+    CU_ASSERT_FATAL(netc_weights_save(p, &m, params, &s, &err) == 0);
+    CU_ASSERT(netc_weights_load(p, &m, back, &s2, &err) == -1);
+    ASSERT_MSG(&err, "tensor 'input.std' element 1 is NaN");
+}
+
 static void test_st_write_failure(void)
 {
     netc_model m = toy_model();
@@ -927,6 +953,7 @@ void runtime_safetensors_register(void)
     static const test_case tests[] = {
         { "exact bytes", test_st_exact_bytes }, { "round trip, transposed", test_st_round_trip },
         { "model mismatch", test_st_model_mismatch }, { "write failure", test_st_write_failure },
+        { "non-finite values", test_st_non_finite },
         { "hostile header", test_st_hostile_header },
         { "hostile tensors", test_st_hostile_tensors }, { "escapes", test_st_escapes },
         { NULL, NULL }
