@@ -172,6 +172,37 @@ static void check_layer_name(struct checker *c, const struct statement *s, struc
     strcpy(l->name, s->name);
 }
 
+/* The layer whose automatic name ("dense3": layer 3) name is, or -1.  "dense03" is no
+ * automatic name. */
+static int automatic_name_of(const char *name, int nlayers)
+{
+    const char *digits = name + strlen("dense");
+    if (strncmp(name, "dense", 5) != 0 || *digits < '1' || *digits > '9' || strlen(digits) > 4)
+        return -1;
+    int k = atoi(digits);
+    if (digits[strspn(digits, "0123456789")] != '\0' || k > nlayers)
+        return -1;
+    return k - 1;
+}
+
+/* A name given with 'as' that another, unnamed, layer gets automatically would put two
+ * tensors of the same name in the weights file. */
+static void check_automatic_names(struct checker *c)
+{
+    int count = c->net->nlayers < NETC_MAX_LAYERS ? c->net->nlayers : NETC_MAX_LAYERS;
+    for (int i = 0; i < count; i++) {
+        const struct statement *s = c->layer_stmts[i];
+        int k = s->name ? automatic_name_of(s->name, count) : -1;
+        if (k < 0 || k == i || c->layer_stmts[k]->name)
+            continue;
+        diag_error(c->d, s->name_loc, "layer name '%s' is the automatic name of layer %d",
+                   s->name, k + 1);
+        diag_note(c->d, c->layer_stmts[k]->loc, "layer %d, unnamed, is called '%s'", k + 1,
+                  s->name);
+        diag_hint(c->d, "pick another name, or name layer %d with 'as'", k + 1);
+    }
+}
+
 static void check_dense(struct checker *c, const struct statement *s)
 {
     struct network *n = c->net;
@@ -691,6 +722,7 @@ int check_network(struct diag *d, const struct syntax *tree, enum check_purpose 
     if (out->nlayers > NETC_MAX_LAYERS)
         out->nlayers = NETC_MAX_LAYERS;
     check_required(&c);
+    check_automatic_names(&c);
     check_layers(&c);
     check_train(&c);
     default_inits(&c);
