@@ -84,13 +84,22 @@ $(BUILD)/kernels/%.inc: compiler/kernels/%.h tools/embed.sh | $(BUILD)/.dir
 	sh tools/embed.sh $< > $@.tmp && mv $@.tmp $@
 
 # netc --emit web's page (compiler/web/page/: HTML, CSS, JavaScript) and the runtime's
-# shuffle (runtime/model/rng.{h,c}, compiled into the page's WebAssembly), embedded the same way.
+# shuffle and learning-rate schedule (runtime/model/rng.{h,c}, schedule.{h,c}, with the
+# netc_model.h they read; compiled into the page's WebAssembly), embedded the same way.
 WEB_INC := $(patsubst compiler/web/page/%,$(BUILD)/web/%.inc,$(wildcard compiler/web/page/*)) \
-           $(BUILD)/web/rng.h.inc $(BUILD)/web/rng.c.inc
+           $(BUILD)/web/rng.h.inc $(BUILD)/web/rng.c.inc \
+           $(BUILD)/web/schedule.h.inc $(BUILD)/web/schedule.c.inc \
+           $(BUILD)/web/netc_enums.h.inc $(BUILD)/web/netc_model.h.inc
 $(BUILD)/web/%.inc: compiler/web/page/% tools/embed.sh | $(BUILD)/.dir
 	@mkdir -p $(dir $@)
 	sh tools/embed.sh $< > $@.tmp && mv $@.tmp $@
 $(BUILD)/web/rng.%.inc: runtime/model/rng.% tools/embed.sh | $(BUILD)/.dir
+	@mkdir -p $(dir $@)
+	sh tools/embed.sh $< > $@.tmp && mv $@.tmp $@
+$(BUILD)/web/schedule.%.inc: runtime/model/schedule.% tools/embed.sh | $(BUILD)/.dir
+	@mkdir -p $(dir $@)
+	sh tools/embed.sh $< > $@.tmp && mv $@.tmp $@
+$(BUILD)/web/netc_%.h.inc: runtime/netc_%.h tools/embed.sh | $(BUILD)/.dir
 	@mkdir -p $(dir $@)
 	sh tools/embed.sh $< > $@.tmp && mv $@.tmp $@
 $(filter $(BUILD)/compiler/web/%,$(COMPILER_OBJ)): $(WEB_INC)

@@ -4,12 +4,16 @@
  * memory and calls these, which call NAME_forward, NAME_forward_backward and
  * NAME_update, the native trainer's code.  The data order comes from the runtime's own
  * shuffle (runtime/model/rng.c, embedded at build time), seeded as the trainer seeds it,
- * so a page run and `NAME train --limit N` see the same mini-batches.
+ * so a page run and `NAME train --limit N` see the same mini-batches.  The learning rate
+ * of each epoch is the runtime's too (runtime/model/schedule.c, embedded with the
+ * netc_model.h it reads), for the .net file's schedule.
  */
 #include "web/web.h"
 #include "web/web_internal.h"
 
 #include <string.h>
+
+#include "netc_enums.h"
 
 static const char *const rng_h[] = {
 #include "web/rng.h.inc"
@@ -17,6 +21,19 @@ static const char *const rng_h[] = {
 static const char *const rng_c[] = {
 #include "web/rng.c.inc"
 };
+static const char *const enums_h[] = {
+#include "web/netc_enums.h.inc"
+};
+static const char *const model_h[] = {
+#include "web/netc_model.h.inc"
+};
+static const char *const schedule_h[] = {
+#include "web/schedule.h.inc"
+};
+static const char *const schedule_c[] = {
+#include "web/schedule.c.inc"
+};
+static const char *const schedule_enum[] = { NETC_SCHEDULES(NETC_ENUMERATOR_NAME, NETC_SCHED_) };
 
 /* The runtime's file, without its includes of the runtime's headers. */
 static void print_runtime_file(struct printer *p, const char *const *lines, size_t n)
@@ -125,6 +142,25 @@ static void print_entry_points(const struct emit *e)
     pr_blank(p);
 }
 
+/* The .net file's schedule, as the trainer's NAME_main.c describes it, and its rate. */
+static void print_schedule(const struct emit *e)
+{
+    struct printer *p = e->p;
+    char gamma[LIT_MAX], min_lr[LIT_MAX];
+    pr_line(p, "static const netc_model schedule = {");
+    pr_line(p, "    .epochs = %d, .schedule = %s, .step_size = %d, .gamma = %s, .min_lr = %s,",
+            e->net->epochs, schedule_enum[e->net->sched.kind], e->net->sched.step_size,
+            lit_double(gamma, e->net->sched.gamma), lit_double(min_lr, e->net->sched.min_lr));
+    pr_line(p, "};");
+    pr_blank(p);
+    pr_line(p, "/* The learning rate of epoch (from 0) for base rate lr: netc_schedule_lr's. */");
+    pr_line(p, "WEB_EXPORT(schedule_lr) double web_schedule_lr(double lr, int epoch)");
+    pr_block(p);
+    pr_line(p, "return netc_schedule_lr(&schedule, lr, epoch, schedule.epochs > 0 ? schedule.epochs : 1);");
+    pr_close(p);
+    pr_blank(p);
+}
+
 static void print_evaluation(const struct emit *e)
 {
     struct printer *p = e->p;
@@ -173,9 +209,17 @@ static void emit_glue(const struct emit *e)
     print_runtime_file(p, rng_h, sizeof rng_h / sizeof rng_h[0]);
     print_runtime_file(p, rng_c, sizeof rng_c / sizeof rng_c[0]);
     pr_blank(p);
+    pr_line(p, "/* The learning-rate schedule: netc's runtime/netc_enums.h, netc_model.h,");
+    pr_line(p, " * runtime/model/schedule.h, schedule.c. */");
+    print_runtime_file(p, enums_h, sizeof enums_h / sizeof enums_h[0]);
+    print_runtime_file(p, model_h, sizeof model_h / sizeof model_h[0]);
+    print_runtime_file(p, schedule_h, sizeof schedule_h / sizeof schedule_h[0]);
+    print_runtime_file(p, schedule_c, sizeof schedule_c / sizeof schedule_c[0]);
+    pr_blank(p);
     print_buffers(e);
     print_pointers(e);
     print_entry_points(e);
+    print_schedule(e);
     print_evaluation(e);
 }
 

@@ -110,9 +110,6 @@ static void print_model(const struct page *pg)
             "\"epochs\": %d, \"seed\": %llu,", loss_name(net->loss),
             optimizer_name(net->opt.kind), net->learning_rate, net->epochs,
             (unsigned long long)net->seed);
-    pr_line(p, "\"schedule\": {\"kind\": \"%s\", \"step_size\": %d, \"gamma\": %.17g, "
-            "\"min_lr\": %.17g},", schedule_name(net->sched.kind), net->sched.step_size,
-            net->sched.gamma, net->sched.min_lr);
     pr_line(p, "\"n_train\": %d, \"n_test\": %d, \"data\": %s, \"weights\": %s}", WEB_N_TRAIN,
             WEB_N_TEST, quoted[1], quoted[2]);
     pr_line(p, "</script>");

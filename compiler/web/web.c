@@ -190,7 +190,8 @@ static int compile_wasm(const struct network *net, const char *cc, const char *o
     snprintf(tmp, sizeof tmp, "%s/.%s.wasm.tmp%ld", outdir, net->name, (long)getpid());
     snprintf(inc, sizeof inc, "-I%s", outdir);
     char *argv[] = {(char *)cc, "--target=wasm32-wasi", "-std=c99", "-O3", "-msimd128",
-                    "-mexec-model=reactor", "-fno-math-errno", inc, model, glue, "-o", tmp, NULL};
+                    "-mexec-model=reactor", "-fno-math-errno", "-Wl,--strip-debug", inc, model, glue,
+                    "-o", tmp, NULL};
     if (run(argv, errbuf, errlen) < 0) {
         remove(tmp);
         return -1;

@@ -27,7 +27,12 @@ async function launch() {
   const portFile = path.join(profile, "DevToolsActivePort");
   for (let i = 0; i < 300 && !fs.existsSync(portFile); i++) await sleep(100);
   const port = fs.readFileSync(portFile, "utf8").split("\n")[0];
-  const targets = await (await fetch(`http://127.0.0.1:${port}/json/list`)).json();
+  // The port file can come before the listener: retry for up to 10 s.
+  let targets = null;
+  for (let i = 0; !targets; i++) {
+    try { targets = await (await fetch(`http://127.0.0.1:${port}/json/list`)).json(); }
+    catch (e) { if (i >= 100) { browser.kill(); throw e; } await sleep(100); }
+  }
   const page = targets.find((t) => t.type === "page");
   return { browser, url: page.webSocketDebuggerUrl };
 }

@@ -3,39 +3,49 @@
 # protocol with real mouse events (tests/e2e/web.js): a drawn vertical stroke is a 1, the
 # embedded test digits get predict's class and outputs (within 1e-5), one epoch of
 # training in the page lowers the loss and gives the native trainer's weights, no errors,
-# screenshots not blank.  Also: the usage errors, and a network the page cannot draw.
+# screenshots not blank; for samples/mnist.net and samples/mnist_relu.net.  Also: the
+# usage errors, and a network the page cannot draw.
 # WEB_SHOTS=DIR keeps the screenshots there (docs/: web-draw.png, web-train.png).
 source tests/e2e/common.bash
 command -v chromium > /dev/null || fail "chromium is missing (apt-get install chromium)"
 [ -f data/mnist/t10k-images-idx3-ubyte ] || tools/fetch-data.sh mnist > /dev/null
 seed=5
 
-# The native side: trained weights and their outputs; one epoch of the page's subset.
-"$netc" build samples/mnist.net -o "$work/native" > /dev/null
-"$work/native/mnist" train --quiet --data data/mnist --epochs 10 --save "$work/w.safetensors" > /dev/null
-"$work/native/mnist" predict --raw --weights "$work/w.safetensors" data/mnist/t10k-images-idx3-ubyte \
-    > "$work/raw.txt"
-"$work/native/mnist" train --quiet --data data/mnist --limit 3000 --epochs 1 --seed $seed \
-    --save "$work/epoch1.safetensors" > /dev/null
+# One network: trained native weights and their outputs; one epoch of the page's subset;
+# the page from those weights in Chromium.  web_page NET EPOCHS [SHOTS]
+web_page() {
+    local net=$1 epochs=$2 dir=$work/$1
+    "$netc" build "samples/$net.net" -o "$dir/native" > /dev/null
+    "$dir/native/$net" train --quiet --data data/mnist --epochs "$epochs" --save "$dir/w.safetensors" > /dev/null
+    "$dir/native/$net" predict --raw --weights "$dir/w.safetensors" data/mnist/t10k-images-idx3-ubyte \
+        > "$dir/raw.txt"
+    "$dir/native/$net" train --quiet --data data/mnist --limit 3000 --epochs 1 --seed $seed \
+        --save "$dir/epoch1.safetensors" > /dev/null
 
-# The page: one self-contained file, nothing fetched from elsewhere.
-"$netc" --emit web --weights "$work/w.safetensors" samples/mnist.net -o "$work/web"
-page=$work/web/mnist.html
-[ -f "$page" ] && [ -f "$work/web/mnist.wasm" ] || fail "--emit web wrote no mnist.html and mnist.wasm"
-if grep -Eo '(src|href)="[^"]*"|https?://[a-z0-9.]+' "$page"; then
-    fail "the page refers to something outside itself"
-fi
-echo "ok: mnist.html, $(wc -c < "$page") bytes, refers to nothing outside itself"
+    # The page: one self-contained file, nothing fetched from elsewhere.
+    "$netc" --emit web --weights "$dir/w.safetensors" "samples/$net.net" -o "$dir/web"
+    local page=$dir/web/$net.html
+    [ -f "$page" ] && [ -f "$dir/web/$net.wasm" ] || fail "--emit web wrote no $net.html and $net.wasm"
+    if grep -Eo '(src|href)="[^"]*"|https?://[a-z0-9.]+' "$page"; then
+        fail "$net.html refers to something outside itself"
+    fi
+    echo "ok: $net.html, $(wc -c < "$page") bytes, refers to nothing outside itself"
 
-mkdir -p "$work/shots"
-node --experimental-websocket --no-warnings tests/e2e/web.js "$page" "$work/raw.txt" \
-    "$work/epoch1.safetensors" $seed "$work/shots" || fail "the page in Chromium"
-for png in web-draw.png web-train.png; do
-    colours=$(identify -format '%k' "$work/shots/$png")
-    [ "$colours" -gt 100 ] || fail "$png looks blank ($colours colours)"
-    echo "ok: $png: $colours colours"
-done
-[ -z "${WEB_SHOTS:-}" ] || cp "$work/shots/web-draw.png" "$work/shots/web-train.png" "$WEB_SHOTS"/
+    mkdir -p "$dir/shots"
+    node --experimental-websocket --no-warnings tests/e2e/web.js "$page" "$dir/raw.txt" \
+        "$dir/epoch1.safetensors" $seed "$dir/shots" || fail "$net.html in Chromium"
+    for png in web-draw.png web-train.png; do
+        colours=$(identify -format '%k' "$dir/shots/$png")
+        [ "$colours" -gt 100 ] || fail "$net: $png looks blank ($colours colours)"
+        echo "ok: $net: $png: $colours colours"
+    done
+}
+
+# The 3Blue1Brown network (sigmoid, MSE, SGD, batch 10): its screenshots are the docs'.
+web_page mnist 10
+[ -z "${WEB_SHOTS:-}" ] || cp "$work/mnist/shots/web-draw.png" "$work/mnist/shots/web-train.png" "$WEB_SHOTS"/
+# ReLU, softmax, cross-entropy, Adam with weight decay, a cosine schedule, batch 32.
+web_page mnist_relu 2
 
 # What it refuses, with the reason.
 out=$("$netc" --emit web samples/xor.net -o "$work/xor" 2>&1) && fail "--emit web accepted xor.net"

@@ -35,14 +35,8 @@
   const run = { epoch: 0, pos: 0, steps: 0, running: false, lossSum: 0, lossN: 0,
                 losses: [], accuracies: [] };
 
-  // The learning rate of an epoch, as runtime/model/schedule.c computes it.
-  function scheduledRate(base, epoch) {
-    const s = model.schedule, epochs = Math.max(1, model.epochs);
-    if (s.kind === "step") return base * Math.pow(s.gamma, Math.floor(epoch / Math.max(1, s.step_size)));
-    if (s.kind === "exponential") return base * Math.pow(s.gamma, epoch);
-    if (s.kind === "cosine") return s.min_lr + (base - s.min_lr) * (1 + Math.cos(Math.PI * epoch / epochs)) / 2;
-    return base;
-  }
+  // The learning rate of an epoch: runtime/model/schedule.c's, compiled into the module.
+  const scheduledRate = (base, epoch) => wasm.schedule_lr(base, epoch);
 
   function evaluate() {
     const acc = wasm.test(model.n_test);
