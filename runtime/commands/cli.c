@@ -12,6 +12,7 @@
 #include "commands/commands.h"
 #include "model/pool.h"
 #include "model/schedule.h"
+#include "train/outputs.h"
 
 enum opt_kind {
     OPT_PATH,           /* const char * field */
@@ -57,6 +58,7 @@ static const opt_spec opt_table[] = {
     { "--checkpoint", OPT_PATH, F(checkpoint), 0, 0, 0 },
     { "--checkpoint-every", OPT_INT, F(checkpoint_every), 0, 1e9, 0 },
     { "--resume", OPT_PATH, F(resume), 0, 0, 0 },
+    { "--overwrite", OPT_SET, F(overwrite), 0, 0, 0 },
     { "--quiet", OPT_SET, F(quiet), 0, 0, 0 },
     { "--threads", OPT_INT, F(threads), 1, NETC_MAX_THREADS, 0 },
     { "--weights", OPT_PATH, F(weights), 0, 0, 0 },
@@ -278,6 +280,8 @@ static int check_options(const netc_model *m, const netc_options *o, netc_error 
     if (o->command == NETC_CMD_REPORT && (!o->weights || !o->report))
         return netc_fail(err, "report needs --weights FILE and -o DIR\nhint: %s report --weights "
                          "%s.safetensors --log LOG --data DIR -o DIR", m->name, m->name);
+    if (o->command == NETC_CMD_TRAIN)
+        return netc_check_outputs(o, err);
     return 0;
 }
 
@@ -385,6 +389,8 @@ void netc_usage(const netc_model *m, FILE *out)
             "                           at the end of each epoch) [60]\n"
             "  --resume FILE            continue the run saved in checkpoint FILE, with its\n"
             "                           settings (give the same data options)\n"
+            "  --overwrite              start afresh even if the checkpoint holds an\n"
+            "                           unfinished run, replacing it\n"
             "  --quiet                  no progress bar or lines\n"
             "  --log FILE               per-epoch metrics as CSV (report: read them)\n"
             "  --report DIR             write a report (DIR/index.html) after training\n"

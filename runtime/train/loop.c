@@ -14,6 +14,7 @@
 #include "report/report.h"
 #include "train/data.h"
 #include "train/evaluate.h"
+#include "train/outputs.h"
 #include "train/run.h"
 #include "train/signals.h"
 #include "train/train.h"
@@ -58,11 +59,13 @@ static int start_fresh(netc_run *r, netc_error *err)
     return rc;
 }
 
-/* The run's identity and settings in r->ck; then a fresh or resumed start. */
+/* The run's identity and settings in r->ck; then a fresh or resumed start, and the log
+ * (with a resumed run's rows so far). */
 static int start_run(netc_run *r, const netc_checkpoint *saved, netc_error *err)
 {
     const netc_model *m = r->m;
     netc_checkpoint *c = &r->ck;
+    int i;
 
     c->network = m->name;
     c->netc_version = m->netc_version;
@@ -79,11 +82,15 @@ static int start_run(netc_run *r, const netc_checkpoint *saved, netc_error *err)
     c->state_size = m->state_size;
     c->state = r->state;
     r->good = netc_alloc(m->n_param, sizeof *r->good, "a copy of the parameters", err);
-    if (!r->good || netc_metrics_open(&r->mx, r->o.log, err) < 0)
+    if (!r->good || (saved ? netc_run_resume(r, saved, err) : start_fresh(r, err)) < 0)
         return -1;
-    if (saved)
-        return netc_run_resume(r, saved, err);
-    return start_fresh(r, err);
+    /* The log is created only once everything the run starts from has been accepted. */
+    if (netc_metrics_open(&r->mx, r->o.log, err) < 0)
+        return -1;
+    for (i = 0; saved && i < saved->n_rows; i++)
+        if (netc_metrics_add(&r->mx, &saved->rows[i], err) < 0)
+            return -1;
+    return 0;
 }
 
 /* The gradient of the mini-batch order[i .. i+n) into the model's grads, its mean loss
@@ -283,7 +290,9 @@ static int train(netc_run *r, netc_error *err)
     int rc;
 
     memset(&saved, 0, sizeof saved);
-    rc = r->o.resume ? netc_run_read_resume(r->m, &r->o, &saved, err) : 0;
+    rc = netc_check_writable(&r->o, err);
+    if (rc == 0 && r->o.resume)
+        rc = netc_run_read_resume(r->m, &r->o, &saved, err);
     if (rc == 0)
         rc = load_run(r->m, &r->o, &r->d, err);
     if (rc == 0)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "io/weights.h"
+#include "train/outputs.h"
 #include "train/run.h"
 #include "train/signals.h"
 
@@ -28,33 +29,16 @@ int netc_run_read_resume(const netc_model *m, netc_options *o, netc_checkpoint *
     return 0;
 }
 
-/* --checkpoint, else the checkpoint resumed from, else the --save file with ".ckpt"
- * for its ".safetensors" (or added). */
+/* Where the run's checkpoints go (outputs.c says which file). */
 int netc_run_checkpoint_path(netc_run *r, netc_error *err)
 {
-    const char *given = r->o.checkpoint ? r->o.checkpoint : r->o.resume;
-    const char *save = r->o.save, *ext = ".safetensors";
-    size_t n = strlen(save), e = strlen(ext);
-
-    if (given) {
-        r->ckpt_path = strdup(given);
-    } else {
-        if (n > e && strcmp(save + n - e, ext) == 0)
-            n -= e;
-        r->ckpt_path = malloc(n + 6);
-        if (r->ckpt_path) {
-            memcpy(r->ckpt_path, save, n);
-            memcpy(r->ckpt_path + n, ".ckpt", 6);
-        }
-    }
+    r->ckpt_path = netc_checkpoint_path(&r->o);
     return r->ckpt_path ? 0 : netc_fail(err, "out of memory");
 }
 
-/* A resumed run: the checkpoint's state, position, order and figures, on the same data. */
+/* A resumed run: the checkpoint's state, position and order, on the same data. */
 int netc_run_resume(netc_run *r, const netc_checkpoint *saved, netc_error *err)
 {
-    int i;
-
     if (saved->n_samples != r->d.train.n || saved->data_hash != r->ck.data_hash)
         return netc_fail(err, "%s: the run was trained on %d samples (fingerprint %016llx), "
                          "the data given now are %d samples (%016llx)\nhint: pass the same "
@@ -68,9 +52,6 @@ int netc_run_resume(netc_run *r, const netc_checkpoint *saved, netc_error *err)
     r->ck.pos = saved->pos;
     r->ck.loss_sum = saved->loss_sum;
     r->elapsed_before = saved->elapsed_s;
-    for (i = 0; i < saved->n_rows; i++)
-        if (netc_metrics_add(&r->mx, &saved->rows[i], err) < 0)
-            return -1;
     return 0;
 }
 

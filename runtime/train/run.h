@@ -65,7 +65,7 @@ int netc_run_read_resume(const netc_model *m, netc_options *o, netc_checkpoint *
                          netc_error *err);
 /* Where the run's checkpoints go (r->ckpt_path). */
 int netc_run_checkpoint_path(netc_run *r, netc_error *err);
-/* r (set up for the same data) continues where saved stood. */
+/* r (set up for the same data) continues where saved stood (its figures: saved->rows). */
 int netc_run_resume(netc_run *r, const netc_checkpoint *saved, netc_error *err);
 /* Saves where the run stands (never a state with non-finite parameters). */
 int netc_run_save_checkpoint(netc_run *r, int batch_no, netc_error *err);
