@@ -54,7 +54,9 @@ static const netc_tensor *largest_tensor(const netc_model *m, void *state, float
 }
 
 /* Training went wrong at `where`: the message (what, which layer, a hint), and the last
- * good weights, those of the start of the epoch, saved in place of the broken ones. */
+ * good weights, those of the start of the epoch, saved in place of the broken ones.  A
+ * run that has not finished an epoch has trained nothing worth keeping: it writes no
+ * weights, leaving whatever file is there (perhaps a trained network's) alone. */
 static int diverged(netc_run *r, const char *where, const char *what, const char *layer_text,
                     netc_error *err)
 {
@@ -63,6 +65,9 @@ static int diverged(netc_run *r, const char *where, const char *what, const char
 
     if (!r->writes)
         snprintf(saved, sizeof saved, "rank 0 keeps the last good weights");
+    else if (r->ck.epoch == 0)
+        snprintf(saved, sizeof saved, "no epoch finished, so no weights were written: %s %s",
+                 r->o.save, access(r->o.save, F_OK) == 0 ? "is as it was" : "was not created");
     else if (netc_weights_save(r->o.save, r->m, r->good, &r->d.scaler, &save_err) == 0)
         snprintf(saved, sizeof saved, "kept the last good weights, from the start of epoch "
                  "%d: %s", r->ck.epoch + 1, r->o.save);

@@ -1,9 +1,12 @@
 #!/bin/bash
 # Divergence is caught and the last good weights kept:
-#  - Nielsen's eta = 100 on samples/mnist.net (1,000 images): the sigmoids saturate, the
-#    output stops depending on the input; training stops in epoch 1 naming the layer and
-#    the learning rate, exit 1; the diverged weights are not saved, a previous checkpoint
-#    is untouched;
+#  - Nielsen's eta = 100 on samples/mnist.net (1,000 images), over the weights and
+#    checkpoint of an earlier good run: the sigmoids saturate, the output stops depending
+#    on the input; training stops in epoch 1 naming the layer and the learning rate, exit
+#    1; having finished no epoch it writes no weights: the trained file and the checkpoint
+#    are untouched, and it says so;
+#  - eta = 50 diverges later (epoch 3 here): the weights of the start of that epoch are
+#    kept, and the message names the file;
 #  - a tanh/linear regression at lr 1000, started from known weights (--init-weights):
 #    the loss overflows; the message names the epoch, the batch and the first layer
 #    holding a non-finite value; the weights kept are exactly those epoch 1 started from.
@@ -11,7 +14,8 @@ source tests/e2e/common.bash
 tools/fetch-data.sh mnist
 "$netc" build samples/mnist.net -o "$work" > /dev/null
 run=(--data data/mnist --limit 1000 --epochs 3)
-echo "an older checkpoint" > "$work/w.ckpt"
+"$work/mnist" train "${run[@]}" --epochs 1 --quiet --save "$work/w.safetensors"   # a good run
+good=$(sha256sum < "$work/w.safetensors"); ckpt=$(sha256sum < "$work/w.ckpt")
 set +e
 "$work/mnist" train "${run[@]}" --lr 100 --save "$work/w.safetensors" > "$work/out" 2> "$work/err"
 status=$?
@@ -22,12 +26,27 @@ grep -q '^mnist: error: epoch 1, after its last batch (100): the network.s outpu
     || fail "eta = 100: no epoch/batch in the message"
 grep -q "layer dense[123]" "$work/err" || fail "eta = 100: no layer named"
 grep -qx 'hint: learning rate 100 is likely too high; try 10 (10x smaller)' "$work/err" || fail "eta = 100: no hint"
-grep -q "kept the last good weights, from the start of epoch 1: $work/w.safetensors" "$work/err" || fail "eta = 100: weights not kept"
-[ "$(cat "$work/w.ckpt")" = "an older checkpoint" ] || fail "eta = 100: the previous checkpoint was overwritten"
+grep -qx "no epoch finished, so no weights were written: $work/w.safetensors is as it was" "$work/err" \
+    || fail "eta = 100: does not say the weights were left alone"
+[ "$(sha256sum < "$work/w.safetensors")" = "$good" ] || fail "eta = 100: the trained weights were replaced"
+[ "$(sha256sum < "$work/w.ckpt")" = "$ckpt" ] || fail "eta = 100: the previous checkpoint was overwritten"
 grep -q "the last checkpoint, $work/w.ckpt, is untouched" "$work/err" || fail "eta = 100: checkpoint not mentioned"
 ! grep -q '^saved' "$work/out" || fail "eta = 100: the diverged weights were saved"
-"$work/mnist" eval --data data/mnist --weights "$work/w.safetensors" || fail "eta = 100: the kept weights do not load"
-echo "ok: eta = 100 stops in epoch 1, keeps the starting weights and the checkpoint"
+echo "ok: eta = 100 stops in epoch 1, leaves the trained weights and the checkpoint alone"
+
+set +e
+"$work/mnist" train "${run[@]}" --epochs 4 --lr 50 --save "$work/w50.safetensors" > "$work/out" 2> "$work/err"
+set -e
+cat "$work/err"
+if grep -q '^mnist: error: epoch [2-4],' "$work/err"; then
+    epoch=$(grep -o '^mnist: error: epoch [0-9]' "$work/err" | grep -o '[0-9]$')
+    grep -qx "kept the last good weights, from the start of epoch $epoch: $work/w50.safetensors" "$work/err" \
+        || fail "eta = 50: the weights of the last finished epoch not kept"
+    "$work/mnist" eval --data data/mnist --weights "$work/w50.safetensors" || fail "eta = 50: the kept weights do not load"
+    echo "ok: eta = 50 stops in epoch $epoch and keeps the start of that epoch's weights"
+else
+    echo "note: eta = 50 did not diverge after epoch 1 here: $(head -1 "$work/err")"
+fi
 
 # An overflow: NaN/Inf in the loss.
 cat > "$work/reg.net" <<'NET'
