@@ -231,6 +231,34 @@ static void section_mistakes(FILE *f, const netc_report_page *pg)
           "<a href=\"misclassified.png\">misclassified.png</a>.</p></section>\n", f);
 }
 
+/* netc --emit web's page (28 x 28 images, ten classes): the link, or how to make it. */
+static void section_web(FILE *f, const netc_report_page *pg)
+{
+    const netc_model *m = pg->in->model;
+
+    if (pg->image_h != 28 || pg->image_w != 28 || m->n_output != 10)
+        return;
+    fputs("<section><h2>In a browser</h2>\n<p class=\"how\">Draw a digit and watch these "
+          "weights classify it, or train them further, in one page that opens from the file "
+          "system (the trainer's C compiled to WebAssembly): ", f);
+    if (pg->has_web) {
+        fputs("<a href=\"web/", f);
+        netc_xml_text(f, m->name);
+        fputs(".html\">web/", f);
+        netc_xml_text(f, m->name);
+        fputs(".html</a>.</p></section>\n", f);
+        return;
+    }
+    fputs("make it with</p>\n<pre>netc --emit web --weights ", f);
+    netc_xml_text(f, pg->in->weights_path ? pg->in->weights_path : "WEIGHTS");
+    fputs(" ", f);
+    netc_xml_text(f, m->name);
+    fputs(".net -o ", f);
+    netc_xml_text(f, pg->dir);
+    fputs("/web</pre>\n<p class=\"how\">and this report, written again, links it.</p>"
+          "</section>\n", f);
+}
+
 int netc_report_html(const char *path, const netc_report_page *pg, netc_error *err)
 {
     FILE *f = fopen(path, "w");
@@ -251,6 +279,7 @@ int netc_report_html(const char *path, const netc_report_page *pg, netc_error *e
     section_network(f, pg);
     section_confusion(f, pg);
     section_mistakes(f, pg);
+    section_web(f, pg);
     fputs("</main>\n</body>\n</html>\n", f);
     bad = ferror(f);
     bad |= fclose(f) != 0;

@@ -15,6 +15,8 @@ typedef struct netc_report_page {
     const int *size;            /* neurons per layer, input first */
     int image_h, image_w;       /* 0: the input is not an image */
     int has_curves, has_confusion, has_network;
+    const char *dir;            /* the report's directory */
+    int has_web;                /* dir/web/NAME.html, netc --emit web's page, is there */
     netc_grid weights;          /* weights.png: one tile per first-layer neuron */
     double test_acc, test_loss; /* of these weights on the test set; NAN without one */
     int sample, sample_label, sample_predicted;     /* drawn in network.svg */

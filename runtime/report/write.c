@@ -438,6 +438,16 @@ static int write_pictures(report *r, netc_report_page *page, netc_error *err)
     return r->image_h > 0 ? write_mistakes(r, page, err) : 0;
 }
 
+/* netc --emit web's page for these weights, written into the report's web/ folder. */
+static int web_page_exists(const char *dir, const char *name)
+{
+    char path[1200];
+    struct stat st;
+    int n = snprintf(path, sizeof path, "%s/web/%s.html", dir, name);
+
+    return n > 0 && (size_t)n < sizeof path && stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
 int netc_report_write(const netc_report_input *in, const char *dir, netc_error *err)
 {
     netc_report_page page;
@@ -460,6 +470,8 @@ int netc_report_write(const netc_report_input *in, const char *dir, netc_error *
         page.size = r.size;
         page.image_h = r.image_h;
         page.image_w = r.image_w;
+        page.dir = dir;
+        page.has_web = web_page_exists(dir, in->model->name);
         rc = path_in(path, sizeof path, dir, "index.html", err);
     }
     if (rc == 0)

@@ -43,6 +43,8 @@ echo "ok: weights.png has 16 tiles of 28x28 weights"
 # misclassified.png: the 32 most confident mistakes, 8 a row, 84 px each, 4 px apart.
 [ "$(size "$r/misclassified.png")" = "PNG 708x356" ] || fail "misclassified.png: $(size "$r/misclassified.png")"
 [ "$(grep -c 'class="tile"' "$r/index.html")" = 32 ] || fail "not 32 mistakes on the page"
+# netc --emit web's page: how to make it (into the report's web/), or a link once it is there.
+grep -q "<pre>netc --emit web --weights .* -o $r/web</pre>" "$r/index.html" || fail "no --emit web command"
 
 for f in loss accuracy confusion network; do
     /usr/bin/python3 -c 'import sys, xml.etree.ElementTree as E; E.parse(sys.argv[1])' "$r/$f.svg" \
