@@ -44,7 +44,7 @@ RUNTIME_LIB  := $(BUILD)/libnetcrt.a
 
 INCLUDES := -Icompiler -Iruntime -I$(BUILD)
 
-.PHONY: all test check demo asan clean deps deps-build golden fuzz bench
+.PHONY: all test check demo asan clean deps deps-build golden fuzz bench bench-web
 all: $(BUILD)/netc $(RUNTIME_LIB)
 
 deps-build:
@@ -144,6 +144,11 @@ demo: deps-build $(BUILD)/netc $(RUNTIME_LIB)
 
 bench: $(BUILD)/netc $(RUNTIME_LIB)
 	BUILD=$(BUILD) bench/run.sh
+
+# netc --emit web's page beside the native trainer and TensorFlow.js, ConvNetJS, brain.js
+# in headless Chromium (bench/web.sh; npm, chromium): bench/results/web.md.  Not a test.
+bench-web: $(BUILD)/netc $(RUNTIME_LIB)
+	BUILD=$(BUILD) bench/web.sh
 
 # The compiler, runtime and tests under AddressSanitizer and UBSan, in their own tree:
 # the tests run build-asan/netc, and the trainers it builds are sanitized too.
