@@ -449,6 +449,22 @@ static void (*const train_readers[NTRAIN])(struct checker *, const struct settin
     [TRAIN_EPOCHS] = read_epochs, [TRAIN_INIT] = read_init, [TRAIN_SEED] = read_seed,
 };
 
+/* Cosine annealing runs from the learning rate down to min_lr: a floor above the start
+ * would make the rate rise. */
+static void check_cosine_floor(struct checker *c)
+{
+    const struct network *n = c->net;
+    const struct setting *s = c->train[TRAIN_SCHEDULE];
+    if (!s || n->sched.kind != SCHED_COSINE || !c->train[TRAIN_LEARNING_RATE]
+        || n->learning_rate <= 0 || !(n->sched.min_lr > n->learning_rate))
+        return;
+    diag_error(c->d, param_loc(&s->value, &schedules[SCHED_COSINE], 0),
+               "cosine's min_lr %g is above the learning_rate %g", n->sched.min_lr,
+               n->learning_rate);
+    diag_note(c->d, c->train[TRAIN_LEARNING_RATE]->value.loc, "the learning rate is set here");
+    diag_hint(c->d, "the rate falls from learning_rate to min_lr; make min_lr the smaller");
+}
+
 static void check_train(struct checker *c)
 {
     struct network *n = c->net;
@@ -475,6 +491,7 @@ static void check_train(struct checker *c)
         if (k >= 0 && c->train[k] == s)
             train_readers[k](c, s);
     }
+    check_cosine_floor(c);
     if (!c->train[TRAIN_LOSS])
         missing_setting(c, TRAIN_LOSS, suggested_loss(c));
     if (!c->train[TRAIN_LEARNING_RATE])

@@ -1,8 +1,10 @@
 /* values.c - reading numbers, names and calls out of settings, with precise errors. */
 #include "front/values.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 const char *value_describe(const struct value *v, char *buf, size_t size)
@@ -27,8 +29,17 @@ int value_number(struct diag *d, const struct value *v, const char *what, double
 {
     if (v->kind != VALUE_NUMBER)
         return wrong_kind(d, v, what, "a number");
-    if (!isfinite(v->number)) {
-        diag_error(d, v->loc, "%s %.40s is too large", what, v->text);
+    /* The generated C holds every number as a float: one that overflows or underflows it
+     * would print as 'inff' (which does not compile) or silently become 0. */
+    float f = (float)v->number;
+    if (!isfinite(v->number) || isinf(f)) {
+        diag_error(d, v->loc, "%s %.40s is too large: beyond float's range (about 3.4e38)",
+                   what, v->text);
+        return -1;
+    }
+    if (f == 0 && v->number != 0) {
+        diag_error(d, v->loc, "%s %.40s is too small: it rounds to 0 as a float (whose "
+                   "smallest is about 1.4e-45)", what, v->text);
         return -1;
     }
     *out = v->number;
@@ -44,14 +55,17 @@ int value_integer(struct diag *d, const struct value *v, const char *what,
         diag_error(d, v->loc, "%s must be a whole number, not %.40s", what, v->text);
         return -1;
     }
-    if (v->number < (double)min || v->number > (double)max) {
+    /* From the text, not the double, which cannot tell 2^53 + 1 from 2^53. */
+    errno = 0;
+    long long n = strtoll(v->text, NULL, 10);
+    if (errno == ERANGE || n < min || n > max) {
         if (min == 1 && v->number < 1)
             diag_error(d, v->loc, "%s must be at least 1, not %.40s", what, v->text);
         else
             diag_error(d, v->loc, "%s must be between %lld and %lld, not %.40s", what, min, max, v->text);
         return -1;
     }
-    *out = (long long)v->number;
+    *out = n;
     return 0;
 }
 

@@ -18,7 +18,7 @@ enum opt_kind {
     OPT_PATH,           /* const char * field */
     OPT_INT,            /* int field within [min, max] */
     OPT_DOUBLE,         /* double field within (min, max] */
-    OPT_U64,            /* uint64_t field */
+    OPT_U64,            /* uint64_t field within [0, max] (compared exactly) */
     OPT_SET,            /* int field = 1, no value */
     OPT_CLEAR,          /* int field = 0, no value */
     OPT_DATA_DIR,       /* --data DIR */
@@ -50,7 +50,7 @@ static const opt_spec opt_table[] = {
     { "--epochs", OPT_INT, F(epochs), 1, 1e6, G_SETTING },
     { "--lr", OPT_DOUBLE, F(lr), 0, 1e6, G_SETTING },
     { "--batch", OPT_INT, F(batch), 1, INT_MAX, G_SETTING },
-    { "--seed", OPT_U64, F(seed), 0, 0, G_SETTING },
+    { "--seed", OPT_U64, F(seed), 0, 9007199254740992.0, G_SETTING },
     { "--init-weights", OPT_PATH, F(init_weights), 0, 0, G_SETTING },
     { "--no-shuffle", OPT_CLEAR, F(shuffle), 0, 0, G_SETTING },
     { "--limit", OPT_INT, F(limit), 1, INT_MAX, G_SETTING },
@@ -124,14 +124,17 @@ static int parse_number(const opt_spec *s, const char *v, void *field, netc_erro
     errno = 0;
     if (s->kind == OPT_U64) {
         unsigned long long u = strtoull(v, &end, 10);
-        if (*v == '-' || end == v || *end || errno)
-            return netc_fail(err, "%s: expected a non-negative integer, found '%s'", s->name, v);
+        if (*v == '-' || end == v || *end || errno || u > (unsigned long long)s->max)
+            return netc_fail(err, "%s: expected an integer from 0 to %.0f, found '%s'",
+                             s->name, s->max, v);
         *(uint64_t *)field = u;
         return 0;
     }
     d = strtod(v, &end);
-    if (end == v || *end || errno || !isfinite(d))
-        return netc_fail(err, "%s: expected a number, found '%s'", s->name, v);
+    if (end == v || *end || errno || !isfinite(d) || strpbrk(v, "xX"))
+        return netc_fail(err, "%s: expected a decimal number, found '%s'", s->name, v);
+    if (s->kind == OPT_DOUBLE && (float)d == 0 && d != 0)
+        return netc_fail(err, "%s: '%s' rounds to 0 as a float", s->name, v);
     if (s->kind == OPT_INT && (d != floor(d) || d < s->min || d > s->max))
         return netc_fail(err, "%s: expected an integer from %.0f to %.0f, found '%s'", s->name,
                          s->min, s->max, v);

@@ -699,6 +699,9 @@ static void test_cli(void)
     char *typo[] = { "toy", "train", "--epoch", "3", NULL };
     char *noval[] = { "toy", "train", "--seed", NULL };
     char *pred[] = { "toy", "predict", "--weights", "w", "in.csv", "--raw", NULL };
+    char *tiny_lr[] = { "toy", "train", "--lr", "1e-50", NULL };
+    char *hex_lr[] = { "toy", "train", "--lr", "0x1p3", NULL };
+    char *big_seed[] = { "toy", "train", "--seed", "9007199254740993", NULL };
 
     CU_ASSERT_FATAL(netc_parse_options(&m, 12, ok, &o, &err) == 0);
     CU_ASSERT(o.command == NETC_CMD_TRAIN && o.epochs == 3 && o.lr == 0.5 && o.batch == 2);
@@ -717,6 +720,12 @@ static void test_cli(void)
     CU_ASSERT(o.command == NETC_CMD_PREDICT && o.raw && strcmp(o.input, "in.csv") == 0);
     CU_ASSERT(netc_parse_options(&m, 4, pred, &o, &err) == -1);
     ASSERT_MSG(&err, "predict needs an INPUT", "");
+    CU_ASSERT(netc_parse_options(&m, 4, tiny_lr, &o, &err) == -1);
+    ASSERT_MSG(&err, "--lr: '1e-50' rounds to 0 as a float");
+    CU_ASSERT(netc_parse_options(&m, 4, hex_lr, &o, &err) == -1);
+    ASSERT_MSG(&err, "--lr: expected a decimal number, found '0x1p3'");
+    CU_ASSERT(netc_parse_options(&m, 4, big_seed, &o, &err) == -1);
+    ASSERT_MSG(&err, "--seed: expected an integer from 0 to 9007199254740992");
 }
 
 /* ---- checkpoints ------------------------------------------------------------------ */
