@@ -130,7 +130,8 @@ static int batch_gradient(netc_run *r, int i, int n, float *loss, int *stop, net
 }
 
 /* The rest of the current epoch in mini-batches, from order[ck.pos]: checks every loss,
- * checkpoints every --checkpoint-every seconds.  0: epoch done; 1: a signal stopped it. */
+ * checkpoints every --checkpoint-every seconds.  0: epoch done; 1: a signal stopped it;
+ * 2: a checkpoint could not be written. */
 static int train_epoch(netc_run *r, float lr, netc_error *err)
 {
     const netc_dataset *ds = &r->d.train;
@@ -153,6 +154,8 @@ static int train_epoch(netc_run *r, float lr, netc_error *err)
             netc_seconds_since(&r->last_ckpt) >= r->o.checkpoint_every &&
             netc_run_save_checkpoint(r, i / batch + 1, err) < 0)
             return -1;
+        if (r->n_failures)
+            return 2;
     }
     return netc_run_check_collapse(r, ds->n - (ds->n - 1) / batch * batch,
                                    (ds->n + batch - 1) / batch, err);
@@ -172,11 +175,13 @@ static void print_epoch(const netc_run *r, double loss, double acc, double test_
 }
 
 /* The end of an epoch: evaluation, its line and figures, then a checkpoint at the start of
- * the next.  The training accuracy is that of the end-of-epoch weights, from one forward
+ * the next (a log that cannot be written is recorded, and the checkpoint still written).
+ * The training accuracy is that of the end-of-epoch weights, from one forward
  * pass over the training set: measured only when a log or report asks for it. */
 static int end_epoch(netc_run *r, float lr, double epoch_secs, long samples, netc_error *err)
 {
     netc_epoch_metrics row;
+    netc_error log_err;
     double acc = 0, test_loss = 0, train_loss_now;
     netc_run_data *d = &r->d;
 
@@ -196,8 +201,10 @@ static int end_epoch(netc_run *r, float lr, double epoch_secs, long samples, net
         netc_evaluate(&r->engine, r->o.comm, &d->train, &d->train_buf, &row.train_acc, &train_loss_now,
                  err) < 0)
         return -1;
-    if (netc_metrics_add(&r->mx, &row, err) < 0)
-        return -1;
+    if (netc_metrics_add(&r->mx, &row, &log_err) < 0) {
+        netc_run_failed(r, &log_err);
+        netc_metrics_close(&r->mx, &log_err);       /* no further rows to it */
+    }
     r->ck.epoch++;
     r->ck.pos = 0;
     r->ck.loss_sum = 0;
@@ -205,7 +212,8 @@ static int end_epoch(netc_run *r, float lr, double epoch_secs, long samples, net
 }
 
 /* The epochs from where the run stands: shuffle, mini-batches (a live bar on a terminal),
- * evaluation and one line each.  0: done; 1: stopped by a signal. */
+ * evaluation and one line each.  0: done; 1: stopped by a signal; 2: stopped because an
+ * output (the log, a checkpoint) could not be written. */
 static int run_epochs(netc_run *r, netc_error *err)
 {
     const netc_options *o = &r->o;
@@ -231,6 +239,8 @@ static int run_epochs(netc_run *r, netc_error *err)
             return rc;
         if (end_epoch(r, lr, netc_seconds_since(&te), r->d.train.n - first, err) < 0)
             return -1;
+        if (r->n_failures)
+            return 2;
         if (netc_stop_signal() && r->ck.epoch < o->epochs)
             return 1;
     }
@@ -282,7 +292,26 @@ static void print_start(const netc_run *r)
     fflush(stdout);
 }
 
-/* Runs the training; returns 0, -1 (error in err), or the signal that stopped it. */
+/* A finished run's outputs: the log closed, the weights saved, the report written, each
+ * attempted whatever became of the others (failures in r->failures). */
+static void finish(netc_run *r)
+{
+    netc_error e;
+
+    if (netc_metrics_close(&r->mx, &e) < 0)
+        netc_run_failed(r, &e);
+    if (r->writes) {
+        if (netc_weights_save(r->o.save, r->m, r->m->params(r->state), &r->d.scaler, &e) < 0)
+            netc_run_failed(r, &e);
+        else if (!r->o.quiet)
+            printf("saved %s\n", r->o.save);
+    }
+    if (r->o.report && write_report(r, &e) < 0)
+        netc_run_failed(r, &e);
+}
+
+/* Runs the training; returns 0, -1 (error in err; every output that could not be written
+ * named), or the signal that stopped it. */
 static int train(netc_run *r, netc_error *err)
 {
     netc_checkpoint saved;
@@ -306,17 +335,15 @@ static int train(netc_run *r, netc_error *err)
     netc_catch_stop_signals(old);
     rc = run_epochs(r, err);
     netc_restore_signals(old);
-    if (rc == 1)
-        return netc_run_save_stopped(r, err) < 0 ? -1 : netc_stop_signal();
+    if (rc < 0 || (rc > 0 && netc_run_save_stopped(r, err) < 0))
+        return -1;
     if (rc == 0)
-        rc = netc_metrics_close(&r->mx, err);
-    if (rc == 0 && r->writes)
-        rc = netc_weights_save(r->o.save, r->m, r->m->params(r->state), &r->d.scaler, err);
-    if (rc == 0 && !r->o.quiet)
-        printf("saved %s\n", r->o.save);
-    if (rc == 0 && r->o.report)
-        rc = write_report(r, err);
-    return rc;
+        finish(r);
+    if (r->n_failures) {
+        *err = r->failures;
+        return -1;
+    }
+    return rc == 1 ? netc_stop_signal() : rc;
 }
 
 int netc_train(const netc_model *m, const netc_options *o, netc_error *err)

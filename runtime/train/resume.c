@@ -55,9 +55,22 @@ int netc_run_resume(netc_run *r, const netc_checkpoint *saved, netc_error *err)
     return 0;
 }
 
+void netc_run_failed(netc_run *r, const netc_error *e)
+{
+    size_t n = strlen(r->failures.msg);
+
+    if (r->n_failures++ == 0)
+        snprintf(r->failures.msg, sizeof r->failures.msg, "%s", e->msg);
+    else
+        snprintf(r->failures.msg + n, sizeof r->failures.msg - n, "\n%s: error: %s",
+                 r->m->name, e->msg);
+}
+
 /* Saves where the run stands (never a state with non-finite parameters). */
 int netc_run_save_checkpoint(netc_run *r, int batch_no, netc_error *err)
 {
+    netc_error e;
+
     if (netc_run_check_finite(r, batch_no, err) < 0)
         return -1;
     if (!r->writes)
@@ -66,24 +79,38 @@ int netc_run_save_checkpoint(netc_run *r, int batch_no, netc_error *err)
     r->ck.rows = r->mx.rows;
     r->ck.n_rows = r->mx.n;
     clock_gettime(CLOCK_MONOTONIC, &r->last_ckpt);
-    return netc_checkpoint_write(r->ckpt_path, &r->ck, err);
+    r->ckpt_failed = netc_checkpoint_write(r->ckpt_path, &r->ck, &e) < 0;
+    if (r->ckpt_failed)
+        netc_run_failed(r, &e);
+    return 0;
 }
 
-/* Stopped by a signal: a checkpoint and the weights as they are, and how to go on. */
+/* Stopped early: the checkpoint (unless writing it is what failed) and the weights, each
+ * attempted; what was written, and how to go on. */
 int netc_run_save_stopped(netc_run *r, netc_error *err)
 {
-    int batch_no = (r->ck.pos + r->o.batch - 1) / r->o.batch;
+    int batch_no = (r->ck.pos + r->o.batch - 1) / r->o.batch, sig = netc_stop_signal();
+    int weights_ok;
+    netc_error e;
 
     if (!r->writes)
         return 0;
-    if (netc_run_save_checkpoint(r, batch_no, err) < 0 ||
-        netc_weights_save(r->o.save, r->m, r->m->params(r->state), &r->d.scaler, err) < 0)
+    if (!r->ckpt_failed && netc_run_save_checkpoint(r, batch_no, err) < 0)
         return -1;
-    fprintf(stderr, "%s: stopped by %s in epoch %d/%d after %d of %d samples\n"
-            "checkpoint %s\nweights %s\nresume with: %s train --resume %s (and the same data "
-            "options)\n", r->m->name, netc_stop_signal() == SIGINT ? "SIGINT" : "SIGTERM",
+    weights_ok = netc_weights_save(r->o.save, r->m, r->m->params(r->state), &r->d.scaler, &e) == 0;
+    if (!weights_ok)
+        netc_run_failed(r, &e);
+    fprintf(stderr, "%s: stopped%s in epoch %d/%d after %d of %d samples%s\n", r->m->name,
+            !sig ? "" : sig == SIGINT ? " by SIGINT" : " by SIGTERM",
             r->ck.pos ? r->ck.epoch + 1 : r->ck.epoch, r->o.epochs,
-            r->ck.pos ? r->ck.pos : r->d.train.n, r->d.train.n, r->ckpt_path, r->o.save,
-            r->m->name, r->ckpt_path);
+            r->ck.pos ? r->ck.pos : r->d.train.n, r->d.train.n,
+            r->n_failures ? ": an output could not be written (below)" : "");
+    if (!r->ckpt_failed)
+        fprintf(stderr, "checkpoint %s\n", r->ckpt_path);
+    if (weights_ok)
+        fprintf(stderr, "weights %s\n", r->o.save);
+    if (!r->ckpt_failed)
+        fprintf(stderr, "resume with: %s train --resume %s (and the same data options)\n",
+                r->m->name, r->ckpt_path);
     return 0;
 }

@@ -36,6 +36,9 @@ typedef struct netc_run {
     struct timespec t0, last_ckpt;
     double elapsed_before;      /* training time before a resume */
     netc_progress bar;
+    netc_error failures;        /* outputs that could not be written, one a line */
+    int n_failures;
+    int ckpt_failed;            /* the last checkpoint write failed */
 } netc_run;
 
 /* Seconds on the monotonic clock since t0. */
@@ -67,9 +70,14 @@ int netc_run_read_resume(const netc_model *m, netc_options *o, netc_checkpoint *
 int netc_run_checkpoint_path(netc_run *r, netc_error *err);
 /* r (set up for the same data) continues where saved stood (its figures: saved->rows). */
 int netc_run_resume(netc_run *r, const netc_checkpoint *saved, netc_error *err);
-/* Saves where the run stands (never a state with non-finite parameters). */
+/* An output that could not be written: kept in r->failures, to be reported with the
+ * others once every output has been attempted; the run then stops (exit 1). */
+void netc_run_failed(netc_run *r, const netc_error *e);
+/* Saves where the run stands (never a state with non-finite parameters: -1).  A failed
+ * write is recorded with netc_run_failed. */
 int netc_run_save_checkpoint(netc_run *r, int batch_no, netc_error *err);
-/* Stopped by a signal: a checkpoint and the weights as they are, and how to go on. */
+/* Stopped early (by a signal, or because an output failed): the checkpoint and the
+ * weights as they are, each attempted, and how to go on. */
 int netc_run_save_stopped(netc_run *r, netc_error *err);
 
 #endif
