@@ -6,12 +6,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "io/error.h"
+
 int source_read(const char *path, struct source *out)
 {
     memset(out, 0, sizeof *out);
-    FILE *f = fopen(path, "rb");
+    netc_error err;
+    FILE *f = netc_open_regular(path, &err);
     if (!f) {
-        fprintf(stderr, "netc: %s: %s\n", path, strerror(errno));
+        fprintf(stderr, "netc: %s\n", err.msg);
         return -1;
     }
     size_t cap = 4096, len = 0;

@@ -1,10 +1,13 @@
 /* error.c - error messages without global state, checked allocation, file slurping. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "io/error.h"
 
@@ -56,6 +59,46 @@ void *netc_alloc(size_t count, size_t size, const char *what, netc_error *err)
     return p;
 }
 
+/* What a file that is not a regular one is, for messages. */
+static const char *file_kind(mode_t mode)
+{
+    if (S_ISDIR(mode))
+        return "a directory";
+    if (S_ISFIFO(mode))
+        return "a FIFO (named pipe)";
+    if (S_ISSOCK(mode))
+        return "a socket";
+    if (S_ISCHR(mode) || S_ISBLK(mode))
+        return "a device";
+    return "not a regular file";
+}
+
+FILE *netc_open_regular(const char *path, netc_error *err)
+{
+    /* O_NONBLOCK: opening a FIFO without a writer would otherwise wait for ever. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK), flags;
+    struct stat st;
+    FILE *f;
+
+    if (fd < 0) {
+        netc_fail(err, "%s: cannot open: %s", path, strerror(errno));
+        return NULL;
+    }
+    if (fstat(fd, &st) != 0) {
+        netc_fail(err, "%s: cannot open: %s", path, strerror(errno));
+    } else if (!S_ISREG(st.st_mode)) {
+        netc_fail(err, "%s: is %s, not a file\nhint: inputs are read whole from regular "
+                  "files; save the data to one first", path, file_kind(st.st_mode));
+    } else if ((flags = fcntl(fd, F_GETFL)) < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0
+               || !(f = fdopen(fd, "rb"))) {
+        netc_fail(err, "%s: cannot open: %s", path, strerror(errno));
+    } else {
+        return f;
+    }
+    close(fd);
+    return NULL;
+}
+
 /* Size of an open file, or -1 with err filled. */
 static long file_size(FILE *f, const char *path, netc_error *err)
 {
@@ -69,14 +112,14 @@ static long file_size(FILE *f, const char *path, netc_error *err)
 int netc_read_file(const char *path, size_t max_size, unsigned char **data, size_t *size,
                    netc_error *err)
 {
-    FILE *f = fopen(path, "rb");
+    FILE *f = netc_open_regular(path, err);
     long n;
     unsigned char *buf;
 
     *data = NULL;
     *size = 0;
     if (!f)
-        return netc_fail(err, "%s: cannot open: %s", path, strerror(errno));
+        return -1;
     n = file_size(f, path, err);
     if (n < 0 || (unsigned long)n > max_size) {
         fclose(f);

@@ -8,6 +8,7 @@
 #define NETC_IO_ERROR_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #if defined(__GNUC__) || defined(__clang__)
 #define NETC_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
@@ -29,6 +30,11 @@ int netc_fail_context(netc_error *err, const char *fmt, ...) NETC_PRINTF(2, 3);
 /* malloc(count * size) with an overflow check; on failure fills err naming `what`
  * and the number of bytes, and returns NULL. */
 void *netc_alloc(size_t count, size_t size, const char *what, netc_error *err);
+
+/* Opens path for reading ("rb") if it is a regular file.  A directory, FIFO, device or
+ * socket is refused without waiting on it (a FIFO with no writer would block the open
+ * for ever).  NULL with err filled on failure. */
+FILE *netc_open_regular(const char *path, netc_error *err);
 
 /* Reads a whole file into a malloc'd buffer (*size bytes, plus a terminating NUL
  * that is not counted).  Refuses files larger than max_size bytes. */

@@ -115,9 +115,9 @@ int netc_idx_read(const char *path, int rank, netc_idx *idx, netc_error *err)
     memset(idx, 0, sizeof *idx);
     if (rank < 1 || rank > 4)
         return netc_fail(err, "%s: cannot read IDX files of rank %d", path, rank);
-    f = fopen(path, "rb");
+    f = netc_open_regular(path, err);
     if (!f)
-        return netc_fail(err, "%s: cannot open: %s", path, strerror(errno));
+        return -1;
     rc = read_idx(f, path, rank, idx, err);
     fclose(f);
     if (rc < 0)
@@ -134,7 +134,7 @@ void netc_idx_free(netc_idx *idx)
 int netc_idx_sniff(const char *path)
 {
     unsigned char h[4];
-    FILE *f = fopen(path, "rb");
+    FILE *f = netc_open_regular(path, NULL);
     int ok;
 
     if (!f)

@@ -165,12 +165,12 @@ static int read_rows(FILE *f, const char *path, netc_metrics *mx, netc_error *er
 
 int netc_metrics_read(const char *path, netc_metrics *mx, netc_error *err)
 {
-    FILE *f = fopen(path, "r");
+    FILE *f = netc_open_regular(path, err);
     int rc;
 
     memset(mx, 0, sizeof *mx);
     if (!f)
-        return netc_fail(err, "%s: %s", path, strerror(errno));
+        return -1;
     rc = read_rows(f, path, mx, err);
     fclose(f);
     if (rc < 0)

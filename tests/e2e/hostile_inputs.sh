@@ -1,0 +1,42 @@
+#!/bin/bash
+# Inputs that are not regular files are refused at once, never waited on (issue 19,
+# items 9 and 16): a FIFO with no writer (opening it would block for ever) and a
+# directory, given as the .net file to netc --check, and as training data, IDX images,
+# weights and the predict input to a trainer.  Each must exit non-zero within the
+# timeout, naming the file and what it is.
+source tests/e2e/common.bash
+"$netc" build samples/xor.net -o "$work" > /dev/null
+cp samples/xor.csv "$work/xor.csv"
+"$work/xor" train --epochs 1 --train-csv "$work/xor.csv" --test-csv "$work/xor.csv" \
+    --save "$work/w.safetensors" > /dev/null
+mkfifo "$work/fifo"
+mkdir "$work/dir"
+
+# refused WHAT KIND COMMAND...: exits non-zero (not by the timeout) saying "is KIND".
+refused() {
+    local what=$1 kind=$2 status
+    shift 2
+    set +e; timeout 20 "$@" > /dev/null 2> "$work/err" < /dev/null; status=$?; set -e
+    [ "$status" != 124 ] || fail "$what: still waiting after 20 s"
+    [ "$status" != 0 ] || fail "$what: exit 0"
+    grep -q "is $kind" "$work/err" || { cat "$work/err" >&2; fail "$what: no 'is $kind'"; }
+    printf '  ok: %-34s %s\n' "$what" "$(head -1 "$work/err")"
+}
+
+for input in fifo dir; do
+    kind=$([ $input = fifo ] && echo "a FIFO" || echo "a directory")
+    f=$work/$input
+    refused "netc --check $input" "$kind" "$netc" --check "$f"
+    refused "train --train-csv $input" "$kind" "$work/xor" train --train-csv "$f" \
+        --test-csv "$work/xor.csv" --save "$work/out.safetensors"
+    refused "train --train-images $input" "$kind" "$work/xor" train --train-images "$f" \
+        --train-labels "$f" --save "$work/out.safetensors"
+    refused "train --init-weights $input" "$kind" "$work/xor" train --init-weights "$f" \
+        --train-csv "$work/xor.csv" --test-csv "$work/xor.csv" --save "$work/out.safetensors"
+    refused "eval --weights $input" "$kind" "$work/xor" eval --weights "$f" \
+        --test-csv "$work/xor.csv"
+    refused "predict INPUT=$input" "$kind" "$work/xor" predict --weights "$work/w.safetensors" "$f"
+    refused "report --log $input" "$kind" "$work/xor" report --weights "$work/w.safetensors" \
+        --log "$f" --test-csv "$work/xor.csv" -o "$work/report"
+done
+[ ! -e "$work/out.safetensors" ] || fail "a refused run wrote its weights"
