@@ -46,15 +46,24 @@ float netc_rng_uniform(netc_rng *rng)
     return (float)(netc_rng_next(rng) >> 40) * (1.0f / 16777216.0f);
 }
 
-/* Lemire's multiply-and-reject: unbiased for every n. */
+int netc_rng_valid(const netc_rng *rng)
+{
+    return (rng->s[0] | rng->s[1] | rng->s[2] | rng->s[3]) != 0;
+}
+
+/* Lemire's multiply-and-reject: unbiased for every n.  A draw is rejected with
+ * probability below 1/2, so a working generator is rejected 64 times in a row with
+ * probability below 2^-64; a broken one (the all-zero state gives 0 for ever) would be
+ * for ever: after 64 the last draw is taken instead of looping. */
 uint32_t netc_rng_below(netc_rng *rng, uint32_t n)
 {
     uint64_t m = (netc_rng_next(rng) >> 32) * (uint64_t)n;
     uint32_t low = (uint32_t)m;
+    int tries;
 
     if (low < n) {
         uint32_t threshold = (uint32_t)(-n) % n;
-        while (low < threshold) {
+        for (tries = 0; low < threshold && tries < 64; tries++) {
             m = (netc_rng_next(rng) >> 32) * (uint64_t)n;
             low = (uint32_t)m;
         }

@@ -10,6 +10,9 @@ typedef struct netc_rng {
 
 /* Seeds the four words of state from `seed` with splitmix64 (any seed is fine). */
 void netc_rng_seed(netc_rng *rng, uint64_t seed);
+/* Whether the state is one xoshiro256** can be in: not all zeros (which it never
+ * reaches from a seed, and never leaves: every draw would be 0). */
+int netc_rng_valid(const netc_rng *rng);
 /* Next 64 random bits (xoshiro256**). */
 uint64_t netc_rng_next(netc_rng *rng);
 /* Uniform float in [0, 1), 24 random bits. */

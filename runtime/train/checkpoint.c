@@ -309,6 +309,9 @@ static int get_position(source *s, netc_checkpoint *c)
     for (i = 0; i < 4; i++)
         if (get_u64(s, &c->rng.s[i], "the shuffle generator's state") < 0)
             return -1;
+    if (!netc_rng_valid(&c->rng))
+        return netc_fail(s->err, "%s: byte %zu: the shuffle generator's state is all zeros, "
+                         "which no seed gives", s->path, s->pos - 32);
     if (!isfinite(c->loss_sum) || !isfinite(c->elapsed_s))
         return netc_fail(s->err, "%s: byte %zu: the loss or time so far is not finite",
                          s->path, s->pos - 48);

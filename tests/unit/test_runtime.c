@@ -657,6 +657,11 @@ static void test_rng(void)
         seen[i] = i;
     netc_rng_shuffle(&b, seen, 50);
     CU_ASSERT(memcmp(seen, idx, sizeof idx) == 0);
+    CU_ASSERT(netc_rng_valid(&b));
+    memset(&b, 0, sizeof b);    /* the one impossible state: every draw 0 (used to spin) */
+    CU_ASSERT(!netc_rng_valid(&b));
+    CU_ASSERT(netc_rng_below(&b, 3) < 3);
+    netc_rng_shuffle(&b, seen, 50);
 }
 
 static void test_schedule(void)
@@ -839,6 +844,9 @@ static void test_ckpt_hostile(void)
     c = toy_checkpoint(order, &row, state);
     c.lr = NAN;
     expect_ckpt_error(&c, "learning rate nan", "positive");
+    c = toy_checkpoint(order, &row, state);
+    memset(&c.rng, 0, sizeof c.rng);
+    expect_ckpt_error(&c, "the shuffle generator's state is all zeros", "");
     /* Every truncation and a flipped byte: the checksum catches them, nothing is read. */
     c = toy_checkpoint(order, &row, state);
     test_path(p, sizeof p, "good.ckpt");
