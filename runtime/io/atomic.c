@@ -3,10 +3,17 @@
  * A trained model must never be lost to a crash, a full disk or Ctrl-C in the middle
  * of a write: every file the trainer saves is written to a temporary file in the same
  * directory, flushed and fsync'd, renamed over the old one, and the directory fsync'd
- * so that the rename itself is on disk.  Until the rename the old file is untouched. */
+ * so that the rename itself is on disk.  Until the rename the old file is untouched.
+ *
+ * The temporary file is named TARGET.tmp-PID-XXXXXX.  A kill during a write leaves it
+ * behind (as large as the file it was to replace); the next write of the same target
+ * removes those whose process is gone, and nothing else. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -15,21 +22,56 @@
 
 #include "io/atomic.h"
 
-/* fsync of the directory holding path, so that a rename in it is durable. */
-static int sync_directory(const char *path)
+/* The directory holding path, malloc'd ("." for a bare name); NULL: out of memory. */
+static char *directory_of(const char *path)
 {
     const char *slash = strrchr(path, '/');
     char *dir;
-    int fd, rc;
 
     if (!slash)
-        dir = strdup(".");
-    else if (slash == path)
-        dir = strdup("/");
-    else if ((dir = malloc((size_t)(slash - path) + 1)) != NULL) {
+        return strdup(".");
+    if (slash == path)
+        return strdup("/");
+    if ((dir = malloc((size_t)(slash - path) + 1)) != NULL) {
         memcpy(dir, path, (size_t)(slash - path));
         dir[slash - path] = 0;
     }
+    return dir;
+}
+
+/* Removes the temporary files of path left by writers that were killed: named
+ * NAME.tmp-PID-XXXXXX, PID a process that no longer exists.  Best effort: a directory
+ * that cannot be listed is left as it is (the write that follows reports the problem). */
+static void remove_stale_temporaries(const char *path)
+{
+    const char *slash = strrchr(path, '/'), *name = slash ? slash + 1 : path;
+    size_t n = strlen(name);
+    char *dir = directory_of(path), *end, stale[4096];
+    struct dirent *e;
+    DIR *d = dir ? opendir(dir) : NULL;
+    long pid;
+
+    while (d && (e = readdir(d)) != NULL) {
+        if (strncmp(e->d_name, name, n) != 0 || strncmp(e->d_name + n, ".tmp-", 5) != 0)
+            continue;
+        pid = strtol(e->d_name + n + 5, &end, 10);
+        if (pid <= 0 || end[0] != '-' || strlen(end + 1) != 6 || (long)(pid_t)pid != pid ||
+            kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+            continue;
+        if (snprintf(stale, sizeof stale, "%s/%s", dir, e->d_name) < (int)sizeof stale)
+            unlink(stale);
+    }
+    if (d)
+        closedir(d);
+    free(dir);
+}
+
+/* fsync of the directory holding path, so that a rename in it is durable. */
+static int sync_directory(const char *path)
+{
+    char *dir = directory_of(path);
+    int fd, rc;
+
     if (!dir)
         return -1;
     fd = open(dir, O_RDONLY);
@@ -54,11 +96,11 @@ int netc_write_atomic(const char *path, netc_writer write, const void *ctx, netc
     if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
         return netc_fail(err, "%s: exists and is not a regular file; refusing to replace it",
                          path);
-    tmp = netc_alloc(n + 8, 1, path, err);
+    remove_stale_temporaries(path);
+    tmp = netc_alloc(n + 40, 1, path, err);
     if (!tmp)
         return -1;
-    memcpy(tmp, path, n);
-    memcpy(tmp + n, ".XXXXXX", 8);
+    snprintf(tmp, n + 40, "%s.tmp-%ld-XXXXXX", path, (long)getpid());
     fd = mkstemp(tmp);
     if (fd < 0 || fchmod(fd, 0644) != 0 || !(out = fdopen(fd, "wb"))) {
         rc = netc_fail(err, "%s: cannot create a temporary file next to it: %s\nhint: is the "

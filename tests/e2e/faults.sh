@@ -1,14 +1,16 @@
 #!/bin/bash
-# Fault injection: the trainer under a full file system (a 64 KB tmpfs), a read-only one
-# and an address-space limit (FIFOs as inputs are tested with the readers).  No run's
-# results may be lost to one failed output, and no fault may leave a file half written.
+# Fault injection: the trainer under a full file system (a 64 KB tmpfs), a read-only one,
+# an address-space limit and SIGKILL in the middle of its writes (FIFOs as inputs are
+# tested with the readers).  No run's results may be lost to one failed output, and no
+# fault may leave a file half written.
 #  - a checkpoint on a full disk when SIGINT stops the run: the weights (elsewhere) are
 #    still written; the error names the checkpoint; exit 1;
 #  - a --log on a full disk: training stops after the epoch whose row failed, with its
 #    checkpoint and weights written and the resume command printed; exit 1; resumed once
 #    there is room, the run finishes and rewrites the whole log;
 #  - an output on a read-only file system: an error before the first epoch;
-#  - ulimit -v below what the data need: refused before allocating, naming the limit.
+#  - ulimit -v below what the data need: refused before allocating, naming the limit;
+#  - SIGKILL during writes: see below.
 # Mounts are made in a private mount namespace (unshare -m: the tests run as root, for
 # whom chmod stops nothing) and unmounted on exit.
 if [ -z "${NETC_FAULTS_NS:-}" ]; then
@@ -83,3 +85,34 @@ cat "$work/err"
 [ "$status" = 1 ] && grep -q "ulimit -v" "$work/err" || fail "ulimit -v: exit $status"
 echo "ok: ulimit -v: refused, naming the limit"
 
+# SIGKILL in the middle of writes (an 11 MB checkpoint and the weights, every epoch): the
+# checkpoint left is always a whole one that resumes; a temporary file a kill left
+# behind (TARGET.tmp-PID-XXXXXX) is removed by the next write of that target, and only
+# one whose process is gone.
+# 100 MNIST images as the training and test set: the epochs are short, the writes not.
+{ printf '\0\0\10\3\0\0\0\144\0\0\0\34\0\0\0\34'; head -c 78416 data/mnist/t10k-images-idx3-ubyte | tail -c +17; } > "$work/images"
+{ printf '\0\0\10\1\0\0\0\144'; head -c 108 data/mnist/t10k-labels-idx1-ubyte | tail -c +9; } > "$work/labels"
+small=(--train-images "$work/images" --train-labels "$work/labels" --test-images "$work/images" --test-labels "$work/labels")
+kill_args=("${small[@]}" --epochs 20 --checkpoint-every 0 --quiet)
+strays() { ls "$work" | grep '^k\.' | grep -vx 'k\.ckpt\|k\.safetensors' || true; }
+left=0
+for delay in 0.2 0.35 0.5 0.65; do
+    rm -f "$work"/k.*
+    "$wide" train "${kill_args[@]}" --save "$work/k.safetensors" &
+    pid=$!
+    sleep "$delay"
+    kill -KILL "$pid" 2> /dev/null || true
+    wait "$pid" 2> /dev/null || true
+    left=$((left + $(strays | grep -c . || true)))
+    [ -e "$work/k.ckpt" ] || continue
+    "$wide" train "${small[@]}" --quiet --resume "$work/k.ckpt" --save "$work/k.safetensors" \
+        || fail "the checkpoint left by SIGKILL after ${delay}s does not resume"
+    [ -z "$(strays)" ] || fail "temporary files left after the next write: $(strays)"
+done
+echo "ok: SIGKILL: every checkpoint left resumed; $left temporary files left by kills, all removed by the next write"
+true & dead=$!; wait "$dead"
+touch "$work/t.ckpt.tmp-$dead-AbC123" "$work/t.ckpt.tmp-$$-XyZ789" "$work/t.ckpt.tmp-notes"
+"$xor" train --quiet --epochs 1 --save "$work/t.safetensors"
+[ ! -e "$work/t.ckpt.tmp-$dead-AbC123" ] || fail "a dead writer's temporary file was not removed"
+[ -e "$work/t.ckpt.tmp-$$-XyZ789" ] && [ -e "$work/t.ckpt.tmp-notes" ] || fail "a live writer's or another file was removed"
+echo "ok: a dead writer's temporary file is removed, a live one's and other files are not"
