@@ -86,7 +86,7 @@ int calibration_load(const struct network *net, const char *path, struct calibra
         netc_dataset_free(&ds);
         return rc;
     }
-    if (netc_dataset_check_labels(&ds, m.n_output, m.data.targets, &err) < 0) {
+    if (netc_dataset_check_labels(&ds, &m, &err) < 0) {
         free(ds.labels);        /* labels only give the report an accuracy: do without */
         ds.labels = NULL;
     }

@@ -96,6 +96,11 @@ static enum csv_fault parse_number(const char *path, int line, int col, const ch
                   path, line, col, text, len);
         return CSV_NOT_A_NUMBER;
     }
+    if (memchr(text, '\0', len)) {
+        netc_fail(err, "%s:%d:%d: a NUL byte in a number\nhint: is this a text file?", path,
+                  line, col + (int)((const char *)memchr(text, '\0', len) - text));
+        return CSV_BAD;
+    }
     memcpy(tmp, text, len);
     tmp[len] = 0;
     errno = 0;
@@ -110,20 +115,37 @@ static enum csv_fault parse_number(const char *path, int line, int col, const ch
                   path, line, col, tmp);
         return CSV_BAD;
     }
+    if (strspn(tmp, "0123456789+-.eE") != len) {   /* strtod also reads 0x1p3 */
+        netc_fail(err, "%s:%d:%d: expected a decimal number, found '%s'", path, line, col, tmp);
+        return CSV_NOT_A_NUMBER;
+    }
+    if (isinf((float)*value)) {
+        netc_fail(err, "%s:%d:%d: %s is beyond float's range (about 3.4e38)", path, line, col,
+                  tmp);
+        return CSV_BAD;
+    }
     return CSV_OK;
 }
 
 static enum csv_fault parse_label(const char *path, int line, int col, const char *text,
-                                  size_t len, int *label, netc_error *err)
+                                  size_t len, const netc_model *model, int *label,
+                                  netc_error *err)
 {
     double v;
     enum csv_fault fault = parse_number(path, line, col, text, len, &v, err);
+    char why[96];
+    int limit = model ? netc_dataset_label_limit(model, why, sizeof why) : 0;
 
     if (fault != CSV_OK)
         return fault;
     if (v < 0 || v > INT_MAX || v != floor(v)) {
         netc_fail(err, "%s:%d:%d: label '%.*s' is not a class number (an integer >= 0)",
                   path, line, col, (int)len, text);
+        return CSV_BAD;
+    }
+    if (limit > 0 && v >= limit) {
+        netc_fail(err, "%s:%d:%d: label %.0f is out of range: %s (labels 0 to %d)", path, line,
+                  col, v, why, limit - 1);
         return CSV_BAD;
     }
     *label = (int)v;
@@ -160,7 +182,8 @@ static int extra_field_column(const csv_line *l, int fields)
 
 /* Parses one row into x (features) and *label. */
 static enum csv_fault parse_row(const csv_reader *r, const csv_line *l, int fields,
-                                int label_col, float *x, int *label, netc_error *err)
+                                int label_col, const netc_model *labels_for, float *x,
+                                int *label, netc_error *err)
 {
     size_t pos = 0;
     int f, n_found = count_fields(l);
@@ -179,7 +202,7 @@ static enum csv_fault parse_row(const csv_reader *r, const csv_line *l, int fiel
 
         field_at(l, &pos, &text, &len, &col);
         if (f == label_col) {
-            fault = parse_label(r->path, l->number, col, text, len, label, err);
+            fault = parse_label(r->path, l->number, col, text, len, labels_for, label, err);
             if (fault != CSV_OK)
                 return fault;
             continue;
@@ -257,7 +280,7 @@ static int read_rows(csv_reader *r, netc_dataset *ds, const netc_csv_options *op
 
         if (i > 0)
             next_line(r, &l);
-        fault = parse_row(r, &l, fields, col, ds->x + (size_t)i * ds->n_input,
+        fault = parse_row(r, &l, fields, col, opt->labels_for, ds->x + (size_t)i * ds->n_input,
                           ds->labels ? ds->labels + i : NULL, err);
         if (fault != CSV_OK)
             return l.number == first.number ? first_row_hint(err, &l, fault, opt) : -1;

@@ -9,6 +9,8 @@ typedef struct netc_csv_options {
     int has_label;                      /* one column holds the label */
     enum netc_label_column label_column;
     int label_index;                    /* 0-based, for NETC_LABEL_INDEX */
+    const netc_model *labels_for;       /* non-NULL: labels this model cannot train on
+                                         * are refused at their line:column */
     const char *header_hint;            /* how to declare a header row, ending the hint
                                          * "if the first line is a header, ..."; NULL: the
                                          * trainer's "pass --header" */

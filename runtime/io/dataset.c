@@ -1,5 +1,6 @@
 /* dataset.c - samples as float[n][n_input] with integer labels; targets; scaling. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -129,19 +130,34 @@ int netc_dataset_check_input(const netc_dataset *ds, const netc_model *model, ne
                      "inputs", ds->source, shape, model->name, model->n_input);
 }
 
-int netc_dataset_check_labels(const netc_dataset *ds, int n_output, enum netc_targets targets,
-                              netc_error *err)
+int netc_dataset_label_limit(const netc_model *model, char *why, size_t size)
 {
-    int i;
+    snprintf(why, size, "%s", "");
+    if (model->data.targets == NETC_TARGETS_ONE_HOT) {
+        snprintf(why, size, "the network has %d outputs", model->n_output);
+        return model->n_output;
+    }
+    if (model->loss == NETC_LOSS_BINARY_CROSS_ENTROPY) {
+        snprintf(why, size, "binary cross-entropy's targets are 0 and 1");
+        return 2;
+    }
+    return 0;
+}
+
+int netc_dataset_check_labels(const netc_dataset *ds, const netc_model *model, netc_error *err)
+{
+    char why[96];
+    int i, limit = netc_dataset_label_limit(model, why, sizeof why);
 
     if (!ds->labels)
         return 0;
-    if (targets == NETC_TARGETS_VALUE && n_output != 1)
+    if (model->data.targets == NETC_TARGETS_VALUE && model->n_output != 1)
         return netc_fail(err, "%s: label values as targets need one network output, not %d\n"
-                         "hint: use one-hot targets", ds->label_source, n_output);
-    for (i = 0; i < ds->n; i++)
-        if (check_label(ds, i, n_output, targets, err) < 0)
-            return -1;
+                         "hint: use one-hot targets", ds->label_source, model->n_output);
+    for (i = 0; i < ds->n && limit > 0; i++)
+        if (ds->labels[i] < 0 || ds->labels[i] >= limit)
+            return netc_fail(err, "%s: sample %d: label %d is out of range: %s (labels 0 to %d)",
+                             ds->label_source, i, ds->labels[i], why, limit - 1);
     return 0;
 }
 

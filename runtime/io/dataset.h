@@ -26,10 +26,12 @@ void netc_dataset_limit(netc_dataset *ds, int n);
 
 /* Checks that a sample has the network's n_input floats. */
 int netc_dataset_check_input(const netc_dataset *ds, const netc_model *model, netc_error *err);
-/* Checks every label (if any) is usable with `targets` and n_output
- * (one-hot: label < n_output; value: n_output == 1). */
-int netc_dataset_check_labels(const netc_dataset *ds, int n_output, enum netc_targets targets,
-                              netc_error *err);
+/* The labels the model can train on are 0 .. limit-1 (0: any): one-hot targets need one
+ * per output; a value target under binary cross-entropy is 0 or 1.  why says which. */
+int netc_dataset_label_limit(const netc_model *model, char *why, size_t size);
+/* Checks every label (if any) is usable with the model's targets, outputs and loss
+ * (value targets: one output; labels within netc_dataset_label_limit). */
+int netc_dataset_check_labels(const netc_dataset *ds, const netc_model *model, netc_error *err);
 
 /* Copies samples idx[0..n) into x (n * n_input floats). */
 void netc_dataset_gather(const netc_dataset *ds, const int *idx, int n, float *x);

@@ -28,6 +28,7 @@ int netc_load_split(const netc_model *m, const netc_options *o, int test, netc_d
         const char *path = test ? o->test_csv : o->train_csv;
         netc_csv_options csv = o->csv;
         csv.has_label = 1;
+        csv.labels_for = m;
         rc = path ? netc_dataset_load_csv(ds, path, &csv, err) : 1;
     } else if (o->format == NETC_DATA_IDX) {
         rc = load_idx_split(m, o, test, ds, err);
@@ -35,7 +36,7 @@ int netc_load_split(const netc_model *m, const netc_options *o, int test, netc_d
         rc = 1;
     }
     if (rc == 0 && (netc_dataset_check_input(ds, m, err) < 0 ||
-                    netc_dataset_check_labels(ds, m->n_output, m->data.targets, err) < 0)) {
+                    netc_dataset_check_labels(ds, m, err) < 0)) {
         netc_dataset_free(ds);
         rc = -1;
     }

@@ -163,12 +163,17 @@ static void test_idx_label_range(void)
     char pi[256], pl[256];
     netc_dataset ds;
     netc_error err;
+    netc_model m;
 
+    memset(&m, 0, sizeof m);
     write_bytes(pi, sizeof pi, "img", img, make_images(img, 3, 3));
     write_bytes(pl, sizeof pl, "lab", lab, make_labels(lab, 3, 12));
     CU_ASSERT_FATAL(netc_dataset_load_idx(&ds, pi, pl, 1, &err) == 0);
-    CU_ASSERT(netc_dataset_check_labels(&ds, 13, NETC_TARGETS_ONE_HOT, &err) == 0);
-    CU_ASSERT(netc_dataset_check_labels(&ds, 10, NETC_TARGETS_ONE_HOT, &err) == -1);
+    m.n_output = 13;
+    m.data.targets = NETC_TARGETS_ONE_HOT;
+    CU_ASSERT(netc_dataset_check_labels(&ds, &m, &err) == 0);
+    m.n_output = 10;
+    CU_ASSERT(netc_dataset_check_labels(&ds, &m, &err) == -1);
     ASSERT_MSG(&err, "lab: sample 0: label 12 is out of range", "10 outputs (labels 0 to 9)");
     netc_dataset_free(&ds);
 }
@@ -391,6 +396,39 @@ static void test_st_model_mismatch(void)
     other.n_tensor = 3;     /* the file's dense2.bias is now unknown */
     CU_ASSERT(netc_weights_load(p, &other, params, &s, &err) == -1);
     ASSERT_MSG(&err, "unknown tensor 'dense2.bias'", "network 'toy'");
+}
+
+/* Garbage that strtod would take, and labels the network cannot train on: errors at
+ * line:column (issue 19, item 13). */
+static void test_csv_garbage(void)
+{
+    netc_model m = toy_model();
+    netc_csv_options o = csv_opts(0, NETC_LABEL_LAST, 0);
+    netc_dataset ds;
+    netc_error err;
+    char p[256];
+
+    expect_csv_error("1,2,3\n4,0x1p3,1\n", 0, "bad.csv:2:3: expected a decimal number",
+                     "found '0x1p3'");
+    expect_csv_error("1,2,3\n4,1e39,1\n", 0, "bad.csv:2:3: 1e39 is beyond float's range", "");
+    write_bytes(p, sizeof p, "nul.csv", "1,2,3\n4,1\0junk,1\n", 18);
+    CU_ASSERT(netc_dataset_load_csv(&ds, p, &o, &err) == -1);
+    ASSERT_MSG(&err, "nul.csv:2:4: a NUL byte in a number", "");
+    /* one sigmoid output under binary cross-entropy: labels 0 and 1 only */
+    m.loss = NETC_LOSS_BINARY_CROSS_ENTROPY;
+    m.data.targets = NETC_TARGETS_VALUE;
+    o.labels_for = &m;
+    write_text(p, sizeof p, "bce.csv", "1,2,1\n3,4,0\n5,6,5\n");
+    CU_ASSERT(netc_dataset_load_csv(&ds, p, &o, &err) == -1);
+    ASSERT_MSG(&err, "bce.csv:3:5: label 5 is out of range",
+               "binary cross-entropy's targets are 0 and 1 (labels 0 to 1)");
+    o.labels_for = NULL;    /* the same data, checked after loading (as IDX labels are) */
+    CU_ASSERT_FATAL(netc_dataset_load_csv(&ds, p, &o, &err) == 0);
+    CU_ASSERT(netc_dataset_check_labels(&ds, &m, &err) == -1);
+    ASSERT_MSG(&err, "bce.csv: sample 2: label 5 is out of range", "(labels 0 to 1)");
+    m.loss = NETC_LOSS_MSE;     /* a value to regress on: any label */
+    CU_ASSERT(netc_dataset_check_labels(&ds, &m, &err) == 0);
+    netc_dataset_free(&ds);
 }
 
 /* NaN and infinities are refused, naming the tensor and the element in file order. */
@@ -960,7 +998,8 @@ void runtime_csv_register(void)
         { "header, CRLF, label last", test_csv_good },
         { "label first and by index", test_csv_label_columns },
         { "errors at line:column", test_csv_errors },
-        { "caller's header hint", test_csv_header_hint }, { NULL, NULL }
+        { "caller's header hint", test_csv_header_hint },
+        { "garbage and labels out of range", test_csv_garbage }, { NULL, NULL }
     };
     add_suite("runtime_csv", tests);
 }
