@@ -284,7 +284,8 @@ static int front_end(const struct options *o, struct network *net)
     d.warnings_are_errors = o->werror;
     char fann[40];
     if (source_fann_version(&src, fann, sizeof fann)) {
-        diag_file_error(&d, "this is a FANN network file (%s), not a netc description", fann);
+        struct loc magic = { 1, 1, 1, (int)strlen(fann) };
+        diag_error(&d, magic, "this is a FANN network file (%s), not a netc description", fann);
         diag_hint(&d, "netc reads its own .net language (docs/language.md); FANN saves trained networks in this format");
         source_free(&src);
         return EXIT_INPUT;

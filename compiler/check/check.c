@@ -56,6 +56,7 @@ struct checker {
     struct diag *d;
     struct network *net;
     const struct statement *network_stmt, *input_stmt, *train_stmt, *data_stmt;
+    const struct statement *first_stmt;     /* where a missing 'network' line belongs */
     const struct statement *layer_stmts[NETC_MAX_LAYERS];
     const struct setting *train[NTRAIN];    /* each train setting, or NULL when not given */
     const struct setting *data[NDATA];
@@ -73,6 +74,17 @@ static void duplicate(struct checker *c, struct loc again, struct loc first, con
 {
     diag_error(c->d, again, "%s given twice", what);
     diag_note(c->d, first, "first given here");
+}
+
+/* A missing statement, pointed at the statement it should have come before or after (the
+ * whole file when there is none). */
+static void missing(struct checker *c, const struct statement *at, const char *what,
+                    const char *where)
+{
+    if (at)
+        diag_error(c->d, at->loc, "%s %s", what, where);
+    else
+        diag_file_error(c->d, "%s", what);
 }
 
 /* ---- names that become C identifiers ---- */
@@ -477,7 +489,9 @@ static void check_train(struct checker *c)
     if (!c->train_stmt) {
         if (c->syntax_errors || c->train_optional)
             return;
-        diag_file_error(c->d, "no 'train { ... }' block");
+        int count = n->nlayers < NETC_MAX_LAYERS ? n->nlayers : NETC_MAX_LAYERS;
+        missing(c, count > 0 ? c->layer_stmts[count - 1] : NULL, "no 'train { ... }' block",
+                "after the last layer");
         diag_hint(c->d, "a trainer needs one (the forward pass alone does not: --emit infer, "
                         "--summary, --emit dot);\nadd it after the layers, with at least a loss "
                         "and a learning rate:\n"
@@ -693,16 +707,20 @@ static void check_required(struct checker *c)
 {
     if (c->syntax_errors)
         return;
+    const struct statement *layer = c->net->nlayers > 0 ? c->layer_stmts[0] : NULL;
     if (!c->network_stmt) {
-        diag_file_error(c->d, "no 'network NAME' line");
+        missing(c, c->first_stmt, "no 'network NAME' line", "before the first statement");
         diag_hint(c->d, "start the file with e.g. 'network mnist': the name prefixes the generated C");
     }
+    const struct statement *block = c->train_stmt ? c->train_stmt : c->data_stmt;
     if (!c->input_stmt) {
-        diag_file_error(c->d, "no 'input' line");
+        missing(c, layer ? layer : block, "no 'input' line",
+                layer ? "before the first layer" : "before this block");
         diag_hint(c->d, "declare the input size before the layers, e.g. 'input 784' or 'input 28x28'");
     }
     if (c->net->nlayers == 0) {
-        diag_file_error(c->d, "the network has no layers");
+        missing(c, block ? block : c->input_stmt, "the network has no layers",
+                block ? "before this block" : "after its input");
         diag_hint(c->d, "add at least an output layer, e.g. 'dense 10 softmax'");
     }
 }
@@ -714,7 +732,7 @@ int check_network(struct diag *d, const struct syntax *tree, enum check_purpose 
 {
     memset(out, 0, sizeof *out);
     out->layers = calloc(NETC_MAX_LAYERS, sizeof *out->layers);
-    struct checker c = { .d = d, .net = out, .syntax_errors = d->errors > 0,
+    struct checker c = { .d = d, .net = out, .syntax_errors = d->errors > 0, .first_stmt = tree->first,
                          .train_optional = purpose == CHECK_FOR_FORWARD };
     if (!out->layers) {
         diag_file_error(d, "out of memory");

@@ -15,7 +15,7 @@ expect_status 2 "$netc"
 expect_status 2 "$netc" --frobnicate samples/mnist.net
 grep -q "unknown option '--frobnicate'" "$work/err" || fail "unknown option message"
 expect_status 2 "$netc" --check "$work/missing.net"
-grep -q "missing.net: No such file" "$work/err" || fail "missing file message"
+grep -q "missing.net: cannot open: No such file" "$work/err" || fail "missing file message"
 
 # An input with errors writes nothing, not even into a directory it had to create.
 printf 'network broken\ninput 4\ndense 2 sigmod\n' > "$work/broken.net"
@@ -33,7 +33,7 @@ grep -q "l1 -> l2" "$work/out" && ! grep -q "loss" "$work/out" || fail "dot with
 for command in --check build ""; do
     # shellcheck disable=SC2086
     expect_status 1 "$netc" $command "$work/fwd.net" -o "$work/fwd"
-    grep -q "fwd.net: error: no 'train { ... }' block" "$work/err" || fail "netc $command without train"
+    grep -q "fwd.net:[0-9]*:[0-9]*: error: no 'train { ... }' block" "$work/err" || fail "netc $command without train"
 done
 [ -z "$(ls -A "$work/fwd" 2>/dev/null)" ] || fail "files written without a train block"
 

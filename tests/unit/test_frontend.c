@@ -689,7 +689,7 @@ static void test_checker_train_optional(void)
     struct capture c;
     const char *forward = HEAD "dense 3 relu\ndense 2 softmax\n";
     CU_ASSERT_EQUAL(front_end(forward, &n, &c), 1);
-    CU_ASSERT_PTR_NOT_NULL(strstr(c.text, "t.net: error: no 'train { ... }' block"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(c.text, "error: no 'train { ... }' block after the last layer"));
     network_free(&n);
     free(c.text);
     CU_ASSERT_EQUAL(front_end_for(CHECK_FOR_FORWARD, forward, &n, &c), 0);
