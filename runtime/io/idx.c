@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "io/atomic.h"
 #include "io/idx.h"
 
 enum { IDX_UBYTE = 0x08 };
@@ -98,6 +99,11 @@ static int read_idx(FILE *f, const char *path, int rank, netc_idx *idx, netc_err
                          "dimensions)", path, size, header, rank);
     idx->rank = rank;
     if (check_dims(path, h, size, idx, err) < 0)
+        return -1;
+    /* Before reading anything: the bytes, and the floats (or int labels) made of them. */
+    if (netc_check_memory((double)idx->n * (double)idx->item_size * (1 + sizeof(float)), err,
+                          "%s: %zu x %zu bytes of data and their %zu-byte values", path,
+                          idx->n, idx->item_size, sizeof(float)) < 0)
         return -1;
     idx->data = netc_alloc(idx->n, idx->item_size, path, err);
     if (!idx->data)

@@ -40,3 +40,22 @@ for input in fifo dir; do
         --log "$f" --test-csv "$work/xor.csv" -o "$work/report"
 done
 [ ! -e "$work/out.safetensors" ] || fail "a refused run wrote its weights"
+
+# A sparse 1 GB IDX file whose header is valid (issue 19, item 15): the memory check comes
+# before any allocation or reading, so under ulimit -v the refusal names the limit (it
+# used to read the whole file first, or fail allocating it with 'out of memory').
+python3 -c "import struct, sys; sys.stdout.buffer.write(struct.pack('>IIII', 0x803, 1275510, 28, 28))" \
+    > "$work/big-idx"
+truncate -s $((16 + 1275510 * 784)) "$work/big-idx"
+timer=()                                    # GNU time, when installed: the peak RSS
+[ ! -x /usr/bin/time ] || timer=(/usr/bin/time -f 'rss %M')
+set +e
+(ulimit -v 800000; exec "${timer[@]}" "$work/xor" train --train-images "$work/big-idx" \
+    --train-labels "$work/big-idx" --save "$work/out.safetensors") > /dev/null 2> "$work/err"
+status=$?
+set -e
+[ "$status" = 1 ] && grep -q "big-idx: 1275510 x 784 bytes .*ulimit -v" "$work/err" ||
+    { cat "$work/err" >&2; fail "sparse 1 GB IDX: exit $status"; }
+rss=$(sed -n 's/^rss //p' "$work/err")
+[ "${rss:-0}" -lt 100000 ] || fail "sparse 1 GB IDX: peak RSS $rss KB before refusing"
+echo "  ok: sparse 1 GB IDX refused before reading (peak RSS $rss KB)"
