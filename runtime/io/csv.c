@@ -288,6 +288,27 @@ static int read_rows(csv_reader *r, netc_dataset *ds, const netc_csv_options *op
     return 0;
 }
 
+/* A carriage return not ending a line (CR-only line ends, or one inside a field) would
+ * be printed raw in a message, mangling it: refused first, at its line:column. */
+static int check_bare_cr(const csv_reader *r, netc_error *err)
+{
+    const char *p = r->buf + r->pos, *end = r->buf + r->size, *line_start = p;
+    int line = 1;
+
+    for (; p < end; p++) {
+        if (*p == '\n') {
+            line++;
+            line_start = p + 1;
+        } else if (*p == '\r' && (p + 1 == end || p[1] != '\n')) {
+            return netc_fail(err, "%s:%d:%d: a carriage return (\\r) that does not end a line"
+                             "\nhint: lines must end in \\n or \\r\\n; for a file with old "
+                             "Mac (\\r only) line ends: tr '\\r' '\\n' < %s > fixed.csv",
+                             r->path, line, (int)(p - line_start) + 1, r->path);
+        }
+    }
+    return 0;
+}
+
 int netc_dataset_load_csv(netc_dataset *ds, const char *path, const netc_csv_options *opt,
                           netc_error *err)
 {
@@ -300,11 +321,14 @@ int netc_dataset_load_csv(netc_dataset *ds, const char *path, const netc_csv_opt
         return -1;
     r.path = path;
     r.buf = (const char *)buf;
-    r.pos = 0;
+    /* A UTF-8 byte order mark (spreadsheets write one) is not part of the first field. */
+    r.pos = r.size >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
     r.line = 0;
     ds->source = strdup(path);
     ds->label_source = strdup(path);
-    rc = read_rows(&r, ds, opt, err);
+    rc = check_bare_cr(&r, err);
+    if (rc == 0)
+        rc = read_rows(&r, ds, opt, err);
     free(buf);
     if (rc == 0 && (!ds->source || !ds->label_source))
         rc = netc_fail(err, "%s: out of memory", path);

@@ -145,8 +145,11 @@ int netc_idx_sniff(const char *path)
 
     if (!f)
         return 0;
-    ok = fread(h, 1, 4, f) == 4 && h[0] == 0 && h[1] == 0 && h[2] == IDX_UBYTE &&
-         h[3] >= 1 && h[3] <= 4;
+    /* Also what the IDX reader refuses with a better message than the CSV reader's: a
+     * gzip'd file, an IDX file of another data type or rank. */
+    ok = fread(h, 1, 4, f) == 4 && ((h[0] == 0x1f && h[1] == 0x8b) ||
+                                    (h[0] == 0 && h[1] == 0 && h[2] >= 0x08 && h[2] <= 0x0e &&
+                                     h[3] >= 1 && h[3] <= 4));
     fclose(f);
     return ok;
 }

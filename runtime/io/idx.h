@@ -20,7 +20,8 @@ typedef struct netc_idx {
  * and that the declared sizes match the file size before allocating. */
 int netc_idx_read(const char *path, int rank, netc_idx *idx, netc_error *err);
 void netc_idx_free(netc_idx *idx);
-/* 1 if the first bytes of the file look like an IDX header (used by predict). */
+/* 1 if the first bytes of the file look like an IDX header of any data type, or gzip's
+ * magic: input for the IDX reader, which says what is wrong (predict, --calibration). */
 int netc_idx_sniff(const char *path);
 
 #endif

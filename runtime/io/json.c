@@ -49,8 +49,10 @@ void netc_json_skip_ws(netc_json *j)
 }
 
 /* What is at the current position, for "expected X, found Y" messages. */
-const char *netc_json_found(const netc_json *j)
+const char *netc_json_found(netc_json *j)
 {
+    unsigned char c;
+
     if (j->pos >= j->n)
         return "the end of the header";
     switch (j->s[j->pos]) {
@@ -61,9 +63,15 @@ const char *netc_json_found(const netc_json *j)
     case ']': return "']'";
     case ',': return "','";
     case ':': return "':'";
-    default: return (j->s[j->pos] >= '0' && j->s[j->pos] <= '9') || j->s[j->pos] == '-'
-                    ? "a number" : "an unexpected character";
     }
+    c = (unsigned char)j->s[j->pos];
+    if ((c >= '0' && c <= '9') || c == '-')
+        return "a number";
+    if (c > ' ' && c < 0x7f)
+        snprintf(j->found, sizeof j->found, "the character '%c'", c);
+    else
+        snprintf(j->found, sizeof j->found, "byte 0x%02x", c);
+    return j->found;
 }
 
 /* Consumes c (after blanks) or fails saying what was expected. */

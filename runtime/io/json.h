@@ -16,12 +16,14 @@ typedef struct netc_json {
     size_t base;                /* file offset of s[0], for messages */
     const char *path;
     netc_error *err;
+    char found[32];             /* netc_json_found's words for a stray character */
 } netc_json;
 
 /* "PATH: byte OFFSET: MESSAGE" at the current position; returns -1. */
 int netc_json_fail(netc_json *j, const char *fmt, ...) NETC_PRINTF(2, 3);
-/* What is at the current position, for "expected X, found Y" ("a string", "'}'", ...). */
-const char *netc_json_found(const netc_json *j);
+/* What is at the current position, for "expected X, found Y" ("a string", "'}'", "the
+ * character 'x'", "byte 0xff"); valid until the next call. */
+const char *netc_json_found(netc_json *j);
 void netc_json_skip_ws(netc_json *j);
 /* Consumes c (after blanks) or fails "expected WHAT, found ...". */
 int netc_json_expect(netc_json *j, char c, const char *what);

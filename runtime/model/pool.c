@@ -8,6 +8,7 @@
  * without work (loading data, the end of training) they sleep on a condition
  * variable.
  */
+#include <errno.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdlib.h>
@@ -146,10 +147,13 @@ netc_pool *netc_pool_new(int threads, netc_error *err)
     for (t = 1; t < threads; t++) {
         p->args[t].pool = p;
         p->args[t].t = t;
-        if (pthread_create(&p->workers[t], NULL, worker, &p->args[t]) != 0) {
+        int rc = pthread_create(&p->workers[t], NULL, worker, &p->args[t]);
+        if (rc != 0) {
             p->n = t;       /* stop the ones already running */
             netc_pool_free(p);
-            netc_fail(err, "cannot start thread %d of %d", t + 1, threads);
+            netc_fail(err, "cannot start thread %d of %d: %s%s", t + 1, threads, strerror(rc),
+                      rc == EAGAIN ? "\nhint: a limit on threads or memory was reached (ulimit "
+                      "-u, -v); ask for fewer with --threads" : "");
             return NULL;
         }
     }

@@ -59,3 +59,30 @@ set -e
 rss=$(sed -n 's/^rss //p' "$work/err")
 [ "${rss:-0}" -lt 100000 ] || fail "sparse 1 GB IDX: peak RSS $rss KB before refusing"
 echo "  ok: sparse 1 GB IDX refused before reading (peak RSS $rss KB)"
+
+# predict given a gzip'd IDX file, or one of floats (type 0x0d): the IDX reader's message
+# (gunzip; unsigned bytes only), not the CSV reader's comma hint (issue 19, item 16).
+python3 -c "import struct, sys; sys.stdout.buffer.write(struct.pack('>IIII', 0x803, 2, 1, 2) + bytes(4))" \
+    > "$work/small-idx"
+gzip -c "$work/small-idx" > "$work/small-idx.gz"
+python3 -c "import struct, sys; sys.stdout.buffer.write(struct.pack('>IIII', 0xd03, 2, 1, 2) + bytes(16))" \
+    > "$work/float-idx"
+for f in small-idx.gz:"gunzip" float-idx:"data type 0x0d"; do
+    set +e; "$work/xor" predict --weights "$work/w.safetensors" "$work/${f%%:*}" > /dev/null 2> "$work/err"
+    status=$?; set -e
+    [ "$status" = 1 ] && grep -q "${f#*:}" "$work/err" && ! grep -q "comma" "$work/err" ||
+        { cat "$work/err" >&2; fail "predict ${f%%:*}: exit $status"; }
+    echo "  ok: predict ${f%%:*}: $(head -1 "$work/err" | cut -c1-100)"
+done
+
+# More threads than the address space has stacks for: the message gives the reason.
+set +e
+(ulimit -v 150000; exec "$work/xor" train --threads 64 --epochs 1 --train-csv "$work/xor.csv" \
+    --test-csv "$work/xor.csv" --save "$work/out.safetensors") > /dev/null 2> "$work/err"
+status=$?
+set -e
+if grep -q "cannot start thread" "$work/err"; then
+    [ "$status" = 1 ] && grep -q "cannot start thread [0-9]* of 64: .*hint: a limit on threads" \
+        <(tr '\n' ' ' < "$work/err") || { cat "$work/err" >&2; fail "threads: no reason given"; }
+    echo "  ok: $(head -1 "$work/err")"
+fi

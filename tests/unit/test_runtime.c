@@ -411,6 +411,12 @@ static void test_csv_garbage(void)
     expect_csv_error("1,2,3\n4,0x1p3,1\n", 0, "bad.csv:2:3: expected a decimal number",
                      "found '0x1p3'");
     expect_csv_error("1,2,3\n4,1e39,1\n", 0, "bad.csv:2:3: 1e39 is beyond float's range", "");
+    expect_csv_error("1,2,3\r4,5,6\r", 0, "bad.csv:1:6: a carriage return", "tr '\\r' '\\n'");
+    expect_csv_error("1,2,3\r\n4,5\r,6\r\n", 0, "bad.csv:2:4: a carriage return", "");
+    write_text(p, sizeof p, "bom.csv", "\xef\xbb\xbf" "1,2,0\n3,4,1\n");   /* read as without */
+    CU_ASSERT_FATAL(netc_dataset_load_csv(&ds, p, &o, &err) == 0);
+    CU_ASSERT(ds.n == 2 && ds.x[0] == 1 && ds.labels[1] == 1);
+    netc_dataset_free(&ds);
     write_bytes(p, sizeof p, "nul.csv", "1,2,3\n4,1\0junk,1\n", 18);
     CU_ASSERT(netc_dataset_load_csv(&ds, p, &o, &err) == -1);
     ASSERT_MSG(&err, "nul.csv:2:4: a NUL byte in a number", "");
@@ -537,7 +543,9 @@ static void test_st_hostile_header(void)
     expect_st_error(deep, 0, "byte 9", "expected a tensor name");
     expect_st_error("{\"a\xff\":{}}", 0, "byte 11: the header is not valid UTF-8", "0xff");
     expect_st_error("{\"a\xc0\xaf\":{}}", 0, "byte 11", "UTF-8");      /* overlong '/' */
-    expect_st_error("{" T("a", "F32", "[1]", 0, 4) "} x", 4, "unexpected", "after the header");
+    expect_st_error("{" T("a", "F32", "[1]", 0, 4) "} x", 4, "unexpected the character 'x'",
+                    "after the header");
+    expect_st_error("{" T("a", "F32", "[1]", 0, 4) "} \x01", 4, "unexpected byte 0x01", "");
     expect_st_error("{\"a\":{\"dtype\":\"F32\",\"shape\":[1]}}", 4, "lacks", "data_offsets");
     expect_st_error("{\"a\":{\"dtype\":\"F32\",\"dtype\":\"F32\"}}", 4, "repeated", "dtype");
     expect_st_error("{\"a\":{\"dtype\":\"F32\",\"extra\":1}}", 4, "unknown key", "extra");
