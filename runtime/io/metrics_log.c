@@ -5,6 +5,7 @@
  *
  * Accuracies are fractions; a figure that was not measured is an empty cell. */
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,8 +108,10 @@ int netc_metrics_write(const char *path, const netc_metrics *mx, netc_error *err
     return bad ? netc_fail(err, "%s: cannot write", path) : 0;
 }
 
-/* One data line into row; empty cells are NAN. */
-static int parse_row(char *line, netc_epoch_metrics *row)
+/* One data line into row; empty cells are NAN.  -1: not numbers; -2: a number written
+ * as NaN, infinite or beyond float's range (no trainer writes one, and the charts could
+ * not scale to it), its column in *bad_col. */
+static int parse_row(char *line, netc_epoch_metrics *row, int *bad_col)
 {
     double v[N_COLUMNS];
     char *p = line, *end;
@@ -122,6 +125,10 @@ static int parse_row(char *line, netc_epoch_metrics *row)
             v[i] = strtod(p, &end);
             if (end == p)
                 return -1;
+            if (!(fabs(v[i]) <= FLT_MAX)) {
+                *bad_col = (int)(p - line) + 1;
+                return -2;
+            }
         }
         if (i < N_COLUMNS - 1 && *end != ',')
             return -1;
@@ -151,10 +158,16 @@ static int read_rows(FILE *f, const char *path, netc_metrics *mx, netc_error *er
                          "train --log", path, NETC_METRICS_HEADER);
     while (fgets(line, sizeof line, f)) {
         netc_epoch_metrics row;
+        int rc, col = 0;
         line_no++;
         if (line[0] == '\n' || (line[0] == '\r' && line[1] == '\n'))
             continue;
-        if (parse_row(line, &row) < 0)
+        rc = parse_row(line, &row, &col);
+        if (rc == -2)
+            return netc_fail(err, "%s:%d:%d: '%.*s' is not a finite number within float's range"
+                             "\nhint: pass a log written by train --log", path, line_no, col,
+                             (int)strcspn(line + col - 1, ",\r\n"), line + col - 1);
+        if (rc < 0)
             return netc_fail(err, "%s:%d: expected %d comma-separated numbers", path, line_no,
                              N_COLUMNS);
         if (keep_row(mx, &row, err) < 0)

@@ -126,6 +126,22 @@ static enum netc_scaling scaler_kind_of(const char *name, int *second)
     return NETC_SCALE_NONE;
 }
 
+/* Standard deviations divide the inputs: each must be above 0 (training saves 1 for a
+ * constant feature), not replaced by 1 when it is not. */
+static int check_std(const netc_st_file *f, const netc_scaler *s, netc_error *err)
+{
+    const netc_st_entry *e = netc_st_find(f, netc_scaler_name(NETC_SCALE_STANDARDIZE, 1));
+    int i;
+
+    for (i = 0; i < s->n; i++)
+        if (!(s->b[i] > 0))
+            return netc_fail(err, "%s: byte %zu: tensor '%s' element %d is %g: a standard "
+                             "deviation must be above 0", f->path,
+                             (size_t)(f->data - f->buffer) + e->begin + 4 * (size_t)i, e->name,
+                             i, s->b[i]);
+    return 0;
+}
+
 /* The statistics tensors, both of a pair and sized [n_input]. */
 static int load_scaler(const netc_st_file *f, const netc_model *model, netc_scaler *s,
                        enum netc_scaling kind, netc_error *err)
@@ -149,9 +165,10 @@ static int load_scaler(const netc_st_file *f, const netc_model *model, netc_scal
     s->n = model->n_input;
     netc_st_get_f32(f, netc_st_find(f, netc_scaler_name(kind, 0)), s->a);
     netc_st_get_f32(f, netc_st_find(f, netc_scaler_name(kind, 1)), s->b);
-    if (check_finite(f, netc_st_find(f, netc_scaler_name(kind, 0)), s->a, err) < 0)
+    if (check_finite(f, netc_st_find(f, netc_scaler_name(kind, 0)), s->a, err) < 0 ||
+        check_finite(f, netc_st_find(f, netc_scaler_name(kind, 1)), s->b, err) < 0)
         return -1;
-    return check_finite(f, netc_st_find(f, netc_scaler_name(kind, 1)), s->b, err);
+    return kind == NETC_SCALE_STANDARDIZE ? check_std(f, s, err) : 0;
 }
 
 static int is_model_tensor(const netc_model *model, const char *name)

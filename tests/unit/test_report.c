@@ -131,6 +131,19 @@ static void test_metrics_bad_file(void)
     fclose(f);
     CU_ASSERT(netc_metrics_read(path, &mx, &err) == -1);
     CU_ASSERT(strstr(err.msg, "bad.csv:1: expected the header") != NULL);
+    /* NaN and huge values used to reach the charts as '-nan' (issue 19, item 14) */
+    f = fopen(path, "w");
+    CU_ASSERT_FATAL(f != NULL);
+    fputs(NETC_METRICS_HEADER "\n1,0.5,0.5,0.5,0.5,0.1,10,1\n2,0.5,nan,0.5,0.5,0.1,10,2\n", f);
+    fclose(f);
+    CU_ASSERT(netc_metrics_read(path, &mx, &err) == -1);
+    CU_ASSERT(strstr(err.msg, "bad.csv:3:7: 'nan' is not a finite number") != NULL);
+    f = fopen(path, "w");
+    CU_ASSERT_FATAL(f != NULL);
+    fputs(NETC_METRICS_HEADER "\n1,-1e308,0.5,0.5,0.5,0.1,10,1\n", f);
+    fclose(f);
+    CU_ASSERT(netc_metrics_read(path, &mx, &err) == -1);
+    CU_ASSERT(strstr(err.msg, "bad.csv:2:3: '-1e308' is not a finite number") != NULL);
 }
 
 /* A plot with a missing point and a title that needs escaping is whole SVG. */

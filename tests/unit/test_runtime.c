@@ -461,6 +461,10 @@ static void test_st_non_finite(void)
     CU_ASSERT_FATAL(netc_weights_save(p, &m, params, &s, &err) == 0);
     CU_ASSERT(netc_weights_load(p, &m, back, &s2, &err) == -1);
     ASSERT_MSG(&err, "tensor 'input.std' element 1 is NaN");
+    std[1] = -2;            /* was replaced by 1 (issue 19, item 14) */
+    CU_ASSERT_FATAL(netc_weights_save(p, &m, params, &s, &err) == 0);
+    CU_ASSERT(netc_weights_load(p, &m, back, &s2, &err) == -1);
+    ASSERT_MSG(&err, "tensor 'input.std' element 1 is -2: a standard deviation must be above 0");
 }
 
 static void test_st_write_failure(void)
