@@ -44,5 +44,12 @@ int netc_load_trained(const netc_model *m, const char *path, enum netc_data_form
         return netc_fail(err, "%s: no input scaling statistics (input.*) but network '%s' "
                          "scales its inputs\nhint: use a weights file saved by its train command",
                          path, m->name);
+    /* min and max of CSV columns must not rescale IDX bytes, already mapped to [0, 1] */
+    if (s->kind != NETC_SCALE_NONE && !netc_scaling_needs_stats(format, netc_scaling_for(m, format)))
+        return netc_fail(err, "%s: holds %s and %s, statistics of training data that %s data "
+                         "of network '%s' does not use\nhint: these weights were trained on "
+                         "another kind of data (CSV); give that kind", path,
+                         netc_scaler_name(s->kind, 0), netc_scaler_name(s->kind, 1),
+                         format == NETC_DATA_IDX ? "the IDX" : "the", m->name);
     return 0;
 }

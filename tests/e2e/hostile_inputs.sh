@@ -86,3 +86,47 @@ if grep -q "cannot start thread" "$work/err"; then
         <(tr '\n' ' ' < "$work/err") || { cat "$work/err" >&2; fail "threads: no reason given"; }
     echo "  ok: $(head -1 "$work/err")"
 fi
+
+# Weights carrying input.min/input.max (CSV scaling statistics) given to a network that
+# reads IDX bytes, which it scales by /255 itself: refused, not applied on top (item 14).
+mkdir "$work/tiny"
+cat > "$work/tiny/tiny.net" <<'NET'
+network tiny
+input 2x1
+dense 1 sigmoid
+train {
+    loss          binary_cross_entropy
+    learning_rate 0.1
+}
+data {
+    train_images "images"
+    train_labels "labels"
+}
+NET
+"$netc" build "$work/tiny/tiny.net" -o "$work/tiny" > /dev/null
+python3 - "$work/tiny" <<'PY'
+import json, struct, sys
+d = sys.argv[1]
+tensors = [("dense1.weight", [1, 2], [0.5, -0.5]), ("dense1.bias", [1], [0.1]),
+           ("input.min", [2], [0.0, 0.0]), ("input.max", [2], [9.0, 9.0])]
+header, data = {"__metadata__": {"network": "tiny"}}, b""
+for name, shape, values in tensors:
+    header[name] = {"dtype": "F32", "shape": shape, "data_offsets": [len(data), len(data) + 4 * len(values)]}
+    data += struct.pack("<%df" % len(values), *values)
+h = json.dumps(header).encode()
+h += b" " * (-len(h) % 8)
+open(d + "/w.safetensors", "wb").write(struct.pack("<Q", len(h)) + h + data)
+open(d + "/images", "wb").write(struct.pack(">IIII", 0x803, 2, 2, 1) + bytes([0, 255, 255, 0]))
+open(d + "/labels", "wb").write(struct.pack(">II", 0x801, 2) + bytes([1, 0]))
+PY
+for command in "eval --test-images $work/tiny/images --test-labels $work/tiny/labels" \
+               "predict $work/tiny/images"; do
+    set +e
+    # shellcheck disable=SC2086
+    "$work/tiny/tiny" $command --weights "$work/tiny/w.safetensors" > /dev/null 2> "$work/err"
+    status=$?
+    set -e
+    [ "$status" = 1 ] && grep -q "holds input.min and input.max" "$work/err" ||
+        { cat "$work/err" >&2; fail "${command%% *} with CSV statistics on IDX data: exit $status"; }
+    echo "  ok: ${command%% *}: $(head -1 "$work/err" | sed 's/.*: holds/holds/' | cut -c1-90)"
+done
