@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "front/keywords.h"
 #include "front/settings.h"
 #include "parser.h"
 
@@ -15,9 +16,6 @@ void syntax_report(struct parse_ctx *c, struct loc at, const char *message, cons
 }
 
 /* ---- "unexpected X, expected Y": the words users see for each token ---- */
-
-static const char *const keywords[] = { "network", "input", "dense", "train", "data", "as" };
-enum { NKEYWORDS = sizeof keywords / sizeof keywords[0] };
 
 /* Bison names tokens by their aliases ("name", "end of line"), with or without the
  * double quotes depending on its version. */
@@ -36,11 +34,10 @@ static void describe_expected(const char *symbol, char *out, size_t size)
         symbol++;
         len -= 2;
     }
-    for (int k = 0; k < NKEYWORDS; k++)
-        if (strlen(keywords[k]) == len && strncmp(symbol, keywords[k], len) == 0) {
-            snprintf(out, size, "'%.*s'", (int)len, symbol);
-            return;
-        }
+    if (front_is_keyword(symbol, len)) {
+        snprintf(out, size, "'%.*s'", (int)len, symbol);
+        return;
+    }
     static const char *const articled[] = { "name", "number", "string", "shape" };
     for (size_t k = 0; k < sizeof articled / sizeof articled[0]; k++)
         if (strlen(articled[k]) == len && strncmp(symbol, articled[k], len) == 0) {
@@ -86,7 +83,7 @@ static void hint_statement_word(struct parse_ctx *c, const char *word)
     else if (in_list(word, layer_words, sizeof layer_words / sizeof layer_words[0]))
         diag_hint(c->diag, "layers are written 'dense SIZE ACTIVATION', e.g. 'dense 16 sigmoid'");
     else {
-        const char *best = diag_closest(word, keywords, NKEYWORDS);
+        const char *best = diag_closest(word, front_keywords, front_nkeywords);
         if (best)
             diag_hint(c->diag, "did you mean '%s'?", best);
     }

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "front/keywords.h"
 #include "onnx/model.h"
 
 /* More nodes than any network netc can express (64 layers of a few nodes each). */
@@ -710,7 +711,6 @@ static int walk_graph(struct walk *w)
 
 static int usable_name(const char *s)
 {
-    static const char *const keywords[] = { "network", "input", "dense", "train", "data", "as" };
     const size_t len = strlen(s);
     if (len == 0 || len > NETC_MAX_NAME || (s[0] >= '0' && s[0] <= '9') ||
         (s[0] == '_' && (s[1] == '_' || (s[1] >= 'A' && s[1] <= 'Z'))))
@@ -719,10 +719,7 @@ static int usable_name(const char *s)
         if (!(s[i] == '_' || (s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'z') ||
               (s[i] >= 'A' && s[i] <= 'Z')))
             return 0;
-    for (size_t i = 0; i < sizeof keywords / sizeof keywords[0]; i++)
-        if (strcmp(s, keywords[i]) == 0)
-            return 0;
-    return 1;
+    return !front_is_keyword(s, len);
 }
 
 /* A layer keeps the name its tensors have ("hidden1.weight", "hidden1.bias": what
