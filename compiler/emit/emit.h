@@ -63,6 +63,8 @@ struct emit_file {
     const char *suffix;                     /* "NAME" + suffix */
     void (*emit)(const struct emit *);
 };
+/* The message into errbuf (errlen bytes, truncated), for `return emit_fail(...)`: -1. */
+int emit_fail(char *errbuf, size_t errlen, const char *fmt, ...) PR_PRINTF(3, 4);
 int emit_validate(const struct network *net, char *errbuf, size_t errlen);
 void emit_start(struct emit *e, const struct network *net, const char *command_line);
 /* Writes every file under a temporary name, renamed into place only when all are complete. */

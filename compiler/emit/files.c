@@ -14,9 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static int fail(char *errbuf, size_t errlen, const char *fmt, ...) PR_PRINTF(3, 4);
-
-static int fail(char *errbuf, size_t errlen, const char *fmt, ...)
+int emit_fail(char *errbuf, size_t errlen, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -34,23 +32,23 @@ int emit_validate(const struct network *net, char *errbuf, size_t errlen)
         net->opt.beta1, net->opt.beta2, net->opt.epsilon, net->sched.gamma, net->sched.min_lr,
     };
     if (net->nlayers < 1 || net->input_size < 1 || net->batch < 1)
-        return fail(errbuf, errlen, "network '%s' has no layers, inputs or batch", net->name);
+        return emit_fail(errbuf, errlen, "network '%s' has no layers, inputs or batch", net->name);
     if (network_param_count(net) > INT_MAX)
-        return fail(errbuf, errlen, "network '%s' has %lld parameters; generated code indexes "
+        return emit_fail(errbuf, errlen, "network '%s' has %lld parameters; generated code indexes "
                     "them with int", net->name, network_param_count(net));
     for (size_t i = 0; i < sizeof constants / sizeof constants[0]; i++)
         if (!isfinite(constants[i]))
-            return fail(errbuf, errlen, "network '%s': a hyper-parameter is not finite", net->name);
+            return emit_fail(errbuf, errlen, "network '%s': a hyper-parameter is not finite", net->name);
     for (int l = 0; l < net->nlayers; l++) {
         const struct layer *L = &net->layers[l];
         if (L->act == ACT_SOFTMAX && l != net->nlayers - 1)
-            return fail(errbuf, errlen, "layer '%s' (line %d): softmax is only generated for "
+            return emit_fail(errbuf, errlen, "layer '%s' (line %d): softmax is only generated for "
                         "the output layer", L->name, L->line);
         if ((long long)net->batch * L->out > INT_MAX || (long long)net->batch * L->in > INT_MAX)
-            return fail(errbuf, errlen, "layer '%s' (line %d): batch %d × width %d is too large "
+            return emit_fail(errbuf, errlen, "layer '%s' (line %d): batch %d × width %d is too large "
                         "for the generated code", L->name, L->line, net->batch, L->out);
         if (!isfinite(L->alpha) || !isfinite(L->init.a) || !isfinite(L->init.b))
-            return fail(errbuf, errlen, "layer '%s' (line %d): a constant is not finite",
+            return emit_fail(errbuf, errlen, "layer '%s' (line %d): a constant is not finite",
                         L->name, L->line);
     }
     return 0;
@@ -99,7 +97,7 @@ static int write_temp(struct emit *e, const struct emit_file *o, const char *pat
     struct printer p;
     FILE *f = fopen(tmp, "w");
     if (!f)
-        return fail(errbuf, errlen, "cannot write %s: %s", path, strerror(errno));
+        return emit_fail(errbuf, errlen, "cannot write %s: %s", path, strerror(errno));
     pr_init(&p, f);
     e->p = &p;
     o->emit(e);
@@ -110,7 +108,7 @@ static int write_temp(struct emit *e, const struct emit_file *o, const char *pat
         saved = errno;
     }
     if (failed)
-        return fail(errbuf, errlen, "cannot write %s: %s", path, strerror(saved));
+        return emit_fail(errbuf, errlen, "cannot write %s: %s", path, strerror(saved));
     return 0;
 }
 
@@ -121,7 +119,7 @@ int emit_write_files(struct emit *e, const char *outdir, const struct emit_file 
     char path[MAX_FILES][4096], tmp[MAX_FILES][4096];
     int status = 0, written = 0;
     if (n > MAX_FILES)
-        return fail(errbuf, errlen, "internal error: %d files", n);
+        return emit_fail(errbuf, errlen, "internal error: %d files", n);
     for (int i = 0; i < n; i++) {
         snprintf(path[i], sizeof path[i], "%s/%s%s", outdir, e->name, files[i].suffix);
         snprintf(tmp[i], sizeof tmp[i], "%s/.%s%s.tmp%ld", outdir, e->name, files[i].suffix,
@@ -131,7 +129,7 @@ int emit_write_files(struct emit *e, const char *outdir, const struct emit_file 
         status = write_temp(e, &files[written], path[written], tmp[written], errbuf, errlen);
     for (int i = 0; i < n && status == 0; i++)
         if (rename(tmp[i], path[i]) != 0)
-            status = fail(errbuf, errlen, "cannot write %s: %s", path[i], strerror(errno));
+            status = emit_fail(errbuf, errlen, "cannot write %s: %s", path[i], strerror(errno));
     if (status != 0)
         for (int i = 0; i < written; i++)
             remove(tmp[i]);

@@ -3,24 +3,13 @@
 #include "infer/quantize.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "emit/emit.h"
 #include "emit/printer.h"
 #include "infer/reference.h"
 #include "describe/summary.h"
-
-static int fail(char *errbuf, size_t errlen, const char *fmt, ...) PR_PRINTF(3, 4);
-
-static int fail(char *errbuf, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(errbuf, errlen, fmt, ap);
-    va_end(ap);
-    return -1;
-}
 
 long long quant_layer_bytes(const struct layer *L)
 {
@@ -64,12 +53,12 @@ static int quantize_weights(const struct network *net, const struct export_weigh
     ql->wq = malloc((size_t)L->in * (size_t)L->out);
     ql->w_scale = malloc((size_t)L->out * sizeof *ql->w_scale);
     if (!ql->wq || !ql->w_scale)
-        return fail(errbuf, errlen, "out of memory quantising layer '%s'", L->name);
+        return emit_fail(errbuf, errlen, "out of memory quantising layer '%s'", L->name);
     for (int o = 0; o < L->out; o++) {
         long long bound = 127 * quantize_row(L, w->wt[l], o, ql->wq + (size_t)o * L->in,
                                              &ql->w_scale[o]);
         if (bound > INT32_MAX)
-            return fail(errbuf, errlen, "layer '%s' (line %d): its int8 sums could reach %lld, "
+            return emit_fail(errbuf, errlen, "layer '%s' (line %d): its int8 sums could reach %lld, "
                         "beyond int32\nhint: int8 export supports layers of up to 133,144 "
                         "inputs (and wider ones with small weights)", L->name, L->line, bound);
     }
@@ -83,7 +72,7 @@ static int calibrate(const struct network *net, const struct export_weights *w,
 {
     double **acts = ref_alloc(net);
     if (!acts)
-        return fail(errbuf, errlen, "out of memory calibrating");
+        return emit_fail(errbuf, errlen, "out of memory calibrating");
     for (int s = 0; s < c->n; s++) {
         ref_forward(net, w, c->x + (size_t)s * net->input_size, acts);
         for (int l = 0; l < net->nlayers; l++)
@@ -110,7 +99,7 @@ int quantize_int8(const struct network *net, const struct export_weights *w,
     q->n_calibration = c->n;
     q->layers = calloc((size_t)net->nlayers, sizeof *q->layers);
     if (!q->layers)
-        return fail(errbuf, errlen, "out of memory quantising");
+        return emit_fail(errbuf, errlen, "out of memory quantising");
     for (int l = 0; l < net->nlayers; l++)
         if (quantize_weights(net, w, l, &q->layers[l], errbuf, errlen) < 0)
             return -1;

@@ -7,11 +7,11 @@
  */
 #include "web/web.h"
 #include "web/web_internal.h"
+#include "emit/emit.h"
 #include "infer/weights.h"      /* struct export_weights: data only, read by the driver */
 
 #include <errno.h>
 #include <spawn.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,35 +22,23 @@
 
 extern char **environ;
 
-static int fail(char *errbuf, size_t errlen, const char *fmt, ...) PR_PRINTF(3, 4);
-
-static int fail(char *errbuf, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    if (errlen)
-        vsnprintf(errbuf, errlen, fmt, ap);
-    va_end(ap);
-    return -1;
-}
-
 /* What the page assumes: a 28 x 28 image in, one class of ten out, bytes / 255. */
 static int check_drawable(const struct network *net, const struct web_options *o, char *errbuf,
                           size_t errlen)
 {
     const struct layer *last = &net->layers[net->nlayers - 1];
     if (net->input_size != WEB_SIDE * WEB_SIDE)
-        return fail(errbuf, errlen, "--emit web: network '%s' takes %d inputs; the page draws "
+        return emit_fail(errbuf, errlen, "--emit web: network '%s' takes %d inputs; the page draws "
                     "28 x 28 = 784 pixel digits", net->name, net->input_size);
     if (last->out != WEB_CLASSES)
-        return fail(errbuf, errlen, "--emit web: network '%s' has %d outputs; the page shows "
+        return emit_fail(errbuf, errlen, "--emit web: network '%s' has %d outputs; the page shows "
                     "the ten digit classes", net->name, last->out);
     if (net->data.format == DATA_CSV || net->data.targets != TARGETS_ONE_HOT ||
         (net->data.format == DATA_IDX && net->data.scale != SCALE_UNIT))
-        return fail(errbuf, errlen, "--emit web: network '%s' must read MNIST-style IDX images "
+        return emit_fail(errbuf, errlen, "--emit web: network '%s' must read MNIST-style IDX images "
                     "as bytes / 255 with one-hot labels", net->name);
     if (o->weights && o->weights->n_scale)
-        return fail(errbuf, errlen, "--emit web: %s holds input statistics; the page feeds "
+        return emit_fail(errbuf, errlen, "--emit web: %s holds input statistics; the page feeds "
                     "pixels as bytes / 255", o->weights->path);
     return 0;
 }
@@ -70,10 +58,10 @@ static int read_idx(const char *path, int rank, size_t want, netc_idx *idx, char
 {
     netc_error err;
     if (netc_idx_read(path, rank, idx, &err) < 0)
-        return fail(errbuf, errlen, "--emit web: %s\nhint: the page carries MNIST digits: "
+        return emit_fail(errbuf, errlen, "--emit web: %s\nhint: the page carries MNIST digits: "
                     "tools/fetch-data.sh mnist, or --data DIR", err.msg);
     if (idx->n < want || (rank == 3 && idx->item_size != WEB_SIDE * WEB_SIDE))
-        return fail(errbuf, errlen, "--emit web: %s: %zu items of %zu bytes; the page needs "
+        return emit_fail(errbuf, errlen, "--emit web: %s: %zu items of %zu bytes; the page needs "
                     "%zu of 784", path, idx->n, idx->item_size, want);
     return 0;
 }
@@ -157,7 +145,7 @@ static int check_toolchain(const char *cc, char *errbuf, size_t errlen)
         strcat(missing, "\n  clang's builtins for wasm32 (libclang-rt-14-dev-wasm32)");
     if (!missing[0])
         return 0;
-    return fail(errbuf, errlen, "--emit web compiles the page's C to WebAssembly with clang's "
+    return emit_fail(errbuf, errlen, "--emit web compiles the page's C to WebAssembly with clang's "
                 "wasm32 target; missing:%s\nhint: apt-get install clang lld wasi-libc "
                 "libclang-rt-14-dev-wasm32 (or set NETC_WASM_CC to a clang that has them)",
                 missing);
@@ -168,12 +156,12 @@ static int run(char **argv, char *errbuf, size_t errlen)
     pid_t pid;
     int status, e = posix_spawnp(&pid, argv[0], NULL, NULL, argv, environ);
     if (e != 0)
-        return fail(errbuf, errlen, "cannot run %s: %s", argv[0], strerror(e));
+        return emit_fail(errbuf, errlen, "cannot run %s: %s", argv[0], strerror(e));
     while (waitpid(pid, &status, 0) < 0)
         if (errno != EINTR)
-            return fail(errbuf, errlen, "waiting for %s: %s", argv[0], strerror(errno));
+            return emit_fail(errbuf, errlen, "waiting for %s: %s", argv[0], strerror(errno));
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        return fail(errbuf, errlen, "%s failed compiling the page's C to WebAssembly", argv[0]);
+        return emit_fail(errbuf, errlen, "%s failed compiling the page's C to WebAssembly", argv[0]);
     return 0;
 }
 
@@ -198,7 +186,7 @@ static int compile_wasm(const struct network *net, const char *cc, const char *o
     }
     if (rename(tmp, wasm) != 0) {
         remove(tmp);
-        return fail(errbuf, errlen, "cannot write %s: %s", wasm, strerror(errno));
+        return emit_fail(errbuf, errlen, "cannot write %s: %s", wasm, strerror(errno));
     }
     return 0;
 }
@@ -210,7 +198,7 @@ static int read_wasm(const struct network *net, const char *outdir, struct web_d
     netc_error err;
     snprintf(path, sizeof path, "%s/%s.wasm", outdir, net->name);
     if (netc_read_file(path, (size_t)1 << 28, &d->wasm, &d->wasm_size, &err) < 0)
-        return fail(errbuf, errlen, "%s", err.msg);
+        return emit_fail(errbuf, errlen, "%s", err.msg);
     return 0;
 }
 
