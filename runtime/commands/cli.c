@@ -295,6 +295,7 @@ int netc_parse_options(const netc_model *m, int argc, char **argv, netc_options 
     size_t c;
 
     set_defaults(m, o);
+    o->program = argc > 0 ? argv[0] : m->name;
     if (argc < 2)
         return 0;
     for (c = 0; c < COUNT(commands) && strcmp(argv[1], commands[c].name) != 0; c++)
@@ -317,6 +318,7 @@ int netc_parse_options(const netc_model *m, int argc, char **argv, netc_options 
             return netc_fail(err, "unexpected argument '%s'", argv[i]);
         }
     }
+    o->save_given = o->save != o->save_default;
     if (o->resume && (groups & G_SETTING))
         return netc_fail(err, "--resume continues with the checkpoint's settings\nhint: drop "
                          "--epochs, --lr, --batch, --seed, --limit, --no-shuffle and "
@@ -391,7 +393,7 @@ void netc_usage(const netc_model *m, FILE *out)
             "  --checkpoint-every S     seconds between checkpoints within an epoch (0: only\n"
             "                           at the end of each epoch) [60]\n"
             "  --resume FILE            continue the run saved in checkpoint FILE, with its\n"
-            "                           settings (give the same data options)\n"
+            "                           settings and --save (give the same data options)\n"
             "  --overwrite              start afresh even if the checkpoint holds an\n"
             "                           unfinished run, replacing it\n"
             "  --quiet                  no progress bar or lines\n"

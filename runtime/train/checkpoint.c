@@ -131,6 +131,7 @@ static int write_checkpoint(FILE *out, const void *ctx)
     put_str(&s, c->network);
     put_str(&s, c->netc_version);
     put_str(&s, c->source_hash);
+    put_str(&s, c->save);
     put_f64(&s, c->lr);
     put_u32(&s, (uint32_t)c->epochs);
     put_u32(&s, (uint32_t)c->batch);
@@ -158,13 +159,14 @@ static int write_checkpoint(FILE *out, const void *ctx)
 
 int netc_checkpoint_write(const char *path, const netc_checkpoint *c, netc_error *err)
 {
-    const char *names[3];
+    const char *names[4];
     int i;
 
     names[0] = c->network;
     names[1] = c->netc_version;
     names[2] = c->source_hash;
-    for (i = 0; i < 3; i++)
+    names[3] = c->save;
+    for (i = 0; i < 4; i++)
         if (names[i] && strlen(names[i]) > CKPT_MAX_STRING)
             return netc_fail(err, "%s: name '%.40s...' is too long for a checkpoint", path,
                              names[i]);
@@ -270,15 +272,17 @@ static int get_header(source *s, netc_checkpoint *c)
     s->pos = 8;
     if (get_u32(s, &version, "the format version") < 0)
         return -1;
-    if (version != NETC_CKPT_VERSION)
-        return netc_fail(s->err, "%s: byte 8: checkpoint format version %lu, expected %d",
+    if (version != 1 && version != NETC_CKPT_VERSION)
+        return netc_fail(s->err, "%s: byte 8: checkpoint format version %lu, expected 1 to %d",
                          s->path, (unsigned long)version, NETC_CKPT_VERSION);
-    c->storage = cursor = netc_alloc(3, CKPT_MAX_STRING + 1, s->path, s->err);
+    c->storage = cursor = netc_alloc(4, CKPT_MAX_STRING + 1, s->path, s->err);
     if (!cursor)
         return -1;
+    c->save = "";
     return get_str(s, &cursor, &c->network, "the network name") < 0 ||
            get_str(s, &cursor, &c->netc_version, "the netc version") < 0 ||
-           get_str(s, &cursor, &c->source_hash, "the source hash") < 0 ? -1 : 0;
+           get_str(s, &cursor, &c->source_hash, "the source hash") < 0 ||
+           (version >= 2 && get_str(s, &cursor, &c->save, "the weights file") < 0) ? -1 : 0;
 }
 
 static int get_settings(source *s, netc_checkpoint *c)

@@ -20,11 +20,14 @@
 #include "netc_model.h"
 
 #define NETC_CKPT_MAGIC "NETCCKPT"
-#define NETC_CKPT_VERSION 1
+#define NETC_CKPT_VERSION 2       /* 2 added the weights file; 1 is still read */
 
 typedef struct netc_checkpoint {
     /* Which network: a checkpoint resumes only with the trainer it came from. */
     const char *network, *netc_version, *source_hash;
+    /* Where the run saves its weights (absolute; "" in a version 1 file): a resumed run
+     * saves there too unless given --save. */
+    const char *save;
     /* The run's settings (resuming uses these, not the command line's). */
     double lr;
     int epochs, batch, limit, shuffle;

@@ -29,6 +29,8 @@ static void free_run(netc_run *r)
     netc_metrics_free(&r->mx);
     free(r->good);
     free(r->ckpt_path);
+    free(r->save_path);
+    free(r->resumed_save);
 }
 
 /* Training (required) and test (optional) data, scaled with training statistics. */
@@ -67,6 +69,9 @@ static int start_run(netc_run *r, const netc_checkpoint *saved, netc_error *err)
     netc_checkpoint *c = &r->ck;
     int i;
 
+    if (!(r->save_path = netc_absolute_path(r->o.save)))
+        return netc_fail(err, "out of memory");
+    c->save = r->save_path;
     c->network = m->name;
     c->netc_version = m->netc_version;
     c->source_hash = m->source_hash;
@@ -287,8 +292,9 @@ static void print_start(const netc_run *r)
         printf(", %d processes", o->comm->size);
     printf("\n");
     if (o->resume)
-        printf("resuming %s at epoch %d/%d, sample %d of %d\n", o->resume,
-               r->ck.epoch + (r->ck.epoch < o->epochs), o->epochs, r->ck.pos, r->d.train.n);
+        printf("resuming %s at epoch %d/%d, sample %d of %d; weights to %s\n", o->resume,
+               r->ck.epoch + (r->ck.epoch < o->epochs), o->epochs, r->ck.pos, r->d.train.n,
+               o->save);
     fflush(stdout);
 }
 
@@ -319,9 +325,9 @@ static int train(netc_run *r, netc_error *err)
     int rc;
 
     memset(&saved, 0, sizeof saved);
-    rc = netc_check_writable(&r->o, err);
-    if (rc == 0 && r->o.resume)
-        rc = netc_run_read_resume(r->m, &r->o, &saved, err);
+    rc = r->o.resume ? netc_run_read_resume(r, &saved, err) : 0;
+    if (rc == 0)
+        rc = netc_check_writable(&r->o, err);
     if (rc == 0)
         rc = load_run(r->m, &r->o, &r->d, err);
     if (rc == 0)

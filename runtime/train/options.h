@@ -15,6 +15,7 @@ enum netc_command { NETC_CMD_HELP, NETC_CMD_TRAIN, NETC_CMD_EVAL, NETC_CMD_PREDI
 
 typedef struct netc_options {
     enum netc_command command;
+    const char *program;        /* argv[0], as the trainer was invoked */
     const char *train_images, *train_labels, *test_images, *test_labels;
     const char *train_csv, *test_csv;
     enum netc_data_format format;
@@ -27,6 +28,7 @@ typedef struct netc_options {
     double lr, tolerance;
     uint64_t seed;
     const char *init_weights, *weights, *save, *input;
+    int save_given;             /* --save was passed (else a resumed run saves where it did) */
     const char *checkpoint;     /* train: NULL for the default (see train/resume.c) */
     const char *resume;         /* train: the checkpoint to continue from */
     int overwrite;              /* train: may replace an unfinished run's checkpoint */

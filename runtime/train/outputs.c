@@ -47,7 +47,7 @@ static char *directory_of(const char *path)
 
 /* A name for the file at path that two spellings of it share: its real path when it
  * exists, else its directory's real path and its own name (NULL: out of memory). */
-static char *resolved(const char *path)
+char *netc_absolute_path(const char *path)
 {
     char *real = realpath(path, NULL), *dir, *dir_real, *name;
     const char *base = strrchr(path, '/');
@@ -77,8 +77,8 @@ static int same_file(const char *a, const char *b)
 
     if (stat(a, &sa) == 0 && stat(b, &sb) == 0)
         return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-    ra = resolved(a);
-    rb = resolved(b);
+    ra = netc_absolute_path(a);
+    rb = netc_absolute_path(b);
     same = ra && rb ? strcmp(ra, rb) == 0 : strcmp(a, b) == 0;
     free(ra);
     free(rb);

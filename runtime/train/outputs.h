@@ -13,6 +13,10 @@
  * out of memory. */
 char *netc_checkpoint_path(const netc_options *o);
 
+/* path made absolute (symbolic links resolved where it exists, else in its directory);
+ * malloc'd, NULL when out of memory. */
+char *netc_absolute_path(const char *path);
+
 /* A usage error when two of the outputs (--save, the checkpoint, --log), or an output
  * and an input (the data files, --init-weights, --resume), are the same file; or when
  * the checkpoint to be written holds another, unfinished run (or is not a checkpoint)

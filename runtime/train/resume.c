@@ -9,10 +9,13 @@
 #include "train/run.h"
 #include "train/signals.h"
 
-/* The checkpoint to resume, checked against this network; its settings into *o. */
-int netc_run_read_resume(const netc_model *m, netc_options *o, netc_checkpoint *saved,
-                         netc_error *err)
+/* The checkpoint to resume, checked against this network; its settings into r->o, and
+ * its weights file unless --save was given. */
+int netc_run_read_resume(netc_run *r, netc_checkpoint *saved, netc_error *err)
 {
+    const netc_model *m = r->m;
+    netc_options *o = &r->o;
+
     if (netc_checkpoint_read(o->resume, saved, err) < 0 ||
         netc_checkpoint_matches(o->resume, saved, m, err) < 0)
         return -1;
@@ -26,6 +29,11 @@ int netc_run_read_resume(const netc_model *m, netc_options *o, netc_checkpoint *
     o->shuffle = saved->shuffle;
     o->seed = saved->seed;
     o->init_weights = NULL;
+    if (!o->save_given && saved->save[0]) {
+        if (!(r->resumed_save = strdup(saved->save)))
+            return netc_fail(err, "out of memory");
+        o->save = r->resumed_save;
+    }
     return 0;
 }
 
@@ -85,6 +93,64 @@ int netc_run_save_checkpoint(netc_run *r, int batch_no, netc_error *err)
     return 0;
 }
 
+/* " OPTION ARG" appended to buf (either may be NULL), ARG quoted for a shell if needed. */
+static void put_arg(char *buf, size_t size, const char *option, const char *arg)
+{
+    static const char plain[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                "0123456789_./-+=,:@%";
+    size_t n = strlen(buf);
+
+    if (option)
+        n += (size_t)snprintf(buf + n, n < size ? size - n : 0, " %s", option);
+    if (!arg || n >= size)
+        return;
+    if (arg[0] && strspn(arg, plain) == strlen(arg)) {
+        snprintf(buf + n, size - n, " %s", arg);
+        return;
+    }
+    n += (size_t)snprintf(buf + n, size - n, " '");
+    for (; *arg && n + 5 < size; arg++)
+        n += (size_t)snprintf(buf + n, size - n, *arg == '\'' ? "'\\''" : "%c", *arg);
+    snprintf(buf + n, n < size ? size - n : 0, "'");
+}
+
+static int differs(const char *a, const char *b)
+{
+    return !a != !b || (a && strcmp(a, b) != 0);
+}
+
+/* The data options of the run that the .net file's data block does not give: with
+ * them the resume command works as pasted. */
+static void data_options(const netc_run *r, char *buf, size_t size)
+{
+    static const char *const label_words[] = { NETC_LABEL_COLUMNS(NETC_WORD, ) };
+    const netc_options *o = &r->o;
+    const netc_data_defaults *d = &r->m->data;
+    char index[16];
+
+    if (o->format == NETC_DATA_CSV) {
+        if (differs(o->train_csv, d->train_csv))
+            put_arg(buf, size, "--train-csv", o->train_csv);
+        if (o->test_csv && differs(o->test_csv, d->test_csv))
+            put_arg(buf, size, "--test-csv", o->test_csv);
+        snprintf(index, sizeof index, "%d", o->csv.label_index);
+        if (o->label_given)
+            put_arg(buf, size, "--label-column", o->csv.label_column == NETC_LABEL_INDEX ?
+                    index : label_words[o->csv.label_column]);
+        if (o->csv.header && !d->header)
+            put_arg(buf, size, "--header", NULL);
+    } else if (o->format == NETC_DATA_IDX) {
+        if (differs(o->train_images, d->train_images))
+            put_arg(buf, size, "--train-images", o->train_images);
+        if (differs(o->train_labels, d->train_labels))
+            put_arg(buf, size, "--train-labels", o->train_labels);
+        if (o->test_images && differs(o->test_images, d->test_images))
+            put_arg(buf, size, "--test-images", o->test_images);
+        if (o->test_labels && differs(o->test_labels, d->test_labels))
+            put_arg(buf, size, "--test-labels", o->test_labels);
+    }
+}
+
 /* Stopped early: the checkpoint (unless writing it is what failed) and the weights, each
  * attempted; what was written, and how to go on. */
 int netc_run_save_stopped(netc_run *r, netc_error *err)
@@ -92,6 +158,7 @@ int netc_run_save_stopped(netc_run *r, netc_error *err)
     int batch_no = (r->ck.pos + r->o.batch - 1) / r->o.batch, sig = netc_stop_signal();
     int weights_ok;
     netc_error e;
+    char command[6144] = "";
 
     if (!r->writes)
         return 0;
@@ -109,8 +176,11 @@ int netc_run_save_stopped(netc_run *r, netc_error *err)
         fprintf(stderr, "checkpoint %s\n", r->ckpt_path);
     if (weights_ok)
         fprintf(stderr, "weights %s\n", r->o.save);
-    if (!r->ckpt_failed)
-        fprintf(stderr, "resume with: %s train --resume %s (and the same data options)\n",
-                r->m->name, r->ckpt_path);
+    if (r->ckpt_failed)
+        return 0;
+    put_arg(command, sizeof command, NULL, r->o.program);
+    put_arg(command, sizeof command, "train --resume", r->ckpt_path);
+    data_options(r, command, sizeof command);
+    fprintf(stderr, "resume with:%s\n", command);
     return 0;
 }

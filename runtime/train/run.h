@@ -33,6 +33,8 @@ typedef struct netc_run {
     netc_checkpoint ck;         /* where the run stands; its pointers point into the above */
     float *good;                /* the parameters at the start of the epoch: all finite */
     char *ckpt_path;
+    char *save_path;            /* o.save made absolute, as the checkpoint records it */
+    char *resumed_save;         /* a resumed run's weights file, from its checkpoint */
     struct timespec t0, last_ckpt;
     double elapsed_before;      /* training time before a resume */
     netc_progress bar;
@@ -63,9 +65,9 @@ int netc_run_check_collapse(netc_run *r, int n, int batch_no, netc_error *err);
 
 /* ---- resume.c: the run's checkpoints --------------------------------------------- */
 
-/* The checkpoint to resume, checked against this network; its settings into *o. */
-int netc_run_read_resume(const netc_model *m, netc_options *o, netc_checkpoint *saved,
-                         netc_error *err);
+/* The checkpoint to resume, checked against this network; its settings into r->o, and
+ * its weights file unless --save was given. */
+int netc_run_read_resume(netc_run *r, netc_checkpoint *saved, netc_error *err);
 /* Where the run's checkpoints go (r->ckpt_path). */
 int netc_run_checkpoint_path(netc_run *r, netc_error *err);
 /* r (set up for the same data) continues where saved stood (its figures: saved->rows). */

@@ -36,7 +36,7 @@ interrupt() {
     grep -q "stopped by SIG$sig in epoch 2/3" "$work/$name.err" || fail "$name: never stopped mid-epoch"
     cat "$work/$name.err"
     grep -qx "checkpoint $work/$name.ckpt" "$work/$name.err" || fail "$name: no checkpoint line"
-    grep -q "resume with: mnist_relu train --resume $work/$name.ckpt" "$work/$name.err" || fail "$name: no resume hint"
+    grep -q "resume with: $net train --resume $work/$name.ckpt --train-images data/mnist/train-images-idx3-ubyte" "$work/$name.err" || fail "$name: no resume hint"
     [ -s "$work/$name.ckpt" ] && [ -s "$work/$name.safetensors" ] || fail "$name: files missing"
     "$net" eval "${data[@]}" --weights "$work/$name.safetensors" > /dev/null || fail "$name: the saved weights do not load"
     "$net" train "${data[@]}" --resume "$work/$name.ckpt" --save "$work/$name.safetensors" > "$work/$name.resumed"

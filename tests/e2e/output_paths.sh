@@ -43,7 +43,10 @@ echo "ok: a finished run's checkpoint is replaced"
 # An unfinished one (a run stopped by SIGINT) is not; --overwrite or --resume go on.
 "$xor" train "${csv[@]}" --epochs 1000000 --save "$d/u.safetensors" > "$work/out" 2> /dev/null &
 pid=$!
-until grep -q '^epoch' "$work/out" 2> /dev/null; do sleep 0.02; done
+until grep -q '^epoch' "$work/out" 2> /dev/null; do
+    kill -0 "$pid" 2> /dev/null || fail "the trainer ended first"
+    sleep 0.02
+done
 kill -INT "$pid"
 set +e; wait "$pid"; status=$?; set -e
 [ "$status" = 130 ] || fail "SIGINT: exit $status"
@@ -74,3 +77,28 @@ cat "$work/err"
 [ "$status" = 1 ] && grep -q "the run was trained on 4 samples" "$work/err" || fail "resume on other data: exit $status"
 cmp "$work/g.log.before" "$d/g.log" || fail "a refused --resume changed the log"
 echo "ok: a refused --resume leaves the log as it was"
+
+# Stopped by SIGINT, the printed command resumes as pasted (the program as it was run,
+# its data options) and the resumed run saves where the original would have: the
+# checkpoint records the --save file.
+mkdir "$work/run" "$work/s"
+cp samples/xor.csv "$work/run/my.csv"
+(cd "$work/run" && exec ../xor train --train-csv my.csv --test-csv my.csv --epochs 150 --save "$work/s/w.safetensors" > out 2> err) &
+pid=$!
+until grep -q '^epoch' "$work/run/out" 2> /dev/null; do
+    kill -0 "$pid" 2> /dev/null || fail "the trainer ended first: $(cat "$work/run/err")"
+    sleep 0.02
+done
+kill -INT "$pid"
+set +e; wait "$pid"; status=$?; set -e
+cat "$work/run/err"
+[ "$status" = 130 ] || fail "SIGINT: exit $status"
+cmd=$(sed -n 's/^resume with: //p' "$work/run/err")
+[ "$cmd" = "../xor train --resume $work/s/w.ckpt --train-csv my.csv --test-csv my.csv" ] || fail "resume command: '$cmd'"
+before=$(sha256sum < "$work/s/w.safetensors")
+(cd "$work/run" && eval "$cmd --quiet") || fail "the printed command failed"
+[ ! -e "$work/run/xor.safetensors" ] || fail "the resumed run saved to xor.safetensors in the current directory"
+[ "$(sha256sum < "$work/s/w.safetensors")" != "$before" ] || fail "the resumed run did not save to $work/s/w.safetensors"
+(cd "$work/run" && ../xor train --quiet --train-csv my.csv --test-csv my.csv --epochs 150 --save "$work/s/whole.safetensors" --overwrite)
+cmp "$work/s/w.safetensors" "$work/s/whole.safetensors" || fail "the resumed weights differ from an uninterrupted run's"
+echo "ok: the printed resume command works as pasted and saves where the run was saving"

@@ -834,9 +834,11 @@ static void test_ckpt_round_trip(void)
     netc_error err;
 
     test_path(p, sizeof p, "run.ckpt");
+    c.save = "/runs/toy.safetensors";
     CU_ASSERT_FATAL(netc_checkpoint_write(p, &c, &err) == 0);
     CU_ASSERT_FATAL(netc_checkpoint_read(p, &back, &err) == 0);
     CU_ASSERT(strcmp(back.network, "toy") == 0 && strcmp(back.netc_version, "0.1.0") == 0);
+    CU_ASSERT(strcmp(back.save, "/runs/toy.safetensors") == 0);
     CU_ASSERT(back.lr == 0.25 && back.epochs == 3 && back.batch == 2 && back.seed == 42);
     CU_ASSERT(back.epoch == 1 && back.pos == 3 && back.loss_sum == 1.5 && back.n_samples == 5);
     CU_ASSERT(memcmp(&back.rng, &c.rng, sizeof c.rng) == 0 && back.data_hash == 0x1234);
@@ -917,10 +919,10 @@ static void test_ckpt_hostile(void)
     write_bytes(q, sizeof q, "magic.ckpt", buf, size);
     CU_ASSERT(netc_checkpoint_read(q, &back, &err) == -1);
     ASSERT_MSG(&err, "magic.ckpt: byte 0: expected the magic \"NETCCKPT\"", "");
-    memcpy(buf, "NETCCKPT\x02", 9);
+    memcpy(buf, "NETCCKPT\x03", 9);
     write_bytes(q, sizeof q, "version.ckpt", buf, size);
     CU_ASSERT(netc_checkpoint_read(q, &back, &err) == -1);
-    ASSERT_MSG(&err, "version.ckpt: byte 8: checkpoint format version 2", "expected 1");
+    ASSERT_MSG(&err, "version.ckpt: byte 8: checkpoint format version 3", "expected 1 to 2");
     free(buf);
 }
 
