@@ -90,28 +90,37 @@ typedef struct run_file {
     int output;
 } run_file;
 
+/* f[n] = the file, if there is one; returns the new count. */
+static int add(run_file *f, int n, const char *option, const char *path, int output)
+{
+    if (!path)
+        return n;
+    f[n].option = option;
+    f[n].path = path;
+    f[n].output = output;
+    return n + 1;
+}
+
 /* The run's files, outputs first; returns how many. */
 static int list_files(const netc_options *o, const char *ckpt, run_file f[12])
 {
     int n = 0;
 
-#define ADD(opt, p, out) do { if (p) { f[n].option = opt; f[n].path = p; f[n++].output = out; } } while (0)
-    ADD("--save", o->save, 1);
-    ADD(o->checkpoint ? "--checkpoint" : o->resume ? "--resume" : "the checkpoint", ckpt, 1);
-    ADD("--log", o->log, 1);
+    n = add(f, n, "--save", o->save, 1);
+    n = add(f, n, o->checkpoint ? "--checkpoint" : o->resume ? "--resume" : "the checkpoint",
+            ckpt, 1);
+    n = add(f, n, "--log", o->log, 1);
     if (o->format == NETC_DATA_CSV) {
-        ADD("--train-csv", o->train_csv, 0);
-        ADD("--test-csv", o->test_csv, 0);
+        n = add(f, n, "--train-csv", o->train_csv, 0);
+        n = add(f, n, "--test-csv", o->test_csv, 0);
     } else if (o->format == NETC_DATA_IDX) {
-        ADD("--train-images", o->train_images, 0);
-        ADD("--train-labels", o->train_labels, 0);
-        ADD("--test-images", o->test_images, 0);
-        ADD("--test-labels", o->test_labels, 0);
+        n = add(f, n, "--train-images", o->train_images, 0);
+        n = add(f, n, "--train-labels", o->train_labels, 0);
+        n = add(f, n, "--test-images", o->test_images, 0);
+        n = add(f, n, "--test-labels", o->test_labels, 0);
     }
-    ADD("--init-weights", o->init_weights, 0);
-    ADD("--resume", o->resume, 0);
-#undef ADD
-    return n;
+    n = add(f, n, "--init-weights", o->init_weights, 0);
+    return add(f, n, "--resume", o->resume, 0);
 }
 
 /* No output is another output or an input (the checkpoint may be the one resumed). */
