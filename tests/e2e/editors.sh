@@ -3,8 +3,8 @@
 # (keywords, activations, settings, shapes, numbers, strings and escapes, comments, a
 # byte the lexer rejects) against tests/editors/highlight.expect, and on every sample
 # (the network keyword and whole-line comments): Vim's syntax and ftdetect, Emacs's
-# netc-mode (font-lock), and the TextMate grammar (JSON checked, its rules run by a small
-# tokenizer in Python: begin/end, match, in order, as a TextMate engine tries them).
+# netc-mode (font-lock), and the TextMate grammar (run by vscode-textmate and
+# vscode-oniguruma, VS Code's engine, under Node: tests/editors/textmate/tokenize.js).
 source tests/e2e/common.bash
 root=$PWD
 expect=tests/editors/highlight.expect
@@ -76,52 +76,18 @@ EL
     echo "ok: emacs: $(wc -l < "$work/samples") places, netc-mode"
 fi
 
-/usr/bin/python3 - "$work/samples" <<'PY' || fail "textmate grammar"
-import json, re, sys
-g = json.load(open("editors/textmate/netc.tmLanguage.json"))
-def rules(patterns):
-    for p in patterns:
-        if "include" in p:
-            yield from rules([g["repository"][p["include"][1:]]])
-        else:
-            yield p
-def scopes(line):
-    """The scope of each column of one line (begin/end and match rules, first match wins)."""
-    out, pos = [None] * (len(line) + 1), 0
-    top = list(rules(g["patterns"]))
-    while pos < len(line):
-        best = None
-        for r in top:
-            m = re.compile(r.get("match") or r["begin"]).search(line, pos)
-            if m and (best is None or m.start() < best[1].start()):
-                best = (r, m)
-        if best is None:
-            break
-        r, m = best
-        if "match" in r:
-            out[m.start():m.end()] = [r["name"]] * (m.end() - m.start())
-            pos = max(m.end(), m.start() + 1)
-            continue
-        start, pos = m.start(), m.end()
-        while True:         # inside begin/end: inner rules, until end
-            end = re.compile(r["end"]).search(line, pos)
-            inner = [(p, re.compile(p["match"]).search(line, pos)) for p in r.get("patterns", [])]
-            inner = [(p, i) for p, i in inner if i and i.start() < end.start()]
-            if not inner:
-                out[start:end.end()] = [x or r["name"] for x in out[start:end.end()]]
-                pos = max(end.end(), pos + 1)
-                break
-            p, i = min(inner, key=lambda t: t[1].start())
-            out[i.start():i.end()] = [p["name"]] * (i.end() - i.start())
-            pos = i.end()
-    return out
-bad = 0
-for case in open(sys.argv[1]):
-    f, l, c, _, _, want = case.split()
-    line = open(f).read().split("\n")[int(l) - 1]
-    got = scopes(line)[int(c) - 1] or ""
-    if not got.startswith(want):
-        print(f"{f}:{l}:{c}: want {want}, got {got}"); bad = 1
-sys.exit(bad)
-PY
+# The TextMate grammar, run by vscode-textmate and vscode-oniguruma (the engine VS Code
+# uses) under Node: the versions tests/editors/textmate/package-lock.json pins, each
+# tarball checked against the lock's sha512 integrity by npm ci; no install scripts.
+# TM_GRAMMAR=FILE checks another grammar (a broken copy, to see this part fail).
+tm=${BUILD:-build}/editors/textmate
+mkdir -p "$tm"
+cp tests/editors/textmate/package.json tests/editors/textmate/package-lock.json "$tm/"
+if ! cmp -s tests/editors/textmate/package-lock.json "$tm/node_modules/.package-lock.json.netc" 2> /dev/null; then
+    (cd "$tm" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error) || fail "textmate: npm ci"
+    cp tests/editors/textmate/package-lock.json "$tm/node_modules/.package-lock.json.netc"
+fi
+NODE_PATH=$(cd "$tm" && pwd)/node_modules /usr/bin/node tests/editors/textmate/tokenize.js \
+    "${TM_GRAMMAR:-editors/textmate/netc.tmLanguage.json}" "$work/samples" > "$work/tm.out" ||
+    { grep -v '^ok' "$work/tm.out"; fail "textmate grammar: FILE:LINE:COL want SCOPE above"; }
 echo "ok: textmate: $(wc -l < "$work/samples") places"
