@@ -80,6 +80,7 @@ fi
 # uses) under Node: the versions tests/editors/textmate/package-lock.json pins, each
 # tarball checked against the lock's sha512 integrity by npm ci; no install scripts.
 # TM_GRAMMAR=FILE checks another grammar (a broken copy, to see this part fail).
+command -v npm > /dev/null || tools/deps.sh npm
 tm=${BUILD:-build}/editors/textmate
 mkdir -p "$tm"
 cp tests/editors/textmate/package.json tests/editors/textmate/package-lock.json "$tm/"
