@@ -76,7 +76,9 @@ $(filter $(BUILD)/compiler/onnx/%,$(COMPILER_OBJ)): $(BUILD)/proto/onnx.pb-c.h
 
 # The kernels (compiler/kernels/*.h) are C that the generated code is made of: each one
 # becomes the lines of a string array that the emitters include (tools/embed.sh).
-KERNEL_INC := $(patsubst compiler/kernels/%.h,$(BUILD)/kernels/%.inc,$(wildcard compiler/kernels/*.h))
+# reference.h, the plain loops the kernels are tested against, is not generated code.
+KERNEL_INC := $(patsubst compiler/kernels/%.h,$(BUILD)/kernels/%.inc,\
+                $(filter-out compiler/kernels/reference.h,$(wildcard compiler/kernels/*.h)))
 .PHONY: kernel-text
 kernel-text: $(KERNEL_INC)
 $(BUILD)/kernels/%.inc: compiler/kernels/%.h tools/embed.sh | $(BUILD)/.dir
