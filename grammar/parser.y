@@ -3,6 +3,8 @@
  *   network mnist
  *   input 784
  *   dense 16 sigmoid [as NAME]
+ *   conv 6 5x5 relu [stride 1] [padding 2] [as NAME]
+ *   maxpool 2x2 [stride 2]      avgpool 2x2 [stride 2]      dropout 0.5
  *   train { loss mse ... }   data { train_images "..." ... }
  *
  * Actions build the syntax tree and nothing else; meaning is given by check.c.
@@ -46,14 +48,15 @@ static void add_setting(struct parse_ctx *ctx, const struct arg *pair);
     struct statement *statement;
 }
 
-%token NETWORK "network" INPUT "input" DENSE "dense" TRAIN "train" DATA "data" AS "as"
+%token NETWORK "network" INPUT "input" DENSE "dense" CONV "conv" MAXPOOL "maxpool"
+%token AVGPOOL "avgpool" DROPOUT "dropout" TRAIN "train" DATA "data" AS "as"
 %token <value> NAME "name" NUMBER "number" STRING "string"
 %token <shape> SHAPE "shape"
 %token NL "end of line"
 %token UNTERMINATED_STRING "unterminated string" INVALID "invalid character"
 
 %type <value> value scalar
-%type <arg> args arg setting
+%type <arg> args arg setting options
 %type <statement> block_open block_reopened
 
 %%
@@ -77,6 +80,13 @@ statement
     | "dense" NUMBER value      { syntax_dense(ctx, @1, &$2, &$3, NULL); }
     | "dense" NUMBER value "as" NAME
                                 { syntax_dense(ctx, @1, &$2, &$3, &$5); }
+    | "conv" NUMBER SHAPE value options
+                                { syntax_conv(ctx, @1, &$2, &$3, @3, &$4, $5, NULL); }
+    | "conv" NUMBER SHAPE value options "as" NAME
+                                { syntax_conv(ctx, @1, &$2, &$3, @3, &$4, $5, &$7); }
+    | "maxpool" SHAPE options   { syntax_pool(ctx, STMT_MAXPOOL, @1, &$2, @2, $3); }
+    | "avgpool" SHAPE options   { syntax_pool(ctx, STMT_AVGPOOL, @1, &$2, @2, $3); }
+    | "dropout" NUMBER          { syntax_dropout(ctx, @1, &$2); }
     | "network"                 { syntax_report(ctx, @1, "'network' needs a name",
                                       "write e.g. 'network mnist'; the name prefixes the generated C"); }
     | "input"                   { syntax_report(ctx, @1, "'input' needs a size",
@@ -85,6 +95,30 @@ statement
                                       "write e.g. 'dense 16 sigmoid' (sigmoid, relu, leaky_relu(alpha), tanh, linear, softmax)"); }
     | "dense"                   { syntax_report(ctx, @1, "'dense' needs a size and an activation",
                                       "write e.g. 'dense 16 sigmoid'"); }
+    | "conv" NUMBER SHAPE       { syntax_report(ctx, @3, "the layer needs an activation",
+                                      "write e.g. 'conv 6 5x5 relu' (sigmoid, relu, leaky_relu(alpha), tanh, linear)"); }
+    | "conv" NUMBER NUMBER      { syntax_report(ctx, @3, "a kernel is written as its height and width",
+                                      "write e.g. 'conv 6 5x5 relu' for 5 x 5 kernels"); }
+    | "conv" NUMBER             { syntax_report(ctx, @2, "'conv' needs a kernel and an activation",
+                                      "write e.g. 'conv 6 5x5 relu': 6 filters of 5 x 5"); }
+    | "conv"                    { syntax_report(ctx, @1, "'conv' needs filters, a kernel and an activation",
+                                      "write e.g. 'conv 6 5x5 relu': 6 filters of 5 x 5"); }
+    | "maxpool" NUMBER          { syntax_report(ctx, @2, "a window is written as its height and width",
+                                      "write e.g. 'maxpool 2x2'"); }
+    | "avgpool" NUMBER          { syntax_report(ctx, @2, "a window is written as its height and width",
+                                      "write e.g. 'avgpool 2x2'"); }
+    | "maxpool"                 { syntax_report(ctx, @1, "'maxpool' needs a window",
+                                      "write e.g. 'maxpool 2x2'"); }
+    | "avgpool"                 { syntax_report(ctx, @1, "'avgpool' needs a window",
+                                      "write e.g. 'avgpool 2x2'"); }
+    | "dropout"                 { syntax_report(ctx, @1, "'dropout' needs a rate",
+                                      "write e.g. 'dropout 0.5': each activation is zeroed with probability 0.5 while training"); }
+    ;
+
+/* conv and pools: `stride 2 padding 1`, each a name and a number (check.c knows the names) */
+options
+    : %empty                    { $$ = NULL; }
+    | options NAME NUMBER       { $$ = syntax_append_arg($1, syntax_arg(ctx, &$2, &$3)); }
     ;
 
 block
@@ -163,7 +197,7 @@ opt_nls
 static int yyreport_syntax_error(const yypcontext_t *pctx, yyscan_t scanner, struct parse_ctx *ctx)
 {
     (void)scanner;
-    enum { MAX_EXPECTED = 8 };
+    enum { MAX_EXPECTED = 16 };
     yysymbol_kind_t expected[MAX_EXPECTED];
     int n = yypcontext_expected_tokens(pctx, expected, MAX_EXPECTED);
     const char *names[MAX_EXPECTED];

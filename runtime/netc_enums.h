@@ -17,7 +17,10 @@
 #ifndef NETC_ENUMS_H
 #define NETC_ENUMS_H
 
-/* the layers (netc only) */
+/* the layers */
+#define NETC_LAYER_KINDS(X, prefix) \
+    X(prefix, DENSE, "dense") X(prefix, CONV, "conv") X(prefix, MAXPOOL, "maxpool") \
+    X(prefix, AVGPOOL, "avgpool") X(prefix, DROPOUT, "dropout")
 #define NETC_ACTIVATIONS(X, prefix) \
     X(prefix, SIGMOID, "sigmoid") X(prefix, RELU, "relu") X(prefix, LEAKY_RELU, "leaky_relu") \
     X(prefix, TANH, "tanh") X(prefix, LINEAR, "linear") X(prefix, SOFTMAX, "softmax")

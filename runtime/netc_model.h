@@ -16,14 +16,33 @@
 
 #define NETC_ALIGN 64
 
-/* One tensor of the weights file, e.g. "dense1.weight" with shape [out, in]. */
+/* One tensor of the weights file, e.g. "dense1.weight" with shape [out, in] or
+ * "conv1.weight" with shape [out, in, kh, kw]. */
 typedef struct netc_tensor {
     const char *name;
-    int rank;                   /* 2: weight [out, in]; 1: bias [out] */
-    int shape[2];               /* as in the safetensors file (torch.nn.Linear) */
+    int rank;                   /* 2: dense weight [out, in]; 4: conv weight; 1: bias [out] */
+    int shape[4];               /* as in the safetensors file (torch.nn.Linear, Conv2d) */
     size_t offset;              /* first element, in floats, within the parameter array */
-    int transposed;             /* 1: kept in memory as [in][out] (shape[1] rows of shape[0]) */
+    int transposed;             /* 1: kept in memory as [in][out]: the product of shape[1..]
+                                 * rows of shape[0] */
 } netc_tensor;
+
+/* The layers, from netc_enums.h's list: NETC_LAYER_DENSE, NETC_LAYER_CONV, ... */
+enum netc_layer_kind { NETC_LAYER_KINDS(NETC_ENUMERATOR, NETC_LAYER_) };
+enum netc_activation { NETC_ACTIVATIONS(NETC_ENUMERATOR, NETC_ACT_) };
+
+/* One layer as the .net file declares it.  Shapes are C x H x W (a dense layer's output
+ * is out x 1 x 1); a layer's rows are in that order, as torch.flatten(x, 1)'s. */
+typedef struct netc_layer {
+    const char *name;           /* "conv1", "maxpool1", "dense2", ... */
+    enum netc_layer_kind kind;
+    enum netc_activation activation;    /* pools and dropout: NETC_ACT_LINEAR */
+    double alpha;               /* leaky_relu's slope */
+    int in_shape[3], out_shape[3];
+    int kernel[2], stride[2], padding[2];   /* conv, pools: (y, x) */
+    double rate;                /* dropout: the probability of zeroing an activation */
+    int weight;                 /* its weight's index in tensors (the bias follows); -1: none */
+} netc_layer;
 
 /* The .net file's choices, made from netc_enums.h's lists as netc's own are, so that
  * the values netc writes into NAME_main.c mean the same here: NETC_LOSS_MSE,
@@ -57,7 +76,9 @@ typedef struct netc_model {
     int batch;                  /* compile-time mini-batch: entry points take n <= batch */
     size_t n_param;             /* floats in the parameter array */
     int n_tensor;
-    const netc_tensor *tensors; /* weight then bias of each layer, in order */
+    const netc_tensor *tensors; /* weight then bias of each layer that has them, in order */
+    int n_layer;
+    const netc_layer *layers;
     size_t state_size;          /* bytes of the model's state struct */
 
     /* Hyper-parameters from the .net file (the trainer's flags override some). */
@@ -92,10 +113,16 @@ typedef struct netc_model {
     float (*batch_loss)(void *state, int n);            /* mean loss of the last n samples */
     void (*part_update)(void *state, float learning_rate, int t, int T);
     void (*update_end)(void *state);                    /* after every part_update */
-    /* Dense layer `layer`'s (0-based) activations from the last forward call, one row
-     * of tensors[2 * layer].shape[0] floats per sample; NULL for a bad index.  May be
+    /* Layer `layer`'s (0-based) activations from the last forward call, one row of
+     * C·H·W of layers[layer].out_shape floats per sample; NULL for a bad index.  May be
      * NULL itself in hand-written models: the report then draws hidden layers hollow. */
     const float *(*activations)(void *state, int layer);
+    /* Networks with dropout layers (else NULL): training on (1) makes the next forward
+     * calls zero each dropout layer's activations with its probability p and scale the
+     * rest by 1/(1 - p), the masks a function of key, the layer, the sample's row in the
+     * call and the activation's index (NAME.c says how); off (0), they pass activations
+     * through, as eval, predict and the exports do.  Off after init. */
+    void (*dropout)(void *state, int training, uint64_t key);
 } netc_model;
 
 /* The trainer's command line (train, eval, predict, gradcheck); returns the exit status. */

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check/shapes.h"
 #include "front/settings.h"
 #include "front/values.h"
 
@@ -166,10 +167,20 @@ static void check_input(struct checker *c, const struct statement *s)
     c->net->input_size = (int)size;
 }
 
+/* The automatic name of layer index: its kind and its number among the layers of that
+ * kind, "conv2" (the tensors of PyTorch's models are named so, e.g. conv1.weight). */
+static void automatic_name(const struct network *n, int index, char *buf, size_t size)
+{
+    int count = 0;
+    for (int i = 0; i <= index; i++)
+        count += n->layers[i].kind == n->layers[index].kind;
+    snprintf(buf, size, "%s%d", layer_kind_name(n->layers[index].kind), count);
+}
+
 static void check_layer_name(struct checker *c, const struct statement *s, struct layer *l, int index)
 {
     if (!s->name) {
-        snprintf(l->name, sizeof l->name, "dense%d", index + 1);
+        automatic_name(c->net, index, l->name, sizeof l->name);
         return;
     }
     if (check_identifier(c, s->name, s->name_loc, "layer name") < 0)
@@ -184,19 +195,6 @@ static void check_layer_name(struct checker *c, const struct statement *s, struc
     strcpy(l->name, s->name);
 }
 
-/* The layer whose automatic name ("dense3": layer 3) name is, or -1.  "dense03" is no
- * automatic name. */
-static int automatic_name_of(const char *name, int nlayers)
-{
-    const char *digits = name + strlen("dense");
-    if (strncmp(name, "dense", 5) != 0 || *digits < '1' || *digits > '9' || strlen(digits) > 4)
-        return -1;
-    int k = atoi(digits);
-    if (digits[strspn(digits, "0123456789")] != '\0' || k > nlayers)
-        return -1;
-    return k - 1;
-}
-
 /* A name given with 'as' that another, unnamed, layer gets automatically would put two
  * tensors of the same name in the weights file. */
 static void check_automatic_names(struct checker *c)
@@ -204,33 +202,41 @@ static void check_automatic_names(struct checker *c)
     int count = c->net->nlayers < NETC_MAX_LAYERS ? c->net->nlayers : NETC_MAX_LAYERS;
     for (int i = 0; i < count; i++) {
         const struct statement *s = c->layer_stmts[i];
-        int k = s->name ? automatic_name_of(s->name, count) : -1;
-        if (k < 0 || k == i || c->layer_stmts[k]->name)
-            continue;
-        diag_error(c->d, s->name_loc, "layer name '%s' is the automatic name of layer %d",
-                   s->name, k + 1);
-        diag_note(c->d, c->layer_stmts[k]->loc, "layer %d, unnamed, is called '%s'", k + 1,
-                  s->name);
-        diag_hint(c->d, "pick another name, or name layer %d with 'as'", k + 1);
+        for (int k = 0; s->name && k < count; k++) {
+            char other[NETC_MAX_NAME + 1];
+            automatic_name(c->net, k, other, sizeof other);
+            if (k == i || c->layer_stmts[k]->name || strcmp(other, s->name) != 0)
+                continue;
+            diag_error(c->d, s->name_loc, "layer name '%s' is the automatic name of layer %d",
+                       s->name, k + 1);
+            diag_note(c->d, c->layer_stmts[k]->loc, "layer %d, unnamed, is called '%s'", k + 1,
+                      s->name);
+            diag_hint(c->d, "pick another name, or name layer %d with 'as'", k + 1);
+        }
     }
 }
 
-static void check_dense(struct checker *c, const struct statement *s)
+/* The next layer's slot, or NULL past the limit (reported once). */
+static struct layer *add_layer(struct checker *c, const struct statement *s, enum layer_kind kind)
 {
     struct network *n = c->net;
     if (n->nlayers >= NETC_MAX_LAYERS) {     /* counted on, reported once */
         if (n->nlayers++ == NETC_MAX_LAYERS)
             diag_error(c->d, s->loc, "layer %d is one too many: netc allows at most %d layers",
                        NETC_MAX_LAYERS + 1, NETC_MAX_LAYERS);
-        return;
+        return NULL;
     }
     int index = n->nlayers++;
     c->layer_stmts[index] = s;
     struct layer *l = &n->layers[index];
+    l->kind = kind;
+    l->act = ACT_LINEAR;
     l->line = s->loc.first_line;
-    long long size = 0;
-    if (value_integer(c->d, &s->size, "layer size", 1, NETC_MAX_WIDTH, &size) == 0)
-        l->out = (int)size;
+    return l;
+}
+
+static void read_activation(struct checker *c, const struct statement *s, struct layer *l)
+{
     double args[MAX_PARAMS] = { 0 };   /* activations without parameters leave them 0 */
     int act = value_call(c->d, &s->activation, "activation", activations, COUNT(activations), args);
     if (act >= 0) {
@@ -238,7 +244,129 @@ static void check_dense(struct checker *c, const struct statement *s)
         l->alpha = args[0];
     }
     c->output_unknown = act < 0;
-    check_layer_name(c, s, l, index);
+}
+
+static void check_dense(struct checker *c, const struct statement *s)
+{
+    struct layer *l = add_layer(c, s, LAYER_DENSE);
+    if (!l)
+        return;
+    long long size = 0;
+    if (value_integer(c->d, &s->size, "layer size", 1, NETC_MAX_WIDTH, &size) == 0)
+        l->out = (int)size;
+    read_activation(c, s, l);
+    check_layer_name(c, s, l, c->net->nlayers - 1);
+}
+
+/* A kernel or window: "5x5", "3x1" (height x width). */
+static int read_window(struct checker *c, const struct statement *s, struct layer *l)
+{
+    const char *what = l->kind == LAYER_CONV ? "kernel" : "window";
+    if (s->rank != 2) {
+        diag_error(c->d, s->dims_loc, "a %s has a height and a width, not %d dimensions", what,
+                   s->rank);
+        diag_hint(c->d, "write e.g. '%s', height x width", l->kind == LAYER_CONV ? "5x5" : "2x2");
+        return -1;
+    }
+    for (int i = 0; i < 2; i++) {
+        if (s->dims[i] < 1 || s->dims[i] > NETC_MAX_WIDTH) {
+            diag_error(c->d, s->dims_loc, "a %s's sizes must be whole numbers from 1 to %d", what,
+                       NETC_MAX_WIDTH);
+            return -1;
+        }
+        l->kernel[i] = (int)s->dims[i];
+    }
+    return 0;
+}
+
+/* `stride N`, `padding N` after a conv or pool layer; pools have no padding. */
+static void read_options(struct checker *c, const struct statement *s, struct layer *l)
+{
+    static const char *const conv_options[] = { "stride", "padding" };
+    const int n_options = l->kind == LAYER_CONV ? 2 : 1;
+    const struct arg *given[2] = { NULL, NULL };
+    for (const struct arg *a = s->options; a; a = a->next) {
+        int k = -1;
+        for (int i = 0; i < n_options; i++)
+            if (strcmp(a->key, conv_options[i]) == 0)
+                k = i;
+        if (k < 0) {
+            diag_error(c->d, a->key_loc, "%s has no option '%.60s'", layer_kind_name(l->kind), a->key);
+            const char *best = diag_closest(a->key, conv_options, n_options);
+            if (best)
+                diag_hint(c->d, "did you mean '%s'?", best);
+            else if (l->kind != LAYER_CONV && strcmp(a->key, "padding") == 0)
+                diag_hint(c->d, "netc's pooling layers do not pad (as PyTorch's by default)");
+            else
+                diag_hint(c->d, "%s", l->kind == LAYER_CONV ? "a conv layer takes 'stride N' and 'padding N'"
+                                                            : "a pooling layer takes 'stride N'");
+            continue;
+        }
+        if (given[k]) {
+            char quoted[40];
+            snprintf(quoted, sizeof quoted, "'%s'", conv_options[k]);
+            duplicate(c, a->key_loc, given[k]->key_loc, quoted);
+            continue;
+        }
+        given[k] = a;
+        long long v = 0;
+        if (value_integer(c->d, &a->value, conv_options[k], k == 0 ? 1 : 0, 1 << 16, &v) < 0)
+            continue;
+        if (k == 0)
+            l->stride[0] = l->stride[1] = (int)v;
+        else
+            l->padding[0] = l->padding[1] = (int)v;
+    }
+}
+
+static void check_conv(struct checker *c, const struct statement *s)
+{
+    struct layer *l = add_layer(c, s, LAYER_CONV);
+    if (!l)
+        return;
+    long long filters = 0;
+    if (value_integer(c->d, &s->size, "the number of filters", 1, NETC_MAX_WIDTH, &filters) == 0)
+        l->units = (int)filters;
+    l->stride[0] = l->stride[1] = 1;
+    if (read_window(c, s, l) == 0)
+        read_options(c, s, l);
+    read_activation(c, s, l);
+    if (l->act == ACT_SOFTMAX) {
+        diag_error(c->d, s->activation.loc, "softmax on a conv layer");
+        diag_hint(c->d, "softmax belongs to the output layer, a dense one: e.g. 'dense 10 softmax'");
+    }
+    check_layer_name(c, s, l, c->net->nlayers - 1);
+}
+
+static void check_pool(struct checker *c, const struct statement *s)
+{
+    struct layer *l = add_layer(c, s, s->kind == STMT_MAXPOOL ? LAYER_MAXPOOL : LAYER_AVGPOOL);
+    if (!l)
+        return;
+    if (read_window(c, s, l) == 0) {
+        l->stride[0] = l->kernel[0];
+        l->stride[1] = l->kernel[1];
+        read_options(c, s, l);
+    }
+    c->output_unknown = 0;
+    check_layer_name(c, s, l, c->net->nlayers - 1);
+}
+
+static void check_dropout(struct checker *c, const struct statement *s)
+{
+    struct layer *l = add_layer(c, s, LAYER_DROPOUT);
+    if (!l)
+        return;
+    double rate = 0;
+    if (value_number(c->d, &s->size, "the dropout rate", &rate) == 0) {
+        if (rate < 0 || rate >= 1) {
+            diag_error(c->d, s->size.loc, "the dropout rate must be in [0, 1), not %.40s", s->size.text);
+            diag_hint(c->d, "it is the probability of zeroing each activation while training, e.g. 'dropout 0.5'");
+        }
+        l->rate = rate;
+    }
+    c->output_unknown = 0;
+    check_layer_name(c, s, l, c->net->nlayers - 1);
 }
 
 /* ---- blocks: each key once, known keys only ---- */
@@ -635,28 +763,45 @@ static void check_data(struct checker *c)
 
 /* ---- the network as a whole ---- */
 
+/* Every layer's shapes in order, then what only the whole can tell. */
 static void check_layers(struct checker *c)
 {
     struct network *n = c->net;
     int count = n->nlayers < NETC_MAX_LAYERS ? n->nlayers : NETC_MAX_LAYERS;
     double params = 0;
+    int shape[3], flat = n->input_rank == 1;
+    const struct layer *flattened_by = NULL;    /* the dense layer whose output is a vector */
+    shape_of_input(n, shape);
     for (int i = 0; i < count; i++) {
         struct layer *l = &n->layers[i];
         const struct statement *s = c->layer_stmts[i];
-        l->in = i == 0 ? n->input_size : n->layers[i - 1].out;
+        if (shape_layer(c->d, s, l, shape, flat, flattened_by) < 0)
+            return;
+        memcpy(shape, l->out_shape, sizeof shape);
+        if (l->kind == LAYER_DENSE) {
+            flat = 1;
+            flattened_by = l;
+        }
         if (l->act == ACT_SOFTMAX && i != count - 1) {
             diag_error(c->d, s->activation.loc, "softmax on a hidden layer");
             diag_hint(c->d, "softmax must be the last layer: it turns the outputs into probabilities");
         }
-        params += (double)l->in * l->out + l->out;
+        params += (double)layer_param_count(l);
         if (params > NETC_MAX_PARAMS) {
-            diag_error(c->d, s->size.loc, "the network reaches %.0f parameters at this layer; netc's limit is %.0f",
+            diag_error(c->d, s->kind == STMT_DENSE ? s->size.loc : s->loc,
+                       "the network reaches %.0f parameters at this layer; netc's limit is %.0f",
                        params, NETC_MAX_PARAMS);
             diag_hint(c->d, "that is 1 GiB of float32 weights; make this layer or the input smaller");
             return;
         }
     }
-    if (count > 0 && c->net->layers[count - 1].act == ACT_SOFTMAX && c->net->layers[count - 1].out == 1) {
+    if (count > 0 && n->layers[count - 1].kind != LAYER_DENSE) {
+        diag_error(c->d, c->layer_stmts[count - 1]->loc, "the output layer is a %s layer; it must be dense",
+                   layer_kind_name(n->layers[count - 1].kind));
+        diag_hint(c->d, "end the network with the outputs it predicts, e.g. 'dense 10 softmax'");
+        return;
+    }
+    if (count > 0 && n->layers[count - 1].act == ACT_SOFTMAX && n->layers[count - 1].out == 1) {
         diag_warning(c->d, c->layer_stmts[count - 1]->activation.loc, "softmax over a single output is always 1");
         diag_hint(c->d, "for two classes use 'dense 1 sigmoid' with binary_cross_entropy, or 'dense 2 softmax'");
     }
@@ -750,6 +895,10 @@ int check_network(struct diag *d, const struct syntax *tree, enum check_purpose 
         case STMT_NETWORK: check_network_name(&c, s); break;
         case STMT_INPUT: check_input(&c, s); break;
         case STMT_DENSE: check_dense(&c, s); break;
+        case STMT_CONV: check_conv(&c, s); break;
+        case STMT_MAXPOOL:
+        case STMT_AVGPOOL: check_pool(&c, s); break;
+        case STMT_DROPOUT: check_dropout(&c, s); break;
         case STMT_TRAIN: collect_block(&c, s, &c.train_stmt, c.train); break;
         case STMT_DATA: collect_block(&c, s, &c.data_stmt, c.data); break;
         }

@@ -26,6 +26,7 @@ enum {
  * from (runtime/netc_enums.h): ACT_SIGMOID .. ACT_SOFTMAX, LOSS_MSE, OPT_ADAM,
  * SCHED_COSINE, INIT_XAVIER, DATA_IDX, LABEL_LAST, SCALE_UNIT, TARGETS_ONE_HOT, ...
  * A value here is the runtime's value of the same name (LOSS_MSE == NETC_LOSS_MSE). */
+enum layer_kind { NETC_LAYER_KINDS(NETC_ENUMERATOR, LAYER_) };
 enum activation { NETC_ACTIVATIONS(NETC_ENUMERATOR, ACT_) };
 enum loss { NETC_LOSSES(NETC_ENUMERATOR, LOSS_) };
 enum optimizer { NETC_OPTIMIZERS(NETC_ENUMERATOR, OPT_) };
@@ -41,10 +42,23 @@ struct init_spec {
     double a, b;            /* uniform(a, b) bounds; normal(mean = a, std = b) */
 };
 
+/* Shapes are channels x height x width, as PyTorch's (C, H, W); a dense layer's output
+ * is out x 1 x 1.  A layer's input and output are rows of in and out floats per sample,
+ * in C x H x W order (the order torch.flatten(x, 1) gives). */
+enum { DIM_C, DIM_H, DIM_W };
+
 struct layer {
-    char name[NETC_MAX_NAME + 1];   /* from `as NAME`, else "dense1", "dense2", ... */
-    int in, out;                    /* weight shape is [out, in], as torch.nn.Linear */
-    enum activation act;
+    enum layer_kind kind;
+    char name[NETC_MAX_NAME + 1];   /* from `as NAME`, else the kind and its count: "conv2" */
+    int in, out;                    /* floats per sample in and out (products of the shapes) */
+    int in_shape[3], out_shape[3];  /* C, H, W */
+    /* The weights, as one matrix W[units][fan_in] (plus a bias per unit), kept transposed
+     * as WT[fan_in][units].  dense: W is [out, in], as torch.nn.Linear's; conv: units =
+     * filters and fan_in = C·KH·KW, W is torch.nn.Conv2d's [out, in, kh, kw].  0: none. */
+    int units, fan_in;
+    int kernel[2], stride[2], padding[2];   /* conv, pools: KH x KW; (y, x) */
+    double rate;                    /* dropout: the probability of zeroing */
+    enum activation act;            /* pools and dropout: linear (none) */
     double alpha;                   /* leaky_relu slope for negative inputs */
     struct init_spec init;          /* resolved: never "default" */
     int line;                       /* where the layer was declared, for comments */
@@ -99,8 +113,18 @@ struct network {
     struct data_spec data;
 };
 
-/* Parameters (weights + biases) of the whole network. */
+/* Parameters (weights + biases) of the whole network, and of one layer. */
 long long network_param_count(const struct network *n);
+long long layer_param_count(const struct layer *l);
+/* Whether the layer has weights (dense, conv), works on images (conv, pools), has a
+ * different forward while training (dropout). */
+int layer_has_weights(const struct layer *l);
+int layer_is_spatial(const struct layer *l);
+/* Its torch fan-out: units·KH·KW (dense: units), for Xavier and He. */
+int layer_fan_out(const struct layer *l);
+/* Whether the network has a dropout layer. */
+int network_has_dropout(const struct network *n);
+const char *layer_kind_name(enum layer_kind k);
 
 void network_free(struct network *n);
 

@@ -27,6 +27,12 @@ void syntax_input_number(struct parse_ctx *c, struct loc kw, const struct value 
 void syntax_input_shape(struct parse_ctx *c, struct loc kw, const struct shape *shape, struct loc at);
 void syntax_dense(struct parse_ctx *c, struct loc kw, const struct value *size,
                   const struct value *activation, const struct value *name);
+void syntax_conv(struct parse_ctx *c, struct loc kw, const struct value *filters,
+                 const struct shape *kernel, struct loc kernel_loc, const struct value *activation,
+                 struct arg *options, const struct value *name);
+void syntax_pool(struct parse_ctx *c, enum statement_kind kind, struct loc kw,
+                 const struct shape *window, struct loc window_loc, struct arg *options);
+void syntax_dropout(struct parse_ctx *c, struct loc kw, const struct value *rate);
 struct statement *syntax_open_block(struct parse_ctx *c, enum statement_kind kind, struct loc kw);
 void syntax_close_block(struct parse_ctx *c, struct statement *block);
 void syntax_setting(struct parse_ctx *c, const struct value *key, const struct value *value);
@@ -34,6 +40,7 @@ struct value syntax_call(struct parse_ctx *c, const struct value *callee, struct
                          struct loc close);
 struct arg *syntax_arg(struct parse_ctx *c, const struct value *key, const struct value *value);
 struct arg *syntax_append_arg(struct arg *list, struct arg *last);
+struct arg *syntax_in_order(struct arg *args);     /* a list built newest first, in order */
 void syntax_free(struct syntax *tree);
 /* An error found by an error production: the message and what to write instead. */
 void syntax_report(struct parse_ctx *c, struct loc at, const char *message, const char *hint);

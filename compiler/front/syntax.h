@@ -53,21 +53,26 @@ struct setting {
     struct setting *next;
 };
 
-enum statement_kind { STMT_NETWORK, STMT_INPUT, STMT_DENSE, STMT_TRAIN, STMT_DATA };
+enum statement_kind {
+    STMT_NETWORK, STMT_INPUT, STMT_DENSE, STMT_CONV, STMT_MAXPOOL, STMT_AVGPOOL, STMT_DROPOUT,
+    STMT_TRAIN, STMT_DATA
+};
 
 struct statement {
     enum statement_kind kind;
     struct loc loc;             /* the keyword */
-    /* network NAME / dense ... as NAME */
+    /* network NAME / dense ... as NAME / conv ... as NAME */
     const char *name;
     struct loc name_loc;
-    /* input 784 / input 28x28: the dimensions as written */
+    /* input 784 / input 28x28, conv's kernel 5x5, a pool's window 2x2: the dimensions */
     int rank;
     double dims[3];
     struct loc dims_loc;
-    /* dense SIZE ACTIVATION */
+    /* dense SIZE ACTIVATION, conv FILTERS KERNEL ACTIVATION, dropout RATE */
     struct value size;
     struct value activation;
+    /* conv, pools: `stride 2 padding 1`, as named arguments in the order written */
+    struct arg *options;
     /* train { ... } / data { ... } */
     struct setting *settings;
     struct statement *next;

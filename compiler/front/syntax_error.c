@@ -105,6 +105,10 @@ static void hint_misplaced_token(struct parse_ctx *c, int line_should_end, int i
     else if (lex->last_token == ':' && (lex->prev_token == TRAIN || lex->prev_token == DATA))
         diag_hint(c->diag, "a block is written '%s {', its settings on the lines below, then '}' on a line of its own",
                   lex->prev_token == TRAIN ? "train" : "data");
+    else if (c->open_block && (lex->last_token == DROPOUT || lex->last_token == CONV ||
+                               lex->last_token == MAXPOOL || lex->last_token == AVGPOOL))
+        diag_hint(c->diag, "'%.*s' is a layer, not a setting: write it between the layers, e.g. "
+                  "'dropout 0.5' after a dense layer", (int)lex->last_len, lex->last_text);
     else if (line_should_end && lex->prev_token == '{')
         diag_hint(c->diag, "put each setting on its own line after '{', and '}' on a line of its own");
     else if (lex->last_token == ',' && lex->prev_token == NUMBER)

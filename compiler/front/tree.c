@@ -57,6 +57,35 @@ void syntax_dense(struct parse_ctx *c, struct loc kw, const struct value *size,
     }
 }
 
+void syntax_conv(struct parse_ctx *c, struct loc kw, const struct value *filters,
+                 const struct shape *kernel, struct loc kernel_loc, const struct value *activation,
+                 struct arg *options, const struct value *name)
+{
+    syntax_dense(c, kw, filters, activation, name);
+    struct statement *s = c->tree->last;
+    s->kind = STMT_CONV;
+    s->rank = kernel->rank;
+    memcpy(s->dims, kernel->dims, sizeof s->dims);
+    s->dims_loc = kernel_loc;
+    s->options = syntax_in_order(options);
+}
+
+void syntax_pool(struct parse_ctx *c, enum statement_kind kind, struct loc kw,
+                 const struct shape *window, struct loc window_loc, struct arg *options)
+{
+    struct statement *s = add_statement(c, kind, kw);
+    s->rank = window->rank;
+    memcpy(s->dims, window->dims, sizeof s->dims);
+    s->dims_loc = window_loc;
+    s->options = syntax_in_order(options);
+}
+
+void syntax_dropout(struct parse_ctx *c, struct loc kw, const struct value *rate)
+{
+    struct statement *s = add_statement(c, STMT_DROPOUT, kw);
+    s->size = *rate;
+}
+
 struct statement *syntax_open_block(struct parse_ctx *c, enum statement_kind kind, struct loc kw)
 {
     c->open_block = add_statement(c, kind, kw);
@@ -87,6 +116,18 @@ void syntax_setting(struct parse_ctx *c, const struct value *key, const struct v
 }
 
 /* The grammar collects arguments newest first (constant time each); put them in order. */
+struct arg *syntax_in_order(struct arg *args)
+{
+    struct arg *ordered = NULL;
+    while (args) {
+        struct arg *next = args->next;
+        args->next = ordered;
+        ordered = args;
+        args = next;
+    }
+    return ordered;
+}
+
 struct value syntax_call(struct parse_ctx *c, const struct value *callee, struct arg *args,
                          struct loc close)
 {
@@ -95,15 +136,9 @@ struct value syntax_call(struct parse_ctx *c, const struct value *callee, struct
     v.kind = VALUE_CALL;
     v.loc.last_line = close.last_line;
     v.loc.last_column = close.last_column;
-    struct arg *ordered = NULL;
-    while (args) {
-        struct arg *next = args->next;
-        args->next = ordered;
-        ordered = args;
+    v.args = syntax_in_order(args);
+    for (const struct arg *a = v.args; a; a = a->next)
         v.nargs++;
-        args = next;
-    }
-    v.args = ordered;
     return v;
 }
 
