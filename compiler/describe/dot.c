@@ -13,14 +13,92 @@ static void print_input(FILE *out, const struct network *n)
     fprintf(out, " values\", shape=box, style=\"rounded,filled\", fillcolor=\"#e8eef7\"];\n");
 }
 
-static void print_layer(FILE *out, const struct layer *l, int index)
+static void print_activation(FILE *out, const struct layer *l)
 {
-    const char *act = activation_name(l->act);
-    fprintf(out, "  l%d [label=\"%s\\ndense %d, %s", index + 1, l->name, l->out, act);
+    fprintf(out, "%s", activation_name(l->act));
     if (l->act == ACT_LEAKY_RELU)
         fprintf(out, "(%g)", l->alpha);
-    fprintf(out, "\\n%lld parameters\", shape=box, style=\"rounded,filled\", fillcolor=\"%s\"];\n",
-            summary_layer(l).params, "#fdf1dc");
+}
+
+/* A dense layer: its size and activation.  Its weights label the edge into it. */
+static void print_dense(FILE *out, const struct layer *l)
+{
+    fprintf(out, "dense %d, ", l->out);
+    print_activation(out, l);
+    fprintf(out, "\\n%lld parameters", summary_layer(l).params);
+}
+
+/* conv 6 filters of 5x5, relu / stride 1, padding 2 / out 6x28x28 / 156 parameters */
+static void print_conv(FILE *out, const struct layer *l, const char *shape)
+{
+    fprintf(out, "conv %d filter%s of %dx%d, ", l->units, l->units == 1 ? "" : "s", l->kernel[0],
+            l->kernel[1]);
+    print_activation(out, l);
+    fprintf(out, "\\nstride %d, padding %d\\nout %s\\n%lld parameters", l->stride[0], l->padding[0],
+            shape, summary_layer(l).params);
+}
+
+/* maxpool 2x2, stride 2 / out 6x14x14 */
+static void print_pool(FILE *out, const struct layer *l, const char *shape)
+{
+    fprintf(out, "%s %dx%d, stride %d\\nout %s", layer_kind_name(l->kind), l->kernel[0],
+            l->kernel[1], l->stride[0], shape);
+}
+
+static void print_dropout(FILE *out, const struct layer *l, const char *shape)
+{
+    fprintf(out, "dropout %g (training only)\\nout %s", l->rate, shape);
+}
+
+/* Each kind its colour; dropout dashed, as it is there only while training. */
+static const char *node_style(enum layer_kind kind)
+{
+    switch (kind) {
+    case LAYER_DENSE: return "style=\"rounded,filled\", fillcolor=\"#fdf1dc\"";
+    case LAYER_CONV: return "style=\"rounded,filled\", fillcolor=\"#e2f0dc\"";
+    case LAYER_MAXPOOL:
+    case LAYER_AVGPOOL: return "style=\"rounded,filled\", fillcolor=\"#eeeeee\"";
+    case LAYER_DROPOUT: return "style=\"rounded,dashed\"";
+    }
+    return "";
+}
+
+static void print_layer(FILE *out, const struct network *n, int index)
+{
+    const struct layer *l = &n->layers[index];
+    char shape[32];
+    summary_shape(l->out_shape, summary_output_is_vector(n, index), shape, sizeof shape);
+    fprintf(out, "  l%d [label=\"%s\\n", index + 1, l->name);
+    switch (l->kind) {
+    case LAYER_DENSE: print_dense(out, l); break;
+    case LAYER_CONV: print_conv(out, l, shape); break;
+    case LAYER_MAXPOOL:
+    case LAYER_AVGPOOL: print_pool(out, l, shape); break;
+    case LAYER_DROPOUT: print_dropout(out, l, shape); break;
+    }
+    fprintf(out, "\", shape=box, %s];\n", node_style(l->kind));
+}
+
+/* The edge into layer index: the weights' shape as torch names it (dense W [out, in],
+ * conv W [out, in, kh, kw]); where a dense layer reads a layer's image, the flatten too
+ * (the input's box already says "28x28 = 784 values"). */
+static void print_edge(FILE *out, const struct network *n, int index)
+{
+    const struct layer *l = &n->layers[index];
+    if (index == 0)
+        fprintf(out, "  input -> l1");
+    else
+        fprintf(out, "  l%d -> l%d", index, index + 1);
+    if (l->kind == LAYER_DENSE && index > 0 && !summary_output_is_vector(n, index - 1))
+        fprintf(out, " [label=\"flatten %dx%dx%d\\nW %dx%d\"];\n", l->in_shape[0], l->in_shape[1],
+                l->in_shape[2], l->out, l->in);
+    else if (l->kind == LAYER_DENSE)
+        fprintf(out, " [label=\"W %dx%d\"];\n", l->out, l->in);
+    else if (l->kind == LAYER_CONV)
+        fprintf(out, " [label=\"W %dx%dx%dx%d\"];\n", l->units, l->in_shape[0], l->kernel[0],
+                l->kernel[1]);
+    else
+        fprintf(out, ";\n");
 }
 
 void dot_print(FILE *out, const struct network *n)
@@ -31,18 +109,12 @@ void dot_print(FILE *out, const struct network *n)
     fprintf(out, "  edge [fontname=\"Helvetica\", fontsize=10];\n");
     print_input(out, n);
     for (int i = 0; i < n->nlayers; i++)
-        print_layer(out, &n->layers[i], i);
+        print_layer(out, n, i);
     if (n->has_train)
         fprintf(out, "  loss [label=\"%s loss\\n%s, learning rate %g\", shape=ellipse];\n",
                 loss_name(n->loss), optimizer_name(n->opt.kind), n->learning_rate);
-    for (int i = 0; i < n->nlayers; i++) {
-        const struct layer *l = &n->layers[i];
-        if (i == 0)
-            fprintf(out, "  input -> l1");
-        else
-            fprintf(out, "  l%d -> l%d", i, i + 1);
-        fprintf(out, " [label=\"W %dx%d\"];\n", l->out, l->in);
-    }
+    for (int i = 0; i < n->nlayers; i++)
+        print_edge(out, n, i);
     if (n->has_train)
         fprintf(out, "  l%d -> loss [style=dashed];\n", n->nlayers);
     fprintf(out, "}\n");

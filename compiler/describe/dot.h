@@ -6,8 +6,8 @@
 
 #include "check/network.h"
 
-/* One box per layer (input, each dense layer, the loss), edges labelled with the
- * weight shapes; `dot -Tsvg` draws it. */
+/* One box per layer (the input, each layer with its kind's settings and output shape,
+ * the loss), edges labelled with the weight shapes; `dot -Tsvg` draws it. */
 void dot_print(FILE *out, const struct network *n);
 
 #endif
