@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "commands/commands.h"
+#include "io/weights.h"
 #include "model/engine.h"
 #include "model/rng.h"
 #include "model/schedule.h"
@@ -132,9 +133,10 @@ static void shuffle_rows(const netc_model *m, bench_data *d, netc_rng *rng)
     }
 }
 
-/* One timed epoch of mini-batch SGD; returns samples/s, the mean loss into *loss. */
+/* One timed epoch of mini-batch SGD, with dropout as `train` runs it (a key per batch
+ * from rng); returns samples/s, the mean loss into *loss. */
 static double train_epoch(netc_engine *e, const bench_data *d, int batch, float lr,
-                          double *loss)
+                          netc_rng *rng, double *loss)
 {
     const netc_model *m = e->m;
     double loss_sum = 0, t0 = now_seconds(), secs;
@@ -142,8 +144,10 @@ static double train_epoch(netc_engine *e, const bench_data *d, int batch, float 
 
     for (i = 0; i < d->train.n; i += batch) {
         int n = d->train.n - i < batch ? d->train.n - i : batch;
+        netc_dropout_on(m, e->state, netc_dropout_key(m, rng));
         loss_sum += (double)netc_engine_forward_backward(e, d->train.x + (size_t)i * m->n_input,
                                                          d->y + (size_t)i * m->n_output, n) * n;
+        netc_dropout_off(m, e->state);
         netc_engine_update(e, lr);
     }
     secs = now_seconds() - t0;
@@ -166,7 +170,7 @@ static int bench_training(netc_engine *e, const netc_options *o, bench_data *d, 
         double r;
         if (o->shuffle)
             shuffle_rows(m, d, &rng);
-        r = train_epoch(e, d, o->batch, lr, loss);
+        r = train_epoch(e, d, o->batch, lr, &rng, loss);
         if (!isfinite(*loss))
             return netc_fail(err, "epoch %d: the training loss became %g\nhint: lower the "
                              "learning rate (--lr)", epoch + 1, *loss);
@@ -212,22 +216,48 @@ static bench_stats bench_inference(netc_engine *e, const netc_dataset *ds, float
     return summarise(rate, reps);
 }
 
+/* Multiply-adds of one sample's forward pass in the layer with weight tensor w: each of
+ * the units' fan_in weights once per output position (OH x OW of a conv layer, 1 for a
+ * dense one), as the .net summary counts them.  out_shape: the layer's C x H x W, or NULL
+ * (a hand-written model without a layer table: dense). */
+static double layer_macs(const netc_tensor *w, const int *out_shape)
+{
+    return (double)netc_tensor_size(w) * (out_shape ? (double)out_shape[1] * out_shape[2] : 1);
+}
+
+/* Forward multiply-adds per sample, summed over the layers with weights; into *first,
+ * the first such layer's (it needs no input gradient).  From the layer table, else from
+ * the weight tensors (rank 2 and up). */
+static double forward_macs(const netc_model *m, double *first)
+{
+    double macs = 0, l_macs;
+    int l, t;
+
+    *first = -1;
+    for (l = 0; l < m->n_layer && m->layers; l++)
+        if (m->layers[l].weight >= 0) {
+            l_macs = layer_macs(&m->tensors[m->layers[l].weight], m->layers[l].out_shape);
+            *first = *first < 0 ? l_macs : *first;
+            macs += l_macs;
+        }
+    for (t = 0; t < m->n_tensor && !(m->n_layer > 0 && m->layers); t++)
+        if (m->tensors[t].rank >= 2) {
+            l_macs = layer_macs(&m->tensors[t], NULL);
+            *first = *first < 0 ? l_macs : *first;
+            macs += l_macs;
+        }
+    *first = *first < 0 ? 0 : *first;
+    return macs;
+}
+
 /* Training FLOPs per sample: 2 x (forward + weight-gradient + input-gradient MACs, the
- * first layer having no input gradient) + the SGD update, 2 FLOPs per parameter per batch. */
+ * first layer having no input gradient) + the SGD update, 2 FLOPs per parameter per batch.
+ * Pooling, activations and dropout are not multiply-adds and are not counted. */
 static double training_flops(const netc_model *m, int batch)
 {
-    double macs = 0;
-    int t, first = 1;
+    double first, macs = forward_macs(m, &first);
 
-    for (t = 0; t < m->n_tensor; t++) {
-        const netc_tensor *w = &m->tensors[t];
-        double weights = (double)w->shape[0] * w->shape[1];
-        if (w->rank != 2)
-            continue;
-        macs += (first ? 2 : 3) * weights;
-        first = 0;
-    }
-    return 2 * macs + 2 * (double)m->n_param / batch;
+    return 2 * (3 * macs - first) + 2 * (double)m->n_param / batch;
 }
 
 static void print_stats(const char *key, bench_stats s)
@@ -239,7 +269,7 @@ static void print_report(const netc_model *m, const netc_options *o, const bench
                          const double *epoch_rate, bench_stats train, double loss,
                          bench_stats batched, bench_stats single, int infer_n)
 {
-    double flops = training_flops(m, o->batch);
+    double flops = training_flops(m, o->batch), first;
     int e;
 
     printf("network %s\nbatch %d\nthreads %d\ntrain_samples %d\nwarmup_epochs %d\nepochs %d\n",
@@ -248,7 +278,8 @@ static void print_report(const netc_model *m, const netc_options *o, const bench
     printf("train_samples_per_s_epochs");
     for (e = 0; e < o->epochs; e++)
         printf(" %.0f", epoch_rate[e]);
-    printf("\ntrain_loss %.6f\nflop_per_sample %.0f\ntrain_gflops_median %.3f\n", loss, flops,
+    printf("\ntrain_loss %.6f\nmacs_per_sample %.0f\nflop_per_sample %.0f\n"
+           "train_gflops_median %.3f\n", loss, forward_macs(m, &first), flops,
            train.median * flops * 1e-9);
     printf("infer_samples %d\n", infer_n);
     print_stats("infer_batched_samples_per_s", batched);

@@ -11,12 +11,18 @@
  * backward pass, while a wrong one (a missing term, a transposed index) gives errors
  * of order 1.  Hence the default tolerance 1e-2.  The step is scaled by max(1, |w|)
  * so that it stays well above a float's resolution for large weights, and the actual
- * difference (w+h) - (w-h) as stored in float is used as the denominator. */
+ * difference (w+h) - (w-h) as stored in float is used as the denominator.
+ *
+ * A network with dropout layers is checked with dropout on, under one fixed key: every
+ * loss_fn and forward_backward call then draws the same masks, so the loss is a
+ * deterministic function of the weights and dropout's backward (the mask and the
+ * 1/(1 - p) scale on δ) is checked with the rest. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "commands/commands.h"
+#include "io/weights.h"
 #include "model/rng.h"
 #include "model/state.h"
 
@@ -26,6 +32,7 @@
 #define GC_EPS 1e-2f
 #define GC_KINK 0.25            /* one-sided slopes this far apart (relative): a kink */
 #define GC_NOISE 1e-4           /* ... beyond the loss's own float32 rounding, over h */
+#define GC_DROPOUT_KEY 0x6772616463686b31ULL  /* "gradchk1": the masks of every call */
 
 /* Random inputs in [-1, 1) and valid targets: one-hot rows, or 0/1 for one output. */
 static void random_batch(netc_rng *rng, const netc_model *m, int n, float *x, float *y)
@@ -68,11 +75,6 @@ static double numeric_grad(const netc_model *m, void *state, float *w, const flo
     return (lp - lm) / ((double)plus - (double)minus);
 }
 
-static size_t tensor_size(const netc_tensor *t)
-{
-    return (size_t)t->shape[0] * (size_t)(t->rank == 2 ? t->shape[1] : 1);
-}
-
 struct tensor_check {
     double rel;             /* ||g - g_num|| / max(||g|| + ||g_num||, tiny), for the report */
     size_t checked, kinks;  /* entries compared, and those skipped at a kink */
@@ -83,7 +85,7 @@ static struct tensor_check check_tensor(const netc_model *m, void *state, const 
                                         const float *y, int n, double loss0)
 {
     float *params = m->params(state) + t->offset;
-    size_t size = tensor_size(t), count = size > GC_FULL_LIMIT ? GC_SUBSET : size, c;
+    size_t size = netc_tensor_size(t), count = size > GC_FULL_LIMIT ? GC_SUBSET : size, c;
     double diff = 0, norm_a = 0, norm_n = 0;
     struct tensor_check r = { 0, 0, 0 };
 
@@ -115,6 +117,11 @@ static int gradcheck(const netc_model *m, const netc_options *o, void *state, fl
     netc_rng_seed(&rng, o->seed);
     m->init(state, o->seed);
     random_batch(&rng, m, n, x, y);
+    if (m->dropout) {
+        m->dropout(state, 1, GC_DROPOUT_KEY);
+        printf("%-20s on, the same masks (key %#llx) in every call: its backward is checked\n",
+               "dropout", (unsigned long long)GC_DROPOUT_KEY);
+    }
     loss_fb = m->forward_backward(state, x, y, n);
     memcpy(g, m->grads(state), m->n_param * sizeof *g);
     loss = m->loss_fn(state, x, y, n);

@@ -480,15 +480,15 @@ static void put_le32(unsigned char *p, float v)
     p[3] = (unsigned char)(bits >> 24);
 }
 
-/* Element k of the tensor in file order (row-major [shape[0]][shape[1]]). */
+/* Element k of the tensor in file order (row-major [shape[0]][the rest]). */
 static float element(const netc_st_out *o, size_t k)
 {
     size_t rows, cols;
 
-    if (!o->transposed || o->rank != 2)
+    if (!o->transposed || o->shape[0] == 0)
         return o->data[k];
     rows = (size_t)o->shape[0];
-    cols = (size_t)o->shape[1];
+    cols = numel(o) / rows;
     return o->data[(k % cols) * rows + k / cols];  /* memory is [cols][rows] */
 }
 
@@ -542,7 +542,7 @@ int netc_st_write(const char *path, const netc_st_out *tensors, int n_tensor,
 
     for (i = 0; i < n_tensor; i++)
         if (tensors[i].rank < 0 || tensors[i].rank > NETC_ST_MAX_RANK ||
-            (tensors[i].transposed && tensors[i].rank != 2))
+            (tensors[i].transposed && tensors[i].rank < 2))
             return netc_fail(err, "%s: tensor '%s': cannot write rank %d%s", path,
                              tensors[i].name, tensors[i].rank,
                              tensors[i].transposed ? " transposed" : "");

@@ -41,8 +41,9 @@ const char *netc_st_meta(const netc_st_file *f, const char *key);
 /* Decodes a tensor's little-endian floats into dst (numel floats). */
 void netc_st_get_f32(const netc_st_file *f, const netc_st_entry *e, float *dst);
 
-/* A tensor to write.  transposed: data is [shape[1]][shape[0]] in memory and is
- * written transposed, as [shape[0]][shape[1]] (rank 2 only). */
+/* A tensor to write.  transposed (rank 2 and up): data is [cols][shape[0]] in memory,
+ * cols the product of shape[1..], and is written transposed, as [shape[0]][cols]:
+ * a conv weight [out, in, kh, kw] kept as [in * kh * kw][out]. */
 typedef struct netc_st_out {
     const char *name;
     int rank;

@@ -1,7 +1,9 @@
 /* weights.c - a model's parameters to and from a safetensors file.
  *
- * Tensors are named and shaped as torch.nn.Linear's ("dense1.weight" [out, in],
- * "dense1.bias" [out]); input scaling statistics travel along as input.* tensors. */
+ * Tensors are named and shaped as torch.nn.Linear's and Conv2d's ("dense1.weight"
+ * [out, in], "conv1.weight" [out, in, kh, kw], "dense1.bias" [out]); input scaling
+ * statistics travel along as input.* tensors.  A transposed tensor is W[out][k] in the
+ * file (k running over the product of shape[1..]) and WT[k][out] in memory. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,12 +12,36 @@
 #include "io/safetensors.h"
 #include "io/weights.h"
 
+size_t netc_tensor_size(const netc_tensor *t)
+{
+    size_t n = 1;
+    int d;
+
+    for (d = 0; d < t->rank; d++)
+        n *= (size_t)t->shape[d];
+    return n;
+}
+
+void netc_tensor_read(const netc_tensor *t, const float *params, float *dst)
+{
+    size_t rows = (size_t)t->shape[0], size = netc_tensor_size(t), cols, r, c;
+
+    if (!t->transposed || rows == 0) {
+        memcpy(dst, params + t->offset, size * sizeof *dst);
+        return;
+    }
+    cols = size / rows;
+    for (r = 0; r < rows; r++)
+        for (c = 0; c < cols; c++)
+            dst[r * cols + c] = params[t->offset + c * rows + r];
+}
+
 int netc_weights_save(const char *path, const netc_model *model, const float *params,
                       const netc_scaler *scaler, netc_error *err)
 {
     const char *keys[] = { "network", "netc_version", "source_hash" };
     const char *values[3];
-    int n_out = model->n_tensor, i, rc, n_meta = model->source_hash ? 3 : 2;
+    int n_out = model->n_tensor, i, d, rc, n_meta = model->source_hash ? 3 : 2;
     netc_st_out *out = netc_alloc((size_t)n_out + 2, sizeof *out, path, err);
 
     if (!out)
@@ -28,8 +54,8 @@ int netc_weights_save(const char *path, const netc_model *model, const float *pa
         memset(&out[i], 0, sizeof out[i]);
         out[i].name = t->name;
         out[i].rank = t->rank;
-        out[i].shape[0] = t->shape[0];
-        out[i].shape[1] = t->shape[1];
+        for (d = 0; d < t->rank; d++)
+            out[i].shape[d] = t->shape[d];
         out[i].data = params + t->offset;
         out[i].transposed = t->transposed;
     }
@@ -45,15 +71,36 @@ int netc_weights_save(const char *path, const netc_model *model, const float *pa
     return rc;
 }
 
-/* "[16, 784]" */
+/* "[16, 784]", "[6, 1, 5, 5]" */
 static void shape_text(char *buf, size_t size, int rank, const int64_t *shape)
 {
-    if (rank == 1)
-        snprintf(buf, size, "[%lld]", (long long)shape[0]);
-    else if (rank == 2)
-        snprintf(buf, size, "[%lld, %lld]", (long long)shape[0], (long long)shape[1]);
-    else
-        snprintf(buf, size, "(rank %d)", rank);
+    size_t used = 0;
+    int d;
+
+    buf[0] = '\0';
+    for (d = 0; d < rank && used < size; d++)
+        used += (size_t)snprintf(buf + used, size - used, "%s%lld", d ? ", " : "[",
+                                 (long long)shape[d]);
+    if (used < size)
+        snprintf(buf + used, size - used, rank ? "]" : "[]");
+}
+
+/* Element k of a tensor of that shape in file order as an index, " [1, 0, 2, 4]" (empty
+ * for rank 1, where k says it). */
+static void index_text(char *buf, size_t size, int rank, const int64_t *shape, size_t k)
+{
+    int64_t at[NETC_ST_MAX_RANK];
+    int d;
+
+    buf[0] = '\0';
+    if (rank < 2 || rank > NETC_ST_MAX_RANK)
+        return;
+    for (d = rank - 1; d >= 0; d--) {
+        at[d] = shape[d] ? (int64_t)(k % (size_t)shape[d]) : 0;
+        k = shape[d] ? k / (size_t)shape[d] : 0;
+    }
+    buf[0] = ' ';
+    shape_text(buf + 1, size - 1, rank, at);
 }
 
 /* Refuses a tensor holding a NaN or an infinity (values in file order), naming the tensor,
@@ -61,19 +108,36 @@ static void shape_text(char *buf, size_t size, int rank, const int64_t *shape)
 static int check_finite(const netc_st_file *f, const netc_st_entry *e, const float *v,
                         netc_error *err)
 {
-    size_t k, n = (e->end - e->begin) / 4, cols = e->rank == 2 ? (size_t)e->shape[1] : 1;
-    char at[64] = "";
+    size_t k, n = (e->end - e->begin) / 4;
+    char at[96];
 
     for (k = 0; k < n && isfinite(v[k]); k++)
         ;
     if (k == n)
         return 0;
-    if (e->rank == 2)
-        snprintf(at, sizeof at, " [%zu, %zu]", k / cols, k % cols);
+    index_text(at, sizeof at, e->rank, e->shape, k);
     return netc_fail(err, "%s: byte %zu: tensor '%s' element %zu%s is %s: weights must be "
                      "finite\nhint: was the file saved by a run that diverged?", f->path,
                      (size_t)(f->data - f->buffer) + e->begin + 4 * k, e->name, k, at,
                      isnan(v[k]) ? "NaN" : v[k] > 0 ? "+infinity" : "-infinity");
+}
+
+/* What a conv weight's dimensions are, for a message about its shape. */
+static const char *dims_meaning(int rank)
+{
+    return rank == 4 ? " (filters, input channels, kernel height, kernel width)" : "";
+}
+
+/* The file's tensor has the model tensor's rank and every dimension. */
+static int same_shape(const netc_st_entry *e, const netc_tensor *t, int64_t *want)
+{
+    int d, same = e->rank == t->rank;
+
+    for (d = 0; d < t->rank && d < NETC_ST_MAX_RANK; d++) {
+        want[d] = t->shape[d];
+        same = same && e->shape[d] == want[d];
+    }
+    return same;
 }
 
 /* Copies one model tensor from the file into params (transposing if the model does). */
@@ -81,24 +145,25 @@ static int load_tensor(const netc_st_file *f, const netc_tensor *t, float *param
                        netc_error *err)
 {
     const netc_st_entry *e = netc_st_find(f, t->name);
-    int64_t want[2] = { t->shape[0], t->rank == 2 ? t->shape[1] : 1 };
-    char have_s[64], want_s[64];
-    size_t r, c, rows = (size_t)want[0], cols = (size_t)want[1];
+    int64_t want[NETC_ST_MAX_RANK];
+    char have_s[96], want_s[96];
+    size_t r, c, rows = (size_t)t->shape[0], cols;
     float *tmp;
 
     if (!e)
         return netc_fail(err, "%s: tensor '%s' is missing\nhint: was the file saved by a "
                          "different network?", f->path, t->name);
-    if (e->rank != t->rank || e->shape[0] != want[0] || (t->rank == 2 && e->shape[1] != want[1])) {
+    if (!same_shape(e, t, want)) {
         shape_text(have_s, sizeof have_s, e->rank, e->shape);
         shape_text(want_s, sizeof want_s, t->rank, want);
-        return netc_fail(err, "%s: byte %zu: %s: shape %s in file, network expects %s", f->path,
-                         e->header_pos, t->name, have_s, want_s);
+        return netc_fail(err, "%s: byte %zu: %s: shape %s in file, network expects %s%s",
+                         f->path, e->header_pos, t->name, have_s, want_s, dims_meaning(t->rank));
     }
-    if (!t->transposed) {
+    if (!t->transposed || rows == 0) {
         netc_st_get_f32(f, e, params + t->offset);
         return check_finite(f, e, params + t->offset, err);
     }
+    cols = netc_tensor_size(t) / rows;
     tmp = netc_alloc(rows * cols, sizeof *tmp, f->path, err);
     if (!tmp)
         return -1;

@@ -5,6 +5,12 @@
 #include "io/dataset.h"
 #include "netc_model.h"
 
+/* Floats in tensor t: the product of its dimensions. */
+size_t netc_tensor_size(const netc_tensor *t);
+/* Tensor t of the parameter array into dst (netc_tensor_size(t) floats) in file order:
+ * row-major over its shape, W[out][k] for a transposed tensor kept as WT[k][out]. */
+void netc_tensor_read(const netc_tensor *t, const float *params, float *dst);
+
 /* Saves the model's parameters (and the scaler's statistics, if any) with metadata
  * {"network": name, "netc_version": version}. */
 int netc_weights_save(const char *path, const netc_model *model, const float *params,

@@ -1,5 +1,5 @@
 /* state.c - a model's state: allocated for the model's entry points, fresh or holding
- * trained weights. */
+ * trained weights; dropout on for a training step and off again. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,4 +52,34 @@ int netc_load_trained(const netc_model *m, const char *path, enum netc_data_form
                          netc_scaler_name(s->kind, 0), netc_scaler_name(s->kind, 1),
                          format == NETC_DATA_IDX ? "the IDX" : "the", m->name);
     return 0;
+}
+
+uint64_t netc_dropout_key(const netc_model *m, netc_rng *rng)
+{
+    return m->dropout ? netc_rng_next(rng) : 0;
+}
+
+/* splitmix64's finaliser: a bijection that spreads every input bit over the output. */
+static uint64_t mix64(uint64_t z)
+{
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+uint64_t netc_dropout_share_key(uint64_t key, int first)
+{
+    return first == 0 ? key : mix64(key ^ mix64((uint64_t)first * 0x9e3779b97f4a7c15ULL));
+}
+
+void netc_dropout_on(const netc_model *m, void *state, uint64_t key)
+{
+    if (m->dropout)
+        m->dropout(state, 1, key);
+}
+
+void netc_dropout_off(const netc_model *m, void *state)
+{
+    if (m->dropout)
+        m->dropout(state, 0, 0);
 }

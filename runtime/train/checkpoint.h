@@ -37,7 +37,7 @@ typedef struct netc_checkpoint {
     int epoch, pos;
     double loss_sum;            /* of the epoch so far: sum of batch-mean loss x batch size */
     double elapsed_s;           /* training wall time so far */
-    netc_rng rng;               /* the shuffle's generator */
+    netc_rng rng;               /* the generator of the shuffles and the dropout keys */
     int n_samples;              /* training samples (after --limit) */
     uint64_t data_hash;         /* netc_dataset_fingerprint() of the training set */
     int *order;                 /* [n_samples]: a permutation of 0..n_samples-1 */

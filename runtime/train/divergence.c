@@ -9,12 +9,6 @@
 #include "io/weights.h"
 #include "train/run.h"
 
-/* Floats in a tensor. */
-static size_t tensor_size(const netc_tensor *t)
-{
-    return (size_t)t->shape[0] * (size_t)(t->rank == 2 ? t->shape[1] : 1);
-}
-
 /* The first tensor with a non-finite value, searching gradients then parameters (NULL:
  * none); *kind says which. */
 static const netc_tensor *non_finite_tensor(const netc_model *m, void *state, const char **kind)
@@ -27,7 +21,7 @@ static const netc_tensor *non_finite_tensor(const netc_model *m, void *state, co
     arrays[1] = m->params(state);
     for (a = 0; a < 2; a++)
         for (t = 0; t < m->n_tensor; t++)
-            for (i = 0; i < tensor_size(&m->tensors[t]); i++)
+            for (i = 0; i < netc_tensor_size(&m->tensors[t]); i++)
                 if (!isfinite(arrays[a][m->tensors[t].offset + i])) {
                     *kind = a ? "parameters" : "gradient";
                     return &m->tensors[t];
@@ -45,7 +39,7 @@ static const netc_tensor *largest_tensor(const netc_model *m, void *state, float
 
     *largest = 0;
     for (t = 0; t < m->n_tensor; t++)
-        for (i = 0; i < tensor_size(&m->tensors[t]); i++)
+        for (i = 0; i < netc_tensor_size(&m->tensors[t]); i++)
             if (fabsf(p[m->tensors[t].offset + i]) > *largest) {
                 *largest = fabsf(p[m->tensors[t].offset + i]);
                 best = &m->tensors[t];

@@ -102,7 +102,9 @@ static int start_run(netc_run *r, const netc_checkpoint *saved, netc_error *err)
  * into *loss, and whether to stop (a signal) into *stop.  With several processes each
  * runs its share of the batch, and the gradients (weighted by the share's size), losses
  * and stop requests are summed across them: all then hold the same batch mean gradient
- * and make the same decisions. */
+ * and make the same decisions.  Dropout is on for this call alone, its key the run's
+ * generator's next draw (the generator is in the checkpoint: a resumed run draws the
+ * same keys; the threads never draw, so every --threads N draws the same). */
 static int batch_gradient(netc_run *r, int i, int n, float *loss, int *stop, netc_error *err)
 {
     const netc_model *m = r->m;
@@ -110,16 +112,20 @@ static int batch_gradient(netc_run *r, int i, int n, float *loss, int *stop, net
     netc_batch *b = &r->d.train_buf;
     float *grad = m->grads(r->state);
     double sums[2];
+    uint64_t key;
     int lo, hi;
     size_t k;
 
     netc_rank_share(n, comm, &lo, &hi);
+    key = netc_dropout_key(m, &r->ck.rng);      /* every process draws it, share or none */
     *loss = 0;
     *stop = netc_stop_signal() != 0;
     if (hi > lo) {
         if (netc_batch_gather(m, &r->d.train, b, i + lo, hi - lo, err) < 0)
             return -1;
+        netc_dropout_on(m, r->state, netc_dropout_share_key(key, lo));
         *loss = netc_engine_forward_backward(&r->engine, b->x, b->y, hi - lo);
+        netc_dropout_off(m, r->state);
     }
     if (!comm)
         return 0;

@@ -398,6 +398,68 @@ static void test_st_model_mismatch(void)
     ASSERT_MSG(&err, "unknown tensor 'dense2.bias'", "network 'toy'");
 }
 
+/* A conv weight [out=2, in=2, kh=1, kw=3] kept transposed as [in*kh*kw=6][out=2], and its
+ * bias: written as PyTorch's Conv2d holds it, read back into the same memory; a file whose
+ * conv weight has another shape is refused naming the tensor and both shapes. */
+static const netc_tensor conv_tensors[] = {
+    { "conv1.weight", 4, { 2, 2, 1, 3 }, 0, 1 },
+    { "conv1.bias", 1, { 2, 0, 0, 0 }, 12, 0 },
+};
+
+static void test_st_conv(void)
+{
+    netc_model m = toy_model(), other;
+    netc_tensor wrong[2];
+    float params[14], back[14] = { 0 }, file_w[12];
+    netc_scaler s;
+    netc_st_file f;
+    const netc_st_entry *e;
+    char p[256];
+    netc_error err;
+    int o, k;
+
+    m.n_param = 14;
+    m.n_tensor = 2;
+    m.tensors = conv_tensors;
+    for (k = 0; k < 14; k++)
+        params[k] = (float)k + 0.5f;
+    CU_ASSERT(netc_tensor_size(&conv_tensors[0]) == 12 && netc_tensor_size(&conv_tensors[1]) == 2);
+    test_path(p, sizeof p, "conv.safetensors");
+    CU_ASSERT_FATAL(netc_weights_save(p, &m, params, NULL, &err) == 0);
+    CU_ASSERT_FATAL(netc_st_read(p, &f, &err) == 0);
+    e = netc_st_find(&f, "conv1.weight");
+    CU_ASSERT_FATAL(e != NULL);
+    CU_ASSERT(e->rank == 4 && e->shape[0] == 2 && e->shape[1] == 2 && e->shape[2] == 1 &&
+              e->shape[3] == 3 && e->end - e->begin == 48);
+    netc_st_get_f32(&f, e, file_w);
+    for (o = 0; o < 2; o++)     /* W[o][k], k = (in * kh + y) * kw + x, is WT[k][o] */
+        for (k = 0; k < 6; k++)
+            CU_ASSERT(file_w[o * 6 + k] == params[k * 2 + o]);
+    netc_tensor_read(&conv_tensors[0], params, back);
+    CU_ASSERT(memcmp(back, file_w, sizeof file_w) == 0);
+    netc_st_free(&f);
+    memset(back, 0, sizeof back);
+    CU_ASSERT_FATAL(netc_weights_load(p, &m, back, &s, &err) == 0);
+    CU_ASSERT(memcmp(back, params, sizeof params) == 0);
+    other = m;
+    memcpy(wrong, conv_tensors, sizeof wrong);
+    wrong[0].shape[3] = 1;
+    wrong[0].shape[2] = 3;
+    other.tensors = wrong;
+    CU_ASSERT(netc_weights_load(p, &other, back, &s, &err) == -1);
+    ASSERT_MSG(&err, "conv.safetensors: byte ", "conv1.weight: shape [2, 2, 1, 3] in file, "
+               "network expects [2, 2, 3, 1] (filters, input channels, kernel height, kernel "
+               "width)");
+    wrong[0].rank = 2;  /* a dense layer where the file has a conv */
+    wrong[0].shape[1] = 6;
+    CU_ASSERT(netc_weights_load(p, &other, back, &s, &err) == -1);
+    ASSERT_MSG(&err, "conv1.weight: shape [2, 2, 1, 3] in file, network expects [2, 6]");
+    params[7] = NAN;    /* WT[3][1] = W[1][3]: in 1, y 0, x 0 */
+    CU_ASSERT_FATAL(netc_weights_save(p, &m, params, NULL, &err) == 0);
+    CU_ASSERT(netc_weights_load(p, &m, back, &s, &err) == -1);
+    ASSERT_MSG(&err, "tensor 'conv1.weight' element 9 [1, 1, 0, 0] is NaN");
+}
+
 /* Garbage that strtod would take, and labels the network cannot train on: errors at
  * line:column (issue 19, item 13). */
 static void test_csv_garbage(void)
@@ -1022,7 +1084,8 @@ void runtime_safetensors_register(void)
 {
     static const test_case tests[] = {
         { "exact bytes", test_st_exact_bytes }, { "round trip, transposed", test_st_round_trip },
-        { "model mismatch", test_st_model_mismatch }, { "write failure", test_st_write_failure },
+        { "model mismatch", test_st_model_mismatch }, { "conv tensor", test_st_conv },
+        { "write failure", test_st_write_failure },
         { "non-finite values", test_st_non_finite },
         { "hostile header", test_st_hostile_header },
         { "hostile tensors", test_st_hostile_tensors }, { "escapes", test_st_escapes },
