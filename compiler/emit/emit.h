@@ -37,26 +37,36 @@ struct emit {
  * for layer 0 (the first) of the network "mnist". */
 enum {
     SYMBOL_MAX = NETC_MAX_NAME + 32,
-    EXPR_MAX = 3 * SYMBOL_MAX,          /* a C expression of a few symbols */
+    EXPR_MAX = 4 * SYMBOL_MAX,          /* a C expression of a few symbols */
 };
 struct layer_names {
     /* NAME.h's constants: its sizes, the offsets of its weights in param (trainer), its
      * leaky_relu slope */
     char in[SYMBOL_MAX], out[SYMBOL_MAX];           /* MNIST_L1_IN, MNIST_L1_OUT */
+    /* the weight matrix W[units][fan_in]: a dense layer's OUT and IN, a conv layer's
+     * filters and C·KH·KW (LENET_L1_OUT_C, LENET_L1_FAN_IN) */
+    char units[SYMBOL_MAX], fan_in[SYMBOL_MAX];
     char wt[SYMBOL_MAX], b[SYMBOL_MAX];             /* MNIST_L1_WT, MNIST_L1_B */
     char alpha[SYMBOL_MAX];                         /* MNIST_L1_ALPHA */
     /* NAME.c's functions */
     char forward[SYMBOL_MAX], backward[SYMBOL_MAX]; /* layer1_forward, layer1_backward */
     char gradients[SYMBOL_MAX];                     /* layer1_gradients */
+    /* conv: the input under each kernel position and back, the product at every position */
+    char columns[SYMBOL_MAX], columns_back[SYMBOL_MAX];     /* layer1_columns, ..._back */
+    char product[SYMBOL_MAX], product_back[SYMBOL_MAX];     /* layer1_product, ..._back */
     /* the trainer's arrays, members of NAME_model */
     char z[SYMBOL_MAX], a[SYMBOL_MAX];              /* l1_z, l1_a */
     char delta[SYMBOL_MAX], w[SYMBOL_MAX];          /* l1_delta, l1_w */
+    char cols[SYMBOL_MAX], zt[SYMBOL_MAX];          /* conv: l1_cols, l1_zt */
+    char dcols[SYMBOL_MAX], mask[SYMBOL_MAX];       /* conv: l1_dcols; dropout: l1_mask */
     /* the export's constant arrays: float weights; int8 weights and scales */
     char weights[SYMBOL_MAX], bias[SYMBOL_MAX];     /* mnist_l1_wt, mnist_l1_bias */
     char wq[SYMBOL_MAX], w_scale[SYMBOL_MAX];       /* mnist_l1_wq, mnist_l1_w_scale */
     char x_scale[SYMBOL_MAX], x_inv_scale[SYMBOL_MAX];  /* mnist_l1_x_scale, ..._x_inv_scale */
 };
 struct layer_names layer_names(const struct emit *e, int layer);
+/* Any other constant of a layer: layer_constant(buf, e, 0, "KH") is "LENET_L1_KH". */
+void layer_constant(char buf[SYMBOL_MAX], const struct emit *e, int layer, const char *what);
 
 /* Files (files.c): each back end lists its files and the printer of each. */
 struct emit_file {
@@ -83,14 +93,20 @@ void emit_layer_constants(const struct emit *e, int offsets);
  * block for block_of rows, spelt block_name in its comment) and the activations' constants. */
 void emit_source_prelude(const struct emit *e, const char *what, const char *block_name,
                          int block_of);
+/* "16 -> 10, sigmoid"; "1x28x28 -> 6x28x28, 6 filters of 5x5, stride 1, padding 2, relu" */
+void emit_layer_description(const struct layer *L, char *buf, size_t n);
 /* "784 -> 16 sigmoid -> 16 sigmoid -> 10 sigmoid" */
 void emit_architecture(const struct network *net, char *buf, size_t n);
 
-/* The forward pass as one call per layer, layerN_forward(z, a, in, wt, bias, n), with
- * the arguments' C expressions from names(): the trainer's model struct, or the
- * exported network's scratch buffers and constant weights. */
+/* The forward pass as one call per layer, with the arguments' C expressions from
+ * names(): the trainer's model struct, or the exported network's scratch buffers and
+ * constant weights.  dense: layerN_forward(z, a, in, wt, bias, n); conv: (z, a, cols, zt,
+ * in, wt, bias, n); pools: (a, in, n); dropout: the trainer's (a, mask, in, row0, n,
+ * m->dropout_key, m->training), an export's (a, in, n). */
 struct forward_names {
     char z[EXPR_MAX], a[EXPR_MAX], in[EXPR_MAX], wt[EXPR_MAX], bias[EXPR_MAX];
+    char cols[EXPR_MAX], zt[EXPR_MAX];      /* conv: its columns and position-major z */
+    char mask[EXPR_MAX], row0[EXPR_MAX];    /* the trainer's dropout: mask, first row */
 };
 typedef void forward_names_fn(const struct emit *e, int layer, struct forward_names *n);
 void emit_forward_calls(const struct emit *e, forward_names_fn *names, const char *n);
@@ -134,6 +150,19 @@ void emit_layer_backward(const struct emit *e, int layer);     /* layer >= 1: δ
 int layer_backward_reads_a(const struct emit *e, int layer);
 int layer_backward_reads_z(const struct emit *e, int layer);
 void emit_layer_gradients(const struct emit *e, int layer);    /* ∂C/∂W, ∂C/∂b */
+
+/* The other layer kinds, as emit_layer_forward / backward print them (conv.c, pool.c,
+ * dropout.c); derivative: f'_prev as a C expression of x[k] and z_prev[k], "" if linear. */
+void emit_conv_forward(const struct emit *e, int layer);
+void emit_conv_backward(const struct emit *e, int layer, const char *derivative);
+/* layerN_delta_positions(dt, delta, B): a conv layer's error in the products' order. */
+void emit_conv_delta_positions(const struct emit *e, int layer);
+void emit_pool_forward(const struct emit *e, int layer);
+void emit_pool_backward(const struct emit *e, int layer, const char *derivative);
+void emit_dropout_forward(const struct emit *e, int layer);   /* an export's: a copy */
+void emit_dropout_backward(const struct emit *e, int layer, const char *derivative);
+void emit_dropout_keeps(const struct emit *e);      /* the masks' generator, once per NAME.c */
+long long dropout_threshold(double rate);           /* round(p · 2^24) */
 
 /* netc --plain (plain.c): the loops printed in place of the kernels' calls, under the
  * equations of layerN_forward, layerN_backward and (the whole body) layerN_gradients. */

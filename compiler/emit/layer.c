@@ -23,7 +23,7 @@ static void layer_title(const struct emit *e, int layer, const char *what)
             L->line, L->in, L->out, activation_name(L->act), what);
 }
 
-void emit_layer_forward(const struct emit *e, int layer)
+static void emit_dense_forward(const struct emit *e, int layer)
 {
     const struct layer *L = &e->net->layers[layer];
     const struct layer_names n = layer_names(e, layer);
@@ -67,7 +67,7 @@ int layer_backward_reads_z(const struct emit *e, int layer)
 }
 
 /* Layer 2 on: the previous layer's error from this one's, for B rows (samples). */
-void emit_layer_backward(const struct emit *e, int layer)
+static void emit_dense_backward(const struct emit *e, int layer, const char *deriv)
 {
     const struct layer_names n = layer_names(e, layer);
     struct printer *p = e->p;
@@ -75,7 +75,6 @@ void emit_layer_backward(const struct emit *e, int layer)
     const struct layer *prev = &e->net->layers[layer - 1];
     const int needs_a = layer_backward_reads_a(e, layer);
     const int needs_z = layer_backward_reads_z(e, layer);
-    char deriv[256];
 
     layer_title(e, layer, "backward");
     pr_line(p, " *   δ_prev = (W^T δ) ⊙ f'(z_prev), the error of layer %d (\"%s\"),", layer,
@@ -95,7 +94,6 @@ void emit_layer_backward(const struct emit *e, int layer)
         emit_plain_backward(e, &n);
     else
         pr_line(p, "matmul(delta_prev, delta, W, NULL, B, %s, %s, BATCH_ROWS);", n.out, n.in);
-    prev_derivative(e, layer, deriv, sizeof deriv);
     if (deriv[0]) {
         pr_line(p, "/* ⊙ f'(z_prev) */");
         pr_line(p, "for (int k = 0; k < B * %s; k++)", n.in);
@@ -104,21 +102,62 @@ void emit_layer_backward(const struct emit *e, int layer)
     pr_close(p);
 }
 
+void emit_layer_forward(const struct emit *e, int layer)
+{
+    switch (e->net->layers[layer].kind) {
+    case LAYER_DENSE: emit_dense_forward(e, layer); break;
+    case LAYER_CONV: emit_conv_forward(e, layer); break;
+    case LAYER_MAXPOOL:
+    case LAYER_AVGPOOL: emit_pool_forward(e, layer); break;
+    case LAYER_DROPOUT: emit_dropout_forward(e, layer); break;
+    }
+}
+
+void emit_layer_backward(const struct emit *e, int layer)
+{
+    char deriv[256];
+    prev_derivative(e, layer, deriv, sizeof deriv);
+    switch (e->net->layers[layer].kind) {
+    case LAYER_DENSE: emit_dense_backward(e, layer, deriv); break;
+    case LAYER_CONV: emit_conv_backward(e, layer, deriv); break;
+    case LAYER_MAXPOOL:
+    case LAYER_AVGPOOL: emit_pool_backward(e, layer, deriv); break;
+    case LAYER_DROPOUT: emit_dropout_backward(e, layer, deriv); break;
+    }
+}
+
+/* The rows the gradient sums run over: a dense layer's samples, a conv layer's samples
+ * times its output positions. */
+static int gradient_rows(const struct emit *e, const struct layer *L)
+{
+    const int positions = L->kind == LAYER_CONV ? L->out_shape[DIM_H] * L->out_shape[DIM_W] : 1;
+    return kernel_gradient_rows(L->fan_in, e->net->batch * positions);
+}
+
 void emit_layer_gradients(const struct emit *e, int layer)
 {
     const struct layer_names n = layer_names(e, layer);
     struct printer *p = e->p;
     const struct layer *L = &e->net->layers[layer];
-    const int rows = kernel_gradient_rows(L->in, e->net->batch);
+    const int rows = gradient_rows(e, L);
 
     layer_title(e, layer, "gradients");
-    pr_line(p, " *   ∂C/∂W = δ x^T     dWT[i][o] = Σ_b x[b][i] δ[b][o]");
-    pr_line(p, " *   ∂C/∂b = δ         dbias[o]  = Σ_b δ[b][o]");
-    pr_line(p, " * x: the %s.  δ = ∂C/∂z is already divided by the batch",
-            layer == 0 ? "network's input" : "previous layer's activation a");
-    pr_line(p, " * size, so the sums over the B samples are batch means.  Thread t of T computes");
-    pr_line(p, " * its share of the rows of dWT and of dbias.");
-    pr_line(p, " * B = batch, IN = %d, OUT = %d */", L->in, L->out);
+    if (L->kind == LAYER_CONV) {
+        pr_line(p, " *   ∂C/∂W = Σ_p δ_p x_p^T   dWT[k][o] = Σ_r cols[r][k] δt[r][o]");
+        pr_line(p, " *   ∂C/∂b = Σ_p δ_p         dbias[o]  = Σ_r δt[r][o]");
+        pr_line(p, " * over the rows r = b·POS + p of every sample b and output position p: x = cols, the");
+        pr_line(p, " * input under the kernel at p, and δ = δt, the error there (layerN_delta_positions).");
+    } else {
+        pr_line(p, " *   ∂C/∂W = δ x^T     dWT[i][o] = Σ_b x[b][i] δ[b][o]");
+        pr_line(p, " *   ∂C/∂b = δ         dbias[o]  = Σ_b δ[b][o]");
+        pr_line(p, " * x: the %s.", layer == 0 ? "network's input" : "previous layer's activation a");
+    }
+    pr_line(p, " * δ = ∂C/∂z is already divided by the batch size, so the sums over the samples");
+    pr_line(p, " * are batch means.  Thread t of T computes its share of the rows of dWT and dbias.");
+    if (L->kind == LAYER_CONV)
+        pr_line(p, " * B = rows (samples × positions), FAN_IN = %d, OUT_C = %d */", L->fan_in, L->units);
+    else
+        pr_line(p, " * B = batch, IN = %d, OUT = %d */", L->in, L->out);
     char head[SYMBOL_MAX + 16];
     const int indent = snprintf(head, sizeof head, "static void %s(", n.gradients);
     pr_line(p, "%sfloat *restrict dWT, float *restrict dbias,", head);
@@ -129,11 +168,11 @@ void emit_layer_gradients(const struct emit *e, int layer)
         emit_plain_gradients(e, &n);
     } else {
         pr_line(p, "int lo, hi;");
-        pr_line(p, "share(%s, %d, t, T, &lo, &hi);   /* rows of dWT, in blocks of %d */", n.in,
+        pr_line(p, "share(%s, %d, t, T, &lo, &hi);   /* rows of dWT, in blocks of %d */", n.fan_in,
                 rows, rows);
-        pr_line(p, "outer_sum(dWT, x, delta, B, %s, %s, %d, lo, hi);", n.in, n.out, rows);
-        pr_line(p, "share(%s, 16, t, T, &lo, &hi);   /* of dbias, in cache lines */", n.out);
-        pr_line(p, "column_sum(dbias, delta, B, %s, lo, hi);", n.out);
+        pr_line(p, "outer_sum(dWT, x, delta, B, %s, %s, %d, lo, hi);", n.fan_in, n.units, rows);
+        pr_line(p, "share(%s, 16, t, T, &lo, &hi);   /* of dbias, in cache lines */", n.units);
+        pr_line(p, "column_sum(dbias, delta, B, %s, lo, hi);", n.units);
     }
     pr_close(p);
 }

@@ -6,7 +6,7 @@
 #include <stdio.h>
 
 /* MNIST_L1_OUT: a constant of NAME.h */
-static void constant(char buf[SYMBOL_MAX], const struct emit *e, int layer, const char *what)
+void layer_constant(char buf[SYMBOL_MAX], const struct emit *e, int layer, const char *what)
 {
     snprintf(buf, SYMBOL_MAX, "%s_L%d_%s", e->up, layer + 1, what);
 }
@@ -33,11 +33,22 @@ static void constant_array(char buf[SYMBOL_MAX], const struct emit *e, int layer
 struct layer_names layer_names(const struct emit *e, int layer)
 {
     struct layer_names n;
-    constant(n.in, e, layer, "IN");
-    constant(n.out, e, layer, "OUT");
-    constant(n.wt, e, layer, "WT");
-    constant(n.b, e, layer, "B");
-    constant(n.alpha, e, layer, "ALPHA");
+    layer_constant(n.in, e, layer, "IN");
+    layer_constant(n.out, e, layer, "OUT");
+    layer_constant(n.wt, e, layer, "WT");
+    layer_constant(n.b, e, layer, "B");
+    layer_constant(n.alpha, e, layer, "ALPHA");
+    const int conv = e->net->layers[layer].kind == LAYER_CONV;
+    layer_constant(n.units, e, layer, conv ? "OUT_C" : "OUT");
+    layer_constant(n.fan_in, e, layer, conv ? "FAN_IN" : "IN");
+    function(n.columns, layer, "columns");
+    function(n.columns_back, layer, "columns_back");
+    function(n.product, layer, "product");
+    function(n.product_back, layer, "product_back");
+    member(n.cols, layer, "cols");
+    member(n.zt, layer, "zt");
+    member(n.dcols, layer, "dcols");
+    member(n.mask, layer, "mask");
     function(n.forward, layer, "forward");
     function(n.backward, layer, "backward");
     function(n.gradients, layer, "gradients");

@@ -7,31 +7,90 @@
 #include <stdio.h>
 #include <string.h>
 
+void emit_layer_description(const struct layer *L, char *buf, size_t n)
+{
+    const int *i = L->in_shape, *o = L->out_shape;
+    switch (L->kind) {
+    case LAYER_DENSE:
+        snprintf(buf, n, "%d -> %d, %s", L->in, L->out, activation_name(L->act));
+        break;
+    case LAYER_CONV:
+        snprintf(buf, n, "%dx%dx%d -> %dx%dx%d, %d filters of %dx%d, stride %d, padding %d, %s",
+                 i[DIM_C], i[DIM_H], i[DIM_W], o[DIM_C], o[DIM_H], o[DIM_W], L->units,
+                 L->kernel[0], L->kernel[1], L->stride[0], L->padding[0], activation_name(L->act));
+        break;
+    case LAYER_MAXPOOL:
+    case LAYER_AVGPOOL:
+        snprintf(buf, n, "%dx%dx%d -> %dx%dx%d, %s of %dx%d windows, stride %d", i[DIM_C],
+                 i[DIM_H], i[DIM_W], o[DIM_C], o[DIM_H], o[DIM_W],
+                 L->kind == LAYER_MAXPOOL ? "maximum" : "average", L->kernel[0], L->kernel[1],
+                 L->stride[0]);
+        break;
+    case LAYER_DROPOUT:
+        snprintf(buf, n, "%d -> %d, dropout %g", L->in, L->out, L->rate);
+        break;
+    }
+}
+
+/* One constant of a layer's enum: "MNIST_L1_KH = 5," */
+static void layer_enum_value(const struct emit *e, int layer, const char *what, long long value,
+                             int last)
+{
+    char name[SYMBOL_MAX];
+    layer_constant(name, e, layer, what);
+    pr_line(e->p, "%s = %lld%s", name, value, last ? "" : ",");
+}
+
+/* An image layer's shapes, kernel or window, stride and padding. */
+static void emit_spatial_constants(const struct emit *e, int layer, int more)
+{
+    const struct layer *L = &e->net->layers[layer];
+    static const char *const names[] = { "IN_C", "IN_H", "IN_W", "OUT_C", "OUT_H", "OUT_W" };
+    for (int d = 0; d < 3; d++)
+        layer_enum_value(e, layer, names[d], L->in_shape[d], 0);
+    for (int d = 0; d < 3; d++)
+        layer_enum_value(e, layer, names[3 + d], L->out_shape[d], 0);
+    layer_enum_value(e, layer, "KH", L->kernel[0], 0);
+    layer_enum_value(e, layer, "KW", L->kernel[1], 0);
+    layer_enum_value(e, layer, "STRIDE_H", L->stride[0], 0);
+    layer_enum_value(e, layer, "STRIDE_W", L->stride[1], 0);
+    if (L->kind == LAYER_CONV) {
+        layer_enum_value(e, layer, "PAD_H", L->padding[0], 0);
+        layer_enum_value(e, layer, "PAD_W", L->padding[1], 0);
+        layer_enum_value(e, layer, "FAN_IN", L->fan_in, 0);
+    }
+    layer_enum_value(e, layer, "POS", (long long)L->out_shape[DIM_H] * L->out_shape[DIM_W], !more);
+}
+
 void emit_layer_constants(const struct emit *e, int offsets)
 {
     const struct network *net = e->net;
     struct printer *p = e->p;
-    char text[256];
+    char text[256], what[256];
     long long offset = 0;
     for (int l = 0; l < net->nlayers; l++) {
         const struct layer *L = &net->layers[l];
         const struct layer_names n = layer_names(e, l);
-        pr_line(p, "/* Layer %d, \"%s\" (line %d): %d -> %d, %s%s */", l + 1, L->name, L->line,
-                L->in, L->out, activation_name(L->act),
-                offsets ? "; offsets in floats into param." : ".");
+        const int weights = offsets && layer_has_weights(L);
+        emit_layer_description(L, what, sizeof what);
+        pr_line(p, "/* Layer %d, \"%s\" (line %d): %s%s */", l + 1, L->name, L->line, what,
+                weights ? "; offsets in floats into param." : ".");
         pr_open(p, "enum");
         pr_line(p, "%s = %d,", n.in, L->in);
-        pr_line(p, "%s = %d%s", n.out, L->out, offsets ? "," : "");
-        if (!offsets) {
+        pr_line(p, "%s = %d%s", n.out, L->out, weights || layer_is_spatial(L) ? "," : "");
+        if (layer_is_spatial(L))
+            emit_spatial_constants(e, l, weights);
+        if (!weights) {
             pr_close_with(p, ";");
             continue;
         }
         snprintf(text, sizeof text, "%s = %lld,", n.wt, offset);
-        pr_commented(p, text, "weight, transposed: W^T[IN][OUT]");
-        offset += (long long)L->in * L->out;
+        pr_commented(p, text, L->kind == LAYER_CONV ? "weight, transposed: W^T[FAN_IN][OUT_C]"
+                                                    : "weight, transposed: W^T[IN][OUT]");
+        offset += (long long)L->fan_in * L->units;
         snprintf(text, sizeof text, "%s = %lld", n.b, offset);
-        pr_commented(p, text, "bias[OUT]");
-        offset += L->out;
+        pr_commented(p, text, L->kind == LAYER_CONV ? "bias[OUT_C]" : "bias[OUT]");
+        offset += L->units;
         pr_close_with(p, ";");
     }
     pr_blank(p);
@@ -40,9 +99,25 @@ void emit_layer_constants(const struct emit *e, int offsets)
 void emit_architecture(const struct network *net, char *buf, size_t n)
 {
     size_t k = (size_t)snprintf(buf, n, "%d", net->input_size);
-    for (int l = 0; l < net->nlayers && k < n; l++)
-        k += (size_t)snprintf(buf + k, n - k, " -> %d %s", net->layers[l].out,
-                              activation_name(net->layers[l].act));
+    if (net->input_rank == 3)
+        k = (size_t)snprintf(buf, n, "%dx%dx%d", net->input_shape[0], net->input_shape[1],
+                             net->input_shape[2]);
+    for (int l = 0; l < net->nlayers && k < n; l++) {
+        const struct layer *L = &net->layers[l];
+        const int *o = L->out_shape;
+        if (L->kind == LAYER_DENSE)
+            k += (size_t)snprintf(buf + k, n - k, " -> %d %s", L->out, activation_name(L->act));
+        else if (L->kind == LAYER_CONV)
+            k += (size_t)snprintf(buf + k, n - k, " -> conv %dx%d %dx%dx%d %s", L->kernel[0],
+                                  L->kernel[1], o[DIM_C], o[DIM_H], o[DIM_W], activation_name(L->act));
+        else if (L->kind == LAYER_DROPOUT)
+            k += (size_t)snprintf(buf + k, n - k, " -> dropout %g", L->rate);
+        else
+            k += (size_t)snprintf(buf + k, n - k, " -> %s %dx%d %dx%dx%d", layer_kind_name(L->kind),
+                                  L->kernel[0], L->kernel[1], o[DIM_C], o[DIM_H], o[DIM_W]);
+        if (k >= n)
+            k = n - 1;
+    }
 }
 
 static void emit_notation(const struct emit *e)
@@ -115,10 +190,30 @@ void emit_forward_calls(const struct emit *e, forward_names_fn *names, const cha
     for (int l = 0; l < e->net->nlayers; l++) {
         const struct layer_names ln = layer_names(e, l);
         struct forward_names fn;
+        memset(&fn, 0, sizeof fn);
         names(e, l, &fn);
         char head[SYMBOL_MAX + 1];
         const int indent = snprintf(head, sizeof head, "%s(", ln.forward);
-        pr_line(e->p, "%s%s, %s,", head, fn.z, fn.a);
-        pr_line(e->p, "%*s%s, %s, %s, %s);", indent, "", fn.in, fn.wt, fn.bias, n);
+        switch (e->net->layers[l].kind) {
+        case LAYER_DENSE:
+            pr_line(e->p, "%s%s, %s,", head, fn.z, fn.a);
+            pr_line(e->p, "%*s%s, %s, %s, %s);", indent, "", fn.in, fn.wt, fn.bias, n);
+            break;
+        case LAYER_CONV:
+            pr_line(e->p, "%s%s, %s, %s, %s,", head, fn.z, fn.a, fn.cols, fn.zt);
+            pr_line(e->p, "%*s%s, %s, %s, %s);", indent, "", fn.in, fn.wt, fn.bias, n);
+            break;
+        case LAYER_MAXPOOL:
+        case LAYER_AVGPOOL:
+            pr_line(e->p, "%s%s, %s, %s);", head, fn.a, fn.in, n);
+            break;
+        case LAYER_DROPOUT:
+            if (e->weights)
+                pr_line(e->p, "%s%s, %s, %s);", head, fn.a, fn.in, n);
+            else
+                pr_line(e->p, "%s%s, %s, %s, %s, %s, m->dropout_key, m->training);", head, fn.a,
+                        fn.mask, fn.in, fn.row0, n);
+            break;
+        }
     }
 }

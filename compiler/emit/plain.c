@@ -47,10 +47,10 @@ static void print_sum(struct printer *p, const struct plain_sum *s)
 void emit_plain_forward(const struct emit *e, const struct layer_names *n)
 {
     char inner[EXPR_MAX], terms[EXPR_MAX], term[EXPR_MAX], store[EXPR_MAX];
-    snprintf(inner, sizeof inner, "int o = 0; o < %s; o++", n->out);
-    snprintf(terms, sizeof terms, "int i = 0; i < %s; i++", n->in);
-    snprintf(term, sizeof term, "x[b * %s + i] * WT[i * %s + o]", n->in, n->out);
-    snprintf(store, sizeof store, "z[b * %s + o] = bias[o] + sum;", n->out);
+    snprintf(inner, sizeof inner, "int o = 0; o < %s; o++", n->units);
+    snprintf(terms, sizeof terms, "int i = 0; i < %s; i++", n->fan_in);
+    snprintf(term, sizeof term, "x[b * %s + i] * WT[i * %s + o]", n->fan_in, n->units);
+    snprintf(store, sizeof store, "z[b * %s + o] = bias[o] + sum;", n->units);
     const struct plain_sum s = { "int b = 0; b < B; b++", inner, terms,
                                  "Σ_i x[b][i] WT[i][o]", term, store };
     print_sum(e->p, &s);
@@ -60,10 +60,10 @@ void emit_plain_forward(const struct emit *e, const struct layer_names *n)
 void emit_plain_backward(const struct emit *e, const struct layer_names *n)
 {
     char inner[EXPR_MAX], terms[EXPR_MAX], term[EXPR_MAX], store[EXPR_MAX];
-    snprintf(inner, sizeof inner, "int i = 0; i < %s; i++", n->in);
-    snprintf(terms, sizeof terms, "int o = 0; o < %s; o++", n->out);
-    snprintf(term, sizeof term, "delta[b * %s + o] * W[o * %s + i]", n->out, n->in);
-    snprintf(store, sizeof store, "delta_prev[b * %s + i] = sum;", n->in);
+    snprintf(inner, sizeof inner, "int i = 0; i < %s; i++", n->fan_in);
+    snprintf(terms, sizeof terms, "int o = 0; o < %s; o++", n->units);
+    snprintf(term, sizeof term, "delta[b * %s + o] * W[o * %s + i]", n->units, n->fan_in);
+    snprintf(store, sizeof store, "delta_prev[b * %s + i] = sum;", n->fan_in);
     const struct plain_sum s = { "int b = 0; b < B; b++", inner, terms, "Σ_o δ[b][o] W[o][i]",
                                  term, store };
     print_sum(e->p, &s);
@@ -76,15 +76,15 @@ void emit_plain_gradients(const struct emit *e, const struct layer_names *n)
     struct printer *p = e->p;
     char inner[EXPR_MAX], term[EXPR_MAX], store[EXPR_MAX];
     pr_line(p, "int lo, hi;");
-    pr_line(p, "share(%s, 1, t, T, &lo, &hi);   /* this thread's rows of dWT */", n->in);
-    snprintf(inner, sizeof inner, "int o = 0; o < %s; o++", n->out);
-    snprintf(term, sizeof term, "x[b * %s + i] * delta[b * %s + o]", n->in, n->out);
-    snprintf(store, sizeof store, "dWT[i * %s + o] = sum;", n->out);
+    pr_line(p, "share(%s, 1, t, T, &lo, &hi);   /* this thread's rows of dWT */", n->fan_in);
+    snprintf(inner, sizeof inner, "int o = 0; o < %s; o++", n->units);
+    snprintf(term, sizeof term, "x[b * %s + i] * delta[b * %s + o]", n->fan_in, n->units);
+    snprintf(store, sizeof store, "dWT[i * %s + o] = sum;", n->units);
     const struct plain_sum weights = { "int i = lo; i < hi; i++", inner, "int b = 0; b < B; b++",
                                        "Σ_b x[b][i] δ[b][o]", term, store };
     print_sum(p, &weights);
-    pr_line(p, "share(%s, 16, t, T, &lo, &hi);   /* of dbias, in cache lines */", n->out);
-    snprintf(term, sizeof term, "delta[b * %s + o]", n->out);
+    pr_line(p, "share(%s, 16, t, T, &lo, &hi);   /* of dbias, in cache lines */", n->units);
+    snprintf(term, sizeof term, "delta[b * %s + o]", n->units);
     const struct plain_sum bias = { NULL, "int o = lo; o < hi; o++", "int b = 0; b < B; b++",
                                     "Σ_b δ[b][o]", term, "dbias[o] = sum;" };
     print_sum(p, &bias);

@@ -81,10 +81,19 @@ static void emit_layer_init(const struct emit *e, int l)
     const struct layer *L = &e->net->layers[l];
     struct printer *p = e->p;
     const struct layer_names n = layer_names(e, l);
-    const char *in = n.in, *out = n.out;
-    char w[128], count[200], a[LIT_MAX], b[LIT_MAX], alpha[LIT_MAX];
+    /* torch's fan-in and fan-out: a dense layer's IN and OUT, a conv layer's C·KH·KW and
+     * OUT_C·KH·KW */
+    const char *in = n.fan_in, *units = n.units;
+    char w[128], count[200], a[LIT_MAX], b[LIT_MAX], alpha[LIT_MAX], out[3 * SYMBOL_MAX + 16];
+    char kh[SYMBOL_MAX], kw[SYMBOL_MAX];
+    layer_constant(kh, e, l, "KH");
+    layer_constant(kw, e, l, "KW");
+    if (L->kind == LAYER_CONV)
+        snprintf(out, sizeof out, "%s * %s * %s", units, kh, kw);
+    else
+        snprintf(out, sizeof out, "%s", units);
     snprintf(w, sizeof w, "m->param + %s", n.wt);
-    snprintf(count, sizeof count, "%s * %s", in, out);
+    snprintf(count, sizeof count, "%s * %s", in, units);
 
     switch (L->init.kind) {
     case INIT_XAVIER:
@@ -119,7 +128,7 @@ static void emit_layer_init(const struct emit *e, int l)
     }
     pr_line(p, "/* its biases: U(−1/√IN, +1/√IN), as torch.nn.Linear starts them */");
     pr_line(p, "const float bound%d = 1.0f / sqrtf((float)%s);", l + 1, in);
-    pr_line(p, "fill_uniform(m->param + %s, %s, -bound%d, bound%d, &rng);", n.b, out, l + 1, l + 1);
+    pr_line(p, "fill_uniform(m->param + %s, %s, -bound%d, bound%d, &rng);", n.b, units, l + 1, l + 1);
 }
 
 void emit_init(const struct emit *e)
@@ -133,6 +142,7 @@ void emit_init(const struct emit *e)
     pr_line(p, "uint64_t rng = seed;");
     pr_line(p, "memset(m, 0, sizeof *m);");
     for (int l = 0; l < e->net->nlayers; l++)
-        emit_layer_init(e, l);
+        if (layer_has_weights(&e->net->layers[l]))
+            emit_layer_init(e, l);
     pr_close(p);
 }

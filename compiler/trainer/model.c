@@ -27,7 +27,7 @@ static void emit_constants(const struct emit *e)
     snprintf(text, sizeof text, "%s_N_PARAM = %lld,", e->up, network_param_count(net));
     pr_commented(p, text, "weights and biases, in one block");
     snprintf(text, sizeof text, "%s_N_LAYER = %d", e->up, net->nlayers);
-    pr_commented(p, text, "dense layers");
+    pr_commented(p, text, "layers");
     pr_close_with(p, ";");
     emit_layer_constants(e, 1);
 }
@@ -35,15 +35,59 @@ static void emit_constants(const struct emit *e)
 /* One array of the state struct: "float NAME[SIZE] ALIGN;  /+ comment +/". */
 static void member(const struct emit *e, const char *name, const char *size, const char *comment)
 {
-    char text[512];
+    char text[640];
     snprintf(text, sizeof text, "float %s[%s] %s_ALIGN;", name, size, e->up);
     pr_commented(e->p, text, comment);
+}
+
+/* "MNIST_BATCH * MNIST_L1_POS * MNIST_L1_FAN_IN": rows of a layer's per-sample arrays. */
+static void batch_of(const struct emit *e, char *buf, size_t n, const char *a, const char *b)
+{
+    if (b)
+        snprintf(buf, n, "%s_BATCH * %s * %s", e->up, a, b);
+    else
+        snprintf(buf, n, "%s_BATCH * %s", e->up, a);
+}
+
+/* A layer's arrays: z, a and δ per sample (pools and dropout: a, δ), and what its kind keeps. */
+static void emit_layer_members(const struct emit *e, int l)
+{
+    const struct layer *L = &e->net->layers[l];
+    const struct layer_names n = layer_names(e, l);
+    char rows[400], comment[128], pos[SYMBOL_MAX];
+    layer_constant(pos, e, l, "POS");
+    pr_line(e->p, "/* layer %d, \"%s\": one row of OUT per sample of the batch */", l + 1, L->name);
+    batch_of(e, rows, sizeof rows, n.out, NULL);
+    if (layer_has_weights(L))
+        member(e, n.z, rows, L->kind == LAYER_CONV ? "z = W∗x + b (channels x height x width)"
+                                                  : "z = W·x + b");
+    snprintf(comment, sizeof comment, "a = %s(z)", activation_name(L->act));
+    member(e, n.a, rows, L->kind == LAYER_DENSE || L->kind == LAYER_CONV ? comment
+                         : L->kind == LAYER_DROPOUT ? "a = x ⊙ mask" : "a = the pooled x");
+    member(e, n.delta, rows, layer_has_weights(L) ? "δ = ∂C/∂z" : "δ = ∂C/∂a");
+    if (L->kind == LAYER_DROPOUT)
+        member(e, n.mask, rows, "0 or 1 / (1 − p), per activation; 1 when not training");
+    if (L->kind == LAYER_CONV) {
+        batch_of(e, rows, sizeof rows, pos, n.fan_in);
+        member(e, n.cols, rows, "the input under the kernel at each position");
+        batch_of(e, rows, sizeof rows, pos, n.units);
+        member(e, n.zt, rows, "z, then δ, position by position");
+        if (l > 0) {
+            batch_of(e, rows, sizeof rows, pos, n.fan_in);
+            member(e, n.dcols, rows, "∂C/∂cols");
+        }
+    }
+    if (l == 0 || !layer_has_weights(L))
+        return;
+    snprintf(rows, sizeof rows, "%s * %s", n.units, n.fan_in);
+    member(e, n.w, rows, L->kind == LAYER_CONV ? "W[OUT_C][FAN_IN]: WT transposed, for δ_prev"
+                                               : "W[OUT][IN]: WT transposed, for δ_prev");
 }
 
 static void emit_state_struct(const struct emit *e)
 {
     struct printer *p = e->p;
-    char n_param[96], rows[200], comment[128];
+    char n_param[96], rows[200];
     snprintf(n_param, sizeof n_param, "%s_N_PARAM", e->up);
     pr_line(p, "/* 64-byte aligned arrays where the compiler can be told so; plain C99 elsewhere. */");
     pr_line(p, "#if defined(__GNUC__)");
@@ -59,20 +103,12 @@ static void emit_state_struct(const struct emit *e)
     emit_optimizer_members(e);
     snprintf(rows, sizeof rows, "double row_loss[%s_BATCH];", e->up);
     pr_commented(p, rows, "each sample's loss, last batch");
-    for (int l = 0; l < e->net->nlayers; l++) {
-        const struct layer_names n = layer_names(e, l);
-        pr_line(p, "/* layer %d, \"%s\": one row of OUT per sample of the batch */", l + 1,
-                e->net->layers[l].name);
-        snprintf(rows, sizeof rows, "%s_BATCH * %s", e->up, n.out);
-        member(e, n.z, rows, "z = W·x + b");
-        snprintf(comment, sizeof comment, "a = %s(z)", activation_name(e->net->layers[l].act));
-        member(e, n.a, rows, comment);
-        member(e, n.delta, rows, "δ = ∂C/∂z");
-        if (l == 0)
-            continue;
-        snprintf(rows, sizeof rows, "%s * %s", n.out, n.in);
-        member(e, n.w, rows, "W[OUT][IN]: WT transposed, for δ_prev");
+    if (network_has_dropout(e->net)) {
+        pr_commented(p, "uint64_t dropout_key;", "the masks' key (NAME_dropout)");
+        pr_commented(p, "int training;", "1: dropout on");
     }
+    for (int l = 0; l < e->net->nlayers; l++)
+        emit_layer_members(e, l);
     pr_close_with(p, " %s_model;", e->name);
     pr_blank(p);
 }
@@ -91,6 +127,11 @@ static void emit_prototypes(const struct emit *e)
     pr_line(p, "float %s_forward_backward(%s_model *m, const float *x, const float *y, int n);", n, n);
     pr_line(p, "/* One optimizer step from m->grad with learning rate lr. */");
     pr_line(p, "void %s_update(%s_model *m, float lr);", n, n);
+    if (network_has_dropout(e->net)) {
+        pr_line(p, "/* Dropout on (training = 1: the next calls drop activations, their masks drawn");
+        pr_line(p, " * from key) or off (0: activations pass through).  Off after init. */");
+        pr_line(p, "void %s_dropout(%s_model *m, int training, uint64_t key);", n, n);
+    }
     pr_blank(p);
     pr_line(p, "/* The same work split between T threads, for a caller with a thread pool (netc's");
     pr_line(p, " * trainer: --threads).  Threads t = 0 .. T-1 each call a part with the same other");
@@ -153,6 +194,12 @@ static void trainer_names(const struct emit *e, int layer, struct forward_names 
         at_row(e, n->in, sizeof n->in, layer - 1, ROW_A);
     snprintf(n->wt, sizeof n->wt, "m->param + %s", cur.wt);
     snprintf(n->bias, sizeof n->bias, "m->param + %s", cur.b);
+    char pos[SYMBOL_MAX];
+    layer_constant(pos, e, layer, "POS");
+    snprintf(n->cols, sizeof n->cols, "m->%s + (size_t)b0 * %s * %s", cur.cols, pos, cur.fan_in);
+    snprintf(n->zt, sizeof n->zt, "m->%s + (size_t)b0 * %s * %s", cur.zt, pos, cur.units);
+    snprintf(n->mask, sizeof n->mask, "m->%s + b0 * %s", cur.mask, cur.out);
+    snprintf(n->row0, sizeof n->row0, "b0");
 }
 
 /* Inside a part: b0 .. b1 - 1, the samples of thread t's share of the n (none: return). */
@@ -233,17 +280,74 @@ static void emit_part_prepare(const struct emit *e)
     pr_line(p, " * read to carry δ back (the parameters change every step). */");
     pr_line(p, "void %s_part_prepare(%s_model *m, int t, int T)", e->name, e->name);
     pr_block(p);
-    if (e->net->nlayers > 1)
+    int any = 0;
+    for (int l = 1; l < e->net->nlayers; l++)
+        any |= layer_has_weights(&e->net->layers[l]);
+    if (any)
         pr_line(p, "int lo, hi;");
     else
-        pr_line(p, "(void)m, (void)t, (void)T;   /* one layer: no δ to carry back */");
+        pr_line(p, "(void)m, (void)t, (void)T;   /* no weights to carry δ back through */");
     for (int l = 1; l < e->net->nlayers; l++) {
         const struct layer_names n = layer_names(e, l);
-        pr_line(p, "share(%s, 1, t, T, &lo, &hi);", n.out);
-        pr_line(p, "transpose(m->%s, m->param + %s, %s, %s, lo, hi);", n.w, n.wt, n.in, n.out);
+        if (!layer_has_weights(&e->net->layers[l]))
+            continue;
+        pr_line(p, "share(%s, 1, t, T, &lo, &hi);", n.units);
+        pr_line(p, "transpose(m->%s, m->param + %s, %s, %s, lo, hi);", n.w, n.wt, n.fan_in, n.units);
     }
     pr_close(p);
     pr_blank(p);
+}
+
+/* layerN_delta_positions(m->lN_zt + ..., m->lN_delta + ..., B): a conv layer's δ by position. */
+static void emit_delta_positions_call(const struct emit *e, int l)
+{
+    struct forward_names fn;
+    char delta[EXPR_MAX];
+    trainer_names(e, l, &fn);
+    at_row(e, delta, sizeof delta, l, ROW_DELTA);
+    pr_line(e->p, "layer%d_delta_positions(%s, %s, B);", l + 1, fn.zt, delta);
+}
+
+/* layerN_backward(δ_prev, ..., B): layer l's error carried back to layer l - 1, with the
+ * arguments its kind takes (emit_layer_backward). */
+static void emit_backward_call(const struct emit *e, int l)
+{
+    const struct layer *L = &e->net->layers[l];
+    const struct layer_names cur = layer_names(e, l);
+    struct forward_names fn;
+    char delta[EXPR_MAX], prev_delta[EXPR_MAX], prev_a[EXPR_MAX] = "", prev_z[EXPR_MAX] = "";
+    char head[SYMBOL_MAX + 1], last[EXPR_MAX + 16];
+    trainer_names(e, l, &fn);
+    at_row(e, delta, sizeof delta, l, ROW_DELTA);
+    at_row(e, prev_delta, sizeof prev_delta, l - 1, ROW_DELTA);
+    if (layer_backward_reads_a(e, l) || L->kind == LAYER_MAXPOOL || L->kind == LAYER_AVGPOOL) {
+        at_row(e, prev_a, sizeof prev_a - 2, l - 1, ROW_A);
+        strcat(prev_a, ", ");
+    }
+    if (layer_backward_reads_z(e, l)) {
+        at_row(e, prev_z, sizeof prev_z - 2, l - 1, ROW_Z);
+        strcat(prev_z, ", ");
+    }
+    const int indent = snprintf(head, sizeof head, "%s(", cur.backward);
+    if (layer_has_weights(L))
+        snprintf(last, sizeof last, "m->%s, B);", cur.w);
+    else if (L->kind == LAYER_DROPOUT)
+        snprintf(last, sizeof last, "%s, B);", fn.mask);
+    else
+        snprintf(last, sizeof last, "B);");
+    if (L->kind == LAYER_CONV) {
+        char pos[SYMBOL_MAX];
+        layer_constant(pos, e, l, "POS");
+        snprintf(delta, sizeof delta, "%s", fn.zt);
+        pr_line(e->p, "%s%s, m->%s + (size_t)b0 * %s * %s,", head, prev_delta, cur.dcols, pos,
+                cur.fan_in);
+    } else {
+        pr_line(e->p, "%s%s, %s,", head, prev_delta, delta);
+    }
+    if (L->kind == LAYER_CONV)
+        pr_line(e->p, "%*s%s, %s%s%s", indent, "", delta, prev_a, prev_z, last);
+    else
+        pr_line(e->p, "%*s%s%s%s", indent, "", prev_a, prev_z, last);
 }
 
 static void emit_part_errors(const struct emit *e)
@@ -270,23 +374,11 @@ static void emit_part_errors(const struct emit *e)
         pr_line(p, "output_delta(%s, %s, %s, y, B, 1.0f / (float)n);", delta, a, z);
     else
         pr_line(p, "output_delta(%s, %s, y, B, 1.0f / (float)n);", delta, a);
-    for (int l = L - 1; l >= 1; l--) {
-        const struct layer_names cur = layer_names(e, l);
-        char prev_delta[EXPR_MAX], prev_a[EXPR_MAX] = "", prev_z[EXPR_MAX] = "";
-        char head[SYMBOL_MAX + 1];
-        at_row(e, delta, sizeof delta, l, ROW_DELTA);
-        at_row(e, prev_delta, sizeof prev_delta, l - 1, ROW_DELTA);
-        if (layer_backward_reads_a(e, l)) {
-            at_row(e, prev_a, sizeof prev_a - 2, l - 1, ROW_A);
-            strcat(prev_a, ", ");
-        }
-        if (layer_backward_reads_z(e, l)) {
-            at_row(e, prev_z, sizeof prev_z - 2, l - 1, ROW_Z);
-            strcat(prev_z, ", ");
-        }
-        const int indent = snprintf(head, sizeof head, "%s(", cur.backward);
-        pr_line(p, "%s%s, %s,", head, prev_delta, delta);
-        pr_line(p, "%*s%s%sm->%s, B);", indent, "", prev_a, prev_z, cur.w);
+    for (int l = L - 1; l >= 0; l--) {
+        if (net->layers[l].kind == LAYER_CONV)
+            emit_delta_positions_call(e, l);
+        if (l > 0)
+            emit_backward_call(e, l);
     }
     pr_close(p);
     pr_blank(p);
@@ -300,16 +392,24 @@ static void emit_part_gradients(const struct emit *e)
     pr_line(p, "void %s_part_gradients(%s_model *m, const float *x, int n, int t, int T)", e->name,
             e->name);
     pr_block(p);
+    if (e->net->layers[0].kind != LAYER_DENSE)
+        pr_line(p, "(void)x;   /* the first layer with weights reads its own copy of its input */");
     for (int l = e->net->nlayers - 1; l >= 0; l--) {
         const struct layer_names n = layer_names(e, l);
-        char in[SYMBOL_MAX + 4] = "x", head[SYMBOL_MAX + 1];
+        char in[SYMBOL_MAX + 4] = "x", head[SYMBOL_MAX + 1], pos[SYMBOL_MAX];
+        if (!layer_has_weights(&e->net->layers[l]))
+            continue;
         if (l > 0) {
             const struct layer_names prev = layer_names(e, l - 1);
             snprintf(in, sizeof in, "m->%s", prev.a);
         }
         const int indent = snprintf(head, sizeof head, "%s(", n.gradients);
         pr_line(p, "%sm->grad + %s, m->grad + %s,", head, n.wt, n.b);
-        pr_line(p, "%*sm->%s, %s, n, t, T);", indent, "", n.delta, in);
+        layer_constant(pos, e, l, "POS");
+        if (e->net->layers[l].kind == LAYER_CONV)
+            pr_line(p, "%*sm->%s, m->%s, n * %s, t, T);", indent, "", n.zt, n.cols, pos);
+        else
+            pr_line(p, "%*sm->%s, %s, n, t, T);", indent, "", n.delta, in);
     }
     pr_close(p);
     pr_blank(p);
@@ -332,6 +432,17 @@ static void emit_forward_backward(const struct emit *e)
     pr_blank(p);
 }
 
+static void emit_dropout_switch(const struct emit *e)
+{
+    struct printer *p = e->p;
+    pr_blank(p);
+    pr_line(p, "void %s_dropout(%s_model *m, int training, uint64_t key)", e->name, e->name);
+    pr_block(p);
+    pr_line(p, "m->training = training;");
+    pr_line(p, "m->dropout_key = key;");
+    pr_close(p);
+}
+
 static void emit_source(const struct emit *e)
 {
     struct printer *p = e->p;
@@ -343,15 +454,22 @@ static void emit_source(const struct emit *e)
     emit_rng(e);
     emit_init(e);
     pr_blank(p);
+    if (network_has_dropout(e->net))
+        emit_dropout_keeps(e);
     for (int l = 0; l < e->net->nlayers; l++) {
+        const struct layer *L = &e->net->layers[l];
         emit_layer_forward(e, l);
         pr_blank(p);
+        if (L->kind == LAYER_CONV)
+            emit_conv_delta_positions(e, l);
         if (l > 0) {
             emit_layer_backward(e, l);
             pr_blank(p);
         }
-        emit_layer_gradients(e, l);
-        pr_blank(p);
+        if (layer_has_weights(L)) {
+            emit_layer_gradients(e, l);
+            pr_blank(p);
+        }
     }
     emit_row_losses(e);
     pr_blank(p);
@@ -367,6 +485,8 @@ static void emit_source(const struct emit *e)
     emit_optimizer_step(e);
     pr_blank(p);
     emit_update(e);
+    if (network_has_dropout(e->net))
+        emit_dropout_switch(e);
 }
 
 static void emit_main_file(const struct emit *e)

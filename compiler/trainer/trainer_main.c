@@ -73,6 +73,11 @@ static void emit_wrappers(const struct emit *e)
     pr_block(p);
     pr_line(p, "return ((%s_model *)state)->grad;", e->name);
     pr_close(p);
+    if (network_has_dropout(e->net)) {
+        const struct entry dropout = { "void", "dropout", "int training, uint64_t key",
+                                       "training, key", NULL };
+        emit_wrapper(e, &dropout);
+    }
     pr_blank(p);
 }
 
@@ -99,19 +104,60 @@ static void emit_activations(const struct emit *e)
 static void emit_tensors(const struct emit *e)
 {
     struct printer *p = e->p;
-    char name[NETC_MAX_NAME + 16], prefix[128], suffix[EXPR_MAX + 32];
-    pr_line(p, "/* The weights file's tensors, weight then bias of each layer.  Weights are");
-    pr_line(p, " * [out, in] in the file, as torch.nn.Linear, and kept transposed in memory. */");
+    char name[NETC_MAX_NAME + 16], suffix[6 * SYMBOL_MAX + 64];
+    pr_line(p, "/* The weights file's tensors, weight then bias of each layer that has them.");
+    pr_line(p, " * Weights are [out, in] (torch.nn.Linear) or [out, in, kh, kw] (torch.nn.Conv2d)");
+    pr_line(p, " * in the file, and kept transposed in memory. */");
     pr_open(p, "static const netc_tensor tensors[] =");
     for (int l = 0; l < e->net->nlayers; l++) {
+        const struct layer *L = &e->net->layers[l];
         const struct layer_names n = layer_names(e, l);
-        snprintf(name, sizeof name, "%s.weight", e->net->layers[l].name);
-        snprintf(prefix, sizeof prefix, "{ ");
-        snprintf(suffix, sizeof suffix, ", 2, { %s, %s }, %s, 1 },", n.out, n.in, n.wt);
-        pr_string_literal(p, prefix, name, suffix);
-        snprintf(name, sizeof name, "%s.bias", e->net->layers[l].name);
-        snprintf(suffix, sizeof suffix, ", 1, { %s, 0 }, %s, 0 },", n.out, n.b);
-        pr_string_literal(p, prefix, name, suffix);
+        char in_c[SYMBOL_MAX], kh[SYMBOL_MAX], kw[SYMBOL_MAX];
+        if (!layer_has_weights(L))
+            continue;
+        snprintf(name, sizeof name, "%s.weight", L->name);
+        if (L->kind == LAYER_CONV) {
+            layer_constant(in_c, e, l, "IN_C");
+            layer_constant(kh, e, l, "KH");
+            layer_constant(kw, e, l, "KW");
+            snprintf(suffix, sizeof suffix, ", 4, { %s, %s, %s, %s }, %s, 1 },", n.units, in_c, kh,
+                     kw, n.wt);
+        } else {
+            snprintf(suffix, sizeof suffix, ", 2, { %s, %s }, %s, 1 },", n.out, n.in, n.wt);
+        }
+        pr_string_literal(p, "{ ", name, suffix);
+        snprintf(name, sizeof name, "%s.bias", L->name);
+        snprintf(suffix, sizeof suffix, ", 1, { %s }, %s, 0 },", n.units, n.b);
+        pr_string_literal(p, "{ ", name, suffix);
+    }
+    pr_close_with(p, ";");
+    pr_blank(p);
+}
+
+static const char *const kind_enum[] = { NETC_LAYER_KINDS(NETC_ENUMERATOR_NAME, NETC_LAYER_) };
+static const char *const activation_enum[] = {
+    NETC_ACTIVATIONS(NETC_ENUMERATOR_NAME, NETC_ACT_)
+};
+
+/* The layers as the .net file declares them, for the runtime's report and checks. */
+static void emit_layer_table(const struct emit *e)
+{
+    struct printer *p = e->p;
+    char lit[LIT_MAX], rate[LIT_MAX];
+    int tensor = 0;
+    pr_line(p, "/* The layers: kind, activation (α), input and output C x H x W, kernel, stride,");
+    pr_line(p, " * padding (height, width), dropout rate, weight tensor (-1: none). */");
+    pr_open(p, "static const netc_layer layers[] =");
+    for (int l = 0; l < e->net->nlayers; l++) {
+        const struct layer *L = &e->net->layers[l];
+        const int *i = L->in_shape, *o = L->out_shape;
+        pr_string_literal(p, "{ ", L->name, ",");
+        pr_line(p, "  %s, %s, %s,", kind_enum[L->kind], activation_enum[L->act], lit_double(lit, L->alpha));
+        pr_line(p, "  { %d, %d, %d }, { %d, %d, %d }, { %d, %d }, { %d, %d }, { %d, %d }, %s, %d },",
+                i[0], i[1], i[2], o[0], o[1], o[2], L->kernel[0], L->kernel[1], L->stride[0],
+                L->stride[1], L->padding[0], L->padding[1], lit_double(rate, L->rate),
+                layer_has_weights(L) ? tensor : -1);
+        tensor += layer_has_weights(L) ? 2 : 0;
     }
     pr_close_with(p, ";");
     pr_blank(p);
@@ -168,6 +214,8 @@ static void emit_descriptor(const struct emit *e)
     pr_line(p, ".n_param = %s_N_PARAM,", e->up);
     pr_line(p, ".n_tensor = (int)(sizeof tensors / sizeof tensors[0]),");
     pr_line(p, ".tensors = tensors,");
+    pr_line(p, ".n_layer = (int)(sizeof layers / sizeof layers[0]),");
+    pr_line(p, ".layers = layers,");
     pr_line(p, ".state_size = sizeof(%s_model),", e->name);
     pr_line(p, ".loss = %s,", loss_enum[net->loss]);
     pr_line(p, ".learning_rate = %s,", lit_double(lit, net->learning_rate));
@@ -182,6 +230,8 @@ static void emit_descriptor(const struct emit *e)
     pr_line(p, ".grads = model_grads,");
     emit_entry_members(e);
     pr_line(p, ".activations = model_activations,");
+    if (network_has_dropout(net))
+        pr_line(p, ".dropout = model_dropout,");
     pr_close_with(p, ";");
     pr_blank(p);
 }
@@ -205,6 +255,7 @@ void emit_main(const struct emit *e)
     emit_wrappers(e);
     emit_activations(e);
     emit_tensors(e);
+    emit_layer_table(e);
     emit_descriptor(e);
     pr_line(p, "/* Built with -DNETC_MPI (netc build --mpi): the same trainer under mpirun. */");
     pr_line(p, "#if defined(NETC_MPI)");

@@ -98,9 +98,9 @@ static void layer1_forward(float *restrict z, float *restrict a, const float *re
 /* Layer 1, "dense1" (line 5): 12 -> 10, relu; gradients.
  *   ∂C/∂W = δ x^T     dWT[i][o] = Σ_b x[b][i] δ[b][o]
  *   ∂C/∂b = δ         dbias[o]  = Σ_b δ[b][o]
- * x: the network's input.  δ = ∂C/∂z is already divided by the batch
- * size, so the sums over the B samples are batch means.  Thread t of T computes
- * its share of the rows of dWT and of dbias.
+ * x: the network's input.
+ * δ = ∂C/∂z is already divided by the batch size, so the sums over the samples
+ * are batch means.  Thread t of T computes its share of the rows of dWT and dbias.
  * B = batch, IN = 12, OUT = 10 */
 static void layer1_gradients(float *restrict dWT, float *restrict dbias,
                              const float *restrict delta, const float *restrict x,
@@ -146,9 +146,9 @@ static void layer2_backward(float *restrict delta_prev, const float *restrict de
 /* Layer 2, "dense2" (line 6): 10 -> 7, tanh; gradients.
  *   ∂C/∂W = δ x^T     dWT[i][o] = Σ_b x[b][i] δ[b][o]
  *   ∂C/∂b = δ         dbias[o]  = Σ_b δ[b][o]
- * x: the previous layer's activation a.  δ = ∂C/∂z is already divided by the batch
- * size, so the sums over the B samples are batch means.  Thread t of T computes
- * its share of the rows of dWT and of dbias.
+ * x: the previous layer's activation a.
+ * δ = ∂C/∂z is already divided by the batch size, so the sums over the samples
+ * are batch means.  Thread t of T computes its share of the rows of dWT and dbias.
  * B = batch, IN = 10, OUT = 7 */
 static void layer2_gradients(float *restrict dWT, float *restrict dbias,
                              const float *restrict delta, const float *restrict x,
@@ -206,9 +206,9 @@ static void layer3_backward(float *restrict delta_prev, const float *restrict de
 /* Layer 3, "dense3" (line 7): 7 -> 4, softmax; gradients.
  *   ∂C/∂W = δ x^T     dWT[i][o] = Σ_b x[b][i] δ[b][o]
  *   ∂C/∂b = δ         dbias[o]  = Σ_b δ[b][o]
- * x: the previous layer's activation a.  δ = ∂C/∂z is already divided by the batch
- * size, so the sums over the B samples are batch means.  Thread t of T computes
- * its share of the rows of dWT and of dbias.
+ * x: the previous layer's activation a.
+ * δ = ∂C/∂z is already divided by the batch size, so the sums over the samples
+ * are batch means.  Thread t of T computes its share of the rows of dWT and dbias.
  * B = batch, IN = 7, OUT = 4 */
 static void layer3_gradients(float *restrict dWT, float *restrict dbias,
                              const float *restrict delta, const float *restrict x,

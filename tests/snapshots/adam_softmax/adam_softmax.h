@@ -16,7 +16,7 @@ enum {
     ADAM_SOFTMAX_N_OUTPUT = 4,                           /* floats per output (and target) */
     ADAM_SOFTMAX_BATCH = 6,                              /* samples per mini-batch: entry points take n <= this */
     ADAM_SOFTMAX_N_PARAM = 239,                          /* weights and biases, in one block */
-    ADAM_SOFTMAX_N_LAYER = 3                             /* dense layers */
+    ADAM_SOFTMAX_N_LAYER = 3                             /* layers */
 };
 /* Layer 1, "dense1" (line 5): 12 -> 10, relu; offsets in floats into param. */
 enum {

@@ -81,15 +81,30 @@ static const float *model_activations(void *state, int layer)
     return (const float *)((const char *)state + offsets[layer]);
 }
 
-/* The weights file's tensors, weight then bias of each layer.  Weights are
- * [out, in] in the file, as torch.nn.Linear, and kept transposed in memory. */
+/* The weights file's tensors, weight then bias of each layer that has them.
+ * Weights are [out, in] (torch.nn.Linear) or [out, in, kh, kw] (torch.nn.Conv2d)
+ * in the file, and kept transposed in memory. */
 static const netc_tensor tensors[] = {
     { "dense1.weight", 2, { ADAM_SOFTMAX_L1_OUT, ADAM_SOFTMAX_L1_IN }, ADAM_SOFTMAX_L1_WT, 1 },
-    { "dense1.bias", 1, { ADAM_SOFTMAX_L1_OUT, 0 }, ADAM_SOFTMAX_L1_B, 0 },
+    { "dense1.bias", 1, { ADAM_SOFTMAX_L1_OUT }, ADAM_SOFTMAX_L1_B, 0 },
     { "dense2.weight", 2, { ADAM_SOFTMAX_L2_OUT, ADAM_SOFTMAX_L2_IN }, ADAM_SOFTMAX_L2_WT, 1 },
-    { "dense2.bias", 1, { ADAM_SOFTMAX_L2_OUT, 0 }, ADAM_SOFTMAX_L2_B, 0 },
+    { "dense2.bias", 1, { ADAM_SOFTMAX_L2_OUT }, ADAM_SOFTMAX_L2_B, 0 },
     { "dense3.weight", 2, { ADAM_SOFTMAX_L3_OUT, ADAM_SOFTMAX_L3_IN }, ADAM_SOFTMAX_L3_WT, 1 },
-    { "dense3.bias", 1, { ADAM_SOFTMAX_L3_OUT, 0 }, ADAM_SOFTMAX_L3_B, 0 },
+    { "dense3.bias", 1, { ADAM_SOFTMAX_L3_OUT }, ADAM_SOFTMAX_L3_B, 0 },
+};
+
+/* The layers: kind, activation (α), input and output C x H x W, kernel, stride,
+ * padding (height, width), dropout rate, weight tensor (-1: none). */
+static const netc_layer layers[] = {
+    { "dense1",
+      NETC_LAYER_DENSE, NETC_ACT_RELU, 0.0,
+      { 12, 1, 1 }, { 10, 1, 1 }, { 0, 0 }, { 0, 0 }, { 0, 0 }, 0.0, 0 },
+    { "dense2",
+      NETC_LAYER_DENSE, NETC_ACT_TANH, 0.0,
+      { 10, 1, 1 }, { 7, 1, 1 }, { 0, 0 }, { 0, 0 }, { 0, 0 }, 0.0, 2 },
+    { "dense3",
+      NETC_LAYER_DENSE, NETC_ACT_SOFTMAX, 0.0,
+      { 7, 1, 1 }, { 4, 1, 1 }, { 0, 0 }, { 0, 0 }, { 0, 0 }, 0.0, 4 },
 };
 
 /* Everything the trainer needs to know about this model. */
@@ -105,6 +120,8 @@ static const netc_model model = {
     .n_param = ADAM_SOFTMAX_N_PARAM,
     .n_tensor = (int)(sizeof tensors / sizeof tensors[0]),
     .tensors = tensors,
+    .n_layer = (int)(sizeof layers / sizeof layers[0]),
+    .layers = layers,
     .state_size = sizeof(adam_softmax_model),
     .loss = NETC_LOSS_CROSS_ENTROPY,
     .learning_rate = 0.01,

@@ -95,9 +95,9 @@ static void layer1_forward(float *restrict z, float *restrict a, const float *re
 /* Layer 1, "dense1" (line 6): 784 -> 16, sigmoid; gradients.
  *   ∂C/∂W = δ x^T     dWT[i][o] = Σ_b x[b][i] δ[b][o]
  *   ∂C/∂b = δ         dbias[o]  = Σ_b δ[b][o]
- * x: the network's input.  δ = ∂C/∂z is already divided by the batch
- * size, so the sums over the B samples are batch means.  Thread t of T computes
- * its share of the rows of dWT and of dbias.
+ * x: the network's input.
+ * δ = ∂C/∂z is already divided by the batch size, so the sums over the samples
+ * are batch means.  Thread t of T computes its share of the rows of dWT and dbias.
  * B = batch, IN = 784, OUT = 16 */
 static void layer1_gradients(float *restrict dWT, float *restrict dbias,
                              const float *restrict delta, const float *restrict x,
@@ -143,9 +143,9 @@ static void layer2_backward(float *restrict delta_prev, const float *restrict de
 /* Layer 2, "dense2" (line 7): 16 -> 16, sigmoid; gradients.
  *   ∂C/∂W = δ x^T     dWT[i][o] = Σ_b x[b][i] δ[b][o]
  *   ∂C/∂b = δ         dbias[o]  = Σ_b δ[b][o]
- * x: the previous layer's activation a.  δ = ∂C/∂z is already divided by the batch
- * size, so the sums over the B samples are batch means.  Thread t of T computes
- * its share of the rows of dWT and of dbias.
+ * x: the previous layer's activation a.
+ * δ = ∂C/∂z is already divided by the batch size, so the sums over the samples
+ * are batch means.  Thread t of T computes its share of the rows of dWT and dbias.
  * B = batch, IN = 16, OUT = 16 */
 static void layer2_gradients(float *restrict dWT, float *restrict dbias,
                              const float *restrict delta, const float *restrict x,
@@ -191,9 +191,9 @@ static void layer3_backward(float *restrict delta_prev, const float *restrict de
 /* Layer 3, "dense3" (line 8): 16 -> 10, sigmoid; gradients.
  *   ∂C/∂W = δ x^T     dWT[i][o] = Σ_b x[b][i] δ[b][o]
  *   ∂C/∂b = δ         dbias[o]  = Σ_b δ[b][o]
- * x: the previous layer's activation a.  δ = ∂C/∂z is already divided by the batch
- * size, so the sums over the B samples are batch means.  Thread t of T computes
- * its share of the rows of dWT and of dbias.
+ * x: the previous layer's activation a.
+ * δ = ∂C/∂z is already divided by the batch size, so the sums over the samples
+ * are batch means.  Thread t of T computes its share of the rows of dWT and dbias.
  * B = batch, IN = 16, OUT = 10 */
 static void layer3_gradients(float *restrict dWT, float *restrict dbias,
                              const float *restrict delta, const float *restrict x,

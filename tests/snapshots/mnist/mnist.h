@@ -16,7 +16,7 @@ enum {
     MNIST_N_OUTPUT = 10,                                 /* floats per output (and target) */
     MNIST_BATCH = 10,                                    /* samples per mini-batch: entry points take n <= this */
     MNIST_N_PARAM = 13002,                               /* weights and biases, in one block */
-    MNIST_N_LAYER = 3                                    /* dense layers */
+    MNIST_N_LAYER = 3                                    /* layers */
 };
 /* Layer 1, "dense1" (line 6): 784 -> 16, sigmoid; offsets in floats into param. */
 enum {
