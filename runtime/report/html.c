@@ -72,6 +72,33 @@ static void row_percent(FILE *f, const char *name, double v, const char *more)
         fprintf(f, "<tr><th>%s</th><td>%.2f%%%s</td></tr>\n", name, 100 * v, more);
 }
 
+/* "6&times;28&times;28", or "120" for a layer of one row and column. */
+static void put_shape(FILE *f, const int *shape)
+{
+    if (shape[1] == 1 && shape[2] == 1)
+        fprintf(f, "%d", shape[0]);
+    else
+        fprintf(f, "%d&times;%d&times;%d", shape[0], shape[1], shape[2]);
+}
+
+/* The layers by name and shape: "1&times;28&times;28 &rarr; conv1 6&times;28&times;28 ..." */
+static void put_layers(FILE *f, const netc_report_page *pg)
+{
+    const netc_model *m = pg->in->model;
+    int l;
+
+    if (m->n_layer > 0 && m->layers)
+        put_shape(f, m->layers[0].in_shape);
+    else
+        fprintf(f, "%d", pg->size[0]);
+    for (l = 1; l < pg->layers; l++) {
+        fputs(" &rarr; ", f);
+        netc_xml_text(f, pg->drawn[l].name ? pg->drawn[l].name : "");
+        fputs(" ", f);
+        put_shape(f, pg->drawn[l].shape);
+    }
+}
+
 static void summary_network(FILE *f, const netc_report_page *pg)
 {
     const netc_model *m = pg->in->model;
@@ -80,7 +107,9 @@ static void summary_network(FILE *f, const netc_report_page *pg)
     fprintf(f, "<tr><th>network</th><td>");
     netc_xml_text(f, m->name);
     fputs(" &nbsp;", f);
-    for (l = 0; l < pg->layers; l++)
+    if (pg->drawn)
+        put_layers(f, pg);
+    for (l = 0; !pg->drawn && l < pg->layers; l++)
         fprintf(f, "%s%d", l ? " &rarr; " : "", pg->size[l]);
     if (pg->image_h > 0)
         fprintf(f, " &nbsp;(input: %d&times;%d image)", pg->image_h, pg->image_w);
@@ -177,6 +206,66 @@ static void section_weights(FILE *f, const netc_report_page *pg)
             netc_grid_height(&pg->weights));
 }
 
+/* The first conv layer's filters (filters.png). */
+static void section_filters(FILE *f, const netc_report_page *pg)
+{
+    if (pg->filters.count == 0)
+        return;
+    fputs("<section><h2>What the first convolution's filters look for</h2>\n<p class=\"how\">"
+          "Each tile is one ", f);
+    if (pg->filter_channels > 1)
+        fprintf(f, "input channel of one of the %d filters of ", pg->filter_count);
+    else
+        fprintf(f, "of the %d filters of ", pg->filter_count);
+    netc_xml_text(f, pg->filters_layer);
+    fprintf(f, ": its %d&times;%d weights, <span class=\"blue\">blue</span> positive, "
+            "<span class=\"red\">red</span> negative, black near zero (each filter scaled by "
+            "its own largest weight%s). The filter slides over the whole image: its feature "
+            "map is bright wherever the patch under it is bright where the tile is blue and "
+            "dark where it is red &mdash; an edge, a stroke's end, a corner.",
+            pg->filter_kernel[0], pg->filter_kernel[1],
+            pg->filter_channels > 1 ? ", over all its channels; one row per filter, one "
+            "column per input channel" : "");
+    if (pg->filter_channels > 8)
+        fprintf(f, " The first 8 of its %d input channels are shown.", pg->filter_channels);
+    fprintf(f, "</p>\n<img class=\"pixels\" src=\"filters.png\" width=\"%d\" height=\"%d\" "
+            "alt=\"first conv layer's filters\"></section>\n", netc_grid_width(&pg->filters),
+            netc_grid_height(&pg->filters));
+}
+
+/* One test image's feature maps after each conv and pooling layer (maps_*.png). */
+static void section_maps(FILE *f, const netc_report_page *pg)
+{
+    int i;
+
+    if (pg->n_maps == 0)
+        return;
+    fprintf(f, "<section><h2>One test image through the convolutions</h2>\n<p class=\"how\">"
+            "Test sample #%d", pg->sample);
+    if (pg->sample_label >= 0)
+        fprintf(f, " (label %d)", pg->sample_label);
+    fputs(" as each conv and pooling layer passes it on: one tile per feature map (channel), "
+          "white where it is large, black at zero, every map of a layer on the layer's "
+          "scale (<span class=\"blue\">blue</span> and <span class=\"red\">red</span> for "
+          "positive and negative when a layer has negative values). Pooling keeps each map's "
+          "strongest (max) or mean (average) response per window at a lower resolution.</p>\n",
+          f);
+    for (i = 0; i < pg->n_maps; i++) {
+        const netc_report_maps *mp = &pg->maps[i];
+        fputs("<figure style=\"text-align:left;margin:10px 0\"><figcaption><b>", f);
+        netc_xml_text(f, mp->layer);
+        fprintf(f, "</b> <span>%d maps of %d&times;%d, largest %.3g</span></figcaption>"
+                "<img class=\"pixels\" src=\"", mp->shape[0], mp->shape[1], mp->shape[2],
+                mp->largest);
+        netc_xml_text(f, mp->file);
+        fprintf(f, "\" width=\"%d\" height=\"%d\" alt=\"feature maps of ",
+                netc_grid_width(&mp->grid), netc_grid_height(&mp->grid));
+        netc_xml_text(f, mp->layer);
+        fputs("\"></figure>\n", f);
+    }
+    fputs("</section>\n", f);
+}
+
 static void section_network(FILE *f, const netc_report_page *pg)
 {
     if (!pg->has_network)
@@ -189,8 +278,11 @@ static void section_network(FILE *f, const netc_report_page *pg)
             "is their activation; lines are weights, <span class=\"blue\">blue</span> positive "
             "and <span class=\"red\">red</span> negative, stronger ones more opaque: as in "
             "3Blue1Brown's videos, each layer's pattern of activations determines the "
-            "next.</p>\n<img src=\"network.svg\" alt=\"the network's "
-            "activations\"></section>\n", pg->sample_predicted);
+            "next.%s</p>\n<img src=\"network.svg\" alt=\"the network's "
+            "activations\"></section>\n", pg->sample_predicted, pg->n_maps || pg->filters.count ?
+            " Conv and pooling layers are stacks of feature maps (channels &times; height "
+            "&times; width; their pictures are below); dropout, dashed, acts only while "
+            "training and passes every activation on here." : "");
 }
 
 static void section_confusion(FILE *f, const netc_report_page *pg)
@@ -276,7 +368,9 @@ int netc_report_html(const char *path, const netc_report_page *pg, netc_error *e
     section_summary(f, pg);
     section_curves(f, pg);
     section_weights(f, pg);
+    section_filters(f, pg);
     section_network(f, pg);
+    section_maps(f, pg);
     section_confusion(f, pg);
     section_mistakes(f, pg);
     section_web(f, pg);

@@ -1,5 +1,6 @@
 /* svg.c - the report's drawings as SVG text: learning curves, the confusion
- * matrix, and one sample passing through the network.
+ * matrix, and one sample passing through the network (dense layers as columns of
+ * neurons, conv and pooling layers as stacks of feature maps).
  *
  * Every drawing carries its own dark background and the colours of 3Blue1Brown's
  * videos (manim's BLUE #58C4DD for positive, RED #FC6255 for negative), so it reads
@@ -377,75 +378,245 @@ static int output_highlight(const netc_net_picture *pic)
     return pic->predicted;
 }
 
-/* The layers after the input; input_column: the input is a column of circles too, so
- * the first weights are drawn as lines. */
-static void draw_layers(FILE *f, const netc_net_picture *pic, column *col, float **b,
-                        double first_x, double step, int input_column)
+/* ---- stacks of feature maps ---- */
+
+#define SHEET_OFFSET 6          /* pixels between the drawn sheets of a stack of maps */
+#define MAX_SHEETS 6
+
+/* The stack of maps of a C x H x W layer: each sheet 6 pixels per map pixel (within
+ * 18 .. 170), at most MAX_SHEETS of them drawn. */
+static void maps_size(const int *shape, double *w, double *h, int *sheets)
+{
+    *h = fmin(fmax(shape[1] * 6.0, 18), 170);
+    *w = fmin(fmax(shape[2] * 6.0, 18), 170);
+    *sheets = shape[0] < 1 ? 1 : shape[0] < MAX_SHEETS ? shape[0] : MAX_SHEETS;
+}
+
+static double maps_width(const int *shape)
+{
+    double w, h;
+    int sheets;
+
+    maps_size(shape, &w, &h, &sheets);
+    return w + SHEET_OFFSET * (sheets - 1);
+}
+
+/* A stack of sheets from left edge x, centred on the middle line; its shape and detail
+ * under it (the name goes in the caption row). */
+static void draw_maps(FILE *f, const netc_drawn_layer *d, double x)
+{
+    double w, h, top, mid = x + maps_width(d->shape) / 2;
+    int sheets, k;
+
+    maps_size(d->shape, &w, &h, &sheets);
+    top = NET_HEIGHT / 2.0 - h / 2 + SHEET_OFFSET * (sheets - 1) / 2.0;
+    for (k = sheets - 1; k >= 0; k--)       /* the back sheet first, up and to the right */
+        fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\" "
+                "stroke=\"%s\"%s><title>%d maps of %d&#215;%d</title></rect>\n",
+                x + SHEET_OFFSET * k, top - SHEET_OFFSET * k, w, h,
+                d->dashed ? BACKGROUND : "#1f3a4d", k ? INK : BLUE,
+                d->dashed ? " stroke-dasharray=\"4 3\"" : k ? " stroke-opacity=\"0.4\"" : "",
+                d->shape[0], d->shape[1], d->shape[2]);
+    fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" fill=\"" INK "\" text-anchor=\"middle\" "
+            "font-size=\"12\">%d&#215;%d&#215;%d</text>\n", mid, top + h + 18, d->shape[0],
+            d->shape[1], d->shape[2]);
+    if (d->detail[0]) {
+        fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" fill=\"" INK "\" fill-opacity=\"0.6\" "
+                "text-anchor=\"middle\" font-size=\"11\">", mid, top + h + 33);
+        netc_xml_text(f, d->detail);
+        fputs("</text>\n", f);
+    }
+}
+
+/* Lines from the middle of a picture's right edge (x) to each circle of a column. */
+static void draw_fan_in(FILE *f, double x, const column *to)
+{
+    int i;
+
+    for (i = 0; i < to->shown; i++)
+        fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"" INK "\" "
+                "stroke-opacity=\"0.15\"/>\n", x, NET_HEIGHT / 2.0, to->x - RADIUS, to->y[i]);
+}
+
+/* One line between two pictures' edges, on the middle line. */
+static void draw_link(FILE *f, double x1, double x2)
+{
+    fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"" INK "\" "
+            "stroke-opacity=\"0.4\" stroke-width=\"2\"/>\n", x1, NET_HEIGHT / 2.0, x2,
+            NET_HEIGHT / 2.0);
+}
+
+/* Dropout after a dense layer: each neuron passes on to the same one (in evaluation). */
+static void draw_one_to_one(FILE *f, const column *from, const column *to)
+{
+    int i;
+
+    for (i = 0; i < to->shown && i < from->shown; i++)
+        fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"" INK "\" "
+                "stroke-opacity=\"0.3\" stroke-dasharray=\"4 3\"/>\n", from->x + RADIUS,
+                from->y[i], to->x - RADIUS, to->y[i]);
+}
+
+/* ---- the whole picture ---- */
+
+#define MAX_DRAWN 16
+
+/* Where each layer sits: a column by its centre (left = right), a stack by its edges. */
+typedef struct layout {
+    int input_image;            /* the input is a picture (else a column of circles) */
+    double left[MAX_DRAWN], right[MAX_DRAWN];
+    column col[MAX_DRAWN];
+} layout;
+
+static enum netc_drawn_kind kind_of(const netc_net_picture *pic, int l)
+{
+    return pic->layers && l > 0 ? pic->layers[l].kind : NETC_DRAW_NEURONS;
+}
+
+static int is_column(const netc_net_picture *pic, const layout *lay, int l)
+{
+    return l == 0 ? !lay->input_image : kind_of(pic, l) != NETC_DRAW_MAPS;
+}
+
+/* The layers after the input (its right edge, or its column's centre, in lay->right[0]):
+ * `step` pixels between two columns, less around stacks of maps. */
+static void lay_out(const netc_net_picture *pic, layout *lay, double step)
 {
     int l;
-    char text[64];
+
+    for (l = 1; l < pic->n_layer; l++) {
+        int maps = !is_column(pic, lay, l), after_column = is_column(pic, lay, l - 1);
+        double x = lay->right[l - 1];
+        if (maps) {
+            lay->left[l] = x + (after_column ? RADIUS + 50 : 50);
+            lay->right[l] = lay->left[l] + maps_width(pic->layers[l].shape);
+        } else {
+            lay->left[l] = lay->right[l] = x + (!after_column ? (l == 1 ? 90 : 110) : step);
+            layout_column(&lay->col[l], pic->size[l], lay->left[l]);
+        }
+    }
+}
+
+static void layer_caption(FILE *f, const netc_net_picture *pic, const layout *lay, int l,
+                          const float *b)
+{
+    const netc_drawn_layer *d = pic->layers ? &pic->layers[l] : NULL;
+    double x = (lay->left[l] + lay->right[l]) / 2;
+    char text[96];
+
+    if (l == pic->n_layer - 1)
+        snprintf(text, sizeof text, "output (%d)", pic->size[l]);
+    else if (d && d->name && !is_column(pic, lay, l))
+        snprintf(text, sizeof text, "%s", d->name);
+    else if (d && d->name)
+        snprintf(text, sizeof text, "%s (%d)", d->name, pic->size[l]);
+    else
+        snprintf(text, sizeof text, "layer %d (%d)", l, pic->size[l]);
+    if (!is_column(pic, lay, l))
+        caption(f, x, text, NULL);
+    else
+        caption(f, x, text, !b ? "activations not exposed" : d && d->detail[0] ? d->detail : NULL);
+}
+
+/* What leads into layer l from the one before it: weights (column to column), a line
+ * to each neuron (a picture to a column), one to one (dropout), or a link (to maps). */
+static void draw_connection(FILE *f, const netc_net_picture *pic, const layout *lay, int l)
+{
+    int from_column = is_column(pic, lay, l - 1);
+    double from_right = lay->right[l - 1] + (from_column && l > 1 ? RADIUS : 0);
+
+    if (!is_column(pic, lay, l))
+        draw_link(f, from_column ? lay->right[l - 1] + RADIUS : lay->right[l - 1], lay->left[l]);
+    else if (!from_column)
+        draw_fan_in(f, from_right, &lay->col[l]);
+    else if (kind_of(pic, l) == NETC_DRAW_DROPOUT)
+        draw_one_to_one(f, &lay->col[l - 1], &lay->col[l]);
+    else if (pic->w[l])
+        draw_weights(f, &lay->col[l - 1], &lay->col[l], pic->w[l], pic->size[l - 1]);
+}
+
+/* The layers after the input, over the connections into each. */
+static void draw_layers(FILE *f, const netc_net_picture *pic, layout *lay, float **b)
+{
+    int l;
 
     for (l = 1; l < pic->n_layer; l++)
-        layout_column(&col[l], pic->size[l], first_x + step * (l - 1));
-    for (l = input_column ? 1 : 2; l < pic->n_layer; l++)
-        if (pic->w[l])
-            draw_weights(f, &col[l - 1], &col[l], pic->w[l], pic->size[l - 1]);
-    if (input_column)
-        draw_neurons(f, &col[0], b[0], -1);
+        draw_connection(f, pic, lay, l);
+    if (!lay->input_image)
+        draw_neurons(f, &lay->col[0], b[0], -1);
     for (l = 1; l < pic->n_layer; l++) {
         int last = l == pic->n_layer - 1;
-        draw_neurons(f, &col[l], b[l], last ? output_highlight(pic) : -1);
-        if (last)
-            snprintf(text, sizeof text, "output (%d)", pic->size[l]);
+        if (!is_column(pic, lay, l))
+            draw_maps(f, &pic->layers[l], lay->left[l]);
         else
-            snprintf(text, sizeof text, "layer %d (%d)", l, pic->size[l]);
-        caption(f, col[l].x, text, b[l] ? NULL : "activations not exposed");
+            draw_neurons(f, &lay->col[l], b[l], last ? output_highlight(pic) : -1);
+        layer_caption(f, pic, lay, l, b[l]);
     }
     if (b[pic->n_layer - 1])
-        draw_output_labels(f, &col[pic->n_layer - 1], pic->act[pic->n_layer - 1],
+        draw_output_labels(f, &lay->col[pic->n_layer - 1], pic->act[pic->n_layer - 1],
                            output_highlight(pic));
 }
 
 /* The input: a picture of pixels, or a column of circles (laid out here, drawn over
- * the weights' lines by draw_layers). */
-static double draw_input(FILE *f, const netc_net_picture *pic, column *col, float **b)
+ * the weights' lines by draw_layers).  Its right edge (its centre) into lay->right[0]. */
+static void draw_input(FILE *f, const netc_net_picture *pic, layout *lay, float **b)
 {
     char text[64];
 
-    if (pic->image_h > 0 && b[0]) {
+    if (lay->input_image) {
         double px = 240.0 / (pic->image_w > pic->image_h ? pic->image_w : pic->image_h);
         double top = NET_HEIGHT / 2.0 - px * pic->image_h / 2;
         draw_image_input(f, pic, b[0], 30, top, px);
         snprintf(text, sizeof text, "input %dx%d", pic->image_h, pic->image_w);
         caption(f, 30 + px * pic->image_w / 2, text, NULL);
-        return 30 + px * pic->image_w + 90;
+        lay->left[0] = 30;
+        lay->right[0] = 30 + px * pic->image_w;
+        return;
     }
-    layout_column(&col[0], pic->size[0], 60);
+    layout_column(&lay->col[0], pic->size[0], 60);
     snprintf(text, sizeof text, "input (%d)", pic->size[0]);
     caption(f, 60, text, b[0] ? NULL : "not shown");
-    return 60 + 170;
+    lay->left[0] = lay->right[0] = 60;
 }
 
-static void draw_fan_in(FILE *f, const netc_net_picture *pic, const column *first)
+/* Where the input ends, before it is drawn. */
+static double input_right(const netc_net_picture *pic, int image)
 {
-    double px = 240.0 / (pic->image_w > pic->image_h ? pic->image_w : pic->image_h);
-    double x = 30 + px * pic->image_w, y = NET_HEIGHT / 2.0;
-    int i;
+    return image ? 30 + 240.0 / (pic->image_w > pic->image_h ? pic->image_w : pic->image_h) *
+                        pic->image_w : 60;
+}
 
-    for (i = 0; i < first->shown; i++)
-        fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"" INK "\" "
-                "stroke-opacity=\"0.15\"/>\n", x, y, first->x - RADIUS, first->y[i]);
+/* The spacing of columns and the drawing's width: all columns, as always (170 pixels
+ * apart, closer when that is wider than the drawing); with stacks of maps, 170 apart
+ * and as wide as they need, with room for the output's labels. */
+static int picture_width(const netc_net_picture *pic, layout *lay, double *step)
+{
+    int l, columns = 1, width;
+
+    for (l = 1; l < pic->n_layer; l++)
+        columns &= is_column(pic, lay, l);
+    lay->right[0] = input_right(pic, lay->input_image);
+    *step = 170;
+    if (!columns) {
+        lay_out(pic, lay, *step);
+        return (int)(lay->right[pic->n_layer - 1] + 140);
+    }
+    width = (int)(60 + 340 + 170.0 * (pic->n_layer - 2) + 140);
+    if (pic->n_layer > 2)
+        *step = fmin(170, (width - 140 - (lay->right[0] + (lay->input_image ? 90 : 170))) /
+                              (pic->n_layer - 2));
+    return width;
 }
 
 int netc_svg_network(const char *path, const netc_net_picture *pic, netc_error *err)
 {
-    column col[16];
-    float *b[16];
-    double first_x, step;
+    layout lay;
+    float *b[MAX_DRAWN];
+    double step;
     int l, width, rc = 0;
     FILE *f;
 
-    if (pic->n_layer < 2 || pic->n_layer > 16)
+    if (pic->n_layer < 2 || pic->n_layer > MAX_DRAWN)
         return netc_fail(err, "%s: cannot draw a network of %d layers", path, pic->n_layer);
     for (l = 0; l < pic->n_layer; l++)
         b[l] = NULL;
@@ -457,8 +628,9 @@ int netc_svg_network(const char *path, const netc_net_picture *pic, netc_error *
             else
                 rc = -1;
         }
-    step = 170;
-    width = (int)(60 + 340 + step * (pic->n_layer - 2) + 140);
+    memset(&lay, 0, sizeof lay);
+    lay.input_image = pic->image_h > 0 && b[0];
+    width = picture_width(pic, &lay, &step);
     f = rc == 0 ? svg_open(path, width, NET_HEIGHT, err) : NULL;
     if (f) {
         fprintf(f, "<text x=\"16\" y=\"24\" fill=\"" INK "\" font-size=\"16\" font-weight="
@@ -468,11 +640,9 @@ int netc_svg_network(const char *path, const netc_net_picture *pic, netc_error *
         if (pic->predicted >= 0)
             fprintf(f, " · predicted %d", pic->predicted);
         fputs("</text>\n", f);
-        first_x = draw_input(f, pic, col, b);
-        step = pic->n_layer > 2 ? fmin(step, (width - 140 - first_x) / (pic->n_layer - 2)) : 0;
-        draw_layers(f, pic, col, b, first_x, step, !(pic->image_h > 0 && b[0]));
-        if (pic->image_h > 0 && b[0])
-            draw_fan_in(f, pic, &col[1]);
+        draw_input(f, pic, &lay, b);
+        lay_out(pic, &lay, step);
+        draw_layers(f, pic, &lay, b);
         rc = svg_close(f, path, err);
     } else {
         rc = -1;

@@ -4,24 +4,30 @@
  *   loss.svg           training and test loss per epoch        (needs a log)
  *   accuracy.svg       training and test accuracy per epoch    (needs a log)
  *   metrics.csv        the log itself                          (needs a log)
- *   weights.png        each first-layer neuron's weights as a picture (image inputs)
+ *   weights.png        each first-layer neuron's weights as a picture (image inputs,
+ *                      a dense first layer)
+ *   filters.png        the first conv layer's filters as pictures
+ *   maps_NAME.png      one test sample's feature maps after each conv and pooling layer
  *   network.svg        one test sample through the network
  *   confusion.svg      true against predicted class on the test set
  *   misclassified.png  the test images the network got wrong most confidently
  *
- * The hidden layers' activations come from the model's `activations` entry point (a
- * hand-written model without it gets hollow hidden neurons in network.svg). */
+ * The layers come from the model's layer table (a hand-written model without one: its
+ * rank-2 tensors, dense layers in order); their activations from the model's
+ * `activations` entry point (without it: hollow hidden neurons, no feature maps). */
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "io/weights.h"
 #include "model/classify.h"
 #include "report/html.h"
 #include "report/svg.h"
 
-#define MAX_LAYERS 16
+#define MAX_LAYERS 65                /* the input and NETC_MAX_LAYERS */
+#define MAX_DRAWN 16                 /* layers network.svg can draw (svg.c) */
 #define GRID_GAP_COLOUR 0x30363dUL
 #define SAMPLE 0                    /* the test sample drawn through the network */
 
@@ -29,16 +35,21 @@
 typedef struct report {
     const netc_report_input *in;
     const char *dir;
-    int layers;
-    int size[MAX_LAYERS];           /* neurons per layer, input first */
-    float *weight[MAX_LAYERS];      /* layer l's weights as [size[l]][size[l - 1]] */
-    int image_h, image_w;           /* 0: the input is not an image */
+    int layers;                     /* the input, then every layer */
+    int size[MAX_LAYERS];           /* neurons per layer (C x H x W), input first */
+    float *weight[MAX_LAYERS];      /* layer l's weights [units][fan_in[l]] (NULL: none):
+                                     * dense [out][in], conv [filters][in x kh x kw] */
+    int fan_in[MAX_LAYERS];
+    const netc_layer *layer[MAX_LAYERS];    /* NULL: the input, or no layer table */
+    netc_drawn_layer drawn[MAX_LAYERS];     /* how network.svg draws each */
+    int image_c, image_h, image_w;  /* 0: the input is not an image */
     int classes;
     float *out;                     /* [test n][n_output] */
     long *confusion;                /* [classes][classes] */
     double test_acc, test_loss;
     int n_wrong;
     struct wrong { int index, predicted; float confidence; } *wrong;
+    const float *maps_act;          /* the feature maps being drawn (write_layer_maps) */
 } report;
 
 static int path_in(char *buf, size_t size, const char *dir, const char *name, netc_error *err)
@@ -70,33 +81,105 @@ static int make_dir(const char *dir, netc_error *err)
 
 /* ---- what the report is made from ------------------------------------------- */
 
-/* Layer sizes and weights [out][in] from the model's rank-2 tensors (the parameters
- * of a transposed tensor are [in][out] in memory). */
+/* Layer l's weights in file order, [units][fan_in]. */
+static int read_weight(report *r, int l, const netc_tensor *t, netc_error *err)
+{
+    size_t n = netc_tensor_size(t);
+    float *w = t->shape[0] > 0 ? netc_alloc(n, sizeof *w, t->name, err) : NULL;
+
+    if (!w)
+        return t->shape[0] > 0 ? -1 : netc_fail(err, "tensor '%s' has no rows", t->name);
+    netc_tensor_read(t, r->in->model->params(r->in->state), w);
+    r->weight[l] = w;
+    r->fan_in[l] = (int)(n / (size_t)t->shape[0]);
+    return 0;
+}
+
+static const char *activation_word(enum netc_activation a)
+{
+    static const char *const words[] = { NETC_ACTIVATIONS(NETC_WORD, ) };
+
+    return (unsigned)a < sizeof words / sizeof *words ? words[a] : "?";
+}
+
+/* How network.svg draws layer table entry L as drawn layer l: its kind and caption. */
+static void describe_layer(report *r, int l, const netc_layer *L)
+{
+    netc_drawn_layer *d = &r->drawn[l];
+    int prev_column = l == 1 ? 1 : r->drawn[l - 1].kind != NETC_DRAW_MAPS;
+    char extra[32] = "";
+
+    d->name = L->name;
+    memcpy(d->shape, L->out_shape, sizeof d->shape);
+    d->dashed = L->kind == NETC_LAYER_DROPOUT;
+    if (L->stride[0] != L->kernel[0] || L->stride[1] != L->kernel[1])
+        snprintf(extra, sizeof extra, L->stride[0] == L->stride[1] ? " stride %d" :
+                 " stride %dx%d", L->stride[0], L->stride[1]);
+    switch (L->kind) {
+    case NETC_LAYER_DENSE:
+        d->kind = NETC_DRAW_NEURONS;
+        snprintf(d->detail, sizeof d->detail, "%s", activation_word(L->activation));
+        break;
+    case NETC_LAYER_DROPOUT:
+        d->kind = prev_column && L->out_shape[1] == 1 && L->out_shape[2] == 1
+                  ? NETC_DRAW_DROPOUT : NETC_DRAW_MAPS;
+        snprintf(d->detail, sizeof d->detail, "dropout p = %g", L->rate);
+        break;
+    case NETC_LAYER_CONV:
+        d->kind = NETC_DRAW_MAPS;
+        if (L->stride[0] == 1 && L->stride[1] == 1)
+            extra[0] = '\0';
+        snprintf(d->detail, sizeof d->detail, "%dx%d %s%s", L->kernel[0], L->kernel[1],
+                 activation_word(L->activation), extra);
+        break;
+    default:
+        d->kind = NETC_DRAW_MAPS;
+        snprintf(d->detail, sizeof d->detail, "%dx%d %s%s", L->kernel[0], L->kernel[1],
+                 L->kind == NETC_LAYER_MAXPOOL ? "max" : "average", extra);
+    }
+}
+
+/* The layers from the model's layer table: sizes, weights, how each is drawn. */
+static int read_layer_table(report *r, netc_error *err)
+{
+    const netc_model *m = r->in->model;
+    int l;
+
+    if (m->n_layer + 1 > MAX_LAYERS)
+        return netc_fail(err, "network '%s': more than %d layers", m->name, MAX_LAYERS - 1);
+    for (l = 1; l <= m->n_layer; l++) {
+        const netc_layer *L = &m->layers[l - 1];
+        r->layer[l] = L;
+        r->size[l] = L->out_shape[0] * L->out_shape[1] * L->out_shape[2];
+        describe_layer(r, l, L);
+        if (L->weight >= 0 && L->weight < m->n_tensor &&
+            read_weight(r, l, &m->tensors[L->weight], err) < 0)
+            return -1;
+    }
+    r->layers = m->n_layer + 1;
+    return 0;
+}
+
+/* Layer sizes and weights: from the layer table, or (a hand-written model without one)
+ * the rank-2 tensors in order, each a dense layer. */
 static int read_layers(report *r, netc_error *err)
 {
     const netc_model *m = r->in->model;
-    const float *params = m->params(r->in->state);
     int t;
 
     r->layers = 1;
     r->size[0] = m->n_input;
+    if (m->n_layer > 0 && m->layers)
+        return read_layer_table(r, err);
     for (t = 0; t < m->n_tensor; t++) {
         const netc_tensor *tt = &m->tensors[t];
-        size_t rows = (size_t)tt->shape[0], cols = (size_t)tt->shape[1], i, j;
-        float *w;
         if (tt->rank != 2)
             continue;
-        if (r->layers == MAX_LAYERS)
+        if (r->layers == MAX_DRAWN)
             return netc_fail(err, "network '%s': more than %d layers to draw", m->name,
-                             MAX_LAYERS - 1);
-        w = netc_alloc(rows * cols, sizeof *w, tt->name, err);
-        if (!w)
+                             MAX_DRAWN - 1);
+        if (read_weight(r, r->layers, tt, err) < 0)
             return -1;
-        for (i = 0; i < rows; i++)
-            for (j = 0; j < cols; j++)
-                w[i * cols + j] = tt->transposed ? params[tt->offset + j * rows + i]
-                                                 : params[tt->offset + i * cols + j];
-        r->weight[r->layers] = w;
         r->size[r->layers++] = tt->shape[0];
     }
     return 0;
@@ -112,9 +195,16 @@ static void image_shape(report *r)
 
     ds[0] = r->in->test;
     ds[1] = r->in->train;
+    r->image_c = 1;
     if (m->input_rank == 2) {
         r->image_h = m->input_shape[0];
         r->image_w = m->input_shape[1];
+        return;
+    }
+    if (m->input_rank == 3) {   /* C x H x W */
+        r->image_c = m->input_shape[0];
+        r->image_h = m->input_shape[1];
+        r->image_w = m->input_shape[2];
         return;
     }
     for (i = 0; i < 2; i++)
@@ -228,10 +318,13 @@ static void grey(const float *x, int n, int i, unsigned char rgb[3])
     rgb[0] = rgb[1] = rgb[2] = (unsigned char)(255 * fminf(fmaxf(v, 0), 1) + 0.5f);
 }
 
-/* Draws the picture of each tile into a grid and writes it as dir/name. */
-static int write_grid(report *r, const char *name, const netc_grid *g, int scale,
-                      void (*pixel)(const report *, int tile, int i, unsigned char rgb[3]),
-                      netc_error *err)
+/* Colours pixel i (row-major) of tile `tile`; ctx is the caller's. */
+typedef void tile_pixel(const report *r, const void *ctx, int tile, int i, unsigned char rgb[3]);
+
+/* Draws each tile's h x w pixels, `scale` screen pixels each, into a grid and writes it as
+ * dir/name. */
+static int write_grid(report *r, const char *name, const netc_grid *g, int scale, int h, int w,
+                      tile_pixel *pixel, const void *ctx, netc_error *err)
 {
     netc_image img;
     char path[1100];
@@ -244,11 +337,10 @@ static int write_grid(report *r, const char *name, const netc_grid *g, int scale
     for (n = 0; n < g->count; n++) {
         int x0, y0;
         netc_grid_origin(g, n, &x0, &y0);
-        for (i = 0; i < r->image_h * r->image_w; i++) {
+        for (i = 0; i < h * w; i++) {
             unsigned char rgb[3];
-            pixel(r, n, i, rgb);
-            netc_image_rect(&img, x0 + i % r->image_w * scale, y0 + i / r->image_w * scale,
-                            scale, scale, rgb);
+            pixel(r, ctx, n, i, rgb);
+            netc_image_rect(&img, x0 + i % w * scale, y0 + i / w * scale, scale, scale, rgb);
         }
     }
     rc = netc_png_write(path, &img, err);
@@ -258,22 +350,35 @@ static int write_grid(report *r, const char *name, const netc_grid *g, int scale
 
 /* Neuron n's weight on pixel i, scaled by the neuron's own largest |weight| so that
  * every neuron's pattern shows. */
-static void weight_pixel(const report *r, int n, int i, unsigned char rgb[3])
+static void weight_pixel(const report *r, const void *ctx, int n, int i, unsigned char rgb[3])
 {
     const float *w = r->weight[1] + (size_t)n * r->size[0];
     float wmax = 0;
     int k;
 
+    (void)ctx;
     for (k = 0; k < r->size[0]; k++)
         wmax = fmaxf(wmax, fabsf(w[k]));
     weight_colour(wmax > 0 ? w[i] / wmax : 0, rgb);
 }
 
-static void wrong_pixel(const report *r, int n, int i, unsigned char rgb[3])
+/* A misclassified image's pixel: grey, or in colour for three channels (planes R, G, B). */
+static void wrong_pixel(const report *r, const void *ctx, int n, int i, unsigned char rgb[3])
 {
     const netc_dataset *ds = r->in->test;
+    const float *x = ds->x + (size_t)r->wrong[n].index * ds->n_input;
+    unsigned char plane[3];
+    int c, hw = r->image_h * r->image_w;
 
-    grey(ds->x + (size_t)r->wrong[n].index * ds->n_input, ds->n_input, i, rgb);
+    (void)ctx;
+    if (r->image_c != 3) {
+        grey(x, ds->n_input, i, rgb);
+        return;
+    }
+    for (c = 0; c < 3; c++) {
+        grey(x, ds->n_input, c * hw + i, plane);
+        rgb[c] = plane[0];
+    }
 }
 
 static int write_weights(report *r, netc_report_page *page, netc_error *err)
@@ -282,7 +387,8 @@ static int write_weights(report *r, netc_report_page *page, netc_error *err)
     netc_grid g = netc_grid_make(tiles, (int)ceil(sqrt(tiles)), r->image_w * scale,
                                  r->image_h * scale, 4);
 
-    if (write_grid(r, "weights.png", &g, scale, weight_pixel, err) < 0)
+    if (write_grid(r, "weights.png", &g, scale, r->image_h, r->image_w, weight_pixel, NULL,
+                   err) < 0)
         return -1;
     page->weights = g;
     return 0;
@@ -296,7 +402,8 @@ static int write_mistakes(report *r, netc_report_page *page, netc_error *err)
     page->n_wrong = r->n_wrong;
     if (shown == 0)
         return 0;
-    if (write_grid(r, "misclassified.png", &g, 3, wrong_pixel, err) < 0)
+    if (write_grid(r, "misclassified.png", &g, 3, r->image_h, r->image_w, wrong_pixel, NULL,
+                   err) < 0)
         return -1;
     page->wrong = g;
     for (i = 0; i < shown; i++) {
@@ -306,6 +413,147 @@ static int write_mistakes(report *r, netc_report_page *page, netc_error *err)
         page->wrong_confidence[i] = r->wrong[i].confidence;
     }
     return 0;
+}
+
+/* ---- conv layers: filters and feature maps ----------------------------------- */
+
+/* Filter f / channels of layer l's weights, channel c's pixel i: tile t is filter t /
+ * channels, channel t % channels; each filter scaled by its own largest |weight| over all
+ * its channels, as the dense tiles are. */
+struct filter_tiles {
+    int layer, channels, shown_channels, kernel_size;
+};
+
+static void filter_pixel(const report *r, const void *ctx, int t, int i, unsigned char rgb[3])
+{
+    const struct filter_tiles *ft = ctx;
+    int f = t / ft->shown_channels, c = t % ft->shown_channels, k;
+    const float *w = r->weight[ft->layer] + (size_t)f * r->fan_in[ft->layer];
+    float wmax = 0;
+
+    for (k = 0; k < r->fan_in[ft->layer]; k++)
+        wmax = fmaxf(wmax, fabsf(w[k]));
+    weight_colour(wmax > 0 ? w[c * ft->kernel_size + i] / wmax : 0, rgb);
+}
+
+/* filters.png: the first conv layer's filters, one tile per filter (in rows of up to 8)
+ * or, with several input channels, one row per filter and a tile per channel (up to 8);
+ * 12 screen pixels per weight (fewer for kernels over 7). */
+static int write_filters(report *r, netc_report_page *page, netc_error *err)
+{
+    struct filter_tiles ft;
+    const netc_layer *L = NULL;
+    int l, kh, kw, scale, filters;
+    netc_grid g;
+
+    for (l = 1; l < r->layers && !L; l++)
+        if (r->layer[l] && r->layer[l]->kind == NETC_LAYER_CONV && r->weight[l])
+            L = r->layer[l], ft.layer = l;
+    if (!L)
+        return 0;
+    kh = L->kernel[0];
+    kw = L->kernel[1];
+    filters = L->out_shape[0];
+    ft.channels = L->in_shape[0];
+    ft.kernel_size = kh * kw;
+    if (ft.channels * ft.kernel_size != r->fan_in[ft.layer])
+        return 0;   /* not the layout this picture reads */
+    ft.shown_channels = ft.channels < 8 ? ft.channels : 8;
+    scale = kh > 7 || kw > 7 ? (84 / (kh > kw ? kh : kw) > 1 ? 84 / (kh > kw ? kh : kw) : 1) : 12;
+    g = netc_grid_make(filters * ft.shown_channels, ft.channels > 1 ? ft.shown_channels :
+                       filters < 8 ? filters : 8, kw * scale, kh * scale, 4);
+    if (write_grid(r, "filters.png", &g, scale, kh, kw, filter_pixel, &ft, err) < 0)
+        return -1;
+    page->filters = g;
+    page->filters_layer = L->name;
+    page->filter_kernel[0] = kh;
+    page->filter_kernel[1] = kw;
+    page->filter_channels = ft.channels;
+    page->filter_count = filters;
+    return 0;
+}
+
+/* A feature map's value: grey from black (0) to white (the layer's largest), or, when
+ * the layer has negative values, blue positive and red negative as the weights are. */
+static void map_pixel(const report *r, const void *ctx, int t, int i, unsigned char rgb[3])
+{
+    const netc_report_maps *mp = ctx;
+    const float *a = r->maps_act + (size_t)t * mp->shape[1] * mp->shape[2];
+    float v = mp->largest > 0 ? a[i] / mp->largest : 0;
+
+    if (mp->signed_values) {
+        weight_colour(v, rgb);
+        return;
+    }
+    rgb[0] = rgb[1] = rgb[2] = (unsigned char)(255 * fminf(fmaxf(v, 0), 1) + 0.5f);
+}
+
+/* "maps_conv1.png" for a name of letters, digits and underscores, else "maps_N.png". */
+static void maps_file(char *buf, size_t size, const char *name, int l)
+{
+    size_t i, ok = name && name[0] && strlen(name) < 64;
+
+    for (i = 0; ok && name[i]; i++)
+        ok = (name[i] >= 'a' && name[i] <= 'z') || (name[i] >= 'A' && name[i] <= 'Z') ||
+             (name[i] >= '0' && name[i] <= '9') || name[i] == '_';
+    if (ok)
+        snprintf(buf, size, "maps_%s.png", name);
+    else
+        snprintf(buf, size, "maps_%d.png", l);
+}
+
+/* One layer's maps for the sample the model last ran: a tile per channel, 8 to a row,
+ * scaled to about 84 screen pixels. */
+static int write_layer_maps(report *r, int l, netc_report_maps *mp, netc_error *err)
+{
+    const netc_layer *L = r->layer[l];
+    int c = L->out_shape[0], h = L->out_shape[1], w = L->out_shape[2], k;
+    int side = h > w ? h : w, scale = side >= 84 ? 1 : 84 / side;
+
+    r->maps_act = r->in->model->activations(r->in->state, l - 1);
+    if (!r->maps_act)
+        return 0;
+    mp->layer = L->name;
+    maps_file(mp->file, sizeof mp->file, L->name, l);
+    memcpy(mp->shape, L->out_shape, sizeof mp->shape);
+    mp->largest = 0;
+    mp->signed_values = 0;
+    for (k = 0; k < c * h * w; k++) {
+        mp->largest = fmaxf(mp->largest, fabsf(r->maps_act[k]));
+        mp->signed_values |= r->maps_act[k] < 0;
+    }
+    mp->grid = netc_grid_make(c, c < 8 ? c : 8, w * scale, h * scale, 4);
+    return write_grid(r, mp->file, &mp->grid, scale, h, w, map_pixel, mp, err) < 0 ? -1 : 1;
+}
+
+/* Test sample SAMPLE's feature maps after each conv and pooling layer (run alone, so
+ * that row 0 of each layer's activations is its own). */
+static int write_feature_maps(report *r, netc_report_page *page, netc_error *err)
+{
+    const netc_model *m = r->in->model;
+    const netc_dataset *ds = r->in->test;
+    float *out;
+    int l, rc = 0;
+
+    if (!m->activations)
+        return 0;
+    for (l = 1; l < r->layers; l++)
+        if (r->layer[l] && (r->layer[l]->kind == NETC_LAYER_CONV ||
+                            r->layer[l]->kind == NETC_LAYER_MAXPOOL ||
+                            r->layer[l]->kind == NETC_LAYER_AVGPOOL))
+            break;
+    if (l == r->layers)
+        return 0;
+    if (!(out = netc_alloc((size_t)m->n_output, sizeof *out, "feature maps", err)))
+        return -1;
+    m->forward(r->in->state, ds->x + (size_t)SAMPLE * ds->n_input, out, 1);
+    for (; l < r->layers && rc >= 0 && page->n_maps < NETC_REPORT_MAX_MAPS; l++)
+        if (r->layer[l] && r->layer[l]->kind != NETC_LAYER_DENSE &&
+            r->layer[l]->kind != NETC_LAYER_DROPOUT &&
+            (rc = write_layer_maps(r, l, &page->maps[page->n_maps], err)) > 0)
+            page->n_maps++;
+    free(out);
+    return rc < 0 ? -1 : 0;
 }
 
 static int write_confusion(report *r, netc_report_page *page, netc_error *err)
@@ -324,15 +572,18 @@ static int write_network(report *r, netc_report_page *page, netc_error *err)
 {
     const netc_dataset *ds = r->in->test;
     const netc_model *m = r->in->model;
-    const float *act[MAX_LAYERS], *w[MAX_LAYERS];
+    const float *act[MAX_DRAWN], *w[MAX_DRAWN];
     const float *out = r->out + (size_t)SAMPLE * r->in->model->n_output;
     netc_net_picture pic;
     char path[1100];
     int l;
 
-    for (l = 0; l < r->layers; l++) {
+    if (r->layers > MAX_DRAWN)
+        return 0;       /* the page says the network is too deep to draw */
+    for (l = 0; l < r->layers; l++) {   /* weights between two columns of matching size */
         act[l] = NULL;
-        w[l] = r->weight[l];
+        w[l] = l > 0 && r->weight[l] && r->fan_in[l] == r->size[l - 1] &&
+               (!r->layer[l] || r->layer[l]->kind == NETC_LAYER_DENSE) ? r->weight[l] : NULL;
     }
     act[0] = ds->x + (size_t)SAMPLE * ds->n_input;
     act[r->layers - 1] = out;
@@ -350,6 +601,7 @@ static int write_network(report *r, netc_report_page *page, netc_error *err)
     pic.size = r->size;
     pic.act = act;
     pic.w = w;
+    pic.layers = r->layer[1] ? r->drawn : NULL;
     pic.image_h = r->image_h;
     pic.image_w = r->image_w;
     pic.sample = SAMPLE;
@@ -425,7 +677,10 @@ static int write_pictures(report *r, netc_report_page *page, netc_error *err)
     image_shape(r);
     if (r->in->metrics && r->in->metrics->n > 0 && write_curves(r, page, err) < 0)
         return -1;
-    if (r->image_h > 0 && r->layers > 1 && write_weights(r, page, err) < 0)
+    if (r->image_h > 0 && r->layers > 1 && r->weight[1] && r->fan_in[1] == r->size[0] &&
+        (!r->layer[1] || r->layer[1]->kind == NETC_LAYER_DENSE) && write_weights(r, page, err) < 0)
+        return -1;
+    if (write_filters(r, page, err) < 0)
         return -1;
     if (!labelled)
         return 0;
@@ -433,7 +688,8 @@ static int write_pictures(report *r, netc_report_page *page, netc_error *err)
         return -1;
     page->test_acc = r->test_acc;
     page->test_loss = r->test_loss;
-    if (write_confusion(r, page, err) < 0 || write_network(r, page, err) < 0)
+    if (write_confusion(r, page, err) < 0 || write_network(r, page, err) < 0 ||
+        write_feature_maps(r, page, err) < 0)
         return -1;
     return r->image_h > 0 ? write_mistakes(r, page, err) : 0;
 }
@@ -468,6 +724,7 @@ int netc_report_write(const netc_report_input *in, const char *dir, netc_error *
     if (rc == 0) {
         page.layers = r.layers;
         page.size = r.size;
+        page.drawn = r.layer[1] ? r.drawn : NULL;
         page.image_h = r.image_h;
         page.image_w = r.image_w;
         page.dir = dir;
