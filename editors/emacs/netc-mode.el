@@ -6,10 +6,10 @@
 ;;; Commentary:
 
 ;; Highlighting and comment syntax for the .net language of netc (netc(5),
-;; docs/language.md): keywords, activations, the train and data blocks' settings and
-;; values, numbers, shapes, strings, `#' comments, and bytes the lexer rejects.
-;; conv, maxpool, avgpool and dropout are highlighted ahead of the layers that will use
-;; them.
+;; docs/language.md): keywords (the layers among them: dense, conv, maxpool, avgpool,
+;; dropout), activations, the conv and pooling layers' options, the train and data
+;; blocks' settings and values, numbers, shapes, strings, `#' comments, and bytes the
+;; lexer rejects.
 
 ;;; Code:
 
@@ -19,8 +19,9 @@
   "Indentation of the settings inside a train or data block."
   :type 'integer)
 
-(defconst netc-keywords '("network" "input" "dense" "train" "data" "as"
-                          "conv" "maxpool" "avgpool" "dropout"))
+(defconst netc-keywords '("network" "input" "dense" "conv" "maxpool" "avgpool" "dropout"
+                          "train" "data" "as"))
+(defconst netc-layer-options '("stride" "padding"))
 (defconst netc-activations '("sigmoid" "relu" "leaky_relu" "tanh" "linear" "softmax"))
 (defconst netc-settings
   '("loss" "optimizer" "learning_rate" "schedule" "weight_decay" "batch" "epochs" "init"
@@ -34,6 +35,7 @@
 (defconst netc-font-lock-keywords
   `((,(regexp-opt netc-keywords 'symbols) . font-lock-keyword-face)
     (,(regexp-opt netc-activations 'symbols) . font-lock-type-face)
+    (,(regexp-opt netc-layer-options 'symbols) . font-lock-variable-name-face)
     (,(regexp-opt netc-settings 'symbols) . font-lock-variable-name-face)
     (,(regexp-opt netc-values 'symbols) . font-lock-constant-face)
     ("\\_<[0-9]+\\(?:x[0-9]+\\)+\\_>" . font-lock-constant-face)

@@ -1,13 +1,13 @@
 " Vim syntax file for netc's .net network descriptions (netc(5), docs/language.md).
-" Keywords are grammar/lexer.l's; the words of the train and data blocks are the
-" values the checker knows (runtime/netc_enums.h).  conv, maxpool, avgpool and dropout
-" are listed ahead of the layers that will use them.
+" Keywords are grammar/lexer.l's; stride and padding are the options of conv and
+" pooling layers (check.c); the words of the train and data blocks are the values the
+" checker knows (runtime/netc_enums.h).
 if exists("b:current_syntax")
   finish
 endif
 
-syn keyword netcKeyword network input dense train data as
-syn keyword netcFutureLayer conv maxpool avgpool dropout
+syn keyword netcKeyword network input dense conv maxpool avgpool dropout train data as
+syn keyword netcOption stride padding
 syn keyword netcActivation sigmoid relu leaky_relu tanh linear softmax
 syn keyword netcSetting loss optimizer learning_rate schedule weight_decay batch epochs init seed
 syn keyword netcSetting format train_images train_labels test_images test_labels train_csv test_csv
@@ -26,7 +26,7 @@ syn match netcComment "#.*$" contains=netcTodo,@Spell
 syn keyword netcTodo contained TODO FIXME XXX
 
 hi def link netcKeyword Statement
-hi def link netcFutureLayer Statement
+hi def link netcOption Identifier
 hi def link netcActivation Type
 hi def link netcSetting Identifier
 hi def link netcValue Constant
