@@ -1,6 +1,7 @@
 /* export.c - a checked network and its weights as an ONNX model, built as protobuf-c
- * messages and packed by protobuf-c.  One Gemm per dense layer (its tensors keep netc's
- * names, so that `netc import` gives the same file back) and one node per activation;
+ * messages and packed by protobuf-c.  One node per layer (Gemm, Conv, MaxPool,
+ * AveragePool, Dropout; the tensors keep netc's names, so that `netc import` gives the
+ * same file back), one per activation, and a Flatten where a dense layer reads an image:
  * what the inference export's C computes, operator for operator. */
 #include "onnx/export.h"
 
@@ -16,9 +17,9 @@
 struct builder {
     void **owned;
     size_t n_owned, cap;
-    Onnx__NodeProto *nodes[2 * NETC_MAX_LAYERS + 3];
+    Onnx__NodeProto *nodes[3 * NETC_MAX_LAYERS + 4];
     size_t n_node;
-    Onnx__TensorProto *inits[2 * NETC_MAX_LAYERS + 2];
+    Onnx__TensorProto *inits[2 * NETC_MAX_LAYERS + 3];
     size_t n_init;
     int failed;
 };
@@ -81,6 +82,20 @@ static void attribute_int(struct builder *b, Onnx__NodeProto *n, const char *nam
     }
 }
 
+static void attribute_ints(struct builder *b, Onnx__NodeProto *n, const char *name, int count,
+                           int64_t v0, int64_t v1)
+{
+    Onnx__AttributeProto *a = attribute(b, n, name);
+    int64_t *v = alloc(b, 4 * sizeof *v);
+    if (a && v) {
+        a->type = ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INTS;
+        for (int i = 0; i < count; i++)
+            v[i] = i % 2 ? v1 : v0;
+        a->ints = v;
+        a->n_ints = (size_t)count;
+    }
+}
+
 static void attribute_float(struct builder *b, Onnx__NodeProto *n, const char *name, float v)
 {
     Onnx__AttributeProto *a = attribute(b, n, name);
@@ -112,25 +127,51 @@ static Onnx__NodeProto *node(struct builder *b, const char *op, char *name, char
     return n;
 }
 
-/* An initializer of float32 values (the packed float_data field: little-endian on the
- * wire whatever this machine is). */
-static void initializer(struct builder *b, char *name, int rank, int64_t d0, int64_t d1,
-                        float *data)
+/* A tensor called name of rank dimensions, not yet holding data. */
+static Onnx__TensorProto *tensor(struct builder *b, char *name, int rank, const int64_t *dims,
+                                 int32_t type)
 {
     Onnx__TensorProto *t = alloc(b, sizeof *t);
-    int64_t *dims = alloc(b, 2 * sizeof *dims);
-    if (!t || !dims || !name || !data)
-        return;
+    int64_t *d = alloc(b, 4 * sizeof *d);
+    if (!t || !d || !name || rank > 4)
+        return NULL;
     onnx__tensor_proto__init(t);
     t->name = name;
-    dims[0] = d0, dims[1] = d1;
-    t->dims = dims;
+    if (rank)
+        memcpy(d, dims, (size_t)rank * sizeof *d);
+    t->dims = d;
     t->n_dims = (size_t)rank;
     t->has_data_type = 1;
-    t->data_type = ONNX_FLOAT;
-    t->float_data = data;
-    t->n_float_data = (size_t)(rank == 2 ? d0 * d1 : d0);
+    t->data_type = type;
     b->inits[b->n_init++] = t;
+    return t;
+}
+
+/* An initializer of float32 values (the packed float_data field: little-endian on the
+ * wire whatever this machine is). */
+static void initializer(struct builder *b, char *name, int rank, const int64_t *dims, float *data)
+{
+    Onnx__TensorProto *t = tensor(b, name, rank, dims, ONNX_FLOAT);
+    size_t n = 1;
+    for (int i = 0; i < rank; i++)
+        n *= (size_t)dims[i];
+    if (t && data) {
+        t->float_data = data;
+        t->n_float_data = n;
+    }
+}
+
+/* An initializer of int64 values (a shape). */
+static void int64_initializer(struct builder *b, char *name, int n, const int64_t *values)
+{
+    const int64_t dims[1] = { n };
+    Onnx__TensorProto *t = tensor(b, name, 1, dims, ONNX_INT64);
+    int64_t *v = alloc(b, (size_t)n * sizeof *v);
+    if (t && v) {
+        memcpy(v, values, (size_t)n * sizeof *v);
+        t->int64_data = v;
+        t->n_int64_data = (size_t)n;
+    }
 }
 
 static float *copy_floats(struct builder *b, const float *v, size_t n)
@@ -148,8 +189,13 @@ static char *input_scaling(struct builder *b, const struct network *net,
     const int minmax = w->scale == SCALE_UNIT;
     char *offset = text(b, "%s%s", "input.", minmax ? "min" : "mean");
     char *range = text(b, "%s%s", "input.", minmax ? "range" : "std");
-    initializer(b, offset, 1, net->input_size, 0, copy_floats(b, w->scale_offset, (size_t)w->n_scale));
-    initializer(b, range, 1, net->input_size, 0, copy_floats(b, w->scale_range, (size_t)w->n_scale));
+    int64_t dims[3];                /* the input's shape, which the constants broadcast to */
+    for (int i = 0; i < net->input_rank; i++)
+        dims[i] = net->input_shape[i];
+    initializer(b, offset, net->input_rank, dims,
+                copy_floats(b, w->scale_offset, (size_t)w->n_scale));
+    initializer(b, range, net->input_rank, dims,
+                copy_floats(b, w->scale_range, (size_t)w->n_scale));
     char *centered = text(b, "%s%s", "input.centered", "");
     char *scaled = text(b, "%s%s", "input.scaled", "");
     node(b, "Sub", text(b, "%s%s", "input/Sub", ""), centered, value, offset, NULL);
@@ -162,26 +208,75 @@ static const char *const activation_ops[] = {
     [ACT_TANH] = "Tanh", [ACT_LINEAR] = NULL, [ACT_SOFTMAX] = "Softmax",
 };
 
-/* Layer l on value: Gemm (W [out, in] with transB = 1, as torch.onnx.export writes
- * torch.nn.Linear) and its activation; returns the layer's output value. */
+/* Layer l's weights as one of its initializers, in the file's layout: W[units][fan_in]
+ * from the trainer's W^T[fan_in][units]; dense [out, in], conv [out, in, kh, kw]. */
+static char *weight_initializer(struct builder *b, const struct layer *L, const float *wt)
+{
+    char *name = text(b, "%s%s", L->name, ".weight");
+    float *W = alloc(b, (size_t)L->units * (size_t)L->fan_in * sizeof *W);
+    for (int o = 0; W && o < L->units; o++)
+        for (int i = 0; i < L->fan_in; i++)
+            W[(size_t)o * L->fan_in + i] = wt[(size_t)i * L->units + o];
+    const int64_t dense[2] = { L->units, L->fan_in };
+    const int64_t conv[4] = { L->units, L->in_shape[DIM_C], L->kernel[0], L->kernel[1] };
+    if (L->kind == LAYER_CONV)
+        initializer(b, name, 4, conv, W);
+    else
+        initializer(b, name, 2, dense, W);
+    return name;
+}
+
+static char *bias_initializer(struct builder *b, const struct layer *L, const float *bias)
+{
+    char *name = text(b, "%s%s", L->name, ".bias");
+    const int64_t dims[1] = { L->units };
+    initializer(b, name, 1, dims, copy_floats(b, bias, (size_t)L->units));
+    return name;
+}
+
+/* The layer's node proper, from value to out: Gemm (W [out, in] with transB = 1, as
+ * torch.onnx.export writes torch.nn.Linear), Conv, MaxPool, AveragePool or Dropout. */
+static Onnx__NodeProto *layer_node(struct builder *b, const struct layer *L,
+                                   const struct export_weights *w, int l, char *value, char *out)
+{
+    static const char *const ops[] = { [LAYER_DENSE] = "Gemm", [LAYER_CONV] = "Conv",
+        [LAYER_MAXPOOL] = "MaxPool", [LAYER_AVGPOOL] = "AveragePool", [LAYER_DROPOUT] = "Dropout" };
+    const char *op = ops[L->kind];
+    char *name = text(b, "%s/%s", L->name, op);
+    Onnx__NodeProto *n;
+    if (L->kind == LAYER_DROPOUT) {     /* ratio, and no training_mode: the identity */
+        char *ratio = text(b, "%s%s", L->name, ".ratio");
+        float *rate = alloc(b, sizeof *rate);
+        if (rate)
+            *rate = (float)L->rate;
+        initializer(b, ratio, 0, NULL, rate);
+        return node(b, op, name, out, value, ratio, NULL);
+    }
+    if (layer_has_weights(L))
+        n = node(b, op, name, out, value, weight_initializer(b, L, w->wt[l]),
+                 bias_initializer(b, L, w->bias[l]));
+    else
+        n = node(b, op, name, out, value, NULL, NULL);
+    if (n && L->kind == LAYER_DENSE)
+        attribute_int(b, n, "transB", 1);
+    if (n && layer_is_spatial(L)) {
+        attribute_ints(b, n, "kernel_shape", 2, L->kernel[0], L->kernel[1]);
+        attribute_ints(b, n, "strides", 2, L->stride[0], L->stride[1]);
+        attribute_ints(b, n, "pads", 4, L->padding[0], L->padding[1]);
+    }
+    return n;
+}
+
+/* Layer l on value and its activation; returns the layer's output value. */
 static char *layer(struct builder *b, const struct network *net, const struct export_weights *w,
                    int l, char *value)
 {
     const struct layer *L = &net->layers[l];
     const char *act = activation_ops[L->act];
     const int last = l == net->nlayers - 1;
-    char *weight = text(b, "%s%s", L->name, ".weight"), *bias = text(b, "%s%s", L->name, ".bias");
-    float *W = alloc(b, (size_t)L->in * (size_t)L->out * sizeof *W);
-    for (int o = 0; W && o < L->out; o++)       /* W[o][i] = W^T[i][o] */
-        for (int i = 0; i < L->in; i++)
-            W[(size_t)o * L->in + i] = w->wt[l][(size_t)i * L->out + o];
-    initializer(b, weight, 2, L->out, L->in, W);
-    initializer(b, bias, 1, L->out, 0, copy_floats(b, w->bias[l], (size_t)L->out));
     char *out = last ? text(b, "%s%s", "output", "") : text(b, "%s%s", L->name, "");
     char *z = act ? text(b, "%s%s", L->name, ".z") : out;
-    Onnx__NodeProto *gemm = node(b, "Gemm", text(b, "%s%s", L->name, "/Gemm"), z, value, weight, bias);
-    if (gemm)
-        attribute_int(b, gemm, "transB", 1);
+    layer_node(b, L, w, l, value, z);
     if (!act)
         return out;
     Onnx__NodeProto *n = node(b, act, text(b, "%s/%s", L->name, act), out, z, NULL, NULL);
@@ -190,6 +285,33 @@ static char *layer(struct builder *b, const struct network *net, const struct ex
     if (n && L->act == ACT_SOFTMAX)
         attribute_int(b, n, "axis", 1);
     return out;
+}
+
+/* What layer l reads, reshaped: a dense layer reads a vector (a Flatten of an image, in
+ * C x H x W order, torch.flatten(x, 1)'s); a conv or pool reads [batch, C, H, W] (a
+ * Reshape of an H x W input).  Named after the input when it is the input. */
+static char *reshaped(struct builder *b, const struct network *net, int l, int *rank, char *value)
+{
+    const struct layer *L = &net->layers[l];
+    const char *who = l == 0 ? "input" : L->name;
+    if (L->kind == LAYER_DENSE && *rank > 1) {
+        char *flat = text(b, "%s%s", who, ".flat");
+        Onnx__NodeProto *n = node(b, "Flatten", text(b, "%s%s", who, "/Flatten"), flat, value,
+                                  NULL, NULL);
+        if (n)
+            attribute_int(b, n, "axis", 1);
+        *rank = 1;
+        return flat;
+    }
+    if (layer_is_spatial(L) && *rank == 2) {
+        const int64_t shape[4] = { 0, L->in_shape[DIM_C], L->in_shape[DIM_H], L->in_shape[DIM_W] };
+        char *image = text(b, "%s%s", who, ".image"), *dims = text(b, "%s%s", who, ".shape");
+        int64_initializer(b, dims, 4, shape);
+        node(b, "Reshape", text(b, "%s%s", who, "/Reshape"), image, value, dims, NULL);
+        *rank = 3;
+        return image;
+    }
+    return value;
 }
 
 /* A float32 tensor value of shape [batch, dims...]. */
@@ -243,16 +365,13 @@ static Onnx__GraphProto *graph(struct builder *b, const struct network *net,
     in[0] = value_info(b, value, net->input_rank, net->input_shape);
     if (w->n_scale)
         value = input_scaling(b, net, w, value);
-    if (net->input_rank > 1) {
-        char *flat = text(b, "%s%s", "input.flat", "");
-        Onnx__NodeProto *n = node(b, "Flatten", text(b, "%s%s", "input/Flatten", ""), flat, value,
-                                  NULL, NULL);
-        if (n)
-            attribute_int(b, n, "axis", 1);
-        value = flat;
-    }
-    for (int l = 0; l < net->nlayers; l++)
+    int rank = net->input_rank;
+    for (int l = 0; l < net->nlayers; l++) {
+        value = reshaped(b, net, l, &rank, value);
         value = layer(b, net, w, l, value);
+        if (layer_is_spatial(&net->layers[l]))
+            rank = 3;
+    }
     out[0] = value_info(b, value, 1, &net->layers[net->nlayers - 1].out);
     g->input = in;
     g->n_input = 1;
@@ -262,8 +381,8 @@ static Onnx__GraphProto *graph(struct builder *b, const struct network *net,
     g->n_node = b->n_node;
     g->initializer = b->inits;
     g->n_initializer = b->n_init;
-    g->doc_string = text(b, "%s%s", "the forward pass of a netc network: "
-                         "a = f(W x + b) per dense layer", "");
+    g->doc_string = text(b, "%s%s", "the forward pass of a netc network: a = f(W x + b) per "
+                         "dense layer, f(K * x + b) per conv layer, then its pools", "");
     return g;
 }
 

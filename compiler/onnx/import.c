@@ -1,13 +1,14 @@
-/* import.c - an ONNX graph into dense layers.
+/* import.c - an ONNX graph into netc's layers.
  *
  * The walk starts at the graph's one input and follows its value from node to node to
  * the graph's one output.  Each node must be the only consumer of the value, its other
  * inputs constants (initializers or Constant nodes), and its operator one of the table
  * `operators` below, whose handler turns it into part of a layer: Gemm or MatMul (+ Add)
- * open a dense layer, an activation closes it, Flatten and Reshape flatten the input,
- * Identity and Dropout pass it on.  Anything else is refused with the node, its operator
- * and why.  Convolution and pooling layers, once netc has them, are more rows of the
- * table: their handlers would track the CxHxW shape (struct walk's dims) the same way. */
+ * open a dense layer, Conv a conv layer (import_spatial.c, with the pools), an activation
+ * closes it, Flatten and Reshape flatten the image, Dropout is a dropout layer, Identity
+ * passes the value on.  The walk carries the value's C x H x W shape (struct walk's dims)
+ * to check each layer against it.  Anything else is refused with the node, its operator
+ * and why. */
 #include "onnx/import.h"
 
 #include <math.h>
@@ -17,34 +18,11 @@
 #include <string.h>
 
 #include "front/keywords.h"
+#include "onnx/import_internal.h"
 #include "onnx/model.h"
 
 /* More nodes than any network netc can express (64 layers of a few nodes each). */
 enum { ONNX_MAX_NODES = 4096 };
-
-struct walk {
-    const struct onnx_model *m;
-    const Onnx__GraphProto *g;
-    const struct onnx_import_options *opt;
-    struct onnx_import *out;
-    netc_error *err;
-    char *visited;                  /* per node */
-
-    /* The node being applied, and which of its inputs is the chain's value. */
-    const Onnx__NodeProto *node;
-    int node_index, at;
-
-    /* The chain's value: its dimensions besides the batch (when it has one). */
-    int batch, rank;
-    int64_t dims[4];
-
-    /* The last layer, until its activation is known. */
-    struct onnx_layer *open;
-    const char *weight_name[NETC_MAX_LAYERS], *bias_name[NETC_MAX_LAYERS];
-    int has_activation;             /* open has its activation */
-    int bias_open;                  /* open came from a MatMul: an Add may give its bias */
-    int final;                      /* the output layer's softmax is set: nothing may follow */
-};
 
 static const char *str(const char *s)
 {
@@ -52,8 +30,7 @@ static const char *str(const char *s)
 }
 
 /* Fails with "FILE: node 'NAME' (OP): message". */
-static int refuse(struct walk *w, const char *fmt, ...) NETC_PRINTF(2, 3);
-static int refuse(struct walk *w, const char *fmt, ...)
+int walk_refuse(struct walk *w, const char *fmt, ...)
 {
     char label[96], op[96], msg[768];
     va_list ap;
@@ -93,39 +70,71 @@ static const Onnx__TensorProto *constant(const struct walk *w, const char *name)
 }
 
 /* The node's input i when given, else NULL (an optional input left out). */
-static const Onnx__TensorProto *input_constant(const struct walk *w, size_t i)
+const Onnx__TensorProto *walk_input_constant(const struct walk *w, size_t i)
 {
     return i < w->node->n_input && w->node->input[i][0] ? constant(w, w->node->input[i]) : NULL;
 }
 
-static int attribute_int(struct walk *w, const char *name, int64_t fallback, int64_t *v)
+int walk_attribute_int(struct walk *w, const char *name, int64_t fallback, int64_t *v)
 {
     const Onnx__AttributeProto *a = onnx_attribute(w->node, name);
     *v = fallback;
     if (!a)
         return 0;
     if (!a->has_i)
-        return refuse(w, "attribute '%s' is not an integer", name);
+        return walk_refuse(w, "attribute '%s' is not an integer", name);
     *v = a->i;
     return 0;
 }
 
-static int attribute_float(struct walk *w, const char *name, float fallback, float *v)
+int walk_attribute_float(struct walk *w, const char *name, float fallback, float *v)
 {
     const Onnx__AttributeProto *a = onnx_attribute(w->node, name);
     *v = fallback;
     if (!a)
         return 0;
     if (!a->has_f || !isfinite(a->f))
-        return refuse(w, "attribute '%s' is not a finite number", name);
+        return walk_refuse(w, "attribute '%s' is not a finite number", name);
     *v = a->f;
     return 0;
 }
 
-/* The chain's value at input `at`, the only place handlers take it from. */
-static int chain_at(struct walk *w, int at, const char *what)
+/* A list of n integers (kernel_shape, pads, strides, dilations), each fallback when the
+ * node leaves the attribute out. */
+int walk_attribute_ints(struct walk *w, const char *name, int n, int64_t fallback, int64_t *v)
 {
-    return w->at == at ? 0 : refuse(w, "the network's value is its input %d, netc expects it as %s",
+    const Onnx__AttributeProto *a = onnx_attribute(w->node, name);
+    for (int i = 0; i < n; i++)
+        v[i] = fallback;
+    if (!a)
+        return 0;
+    if (a->n_ints != (size_t)n)
+        return walk_refuse(w, "attribute '%s' has %zu values, netc expects %d (a 2-D image's)",
+                           name, a->n_ints, n);
+    for (int i = 0; i < n; i++)
+        v[i] = a->ints[i];
+    return 0;
+}
+
+int walk_attribute_text(struct walk *w, const char *name, const char *fallback, char buf[96])
+{
+    const Onnx__AttributeProto *a = onnx_attribute(w->node, name);
+    snprintf(buf, 96, "%s", fallback);
+    if (!a)
+        return 0;
+    if (!a->has_s)
+        return walk_refuse(w, "attribute '%s' is not a string", name);
+    const size_t n = a->s.len < 95 ? a->s.len : 95;
+    for (size_t i = 0; i < n; i++)
+        buf[i] = a->s.data[i] >= 0x20 && a->s.data[i] < 0x7f ? (char)a->s.data[i] : '?';
+    buf[n] = '\0';
+    return 0;
+}
+
+/* The chain's value at input `at`, the only place handlers take it from. */
+int walk_chain_at(struct walk *w, int at, const char *what)
+{
+    return w->at == at ? 0 : walk_refuse(w, "the network's value is its input %d, netc expects it as %s",
                                      w->at, what);
 }
 
@@ -134,55 +143,74 @@ static int chain_at(struct walk *w, int at, const char *what)
 static int flat_input(struct walk *w)
 {
     if (w->final)
-        return refuse(w, "follows the output layer's softmax: softmax must be the network's "
+        return walk_refuse(w, "follows the output layer's softmax: softmax must be the network's "
                       "last operation (netc allows it on the output layer only)");
     if (w->rank != 1)
-        return refuse(w, "its input has %d dimensions per sample; a dense layer takes one "
+        return walk_refuse(w, "its input has %d dimensions per sample; a dense layer takes one "
                       "vector\nhint: flatten first (torch.nn.Flatten)", w->rank);
     return 0;
 }
 
-static int finite(struct walk *w, const float *v, int64_t n, const char *name)
+int walk_finite(struct walk *w, const float *v, int64_t n, const char *name)
 {
     for (int64_t i = 0; i < n; i++)
         if (!isfinite(v[i]))
-            return refuse(w, "tensor '%s' holds a non-finite value (at %lld)", name, (long long)i);
+            return walk_refuse(w, "tensor '%s' holds a non-finite value (at %lld)", name, (long long)i);
     return 0;
 }
 
-/* A new layer of `out` neurons on the chain's vector, its weights W[out][in] (read from
- * B, transposed when B is [in][out]). */
-static int open_layer(struct walk *w, const Onnx__TensorProto *b, const char *b_name, int transposed)
+struct onnx_layer *walk_new_layer(struct walk *w, enum layer_kind kind)
 {
     struct onnx_import *m = w->out;
+    char tmp[96], label[96];
+    if (m->nlayers == NETC_MAX_LAYERS) {
+        walk_refuse(w, "more than %d layers, netc's limit", NETC_MAX_LAYERS);
+        return NULL;
+    }
+    struct onnx_layer *L = &m->layers[m->nlayers];
+    memset(L, 0, sizeof *L);
+    L->kind = kind;
+    L->act = ACT_LINEAR;
+    L->in = (int)features(w);
+    for (int i = 0; i < 3; i++)     /* a vector of n values is n x 1 x 1 */
+        L->in_shape[i] = w->rank == 3 ? (int)w->dims[i] : i == 0 ? L->in : 1;
+    w->weight_name[m->nlayers] = w->bias_name[m->nlayers] = NULL;
+    m->nlayers++;
+    snprintf(L->nodes, sizeof L->nodes, "%s %s", onnx_printable(w->node->op_type, tmp),
+             onnx_node_label(w->node, w->node_index, label));
+    return L;
+}
+
+/* A new dense layer of `out` neurons on the chain's vector, its weights W[out][in] (read
+ * from B, transposed when B is [in][out]). */
+static int open_layer(struct walk *w, const Onnx__TensorProto *b, const char *b_name, int transposed)
+{
     char what[160], tmp[96];
     snprintf(what, sizeof what, "weight tensor '%s'", onnx_printable(b_name, tmp));
     if (!b)
-        return refuse(w, "its weights ('%s') are not a constant: netc imports trained weights "
+        return walk_refuse(w, "its weights ('%s') are not a constant: netc imports trained weights "
                       "stored in the model", tmp);
     if (b->n_dims != 2)
-        return refuse(w, "its weights ('%s') have %zu dimensions, a dense layer's have 2", tmp,
+        return walk_refuse(w, "its weights ('%s') have %zu dimensions, a dense layer's have 2", tmp,
                       b->n_dims);
     const int64_t in = w->dims[0];
     const int64_t b_in = b->dims[transposed ? 0 : 1], b_out = b->dims[transposed ? 1 : 0];
     if (b_in != in)
-        return refuse(w, "its weights ('%s') take %lld inputs, the layer gets %lld", tmp,
+        return walk_refuse(w, "its weights ('%s') take %lld inputs, the layer gets %lld", tmp,
                       (long long)b_in, (long long)in);
-    if (m->nlayers == NETC_MAX_LAYERS)
-        return refuse(w, "more than %d dense layers, netc's limit", NETC_MAX_LAYERS);
     float *v;
     int64_t n;
     if (onnx_tensor_floats(w->m, b, what, &v, &n, w->err) < 0)
         return -1;
-    struct onnx_layer *L = &m->layers[m->nlayers];
-    memset(L, 0, sizeof *L);
+    struct onnx_layer *L = walk_new_layer(w, LAYER_DENSE);
+    if (!L) {
+        free(v);
+        return -1;
+    }
     L->weight = v;
-    L->in = (int)in;
-    L->out = (int)b_out;
-    L->act = ACT_LINEAR;
-    w->weight_name[m->nlayers] = b_name;
-    w->bias_name[m->nlayers] = NULL;
-    m->nlayers++;
+    L->out = L->units = (int)b_out;
+    L->fan_in = (int)in;
+    w->weight_name[w->out->nlayers - 1] = b_name;
     if (transposed) {
         L->weight = netc_alloc((size_t)n, sizeof *L->weight, what, w->err);
         if (!L->weight) {
@@ -194,20 +222,17 @@ static int open_layer(struct walk *w, const Onnx__TensorProto *b, const char *b_
                 L->weight[o * in + i] = v[i * b_out + o];
         free(v);
     }
-    L->bias = calloc((size_t)L->out, sizeof *L->bias);
+    L->bias = calloc((size_t)L->units, sizeof *L->bias);
     if (!L->bias)
         return netc_fail(w->err, "%s: out of memory", w->m->path);
     w->open = L;
-    w->has_activation = 0;
-    w->bias_open = 0;
+    w->has_activation = w->bias_open = w->pooled = 0;
     w->dims[0] = b_out;
-    snprintf(L->nodes, sizeof L->nodes, "%s %s", onnx_printable(w->node->op_type, tmp),
-             onnx_node_label(w->node, w->node_index, what));
-    return finite(w, L->weight, n, b_name);
+    return walk_finite(w, L->weight, n, b_name);
 }
 
-/* The layer's bias from tensor c: OUT values, or one broadcast to all. */
-static int set_bias(struct walk *w, const Onnx__TensorProto *c, const char *c_name)
+/* The layer's bias from tensor c: one value per unit (neuron, filter), or one for all. */
+int walk_set_bias(struct walk *w, const Onnx__TensorProto *c, const char *c_name)
 {
     struct onnx_layer *L = w->open;
     char what[160], tmp[96];
@@ -216,19 +241,19 @@ static int set_bias(struct walk *w, const Onnx__TensorProto *c, const char *c_na
     int64_t n;
     if (onnx_tensor_floats(w->m, c, what, &v, &n, w->err) < 0)
         return -1;
-    if (n != L->out && n != 1) {
+    if (n != L->units && n != 1) {
         free(v);
-        return refuse(w, "its bias ('%s') has %lld values, the layer %d outputs", tmp, (long long)n,
-                      L->out);
+        return walk_refuse(w, "its bias ('%s') has %lld values, the layer has %d %s", tmp,
+                           (long long)n, L->units, L->kind == LAYER_CONV ? "filters" : "outputs");
     }
-    for (int o = 0; o < L->out; o++)
+    for (int o = 0; o < L->units; o++)
         L->bias[o] = v[n == 1 ? 0 : o];
     free(v);
-    w->bias_name[w->out->nlayers - 1] = c_name;
-    return finite(w, L->bias, L->out, c_name);
+    w->bias_name[L - w->out->layers] = c_name;
+    return walk_finite(w, L->bias, L->units, c_name);
 }
 
-static int append_node(struct walk *w)
+int walk_append_node(struct walk *w)
 {
     char tmp[96], label[96];
     size_t k = strlen(w->open->nodes);
@@ -242,32 +267,32 @@ static int op_gemm(struct walk *w)
 {
     int64_t trans_a, trans_b;
     float alpha, beta;
-    if (chain_at(w, 0, "A (input 0)") < 0 || flat_input(w) < 0 ||
-        attribute_int(w, "transA", 0, &trans_a) < 0 || attribute_int(w, "transB", 0, &trans_b) < 0 ||
-        attribute_float(w, "alpha", 1.0f, &alpha) < 0 || attribute_float(w, "beta", 1.0f, &beta) < 0)
+    if (walk_chain_at(w, 0, "A (input 0)") < 0 || flat_input(w) < 0 ||
+        walk_attribute_int(w, "transA", 0, &trans_a) < 0 || walk_attribute_int(w, "transB", 0, &trans_b) < 0 ||
+        walk_attribute_float(w, "alpha", 1.0f, &alpha) < 0 || walk_attribute_float(w, "beta", 1.0f, &beta) < 0)
         return -1;
     if (!w->batch)
-        return refuse(w, "its input has no batch dimension (Gemm multiplies matrices)");
+        return walk_refuse(w, "its input has no batch dimension (Gemm multiplies matrices)");
     if (trans_a)
-        return refuse(w, "transA = 1 transposes the batch of inputs; netc's layer is W·x + b");
+        return walk_refuse(w, "transA = 1 transposes the batch of inputs; netc's layer is W·x + b");
     if (alpha != 1.0f || beta != 1.0f)
-        return refuse(w, "alpha = %g, beta = %g: netc's dense layer is W·x + b (1 and 1)",
+        return walk_refuse(w, "alpha = %g, beta = %g: netc's dense layer is W·x + b (1 and 1)",
                       (double)alpha, (double)beta);
-    if (open_layer(w, input_constant(w, 1), w->node->input[1], !trans_b) < 0)
+    if (open_layer(w, walk_input_constant(w, 1), w->node->input[1], !trans_b) < 0)
         return -1;
-    const Onnx__TensorProto *c = input_constant(w, 2);
+    const Onnx__TensorProto *c = walk_input_constant(w, 2);
     if (w->node->n_input > 2 && w->node->input[2][0] && !c)
-        return refuse(w, "its bias (input C) is not a constant");
-    return c ? set_bias(w, c, w->node->input[2]) : 0;
+        return walk_refuse(w, "its bias (input C) is not a constant");
+    return c ? walk_set_bias(w, c, w->node->input[2]) : 0;
 }
 
 /* MatMul: Y = A·B with B [in][out]; the bias, if any, comes with the Add after it. */
 static int op_matmul(struct walk *w)
 {
-    if (chain_at(w, 0, "A (input 0): netc's layer multiplies the weights by its input") < 0 ||
+    if (walk_chain_at(w, 0, "A (input 0): netc's layer multiplies the weights by its input") < 0 ||
         flat_input(w) < 0)
         return -1;
-    if (open_layer(w, input_constant(w, 1), w->node->input[1], 1) < 0)
+    if (open_layer(w, walk_input_constant(w, 1), w->node->input[1], 1) < 0)
         return -1;
     w->bias_open = 1;
     return 0;
@@ -276,32 +301,50 @@ static int op_matmul(struct walk *w)
 static int op_add(struct walk *w)
 {
     if (!w->open || !w->bias_open)
-        return refuse(w, "an Add not right after a MatMul: netc's layers add one bias, after "
+        return walk_refuse(w, "an Add not right after a MatMul: netc's layers add one bias, after "
                       "their weights");
-    const Onnx__TensorProto *c = input_constant(w, (size_t)(1 - w->at));
+    const Onnx__TensorProto *c = walk_input_constant(w, (size_t)(1 - w->at));
     if (!c)
-        return refuse(w, "adds something other than a constant bias (a branching graph?)");
+        return walk_refuse(w, "adds something other than a constant bias (a branching graph?)");
     w->bias_open = 0;
-    return set_bias(w, c, w->node->input[1 - w->at]) < 0 ? -1 : append_node(w);
+    return walk_set_bias(w, c, w->node->input[1 - w->at]) < 0 ? -1 : walk_append_node(w);
 }
 
 /* ---- activations ---- */
+
+/* A max pool between a layer and its activation is the same network with the activation
+ * first when the activation never decreases: max f(x) = f(max x).  PyTorch's classic
+ * F.relu(F.max_pool2d(conv(x), 2)) is such a network.  After an average pool it is not. */
+static int activation_after_pool(struct walk *w, enum activation act, double alpha)
+{
+    if (w->pooled == LAYER_AVGPOOL)
+        return walk_refuse(w, "an activation after an average pool: netc applies it before the "
+                           "pool (the conv layer's), and the average of f(x) is not f of the "
+                           "average\nhint: apply the activation before pooling");
+    if (act == ACT_LEAKY_RELU && alpha < 0)
+        return walk_refuse(w, "leaky ReLU with alpha = %g after a max pool: netc applies it "
+                           "before the pool, the same only for an activation that never "
+                           "decreases", alpha);
+    return 0;
+}
 
 static int set_activation(struct walk *w, enum activation act, double alpha)
 {
     if (w->final)
         return flat_input(w);
     if (!w->open)
-        return refuse(w, "an activation before the first dense layer: netc applies one after "
-                      "each layer");
+        return walk_refuse(w, "an activation before the first layer: netc applies one after "
+                           "each dense or conv layer");
     if (w->has_activation)
-        return refuse(w, "a second activation after layer %d: netc's layers have one",
-                      w->out->nlayers);
+        return walk_refuse(w, "a second activation after layer %d: netc's layers have one",
+                           (int)(w->open - w->out->layers) + 1);
+    if (w->pooled && activation_after_pool(w, act, alpha) < 0)
+        return -1;
     w->open->act = act;
     w->open->alpha = alpha;
     w->has_activation = 1;
     w->bias_open = 0;
-    return append_node(w);
+    return walk_append_node(w);
 }
 
 static int op_relu(struct walk *w)
@@ -322,7 +365,7 @@ static int op_tanh(struct walk *w)
 static int op_leaky_relu(struct walk *w)
 {
     float alpha;
-    return attribute_float(w, "alpha", 0.01f, &alpha) < 0 ? -1 : set_activation(w, ACT_LEAKY_RELU, alpha);
+    return walk_attribute_float(w, "alpha", 0.01f, &alpha) < 0 ? -1 : set_activation(w, ACT_LEAKY_RELU, alpha);
 }
 
 /* Softmax over each sample's vector: the axis must be the last one (before opset 13
@@ -331,12 +374,12 @@ static int softmax_axis(struct walk *w)
 {
     int64_t axis;
     const int rank = w->batch + w->rank;
-    if (attribute_int(w, "axis", w->m->opset < 13 ? 1 : -1, &axis) < 0)
+    if (walk_attribute_int(w, "axis", w->m->opset < 13 ? 1 : -1, &axis) < 0)
         return -1;
     if (axis < 0)
         axis += rank;
     if (w->rank != 1 || axis != rank - 1)
-        return refuse(w, "over axis %lld of a %d-dimensional value: netc's softmax runs over "
+        return walk_refuse(w, "over axis %lld of a %d-dimensional value: netc's softmax runs over "
                       "each sample's outputs", (long long)axis, rank);
     return 0;
 }
@@ -354,7 +397,7 @@ static int op_softmax(struct walk *w)
 static int op_log_softmax(struct walk *w)
 {
     if (w->opt->log_softmax < 0)
-        return refuse(w, "netc has no log-softmax activation, so it cannot write this network "
+        return walk_refuse(w, "netc has no log-softmax activation, so it cannot write this network "
                       "exactly\nhint: --log-softmax softmax imports the output layer as softmax "
                       "(outputs e^y, the probabilities; the same classes), --log-softmax linear "
                       "as its logits (y plus a constant per sample)");
@@ -369,6 +412,19 @@ static int op_log_softmax(struct walk *w)
 
 /* ---- shapes: Flatten, Reshape ---- */
 
+/* Before any layer the value is the input, reshaped: the input is that image (the same
+ * values in the same order), C x H x W on the .net file's `input` line. */
+static int input_image(struct walk *w, const int64_t dims[3])
+{
+    struct onnx_import *m = w->out;
+    for (int i = 0; i < 3; i++) {
+        w->dims[i] = dims[i];
+        m->input_shape[i] = (int)dims[i];
+    }
+    w->rank = m->input_rank = 3;
+    return 0;
+}
+
 static int flatten_to_vector(struct walk *w)
 {
     w->dims[0] = features(w);
@@ -379,38 +435,97 @@ static int flatten_to_vector(struct walk *w)
 static int op_flatten(struct walk *w)
 {
     int64_t axis;
-    if (attribute_int(w, "axis", 1, &axis) < 0)
+    if (walk_attribute_int(w, "axis", 1, &axis) < 0)
         return -1;
     if (axis < 0)
         axis += w->batch + w->rank;
     if (!w->batch || axis != 1)
-        return refuse(w, "axis %lld: netc flattens each sample (axis 1 after the batch "
+        return walk_refuse(w, "axis %lld: netc flattens each sample (axis 1 after the batch "
                       "dimension)", (long long)axis);
     return flatten_to_vector(w);
 }
 
+/* Reshape's shape for one sample, [batch, dims...] resolved against the value's
+ * features f: the batch kept (0) or inferred (-1), the other dimensions written or one of
+ * them inferred (-1) when the batch is kept.  0 with *rank and dims set, or -1. */
+static int reshape_target(const struct walk *w, const int64_t *shape, int64_t n, int allowzero,
+                          int *rank, int64_t dims[3])
+{
+    const int64_t f = features(w);
+    const int b = w->batch;
+    if (n - b < 1 || n - b > 3 ||
+        (b && ((shape[0] == 0 && allowzero) || (shape[0] != 0 && shape[0] != -1))))
+        return -1;
+    int64_t known = 1;
+    int infer = -1;
+    for (int64_t i = b; i < n; i++) {
+        if (shape[i] == -1 && infer < 0 && !(b && shape[0] == -1))
+            infer = (int)(i - b);
+        else if (shape[i] >= 1 && shape[i] <= NETC_MAX_WIDTH)
+            known *= shape[i];
+        else
+            return -1;
+        dims[i - b] = shape[i];
+    }
+    if (infer >= 0 && f % known == 0) {
+        dims[infer] = f / known;
+        known = f;
+    }
+    *rank = (int)(n - b);
+    return known == f ? 0 : -1;
+}
+
+/* A Reshape that flattens each sample; or, before the first layer, one that gives the
+ * input its image shape (x.view(-1, 1, 28, 28)): the .net file's `input` line. */
 static int op_reshape(struct walk *w)
 {
-    const Onnx__TensorProto *s = input_constant(w, 1);
-    int64_t *shape, n, allowzero;
-    if (chain_at(w, 0, "data (input 0)") < 0 || attribute_int(w, "allowzero", 0, &allowzero) < 0)
+    const Onnx__TensorProto *s = walk_input_constant(w, 1);
+    int64_t *shape, n, allowzero, dims[3];
+    int rank = 0;
+    if (walk_chain_at(w, 0, "data (input 0)") < 0 || walk_attribute_int(w, "allowzero", 0, &allowzero) < 0)
         return -1;
     if (!s)
-        return refuse(w, "dynamic shape: the new shape is computed in the graph; netc needs a "
+        return walk_refuse(w, "dynamic shape: the new shape is computed in the graph; netc needs a "
                       "constant one\nhint: in PyTorch flatten with torch.nn.Flatten() or "
                       "x.view(-1, N)");
     if (onnx_tensor_int64s(w->m, s, "Reshape's shape", &shape, &n, w->err) < 0)
         return -1;
-    const int64_t f = features(w);
-    /* [batch, f]: the batch kept (0) or inferred (-1); f written or inferred (-1), not both */
-    int ok = w->batch ? n == 2 && (shape[1] == f || shape[1] == -1) &&
-                        ((shape[0] == 0 && !allowzero) || (shape[0] == -1 && shape[1] == f))
-                      : n == 1 && (shape[0] == f || shape[0] == -1);
+    const int ok = reshape_target(w, shape, n, (int)allowzero, &rank, dims) == 0;
     free(shape);
-    if (!ok)
-        return refuse(w, "a reshape other than flattening each sample to one vector of %lld "
-                      "values", (long long)f);
-    return flatten_to_vector(w);
+    if (ok && rank == 1)
+        return flatten_to_vector(w);
+    if (ok && rank == 3 && w->out->nlayers == 0)
+        return input_image(w, dims);
+    return walk_refuse(w, "a reshape other than flattening each sample to one vector of %lld "
+                       "values, or giving the input an image's C x H x W shape before the "
+                       "first layer", (long long)features(w));
+}
+
+/* Unsqueeze before the first layer: a channel dimension for an H x W input
+ * (x.unsqueeze(1)); the axes an attribute before opset 13, an input since. */
+static int op_unsqueeze(struct walk *w)
+{
+    int64_t axis = 0, *axes = NULL, n = 1;
+    const Onnx__TensorProto *t = walk_input_constant(w, 1);
+    if (walk_chain_at(w, 0, "data (input 0)") < 0)
+        return -1;
+    if (t) {
+        if (onnx_tensor_int64s(w->m, t, "Unsqueeze's axes", &axes, &n, w->err) < 0)
+            return -1;
+        axis = axes[0];
+        free(axes);
+    } else {
+        const Onnx__AttributeProto *a = onnx_attribute(w->node, "axes");
+        n = a ? (int64_t)a->n_ints : 0;
+        axis = n ? a->ints[0] : 0;
+    }
+    if (axis < 0)
+        axis += w->batch + w->rank + 1;
+    if (n != 1 || !w->batch || axis != 1 || w->rank != 2 || w->out->nlayers)
+        return walk_refuse(w, "an unsqueeze other than giving an H x W input its channel "
+                           "dimension (x.unsqueeze(1)) before the first layer");
+    const int64_t dims[3] = { 1, w->dims[0], w->dims[1] };
+    return input_image(w, dims);
 }
 
 /* ---- pass-through: Identity, Dropout; input scaling: Sub, Div ---- */
@@ -421,19 +536,44 @@ static int op_identity(struct walk *w)
     return 0;
 }
 
-/* Dropout passes its input through at inference, unless training_mode says otherwise
- * (its mask, output 1, must be unused: checked with every node's extra outputs). */
+/* Dropout: netc's dropout layer of the same rate (the probability of zeroing), the
+ * identity at inference as ONNX's Dropout is unless training_mode says otherwise (its
+ * mask, output 1, must be unused: checked with every node's extra outputs).  The rate is
+ * input 1 since opset 12, the attribute `ratio` before; 0.5 when left out.  It does not
+ * close the open layer: an activation after it is that layer's (the same at inference,
+ * and while training for relu, leaky relu and linear). */
 static int op_dropout(struct walk *w)
 {
-    const Onnx__TensorProto *t = input_constant(w, 2);
+    const Onnx__TensorProto *t = walk_input_constant(w, 2), *r = walk_input_constant(w, 1);
     int training = 0;
-    if (chain_at(w, 0, "data (input 0)") < 0)
+    float rate;
+    if (walk_chain_at(w, 0, "data (input 0)") < 0 ||
+        walk_attribute_float(w, "ratio", 0.5f, &rate) < 0)
         return -1;
     if (w->node->n_input > 2 && w->node->input[2][0] && !t)
-        return refuse(w, "its training_mode is not a constant");
+        return walk_refuse(w, "its training_mode is not a constant");
     if (t && onnx_tensor_bool(w->m, t, "Dropout's training_mode", &training, w->err) < 0)
         return -1;
-    return training ? refuse(w, "training_mode = true: a random mask at inference") : 0;
+    if (training)
+        return walk_refuse(w, "training_mode = true: a random mask at inference");
+    if (r) {
+        float *v;
+        int64_t n;
+        if (onnx_tensor_floats(w->m, r, "Dropout's ratio", &v, &n, w->err) < 0)
+            return -1;
+        rate = v[0];
+        free(v);
+        if (n != 1)
+            return walk_refuse(w, "its ratio holds %lld values, one expected", (long long)n);
+    }
+    if (!(rate >= 0 && rate < 1))
+        return walk_refuse(w, "ratio %g: netc's dropout rate is in [0, 1)", (double)rate);
+    struct onnx_layer *L = walk_new_layer(w, LAYER_DROPOUT);
+    if (!L)
+        return -1;
+    L->out = L->in;
+    L->rate = rate;
+    return 0;
 }
 
 /* (x - mean) / std in the graph before the first layer: netc's input statistics
@@ -441,14 +581,14 @@ static int op_dropout(struct walk *w)
 static int scaling(struct walk *w, float **dst, const char *what, int positive)
 {
     char name[96];
-    const Onnx__TensorProto *c = input_constant(w, 1);
-    if (chain_at(w, 0, "A (input 0)") < 0)
+    const Onnx__TensorProto *c = walk_input_constant(w, 1);
+    if (walk_chain_at(w, 0, "A (input 0)") < 0)
         return -1;
-    if (w->open || *dst)
-        return refuse(w, "a %s other than the input scaling (x - mean) / std before the first "
+    if (w->out->nlayers || *dst)
+        return walk_refuse(w, "a %s other than the input scaling (x - mean) / std before the first "
                       "layer", what);
     if (!c)
-        return refuse(w, "%s by something other than a constant (a branching graph?)", what);
+        return walk_refuse(w, "%s by something other than a constant (a branching graph?)", what);
     /* the constant broadcasts per value: its dimensions, leading 1s aside, are the value's */
     int k = (int)c->n_dims, r = w->rank;
     while (k > 0 && c->dims[c->n_dims - (size_t)k] == 1 && k > r)
@@ -457,7 +597,7 @@ static int scaling(struct walk *w, float **dst, const char *what, int positive)
     for (int i = 0; same && k > 0 && i < r; i++)
         same = c->dims[c->n_dims - (size_t)r + (size_t)i] == w->dims[i];
     if (!same)
-        return refuse(w, "its constant '%s' is not one value per input value",
+        return walk_refuse(w, "its constant '%s' is not one value per input value",
                       onnx_printable(w->node->input[1], name));
     float *v;
     int64_t n;
@@ -475,7 +615,7 @@ static int scaling(struct walk *w, float **dst, const char *what, int positive)
     *dst = all;
     for (int i = 0; i < size; i++)
         if (!isfinite(all[i]) || (positive && !(all[i] > 0)))
-            return refuse(w, "divides by %g: netc's input scaling divides by a positive std",
+            return walk_refuse(w, "divides by %g: netc's input scaling divides by a positive std",
                           (double)all[i]);
     return 0;
 }
@@ -483,7 +623,7 @@ static int scaling(struct walk *w, float **dst, const char *what, int positive)
 static int op_sub(struct walk *w)
 {
     if (w->out->scale_range)
-        return refuse(w, "a Sub after the Div: netc's input scaling is (x - mean) / std");
+        return walk_refuse(w, "a Sub after the Div: netc's input scaling is (x - mean) / std");
     return scaling(w, &w->out->scale_offset, "Sub", 0);
 }
 
@@ -507,11 +647,16 @@ static const struct {
     { "LogSoftmax", op_log_softmax, 1, 1 }, { "Flatten", op_flatten, 1, 1 },
     { "Reshape", op_reshape, 2, 2 },    { "Identity", op_identity, 1, 1 },
     { "Dropout", op_dropout, 1, 3 },    { "Sub", op_sub, 2, 2 },
-    { "Div", op_div, 2, 2 },
+    { "Div", op_div, 2, 2 },            { "Unsqueeze", op_unsqueeze, 1, 2 },
+    { "Conv", op_conv, 2, 3 },          { "MaxPool", op_max_pool, 1, 1 },
+    { "AveragePool", op_average_pool, 1, 1 }, { "GlobalMaxPool", op_global_max_pool, 1, 1 },
+    { "GlobalAveragePool", op_global_average_pool, 1, 1 }, { "Pad", op_pad, 1, 3 },
 };
 
-#define SUPPORTED "Gemm, MatMul, Add, Relu, LeakyRelu, Sigmoid, Tanh, Softmax, LogSoftmax, " \
-                  "Flatten, Reshape, Identity, Dropout, and Sub and Div scaling the input"
+#define SUPPORTED "Gemm, MatMul, Add, Conv, MaxPool, AveragePool, GlobalMaxPool, " \
+                  "GlobalAveragePool, Relu, LeakyRelu, Sigmoid, Tanh, Softmax, LogSoftmax, " \
+                  "Flatten, Reshape, Unsqueeze, Pad (of nothing), Identity, Dropout, and Sub " \
+                  "and Div scaling the input"
 
 static int other_inputs_constant(struct walk *w);
 
@@ -521,22 +666,20 @@ static int apply(struct walk *w)
     const char *domain = str(w->node->domain);
     if (domain[0] && strcmp(domain, "ai.onnx") != 0) {
         char d[96];
-        return refuse(w, "unsupported operator: from domain '%s', not ONNX's own",
+        return walk_refuse(w, "unsupported operator: from domain '%s', not ONNX's own",
                       onnx_printable(domain, d));
     }
     for (size_t i = 0; i < sizeof operators / sizeof operators[0]; i++) {
         if (strcmp(op, operators[i].op) != 0)
             continue;
         if (w->node->n_input < operators[i].min_inputs || w->node->n_input > operators[i].max_inputs)
-            return refuse(w, "%zu input%s; %s takes %zu%s%.0zu", w->node->n_input,
+            return walk_refuse(w, "%zu input%s; %s takes %zu%s%.0zu", w->node->n_input,
                           w->node->n_input == 1 ? "" : "s", operators[i].op, operators[i].min_inputs,
                           operators[i].max_inputs > operators[i].min_inputs ? " to " : "",
                           operators[i].max_inputs > operators[i].min_inputs ? operators[i].max_inputs : 0);
         return other_inputs_constant(w) < 0 ? -1 : operators[i].apply(w);
     }
-    if (strcmp(op, "Conv") == 0 || strcmp(op, "MaxPool") == 0 || strcmp(op, "AveragePool") == 0)
-        return refuse(w, "unsupported operator: netc has no convolution or pooling layers yet");
-    return refuse(w, "unsupported operator\nhint: netc imports dense networks: " SUPPORTED);
+    return walk_refuse(w, "unsupported operator\nhint: netc imports networks of layers: " SUPPORTED);
 }
 
 /* ---- the walk ---- */
@@ -631,12 +774,12 @@ static int next_node(struct walk *w, const char *value)
     w->node = w->g->node[found];
     w->node_index = found;
     if (uses > 1)
-        return refuse(w, "branching graph: it takes '%s' twice", onnx_printable(value, tmp));
+        return walk_refuse(w, "branching graph: it takes '%s' twice", onnx_printable(value, tmp));
     if (w->visited[found])
-        return refuse(w, "the graph has a cycle through this node");
+        return walk_refuse(w, "the graph has a cycle through this node");
     w->visited[found] = 1;
     if (w->node->n_output < 1 || !w->node->output[0][0])
-        return refuse(w, "it has no output");
+        return walk_refuse(w, "it has no output");
     return 0;
 }
 
@@ -646,7 +789,7 @@ static int other_inputs_constant(struct walk *w)
     char tmp[96];
     for (size_t j = 0; j < w->node->n_input; j++)
         if ((int)j != w->at && w->node->input[j][0] && !constant(w, w->node->input[j]))
-            return refuse(w, "branching graph: its input %zu ('%s') is neither the network's "
+            return walk_refuse(w, "branching graph: its input %zu ('%s') is neither the network's "
                           "value nor a constant", j, onnx_printable(w->node->input[j], tmp));
     return 0;
 }
@@ -659,13 +802,13 @@ static int check_leftovers(struct walk *w)
         w->node = w->g->node[k];
         w->node_index = (int)k;
         if (!w->visited[k] && strcmp(str(w->node->op_type), "Constant") != 0)
-            return refuse(w, "branching graph: the node is not on the path from the input to "
+            return walk_refuse(w, "branching graph: the node is not on the path from the input to "
                           "the output");
         for (size_t o = 1; w->visited[k] && o < w->node->n_output; o++)
             for (size_t i = 0; i < w->g->n_node; i++)
                 for (size_t j = 0; j < w->g->node[i]->n_input; j++)
                     if (w->node->output[o][0] && strcmp(w->g->node[i]->input[j], w->node->output[o]) == 0)
-                        return refuse(w, "branching graph: its output %zu is used", o);
+                        return walk_refuse(w, "branching graph: its output %zu is used", o);
     }
     return 0;
 }
@@ -698,12 +841,20 @@ static int walk_graph(struct walk *w)
                                  "inside the graph", w->m->path, onnx_printable(output, tmp));
     if (check_leftovers(w) < 0)
         return -1;
-    if (w->out->nlayers == 0)
+    struct onnx_import *m = w->out;
+    while (m->nlayers > 0 && m->layers[m->nlayers - 1].kind == LAYER_DROPOUT)
+        m->nlayers--;               /* after the output: the identity, and nothing to train */
+    if (m->nlayers == 0)
         return netc_fail(w->err, "%s: no dense layer (Gemm or MatMul) between the input and "
                          "the output", w->m->path);
     if (w->rank != 1)
         return netc_fail(w->err, "%s: the output has %d dimensions per sample, netc's one",
                          w->m->path, w->rank);
+    const struct onnx_layer *last = &m->layers[m->nlayers - 1];
+    if (last->kind != LAYER_DENSE)
+        return netc_fail(w->err, "%s: the network ends with a %s layer (%s); netc's output "
+                         "layer is a dense one", w->m->path, layer_kind_name(last->kind),
+                         last->nodes);
     return 0;
 }
 
@@ -722,17 +873,28 @@ static int usable_name(const char *s)
     return !front_is_keyword(s, len);
 }
 
+/* conv1, dense1, dense2, maxpool1, ...: each layer's kind and count. */
+static void default_names(struct onnx_import *m)
+{
+    int count[LAYER_DROPOUT + 1] = { 0 };
+    for (int l = 0; l < m->nlayers; l++) {
+        struct onnx_layer *L = &m->layers[l];
+        snprintf(L->name, sizeof L->name, "%s%d", layer_kind_name(L->kind), ++count[L->kind]);
+    }
+}
+
 /* A layer keeps the name its tensors have ("hidden1.weight", "hidden1.bias": what
- * netc's --emit onnx writes) when that is a usable layer name; else dense1, dense2, ...
- * If that would name two layers alike, all get the default names. */
+ * netc's --emit onnx writes) when that is a usable layer name; else the default name
+ * (pools and dropout always).  If that would name two layers alike, all get the
+ * default names. */
 static void name_layers(struct walk *w)
 {
     struct onnx_import *m = w->out;
+    default_names(m);
     for (int l = 0; l < m->nlayers; l++) {
         char *name = m->layers[l].name;
         const char *wn = w->weight_name[l], *bn = w->bias_name[l];
-        const size_t n = strlen(wn);
-        snprintf(name, NETC_MAX_NAME + 1, "dense%d", l + 1);
+        const size_t n = wn ? strlen(wn) : 0;
         if (n > 7 && n - 7 <= NETC_MAX_NAME && strcmp(wn + n - 7, ".weight") == 0 &&
             (!bn || (strncmp(bn, wn, n - 7) == 0 && strcmp(bn + n - 7, ".bias") == 0))) {
             char base[NETC_MAX_NAME + 1];
@@ -745,8 +907,7 @@ static void name_layers(struct walk *w)
     for (int a = 0; a < m->nlayers; a++)
         for (int b = a + 1; b < m->nlayers; b++)
             if (strcmp(m->layers[a].name, m->layers[b].name) == 0) {
-                for (int l = 0; l < m->nlayers; l++)
-                    snprintf(m->layers[l].name, NETC_MAX_NAME + 1, "dense%d", l + 1);
+                default_names(m);
                 return;
             }
 }

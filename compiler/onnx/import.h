@@ -1,7 +1,7 @@
 /* import.h - ONNX models in: `netc import MODEL.onnx -o DIR` (docs/onnx.md).
  *
  * import.c walks the model's graph from its input to its output, one operator at a time,
- * into dense layers (struct onnx_import); import_write.c writes them as DIR/NAME.net and
+ * into layers (struct onnx_import); import_write.c writes them as DIR/NAME.net and
  * DIR/NAME.safetensors, which the front end and the back ends then read like any other
  * description and weights.  A model netc cannot express exactly is refused with the node,
  * its operator and the reason; nothing is written then. */
@@ -19,16 +19,24 @@ struct onnx_import_options {
                                  * ACT_SOFTMAX (its exp) or ACT_LINEAR (the logits) */
 };
 
-/* One dense layer as found in the graph: a = f(W·x + b). */
+/* One layer as found in the graph.  Layers with weights (dense, conv) compute
+ * a = f(W·x + b), W as one matrix [units][fan_in] in PyTorch's layout: dense [out, in]
+ * (torch.nn.Linear), conv [filters, C·KH·KW], which is torch.nn.Conv2d's and ONNX's
+ * [out, in, kh, kw] flattened.  Pools and dropout have no tensors. */
 struct onnx_layer {
+    enum layer_kind kind;
     char name[NETC_MAX_NAME + 1];   /* from the weight's name "NAME.weight" when it is a
-                                     * usable layer name, else dense1, dense2, ... */
-    int in, out;
+                                     * usable layer name, else conv1, dense1, maxpool1, ... */
+    int in, out;                    /* floats per sample */
+    int in_shape[3];                /* C, H, W of its input (conv: the weights' [in] is C) */
+    int units, fan_in;
+    int kernel[2], stride[2], padding;  /* conv, pools: (y, x); padding on every side */
+    double rate;                    /* dropout */
     enum activation act;
     double alpha;                   /* leaky_relu */
-    float *weight;                  /* [out][in], torch.nn.Linear's layout */
-    float *bias;                    /* [out]; zeros when the model has none */
-    char nodes[160];                /* the nodes it came from, for the .net file's comments */
+    float *weight;                  /* [units][fan_in] */
+    float *bias;                    /* [units]; zeros when the model has none */
+    char nodes[200];                /* the nodes it came from, for the .net file's comments */
 };
 
 struct onnx_import {

@@ -109,14 +109,63 @@ def nested():
 torch.manual_seed(0)
 # name: (the model's bytes, exit status, text the message must contain, netc import options)
 CASES = {
-    "conv": (lambda: exported(nn.Sequential(nn.Conv2d(1, 2, 3), nn.Flatten(),
-                                            nn.Linear(2 * 4 * 4, 3)), (1, 6, 6)), 1,
-             "node '/0/Conv' (Conv): unsupported operator: netc has no convolution or pooling "
-             "layers yet", []),
+    # convolutions and pools netc's layers do not express (docs/onnx.md)
+    "conv_group": (lambda: exported(nn.Sequential(nn.Conv2d(2, 4, 3, groups=2), nn.Flatten(),
+                                                  nn.Linear(64, 3)), (2, 6, 6)), 1,
+                   "node '/0/Conv' (Conv): attribute group = 2 (a grouped or depthwise "
+                   "convolution): netc's conv layers connect every input channel to every "
+                   "filter (group 1)", []),
+    "conv_dilation": (lambda: exported(nn.Sequential(nn.Conv2d(1, 2, 3, dilation=2), nn.Flatten(),
+                                                     nn.Linear(50, 3)), (1, 9, 9)), 1,
+                      "node '/0/Conv' (Conv): attribute dilations = [2, 2]: netc's convolutions "
+                      "are not dilated", []),
+    "conv_pads": (lambda: exported(nn.Sequential(nn.Conv2d(1, 2, 3, padding=(1, 0)), nn.Flatten(),
+                                                 nn.Linear(48, 3)), (1, 6, 6)), 1,
+                  "node '/0/Conv' (Conv): attribute pads = [1, 0, 1, 0] (top, left, bottom, "
+                  "right): netc pads every side alike (`padding N`)", []),
+    "conv_strides": (lambda: exported(nn.Sequential(nn.Conv2d(1, 2, 3, stride=(2, 1)),
+                                                    nn.Flatten(), nn.Linear(30, 3)), (1, 7, 7)), 1,
+                     "node '/0/Conv' (Conv): attribute strides = [2, 1]: netc's conv layers "
+                     "take one stride for both dimensions (`stride N`)", []),
+    "conv_stride_fit": (lambda: exported(nn.Sequential(nn.Conv2d(1, 2, 3, stride=2), nn.Flatten(),
+                                                       nn.Linear(18, 3)), (1, 8, 8)), 1,
+                        "node '/0/Conv' (Conv): stride 2 does not fit the input's height: 8 + 2 x "
+                        "0 padding - 3 = 5 is not a multiple of 2: the last 1 row(s) fill no "
+                        "whole window, and netc's layers read every one in whole windows", []),
+    "conv1d": (lambda: exported(nn.Sequential(nn.Conv1d(1, 2, 3), nn.Flatten(), nn.Linear(12, 3)),
+                                (1, 8)), 1,
+               "node '/0/Conv' (Conv): its input has 2 dimensions per sample; netc's conv and "
+               "pooling layers take images, [batch, C, H, W]", []),
+    "pool_padding": (lambda: exported(nn.Sequential(nn.MaxPool2d(2, padding=1), nn.Flatten(),
+                                                    nn.Linear(16, 3)), (1, 6, 6)), 1,
+                     "node '/0/MaxPool' (MaxPool): attribute pads = 1: netc's pooling layers do "
+                     "not pad (as PyTorch's by default)", []),
+    "pool_strides": (lambda: exported(nn.Sequential(nn.MaxPool2d((2, 3), stride=(1, 2)),
+                                                    nn.Flatten(), nn.Linear(15, 3)), (1, 6, 7)), 1,
+                     "node '/0/MaxPool' (MaxPool): attribute strides = [1, 2] for a 2 x 3 window: "
+                     "netc's pools step by the window or by one stride for both dimensions", []),
+    "pool_ceil": (lambda: exported(nn.Sequential(nn.MaxPool2d(2, ceil_mode=True), nn.Flatten(),
+                                                 nn.Linear(9, 3)), (1, 5, 5)), 1,
+                  "node '/0/MaxPool' (MaxPool): stride 2 does not fit the input's height: 5 + 2 x "
+                  "0 padding - 2 = 3 is not a multiple of 2", []),
+    "relu_after_avgpool": (lambda: exported(nn.Sequential(nn.Conv2d(1, 2, 3), nn.AvgPool2d(2),
+                                                          nn.ReLU(), nn.Flatten(),
+                                                          nn.Linear(8, 3)), (1, 6, 6)), 1,
+                           "node '/2/Relu' (Relu): an activation after an average pool: netc "
+                           "applies it before the pool (the conv layer's), and the average of "
+                           "f(x) is not f of the average\nhint: apply the activation before "
+                           "pooling", []),
+    "zero_pad": (lambda: exported(nn.Sequential(nn.ZeroPad2d(1), nn.Conv2d(1, 2, 3), nn.Flatten(),
+                                                nn.Linear(72, 3)), (1, 6, 6), opset=10), 1,
+                 "(Pad): padding in a node of its own (mode constant): netc pads inside its conv "
+                 "layers only (`padding N`, the Conv's pads)", []),
+    "conv_last": (lambda: exported(nn.Sequential(nn.Conv2d(1, 2, 3), nn.Flatten()), (1, 5, 5)), 1,
+                  "the network ends with a conv layer (Conv /0/Conv); netc's output layer is a "
+                  "dense one", []),
     "batchnorm": (lambda: exported(nn.Sequential(nn.Linear(4, 3), nn.BatchNorm1d(3), nn.ReLU()),
                                    (4,)), 1,
-                  "(BatchNormalization): unsupported operator\nhint: netc imports dense "
-                  "networks: Gemm, MatMul, Add, Relu", []),
+                  "(BatchNormalization): unsupported operator\nhint: netc imports networks of "
+                  "layers: Gemm, MatMul, Add, Conv, MaxPool, AveragePool", []),
     "residual": (lambda: exported(Residual(), (4,)), 1, "branching graph: '/Relu_output_0' "
                  "feeds nodes '/b/Gemm' and '/Add'; netc's networks are one chain of layers", []),
     "view_batch": (lambda: exported(ViewBatch(), (3, 4)), 1, "branching graph: 'input' feeds "
