@@ -25,6 +25,8 @@ static const char *const tokens[] = {
     "network", "input", "dense", "train", "data", "as", "{", "}", "(", ")", "=", ",", ":", "\n",
     "\r\n", "\"", "#", "28x28", "1e999", "-1", "0", "99999999999999999999", ".5e-3", "sigmoid",
     "softmax", "adam(beta1 = 0.9, beta2 = ", "sgd(", "loss", "learning_rate", "\t", "\\", "x",
+    "conv", "maxpool", "avgpool", "dropout", "stride", "padding", "5x5", "1x28x28", "3x1",
+    "65536", "0.5", "relu", "conv 6 5x5 relu padding 2\n", "maxpool 2x2\n", "dropout 0.5\n",
 };
 static const unsigned char bytes[] = { 0, '\r', '\n', 0xff, 0x80, '"', '{', '}', '(', ')', ' ', 0x7f };
 
