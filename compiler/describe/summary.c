@@ -193,20 +193,22 @@ static void print_layers(FILE *out, const struct network *n, long long *params, 
 }
 
 /* What the trainer keeps per sample besides each layer's output and delta: a conv layer's
- * im2col columns [OH·OW][fan_in] and its pre-activations transposed [OH·OW][units]; a
- * dropout layer's mask row of out floats.  In floats. */
+ * im2col columns [OH·OW][fan_in], their gradient (but the first layer's: no delta goes
+ * back to the input) and its pre-activations transposed [OH·OW][units]; a dropout
+ * layer's mask row of out floats.  In floats. */
 struct extra_arrays {
-    double columns, zt, masks;
+    double columns, column_grads, zt, masks;
 };
 
 static struct extra_arrays extra_arrays(const struct network *n)
 {
-    struct extra_arrays x = { 0, 0, 0 };
+    struct extra_arrays x = { 0, 0, 0, 0 };
     for (int i = 0; i < n->nlayers; i++) {
         const struct layer *l = &n->layers[i];
         const double positions = (double)l->out_shape[DIM_H] * l->out_shape[DIM_W];
         if (l->kind == LAYER_CONV) {
             x.columns += positions * l->fan_in;
+            x.column_grads += i > 0 ? positions * l->fan_in : 0;
             x.zt += positions * l->units;
         } else if (l->kind == LAYER_DROPOUT)
             x.masks += l->out;
@@ -226,8 +228,8 @@ static void print_memory(FILE *out, const struct network *n, long long params)
     double acts = 4.0 * n->batch * (double)(n->input_size + widths);
     double deltas = 4.0 * n->batch * (double)widths;
     const struct extra_arrays x = extra_arrays(n);
-    const double columns = 4.0 * n->batch * x.columns, zt = 4.0 * n->batch * x.zt,
-                 masks = 4.0 * n->batch * x.masks;
+    const double columns = 4.0 * n->batch * x.columns, column_grads = 4.0 * n->batch * x.column_grads,
+                 zt = 4.0 * n->batch * x.zt, masks = 4.0 * n->batch * x.masks;
     char a[32], b[32];
     if (!n->has_train) {        /* the forward pass alone: the weights are all it keeps */
         fprintf(out, "\nmemory (float32): weights %s (%s floats)\n", bytes(w, a, sizeof a),
@@ -247,14 +249,17 @@ static void print_memory(FILE *out, const struct network *n, long long params)
     if (x.columns > 0) {
         fprintf(out, "  %-18s %12s  (conv: the input under the kernel at each output position, per batch)\n",
                 "im2col columns", bytes(columns, a, sizeof a));
-        fprintf(out, "  %-18s %12s  (conv: z as [position][filter], per batch)\n", "conv z, transposed",
-                bytes(zt, a, sizeof a));
+        if (x.column_grads > 0)
+            fprintf(out, "  %-18s %12s  (conv but the first layer: one per column value, per batch)\n",
+                    "column gradients", bytes(column_grads, a, sizeof a));
+        fprintf(out, "  %-18s %12s  (conv: z, then delta, as [position][filter], per batch)\n",
+                "conv z, transposed", bytes(zt, a, sizeof a));
     }
     if (x.masks > 0)
         fprintf(out, "  %-18s %12s  (one per dropout output, per batch)\n", "dropout masks",
                 bytes(masks, a, sizeof a));
     fprintf(out, "  %-18s %12s\n", "total",
-            bytes(w * (2 + slots) + acts + deltas + columns + zt + masks, a, sizeof a));
+            bytes(w * (2 + slots) + acts + deltas + columns + column_grads + zt + masks, a, sizeof a));
 }
 
 void summary_print(FILE *out, const struct network *n)
