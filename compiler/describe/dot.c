@@ -28,21 +28,33 @@ static void print_dense(FILE *out, const struct layer *l)
     fprintf(out, "\\n%lld parameters", summary_layer(l).params);
 }
 
+/* "stride 2"; a pool's default stride is its window, "stride 2x1" for a 2x1 window */
+static void print_stride(FILE *out, const struct layer *l)
+{
+    if (l->stride[0] == l->stride[1])
+        fprintf(out, "stride %d", l->stride[0]);
+    else
+        fprintf(out, "stride %dx%d", l->stride[0], l->stride[1]);
+}
+
 /* conv 6 filters of 5x5, relu / stride 1, padding 2 / out 6x28x28 / 156 parameters */
 static void print_conv(FILE *out, const struct layer *l, const char *shape)
 {
     fprintf(out, "conv %d filter%s of %dx%d, ", l->units, l->units == 1 ? "" : "s", l->kernel[0],
             l->kernel[1]);
     print_activation(out, l);
-    fprintf(out, "\\nstride %d, padding %d\\nout %s\\n%lld parameters", l->stride[0], l->padding[0],
-            shape, summary_layer(l).params);
+    fprintf(out, "\\n");
+    print_stride(out, l);
+    fprintf(out, ", padding %d\\nout %s\\n%lld parameters", l->padding[0], shape,
+            summary_layer(l).params);
 }
 
 /* maxpool 2x2, stride 2 / out 6x14x14 */
 static void print_pool(FILE *out, const struct layer *l, const char *shape)
 {
-    fprintf(out, "%s %dx%d, stride %d\\nout %s", layer_kind_name(l->kind), l->kernel[0],
-            l->kernel[1], l->stride[0], shape);
+    fprintf(out, "%s %dx%d, ", layer_kind_name(l->kind), l->kernel[0], l->kernel[1]);
+    print_stride(out, l);
+    fprintf(out, "\\nout %s", shape);
 }
 
 static void print_dropout(FILE *out, const struct layer *l, const char *shape)
