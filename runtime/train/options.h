@@ -25,7 +25,8 @@ typedef struct netc_options {
     int warmup;                 /* bench: untimed epochs before the timed ones */
     int threads;                /* threads sharing each batch's work (same results for any) */
     const netc_comm *comm;      /* the processes training together; NULL: this one alone */
-    double lr, tolerance;
+    double lr;
+    double tolerance;           /* gradcheck; NAN: its default for the network */
     uint64_t seed;
     const char *init_weights, *weights, *save, *input;
     int save_given;             /* --save was passed (else a resumed run saves where it did) */
