@@ -4,6 +4,8 @@
 #  - SIGINT and SIGTERM mid-epoch: exit 130 / 143, a checkpoint and the weights saved,
 #    how to resume printed; `--resume` then ends with weights bit-identical to an
 #    uninterrupted run, and prints the same epoch lines;
+#  - the same for a small conv network with dropout (its masks' keys come from the
+#    checkpointed generator: the resumed run draws the same ones);
 #  - a checkpoint refuses another network, other data, changed settings, and a damaged
 #    file, each with a message naming the file.
 source tests/e2e/common.bash
@@ -12,14 +14,24 @@ tools/fetch-data.sh mnist
 "$netc" build samples/xor.net -o "$work" > /dev/null
 net=$work/mnist_relu
 data=(--data data/mnist)
-"$net" train "${data[@]}" --limit 20000 --epochs 3 --save "$work/whole.safetensors" > "$work/whole.out"
+limit=20000
+"$net" train "${data[@]}" --limit $limit --epochs 3 --save "$work/whole.safetensors" > "$work/whole.out"
+
+# mid_epoch SIG FILE: FILE says the run stopped in epoch 2 after some but not all of its
+# samples (after all of them, while the epoch's test set is evaluated, it says N of N).
+mid_epoch() {
+    local done
+    done=$(grep -Eo "stopped by SIG$1 in epoch 2/3 after [0-9]+ of $limit samples" "$2" |
+           grep -Eo 'after [0-9]+' | grep -Eo '[0-9]+') || return 1
+    [ "$done" -lt "$limit" ]
+}
 
 # interrupt SIGNAL STATUS NAME: a run stopped by SIGNAL in the middle of epoch 2, resumed.
 interrupt() {
     local sig=$1 want=$2 name=$3 delay status
     for delay in 0.1 0.05 0.2 0.02; do     # retried if the signal missed the middle of an epoch
         rm -f "$work/$name".*
-        "$net" train "${data[@]}" --limit 20000 --epochs 3 --save "$work/$name.safetensors" \
+        "$net" train "${data[@]}" --limit $limit --epochs 3 --save "$work/$name.safetensors" \
             > "$work/$name.out" 2> "$work/$name.err" &
         local pid=$!
         until grep -q 'epoch 1/3' "$work/$name.out" 2> /dev/null; do
@@ -30,14 +42,10 @@ interrupt() {
         kill "-$sig" "$pid"
         set +e; wait "$pid"; status=$?; set -e
         [ "$status" = "$want" ] || { cat "$work/$name.err"; fail "$name: exit $status after SIG$sig, expected $want"; }
-        # mid-epoch: some but not all of epoch 2's samples (after all of them, while the
-        # epoch's test set is evaluated, the message says 20000 of 20000)
-        grep -Eq "stopped by SIG$sig in epoch 2/3 after [0-9]{1,4} of 20000 samples|stopped by SIG$sig in epoch 2/3 after 1[0-9]{4} of 20000 samples" \
-            "$work/$name.err" && break
+        mid_epoch "$sig" "$work/$name.err" && break
         echo "note: SIG$sig did not land mid-epoch: $(head -1 "$work/$name.err"); retrying"
     done
-    grep -Eq "stopped by SIG$sig in epoch 2/3 after 1?[0-9]{1,4} of 20000 samples" "$work/$name.err" ||
-        fail "$name: never stopped mid-epoch"
+    mid_epoch "$sig" "$work/$name.err" || fail "$name: never stopped mid-epoch"
     cat "$work/$name.err"
     grep -qx "checkpoint $work/$name.ckpt" "$work/$name.err" || fail "$name: no checkpoint line"
     grep -q "resume with: $net train --resume $work/$name.ckpt --train-images data/mnist/train-images-idx3-ubyte" "$work/$name.err" || fail "$name: no resume hint"
@@ -54,6 +62,33 @@ interrupt() {
 }
 interrupt INT 130 int
 interrupt TERM 143 term
+
+# A conv network with dropout: interrupted and resumed, bit-identical to a whole run.
+cat > "$work/conv_drop.net" <<'NET'
+network conv_drop
+input 1x28x28
+conv 4 5x5 relu
+maxpool 2x2
+dense 32 relu
+dropout 0.5
+dense 10 softmax
+train {
+    loss cross_entropy
+    optimizer adam
+    learning_rate 0.002
+    batch 32
+    seed 3
+}
+NET
+"$netc" build "$work/conv_drop.net" -o "$work" > /dev/null
+mv "$work/whole.safetensors" "$work/whole_dense.safetensors"
+mv "$work/whole.out" "$work/whole_dense.out"
+net=$work/conv_drop limit=6000
+"$net" train "${data[@]}" --limit $limit --epochs 3 --save "$work/whole.safetensors" > "$work/whole.out"
+interrupt INT 130 conv_int
+net=$work/mnist_relu limit=20000
+mv "$work/whole_dense.safetensors" "$work/whole.safetensors"
+mv "$work/whole_dense.out" "$work/whole.out"
 
 # expect_error STATUS TEXT COMMAND...: exits STATUS and says TEXT on stderr.
 expect_error() {

@@ -80,6 +80,59 @@ for f in weights.png misclassified.png confusion.svg network.svg loss.svg accura
 done
 echo "ok: the report command draws the same pictures"
 
+# A conv network with dropout: the first conv layer's filters, one test image's feature maps
+# after each conv and pooling layer, the network drawing with the new layers.
+cat > "$work/conv_net.net" <<'NET'
+network conv_net
+input 1x28x28
+conv 4 5x5 relu padding 2
+maxpool 2x2
+conv 8 3x3 relu
+maxpool 2x2
+dense 32 relu
+dropout 0.5
+dense 10 softmax
+train {
+    loss cross_entropy
+    optimizer adam
+    learning_rate 0.002
+    batch 16
+}
+NET
+"$netc" build "$work/conv_net.net" -o "$work"
+"$work/conv_net" train --data data/mnist --limit 3000 --epochs 1 --quiet --save "$work/c.safetensors" \
+    --report "$work/conv_report"
+c=$work/conv_report
+# filters.png: 4 filters of 5x5 weights at 12 px (60 px tiles) in one row, 4 px apart.
+[ "$(size "$c/filters.png")" = "PNG 260x68" ] || fail "filters.png: $(size "$c/filters.png")"
+for i in 0 1 2 3; do
+    sd=$(convert "$c/filters.png" -crop "60x60+$((4 + i * 64))+4" +repage -format '%[fx:standard_deviation]' info:)
+    awk -v s="$sd" 'BEGIN { exit !(s > 0.01) }' || fail "filters.png tile $i is flat ($sd)"
+done
+# maps_*.png: a tile of about 84 px per channel: 4 x 28x28 (3x), 4 x 14x14 (6x), 8 x 12x12 (7x), 8 x 6x6 (14x).
+for want in "conv1 PNG 356x92" "maxpool1 PNG 356x92" "conv2 PNG 708x92" "maxpool2 PNG 708x92"; do
+    read -r layer expect <<<"$want"
+    [ "$(size "$c/maps_$layer.png")" = "$expect" ] || fail "maps_$layer.png: $(size "$c/maps_$layer.png"), expected $expect"
+    grep -q "src=\"maps_$layer.png\"" "$c/index.html" || fail "index.html does not show maps_$layer.png"
+done
+sd=$(convert "$c/maps_conv1.png" -crop "84x84+4+4" +repage -format '%[fx:standard_deviation]' info:)
+awk -v s="$sd" 'BEGIN { exit !(s > 0.01) }' || fail "maps_conv1.png's first map is flat ($sd)"
+grep -q 'src="filters.png"' "$c/index.html" || fail "index.html does not show filters.png"
+[ ! -e "$c/weights.png" ] || fail "weights.png for a network whose first layer is a conv"
+/usr/bin/python3 - "$c/network.svg" <<'PY' || fail "network.svg of the conv network"
+import sys, xml.etree.ElementTree as E
+text = " ".join(t.text or "" for t in E.parse(sys.argv[1]).iter() if t.tag.endswith("text"))
+want = ["conv1", "maxpool1", "conv2", "maxpool2", "4\u00d728\u00d728", "8\u00d76\u00d76",
+        "5x5 relu", "2x2 max", "dense1 (32)", "dropout1 (32)", "output (10)"]
+missing = [w for w in want if w not in text]
+sys.exit(f"missing {missing} in: {text}" if missing else 0)
+PY
+"$work/conv_net" report --weights "$work/c.safetensors" --data data/mnist -o "$work/conv_again" > /dev/null
+for f in filters.png maps_conv1.png maps_maxpool2.png network.svg confusion.svg; do
+    cmp -s "$c/$f" "$work/conv_again/$f" || fail "report command: conv $f differs from train --report's"
+done
+echo "ok: conv report: filters.png, maps_*.png after each conv and pooling layer, the layers drawn"
+
 # --quiet prints nothing; on a terminal (script(1) gives one) the bar shows.
 [ -z "$("$work/mnist" train "${run[@]}" --epochs 1 --quiet)" ] || fail "--quiet printed something"
 tty_out=$(script -qec "$work/mnist train --data data/mnist --limit 2000 --epochs 1 --save $work/t.safetensors" /dev/null)
