@@ -344,7 +344,13 @@ static int set_activation(struct walk *w, enum activation act, double alpha)
     w->open->alpha = alpha;
     w->has_activation = 1;
     w->bias_open = 0;
-    return walk_append_node(w);
+    if (walk_append_node(w) < 0)
+        return -1;
+    if (w->pooled) {
+        const size_t k = strlen(w->open->nodes);
+        snprintf(w->open->nodes + k, sizeof w->open->nodes - k, " (after the max pool)");
+    }
+    return 0;
 }
 
 static int op_relu(struct walk *w)
@@ -413,15 +419,21 @@ static int op_log_softmax(struct walk *w)
 /* ---- shapes: Flatten, Reshape ---- */
 
 /* Before any layer the value is the input, reshaped: the input is that image (the same
- * values in the same order), C x H x W on the .net file's `input` line. */
+ * values in the same order), C x H x W on the .net file's `input` line; an H x W input
+ * given one channel stays `input HxW`, which netc reads as 1 x H x W. */
 static int input_image(struct walk *w, const int64_t dims[3])
 {
     struct onnx_import *m = w->out;
+    const int same = m->input_rank == 2 && dims[0] == 1 && dims[1] == m->input_shape[0] &&
+                     dims[2] == m->input_shape[1];
     for (int i = 0; i < 3; i++) {
         w->dims[i] = dims[i];
-        m->input_shape[i] = (int)dims[i];
+        if (!same)
+            m->input_shape[i] = (int)dims[i];
     }
-    w->rank = m->input_rank = 3;
+    w->rank = 3;
+    if (!same)
+        m->input_rank = 3;
     return 0;
 }
 

@@ -12,16 +12,21 @@ network with `netc --emit onnx`.  Per case:
     at most 1e-5;
   - the round trip: `netc import` of the model gives a .net file whose `netc --summary`
     is the original's (the same layers, names, activations and shapes) and a weights file
-    whose tensors are the original's bit for bit.
+    whose tensors are the original's bit for bit;
+  - conv networks also: PyTorch's float64 forward pass of the same layers (Conv2d,
+    MaxPool2d, AvgPool2d, Dropout, Linear, built from the .net file) with the weights
+    file's tensors, against onnxruntime's outputs: maxdiff at most 1e-5.
 Prints `OK, maxdiff = ...` per case.
 usage: onnx_export.py NETC WORKDIR ORT_MODULE
 """
 import os
+import re
 import subprocess
 import sys
 
 import numpy as np
 import onnx
+import torch
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "tools"))
@@ -52,6 +57,18 @@ CASES = {
                 "standardize"),
     "csv_unit": ("network csv_unit\ninput 5\ndense 6 sigmoid as h\ndense 3 sigmoid as out\n",
                  "mse", "unit"),
+    # conv networks: LeNet with dropout between the dense layers
+    "lenet": ("network lenet\ninput 1x28x28\nconv 6 5x5 relu padding 2\nmaxpool 2x2\n"
+              "conv 16 5x5 relu\navgpool 2x2\ndense 120 relu\ndropout 0.5\ndense 84 relu\n"
+              "dense 10 softmax\n", "cross_entropy", "mnist"),
+    # an H x W input (a Reshape to 1 x H x W), sigmoid, a named conv, dropout on an image
+    "image2d": ("network image2d\ninput 28x28\nconv 4 3x3 sigmoid as features\ndropout 0.2\n"
+                "avgpool 2x2\ndense 10 sigmoid\n", "mse", "mnist"),
+    # 3 channels, non-square, stride 2 with padding, a 3x1 kernel, a 1x3 window, the input
+    # standardized (its statistics shaped 3 x 13 x 17)
+    "rgb": ("network rgb\ninput 3x13x17\nconv 4 3x3 tanh stride 2 padding 1\n"
+            "conv 5 3x1 leaky_relu(alpha = 0.1)\nmaxpool 1x3\ndense 3 softmax\n",
+            "cross_entropy", "standardize"),
 }
 
 
@@ -62,14 +79,15 @@ def run(cmd, **kw):
     return result.stdout
 
 
-def csv_data(d):
-    """200 rows of 5 features on different scales, a class 0-2: train.csv (with labels)
-    and x.csv (features only, for predict)."""
+def csv_data(d, n_in):
+    """200 rows of n_in features on different scales, a class 0-2: train.csv (with
+    labels) and x.csv (features only, for predict)."""
     rng = np.random.default_rng(5)
-    x = rng.normal(size=(200, 5)) * [1, 10, 0.1, 100, 3] + [0, 5, -1, 50, 0]
+    x = rng.normal(size=(200, n_in)) * np.resize([1, 10, 0.1, 100, 3], n_in) + \
+        np.resize([0, 5, -1, 50, 0], n_in)
     y = (x[:, 0] > 0).astype(int) + (x[:, 3] > 50).astype(int)
     np.savetxt(os.path.join(d, "train.csv"), np.column_stack([x, y]), delimiter=",",
-               fmt=["%.6g"] * 5 + ["%d"])
+               fmt=["%.6g"] * n_in + ["%d"])
     np.savetxt(os.path.join(d, "x.csv"), x, delimiter=",", fmt="%.6g")
     return np.loadtxt(os.path.join(d, "x.csv"), delimiter=",", dtype=np.float32)
 
@@ -84,7 +102,7 @@ def train(netc, d, name, text, loss, data):
         x = read_idx(samples)[:N_TEST].reshape(N_TEST, -1).astype(np.float32) * np.float32(1 / 255)
         args = ["--data", MNIST, "--limit", "3000"]
     else:
-        x = csv_data(d)
+        x = csv_data(d, int(np.prod(input_shape(text))))
         samples = os.path.join(d, "x.csv")
         body += (f'\ndata {{\n    train_csv "{d}/train.csv"\n    scale {data}\n}}\n')
         args = ["--epochs", "20"]
@@ -94,6 +112,52 @@ def train(netc, d, name, text, loss, data):
     weights = os.path.join(d, f"{name}.safetensors")
     run([os.path.join(d, name), "train", "--quiet", *args, "--save", weights])
     return net, weights, x, samples
+
+
+def input_shape(text):
+    return [int(v) for v in text.split("input ")[1].split()[0].split("x")]
+
+
+def torch_model(text, weights):
+    """The .net file's layers as a float64 torch.nn.Sequential holding the weights file's
+    tensors (layers named as netc names them), the input scaling first."""
+    t = {k: torch.from_numpy(v.astype(np.float64)) for k, v in read_safetensors(weights).items()}
+    nn, layers, counts = torch.nn, [], {}
+    shape = input_shape(text)
+    if len(shape) == 2:
+        layers.append(nn.Unflatten(1, (1, shape[0])))   # [n, H, W] -> [n, 1, H, W]
+    image = len(shape) > 1
+    for line in text.splitlines()[2:]:
+        line, _, name = re.sub(r"leaky_relu\(alpha = ([^)]*)\)", r"leaky_relu:\1", line).partition(" as ")
+        kind, *words = line.split()
+        counts[kind] = counts.get(kind, 0) + 1
+        name = name or f"{kind}{counts[kind]}"
+        if kind in ("maxpool", "avgpool"):
+            k = tuple(map(int, words[0].split("x")))
+            stride = int(words[2]) if len(words) > 2 else k
+            layers.append((nn.MaxPool2d if kind == "maxpool" else nn.AvgPool2d)(k, stride=stride))
+            continue
+        if kind == "dropout":
+            layers.append(nn.Dropout(float(words[0])))
+            continue
+        w, act = t[f"{name}.weight"], words[-1] if kind == "dense" else words[2]
+        if kind == "conv":
+            opts = dict(zip(words[3::2], map(int, words[4::2])))
+            layer = nn.Conv2d(w.shape[1], w.shape[0], tuple(w.shape[2:]), **opts)
+        else:
+            layers += [nn.Flatten()] if image else []
+            image = False
+            layer = nn.Linear(w.shape[1], w.shape[0])
+        layer.weight.data, layer.bias.data = w, t[f"{name}.bias"]
+        layers.append(layer)
+        layers.append(nn.LeakyReLU(float(act.split(":")[1])) if act.startswith("leaky_relu") else
+                      {"relu": nn.ReLU(), "sigmoid": nn.Sigmoid(), "tanh": nn.Tanh(),
+                       "softmax": nn.Softmax(dim=1), "linear": nn.Identity()}[act])
+    model = nn.Sequential(*layers).double().eval()
+    if "input.mean" not in t:
+        return model
+    mean, std = t["input.mean"].reshape(shape), t["input.std"].reshape(shape)
+    return lambda x: model((x - mean) / torch.where(std > 0, std, torch.ones_like(std)))
 
 
 def check_model(path, net, name, shape):
@@ -140,7 +204,7 @@ def one_case(netc, work, ort, name):
     net, weights, x, samples = train(netc, d, name, text, loss, data)
     onnx_path = os.path.join(d, "model", f"{name}.onnx")
     run([netc, "--emit", "onnx", "--weights", weights, net, "-o", onnx_path])
-    shape = [int(v) for v in text.split("input ")[1].split()[0].split("x")]
+    shape = input_shape(text)
     problems = check_model(onnx_path, net, name, shape)
     raw = run([os.path.join(d, name), "predict", "--raw", "--weights", weights, samples])
     ref = np.array([[float(v) for v in line.split()] for line in raw.splitlines()[:len(x)]])
@@ -152,14 +216,24 @@ def one_case(netc, work, ort, name):
     if diff > TOLERANCE:
         problems.append("onnxruntime's outputs differ")
     problems += round_trip(netc, d, name, net, weights, onnx_path)
+    note = ""
+    if any(kind in text for kind in ("conv", "pool", "dropout")):
+        with torch.no_grad():
+            ref = torch_model(text, weights)(torch.from_numpy(x.astype(np.float64))
+                                             .reshape(len(x), *shape)).numpy()
+        tdiff = float(np.abs(ours - ref).max() / max(1.0, np.abs(ref).max()))
+        note = f", PyTorch float64 vs onnxruntime {tdiff:.2e}"
+        if tdiff > TOLERANCE:
+            problems.append("PyTorch's outputs differ")
     print(f"{'FAIL' if problems else 'OK'}, maxdiff = {diff:.2e}  {name}: checker passed, "
-          f"onnxruntime vs predict --raw on {len(x)} samples, round trip "
+          f"onnxruntime vs predict --raw on {len(x)} samples{note}, round trip "
           f"{'bit-identical' if not problems else '; '.join(problems)}")
     return not problems
 
 
 def main():
     netc, work, ort = sys.argv[1], sys.argv[2], sys.argv[3]
+    torch.set_num_threads(1)
     results = [one_case(netc, work, ort, name) for name in CASES]
     print(f"{sum(results)} passed, {len(results) - sum(results)} failed")
     sys.exit(0 if all(results) else 1)

@@ -10,7 +10,14 @@ MNIST test images.  Per case:
     float32 forward pass: at most 1e-5;
   - the imported .net file has the expected layers, and NAME_selftest() is below 1e-5.
 Cases with --quantize int8 also export the int8 C and check its classes agree with the
-float C's on at least 97% of the images.  Prints `OK, maxdiff = ...` per case.
+float C's on at least 97% of the images.
+
+Conv networks (conv_cases) are imported the same way and run by the trainer netc builds
+from the imported file (a train block added): `predict --raw --weights` on the first
+1000 MNIST test images or on a CSV of random images, against PyTorch's float64 forward
+pass on the same float32 weights, maxdiff at most 1e-5; the imported weights file holds
+each tensor of the model bit for bit (conv weights [out, in, kh, kw]).
+Prints `OK, maxdiff = ...` per case.
 usage: onnx_import.py NETC WORKDIR
 """
 import os
@@ -20,10 +27,11 @@ import sys
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "tools"))
-from netc_weights import read_idx  # noqa: E402
+from netc_weights import read_idx, read_safetensors  # noqa: E402
 
 TOLERANCE = 1e-5
 MNIST = "data/mnist"
@@ -90,6 +98,69 @@ def cases():
     }
 
 
+class TorchMnist(nn.Module):
+    """PyTorch's classic MNIST example: a flat input viewed as an image, F.relu after
+    F.max_pool2d (netc applies it before the pool: the same numbers), dropout, view."""
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 10, 5)
+        self.conv2 = nn.Conv2d(10, 20, 5)
+        self.conv2_drop = nn.Dropout2d()
+        self.fc1 = nn.Linear(320, 50)
+        self.fc2 = nn.Linear(50, 10)
+
+    def forward(self, x):
+        x = x.view(-1, 1, 28, 28)
+        x = F.relu(F.max_pool2d(self.conv1(x), 2))
+        x = F.relu(F.max_pool2d(self.conv2_drop(self.conv2(x)), 2))
+        x = F.relu(self.fc1(x.view(-1, 320)))
+        x = F.dropout(x, training=self.training)
+        return F.log_softmax(self.fc2(x), dim=1)
+
+
+# name: (module, one sample's shape, opset, the .net layers netc must write, data:
+# "mnist" or the number of random CSV samples, options)
+def conv_cases():
+    torch.manual_seed(1)
+    return {
+        # LeNet-like: conv 6 5x5 padding 2, maxpool, conv 16 5x5, avgpool (PyTorch writes a
+        # Pad of nothing before it), dense layers with dropout between
+        "lenet": (nn.Sequential(nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
+                                nn.Conv2d(6, 16, 5), nn.ReLU(), nn.AvgPool2d(2), nn.Flatten(),
+                                nn.Linear(400, 120), nn.ReLU(), nn.Dropout(0.5),
+                                nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10)),
+                  (1, 28, 28), 13, ["input 1x28x28", "conv 6 5x5 relu padding 2", "maxpool 2x2",
+                                    "conv 16 5x5 relu", "avgpool 2x2", "dense 120 relu",
+                                    "dense 84 relu", "dense 10 linear"], "mnist", []),
+        # 3 channels, a non-square image, stride 2 with padding 1, a 3x1 kernel, a 1x3
+        # window, tanh, leaky ReLU and sigmoid
+        "rgb_stride2": (nn.Sequential(nn.Conv2d(3, 4, 3, stride=2, padding=1), nn.Tanh(),
+                                      nn.Conv2d(4, 5, (3, 1)), nn.LeakyReLU(0.1),
+                                      nn.MaxPool2d((1, 3)), nn.Flatten(), nn.Linear(75, 7),
+                                      nn.Sigmoid()),
+                        (3, 13, 17), 11, ["input 3x13x17", "conv 4 3x3 tanh stride 2 padding 1",
+                                          "conv 5 3x1 leaky_relu(alpha = 0.1)", "maxpool 1x3",
+                                          "dense 7 sigmoid"], 200, []),
+        # PyTorch's MNIST example, its LogSoftmax imported as softmax
+        "torch_mnist": (TorchMnist(), (784,), 9,
+                        ["input 1x28x28", "conv 10 5x5 relu", "maxpool 2x2", "conv 20 5x5 relu",
+                         "maxpool 2x2", "dense 50 relu", "dense 10 softmax"], "mnist",
+                        ["log-softmax"]),
+        # BatchNorm after a conv (folded into it by the exporter), overlapping 3x3 windows
+        # at stride 2, a global average pool (AdaptiveAvgPool2d(1)), opset 17
+        "global_pool": (nn.Sequential(nn.Conv2d(1, 8, 3, padding=1), nn.BatchNorm2d(8), nn.ReLU(),
+                                      nn.MaxPool2d(3, stride=2), nn.Conv2d(8, 12, 3),
+                                      nn.Sigmoid(), nn.AdaptiveAvgPool2d(1), nn.Flatten(),
+                                      nn.Linear(12, 10), nn.Softmax(dim=1)),
+                        (1, 27, 27), 17, ["input 1x27x27", "conv 8 3x3 relu padding 1",
+                                          "maxpool 3x3 stride 2", "conv 12 3x3 sigmoid",
+                                          "avgpool 11x11", "dense 10 softmax"], 100, []),
+    }
+
+
+TRAIN_BLOCK = "\ntrain {{\n    loss          {loss}\n    learning_rate 0.1\n}}\n"
+
+
 def run(cmd):
     result = subprocess.run(cmd, capture_output=True, text=True)
     if result.returncode != 0:
@@ -115,11 +186,11 @@ def run_c(d, name, inputs):
 
 
 def layers_of(net_path):
-    """The .net file's input and dense lines, comments and `as` names left out."""
+    """The .net file's input and layer lines, comments and `as` names left out."""
     out = []
     for line in open(net_path):
         line = line.split("#")[0].strip()
-        if line.startswith(("input", "dense")):
+        if line.startswith(("input", "dense", "conv", "maxpool", "avgpool", "dropout")):
             out.append(line.split(" as ")[0])
     return out
 
@@ -167,6 +238,68 @@ def one_case(netc, work, name, case, x_test):
     return ok
 
 
+def export_onnx(model, shape, opset, path):
+    torch.onnx.export(model, torch.zeros(1, *shape), path, opset_version=opset,
+                      input_names=["input"], output_names=["output"],
+                      dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}})
+
+
+def conv_samples(d, data, shape, x_test):
+    """The samples as predict reads them (a file) and as PyTorch takes them (float32)."""
+    if data == "mnist":
+        return f"{MNIST}/t10k-images-idx3-ubyte", x_test.numpy()
+    x = np.random.default_rng(7).random((data, int(np.prod(shape)))).astype(np.float32)
+    path = os.path.join(d, "x.csv")
+    np.savetxt(path, x, delimiter=",", fmt="%.9g")       # float32 values, exactly
+    return path, np.loadtxt(path, delimiter=",", dtype=np.float32, ndmin=2)
+
+
+def same_tensors(model, weights):
+    """Each tensor of the weights file is one of the model's parameters bit for bit, in
+    its shape (conv [out, in, kh, kw]).  The exporter folds a BatchNorm into the conv
+    before it: for such a model only the number of tensors is compared."""
+    ours = list(read_safetensors(weights).values())
+    params = [p.detach().numpy() for p in model.parameters()]
+    norms = sum(isinstance(m, nn.BatchNorm2d) for m in model.modules())
+    if norms:
+        return len(ours) == len(params) - 2 * norms
+    return len(ours) == len(params) and all(
+        any(v.shape == p.shape and v.tobytes() == p.tobytes() for p in params) for v in ours)
+
+
+def one_conv_case(netc, work, name, case, x_test):
+    model, shape, opset, want, data, options = case
+    model.eval()
+    d = os.path.join(work, name)
+    os.makedirs(d, exist_ok=True)
+    onnx_path = os.path.join(d, f"{name}.onnx")
+    export_onnx(model, shape, opset, onnx_path)
+    extra = ["--log-softmax", "softmax"] if "log-softmax" in options else []
+    run([netc, "import", *extra, onnx_path, "-o", d])
+    net, weights = os.path.join(d, f"{name}.net"), os.path.join(d, f"{name}.safetensors")
+    layers = layers_of(net)
+    with open(net, "a") as f:
+        f.write(TRAIN_BLOCK.format(loss="cross_entropy" if "softmax" in layers[-1] else "mse"))
+    run([netc, "build", net, "-o", d])
+    samples, x = conv_samples(d, data, shape, x_test)
+    raw = run([os.path.join(d, name), "predict", "--raw", "--weights", weights, samples])
+    ours = np.array([[float(v) for v in line.split()] for line in raw.splitlines()[:len(x)]])
+    with torch.no_grad():
+        ref = model.double()(torch.from_numpy(x).double().reshape(len(x), *shape)).numpy()
+    model.float()
+    if "log-softmax" in options:
+        ref = np.exp(ref)
+    diff = float(np.abs(ours - ref).max() / max(1.0, np.abs(ref).max()))
+    tensors = same_tensors(model, weights)
+    ok = diff <= TOLERANCE and layers == want and tensors
+    print(f"{'OK' if ok else 'FAIL'}, maxdiff = {diff:.2e}  {name} (opset {opset}): "
+          f"{', '.join(layers)}; trainer predict --raw on {len(x)} samples vs PyTorch float64"
+          f"{'' if tensors else '; the weights file lacks tensors'}")
+    if layers != want:
+        print(f"    expected layers: {', '.join(want)}")
+    return ok
+
+
 def main():
     netc, work = sys.argv[1], sys.argv[2]
     torch.set_num_threads(1)
@@ -174,6 +307,8 @@ def main():
     x_test = torch.from_numpy(read_idx(f"{MNIST}/t10k-images-idx3-ubyte")[:N_TEST]
                               .reshape(N_TEST, 784).astype(np.float32) * scale)
     results = [one_case(netc, work, name, case, x_test) for name, case in cases().items()]
+    results += [one_conv_case(netc, work, name, case, x_test)
+                for name, case in conv_cases().items()]
     print(f"{sum(results)} passed, {len(results) - sum(results)} failed")
     sys.exit(0 if all(results) else 1)
 
