@@ -22,22 +22,39 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Scratch per sample in floats: z of the widest layer, the hidden activations by turns
- * in h0 (layers 1, 3, ...) and h1 (layers 2, 4, ...), and the scaled input when the
- * network scales its inputs; for int8, the widest layer's input quantised (xq, int16).
- * An unused array still takes one float. */
+/* Scratch per sample in floats: z of the widest layer with weights, the hidden
+ * activations by turns in h0 (layers 1, 3, ...) and h1 (layers 2, 4, ...), whatever their
+ * kind (an image is C·H·W values), and the scaled input when the network scales its
+ * inputs; for conv layers, the largest one's columns (cols: POS·FAN_IN, int16 for int8)
+ * and position-major z (zt: POS·OUT_C); for int8, the widest input of a layer with
+ * weights, quantised (xq, int16).  An unused array still takes one float. */
 struct scratch {
     int max_out, h0, h1, scaled_in, xq;
+    int cols, zt;           /* 0 without conv layers */
 };
+
+/* The largest of *max and v, into *max. */
+static void widen(int *max, long long v)
+{
+    *max = v > *max ? (int)v : *max;
+}
 
 static struct scratch scratch_of(const struct emit *e)
 {
-    struct scratch s = { 1, 1, 1, 0, 0 };
+    struct scratch s = { 1, 1, 1, 0, 0, 0, 0 };
     for (int l = 0; l < e->net->nlayers; l++) {
-        const int out = e->net->layers[l].out;
-        s.max_out = out > s.max_out ? out : s.max_out;
-        if (e->quant)
-            s.xq = e->net->layers[l].in > s.xq ? e->net->layers[l].in : s.xq;
+        const struct layer *L = &e->net->layers[l];
+        const int out = L->out;
+        if (layer_has_weights(L)) {
+            widen(&s.max_out, out);
+            if (e->quant)
+                widen(&s.xq, L->in);
+        }
+        if (L->kind == LAYER_CONV) {
+            const long long pos = (long long)L->out_shape[DIM_H] * L->out_shape[DIM_W];
+            widen(&s.cols, pos * L->fan_in);
+            widen(&s.zt, pos * L->units);
+        }
         if (l == e->net->nlayers - 1)
             continue;
         if (l % 2 == 0)
@@ -49,19 +66,35 @@ static struct scratch scratch_of(const struct emit *e)
     return s;
 }
 
-static long long scratch_bytes(const struct scratch *s)
+static long long scratch_bytes(const struct scratch *s, const struct emit *e)
 {
-    return 4 * ((long long)s->max_out + s->h0 + s->h1 + s->scaled_in) + 2LL * s->xq;
+    return 4 * ((long long)s->max_out + s->h0 + s->h1 + s->scaled_in + s->zt) + 2LL * s->xq +
+           (e->quant ? 2LL : 4LL) * s->cols;
 }
 
 /* Samples per chunk of NAME_predict_batch: as many as fit 16 KiB of scratch, 1 to 64;
  * for int8 a multiple of 4 when that is 4 or more (whole blocks for dense_i8). */
-static int chunk_of(const struct scratch *s)
+static int chunk_of(const struct scratch *s, const struct emit *e)
 {
-    long long c = 16384 / scratch_bytes(s);
+    long long c = 16384 / scratch_bytes(s, e);
     if (s->xq && c >= 4)
         c -= c % 4;
     return c < 1 ? 1 : c > 64 ? 64 : (int)c;
+}
+
+/* The rows the matrix products' register blocks are made for: a chunk of samples, or
+ * with conv layers their B·POS rows (POS: the fewest positions of a conv layer), which
+ * the products run over most. */
+static int block_rows(const struct emit *e, const struct scratch *s)
+{
+    int pos = 0;
+    for (int l = 0; l < e->net->nlayers; l++) {
+        const struct layer *L = &e->net->layers[l];
+        const int p = L->out_shape[DIM_H] * L->out_shape[DIM_W];
+        if (L->kind == LAYER_CONV && (pos == 0 || p < pos))
+            pos = p;
+    }
+    return chunk_of(s, e) * (pos ? pos : 1);
 }
 
 /* The kernels' locals: register blocks of 384 bytes, which stay in registers with AVX
@@ -70,12 +103,35 @@ static int chunk_of(const struct scratch *s)
 enum { LOCALS_BYTES = 3072 };
 enum { N_SELFTEST = 3 };        /* samples recorded for NAME_selftest */
 
+/* Multiply-adds per sample: a dense layer's IN·OUT, a conv layer's FAN_IN·OUT_C at each
+ * of its POS positions; pooling and dropout have none. */
 static long long macs(const struct network *net)
 {
     long long m = 0;
-    for (int l = 0; l < net->nlayers; l++)
-        m += (long long)net->layers[l].in * net->layers[l].out;
+    for (int l = 0; l < net->nlayers; l++) {
+        const struct layer *L = &net->layers[l];
+        if (L->kind == LAYER_DENSE)
+            m += (long long)L->in * L->out;
+        else if (L->kind == LAYER_CONV)
+            m += (long long)L->fan_in * L->units * L->out_shape[DIM_H] * L->out_shape[DIM_W];
+    }
     return m;
+}
+
+static int has_conv(const struct network *net)
+{
+    for (int l = 0; l < net->nlayers; l++)
+        if (net->layers[l].kind == LAYER_CONV)
+            return 1;
+    return 0;
+}
+
+static int all_dense(const struct network *net)
+{
+    for (int l = 0; l < net->nlayers; l++)
+        if (net->layers[l].kind != LAYER_DENSE)
+            return 0;
+    return 1;
 }
 
 static int one_output(const struct network *net)
@@ -97,13 +153,19 @@ static void emit_infer_doc(const struct emit *e, const struct scratch *s, int ch
     const struct layer *last = &net->layers[net->nlayers - 1];
     struct printer *p = e->p;
     const char *n = e->name;
-    pr_line(p, "/* The network \"%s\": %d inputs, %d dense layers.", n, net->input_size,
-            net->nlayers);
+    char what[256];
+    const int *image = net->layers[0].in_shape;     /* C, H, W */
+    if (net->input_rank > 1)
+        pr_line(p, "/* The network \"%s\": %d inputs (an image of %d x %d x %d), %d layers.", n,
+                net->input_size, image[DIM_C], image[DIM_H], image[DIM_W], net->nlayers);
+    else
+        pr_line(p, "/* The network \"%s\": %d inputs, %d %slayers.", n, net->input_size,
+                net->nlayers, all_dense(net) ? "dense " : "");
     pr_line(p, " *");
     for (int l = 0; l < net->nlayers; l++) {
         const struct layer *L = &net->layers[l];
-        pr_line(p, " *   layer %d, \"%s\": %d -> %d, %s", l + 1, L->name, L->in, L->out,
-                activation_name(L->act));
+        emit_layer_description(L, what, sizeof what);
+        pr_line(p, " *   layer %d, \"%s\": %s", l + 1, L->name, what);
     }
     pr_line(p, " *");
     if (e->weights->n_scale)
@@ -120,6 +182,8 @@ static void emit_infer_doc(const struct emit *e, const struct scratch *s, int ch
         pr_line(p, " *   (x - %s) / %s, with the training set's statistics baked in).",
                 e->weights->scale == SCALE_UNIT ? "min" : "mean",
                 e->weights->scale == SCALE_UNIT ? "(max - min)" : "std");
+    if (net->input_rank > 1)
+        pr_line(p, " * An image's values in channels x height x width order, row-major (PyTorch's).");
     pr_line(p, " * Output: %s_N_OUTPUT floats, the %s activation of the last layer%s.", e->up,
             activation_name(last->act),
             one_output(net) ? "" : ", one per class");
@@ -140,9 +204,9 @@ static void emit_infer_doc(const struct emit *e, const struct scratch *s, int ch
                 weight_bytes(e), network_param_count(net));
     }
     pr_line(p, " *   %s_predict and %s_classify use at most %lld bytes of stack (%s_STACK_BYTES),",
-            n, n, scratch_bytes(s) + LOCALS_BYTES + 4LL * last->out, e->up);
+            n, n, scratch_bytes(s, e) + LOCALS_BYTES + 4LL * last->out, e->up);
     pr_line(p, " *   %s_predict_batch at most %lld (%s_BATCH_STACK_BYTES): %d samples at a time;",
-            n, chunk * scratch_bytes(s) + LOCALS_BYTES, e->up, chunk);
+            n, chunk * scratch_bytes(s, e) + LOCALS_BYTES, e->up, chunk);
     pr_line(p, " *   both counts include %d bytes for the kernels' locals.", LOCALS_BYTES);
     pr_line(p, " * Work: %lld multiply-adds per sample (%s_MACS).", macs(net), e->up);
     if (e->quant) {
@@ -186,7 +250,7 @@ static void emit_infer_header(const struct emit *e)
     const struct network *net = e->net;
     struct printer *p = e->p;
     const struct scratch s = scratch_of(e);
-    const int chunk = chunk_of(&s);
+    const int chunk = chunk_of(&s, e);
     emit_header_open(e, ".h", "NETC_INFER", "a trained network for inference: sizes and entry points.");
     pr_line(p, "#ifdef __cplusplus");
     pr_line(p, "extern \"C\" {");
@@ -203,10 +267,10 @@ static void emit_infer_header(const struct emit *e)
     pr_close_with(p, ";");
     define(e, "N_PARAM", network_param_count(net), "weights and biases");
     define(e, "WEIGHT_BYTES", weight_bytes(e), "constant data (flash)");
-    define(e, "STACK_BYTES", scratch_bytes(&s) + LOCALS_BYTES +
+    define(e, "STACK_BYTES", scratch_bytes(&s, e) + LOCALS_BYTES +
            4LL * net->layers[net->nlayers - 1].out, "stack of %s_predict, %s_classify", e->name,
            e->name);
-    define(e, "BATCH_STACK_BYTES", chunk * scratch_bytes(&s) + LOCALS_BYTES,
+    define(e, "BATCH_STACK_BYTES", chunk * scratch_bytes(&s, e) + LOCALS_BYTES,
            "stack of %s_predict_batch", e->name);
     define(e, "MACS", macs(net), "multiply-adds per sample");
     pr_blank(p);
@@ -243,20 +307,28 @@ static void emit_weights(const struct emit *e)
     comment_safe(path, sizeof path, w->path);
     pr_line(e->p, "/* The trained weights from %s, exactly: W^T[IN][OUT] (W transposed, as the",
             path);
-    pr_line(e->p, " * trainer keeps it) and bias[OUT] per layer. */");
+    if (has_conv(e->net)) {
+        pr_line(e->p, " * trainer keeps it) and bias[OUT] per dense layer; W^T[FAN_IN][OUT_C] and");
+        pr_line(e->p, " * bias[OUT_C] per conv layer, W^T[k][o] = W[o][c][i][j] with k = (c·KH + i)·KW + j");
+        pr_line(e->p, " * (torch's [out, in, kh, kw] flattened after out).  Pooling and dropout have none. */");
+    } else {
+        pr_line(e->p, " * trainer keeps it) and bias[OUT] per layer. */");
+    }
     for (int l = 0; l < e->net->nlayers; l++) {
         const struct layer *L = &e->net->layers[l];
         const struct layer_names n = layer_names(e, l);
-        snprintf(size, sizeof size, "%s * %s", n.in, n.out);
-        infer_float_array(e, n.weights, size, w->wt[l], (long long)L->in * L->out);
-        infer_float_array(e, n.bias, n.out, w->bias[l], L->out);
+        if (!layer_has_weights(L))
+            continue;
+        snprintf(size, sizeof size, "%s * %s", n.fan_in, n.units);
+        infer_float_array(e, n.weights, size, w->wt[l], (long long)L->fan_in * L->units);
+        infer_float_array(e, n.bias, n.units, w->bias[l], L->units);
     }
     infer_input_scaling(e);
     pr_blank(e->p);
 }
 
 /* The exported forward pass: scratch buffers z, h0, h1 (hidden activations, by turns),
- * the constant weights, and the caller's out for the last layer. */
+ * cols and zt (conv), the constant weights, and the caller's out for the last layer. */
 static void infer_names(const struct emit *e, int layer, struct forward_names *n)
 {
     const int last = layer == e->net->nlayers - 1;
@@ -269,25 +341,39 @@ static void infer_names(const struct emit *e, int layer, struct forward_names *n
     const struct layer_names names = layer_names(e, layer);
     snprintf(n->wt, sizeof n->wt, "%s", names.weights);
     snprintf(n->bias, sizeof n->bias, "%s", names.bias);
+    snprintf(n->cols, sizeof n->cols, "cols");
+    snprintf(n->zt, sizeof n->zt, "zt");
 }
 
-/* layerN_forward(z, a, in, xq, n): the int8 layers name their own weights and take the
- * scratch for their quantised input instead. */
+/* dense: layerN_forward(z, a, in, xq, n); conv: (z, a, in, xq, cols, zt, n): the int8
+ * layers name their own weights and take the scratch for their quantised input instead.
+ * Pooling and dropout: (a, in, n) in float, as in the float export. */
 static void emit_int8_forward_calls(const struct emit *e)
 {
     for (int l = 0; l < e->net->nlayers; l++) {
         const struct layer_names n = layer_names(e, l);
         struct forward_names fn;
         infer_names(e, l, &fn);
-        pr_line(e->p, "%s(%s, %s, %s, xq, n);", n.forward, fn.z, fn.a, fn.in);
+        switch (e->net->layers[l].kind) {
+        case LAYER_DENSE:
+            pr_line(e->p, "%s(%s, %s, %s, xq, n);", n.forward, fn.z, fn.a, fn.in);
+            break;
+        case LAYER_CONV:
+            pr_line(e->p, "%s(%s, %s, %s, xq, cols, zt, n);", n.forward, fn.z, fn.a, fn.in);
+            break;
+        default:
+            pr_line(e->p, "%s(%s, %s, n);", n.forward, fn.a, fn.in);
+            break;
+        }
     }
 }
 
-/* The scratch arrays forward() takes after z, h0 and h1: ", xq" (int8), ", xs" (scaled). */
-static const char *more_scratch(const struct emit *e)
+/* The scratch arrays forward() takes after z, h0 and h1: ", cols, zt" (conv), ", xq"
+ * (int8), ", xs" (scaled inputs). */
+static void more_scratch(const struct emit *e, char *buf, size_t n)
 {
-    static const char *const args[2][2] = { { "", ", xs" }, { ", xq", ", xq, xs" } };
-    return args[e->quant != NULL][e->weights->n_scale > 0];
+    snprintf(buf, n, "%s%s%s", has_conv(e->net) ? ", cols, zt" : "", e->quant ? ", xq" : "",
+             e->weights->n_scale > 0 ? ", xs" : "");
 }
 
 static void emit_infer_forward(const struct emit *e)
@@ -295,13 +381,18 @@ static void emit_infer_forward(const struct emit *e)
     struct printer *p = e->p;
     const int L = e->net->nlayers;
     const int scaled = e->weights->n_scale > 0;
+    const int conv = has_conv(e->net);
     pr_line(p, "/* out = the network's output for n samples of x, through the scratch arrays");
-    pr_line(p, " * z (n rows of the widest layer), h0 and h1 (n rows of the widest hidden layer)%s%s. */",
+    pr_line(p, " * z (n rows of the widest layer), h0 and h1 (n rows of the widest hidden layer)%s%s%s. */",
+            conv ? ", cols and zt (the largest conv layer's columns and position-major z)" : "",
             e->quant ? ", xq (n rows of the widest layer's input, quantised)" : "",
             scaled ? " and xs (the scaled inputs)" : "");
     pr_line(p, "static void forward(const float *restrict x, float *restrict out, int n,");
     pr_line(p, "                    float *restrict z, float *restrict h0, float *restrict h1%s",
-            e->quant || scaled ? "," : ")");
+            conv || e->quant || scaled ? "," : ")");
+    if (conv)
+        pr_line(p, "                    %s *restrict cols, float *restrict zt%s",
+                e->quant ? "int16_t" : "float", e->quant || scaled ? "," : ")");
     if (e->quant)
         pr_line(p, "                    int16_t *restrict xq%s", scaled ? "," : ")");
     if (scaled)
@@ -331,6 +422,12 @@ static void emit_scratch(const struct emit *e, const char *rows)
     const struct scratch s = scratch_of(e);
     pr_line(e->p, "float z[%s * %d], h0[%s * %d], h1[%s * %d];", rows, s.max_out, rows, s.h0,
             rows, s.h1);
+    if (s.cols && e->quant)
+        pr_line(e->p, "int16_t cols[%s * %d];", rows, s.cols);
+    if (s.cols && e->quant)
+        pr_line(e->p, "float zt[%s * %d];", rows, s.zt);
+    else if (s.cols)
+        pr_line(e->p, "float cols[%s * %d], zt[%s * %d];", rows, s.cols, rows, s.zt);
     if (s.xq)
         pr_line(e->p, "int16_t xq[%s * %d];", rows, s.xq);
     if (s.scaled_in)
@@ -341,7 +438,8 @@ static void emit_entry_points(const struct emit *e)
 {
     struct printer *p = e->p;
     const char *n = e->name;
-    const char *xs = more_scratch(e);
+    char xs[64];
+    more_scratch(e, xs, sizeof xs);
     char chunk[NETC_MAX_NAME + 16];
     snprintf(chunk, sizeof chunk, "%s_CHUNK", e->up);
     pr_line(p, "void %s_predict(const float *x, float *out)", n);
@@ -445,13 +543,15 @@ static void emit_infer_source(const struct emit *e)
 {
     struct printer *p = e->p;
     const struct scratch s = scratch_of(e);
-    char chunk[NETC_MAX_NAME + 16];
+    char chunk[NETC_MAX_NAME + 16], conv_rows[NETC_MAX_NAME + 64];
     snprintf(chunk, sizeof chunk, "%s_CHUNK", e->up);
+    snprintf(conv_rows, sizeof conv_rows, "%s_CHUNK samples or their positions in a conv layer",
+             e->up);
     if (e->quant) {
         emit_int8_layers(e);
     } else {
-        emit_source_prelude(e, "a trained network's forward pass, weights included.", chunk,
-                            chunk_of(&s));
+        emit_source_prelude(e, "a trained network's forward pass, weights included.",
+                            has_conv(e->net) ? conv_rows : chunk, block_rows(e, &s));
         emit_weights(e);
         for (int l = 0; l < e->net->nlayers; l++) {
             emit_layer_forward(e, l);
@@ -464,6 +564,28 @@ static void emit_infer_source(const struct emit *e)
     emit_selftest(e);
 }
 
+/* The export's scratch is on the stack, and a conv layer's columns take POS·FAN_IN values
+ * per sample: refuse a layer whose columns alone would pass COLUMNS_MAX (64 MiB of floats),
+ * which no stack holds (and which keeps every size an int). */
+enum { COLUMNS_MAX = 1 << 24 };
+
+static int check_columns(const struct network *net, char *errbuf, size_t errlen)
+{
+    for (int l = 0; l < net->nlayers; l++) {
+        const struct layer *L = &net->layers[l];
+        const long long pos = (long long)L->out_shape[DIM_H] * L->out_shape[DIM_W];
+        if (L->kind == LAYER_CONV && pos * L->fan_in > COLUMNS_MAX)
+            return emit_fail(errbuf, errlen, "layer '%s' (line %d): its columns take %lld x %d = "
+                             "%lld values per sample (output positions x C·KH·KW), more than "
+                             "--emit infer's limit of %d (64 MiB of stack)\nhint: the exported "
+                             "code keeps a conv layer's input under the kernel at every position "
+                             "on the stack; a stride, fewer channels or a smaller kernel make it "
+                             "smaller", L->name, L->line, pos, L->fan_in, pos * L->fan_in,
+                             COLUMNS_MAX);
+    }
+    return 0;
+}
+
 int emit_infer(const struct network *net, const struct export_weights *w,
                const struct quantized *q, const char *outdir, const char *command_line,
                char *errbuf, size_t errlen)
@@ -473,7 +595,7 @@ int emit_infer(const struct network *net, const struct export_weights *w,
         { ".c", emit_infer_source },
     };
     struct emit e;
-    if (emit_validate(net, errbuf, errlen) != 0)
+    if (emit_validate(net, errbuf, errlen) != 0 || check_columns(net, errbuf, errlen) != 0)
         return -1;
     emit_start(&e, net, command_line);
     e.weights = w;

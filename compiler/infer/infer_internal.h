@@ -16,8 +16,10 @@ void infer_input_scaling(const struct emit *e);
 
 /* The int8 layers (int8.c).
  * The int8 NAME.c up to forward(): includes, the scheme, the kernels, the quantised
- * weights and scales (e->quant), and layerN_forward(z, a, x, xq, B) for each layer, xq
- * int16 scratch for the quantised input. */
+ * weights and scales (e->quant), and layerN_forward(z, a, x, xq, B) for each dense layer,
+ * xq int16 scratch for the quantised input; (z, a, x, xq, cols, zt, B) for each conv layer,
+ * cols its int16 columns and zt its position-major z; the float (a, x, B) of pooling and
+ * dropout layers. */
 void emit_int8_layers(const struct emit *e);
 
 #endif

@@ -4,14 +4,27 @@
  * int8 × int8 products in int32, and goes back to float for the bias and the activation.
  * Weights are kept as Wq[OUT][IN], row o contiguous, so that every output is one dot
  * product over contiguous int8 data: the shape compilers vectorise with their widening
- * multiply-add instructions (pmaddwd and the like).  The entry points, the forward pass
- * over the layers and the self-test are infer.c's, shared with the float export.
+ * multiply-add instructions (pmaddwd and the like).  A conv layer is the same product
+ * at every output position: its input image is quantised once, copied under the kernel
+ * at each position into int16 columns (im2col, as the float layers do), and dense_i8
+ * runs over B·POS rows.  Pooling and dropout have no weights and run in float, with the
+ * float export's functions.  The entry points, the forward pass over the layers and the
+ * self-test are infer.c's, shared with the float export.
  */
 #include "infer/infer_internal.h"
 #include "infer/quantize.h"
 
 #include <stdio.h>
 #include <string.h>
+
+/* Whether any layer is not dense (conv, pooling, dropout). */
+static int has_spatial(const struct network *net)
+{
+    for (int l = 0; l < net->nlayers; l++)
+        if (net->layers[l].kind != LAYER_DENSE)
+            return 1;
+    return 0;
+}
 
 static void emit_scheme(const struct emit *e)
 {
@@ -31,7 +44,14 @@ static void emit_scheme(const struct emit *e)
     pr_line(p, " *   z[o]   = s_x·s_w[o]·acc[o] + b[o]");
     pr_line(p, " *                 back to float; Wq[o][i] = round(W[o][i] / s_w[o]) with one scale");
     pr_line(p, " *                 per output, s_w[o] = max_i |W[o][i]| / 127");
-    pr_line(p, " *   a      = f(z) in float, as the float network computes it. */");
+    if (has_spatial(e->net)) {
+        pr_line(p, " *   a      = f(z) in float, as the float network computes it.");
+        pr_line(p, " * A conv layer is that dense layer at every output position, i over the input");
+        pr_line(p, " * under the kernel there (W: filters x C·KH·KW, s_w one scale per filter).");
+        pr_line(p, " * Pooling and dropout layers have no weights and run in float. */");
+    } else {
+        pr_line(p, " *   a      = f(z) in float, as the float network computes it. */");
+    }
     pr_blank(p);
 }
 
@@ -53,6 +73,8 @@ static void emit_prelude(const struct emit *e)
     pr_line(p, "#include <math.h>");
     pr_line(p, "#include <stddef.h>");
     pr_line(p, "#include <stdint.h>");
+    if (network_has_dropout(e->net))
+        pr_line(p, "#include <string.h>");
     pr_blank(p);
     pr_line(p, "#if defined(__cplusplus)     /* this file also compiles as C++ */");
     pr_line(p, "#define restrict __restrict");
@@ -80,23 +102,24 @@ static void emit_kernels_int8(const struct emit *e)
     pr_blank(e->p);
 }
 
-/* "static const int8_t NAME_lN_wq[OUT][IN] = { { ... }, ... };", one brace per output row,
- * sixteen values a line. */
+/* "static const int8_t NAME_lN_wq[OUT][IN] = { { ... }, ... };" (a conv layer's
+ * [OUT_C][FAN_IN]), one brace per output row, sixteen values a line. */
 static void emit_int8_matrix(const struct emit *e, int layer)
 {
     const struct layer *L = &e->net->layers[layer];
     const int8_t *wq = e->quant->layers[layer].wq;
     struct printer *p = e->p;
     const struct layer_names n = layer_names(e, layer);
+    const char *row = L->kind == LAYER_CONV ? "filter" : "output";
     char line[16 * 6 + 1];     /* "-127, " at most, sixteen times */
-    pr_line(p, "static const int8_t %s[%s][%s] = {", n.wq, n.out, n.in);
-    for (int o = 0; o < L->out; o++) {
-        pr_line(p, "    {   /* output %d */", o);
-        for (int i = 0; i < L->in; i += 16) {
+    pr_line(p, "static const int8_t %s[%s][%s] = {", n.wq, n.units, n.fan_in);
+    for (int o = 0; o < L->units; o++) {
+        pr_line(p, "    {   /* %s %d */", row, o);
+        for (int i = 0; i < L->fan_in; i += 16) {
             size_t k = 0;
-            for (int j = i; j < L->in && j < i + 16; j++)
+            for (int j = i; j < L->fan_in && j < i + 16; j++)
                 k += (size_t)snprintf(line + k, sizeof line - k, "%s%d,", j > i ? " " : "",
-                                      wq[(size_t)o * L->in + j]);
+                                      wq[(size_t)o * L->fan_in + j]);
             pr_line(p, "        %s", line);
         }
         pr_line(p, "    },");
@@ -113,18 +136,113 @@ static void emit_layer_weights(const struct emit *e, int layer)
     char a[LIT_MAX], b[LIT_MAX];
     pr_line(p, "/* Layer %d, \"%s\": inputs quantised with s_x = %s (max |x| = %.6g in calibration);",
             layer + 1, L->name, lit_float(a, ql->x_scale), ql->x_max);
-    pr_line(p, " * Wq[OUT][IN], s_w[OUT] and the bias as trained. */");
+    pr_line(p, " * %s and the bias as trained. */", L->kind == LAYER_CONV
+            ? "Wq[OUT_C][FAN_IN] (torch's [out, in, kh, kw], one row per filter), s_w[OUT_C]"
+            : "Wq[OUT][IN], s_w[OUT]");
     pr_line(p, "static const float %s = %s, %s = %s;", n.x_scale, a, n.x_inv_scale,
             lit_float(b, ql->x_inv_scale));
     emit_int8_matrix(e, layer);
-    infer_float_array(e, n.w_scale, n.out, ql->w_scale, L->out);
-    infer_float_array(e, n.bias, n.out, e->weights->bias[layer], L->out);
+    infer_float_array(e, n.w_scale, n.units, ql->w_scale, L->units);
+    infer_float_array(e, n.bias, n.units, e->weights->bias[layer], L->units);
+    pr_blank(p);
+}
+
+/* Layer `layer`'s quantised input under the kernel at each output position, int16 as
+ * dense_i8 takes it (im2col, as the float layers' layerN_columns): */
+static void emit_conv_columns(const struct emit *e, int layer)
+{
+    const struct layer_names n = layer_names(e, layer);
+    struct printer *p = e->p;
+    char c[6][SYMBOL_MAX], kh[SYMBOL_MAX], kw[SYMBOL_MAX], sh[SYMBOL_MAX], sw[SYMBOL_MAX];
+    char ph[SYMBOL_MAX], pw[SYMBOL_MAX];
+    static const char *const dims[] = { "IN_C", "IN_H", "IN_W", "OUT_H", "OUT_W", "FAN_IN" };
+    for (int d = 0; d < 6; d++)
+        layer_constant(c[d], e, layer, dims[d]);
+    layer_constant(kh, e, layer, "KH");
+    layer_constant(kw, e, layer, "KW");
+    layer_constant(sh, e, layer, "STRIDE_H");
+    layer_constant(sw, e, layer, "STRIDE_W");
+    layer_constant(ph, e, layer, "PAD_H");
+    layer_constant(pw, e, layer, "PAD_W");
+    pr_line(p, "/* Layer %d's quantised input under the kernel at each output position (\"im2col\"):",
+            layer + 1);
+    pr_line(p, " *   cols[b][p][k] = xq[b][c][y·STRIDE − PAD + i][x·STRIDE − PAD + j]   (0 outside)");
+    pr_line(p, " * p = y·OUT_W + x, k = (c·KH + i)·KW + j: Wq[o][k]'s order. */");
+    pr_line(p, "static void %s(int16_t *restrict cols, const int16_t *restrict xq, int B)",
+            n.columns);
+    pr_block(p);
+    pr_open(p, "for (int b = 0; b < B; b++)");
+    pr_line(p, "const int16_t *xb = xq + (size_t)b * %s;", n.in);
+    pr_open(p, "for (int oy = 0; oy < %s; oy++)", c[3]);
+    pr_open(p, "for (int ox = 0; ox < %s; ox++)", c[4]);
+    pr_line(p, "int16_t *col = cols + (size_t)((b * %s + oy) * %s + ox) * %s;", c[3], c[4], c[5]);
+    pr_line(p, "int k = 0;");
+    pr_open(p, "for (int ch = 0; ch < %s; ch++)", c[0]);
+    pr_open(p, "for (int i = 0; i < %s; i++)", kh);
+    pr_line(p, "const int iy = oy * %s - %s + i;", sh, ph);
+    pr_open(p, "for (int j = 0; j < %s; j++, k++)", kw);
+    pr_line(p, "const int ix = ox * %s - %s + j;", sw, pw);
+    pr_line(p, "const int inside = iy >= 0 && iy < %s && ix >= 0 && ix < %s;", c[1], c[2]);
+    pr_line(p, "col[k] = inside ? xb[(ch * %s + iy) * %s + ix] : 0;", c[1], c[2]);
+    for (int i = 0; i < 7; i++)
+        pr_close(p);
+    pr_blank(p);
+}
+
+/* A conv layer in int8: quantise the image, its columns, dense_i8 over B·POS rows, back
+ * to channels x height x width, the activation in float. */
+static void emit_conv_layer(const struct emit *e, int layer)
+{
+    const struct layer *L = &e->net->layers[layer];
+    struct printer *p = e->p;
+    const struct layer_names n = layer_names(e, layer);
+    char pos[SYMBOL_MAX], description[256];
+    layer_constant(pos, e, layer, "POS");
+    emit_conv_columns(e, layer);
+    emit_layer_description(L, description, sizeof description);
+    pr_line(p, "/* Layer %d, \"%s\" (line %d): %s; forward, in int8.", layer + 1, L->name,
+            L->line, description);
+    pr_line(p, " *   z[o][y][x] = bias[o] + Σ_c Σ_i Σ_j W[o][c][i][j] x[c][y·S − P + i][x·S − P + j]");
+    pr_line(p, " *   a = %s", act_equation(L->act));
+    pr_line(p, " * computed as xq = round(x / s_x), cols = xq under the kernel at each position p,");
+    pr_line(p, " *   zt[p][o] = s_x·s_w[o]·Σ_k Wq[o][k]·cols[p][k] + b[o]   (a dense layer at every p)");
+    pr_line(p, " * and z = zt transposed to channels x height x width.  x: the %s.",
+            layer == 0 ? "network's input" : "previous layer's activation a");
+    pr_line(p, " * B = batch, S = stride, P = padding; xq: room for B images, cols: B·POS rows of");
+    pr_line(p, " * FAN_IN, zt: B·POS rows of OUT_C. */");
+    char head[SYMBOL_MAX + 16];
+    const int indent = snprintf(head, sizeof head, "static void %s(", n.forward);
+    pr_line(p, "%sfloat *restrict z, float *restrict a, const float *restrict x,", head);
+    pr_line(p, "%*sint16_t *restrict xq, int16_t *restrict cols, float *restrict zt, int B)",
+            indent, "");
+    pr_block(p);
+    pr_line(p, "quantize(xq, x, B * %s, %s);", n.in, n.x_inv_scale);
+    pr_line(p, "%s(cols, xq, B);", n.columns);
+    pr_line(p, "dense_i8(zt, &%s[0][0], cols, B * %s, %s, %s,", n.wq, pos, n.units, n.fan_in);
+    pr_line(p, "         %s, %s, %s);", n.x_scale, n.w_scale, n.bias);
+    pr_line(p, "/* z[b][o][p] = zt[b][p][o] */");
+    pr_line(p, "for (int b = 0; b < B; b++)");
+    pr_line(p, "    for (int o = 0; o < %s; o++)", n.units);
+    pr_line(p, "        for (int q = 0; q < %s; q++)", pos);
+    pr_line(p, "            z[(size_t)b * %s + o * %s + q] = zt[((size_t)b * %s + q) * %s + o];",
+            n.out, pos, pos, n.units);
+    emit_activation_forward(e, layer);
+    pr_close(p);
     pr_blank(p);
 }
 
 static void emit_layer(const struct emit *e, int layer)
 {
     const struct layer *L = &e->net->layers[layer];
+    if (L->kind == LAYER_CONV) {
+        emit_conv_layer(e, layer);
+        return;
+    }
+    if (L->kind != LAYER_DENSE) {       /* pooling, dropout: the float export's */
+        emit_layer_forward(e, layer);
+        pr_blank(e->p);
+        return;
+    }
     struct printer *p = e->p;
     const struct layer_names n = layer_names(e, layer);
     pr_line(p, "/* Layer %d, \"%s\" (line %d): %d -> %d, %s; forward, in int8.", layer + 1,
@@ -153,7 +271,8 @@ void emit_int8_layers(const struct emit *e)
     pr_line(e->p, "/* ---- The quantised weights ---- */");
     pr_blank(e->p);
     for (int l = 0; l < e->net->nlayers; l++)
-        emit_layer_weights(e, l);
+        if (layer_has_weights(&e->net->layers[l]))
+            emit_layer_weights(e, l);
     infer_input_scaling(e);
     pr_line(e->p, "/* ---- The layers ---- */");
     pr_blank(e->p);

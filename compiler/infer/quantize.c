@@ -13,8 +13,10 @@
 
 long long quant_layer_bytes(const struct layer *L)
 {
-    return (long long)L->in * L->out    /* Wq, int8 */
-           + 4LL * L->out + 4LL * L->out    /* s_w and the bias, float */
+    if (!layer_has_weights(L))
+        return 0;                           /* pooling, dropout */
+    return (long long)L->fan_in * L->units  /* Wq, int8 */
+           + 4LL * L->units + 4LL * L->units    /* s_w and the bias, float */
            + 2 * 4;                         /* s_x and 1 / s_x */
 }
 
@@ -26,18 +28,19 @@ long long quant_weight_bytes(const struct network *net)
     return bytes;
 }
 
-/* Row o of W (from W^T[in][out]) to int8 with its own scale; returns Σ_i |Wq[o][i]|. */
+/* Row o of W (from W^T[fan_in][units]: a dense layer's output o, a conv layer's filter o)
+ * to int8 with its own scale; returns Σ_i |Wq[o][i]|. */
 static long long quantize_row(const struct layer *L, const float *wt, int o, int8_t *wq,
                               float *scale)
 {
     double max = 0;
     long long sum = 0;
-    for (int i = 0; i < L->in; i++)
-        max = fmax(max, fabs(wt[(size_t)i * L->out + o]));
+    for (int i = 0; i < L->fan_in; i++)
+        max = fmax(max, fabs(wt[(size_t)i * L->units + o]));
     const float s = (float)(max / 127);
     *scale = s > 0 ? s : 1.0f;      /* an all-zero (or all but) row quantises to 0 */
-    for (int i = 0; i < L->in; i++) {
-        double v = round(wt[(size_t)i * L->out + o] / (double)*scale);
+    for (int i = 0; i < L->fan_in; i++) {
+        double v = round(wt[(size_t)i * L->units + o] / (double)*scale);
         wq[i] = (int8_t)(v > 127 ? 127 : v < -127 ? -127 : v);
         sum += abs(wq[i]);
     }
@@ -50,12 +53,14 @@ static int quantize_weights(const struct network *net, const struct export_weigh
                             struct quant_layer *ql, char *errbuf, size_t errlen)
 {
     const struct layer *L = &net->layers[l];
-    ql->wq = malloc((size_t)L->in * (size_t)L->out);
-    ql->w_scale = malloc((size_t)L->out * sizeof *ql->w_scale);
+    if (!layer_has_weights(L))
+        return 0;
+    ql->wq = malloc((size_t)L->fan_in * (size_t)L->units);
+    ql->w_scale = malloc((size_t)L->units * sizeof *ql->w_scale);
     if (!ql->wq || !ql->w_scale)
         return emit_fail(errbuf, errlen, "out of memory quantising layer '%s'", L->name);
-    for (int o = 0; o < L->out; o++) {
-        long long bound = 127 * quantize_row(L, w->wt[l], o, ql->wq + (size_t)o * L->in,
+    for (int o = 0; o < L->units; o++) {
+        long long bound = 127 * quantize_row(L, w->wt[l], o, ql->wq + (size_t)o * L->fan_in,
                                              &ql->w_scale[o]);
         if (bound > INT32_MAX)
             return emit_fail(errbuf, errlen, "layer '%s' (line %d): its int8 sums could reach %lld, "
@@ -65,7 +70,9 @@ static int quantize_weights(const struct network *net, const struct export_weigh
     return 0;
 }
 
-/* s_x from the largest |x| of each layer's input over the samples, the float network's. */
+/* s_x from the largest |x| of each layer's input over the samples, the float network's
+ * (a conv layer's columns hold its input's values and zeros: the same largest |x|).
+ * Pooling and dropout run in float: their s_x is unused. */
 static int calibrate(const struct network *net, const struct export_weights *w,
                      const struct calibration_set *c, struct quantized *q, char *errbuf,
                      size_t errlen)
@@ -128,21 +135,68 @@ static int8_t quantize_value(float x, float inv_scale)
     return (int8_t)(v + (v >= 0.0f ? 0.5f : -0.5f));
 }
 
-/* z = s_x·s_w[o]·Σ_i Wq[o][i]·xq[i] + b[o] in float from the float values in, then the
- * activation (in double, rounded to float as NAME.c stores it). */
-static void quant_layer(const struct layer *L, const struct quant_layer *ql, const float *bias,
-                        const double *in, int8_t *xq, double *a)
+/* Output o back in float from its int32 sum: s_x·s_w[o]·acc + b[o], as NAME.c's
+ * dequantize(). */
+static float dequantize_value(int32_t acc, const struct quant_layer *ql, int o, float bias)
 {
-    for (int i = 0; i < L->in; i++)
-        xq[i] = quantize_value((float)in[i], ql->x_inv_scale);
+    const float scale = ql->x_scale * ql->w_scale[o];
+    return (float)acc * scale + bias;
+}
+
+/* A dense layer: z = s_x·s_w[o]·Σ_i Wq[o][i]·xq[i] + b[o]. */
+static void quant_dense(const struct layer *L, const struct quant_layer *ql, const float *bias,
+                        const int8_t *xq, double *z)
+{
     for (int o = 0; o < L->out; o++) {
         const int8_t *row = ql->wq + (size_t)o * L->in;
         int32_t acc = 0;        /* quantize_weights checked that it cannot overflow */
         for (int i = 0; i < L->in; i++)
             acc += (int32_t)row[i] * xq[i];
-        const float scale = ql->x_scale * ql->w_scale[o];
-        const float z = (float)acc * scale + bias[o];
-        a[o] = z;
+        z[o] = dequantize_value(acc, ql, o, bias[o]);
+    }
+}
+
+/* A conv layer: at every output position the dense sum over the quantised input under
+ * the kernel there (0 in the padding), k = (c·KH + i)·KW + j as Wq's rows run. */
+static void quant_conv(const struct layer *L, const struct quant_layer *ql, const float *bias,
+                       const int8_t *xq, double *z)
+{
+    const int C = L->in_shape[DIM_C], IH = L->in_shape[DIM_H], IW = L->in_shape[DIM_W];
+    const int OH = L->out_shape[DIM_H], OW = L->out_shape[DIM_W];
+    for (int o = 0; o < L->units; o++)
+        for (int y = 0; y < OH; y++)
+            for (int x = 0; x < OW; x++) {
+                const int8_t *row = ql->wq + (size_t)o * L->fan_in;
+                int32_t acc = 0;
+                for (int c = 0, k = 0; c < C; c++)
+                    for (int i = 0; i < L->kernel[0]; i++)
+                        for (int j = 0; j < L->kernel[1]; j++, k++) {
+                            const int iy = y * L->stride[0] - L->padding[0] + i;
+                            const int ix = x * L->stride[1] - L->padding[1] + j;
+                            if (iy >= 0 && iy < IH && ix >= 0 && ix < IW)
+                                acc += (int32_t)row[k] *
+                                       xq[((size_t)c * IH + (size_t)iy) * IW + (size_t)ix];
+                        }
+                z[((size_t)o * OH + (size_t)y) * OW + (size_t)x] =
+                    dequantize_value(acc, ql, o, bias[o]);
+            }
+}
+
+/* Layer L from the float values in: dense and conv in int8 (the input quantised into
+ * xq), then the activation (in double, rounded to float as NAME.c stores it); pooling
+ * and dropout in float, as NAME.c runs them. */
+static void quant_layer(const struct layer *L, const struct quant_layer *ql, const float *bias,
+                        const double *in, int8_t *xq, double *a)
+{
+    if (layer_has_weights(L))
+        for (int i = 0; i < L->in; i++)
+            xq[i] = quantize_value((float)in[i], ql->x_inv_scale);
+    switch (L->kind) {
+    case LAYER_DENSE: quant_dense(L, ql, bias, xq, a); break;
+    case LAYER_CONV: quant_conv(L, ql, bias, xq, a); break;
+    case LAYER_MAXPOOL:
+    case LAYER_AVGPOOL: ref_pool(L, in, a, 1); break;
+    case LAYER_DROPOUT: memcpy(a, in, (size_t)L->out * sizeof *a); break;
     }
     ref_activate(L, a);
     for (int o = 0; o < L->out; o++)
@@ -217,29 +271,56 @@ static void compare(const struct network *net, const struct export_weights *w,
     }
 }
 
+/* "784 -> 16"; an image layer's "6x28x28 -> 6x14x14". */
+static void shape_text(const struct layer *L, char *buf, size_t n)
+{
+    const int *i = L->in_shape, *o = L->out_shape;
+    if (layer_is_spatial(L))
+        snprintf(buf, n, "%dx%dx%d -> %dx%dx%d", i[DIM_C], i[DIM_H], i[DIM_W], o[DIM_C], o[DIM_H],
+                 o[DIM_W]);
+    else
+        snprintf(buf, n, "%d -> %d", L->in, L->out);
+}
+
+/* The shape column's width: 14, or the longest shape's. */
+static int shape_width(const struct network *net)
+{
+    char shape[64];
+    int width = 14;
+    for (int l = 0; l < net->nlayers; l++) {
+        shape_text(&net->layers[l], shape, sizeof shape);
+        width = (int)strlen(shape) > width ? (int)strlen(shape) : width;
+    }
+    return width;
+}
+
 static void print_table(FILE *out, const struct network *net, const struct quantized *q,
                         const struct layer_error *err, int n)
 {
-    char shape[48], fb[32], qb[32], scale[48];
+    char shape[64], fb[32], qb[32], scale[48];
     long long float_total = 0, int8_total = 0;
-    fprintf(out, "%-12s %-14s %13s %11s  %-22s %10s %10s\n", "layer", "shape", "float32 bytes",
+    const int sw = shape_width(net);
+    fprintf(out, "%-12s %-*s %13s %11s  %-22s %10s %10s\n", "layer", sw, "shape", "float32 bytes",
             "int8 bytes", "input scale (max |x|)", "max error", "mean error");
     for (int l = 0; l < net->nlayers; l++) {
         const struct layer *L = &net->layers[l];
-        const long long fbytes = 4LL * ((long long)L->in * L->out + L->out);
+        const long long fbytes = 4 * layer_param_count(L);
         float_total += fbytes;
         int8_total += quant_layer_bytes(L);
-        snprintf(shape, sizeof shape, "%d -> %d", L->in, L->out);
-        snprintf(scale, sizeof scale, "%.4g (%.4g)", (double)q->layers[l].x_scale,
-                 q->layers[l].x_max);
-        fprintf(out, "%-12s %-14s %13s %11s  %-22s %10.3g %10.3g\n", L->name, shape,
+        shape_text(L, shape, sizeof shape);
+        if (layer_has_weights(L))
+            snprintf(scale, sizeof scale, "%.4g (%.4g)", (double)q->layers[l].x_scale,
+                     q->layers[l].x_max);
+        else
+            snprintf(scale, sizeof scale, "- (runs in float)");
+        fprintf(out, "%-12s %-*s %13s %11s  %-22s %10.3g %10.3g\n", L->name, sw, shape,
                 summary_grouped(fbytes, fb, sizeof fb),
                 summary_grouped(quant_layer_bytes(L), qb, sizeof qb), scale, err[l].max,
                 err[l].sum / ((double)n * L->out));
     }
     snprintf(scale, sizeof scale, "(%.1f%% of float32)",
              100.0 * (double)int8_total / (double)float_total);
-    fprintf(out, "%-12s %-14s %13s %11s  %s\n", "total", "",
+    fprintf(out, "%-12s %-*s %13s %11s  %s\n", "total", sw, "",
             summary_grouped(float_total, fb, sizeof fb), summary_grouped(int8_total, qb, sizeof qb),
             scale);
 }

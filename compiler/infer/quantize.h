@@ -7,8 +7,11 @@
  *   xq[i] = round(x[i] / s_x), saturated to [-127, 127]
  *   z[o]  = s_x·s_w[o]·Σ_i Wq[o][i]·xq[i] + b[o]     (the sum in int32, exactly)
  *   a     = f(z)                                     (in float)
- * quant_forward() is that arithmetic on the host, so netc can record NAME_selftest's
- * outputs and measure the error against the float network (quantize_report).
+ * A conv layer is the same at every output position, i over the input under the kernel
+ * there (W: filters x C·KH·KW, one s_w per filter); pooling and dropout layers have no
+ * weights and run in float.  quant_forward() is that arithmetic on the host, so netc
+ * can record NAME_selftest's outputs and measure the error against the float network
+ * (quantize_report).
  */
 #ifndef NETC_QUANTIZE_H
 #define NETC_QUANTIZE_H
@@ -21,9 +24,9 @@
 #include "infer/weights.h"
 #include "check/network.h"
 
-struct quant_layer {
-    int8_t *wq;                 /* Wq[out][in], row o contiguous: the dot products' layout */
-    float *w_scale;             /* s_w[out]; 1 for an all-zero row */
+struct quant_layer {           /* pooling, dropout: wq and w_scale NULL */
+    int8_t *wq;                 /* Wq[units][fan_in], row o contiguous: the dot products' layout */
+    float *w_scale;             /* s_w[units]; 1 for an all-zero row */
     double x_max;               /* the largest |input| seen in calibration */
     float x_scale, x_inv_scale; /* s_x = x_max / 127 (1 if x_max is 0), and 1 / s_x */
 };

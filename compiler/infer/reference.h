@@ -15,5 +15,8 @@ void ref_forward(const struct network *net, const struct export_weights *w, cons
                  double **acts);
 /* a = f(z) in place over layer L's L->out values (softmax over the whole row). */
 void ref_activate(const struct layer *L, double *z);
+/* A pooling layer's output from its input (C x H x W each); an average in float, in the
+ * exported code's order and rounding, when in_float (the int8 arithmetic), else in double. */
+void ref_pool(const struct layer *L, const double *in, double *out, int in_float);
 
 #endif

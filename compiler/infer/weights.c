@@ -9,9 +9,26 @@
 
 #include "io/safetensors.h"
 
-/* The tensor name with shape [d0] (rank 1) or [d0, d1]: its floats (malloc'd), or NULL
- * with a message. */
-static float *tensor(const netc_st_file *f, const char *name, int rank, int d0, int d1,
+/* What a conv weight's dimensions are, for a message about its shape (as the trainer's
+ * loader says it, runtime/io/weights.c). */
+static const char *dims_meaning(int rank)
+{
+    return rank == 4 ? " (filters, input channels, kernel height, kernel width)" : "";
+}
+
+/* "[6, 1, 5, 5]" */
+static void shape_text(char *buf, size_t size, int rank, const long long *shape)
+{
+    int k = snprintf(buf, size, "[");
+    for (int i = 0; i < rank && k < (int)size; i++)
+        k += snprintf(buf + k, size - (size_t)k, i ? ", %lld" : "%lld", shape[i]);
+    if (k < (int)size)
+        snprintf(buf + k, size - (size_t)k, "]");
+}
+
+/* The tensor name with the given shape (rank 1, 2 or 4): its floats (malloc'd), or NULL
+ * with a message naming the file, the tensor and both shapes. */
+static float *tensor(const netc_st_file *f, const char *name, int rank, const long long *shape,
                      netc_error *err)
 {
     const netc_st_entry *e = netc_st_find(f, name);
@@ -20,23 +37,25 @@ static float *tensor(const netc_st_file *f, const char *name, int rank, int d0, 
                   "network?", f->path, name);
         return NULL;
     }
-    if (e->rank != rank || e->shape[0] != d0 || (rank == 2 && e->shape[1] != d1)) {
-        char have[64], want[64];
-        int k = snprintf(have, sizeof have, "[");
-        for (int i = 0; i < e->rank && k < (int)sizeof have; i++)
-            k += snprintf(have + k, sizeof have - (size_t)k, i ? ", %lld" : "%lld",
-                          (long long)e->shape[i]);
-        if (k < (int)sizeof have)
-            snprintf(have + k, sizeof have - (size_t)k, "]");
-        if (rank == 2)
-            snprintf(want, sizeof want, "[%d, %d]", d0, d1);
-        else
-            snprintf(want, sizeof want, "[%d]", d0);
-        netc_fail(err, "%s: byte %zu: %s: shape %s in file, network expects %s", f->path,
-                  e->header_pos, name, have, want);
+    int same = e->rank == rank;
+    size_t size = 1;
+    for (int d = 0; d < rank; d++) {
+        same = same && e->shape[d] == shape[d];
+        size *= (size_t)shape[d];
+    }
+    if (!same) {
+        char have[96], want[96];
+        long long dims[NETC_ST_MAX_RANK];
+        for (int d = 0; d < e->rank && d < NETC_ST_MAX_RANK; d++)
+            dims[d] = (long long)e->shape[d];
+        shape_text(have, sizeof have, e->rank < NETC_ST_MAX_RANK ? e->rank : NETC_ST_MAX_RANK,
+                   dims);
+        shape_text(want, sizeof want, rank, shape);
+        netc_fail(err, "%s: byte %zu: %s: shape %s in file, network expects %s%s", f->path,
+                  e->header_pos, name, have, want, dims_meaning(rank));
         return NULL;
     }
-    float *v = malloc((size_t)d0 * (size_t)(rank == 2 ? d1 : 1) * sizeof *v);
+    float *v = malloc(size * sizeof *v);
     if (!v) {
         netc_fail(err, "%s: out of memory reading '%s'", f->path, name);
         return NULL;
@@ -45,27 +64,51 @@ static float *tensor(const netc_st_file *f, const char *name, int rank, int d0, 
     return v;
 }
 
+/* A vector of n floats. */
+static float *vector(const netc_st_file *f, const char *name, int n, netc_error *err)
+{
+    const long long shape[1] = { n };
+    return tensor(f, name, 1, shape, err);
+}
+
+/* Layer L's weight W[units][fan_in] as its file holds it: torch.nn.Linear's [out, in], or
+ * Conv2d's [out, in, kh, kw] (whose [in, kh, kw] is the fan_in, in that order). */
+static float *weight(const netc_st_file *f, const struct layer *L, netc_error *err)
+{
+    char name[NETC_MAX_NAME + 16];
+    snprintf(name, sizeof name, "%s.weight", L->name);
+    if (L->kind == LAYER_CONV) {
+        const long long shape[4] = { L->units, L->in_shape[DIM_C], L->kernel[0], L->kernel[1] };
+        return tensor(f, name, 4, shape, err);
+    }
+    const long long shape[2] = { L->units, L->fan_in };
+    return tensor(f, name, 2, shape, err);
+}
+
+/* Each layer with weights: W^T[fan_in][units] and bias[units]; the others have none
+ * (NULL). */
 static int read_layers(const struct network *net, const netc_st_file *f,
                        struct export_weights *w, netc_error *err)
 {
     char name[NETC_MAX_NAME + 16];
     for (int l = 0; l < net->nlayers; l++) {
         const struct layer *L = &net->layers[l];
-        snprintf(name, sizeof name, "%s.weight", L->name);
-        float *W = tensor(f, name, 2, L->out, L->in, err);
+        if (!layer_has_weights(L))
+            continue;
+        float *W = weight(f, L, err);
         if (!W)
             return -1;
-        w->wt[l] = malloc((size_t)L->in * (size_t)L->out * sizeof *w->wt[l]);
+        w->wt[l] = malloc((size_t)L->fan_in * (size_t)L->units * sizeof *w->wt[l]);
         if (!w->wt[l]) {
             free(W);
             return netc_fail(err, "%s: out of memory", f->path);
         }
-        for (int o = 0; o < L->out; o++)       /* WT[i][o] = W[o][i] */
-            for (int i = 0; i < L->in; i++)
-                w->wt[l][(size_t)i * L->out + o] = W[(size_t)o * L->in + i];
+        for (int o = 0; o < L->units; o++)     /* WT[k][o] = W[o][k] */
+            for (int k = 0; k < L->fan_in; k++)
+                w->wt[l][(size_t)k * L->units + o] = W[(size_t)o * L->fan_in + k];
         free(W);
         snprintf(name, sizeof name, "%s.bias", L->name);
-        w->bias[l] = tensor(f, name, 1, L->out, 0, err);
+        w->bias[l] = vector(f, name, L->units, err);
         if (!w->bias[l])
             return -1;
     }
@@ -81,10 +124,10 @@ static int read_scaling(const struct network *net, const netc_st_file *f,
     if (!unit && !netc_st_find(f, "input.mean"))
         return 0;
     w->scale = unit ? SCALE_UNIT : SCALE_STANDARDIZE;
-    w->scale_offset = tensor(f, unit ? "input.min" : "input.mean", 1, net->input_size, 0, err);
+    w->scale_offset = vector(f, unit ? "input.min" : "input.mean", net->input_size, err);
     if (!w->scale_offset)
         return -1;
-    w->scale_range = tensor(f, unit ? "input.max" : "input.std", 1, net->input_size, 0, err);
+    w->scale_range = vector(f, unit ? "input.max" : "input.std", net->input_size, err);
     if (!w->scale_range)
         return -1;
     for (int j = 0; j < net->input_size; j++) {
@@ -102,11 +145,13 @@ static int check_finite(const struct network *net, const struct export_weights *
 {
     for (int l = 0; l < net->nlayers; l++) {
         const struct layer *L = &net->layers[l];
-        for (long long i = 0; i < (long long)L->in * L->out; i++)
+        if (!layer_has_weights(L))
+            continue;
+        for (long long i = 0; i < (long long)L->fan_in * L->units; i++)
             if (!isfinite(w->wt[l][i]))
                 return netc_fail(err, "%s: tensor '%s.weight' holds a non-finite value",
                                  w->path, L->name);
-        for (int i = 0; i < L->out; i++)
+        for (int i = 0; i < L->units; i++)
             if (!isfinite(w->bias[l][i]))
                 return netc_fail(err, "%s: tensor '%s.bias' holds a non-finite value", w->path,
                                  L->name);
@@ -127,6 +172,8 @@ static int check_known(const struct network *net, const netc_st_file *f, netc_er
         const char *name = f->tensors[i].name;
         int known = 0;
         for (int l = 0; l < net->nlayers && !known; l++) {
+            if (!layer_has_weights(&net->layers[l]))
+                continue;       /* pooling and dropout have no tensors */
             size_t n = strlen(net->layers[l].name);
             known = strncmp(name, net->layers[l].name, n) == 0 &&
                     (strcmp(name + n, ".weight") == 0 || strcmp(name + n, ".bias") == 0);

@@ -6,9 +6,11 @@
 
 #include "check/network.h"
 
-/* Per layer, W^T[in][out] (the trainer's layout) and bias[out]; and the input scaling the
- * trainer applies before the first layer, x' = (x - offset) / range, when the file holds
- * statistics (input.min/max or input.mean/std), else n_scale = 0. */
+/* Per layer with weights, W^T[fan_in][units] (the trainer's layout: a dense layer's
+ * W^T[in][out], a conv layer's W^T[C·KH·KW][filters]) and bias[units]; NULL for pooling
+ * and dropout layers.  And the input scaling the trainer applies before the first layer,
+ * x' = (x - offset) / range, when the file holds statistics (input.min/max or
+ * input.mean/std), else n_scale = 0. */
 struct export_weights {
     const char *path;
     float **wt, **bias;
