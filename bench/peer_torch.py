@@ -2,7 +2,9 @@
 the same `key value` lines as the trainer's bench command.
 
 The network, loss, learning rate and batch come from the .net file (bench/netspec.py).
-The model is what a PyTorch user would write: nn.Linear layers with their activations,
+The model is what a PyTorch user would write: nn.Linear layers with their activations
+(nn.Conv2d, nn.MaxPool2d / nn.AvgPool2d, nn.Flatten and nn.Dropout for W4's LeNet, on
+N x C x H x W images; dropout on while training, model.eval() for inference),
 torch.optim.SGD, and for softmax + cross-entropy the fused nn.CrossEntropyLoss on the
 logits (the same function and gradient, computed stably).  Like the trainer's bench
 command, each epoch permutes the data before its clock starts and then trains on
@@ -32,24 +34,44 @@ def read_idx(path, header):
         return np.frombuffer(f.read(), dtype=np.uint8, offset=header)
 
 
-def load(data, test, limit=0):
+def load(data, test, shape, limit=0):
+    """Images as N x SHAPE floats in [0, 1] and their labels."""
     prefix = "t10k" if test else "train"
-    x = read_idx(os.path.join(data, prefix + "-images-idx3-ubyte"), 16).reshape(-1, 784)
+    x = read_idx(os.path.join(data, prefix + "-images-idx3-ubyte"), 16).reshape((-1,) + shape)
     y = read_idx(os.path.join(data, prefix + "-labels-idx1-ubyte"), 8).astype(np.int64)
     if limit:
         x, y = x[:limit], y[:limit]
     return torch.from_numpy(x.astype(np.float32) / 255), torch.from_numpy(y)
 
 
+def input_shape(spec):
+    """(784,) for a dense network, (C, H, W) for one with conv or pooling layers."""
+    return tuple(spec["input"]) if netspec.is_conv(spec) else (spec["sizes"][0],)
+
+
 def build(spec):
     """nn.Sequential of the .net file's layers; softmax is left to the loss."""
-    act = {"sigmoid": torch.nn.Sigmoid, "relu": torch.nn.ReLU, "tanh": torch.nn.Tanh}
+    nn = torch.nn
+    act = {"sigmoid": nn.Sigmoid, "relu": nn.ReLU, "tanh": nn.Tanh}
     layers = []
-    for n_in, n_out, a in zip(spec["sizes"], spec["sizes"][1:], spec["activations"]):
-        layers.append(torch.nn.Linear(n_in, n_out))
-        if a in act:
-            layers.append(act[a]())
-    return torch.nn.Sequential(*layers)
+    for layer in spec["layers"]:
+        c_in, h, w = layer["in"]
+        kind = layer["kind"]
+        if kind == "conv":
+            layers.append(nn.Conv2d(c_in, layer["units"], layer["kernel"],
+                                    stride=layer["stride"], padding=layer["padding"]))
+        elif kind in ("maxpool", "avgpool"):
+            pool = nn.MaxPool2d if kind == "maxpool" else nn.AvgPool2d
+            layers.append(pool(layer["window"], stride=layer["stride"]))
+        elif kind == "dropout":
+            layers.append(nn.Dropout(layer["rate"]))
+        else:
+            if netspec.is_conv(spec) and not any(isinstance(m, nn.Linear) for m in layers):
+                layers.append(nn.Flatten())     # torch.flatten(x, 1): C x H x W order
+            layers.append(nn.Linear(c_in * h * w, layer["units"]))
+        if layer.get("activation") in act:
+            layers.append(act[layer["activation"]]())
+    return nn.Sequential(*layers)
 
 
 def loss_and_targets(spec, labels):
@@ -100,6 +122,7 @@ def infer_rep(model, x, chunk):
 
 
 def bench_inference(model, x, chunk, reps):
+    model.eval()
     with torch.inference_mode():
         for i in range(0, x.shape[0], chunk):    # warm-up pass
             model(x[i:i + chunk])
@@ -107,8 +130,12 @@ def bench_inference(model, x, chunk, reps):
 
 
 def accuracy(model, x, labels):
+    """In chunks of 1000: a conv layer's maps of 10,000 images at once are large."""
+    model.eval()
     with torch.inference_mode():
-        return (model(x).argmax(1) == labels).float().mean().item()
+        right = sum((model(x[i:i + 1000]).argmax(1) == labels[i:i + 1000]).sum().item()
+                    for i in range(0, x.shape[0], 1000))
+    return right / x.shape[0]
 
 
 def print_stats(key, rates):
@@ -132,9 +159,10 @@ def main():
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     spec = netspec.parse(args.net)
-    x, labels = load(args.data, False, args.limit)
-    test_x, test_labels = load(args.data, True)
+    x, labels = load(args.data, False, input_shape(spec), args.limit)
+    test_x, test_labels = load(args.data, True, input_shape(spec))
     model = build(spec)
+    model.train()
 
     print("library torch %s, %d thread(s)" % (torch.__version__, torch.get_num_threads()))
     print("train_samples %d\nwarmup_epochs %d\nepochs %d\nbatch %d"

@@ -55,7 +55,7 @@ def make_row(raw, net, spec, tool, threads, peaks):
     if row["status"] != "ok":
         return row
     batch = int(kv.get("batch", spec["batch"]))
-    flops = netspec.training_flops(spec["sizes"], batch)
+    flops = netspec.training_flops(spec, batch)
     for m in MEASURES:
         if m + "_median" in kv:
             row[m] = {s: number(kv, m + "_" + s) for s in ("median", "min", "max")}
@@ -93,7 +93,7 @@ def make_mpi_row(raw, net, spec, ranks, peaks):
     if not timed:
         row["status"] = "failed (no timed epoch in %s.csv)" % os.path.basename(base)
         return row
-    flops = netspec.training_flops(spec["sizes"], spec["batch"])
+    flops = netspec.training_flops(spec, spec["batch"])
     row["train_samples_per_s"] = {"median": statistics.median(timed), "min": min(timed),
                                   "max": max(timed), "epochs": timed}
     row["train_samples"] = int(kv["train_samples"])
@@ -198,7 +198,7 @@ def scaling_markdown(meta, specs, rows, scale):
            "| speed-up | efficiency |",
            "|---|---|---|---|---|---|---|"]
     for net, spec in specs.items():
-        description = "%s %s" % (net.upper(), "-".join(map(str, spec["sizes"])))
+        description = "%s %s" % (net.upper(), netspec.label(spec))
         for kind, label in (("threads", "threads (`--threads N`)"),
                             ("mpi_ranks", "MPI ranks (`mpirun -np N`)")):
             e = scale[net][kind]
@@ -244,7 +244,7 @@ def markdown(meta, peaks, bits, specs, rows):
            "| training GFLOP/s | of FMA peak |",
            "|---|---|---|---|---|---|---|---|---|---|---|"]
     for net, spec in specs.items():
-        description = "%s %s" % (net.upper(), "-".join(map(str, spec["sizes"])))
+        description = "%s %s" % (net.upper(), netspec.label(spec))
         for threads in THREADS:
             for tool, name in TOOLS:
                 r = next(x for x in rows if (x["network"], x["threads"], x["tool"]) ==
@@ -254,29 +254,37 @@ def markdown(meta, peaks, bits, specs, rows):
                     r = next(x for x in rows if (x["network"], x["tool"], x.get("ranks")) ==
                              (net, MPI_TOOL, threads))
                     out.append(markdown_row(r, MPI_NAME, description))
-    flops = ", ".join("%s %.4f" % (n.upper(), netspec.training_flops(s["sizes"], s["batch"])
+    flops = ", ".join("%s %.4f" % (n.upper(), netspec.training_flops(s, s["batch"])
                                    / 1e6) for n, s in specs.items())
-    fann_flops = ", ".join("%s %.4f" % (n.upper(), netspec.training_flops(s["sizes"], 1) / 1e6)
-                           for n, s in specs.items())
+    fann_flops = ", ".join("%s %.4f" % (n.upper(), netspec.training_flops(s, 1) / 1e6)
+                           for n, s in specs.items() if not netspec.is_conv(s))
+    batches = ", ".join("%s %d" % (n.upper(), s["batch"]) for n, s in specs.items())
+    conv = [n.upper() for n, s in specs.items() if netspec.is_conv(s)]
     notes = [
         "FMA peak (bench/fma_peak.c, %d-bit vectors, best of the measurements at the start "
         "and after each network): "
         "%.1f GFLOP/s on 1 thread, %.1f on 2." % (bits, peaks[1], peaks[2]),
         "Training FLOPs per sample = 2 × (forward MACs + weight-gradient MACs + input-gradient "
         "MACs of every layer but the first) + 2 × parameters / batch (the SGD update): "
-        "MFLOP %s at the .net batch (netc, PyTorch); FANN, batch 1: %s." % (flops, fann_flops),
-        "Batches: W1 10, W2 32, W3 128, SGD with the .net file's learning rate; samples/s of "
+        "MFLOP %s at the .net batch (netc, PyTorch); FANN, batch 1: %s. A conv layer's "
+        "forward MACs are OUT_C × C·KH·KW × OH·OW (its weight and input gradients as many); "
+        "pooling and dropout are left out (one comparison, add or multiply per element, as "
+        "activations and bias additions are)." % (flops, fann_flops),
+        "Batches: %s, SGD with the .net file's learning rate; samples/s of " % batches +
         "training counts the timed epochs only (each epoch's shuffle is done before its clock "
         "starts); inference runs over the 10,000 test images.",
-        "PyTorch %s with %s: nn.Linear layers, torch.optim.SGD, softmax + cross-entropy as "
+        "PyTorch %s with %s: nn.Linear layers (%s: nn.Conv2d, nn.MaxPool2d, nn.Flatten, "
+        "nn.Dropout, on N × 1 × 28 × 28 images; dropout on while training, as netc's), "
+        "torch.optim.SGD, softmax + cross-entropy as "
         "nn.CrossEntropyLoss on logits; single-sample inference over the first %s test images."
         % (meta.get("torch", "?"), os.path.basename(os.path.dirname(meta.get("blas", "?/?")))
-           or meta.get("blas"), meta.get("infer_samples_peers", "?")),
+           or meta.get("blas"), "/".join(conv) or "none", meta.get("infer_samples_peers", "?")),
         "FANN %s (libfloatfann): no mini-batches, so incremental training (one update per "
         "sample, learning rate / batch); no ReLU in 2.2, so W2/W3 hidden layers use "
         "FANN_LINEAR_PIECE (min(max(x, 0), 1), the same cost); no softmax, so the output layer "
-        "is sigmoid with the MSE error; no batched inference, no threads."
-        % meta.get("fann", "?"),
+        "is sigmoid with the MSE error; no batched inference, no threads; no convolutions "
+        "(%s: n/a)."
+        % (meta.get("fann", "?"), "/".join(conv) or "none"),
         "Ratios compare medians of the same run. netc's 2-thread rows: `--threads 2`, which "
         "runs parts of less than about a million multiply-adds on one thread (W1's whole step: "
         "10 samples × 13,002 parameters), so W1 runs as with 1 (docs/scaling.md).",
@@ -303,7 +311,7 @@ def main():
     bench_dir = os.path.dirname(os.path.abspath(__file__))
     meta = read_kv(os.path.join(raw, "meta.txt"))
     peaks, bits = peak(raw)
-    specs = {n: netspec.parse(os.path.join(bench_dir, n + ".net")) for n in ("w1", "w2", "w3")}
+    specs = {n: netspec.parse(os.path.join(bench_dir, n + ".net")) for n in ("w1", "w2", "w3", "w4")}
     rows = [make_row(raw, net, spec, tool, threads, peaks)
             for net, spec in specs.items() for threads in THREADS for tool, _ in TOOLS]
     add_ratios(rows)
@@ -316,7 +324,7 @@ def main():
     result = {"meta": meta, "fma_vector_bits": bits,
               "fma_peak_gflops": {str(t): g for t, g in peaks.items()},
               "networks": {n: {"description": netspec.describe(s),
-                               "flop_per_sample": netspec.training_flops(s["sizes"], s["batch"])}
+                               "flop_per_sample": netspec.training_flops(s, s["batch"])}
                            for n, s in specs.items()},
               "rows": rows,
               "scaling": scale}

@@ -1,11 +1,11 @@
 #!/bin/sh
-# run.sh - `make bench`: netc's trainers for W1-W3 against PyTorch and FANN, side by side
+# run.sh - `make bench`: netc's trainers for W1-W4 against PyTorch and FANN, side by side
 # in one run, and against this machine's FMA peak; netc's speed-up with 2 threads and with
 # 2 MPI ranks.  See bench/README.md.
 #
 # Writes build/bench/ (trainers, peers, raw `key value` outputs) and bench/results/latest.md
 # and latest.json; prints the Markdown table.  Settings (environment, defaults in brackets):
-#   BENCH_EPOCHS [5]  timed epochs (W3: 3) after BENCH_WARMUP [1] untimed ones
+#   BENCH_EPOCHS [5]  timed epochs (W3, W4: 3) after BENCH_WARMUP [1] untimed ones
 #   BENCH_QUICK=1     a smoke run: one short timed epoch each, small subsets
 #   MPICC [mpicc]     for `netc build --mpi`; without it or mpirun, the MPI rows are n/a
 #   BUILD [build]     the build tree whose netc is timed
@@ -20,14 +20,17 @@ epochs=${BENCH_EPOCHS:-5}
 warmup=${BENCH_WARMUP:-1}
 infer_samples=2000      # single-sample inference of the peers: the first N test samples
 
-# network  timed-epochs  training-limit (netc, PyTorch)  FANN limit  (0: all 60000)
+# network  timed-epochs  training-limit (netc, PyTorch)  FANN limit  (0: all 60000;
+# none: FANN has no such layers)
 configs="w1 $epochs 0 0
 w2 $epochs 0 10000
-w3 3 20000 2000"
+w3 3 20000 2000
+w4 3 20000 none"
 if [ "${BENCH_QUICK:-0}" = 1 ]; then
     configs="w1 1 6000 2000
 w2 1 6000 1000
-w3 1 2560 200"
+w3 1 2560 200
+w4 1 2560 none"
     infer_samples=200
 fi
 
@@ -162,6 +165,8 @@ run_torch() {   # NET THREADS EPOCHS LIMIT
 run_fann() {    # NET THREADS EPOCHS LIMIT
     if [ $have_fann = 0 ]; then
         echo "status n/a (libfann-dev not installed)" > "$raw/fann-$1-$2.txt"
+    elif [ "$4" = none ]; then
+        echo "status n/a (no convolutions in FANN)" > "$raw/fann-$1-$2.txt"
     elif [ "$2" -gt 1 ]; then
         echo "status n/a (single-threaded library)" > "$raw/fann-$1-$2.txt"
     else
