@@ -5,14 +5,21 @@
  *     forward_backward's gradient against central differences of loss_fn, tensor by
  *     tensor (at most 40 entries each), on a partial batch with non-zero biases.
  *     Prints the max and the norm-wise relative error; fails above TOL.  Built as one
- *     translation unit with the model and `-include dbl.h`, it runs in double.
+ *     translation unit with the model and `-include dbl.h`, it runs in double.  A
+ *     network with dropout layers is checked with dropout on (DROPOUT_KEY), so that
+ *     loss_fn and forward_backward apply the same masks.
  * init
  *     the same seed twice gives the same bytes, another seed other weights, and
- *     biases start in U(-1/sqrt(in), 1/sqrt(in)) like torch.nn.Linear's.
+ *     biases start in U(-1/sqrt(fan_in), 1/sqrt(fan_in)) like torch.nn.Linear's and
+ *     Conv2d's (fan_in = in, or in * kh * kw).
  * dump DIR STEPS LR
- *     writes DIR/meta.txt, the initial parameters, a batch x, y, and after each of
- *     STEPS optimizer steps the loss, gradients and parameters, as raw float32 in the
- *     weights file's layout (weights [out, in]), for torch_step.py to replay.
+ *     writes DIR/meta.txt (sizes, loss, the layer table, the tensors' shapes), the
+ *     initial parameters, a batch x, y, the outputs and every layer's activations of
+ *     forward with dropout off (eval_*) and, for a network with dropout layers, on
+ *     with DROPOUT_KEY (train_*), then after each of STEPS optimizer steps (dropout
+ *     on) the loss, gradients and parameters, as raw float32 in the weights file's
+ *     layout (dense weights [out, in], conv weights [out, in, kh, kw]), for
+ *     torch_step.py to replay.
  *
  * Single translation unit (double):  cc -include dbl.h -DMODEL_C='"NAME.c"'
  *     -DMAIN_C='"NAME_main.c"' -IGENDIR -Iruntime harness.c -lm
@@ -42,6 +49,14 @@ int generated_main(int argc, char **argv);
 
 static uint64_t gc_rng = 12345;
 
+/* The dropout key of gradcheck and dump (meta.txt's dropout_key): torch_step.py
+ * recomputes the masks from it. */
+#define DROPOUT_KEY 0x243F6A8885A308D3ULL
+
+static const char *const layer_kinds[] = { NETC_LAYER_KINDS(NETC_WORD, ) };
+static const char *const activation_words[] = { NETC_ACTIVATIONS(NETC_WORD, ) };
+static const char *const loss_words[] = { NETC_LOSSES(NETC_WORD, ) };
+
 static double gc_uniform(void)
 {
     gc_rng = gc_rng * 6364136223846793005ULL + 1442695040888963407ULL;
@@ -50,17 +65,38 @@ static double gc_uniform(void)
 
 static size_t tensor_size(const netc_tensor *t)
 {
-    return t->rank == 2 ? (size_t)t->shape[0] * t->shape[1] : (size_t)t->shape[0];
+    size_t size = 1;
+    for (int i = 0; i < t->rank; i++)
+        size *= (size_t)t->shape[i];
+    return size;
 }
 
-/* Memory index of file element k of tensor t (weights are kept transposed). */
+/* Inputs of one output of a weight: in (dense), in * kh * kw (conv). */
+static size_t fan_in(const netc_tensor *t)
+{
+    return tensor_size(t) / (size_t)t->shape[0];
+}
+
+/* Memory index of file element k of tensor t: a transposed weight [out, in...] is
+ * kept as [in...][out]. */
 static size_t memory_index(const netc_tensor *t, size_t k)
 {
-    if (t->rank == 2 && t->transposed) {
-        size_t o = k / (size_t)t->shape[1], i = k % (size_t)t->shape[1];
+    if (t->rank > 1 && t->transposed) {
+        size_t o = k / fan_in(t), i = k % fan_in(t);
         return t->offset + i * (size_t)t->shape[0] + o;
     }
     return t->offset + k;
+}
+
+static size_t shape_size(const int shape[3])
+{
+    return (size_t)shape[0] * shape[1] * shape[2];
+}
+
+static void dropout_on(const netc_model *d, void *state)
+{
+    if (d->dropout)
+        d->dropout(state, 1, DROPOUT_KEY);
 }
 
 static void *new_state(const netc_model *d)
@@ -108,6 +144,7 @@ static int gradcheck(const netc_model *d, double tol, double step)
     double worst = 0.0;
     int bad = 0;
     d->init(state, 7);
+    dropout_on(d, state);
     float *p = d->params(state);
     perturb(d, p);
     make_batch(d, x, y, n);
@@ -171,6 +208,51 @@ static int write_floats(const char *dir, const char *name, const float *v, size_
     return fclose(f) != 0;
 }
 
+/* forward with dropout as it is: the outputs DIR/WHAT_out.f32 and each layer's
+ * activations DIR/WHAT_act_L.f32 (L: the layer's 0-based index). */
+static int write_forward(const netc_model *d, void *state, const float *x, int n, const char *dir,
+                         const char *what)
+{
+    float *out = malloc(sizeof *out * (size_t)n * d->n_output);
+    char name[64];
+    int err = 0;
+    d->forward(state, x, out, n);
+    snprintf(name, sizeof name, "%s_out", what);
+    err |= write_floats(dir, name, out, (size_t)n * d->n_output);
+    for (int l = 0; d->activations && l < d->n_layer; l++) {
+        const float *a = d->activations(state, l);
+        snprintf(name, sizeof name, "%s_act_%d", what, l);
+        err |= !a || write_floats(dir, name, a, (size_t)n * shape_size(d->layers[l].out_shape));
+    }
+    free(out);
+    return err;
+}
+
+static void write_meta(FILE *f, const netc_model *d, int n, int steps, float lr)
+{
+    fprintf(f, "name %s\nn %d\nn_input %d\nn_output %d\nsteps %d\nlr %.9g\nloss %s\n", d->name, n,
+            d->n_input, d->n_output, steps, (double)lr, loss_words[d->loss]);
+    fprintf(f, "input_shape %d %d %d\nactivations %d\n", d->input_shape[0], d->input_shape[1],
+            d->input_shape[2], d->activations != NULL && d->n_layer > 0);
+    if (d->dropout)
+        fprintf(f, "dropout_key %llu\n", (unsigned long long)DROPOUT_KEY);
+    for (int l = 0; l < d->n_layer; l++) {
+        const netc_layer *L = &d->layers[l];
+        fprintf(f, "layer %s kind %s activation %s alpha %.17g in %d %d %d out %d %d %d kernel %d %d "
+                "stride %d %d padding %d %d rate %.17g weight %d\n", L->name, layer_kinds[L->kind],
+                activation_words[L->activation], (double)L->alpha, L->in_shape[0], L->in_shape[1],
+                L->in_shape[2], L->out_shape[0], L->out_shape[1], L->out_shape[2], L->kernel[0],
+                L->kernel[1], L->stride[0], L->stride[1], L->padding[0], L->padding[1],
+                (double)L->rate, L->weight);
+    }
+    for (int t = 0; t < d->n_tensor; t++) {
+        fprintf(f, "tensor %s", d->tensors[t].name);
+        for (int i = 0; i < d->tensors[t].rank; i++)
+            fprintf(f, " %d", d->tensors[t].shape[i]);
+        fputc('\n', f);
+    }
+}
+
 static int dump(const netc_model *d, const char *dir, int steps, float lr)
 {
     void *state = new_state(d);
@@ -184,6 +266,11 @@ static int dump(const netc_model *d, const char *dir, int steps, float lr)
     perturb(d, d->params(state));
     make_batch(d, x, y, n);
     err |= write_params(d, d->params(state), dir, "params", 0);
+    err |= write_forward(d, state, x, n, dir, "eval");
+    if (d->dropout) {
+        dropout_on(d, state);
+        err |= write_forward(d, state, x, n, dir, "train");
+    }
     for (int s = 1; s <= steps; s++) {
         loss[s - 1] = d->forward_backward(state, x, y, n);
         err |= write_params(d, d->grads(state), dir, "grads", s);
@@ -197,11 +284,7 @@ static int dump(const netc_model *d, const char *dir, int steps, float lr)
     FILE *f = fopen(path, "w");
     if (!f)
         return perror(path), 1;
-    fprintf(f, "name %s\nn %d\nn_input %d\nn_output %d\nsteps %d\nlr %.9g\nloss %d\n", d->name, n,
-            d->n_input, d->n_output, steps, (double)lr, (int)d->loss);
-    for (int t = 0; t < d->n_tensor; t++)
-        fprintf(f, "tensor %s %d %d\n", d->tensors[t].name, d->tensors[t].shape[0],
-                d->tensors[t].rank == 2 ? d->tensors[t].shape[1] : 0);
+    write_meta(f, d, n, steps, lr);
     return (fclose(f) != 0) | err;
 }
 
@@ -216,11 +299,12 @@ static int init_is_deterministic(const netc_model *d)
     bad |= memcmp(d->params(a), d->params(b), bytes) != 0;
     d->init(b, 43);
     bad |= memcmp(d->params(a), d->params(b), bytes) == 0;
-    /* Biases as torch.nn.Linear's: U(-1/sqrt(in), 1/sqrt(in)), the weight before giving in. */
+    /* Biases as torch.nn.Linear's and Conv2d's: U(-1/sqrt(fan_in), 1/sqrt(fan_in)), the
+     * weight before giving fan_in. */
     for (int t = 1; t < d->n_tensor; t++) {
         if (d->tensors[t].rank != 1)
             continue;
-        const float bound = 1.0f / sqrtf((float)d->tensors[t - 1].shape[1]);
+        const float bound = 1.0f / sqrtf((float)fan_in(&d->tensors[t - 1]));
         int nonzero = 0;
         for (size_t k = 0; k < tensor_size(&d->tensors[t]); k++) {
             float v = d->params(a)[d->tensors[t].offset + k];
@@ -230,7 +314,7 @@ static int init_is_deterministic(const netc_model *d)
         bad |= !nonzero;
     }
     printf("%s: init %s\n", d->name, bad ? "FAIL (not deterministic, or biases out of range)"
-                                          : "OK (same seed, same bytes; biases in ±1/sqrt(in))");
+                                          : "OK (same seed, same bytes; biases in ±1/sqrt(fan_in))");
     return bad;
 }
 
