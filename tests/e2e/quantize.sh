@@ -3,8 +3,9 @@
 # trained samples/mnist_relu.net the int8 export loses at most 0.5 points of test accuracy
 # against the float export, in at most 30% of the float export's constant bytes; netc
 # prints its per-layer error table on stdout; the code is warning-free C99 and C++, its
-# self-test passes, and NAME_predict, NAME_classify and NAME_predict_batch agree.  Then
-# calibration from a data block (xor's CSV), and the mistakes users make.
+# self-test passes, and NAME_predict, NAME_classify and NAME_predict_batch agree.  The
+# same for a conv network (a LeNet, 2 epochs).  Then calibration from a data block (xor's
+# CSV), and the mistakes users make.
 source tests/e2e/common.bash
 cc=${CC:-cc}
 cflags=${CFLAGS:--O3 -march=native}
@@ -109,6 +110,63 @@ for cxx in g++ clang++; do
         fail "$cxx -x c++ warns on the int8 export"
     echo "ok: $cxx -x c++ -Wall -Wextra -Wpedantic -Werror"
 done
+
+# A conv network: tests/e2e/quantize/lenet.net (issue 15's LeNet) trained for 2 epochs,
+# exported as float and int8, calibrated on its data block's training images (renamed
+# mnist_relu so that the same driver runs it).  int8 within 0.5 points of float on the
+# 10,000 test images, the float export's accuracy the trainer's, the error table with a
+# row per layer (pooling and dropout run in float), a quarter of the bytes, its
+# self-test passed, warning-free C99 and C++.
+mkdir -p "$work/lenet"
+sed 's/^network lenet/network mnist_relu/' tests/e2e/quantize/lenet.net > "$work/lenet/mnist_relu.net"
+"$netc" build "$work/lenet/mnist_relu.net" -o "$work/lenet" > /dev/null
+"$work/lenet/mnist_relu" train --epochs 2 --save "$work/lenet.safetensors" > "$work/lenet/train.log"
+trained=$(sed -n 's/^epoch 2\/2 .*test acc \([0-9.]*\)%.*/\1/p' "$work/lenet/train.log")
+"$netc" --emit infer --weights "$work/lenet.safetensors" "$work/lenet/mnist_relu.net" -o "$work/lenet/f32"
+expect_status 0 "$netc" --emit infer --weights "$work/lenet.safetensors" --quantize int8 \
+    "$work/lenet/mnist_relu.net" -o "$work/lenet/int8"
+cp "$work/out" "$work/table"
+expect_line "^conv1 +1x28x28 -> 6x28x28 +624 +206 +0.007874 \(1\) +$num +$num\$"
+expect_line "^maxpool1 +6x28x28 -> 6x14x14 +0 +0 +- \(runs in float\) +$num +$num\$"
+expect_line "^conv2 +6x14x14 -> 16x10x10 +9,664 +2,536 +$num \($num\) +$num +$num\$"
+expect_line "^dropout1 +120 -> 120 +0 +0 +- \(runs in float\) +$num +$num\$"
+expect_line "^dense1 +400 -> 120 +192,480 +48,968 +$num \($num\) +$num +$num\$"
+expect_line '^total +246,824 +63,398 +\(25.7% of float32\)$'
+expect_line '^classes: int8 agrees with float on [0-9]+ of 2000 samples \([0-9.]+%\); accuracy on them: .*$'
+grep -q 'static const int8_t mnist_relu_l1_wq\[MNIST_RELU_L1_OUT_C\]\[MNIST_RELU_L1_FAN_IN\]' \
+    "$work/lenet/int8/mnist_relu.c" || fail "lenet: no int8 conv weights"
+grep -q 'malloc\|#include "netc' "$work/lenet/int8/mnist_relu.c" && fail "lenet: int8 export allocates"
+float_out=$(run_driver "$work/lenet/f32")
+int8_out=$(run_driver "$work/lenet/int8")
+float_ok=$(awk '/^correct/ { print $2 }' <<<"$float_out")
+int8_ok=$(awk '/^correct/ { print $2 }' <<<"$int8_out")
+[ -n "$float_ok" ] && [ -n "$int8_ok" ] || fail "lenet driver output: $float_out / $int8_out"
+[ "$(awk -v f="$float_ok" 'BEGIN { printf "%.2f", f / 100 }')" = "$trained" ] ||
+    fail "lenet: the float export's accuracy $float_ok/10000 is not the trainer's $trained%"
+drop=$(awk -v f="$float_ok" -v q="$int8_ok" 'BEGIN { printf "%.2f", (f - q) / 100 }')
+awk -v d="$drop" 'BEGIN { exit !(d <= 0.5) }' ||
+    fail "lenet: int8 accuracy $int8_ok/10000 is $drop points below float's $float_ok/10000"
+echo "ok: lenet (2 epochs): test accuracy trainer $trained%, float export $float_ok/10000," \
+     "int8 $int8_ok/10000: a drop of $drop points (<= 0.5)"
+grep -qx same <<<"$int8_out" || fail "lenet int8: predict, classify and predict_batch disagree"
+selftest=$(awk '/^selftest/ { print $2 }' <<<"$int8_out")
+awk -v s="$selftest" 'BEGIN { exit !(s < 1e-5) }' || fail "lenet int8 selftest $selftest"
+for c in gcc clang; do
+    command -v $c > /dev/null || continue
+    $c $strict -O2 -c "$work/lenet/int8/mnist_relu.c" -o /dev/null || fail "$c -std=c99 warns on the int8 lenet"
+done
+for cxx in g++ clang++; do
+    command -v $cxx > /dev/null || continue
+    $cxx -x c++ -Wall -Wextra -Wpedantic -Werror -O2 -c "$work/lenet/int8/mnist_relu.c" -o /dev/null ||
+        fail "$cxx -x c++ warns on the int8 lenet"
+done
+float_ro=$(rodata "$work/lenet/f32")
+int8_ro=$(rodata "$work/lenet/int8")
+echo "ok: int8 lenet: selftest $selftest, predict/classify/batch agree, warning-free C99 and C++;" \
+     "weights $(define WEIGHT_BYTES "$work/lenet/int8") bytes, .rodata $int8_ro vs $float_ro float," \
+     "stack $(define STACK_BYTES "$work/lenet/int8") vs $(define STACK_BYTES "$work/lenet/f32") float"
+echo "info: lenet microseconds per image (batch, single): float" \
+     "$(awk '/_us/ { printf "%s ", $2 }' <<<"$float_out"), int8 $(awk '/_us/ { printf "%s ", $2 }' <<<"$int8_out")"
 
 # Calibration from the data block: xor's CSV (rows with a label), and its labels give
 # the table an accuracy.
