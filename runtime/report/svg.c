@@ -321,7 +321,8 @@ static void draw_weights(FILE *f, const column *from, const column *to, const fl
         }
 }
 
-static void draw_neurons(FILE *f, const column *c, const float *b, int highlight)
+/* A column's circles, lit by b (NULL: hollow, dashed); dashed: a dropout layer's. */
+static void draw_neurons(FILE *f, const column *c, const float *b, int highlight, int dashed)
 {
     int i;
 
@@ -329,9 +330,9 @@ static void draw_neurons(FILE *f, const column *c, const float *b, int highlight
         int k = c->index[i];
         if (b)
             fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%d\" fill=\"#fff\" fill-opacity="
-                    "\"%.2f\" stroke=\"%s\" stroke-width=\"%d\"><title>neuron %d: %.4f</title>"
+                    "\"%.2f\" stroke=\"%s\" stroke-width=\"%d\"%s><title>neuron %d: %.4f</title>"
                     "</circle>\n", c->x, c->y[i], RADIUS, b[k], k == highlight ? YELLOW : INK,
-                    k == highlight ? 3 : 1, k, b[k]);
+                    k == highlight ? 3 : 1, dashed ? " stroke-dasharray=\"3 2\"" : "", k, b[k]);
         else
             fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%d\" fill=\"" BACKGROUND "\" "
                     "stroke=\"" INK "\" stroke-dasharray=\"3 3\"><title>neuron %d</title>"
@@ -543,13 +544,14 @@ static void draw_layers(FILE *f, const netc_net_picture *pic, layout *lay, float
     for (l = 1; l < pic->n_layer; l++)
         draw_connection(f, pic, lay, l);
     if (!lay->input_image)
-        draw_neurons(f, &lay->col[0], b[0], -1);
+        draw_neurons(f, &lay->col[0], b[0], -1, 0);
     for (l = 1; l < pic->n_layer; l++) {
         int last = l == pic->n_layer - 1;
         if (!is_column(pic, lay, l))
             draw_maps(f, &pic->layers[l], lay->left[l]);
         else
-            draw_neurons(f, &lay->col[l], b[l], last ? output_highlight(pic) : -1);
+            draw_neurons(f, &lay->col[l], b[l], last ? output_highlight(pic) : -1,
+                         kind_of(pic, l) == NETC_DRAW_DROPOUT);
         layer_caption(f, pic, lay, l, b[l]);
     }
     if (b[pic->n_layer - 1])
