@@ -74,3 +74,43 @@ digit=$(sed -n "s|^digits/$pgm: \([0-9]\) .*|\1|p" "$work/run.log")
 grep -q "^$work/inverted.pgm: $digit " <<<"$out" || fail "--invert: expected $digit: $out"
 [ $rc -eq 1 ] && grep -q "small.pgm: 27x28 pixels" <<<"$out" || fail "a 27x28 image: rc $rc: $out"
 echo "ok: --invert classifies an inverted copy as $digit; a 27x28 image: exit 1, the file named"
+
+# A conv network in the same sample: issue 15's LeNet (tests/e2e/quantize/lenet.net)
+# briefly trained, exported as float and as int8, built from a fresh copy with NAME=lenet.
+# The float build's classes are the trainer's predict's and its outputs within 1e-6 of
+# predict --raw; the int8 build passes its self-test and agrees with float on most images.
+"$netc" build tests/e2e/quantize/lenet.net -o "$work/lenet" > /dev/null
+"$work/lenet/lenet" train --quiet --data data/mnist --epochs 1 --limit 5000 \
+    --save "$work/lenet.safetensors"
+"$netc" --emit infer --weights "$work/lenet.safetensors" tests/e2e/quantize/lenet.net -o "$work/lenet_f32"
+"$netc" --emit infer --weights "$work/lenet.safetensors" --quantize int8 \
+    tests/e2e/quantize/lenet.net -o "$work/lenet_int8" > /dev/null
+for kind in f32 int8; do
+    rm -rf "$work/embed_$kind"
+    cp -r samples/embed "$work/embed_$kind"
+    make -C "$work/embed_$kind" clean > /dev/null
+    make -C "$work/embed_$kind" NET="$work/lenet_$kind" NAME=lenet MNIST="$PWD/data/mnist" \
+        FIRST=$first COUNT=$count CC="$cc" CFLAGS="$cflags -Werror" run > "$work/lenet_$kind.log" 2>&1 || {
+        cat "$work/lenet_$kind.log" >&2
+        fail "make run NAME=lenet ($kind) in a copy of samples/embed"
+    }
+    grep -q '^selftest: largest error .*, passed' "$work/lenet_$kind.log" ||
+        fail "lenet ($kind): no passed selftest: $(grep selftest "$work/lenet_$kind.log")"
+done
+got=$(sed -n 's|^digits/[0-9]*-[0-9]\.pgm: \([0-9]\) .*|\1|p' "$work/lenet_f32.log")
+want=$("$work/lenet/lenet" predict --weights "$work/lenet.safetensors" \
+       data/mnist/t10k-images-idx3-ubyte | sed -n "$((first + 1)),$((first + count))p")
+[ "$(wc -l <<<"$got")" -eq $count ] && [ "$got" = "$want" ] ||
+    fail "lenet: the sample's classes differ from the trainer's predict: $got vs $want"
+(cd "$work/embed_f32" && ./classify --raw digits/*.pgm) | sed -n 's|^digits/[0-9]*-[0-9]\.pgm: ||p' \
+    > "$work/lenet_embed.raw"
+"$work/lenet/lenet" predict --raw --weights "$work/lenet.safetensors" \
+    data/mnist/t10k-images-idx3-ubyte | sed -n "$((first + 1)),$((first + count))p" > "$work/lenet_predict.raw"
+d=$(max_abs_diff "$work/lenet_embed.raw" "$work/lenet_predict.raw")
+awk -v d="$d" 'BEGIN { exit !(d <= 1e-6) }' ||
+    fail "lenet: the sample's outputs (--raw) differ from predict --raw by $d"
+got8=$(sed -n 's|^digits/[0-9]*-[0-9]\.pgm: \([0-9]\) .*|\1|p' "$work/lenet_int8.log")
+agree=$(paste <(cat <<<"$got") <(cat <<<"$got8") | awk '$1 == $2' | wc -l)
+[ "$agree" -ge $((count - 2)) ] || fail "lenet: int8 agrees with float on only $agree of $count images"
+echo "ok: samples/embed with a conv network (NAME=lenet): float classes identical to predict's," \
+     "outputs within $d of predict --raw; int8 self-test passed, $agree of $count classes as float"
