@@ -782,7 +782,7 @@ static void check_layers(struct checker *c)
             flat = 1;
             flattened_by = l;
         }
-        if (l->act == ACT_SOFTMAX && i != count - 1) {
+        if (l->act == ACT_SOFTMAX && i != count - 1 && l->kind == LAYER_DENSE) {
             diag_error(c->d, s->activation.loc, "softmax on a hidden layer");
             diag_hint(c->d, "softmax must be the last layer: it turns the outputs into probabilities");
         }
@@ -798,7 +798,12 @@ static void check_layers(struct checker *c)
     if (count > 0 && n->layers[count - 1].kind != LAYER_DENSE) {
         diag_error(c->d, c->layer_stmts[count - 1]->loc, "the output layer is a %s layer; it must be dense",
                    layer_kind_name(n->layers[count - 1].kind));
-        diag_hint(c->d, "end the network with the outputs it predicts, e.g. 'dense 10 softmax'");
+        if (n->layers[count - 1].kind == LAYER_DROPOUT)
+            diag_hint(c->d, "dropout goes between layers; put it before the output layer, e.g. "
+                      "'dropout 0.5' then 'dense 10 softmax'");
+        else
+            diag_hint(c->d, "end the network with the outputs it predicts, e.g. 'dense 10 softmax'");
+        c->output_unknown = 1;
         return;
     }
     if (count > 0 && n->layers[count - 1].act == ACT_SOFTMAX && n->layers[count - 1].out == 1) {

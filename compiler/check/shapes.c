@@ -52,9 +52,15 @@ static int output_size(struct diag *d, const struct statement *s, const struct l
         diag_error(d, option_loc(s, "stride", s->dims_loc),
                    "stride %d does not fit the input's %s: %d + 2 × %d padding − %d = %d is not a "
                    "multiple of %d", stride, dim_names[dim], in[dim], pad, k, padded - k, stride);
-        diag_hint(d, "the last %d %s of the input would never be read; change the stride, the %s "
-                  "or the padding", (padded - k) % stride, dim == DIM_H ? "row(s)" : "column(s)",
-                  what);
+        int unread = (padded - k) % stride;
+        const char *what_unread = dim == DIM_H ? (unread == 1 ? "row" : "rows")
+                                               : (unread == 1 ? "column" : "columns");
+        if (unread == 1)
+            diag_hint(d, "the last %s of the input would never be read; change the stride, the %s%s",
+                      what_unread, what, l->kind == LAYER_CONV ? " or the padding" : " or the layer before");
+        else
+            diag_hint(d, "the last %d %s of the input would never be read; change the stride, the %s%s",
+                      unread, what_unread, what, l->kind == LAYER_CONV ? " or the padding" : " or the layer before");
         return -1;
     }
     return (padded - k) / stride + 1;
@@ -84,6 +90,8 @@ static int shape_spatial(struct diag *d, const struct statement *s, struct layer
 {
     if (prev_flat)
         return needs_image(d, s, l, in, prev);
+    if (l->kernel[0] < 1 || l->kernel[1] < 1)
+        return -1;      /* the kernel or window was reported */
     int oh = output_size(d, s, l, in, DIM_H);
     int ow = output_size(d, s, l, in, DIM_W);
     if (oh < 0 || ow < 0)
@@ -91,9 +99,18 @@ static int shape_spatial(struct diag *d, const struct statement *s, struct layer
     l->out_shape[DIM_C] = l->kind == LAYER_CONV ? l->units : in[DIM_C];
     l->out_shape[DIM_H] = oh;
     l->out_shape[DIM_W] = ow;
-    if (l->kind == LAYER_CONV)
-        l->fan_in = in[DIM_C] * l->kernel[0] * l->kernel[1];
-    else
+    if (l->kind == LAYER_CONV) {
+        double fan_in = (double)in[DIM_C] * l->kernel[0] * l->kernel[1];
+        if (fan_in > NETC_MAX_WIDTH) {
+            diag_error(d, s->dims_loc, "a filter of %d x %d x %d = %.0f weights is larger than "
+                       "netc's limit of %d", in[DIM_C], l->kernel[0], l->kernel[1], fan_in,
+                       NETC_MAX_WIDTH);
+            diag_hint(d, "a filter covers every input channel under the kernel (channels x kernel "
+                      "height x kernel width); use a smaller kernel or fewer channels");
+            return -1;
+        }
+        l->fan_in = (int)fan_in;
+    } else
         l->units = 0;
     return 0;
 }

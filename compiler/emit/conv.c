@@ -57,30 +57,57 @@ static void conv_title(const struct emit *e, int layer, const char *what)
             description, what);
 }
 
-/* The loops over one sample's output positions and the kernel under each, with iy, ix
- * the input pixel under kernel element (i, j) at output (y, x) and `col` that position's
- * row of cols (or dcols): the shared head of layerN_columns and layerN_columns_back. */
-static void open_receptive_fields(const struct emit *e, const struct conv_names *c,
-                                  const char *col_type, const char *cols)
+/* The loops over one sample's output positions and the kernel rows under each: `col`
+ * is the position's row of cols (or dcols), advanced by KW per kernel row; x0 the
+ * kernel's first input column, `whole` whether all its columns lie inside the input,
+ * and `at` the index in the sample's input of the kernel row's first element.  The
+ * shared head of layerN_columns and layerN_columns_back; then one of three loops over
+ * the row's KW elements (copy_row): in the padding, wholly inside, or at an edge. */
+static void open_kernel_rows(const struct emit *e, const struct conv_names *c,
+                             const char *col_type, const char *cols)
 {
     struct printer *p = e->p;
     pr_open(p, "for (int oy = 0; oy < %s; oy++)", c->out_h);
     pr_open(p, "for (int ox = 0; ox < %s; ox++)", c->out_w);
     pr_line(p, "%s *col = %s + (size_t)((b * %s + oy) * %s + ox) * %s;", col_type, cols, c->out_h,
             c->out_w, c->fan_in);
-    pr_line(p, "int k = 0;");
+    pr_line(p, "const int x0 = ox * %s - %s;", c->sw, c->pw);
+    pr_line(p, "const int whole = x0 >= 0 && x0 + %s <= %s;", c->kw, c->in_w);
     pr_open(p, "for (int ch = 0; ch < %s; ch++)", c->in_c);
-    pr_open(p, "for (int i = 0; i < %s; i++)", c->kh);
+    pr_open(p, "for (int i = 0; i < %s; i++, col += %s)", c->kh, c->kw);
     pr_line(p, "const int iy = oy * %s - %s + i;", c->sh, c->ph);
-    pr_open(p, "for (int j = 0; j < %s; j++, k++)", c->kw);
-    pr_line(p, "const int ix = ox * %s - %s + j;", c->sw, c->pw);
-    pr_line(p, "const int inside = iy >= 0 && iy < %s && ix >= 0 && ix < %s;", c->in_h, c->in_w);
+    pr_line(p, "const int at = (ch * %s + iy) * %s + x0;", c->in_h, c->in_w);
 }
 
-static void close_receptive_fields(struct printer *p)
+static void close_kernel_rows(struct printer *p)
 {
-    for (int i = 0; i < 5; i++)
+    for (int i = 0; i < 4; i++)
         pr_close(p);
+}
+
+/* The three cases of one kernel row: STORE(j) for the elements inside the input (the
+ * row wholly inside, or at an edge), and in_padding for a row above or below it. */
+static void copy_row(const struct emit *e, const struct conv_names *c, const char *in_padding,
+                     const char *store)
+{
+    struct printer *p = e->p;
+    pr_line(p, "if (iy < 0 || iy >= %s) {", c->in_h);
+    if (in_padding) {
+        pr_line(p, "    for (int j = 0; j < %s; j++)", c->kw);
+        pr_line(p, "        %s", in_padding);
+    }
+    pr_line(p, "} else if (whole) {");
+    pr_line(p, "    for (int j = 0; j < %s; j++)", c->kw);
+    pr_line(p, "        %s", store);
+    pr_line(p, "} else {");
+    pr_line(p, "    for (int j = 0; j < %s; j++)", c->kw);
+    pr_line(p, "        if (x0 + j >= 0 && x0 + j < %s)", c->in_w);
+    pr_line(p, "            %s", store);
+    if (in_padding) {
+        pr_line(p, "        else");
+        pr_line(p, "            %s", in_padding);
+    }
+    pr_line(p, "}");
 }
 
 /* cols[b][p][k] = x[b][c][y·S − P + i][x·S − P + j], 0 in the padding. */
@@ -91,14 +118,15 @@ static void emit_columns(const struct emit *e, int layer)
     struct printer *p = e->p;
     pr_line(p, "/* Layer %d's input under the kernel at each output position (\"im2col\"):", layer + 1);
     pr_line(p, " *   cols[b][p][k] = x[b][c][y·STRIDE − PAD + i][x·STRIDE − PAD + j]   (0 outside)");
-    pr_line(p, " * p = y·OUT_W + x, k = (c·KH + i)·KW + j: W[o][k]'s order, torch's [out, in, kh, kw]. */");
+    pr_line(p, " * p = y·OUT_W + x, k = (c·KH + i)·KW + j: W[o][k]'s order, torch's [out, in, kh, kw].");
+    pr_line(p, " * A kernel row is KW neighbours of one input row: copied whole where it lies inside. */");
     pr_line(p, "static void %s(float *restrict cols, const float *restrict x, int B)", n.columns);
     pr_block(p);
     pr_open(p, "for (int b = 0; b < B; b++)");
     pr_line(p, "const float *xb = x + (size_t)b * %s;", n.in);
-    open_receptive_fields(e, &c, "float", "cols");
-    pr_line(p, "col[k] = inside ? xb[(ch * %s + iy) * %s + ix] : 0.0f;", c.in_h, c.in_w);
-    close_receptive_fields(p);
+    open_kernel_rows(e, &c, "float", "cols");
+    copy_row(e, &c, "col[j] = 0.0f;", "col[j] = xb[at + j];");
+    close_kernel_rows(p);
     pr_close(p);
     pr_close(p);
     pr_blank(p);
@@ -119,10 +147,9 @@ static void emit_columns_back(const struct emit *e, int layer)
     pr_line(p, "    delta_prev[k] = 0.0f;");
     pr_open(p, "for (int b = 0; b < B; b++)");
     pr_line(p, "float *db = delta_prev + (size_t)b * %s;", n.in);
-    open_receptive_fields(e, &c, "const float", "dcols");
-    pr_line(p, "if (inside)");
-    pr_line(p, "    db[(ch * %s + iy) * %s + ix] += col[k];", c.in_h, c.in_w);
-    close_receptive_fields(p);
+    open_kernel_rows(e, &c, "const float", "dcols");
+    copy_row(e, &c, NULL, "db[at + j] += col[j];");
+    close_kernel_rows(p);
     pr_close(p);
     pr_close(p);
     pr_blank(p);

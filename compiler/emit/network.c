@@ -25,6 +25,10 @@ void emit_layer_description(const struct layer *L, char *buf, size_t n)
                  i[DIM_H], i[DIM_W], o[DIM_C], o[DIM_H], o[DIM_W],
                  L->kind == LAYER_MAXPOOL ? "maximum" : "average", L->kernel[0], L->kernel[1],
                  L->stride[0]);
+        if (L->stride[1] != L->stride[0]) {
+            size_t used = strlen(buf);
+            snprintf(buf + used, n - used, "x%d", L->stride[1]);
+        }
         break;
     case LAYER_DROPOUT:
         snprintf(buf, n, "%d -> %d, dropout %g", L->in, L->out, L->rate);
