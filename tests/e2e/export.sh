@@ -1,7 +1,9 @@
 #!/bin/bash
 # netc --emit infer: the exported forward pass (docs/export.md) gives the trainer's outputs
 # bit for bit, compiles warning-free as C99 (gcc, clang) and C++, links two exported
-# networks into one program, and refuses a missing or mismatched weights file.
+# networks into one program, and refuses a missing or mismatched weights file; the same
+# for a conv network, and a conv weight of the wrong shape or a conv layer too large to
+# export are refused.
 source tests/e2e/common.bash
 cc=${CC:-cc}
 cflags=${CFLAGS:--O3 -march=native}     # what `netc build` uses, so outputs can match exactly
@@ -50,18 +52,28 @@ echo "ok: exported mnist: $n images, outputs identical to predict --raw; xor + m
 # calls predict, which (like predict_batch) calls forward, which calls one layer function
 # at a time (each of these unless inlined).  gcc names a function file:line:col:name,
 # clang file:line:name.
-stack_check() {     # compiler and flags
-    rm -f "$work/ex/mnist.su"    # gcc names it after the source, clang after the object
-    (cd "$work/ex" && "$@" -std=c99 -fstack-usage -c mnist.c -o mnist.o) ||
+# A conv layer's forward calls its columns and product functions (layerN_columns,
+# layerN_product, then matmul): for those the deepest chain below forward is counted as
+# all the layer functions' frames together, an upper bound.  A classify frame as large
+# as predict's has predict inlined (clang does that when the scratch is large).
+stack_check() {     # compiler and flags; the export in $ex (default $work/ex)
+    local ex=${ex:-$work/ex}
+    rm -f "$ex/mnist.su"    # gcc names it after the source, clang after the object
+    (cd "$ex" && "$@" -std=c99 -fstack-usage -c mnist.c -o mnist.o) ||
         fail "$*: exported mnist.c does not compile"
-    local su=$work/ex/mnist.su limit batch_limit
-    limit=$(awk '$2 == "MNIST_STACK_BYTES" { print $3 }' "$work/ex/mnist.h")
-    batch_limit=$(awk '$2 == "MNIST_BATCH_STACK_BYTES" { print $3 }' "$work/ex/mnist.h")
+    local su=$ex/mnist.su limit batch_limit
+    limit=$(awk '$2 == "MNIST_STACK_BYTES" { print $3 }' "$ex/mnist.h")
+    batch_limit=$(awk '$2 == "MNIST_BATCH_STACK_BYTES" { print $3 }' "$ex/mnist.h")
     awk -F'\t' -v limit="$limit" -v batch_limit="$batch_limit" -v what="$*" '
         { n = split($1, p, ":"); f = p[n]; sub(/\..*/, "", f); size[f] = $2 }
         f ~ /^layer/ && $2 > layers { layers = $2 }
+        f ~ /^layer|^matmul/ { all += $2 }
+        f ~ /_columns$|_product$/ { conv = 1 }
         END {
-            one = size["mnist_classify"] + size["mnist_predict"] + size["forward"] + layers
+            if (conv) layers = all
+            top = size["mnist_classify"] + size["mnist_predict"]
+            if (size["mnist_classify"] >= size["mnist_predict"]) top = size["mnist_classify"]
+            one = top + size["forward"] + layers
             many = size["mnist_predict_batch"] + size["forward"] + layers
             printf "%s: predict %d of %d bytes, predict_batch %d of %d\n", what, one, limit, many, batch_limit
             exit !(one <= limit && many <= batch_limit)
@@ -96,6 +108,49 @@ got=$("$work/driver_relu" mnist data/mnist/t10k-images-idx3-ubyte $n)
     data/mnist/t10k-images-idx3-ubyte | head -n $n > "$work/relu.raw" || true
 [ "$(head -n $n <<<"$got")" = "$(cat "$work/relu.raw")" ] || fail "relu: outputs differ from the trainer's"
 echo "ok: exported ReLU network: $n images, outputs identical to predict --raw, single = batch"
+
+# A conv network (tests/e2e/export/conv.net: stride 2, padding 1, conv -> conv, average
+# and overlapping max pooling, dropout, dense; named mnist for the driver): the trainer's
+# outputs bit for bit, one sample at a time identical to a batch, linked with xor into
+# one program, its self-test passed, its stack within the header's figures, and
+# warning-free C99 and C++.
+mkdir -p "$work/conv"
+"$netc" build tests/e2e/export/conv.net -o "$work/conv" > /dev/null
+"$work/conv/mnist" train --quiet --data data/mnist --limit 2000 --epochs 1 \
+    --save "$work/conv.safetensors" > /dev/null
+"$netc" --emit infer --weights "$work/conv.safetensors" tests/e2e/export/conv.net -o "$work/exc"
+grep -q 'malloc\|#include "netc' "$work/exc/mnist.c" "$work/exc/mnist.h" && fail "conv: exported code allocates"
+# shellcheck disable=SC2086
+$cc $strict $cflags -I"$work/exc" -I"$work/ex" tests/e2e/export/driver.c "$work/ex/xor.c" \
+    "$work/exc/mnist.c" -lm -o "$work/driver_conv"
+got=$("$work/driver_conv" mnist data/mnist/t10k-images-idx3-ubyte $n)
+[ "$(tail -1 <<<"$got")" = "same" ] || fail "conv: mnist_predict and mnist_predict_batch disagree"
+"$work/conv/mnist" predict --raw --weights "$work/conv.safetensors" \
+    data/mnist/t10k-images-idx3-ubyte | head -n $n > "$work/conv.raw" || true
+head -n $n <<<"$got" > "$work/conv_export.raw"
+d=$(max_abs_diff "$work/conv_export.raw" "$work/conv.raw")
+cmp -s "$work/conv_export.raw" "$work/conv.raw" || fail "conv: outputs differ from the trainer's by $d"
+[ "$("$work/driver_conv" xor | head -1)" = "0 1 1 0" ] || fail "conv + xor: xor classes"
+read -r st_xor st_conv <<<"$("$work/driver_conv" selftest)"
+awk -v b="$st_conv" 'BEGIN { exit !(b < 1e-5) }' || fail "conv: selftest error $st_conv"
+echo "ok: exported conv network: $n images, outputs identical to predict --raw (largest" \
+     "difference $d), single = batch, linked with xor; mnist_selftest() = $st_conv"
+for c in "gcc -O2" "gcc -O3 -march=native" "clang -O2"; do
+    command -v "${c%% *}" > /dev/null || continue
+    # shellcheck disable=SC2086
+    ex=$work/exc stack_check $c
+done > "$work/stack_conv.log"
+echo "ok: conv stack within MNIST_STACK_BYTES and MNIST_BATCH_STACK_BYTES: $(tr '\n' ';' < "$work/stack_conv.log")"
+for c in gcc clang; do
+    command -v $c > /dev/null || continue
+    $c $strict -O2 -c "$work/exc/mnist.c" -o /dev/null || fail "$c -std=c99 warns on the conv export"
+done
+for cxx in g++ clang++; do
+    command -v $cxx > /dev/null || continue
+    $cxx -x c++ -Wall -Wextra -Werror -O2 -c "$work/exc/mnist.c" -o /dev/null ||
+        fail "$cxx -x c++ warns on the conv export"
+done
+echo "ok: conv export warning-free: gcc, clang $strict; g++, clang++ -x c++ -Wall -Wextra -Werror"
 
 # Input scaling baked in (standardize), leaky_relu, relu and softmax, three layers.
 sed -e 's/^network xor/network sx/' -e 's/dense 4 tanh *as hidden/dense 8 leaky_relu\ndense 6 relu/' \
@@ -244,3 +299,37 @@ set -e
 [ $rc -eq 1 ] && grep -q "unknown tensor '0.weight'" <<<"$msg" || fail "leftover tensor: rc $rc: $msg"
 [ ! -e "$work/bad/xor.c" ] || fail "partial output after an error"
 echo "ok: missing, mismatched and leftover weights: exit 1, message names file and tensor, no output"
+
+# A conv weight of the wrong shape (3x3 kernels for the 4x4 layer) is refused naming the
+# tensor, both shapes and what the four dimensions are; a conv layer whose columns would
+# not fit any stack (1000 x 1000 positions of a 9x9 kernel) is refused naming the layer.
+/usr/bin/python3 - "$work/conv.safetensors" "$work/badconv.safetensors" "$work/big.safetensors" <<'PY'
+import sys
+sys.path.insert(0, "tools")
+import numpy as np
+import netc_weights
+tensors = netc_weights.read_safetensors(sys.argv[1])
+tensors["conv1.weight"] = tensors["conv1.weight"][:, :, :3, :3]
+netc_weights.write_safetensors(sys.argv[2], tensors)
+netc_weights.write_safetensors(sys.argv[3], {
+    "conv1.weight": np.zeros((1, 1, 9, 9)), "conv1.bias": np.zeros(1),
+    "dense1.weight": np.zeros((2, 100)), "dense1.bias": np.zeros(2)})
+PY
+set +e
+msg=$("$netc" --emit infer --weights "$work/badconv.safetensors" tests/e2e/export/conv.net -o "$work/bad" 2>&1)
+rc=$?
+set -e
+grep -qF "conv1.weight: shape [4, 1, 3, 3] in file, network expects [4, 1, 4, 4] (filters, input channels, kernel height, kernel width)" <<<"$msg" &&
+    [ $rc -eq 1 ] || fail "a conv weight of the wrong shape: rc $rc: $msg"
+[ ! -e "$work/bad/mnist.c" ] || fail "partial output after an error"
+printf 'network big\ninput 1x1000x1000\nconv 1 9x9 relu padding 4\nmaxpool 100x100\ndense 2 softmax\n' \
+    > "$work/big.net"
+set +e
+msg=$("$netc" --emit infer --weights "$work/big.safetensors" "$work/big.net" -o "$work/bad" 2>&1)
+rc=$?
+set -e
+grep -qF "layer 'conv1' (line 3): its columns take 1000000 x 81 = 81000000 values per sample" <<<"$msg" &&
+    [ $rc -eq 2 ] || fail "a conv layer too large to export: rc $rc: $msg"
+[ ! -e "$work/bad/big.c" ] || fail "partial output after an error"
+echo "ok: a conv weight of the wrong shape (exit 1) and a conv layer too large to export (exit 2):" \
+     "refused, the tensor or layer named, no output"
