@@ -33,6 +33,11 @@ static int check_drawable(const struct network *net, const struct web_options *o
     if (last->out != WEB_CLASSES)
         return emit_fail(errbuf, errlen, "--emit web: network '%s' has %d outputs; the page shows "
                     "the ten digit classes", net->name, last->out);
+    for (int l = 0; l < net->nlayers; l++)
+        if (net->layers[l].kind != LAYER_DENSE)
+            return emit_fail(errbuf, errlen, "--emit web: layer '%s' (line %d) is a %s layer; the "
+                        "page draws and trains dense layers only", net->layers[l].name,
+                        net->layers[l].line, layer_kind_name(net->layers[l].kind));
     if (net->data.format == DATA_CSV || net->data.targets != TARGETS_ONE_HOT ||
         (net->data.format == DATA_IDX && net->data.scale != SCALE_UNIT))
         return emit_fail(errbuf, errlen, "--emit web: network '%s' must read MNIST-style IDX images "

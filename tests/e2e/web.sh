@@ -50,6 +50,9 @@ web_page mnist_relu 2
 # What it refuses, with the reason.
 out=$("$netc" --emit web samples/xor.net -o "$work/xor" 2>&1) && fail "--emit web accepted xor.net"
 grep -q "takes 2 inputs; the page draws" <<<"$out" || fail "xor.net: $out"
+out=$("$netc" --emit web tests/e2e/quantize/lenet.net -o "$work/lenet" 2>&1) && fail "--emit web accepted a conv network"
+grep -q "layer 'conv1' (line [0-9]*) is a conv layer; the page draws and trains dense layers only" <<<"$out" ||
+    fail "lenet.net: $out"
 out=$("$netc" --emit web --data "$work/nowhere" samples/mnist.net -o "$work/x" 2>&1) && fail "--data nowhere accepted"
 grep -q "tools/fetch-data.sh mnist" <<<"$out" || fail "--data nowhere: $out"
 out=$("$netc" --data data/mnist samples/mnist.net -o "$work/x" 2>&1) && fail "--data without --emit web accepted"
@@ -57,4 +60,4 @@ grep -q "only for --emit web" <<<"$out" || fail "--data alone: $out"
 out=$(PATH=/nonexistent NETC_WASM_CC=/nonexistent/clang "$netc" --emit web samples/mnist.net -o "$work/x" 2>&1) &&
     fail "--emit web without a toolchain succeeded"
 grep -q "apt-get install clang lld wasi-libc libclang-rt-14-dev-wasm32" <<<"$out" || fail "no toolchain: $out"
-echo "ok: refused: a network that is not 28 x 28 -> 10, missing digits, --data alone, no toolchain"
+echo "ok: refused: a network that is not 28 x 28 -> 10, a conv network, missing digits, --data alone, no toolchain"
