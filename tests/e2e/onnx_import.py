@@ -12,11 +12,13 @@ MNIST test images.  Per case:
 Cases with --quantize int8 also export the int8 C and check its classes agree with the
 float C's on at least 97% of the images.
 
-Conv networks (conv_cases) are imported the same way and run by the trainer netc builds
-from the imported file (a train block added): `predict --raw --weights` on the first
-1000 MNIST test images or on a CSV of random images, against PyTorch's float64 forward
-pass on the same float32 weights, maxdiff at most 1e-5; the imported weights file holds
-each tensor of the model bit for bit (conv weights [out, in, kh, kw]).
+Conv networks (conv_cases) are imported the same way, on the first 1000 MNIST test
+images or on random images, against PyTorch's float64 forward pass on the same float32
+weights, maxdiff at most 1e-5 for both: the C of `--emit infer` (one case with the
+one-command form, two with an int8 export whose classes must agree with the float C's
+on at least 97%), and the trainer netc builds from the imported file (a train block
+added) through `predict --raw --weights`.  The imported weights file holds each tensor of
+the model bit for bit (conv weights [out, in, kh, kw]).
 Prints `OK, maxdiff = ...` per case.
 usage: onnx_import.py NETC WORKDIR
 """
@@ -131,7 +133,7 @@ def conv_cases():
                                 nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10)),
                   (1, 28, 28), 13, ["input 1x28x28", "conv 6 5x5 relu padding 2", "maxpool 2x2",
                                     "conv 16 5x5 relu", "avgpool 2x2", "dense 120 relu",
-                                    "dense 84 relu", "dense 10 linear"], "mnist", []),
+                                    "dense 84 relu", "dense 10 linear"], "mnist", ["int8"]),
         # 3 channels, a non-square image, stride 2 with padding 1, a 3x1 kernel, a 1x3
         # window, tanh, leaky ReLU and sigmoid
         "rgb_stride2": (nn.Sequential(nn.Conv2d(3, 4, 3, stride=2, padding=1), nn.Tanh(),
@@ -140,12 +142,12 @@ def conv_cases():
                                       nn.Sigmoid()),
                         (3, 13, 17), 11, ["input 3x13x17", "conv 4 3x3 tanh stride 2 padding 1",
                                           "conv 5 3x1 leaky_relu(alpha = 0.1)", "maxpool 1x3",
-                                          "dense 7 sigmoid"], 200, []),
+                                          "dense 7 sigmoid"], 200, ["shortcut"]),
         # PyTorch's MNIST example, its LogSoftmax imported as softmax
         "torch_mnist": (TorchMnist(), (784,), 9,
                         ["input 1x28x28", "conv 10 5x5 relu", "maxpool 2x2", "conv 20 5x5 relu",
                          "maxpool 2x2", "dense 50 relu", "dense 10 softmax"], "mnist",
-                        ["log-softmax"]),
+                        ["log-softmax", "int8"]),
         # BatchNorm after a conv (folded into it by the exporter), overlapping 3x3 windows
         # at stride 2, a global average pool (AdaptiveAvgPool2d(1)), opset 17
         "global_pool": (nn.Sequential(nn.Conv2d(1, 8, 3, padding=1), nn.BatchNorm2d(8), nn.ReLU(),
@@ -178,10 +180,10 @@ def compile_driver(d, name):
     return driver
 
 
-def run_c(d, name, inputs):
+def run_c(d, name, inputs, n=N_TEST):
     outputs = os.path.join(d, "y.f32")
     lines = run([compile_driver(d, name), inputs, outputs]).splitlines()
-    ours = np.fromfile(outputs, dtype="<f4").reshape(N_TEST, -1)
+    ours = np.fromfile(outputs, dtype="<f4").reshape(n, -1)
     return ours, float(lines[0].split()[1]), np.array([int(v) for v in lines[1:]])
 
 
@@ -275,13 +277,20 @@ def one_conv_case(netc, work, name, case, x_test):
     onnx_path = os.path.join(d, f"{name}.onnx")
     export_onnx(model, shape, opset, onnx_path)
     extra = ["--log-softmax", "softmax"] if "log-softmax" in options else []
-    run([netc, "import", *extra, onnx_path, "-o", d])
     net, weights = os.path.join(d, f"{name}.net"), os.path.join(d, f"{name}.safetensors")
+    if "shortcut" in options:        # import and export in one command
+        run([netc, "--emit", "infer", *extra, onnx_path, "-o", d])
+    else:
+        run([netc, "import", *extra, onnx_path, "-o", d])
+        run([netc, "--emit", "infer", "--weights", weights, net, "-o", d])
     layers = layers_of(net)
+    samples, x = conv_samples(d, data, shape, x_test)
+    inputs = os.path.join(d, "x.f32")
+    x.astype("<f4").tofile(inputs)
+    c_out, selftest, classes = run_c(d, name, inputs, len(x))
     with open(net, "a") as f:
         f.write(TRAIN_BLOCK.format(loss="cross_entropy" if "softmax" in layers[-1] else "mse"))
     run([netc, "build", net, "-o", d])
-    samples, x = conv_samples(d, data, shape, x_test)
     raw = run([os.path.join(d, name), "predict", "--raw", "--weights", weights, samples])
     ours = np.array([[float(v) for v in line.split()] for line in raw.splitlines()[:len(x)]])
     with torch.no_grad():
@@ -289,11 +298,24 @@ def one_conv_case(netc, work, name, case, x_test):
     model.float()
     if "log-softmax" in options:
         ref = np.exp(ref)
-    diff = float(np.abs(ours - ref).max() / max(1.0, np.abs(ref).max()))
+    scale = max(1.0, np.abs(ref).max())
+    diff = float(np.abs(c_out.astype(np.float64) - ref).max() / scale)
+    tdiff = float(np.abs(ours - ref).max() / scale)
     tensors = same_tensors(model, weights)
-    ok = diff <= TOLERANCE and layers == want and tensors
+    ok = diff <= TOLERANCE and tdiff <= TOLERANCE and layers == want and tensors and \
+        0 <= selftest < TOLERANCE
+    note = ""
+    if "int8" in options:
+        d8 = os.path.join(d, "int8")
+        run([netc, "--emit", "infer", "--weights", weights, "--quantize", "int8",
+             "--calibration", f"{MNIST}/train-images-idx3-ubyte", net, "-o", d8])
+        _, selftest8, classes8 = run_c(d8, name, inputs, len(x))
+        agree = float((classes8 == classes).mean())
+        ok = ok and agree >= 0.97 and 0 <= selftest8 < 1e-4
+        note = f"; int8 classes agree with float on {100 * agree:.1f}%"
     print(f"{'OK' if ok else 'FAIL'}, maxdiff = {diff:.2e}  {name} (opset {opset}): "
-          f"{', '.join(layers)}; trainer predict --raw on {len(x)} samples vs PyTorch float64"
+          f"{', '.join(layers)}; --emit infer's C on {len(x)} samples vs PyTorch float64, "
+          f"the trainer's predict --raw {tdiff:.2e}; selftest {selftest:.1e}{note}"
           f"{'' if tensors else '; the weights file lacks tensors'}")
     if layers != want:
         print(f"    expected layers: {', '.join(want)}")
