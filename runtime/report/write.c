@@ -12,22 +12,20 @@
  *   confusion.svg      true against predicted class on the test set
  *   misclassified.png  the test images the network got wrong most confidently
  *
- * The layers come from the model's layer table (a hand-written model without one: its
- * rank-2 tensors, dense layers in order); their activations from the model's
- * `activations` entry point (without it: hollow hidden neurons, no feature maps). */
+ * The layers come from layers.c, their activations from the model's `activations`
+ * entry point (without it: hollow hidden neurons, no feature maps). */
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-#include "io/weights.h"
 #include "model/classify.h"
 #include "report/html.h"
+#include "report/layers.h"
 #include "report/svg.h"
 
-#define MAX_LAYERS 65                /* the input and NETC_MAX_LAYERS */
-#define MAX_DRAWN 16                 /* layers network.svg can draw (svg.c) */
+#define MAX_DRAWN NETC_REPORT_MAX_DRAWN
 #define GRID_GAP_COLOUR 0x30363dUL
 #define SAMPLE 0                    /* the test sample drawn through the network */
 
@@ -35,13 +33,7 @@
 typedef struct report {
     const netc_report_input *in;
     const char *dir;
-    int layers;                     /* the input, then every layer */
-    int size[MAX_LAYERS];           /* neurons per layer (C x H x W), input first */
-    float *weight[MAX_LAYERS];      /* layer l's weights [units][fan_in[l]] (NULL: none):
-                                     * dense [out][in], conv [filters][in x kh x kw] */
-    int fan_in[MAX_LAYERS];
-    const netc_layer *layer[MAX_LAYERS];    /* NULL: the input, or no layer table */
-    netc_drawn_layer drawn[MAX_LAYERS];     /* how network.svg draws each */
+    netc_report_layers net;         /* the input, then every layer */
     int image_c, image_h, image_w;  /* 0: the input is not an image */
     int classes;
     float *out;                     /* [test n][n_output] */
@@ -80,110 +72,6 @@ static int make_dir(const char *dir, netc_error *err)
 }
 
 /* ---- what the report is made from ------------------------------------------- */
-
-/* Layer l's weights in file order, [units][fan_in]. */
-static int read_weight(report *r, int l, const netc_tensor *t, netc_error *err)
-{
-    size_t n = netc_tensor_size(t);
-    float *w = t->shape[0] > 0 ? netc_alloc(n, sizeof *w, t->name, err) : NULL;
-
-    if (!w)
-        return t->shape[0] > 0 ? -1 : netc_fail(err, "tensor '%s' has no rows", t->name);
-    netc_tensor_read(t, r->in->model->params(r->in->state), w);
-    r->weight[l] = w;
-    r->fan_in[l] = (int)(n / (size_t)t->shape[0]);
-    return 0;
-}
-
-static const char *activation_word(enum netc_activation a)
-{
-    static const char *const words[] = { NETC_ACTIVATIONS(NETC_WORD, ) };
-
-    return (unsigned)a < sizeof words / sizeof *words ? words[a] : "?";
-}
-
-/* How network.svg draws layer table entry L as drawn layer l: its kind and caption. */
-static void describe_layer(report *r, int l, const netc_layer *L)
-{
-    netc_drawn_layer *d = &r->drawn[l];
-    int prev_column = l == 1 ? 1 : r->drawn[l - 1].kind != NETC_DRAW_MAPS;
-    char extra[32] = "";
-
-    d->name = L->name;
-    memcpy(d->shape, L->out_shape, sizeof d->shape);
-    d->dashed = L->kind == NETC_LAYER_DROPOUT;
-    if (L->stride[0] != L->kernel[0] || L->stride[1] != L->kernel[1])
-        snprintf(extra, sizeof extra, L->stride[0] == L->stride[1] ? " stride %d" :
-                 " stride %dx%d", L->stride[0], L->stride[1]);
-    switch (L->kind) {
-    case NETC_LAYER_DENSE:
-        d->kind = NETC_DRAW_NEURONS;
-        snprintf(d->detail, sizeof d->detail, "%s", activation_word(L->activation));
-        break;
-    case NETC_LAYER_DROPOUT:
-        d->kind = prev_column && L->out_shape[1] == 1 && L->out_shape[2] == 1
-                  ? NETC_DRAW_DROPOUT : NETC_DRAW_MAPS;
-        snprintf(d->detail, sizeof d->detail, "dropout p = %g", L->rate);
-        break;
-    case NETC_LAYER_CONV:
-        d->kind = NETC_DRAW_MAPS;
-        if (L->stride[0] == 1 && L->stride[1] == 1)
-            extra[0] = '\0';
-        snprintf(d->detail, sizeof d->detail, "%dx%d %s%s", L->kernel[0], L->kernel[1],
-                 activation_word(L->activation), extra);
-        break;
-    default:
-        d->kind = NETC_DRAW_MAPS;
-        snprintf(d->detail, sizeof d->detail, "%dx%d %s%s", L->kernel[0], L->kernel[1],
-                 L->kind == NETC_LAYER_MAXPOOL ? "max" : "average", extra);
-    }
-}
-
-/* The layers from the model's layer table: sizes, weights, how each is drawn. */
-static int read_layer_table(report *r, netc_error *err)
-{
-    const netc_model *m = r->in->model;
-    int l;
-
-    if (m->n_layer + 1 > MAX_LAYERS)
-        return netc_fail(err, "network '%s': more than %d layers", m->name, MAX_LAYERS - 1);
-    for (l = 1; l <= m->n_layer; l++) {
-        const netc_layer *L = &m->layers[l - 1];
-        r->layer[l] = L;
-        r->size[l] = L->out_shape[0] * L->out_shape[1] * L->out_shape[2];
-        describe_layer(r, l, L);
-        if (L->weight >= 0 && L->weight < m->n_tensor &&
-            read_weight(r, l, &m->tensors[L->weight], err) < 0)
-            return -1;
-    }
-    r->layers = m->n_layer + 1;
-    return 0;
-}
-
-/* Layer sizes and weights: from the layer table, or (a hand-written model without one)
- * the rank-2 tensors in order, each a dense layer. */
-static int read_layers(report *r, netc_error *err)
-{
-    const netc_model *m = r->in->model;
-    int t;
-
-    r->layers = 1;
-    r->size[0] = m->n_input;
-    if (m->n_layer > 0 && m->layers)
-        return read_layer_table(r, err);
-    for (t = 0; t < m->n_tensor; t++) {
-        const netc_tensor *tt = &m->tensors[t];
-        if (tt->rank != 2)
-            continue;
-        if (r->layers == MAX_DRAWN)
-            return netc_fail(err, "network '%s': more than %d layers to draw", m->name,
-                             MAX_DRAWN - 1);
-        if (read_weight(r, r->layers, tt, err) < 0)
-            return -1;
-        r->size[r->layers++] = tt->shape[0];
-    }
-    return 0;
-}
 
 /* An image input: the model's own 2-d input shape, else the shape of the images
  * the data came in (IDX files keep it: samples/mnist.net says `input 784`). */
@@ -352,12 +240,12 @@ static int write_grid(report *r, const char *name, const netc_grid *g, int scale
  * every neuron's pattern shows. */
 static void weight_pixel(const report *r, const void *ctx, int n, int i, unsigned char rgb[3])
 {
-    const float *w = r->weight[1] + (size_t)n * r->size[0];
+    const float *w = r->net.weight[1] + (size_t)n * r->net.size[0];
     float wmax = 0;
     int k;
 
     (void)ctx;
-    for (k = 0; k < r->size[0]; k++)
+    for (k = 0; k < r->net.size[0]; k++)
         wmax = fmaxf(wmax, fabsf(w[k]));
     weight_colour(wmax > 0 ? w[i] / wmax : 0, rgb);
 }
@@ -383,7 +271,7 @@ static void wrong_pixel(const report *r, const void *ctx, int n, int i, unsigned
 
 static int write_weights(report *r, netc_report_page *page, netc_error *err)
 {
-    int tiles = r->size[1], scale = tiles <= 36 ? 4 : 2;
+    int tiles = r->net.size[1], scale = tiles <= 36 ? 4 : 2;
     netc_grid g = netc_grid_make(tiles, (int)ceil(sqrt(tiles)), r->image_w * scale,
                                  r->image_h * scale, 4);
 
@@ -428,10 +316,10 @@ static void filter_pixel(const report *r, const void *ctx, int t, int i, unsigne
 {
     const struct filter_tiles *ft = ctx;
     int f = t / ft->shown_channels, c = t % ft->shown_channels, k;
-    const float *w = r->weight[ft->layer] + (size_t)f * r->fan_in[ft->layer];
+    const float *w = r->net.weight[ft->layer] + (size_t)f * r->net.fan_in[ft->layer];
     float wmax = 0;
 
-    for (k = 0; k < r->fan_in[ft->layer]; k++)
+    for (k = 0; k < r->net.fan_in[ft->layer]; k++)
         wmax = fmaxf(wmax, fabsf(w[k]));
     weight_colour(wmax > 0 ? w[c * ft->kernel_size + i] / wmax : 0, rgb);
 }
@@ -446,9 +334,9 @@ static int write_filters(report *r, netc_report_page *page, netc_error *err)
     int l, kh, kw, scale, filters;
     netc_grid g;
 
-    for (l = 1; l < r->layers && !L; l++)
-        if (r->layer[l] && r->layer[l]->kind == NETC_LAYER_CONV && r->weight[l])
-            L = r->layer[l], ft.layer = l;
+    for (l = 1; l < r->net.n && !L; l++)
+        if (r->net.layer[l] && r->net.layer[l]->kind == NETC_LAYER_CONV && r->net.weight[l])
+            L = r->net.layer[l], ft.layer = l;
     if (!L)
         return 0;
     kh = L->kernel[0];
@@ -456,7 +344,7 @@ static int write_filters(report *r, netc_report_page *page, netc_error *err)
     filters = L->out_shape[0];
     ft.channels = L->in_shape[0];
     ft.kernel_size = kh * kw;
-    if (ft.channels * ft.kernel_size != r->fan_in[ft.layer])
+    if (ft.channels * ft.kernel_size != r->net.fan_in[ft.layer])
         return 0;   /* not the layout this picture reads */
     ft.shown_channels = ft.channels < 8 ? ft.channels : 8;
     scale = kh > 7 || kw > 7 ? (84 / (kh > kw ? kh : kw) > 1 ? 84 / (kh > kw ? kh : kw) : 1) : 12;
@@ -506,7 +394,7 @@ static void maps_file(char *buf, size_t size, const char *name, int l)
  * scaled to about 84 screen pixels. */
 static int write_layer_maps(report *r, int l, netc_report_maps *mp, netc_error *err)
 {
-    const netc_layer *L = r->layer[l];
+    const netc_layer *L = r->net.layer[l];
     int c = L->out_shape[0], h = L->out_shape[1], w = L->out_shape[2], k;
     int side = h > w ? h : w, scale = side >= 84 ? 1 : 84 / side;
 
@@ -537,19 +425,19 @@ static int write_feature_maps(report *r, netc_report_page *page, netc_error *err
 
     if (!m->activations)
         return 0;
-    for (l = 1; l < r->layers; l++)
-        if (r->layer[l] && (r->layer[l]->kind == NETC_LAYER_CONV ||
-                            r->layer[l]->kind == NETC_LAYER_MAXPOOL ||
-                            r->layer[l]->kind == NETC_LAYER_AVGPOOL))
+    for (l = 1; l < r->net.n; l++)
+        if (r->net.layer[l] && (r->net.layer[l]->kind == NETC_LAYER_CONV ||
+                            r->net.layer[l]->kind == NETC_LAYER_MAXPOOL ||
+                            r->net.layer[l]->kind == NETC_LAYER_AVGPOOL))
             break;
-    if (l == r->layers)
+    if (l == r->net.n)
         return 0;
     if (!(out = netc_alloc((size_t)m->n_output, sizeof *out, "feature maps", err)))
         return -1;
     m->forward(r->in->state, ds->x + (size_t)SAMPLE * ds->n_input, out, 1);
-    for (; l < r->layers && rc >= 0 && page->n_maps < NETC_REPORT_MAX_MAPS; l++)
-        if (r->layer[l] && r->layer[l]->kind != NETC_LAYER_DENSE &&
-            r->layer[l]->kind != NETC_LAYER_DROPOUT &&
+    for (; l < r->net.n && rc >= 0 && page->n_maps < NETC_REPORT_MAX_MAPS; l++)
+        if (r->net.layer[l] && r->net.layer[l]->kind != NETC_LAYER_DENSE &&
+            r->net.layer[l]->kind != NETC_LAYER_DROPOUT &&
             (rc = write_layer_maps(r, l, &page->maps[page->n_maps], err)) > 0)
             page->n_maps++;
     free(out);
@@ -578,30 +466,30 @@ static int write_network(report *r, netc_report_page *page, netc_error *err)
     char path[1100];
     int l;
 
-    if (r->layers > MAX_DRAWN)
+    if (r->net.n > MAX_DRAWN)
         return 0;       /* the page says the network is too deep to draw */
-    for (l = 0; l < r->layers; l++) {   /* weights between two columns of matching size */
+    for (l = 0; l < r->net.n; l++) {   /* weights between two columns of matching size */
         act[l] = NULL;
-        w[l] = l > 0 && r->weight[l] && r->fan_in[l] == r->size[l - 1] &&
-               (!r->layer[l] || r->layer[l]->kind == NETC_LAYER_DENSE) ? r->weight[l] : NULL;
+        w[l] = l > 0 && r->net.weight[l] && r->net.fan_in[l] == r->net.size[l - 1] &&
+               (!r->net.layer[l] || r->net.layer[l]->kind == NETC_LAYER_DENSE) ? r->net.weight[l] : NULL;
     }
     act[0] = ds->x + (size_t)SAMPLE * ds->n_input;
-    act[r->layers - 1] = out;
+    act[r->net.n - 1] = out;
     if (m->activations) {           /* the hidden layers: run the sample alone, read row 0 */
         float *sample_out = netc_alloc((size_t)m->n_output, sizeof(float), "network picture", err);
         if (!sample_out)
             return -1;
         m->forward(r->in->state, act[0], sample_out, 1);
         free(sample_out);
-        for (l = 1; l < r->layers - 1; l++)
+        for (l = 1; l < r->net.n - 1; l++)
             act[l] = m->activations(r->in->state, l - 1);
     }
     memset(&pic, 0, sizeof pic);
-    pic.n_layer = r->layers;
-    pic.size = r->size;
+    pic.n_layer = r->net.n;
+    pic.size = r->net.size;
     pic.act = act;
     pic.w = w;
-    pic.layers = r->layer[1] ? r->drawn : NULL;
+    pic.layers = r->net.layer[1] ? r->net.drawn : NULL;
     pic.image_h = r->image_h;
     pic.image_w = r->image_w;
     pic.sample = SAMPLE;
@@ -658,10 +546,7 @@ static int write_curves(report *r, netc_report_page *page, netc_error *err)
 
 static void free_report(report *r)
 {
-    int l;
-
-    for (l = 0; l < MAX_LAYERS; l++)
-        free(r->weight[l]);
+    netc_report_layers_free(&r->net);
     free(r->out);
     free(r->confusion);
     free(r->wrong);
@@ -672,13 +557,13 @@ static int write_pictures(report *r, netc_report_page *page, netc_error *err)
     const netc_dataset *test = r->in->test;
     int labelled = test && test->n > 0 && test->labels;
 
-    if (read_layers(r, err) < 0)
+    if (netc_report_layers_read(&r->net, r->in->model, r->in->state, err) < 0)
         return -1;
     image_shape(r);
     if (r->in->metrics && r->in->metrics->n > 0 && write_curves(r, page, err) < 0)
         return -1;
-    if (r->image_h > 0 && r->layers > 1 && r->weight[1] && r->fan_in[1] == r->size[0] &&
-        (!r->layer[1] || r->layer[1]->kind == NETC_LAYER_DENSE) && write_weights(r, page, err) < 0)
+    if (r->image_h > 0 && r->net.n > 1 && r->net.weight[1] && r->net.fan_in[1] == r->net.size[0] &&
+        (!r->net.layer[1] || r->net.layer[1]->kind == NETC_LAYER_DENSE) && write_weights(r, page, err) < 0)
         return -1;
     if (write_filters(r, page, err) < 0)
         return -1;
@@ -722,9 +607,9 @@ int netc_report_write(const netc_report_input *in, const char *dir, netc_error *
     if (rc == 0)
         rc = write_pictures(&r, &page, err);
     if (rc == 0) {
-        page.layers = r.layers;
-        page.size = r.size;
-        page.drawn = r.layer[1] ? r.drawn : NULL;
+        page.layers = r.net.n;
+        page.size = r.net.size;
+        page.drawn = r.net.layer[1] ? r.net.drawn : NULL;
         page.image_h = r.image_h;
         page.image_w = r.image_w;
         page.dir = dir;
