@@ -2,8 +2,8 @@
 # netc --emit infer: the exported forward pass (docs/export.md) gives the trainer's outputs
 # bit for bit, compiles warning-free as C99 (gcc, clang) and C++, links two exported
 # networks into one program, and refuses a missing or mismatched weights file; the same
-# for a conv network, and a conv weight of the wrong shape or a conv layer too large to
-# export are refused.
+# for conv networks (one channel from IDX, three from a scaled CSV), and a conv weight of
+# the wrong shape or a conv layer too large to export are refused.
 source tests/e2e/common.bash
 cc=${CC:-cc}
 cflags=${CFLAGS:--O3 -march=native}     # what `netc build` uses, so outputs can match exactly
@@ -151,6 +151,73 @@ for cxx in g++ clang++; do
         fail "$cxx -x c++ warns on the conv export"
 done
 echo "ok: conv export warning-free: gcc, clang $strict; g++, clang++ -x c++ -Wall -Wextra -Werror"
+
+# Three input channels, a non-square image and kernel, padding, tanh and sigmoid conv
+# layers and baked-in input scaling (standardize) on a CSV of 3x6x5 images: float and
+# int8 exports, the float one identical to predict --raw on every row.
+awk 'BEGIN { srand(5); for (n = 0; n < 300; n++) { line = ""
+             for (i = 0; i < 90; i++) line = line sprintf("%.3f,", (n % 3) * 10 + i % 7 + 20 * (rand() - 0.5))
+             print line n % 3 } }' > "$work/rgb.csv"
+cat > "$work/rgb.net" <<'NET'
+network rgb
+input 3x6x5
+conv 4 3x2 tanh padding 1
+maxpool 2x2
+conv 5 2x2 sigmoid
+dense 3 softmax
+train {
+    loss cross_entropy
+    optimizer adam
+    learning_rate 0.01
+    batch 16
+    epochs 5
+    seed 2
+}
+data {
+    train_csv "rgb.csv"
+    test_csv "rgb.csv"
+    label_column last
+    scale standardize
+}
+NET
+cat > "$work/rgb_driver.c" <<'C'
+#include <stdio.h>
+#include "rgb.h"
+int main(void)      /* rgb.csv's rows through rgb_predict, as predict --raw prints them */
+{
+    float x[RGB_N_INPUT], y[RGB_N_OUTPUT];
+    int label;
+    while (scanf("%f,", &x[0]) == 1) {
+        for (int i = 1; i < RGB_N_INPUT; i++)
+            if (scanf("%f,", &x[i]) != 1)
+                return 1;
+        if (scanf("%d", &label) != 1)
+            return 1;
+        rgb_predict(x, y);
+        for (int k = 0; k < RGB_N_OUTPUT; k++)
+            printf(k ? " %.9g" : "%.9g", (double)y[k]);
+        printf("\n");
+    }
+    return rgb_selftest() < 1e-5f ? 0 : 1;
+}
+C
+netc_path=$(cd "$(dirname "$netc")" && pwd)/$(basename "$netc")   # run from $work, where rgb.net's data is
+(cd "$work" && "$netc_path" build rgb.net -o rgbt > /dev/null && rgbt/rgb train --quiet --save rgb.safetensors > /dev/null &&
+ "$netc_path" --emit infer --weights rgb.safetensors rgb.net -o rgbx &&
+ "$netc_path" --emit infer --weights rgb.safetensors --quantize int8 rgb.net -o rgbq > rgbq.table) ||
+    fail "rgb: train or export"
+for kind in x q; do
+    # shellcheck disable=SC2086
+    $cc $strict $cflags -I"$work/rgb$kind" "$work/rgb_driver.c" "$work/rgb$kind/rgb.c" -lm \
+        -o "$work/rgb_$kind" || fail "rgb$kind: does not compile"
+    "$work/rgb_$kind" < "$work/rgb.csv" > "$work/rgb_$kind.out" || fail "rgb$kind: selftest"
+done
+"$work/rgbt/rgb" predict --raw --weights "$work/rgb.safetensors" --label-column last \
+    "$work/rgb.csv" > "$work/rgb.want"
+cmp -s "$work/rgb_x.out" "$work/rgb.want" ||
+    fail "rgb: outputs differ from predict --raw by $(max_abs_diff "$work/rgb_x.out" "$work/rgb.want")"
+echo "ok: 3x6x5 CSV images, 3x2 kernels, tanh/sigmoid conv, scaled inputs: float outputs identical" \
+     "to predict --raw on 300 rows; int8 self-test passed ($(tail -1 "$work/rgbq.table"))"
 
 # Input scaling baked in (standardize), leaky_relu, relu and softmax, three layers.
 sed -e 's/^network xor/network sx/' -e 's/dense 4 tanh *as hidden/dense 8 leaky_relu\ndense 6 relu/' \
