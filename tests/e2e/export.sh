@@ -182,23 +182,30 @@ data {
 NET
 cat > "$work/rgb_driver.c" <<'C'
 #include <stdio.h>
+#include <string.h>
 #include "rgb.h"
-int main(void)      /* rgb.csv's rows through rgb_predict, as predict --raw prints them */
+enum { ROWS = 300 };
+int main(void)      /* rgb.csv's rows through rgb_predict_batch, as predict --raw prints them */
 {
-    float x[RGB_N_INPUT], y[RGB_N_OUTPUT];
-    int label;
-    while (scanf("%f,", &x[0]) == 1) {
-        for (int i = 1; i < RGB_N_INPUT; i++)
-            if (scanf("%f,", &x[i]) != 1)
+    static float x[ROWS * RGB_N_INPUT], y[ROWS * RGB_N_OUTPUT];
+    float one[RGB_N_OUTPUT];
+    int label, same = 1;
+    for (int n = 0; n < ROWS; n++) {
+        for (int i = 0; i < RGB_N_INPUT; i++)
+            if (scanf("%f,", &x[n * RGB_N_INPUT + i]) != 1)
                 return 1;
         if (scanf("%d", &label) != 1)
             return 1;
-        rgb_predict(x, y);
-        for (int k = 0; k < RGB_N_OUTPUT; k++)
-            printf(k ? " %.9g" : "%.9g", (double)y[k]);
-        printf("\n");
     }
-    return rgb_selftest() < 1e-5f ? 0 : 1;
+    rgb_predict_batch(x, y, ROWS);
+    for (int n = 0; n < ROWS; n++) {
+        for (int k = 0; k < RGB_N_OUTPUT; k++)
+            printf(k ? " %.9g" : "%.9g", (double)y[n * RGB_N_OUTPUT + k]);
+        printf("\n");
+        rgb_predict(x + n * RGB_N_INPUT, one);      /* one at a time: the same bits */
+        same &= memcmp(one, y + n * RGB_N_OUTPUT, sizeof one) == 0;
+    }
+    return same && rgb_selftest() < 1e-5f ? 0 : 1;
 }
 C
 netc_path=$(cd "$(dirname "$netc")" && pwd)/$(basename "$netc")   # run from $work, where rgb.net's data is
@@ -210,14 +217,16 @@ for kind in x q; do
     # shellcheck disable=SC2086
     $cc $strict $cflags -I"$work/rgb$kind" "$work/rgb_driver.c" "$work/rgb$kind/rgb.c" -lm \
         -o "$work/rgb_$kind" || fail "rgb$kind: does not compile"
-    "$work/rgb_$kind" < "$work/rgb.csv" > "$work/rgb_$kind.out" || fail "rgb$kind: selftest"
+    "$work/rgb_$kind" < "$work/rgb.csv" > "$work/rgb_$kind.out" ||
+        fail "rgb$kind: selftest, or rgb_predict differs from rgb_predict_batch"
 done
 "$work/rgbt/rgb" predict --raw --weights "$work/rgb.safetensors" --label-column last \
     "$work/rgb.csv" > "$work/rgb.want"
 cmp -s "$work/rgb_x.out" "$work/rgb.want" ||
     fail "rgb: outputs differ from predict --raw by $(max_abs_diff "$work/rgb_x.out" "$work/rgb.want")"
 echo "ok: 3x6x5 CSV images, 3x2 kernels, tanh/sigmoid conv, scaled inputs: float outputs identical" \
-     "to predict --raw on 300 rows; int8 self-test passed ($(tail -1 "$work/rgbq.table"))"
+     "to predict --raw on 300 rows, batches of $(awk '$1 == "RGB_CHUNK" { print $3 }' "$work/rgbx/rgb.h")" \
+     "identical to one at a time (int8 too); self-tests passed ($(tail -1 "$work/rgbq.table"))"
 
 # Input scaling baked in (standardize), leaky_relu, relu and softmax, three layers.
 sed -e 's/^network xor/network sx/' -e 's/dense 4 tanh *as hidden/dense 8 leaky_relu\ndense 6 relu/' \
