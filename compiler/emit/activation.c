@@ -134,3 +134,13 @@ void emit_activation_forward(const struct emit *e, int layer)
     pr_line(e->p, "for (int k = 0; k < B * %s; k++)", n.out);
     pr_line(e->p, "    a[k] = %s;", expr);
 }
+
+int layer_backward_reads_a(const struct emit *e, int layer)
+{
+    return act_derivative_reads_a(e->net->layers[layer - 1].act);
+}
+
+int layer_backward_reads_z(const struct emit *e, int layer)
+{
+    return act_derivative_reads_z(e->net->layers[layer - 1].act);
+}

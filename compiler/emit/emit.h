@@ -129,6 +129,9 @@ const char *act_derivative_equation(enum activation a); /* "σ'(z) = σ(z)(1 −
 void act_derivative_expr(const struct emit *e, int layer, const char *a, const char *z,
                          char *buf, size_t n);
 void emit_activation_constants(const struct emit *e);
+/* Whether layerN_backward takes x = a_prev and z_prev (for f'_prev). */
+int layer_backward_reads_a(const struct emit *e, int layer);
+int layer_backward_reads_z(const struct emit *e, int layer);
 /* Inside a forward function: out = f(z) for B rows of OUT (names of the local arrays). */
 void emit_activation_forward(const struct emit *e, int layer);
 /* `float max = ...` over the row zb[0..width): softmax's shift, shared by the
@@ -146,9 +149,6 @@ int kernel_gradient_rows(int n, int batch);   /* rows of dWT per block, for IN =
 /* Layers (layer.c). */
 void emit_layer_forward(const struct emit *e, int layer);
 void emit_layer_backward(const struct emit *e, int layer);     /* layer >= 1: δ_prev */
-/* Whether layerN_backward takes x = a_prev and z_prev (for f'_prev). */
-int layer_backward_reads_a(const struct emit *e, int layer);
-int layer_backward_reads_z(const struct emit *e, int layer);
 void emit_layer_gradients(const struct emit *e, int layer);    /* ∂C/∂W, ∂C/∂b */
 
 /* The other layer kinds, as emit_layer_forward / backward print them (conv.c, pool.c,

@@ -56,16 +56,6 @@ static void prev_derivative(const struct emit *e, int layer, char *buf, size_t n
         act_derivative_expr(e, layer - 1, "x[k]", "z_prev[k]", buf, n);
 }
 
-int layer_backward_reads_a(const struct emit *e, int layer)
-{
-    return act_derivative_reads_a(e->net->layers[layer - 1].act);
-}
-
-int layer_backward_reads_z(const struct emit *e, int layer)
-{
-    return act_derivative_reads_z(e->net->layers[layer - 1].act);
-}
-
 /* Layer 2 on: the previous layer's error from this one's, for B rows (samples). */
 static void emit_dense_backward(const struct emit *e, int layer, const char *deriv)
 {
