@@ -95,6 +95,9 @@ statement
                                       "write e.g. 'dense 16 sigmoid' (sigmoid, relu, leaky_relu(alpha), tanh, linear, softmax)"); }
     | "dense"                   { syntax_report(ctx, @1, "'dense' needs a size and an activation",
                                       "write e.g. 'dense 16 sigmoid'"); }
+    | "conv" NUMBER SHAPE NAME NUMBER options
+                                { syntax_report(ctx, @4, "the layer needs an activation before its options",
+                                      "write e.g. 'conv 6 5x5 relu padding 2' (sigmoid, relu, leaky_relu(alpha), tanh, linear)"); }
     | "conv" NUMBER SHAPE       { syntax_report(ctx, @3, "the layer needs an activation",
                                       "write e.g. 'conv 6 5x5 relu' (sigmoid, relu, leaky_relu(alpha), tanh, linear)"); }
     | "conv" NUMBER NUMBER      { syntax_report(ctx, @3, "a kernel is written as its height and width",
