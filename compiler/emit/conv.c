@@ -12,8 +12,10 @@
  * the same vectorised kernels as the dense layers, no kernel of its own to tune.
  * Activations stay channels x height x width (PyTorch's order), so that the dense layer
  * after the last conv or pool layer reads them as torch.flatten(x, 1) does; zt is the
- * position-major copy the products want.  (Measured against direct loops for LeNet-5,
- * the products through im2col win: see the note of issue 15.)
+ * position-major copy the products want.  Measured on LeNet-5's two convolutions (forward,
+ * batch 64, gcc -O2 -march=native, side by side in one run): im2col + matmul took 0.75x
+ * (conv1, 6 filters of 1x5x5) and 0.22x (conv2, 16 of 6x5x5) the time of direct loops
+ * over a zero-padded copy, vectorised along each output row.
  */
 #include "emit/emit.h"
 
