@@ -66,7 +66,8 @@ static Onnx__AttributeProto *attribute(struct builder *b, Onnx__NodeProto *n, co
     onnx__attribute_proto__init(a);
     a->name = (char *)name;
     a->has_type = 1;
-    memcpy(all, n->attribute, n->n_attribute * sizeof *all);   /* at most a few: no harm */
+    if (n->n_attribute)         /* the list grows by copying: at most a few, no harm */
+        memcpy(all, n->attribute, n->n_attribute * sizeof *all);
     all[n->n_attribute++] = a;
     n->attribute = all;
     return a;
