@@ -6,6 +6,7 @@
  */
 #include "check/check.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -568,6 +569,13 @@ static void read_init(struct checker *c, const struct setting *s)
         return;
     if (k == INIT_UNIFORM && !(a[0] < a[1]))
         diag_error(c->d, s->value.loc, "uniform(a, b) needs a < b, not %g >= %g", a[0], a[1]);
+    else if (k == INIT_UNIFORM && isinf((float)a[1] - (float)a[0])) {
+        /* the weights are drawn as a + (b - a) u, in float */
+        diag_error(c->d, s->value.loc, "uniform(a, b)'s width b - a = %g is beyond float's range "
+                   "(about 3.4e38)", a[1] - a[0]);
+        diag_hint(c->d, "weights that large overflow on the first forward pass; initial weights "
+                  "are usually within ±1");
+    }
     if (k == INIT_NORMAL && !(a[1] > 0))
         diag_error(c->d, param_loc(&s->value, &inits[k], 1), "normal's std must be above 0, not %g", a[1]);
     c->init_given = 1;
