@@ -120,6 +120,18 @@ class TorchMnist(nn.Module):
         return F.log_softmax(self.fc2(x), dim=1)
 
 
+class Unsqueezed(nn.Module):
+    """An H x W input given its channel by x.unsqueeze(1) (opset 13: the axes an input)."""
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 4, 5)
+        self.fc = nn.Linear(4 * 12 * 12, 10)
+
+    def forward(self, x):
+        x = F.max_pool2d(torch.relu(self.conv1(x.unsqueeze(1))), 2)
+        return self.fc(torch.flatten(x, 1))
+
+
 # name: (module, one sample's shape, opset, the .net layers netc must write, data:
 # "mnist" or the number of random CSV samples, options)
 def conv_cases():
@@ -157,6 +169,15 @@ def conv_cases():
                         (1, 27, 27), 17, ["input 1x27x27", "conv 8 3x3 relu padding 1",
                                           "maxpool 3x3 stride 2", "conv 12 3x3 sigmoid",
                                           "avgpool 11x11", "dense 10 softmax"], 100, []),
+        "unsqueeze": (Unsqueezed(), (28, 28), 13, ["input 28x28", "conv 4 5x5 relu", "maxpool 2x2",
+                                                   "dense 10 linear"], "mnist", []),
+        # exported in training mode with TrainingMode.PRESERVE: a Dropout node (its ratio an
+        # attribute at opset 11) becomes a dropout layer; compared in eval mode
+        "dropout_node": (nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.Dropout(0.3), nn.ReLU(),
+                                       nn.MaxPool2d(2), nn.Flatten(), nn.Linear(4 * 14 * 14, 10)),
+                         (1, 28, 28), 11, ["input 1x28x28", "conv 4 3x3 relu padding 1",
+                                           "dropout 0.3", "maxpool 2x2", "dense 10 linear"],
+                         "mnist", ["preserve"]),
     }
 
 
@@ -240,10 +261,16 @@ def one_case(netc, work, name, case, x_test):
     return ok
 
 
-def export_onnx(model, shape, opset, path):
+def export_onnx(model, shape, opset, path, preserve=False):
+    """The model as ONNX; preserve: as it trains (its Dropout nodes kept), then back to eval."""
+    if preserve:
+        model.train()
     torch.onnx.export(model, torch.zeros(1, *shape), path, opset_version=opset,
                       input_names=["input"], output_names=["output"],
-                      dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}})
+                      dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}},
+                      training=torch.onnx.TrainingMode.PRESERVE if preserve else
+                      torch.onnx.TrainingMode.EVAL)
+    model.eval()
 
 
 def conv_samples(d, data, shape, x_test):
@@ -275,7 +302,7 @@ def one_conv_case(netc, work, name, case, x_test):
     d = os.path.join(work, name)
     os.makedirs(d, exist_ok=True)
     onnx_path = os.path.join(d, f"{name}.onnx")
-    export_onnx(model, shape, opset, onnx_path)
+    export_onnx(model, shape, opset, onnx_path, "preserve" in options)
     extra = ["--log-softmax", "softmax"] if "log-softmax" in options else []
     net, weights = os.path.join(d, f"{name}.net"), os.path.join(d, f"{name}.safetensors")
     if "shortcut" in options:        # import and export in one command
