@@ -667,8 +667,8 @@ static const struct {
 
 #define SUPPORTED "Gemm, MatMul, Add, Conv, MaxPool, AveragePool, GlobalMaxPool, " \
                   "GlobalAveragePool, Relu, LeakyRelu, Sigmoid, Tanh, Softmax, LogSoftmax, " \
-                  "Flatten, Reshape, Unsqueeze, Pad (of nothing), Identity, Dropout, and Sub " \
-                  "and Div scaling the input"
+                  "Flatten, Reshape, Unsqueeze, Pad (zeros, before a Conv), Identity, Dropout, " \
+                  "and Sub and Div scaling the input"
 
 static int other_inputs_constant(struct walk *w);
 
@@ -689,6 +689,10 @@ static int apply(struct walk *w)
                           w->node->n_input == 1 ? "" : "s", operators[i].op, operators[i].min_inputs,
                           operators[i].max_inputs > operators[i].min_inputs ? " to " : "",
                           operators[i].max_inputs > operators[i].min_inputs ? operators[i].max_inputs : 0);
+        if (w->pending_pad && operators[i].apply != op_conv)
+            return walk_refuse(w, "follows a Pad of %lld on each side: netc pads inside its "
+                               "conv layers only, so a Conv must come right after it",
+                               (long long)w->pending_pad);
         return other_inputs_constant(w) < 0 ? -1 : operators[i].apply(w);
     }
     return walk_refuse(w, "unsupported operator\nhint: netc imports networks of layers: " SUPPORTED);

@@ -35,6 +35,8 @@ struct walk {
     int pooled;                     /* a pool came after open: LAYER_MAXPOOL, or LAYER_AVGPOOL
                                      * when any was an average (set_activation), else 0 */
     int final;                      /* the output layer's softmax is set: nothing may follow */
+    int64_t pending_pad;            /* a Pad of zeros on every side of the image, for the
+                                     * Conv that must come next (nn.ZeroPad2d), else 0 */
 };
 
 /* Fails with "FILE: node 'NAME' (OP): message". */

@@ -157,6 +157,13 @@ int op_conv(struct walk *w)
         conv_weights(w, k, k_name) < 0 || window_attributes(w, 1, &pad) < 0 ||
         stride_attribute(w, 1, stride) < 0)
         return -1;
+    if (w->pending_pad) {               /* the Pad before it pads this layer */
+        pad += w->pending_pad;
+        w->pending_pad = 0;
+        if (pad > MAX_STEP)
+            return walk_refuse(w, "padding %lld with the Pad before it: netc takes 0 to %d",
+                               (long long)pad, MAX_STEP);
+    }
     if (stride[0] != stride[1])
         return walk_refuse(w, "attribute strides = [%lld, %lld]: netc's conv layers take one "
                            "stride for both dimensions (`stride N`)", (long long)stride[0],
@@ -253,35 +260,79 @@ int op_global_average_pool(struct walk *w)
     return global_pool(w, LAYER_AVGPOOL);
 }
 
-/* Pad: PyTorch 1.13 writes a Pad of zero widths before each AveragePool (its
- * count_include_pad handling), the identity.  Padding that adds values is refused: netc
- * pads inside its conv layers only.  The widths are input 1 since opset 11, the
- * attribute `pads` before. */
-int op_pad(struct walk *w)
+/* Pad's widths, from input 1 (since opset 11) or the attribute `pads`: all the value's
+ * dimensions' begins, then their ends, at most 8 (p[8], zeros past *n). */
+static int pad_widths(struct walk *w, int64_t p[8], int64_t *n)
 {
     const Onnx__TensorProto *t = walk_input_constant(w, 1);
-    char mode[96];
-    int64_t *pads = NULL, n = 0;
-    if (walk_chain_at(w, 0, "data (input 0)") < 0 ||
-        walk_attribute_text(w, "mode", "constant", mode) < 0)
-        return -1;
+    int64_t *v = NULL;
     if (w->node->n_input > 1 && w->node->input[1][0] && !t)
         return walk_refuse(w, "its pads are not a constant");
     if (t) {
-        if (onnx_tensor_int64s(w->m, t, "Pad's pads", &pads, &n, w->err) < 0)
+        if (onnx_tensor_int64s(w->m, t, "Pad's pads", &v, n, w->err) < 0)
             return -1;
     } else {
         const Onnx__AttributeProto *a = onnx_attribute(w->node, "pads");
-        n = a ? (int64_t)a->n_ints : 0;
-        pads = n ? a->ints : NULL;
+        *n = a ? (int64_t)a->n_ints : 0;
+        v = a ? a->ints : NULL;
     }
-    int64_t wide = 0;
-    for (int64_t i = 0; i < n; i++)
-        wide |= pads[i];
+    memset(p, 0, 8 * sizeof *p);
+    if (*n <= 8)
+        memcpy(p, v, (size_t)*n * sizeof *p);
     if (t)
-        free(pads);
-    if (wide)
-        return walk_refuse(w, "padding in a node of its own (mode %s): netc pads inside its "
-                           "conv layers only (`padding N`, the Conv's pads)", mode);
+        free(v);
+    return *n <= 8 ? 0 : walk_refuse(w, "pads has %lld values, more than an image's 8",
+                                     (long long)*n);
+}
+
+/* Pad's value: input 2 since opset 11, the attribute `value` before; 0 when left out. */
+static int pad_value(struct walk *w, float *value)
+{
+    const Onnx__TensorProto *t = walk_input_constant(w, 2);
+    if (walk_attribute_float(w, "value", 0.0f, value) < 0)
+        return -1;
+    if (w->node->n_input > 2 && w->node->input[2][0] && !t)
+        return walk_refuse(w, "its value is not a constant");
+    if (t) {
+        float *v;
+        int64_t n;
+        if (onnx_tensor_floats(w->m, t, "Pad's value", &v, &n, w->err) < 0)
+            return -1;
+        *value = v[0];
+        free(v);
+    }
+    return 0;
+}
+
+/* Pad: of zero widths, the identity (PyTorch 1.13 writes one before each AveragePool).
+ * Zeros added on every side of the image alike (nn.ZeroPad2d(p) at opsets 9 and 10) are
+ * the padding of the Conv that must come next.  Any other padding is refused: netc pads
+ * inside its conv layers only. */
+int op_pad(struct walk *w)
+{
+    char mode[96];
+    int64_t p[8], n;
+    float value;
+    if (walk_chain_at(w, 0, "data (input 0)") < 0 ||
+        walk_attribute_text(w, "mode", "constant", mode) < 0 || pad_widths(w, p, &n) < 0 ||
+        pad_value(w, &value) < 0)
+        return -1;
+    int64_t wide = 0;
+    for (int i = 0; i < 8; i++)
+        wide |= p[i];
+    if (!wide)
+        return 0;
+    if (image_input(w) < 0)
+        return -1;
+    /* [N, C, H, W] begins, then ends: only H and W, all alike, zeros */
+    if (n != 8 || strcmp(mode, "constant") != 0 || value != 0.0f || p[0] || p[1] || p[4] || p[5] ||
+        p[2] != p[3] || p[2] != p[6] || p[2] != p[7] || p[2] < 0 || p[2] > MAX_STEP)
+        return walk_refuse(w, "padding in a node of its own (mode %s, value %g, pads [%lld, "
+                           "%lld, %lld, %lld, %lld, %lld, %lld, %lld]): netc pads inside its "
+                           "conv layers only, with zeros on every side alike", mode,
+                           (double)value, (long long)p[0], (long long)p[1], (long long)p[2],
+                           (long long)p[3], (long long)p[4], (long long)p[5], (long long)p[6],
+                           (long long)p[7]);
+    w->pending_pad = p[2];
     return 0;
 }

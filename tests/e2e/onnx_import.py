@@ -171,6 +171,12 @@ def conv_cases():
                                           "avgpool 11x11", "dense 10 softmax"], 100, []),
         "unsqueeze": (Unsqueezed(), (28, 28), 13, ["input 28x28", "conv 4 5x5 relu", "maxpool 2x2",
                                                    "dense 10 linear"], "mnist", []),
+        # nn.ZeroPad2d(2) before a conv without padding (opset 10: the widths an attribute):
+        # the conv's padding
+        "zero_pad": (nn.Sequential(nn.ZeroPad2d(2), nn.Conv2d(1, 3, 5), nn.Tanh(), nn.AvgPool2d(4),
+                                   nn.Flatten(), nn.Linear(3 * 7 * 7, 10)),
+                     (1, 28, 28), 10, ["input 1x28x28", "conv 3 5x5 tanh padding 2", "avgpool 4x4",
+                                       "dense 10 linear"], "mnist", []),
         # exported in training mode with TrainingMode.PRESERVE: a Dropout node (its ratio an
         # attribute at opset 11) becomes a dropout layer; compared in eval mode
         "dropout_node": (nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.Dropout(0.3), nn.ReLU(),

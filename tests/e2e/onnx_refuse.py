@@ -155,10 +155,17 @@ CASES = {
                            "applies it before the pool (the conv layer's), and the average of "
                            "f(x) is not f of the average\nhint: apply the activation before "
                            "pooling", []),
-    "zero_pad": (lambda: exported(nn.Sequential(nn.ZeroPad2d(1), nn.Conv2d(1, 2, 3), nn.Flatten(),
-                                                nn.Linear(72, 3)), (1, 6, 6), opset=10), 1,
-                 "(Pad): padding in a node of its own (mode constant): netc pads inside its conv "
-                 "layers only (`padding N`, the Conv's pads)", []),
+    "uneven_pad": (lambda: exported(nn.Sequential(nn.ZeroPad2d((1, 0, 1, 0)), nn.Conv2d(1, 2, 3),
+                                                  nn.Flatten(), nn.Linear(50, 3)), (1, 6, 6),
+                                    opset=10), 1,
+                   "node '/0/Pad' (Pad): padding in a node of its own (mode constant, value 0, "
+                   "pads [0, 0, 1, 1, 0, 0, 0, 0]): netc pads inside its conv layers only, with "
+                   "zeros on every side alike", []),
+    "pad_then_pool": (lambda: exported(nn.Sequential(nn.ZeroPad2d(1), nn.MaxPool2d(2),
+                                                     nn.Flatten(), nn.Linear(16, 3)), (1, 6, 6),
+                                       opset=10), 1,
+                      "node '/1/MaxPool' (MaxPool): follows a Pad of 1 on each side: netc pads "
+                      "inside its conv layers only, so a Conv must come right after it", []),
     "conv_last": (lambda: exported(nn.Sequential(nn.Conv2d(1, 2, 3), nn.Flatten()), (1, 5, 5)), 1,
                   "the network ends with a conv layer (Conv /0/Conv); netc's output layer is a "
                   "dense one", []),
