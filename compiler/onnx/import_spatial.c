@@ -277,7 +277,7 @@ static int pad_widths(struct walk *w, int64_t p[8], int64_t *n)
         v = a ? a->ints : NULL;
     }
     memset(p, 0, 8 * sizeof *p);
-    if (*n <= 8)
+    if (*n > 0 && *n <= 8)
         memcpy(p, v, (size_t)*n * sizeof *p);
     if (t)
         free(v);
