@@ -41,6 +41,10 @@ struct walk {
 
 /* Fails with "FILE: node 'NAME' (OP): message". */
 int walk_refuse(struct walk *w, const char *fmt, ...) NETC_PRINTF(2, 3);
+/* The chain's values per sample (C·H·W); the constant named name (an initializer or a
+ * Constant node's), or NULL. */
+int64_t walk_features(const struct walk *w);
+const Onnx__TensorProto *walk_constant(const struct walk *w, const char *name);
 /* The chain's value is the node's input `at`, else a refusal saying it should be `what`. */
 int walk_chain_at(struct walk *w, int at, const char *what);
 /* The node's input i when it is given and a constant, else NULL. */
