@@ -50,15 +50,6 @@ static struct conv_names conv_names(const struct emit *e, int layer)
     return c;
 }
 
-static void conv_title(const struct emit *e, int layer, const char *what)
-{
-    char description[256];
-    const struct layer *L = &e->net->layers[layer];
-    emit_layer_description(L, description, sizeof description);
-    pr_line(e->p, "/* Layer %d, \"%s\" (line %d): %s; %s.", layer + 1, L->name, L->line,
-            description, what);
-}
-
 /* The loops over one sample's output positions and the kernel rows under each: `col`
  * is the position's row of cols (or dcols), advanced by KW per kernel row; x0 the
  * kernel's first input column, `whole` whether all its columns lie inside the input,
@@ -184,7 +175,7 @@ void emit_conv_forward(const struct emit *e, int layer)
     struct printer *p = e->p;
     emit_columns(e, layer);
     emit_product(e, layer);
-    conv_title(e, layer, "forward");
+    emit_layer_title(e, layer, "forward");
     pr_line(p, " *   z[o][y][x] = bias[o] + Σ_c Σ_i Σ_j W[o][c][i][j] x[c][y·S − P + i][x·S − P + j]");
     pr_line(p, " *   a = %s", act_equation(L->act));
     pr_line(p, " * computed as cols = the input under the kernel at each position, zt = cols·WT + b");
@@ -250,7 +241,7 @@ void emit_conv_backward(const struct emit *e, int layer, const char *derivative)
     pr_close(p);
     pr_blank(p);
     emit_columns_back(e, layer);
-    conv_title(e, layer, "backward");
+    emit_layer_title(e, layer, "backward");
     pr_line(p, " *   δ_prev[c][iy][ix] = Σ_o Σ_(y,x,i,j covering it) δ[o][y][x] W[o][c][i][j] ⊙ f'(z_prev),");
     pr_line(p, " * the error of layer %d (\"%s\"), with %s:", layer, prev->name,
             act_derivative_equation(prev->act));

@@ -38,20 +38,13 @@ void emit_dropout_keeps(const struct emit *e)
     pr_blank(p);
 }
 
-static void dropout_title(const struct emit *e, int layer, const char *what)
-{
-    const struct layer *L = &e->net->layers[layer];
-    pr_line(e->p, "/* Layer %d, \"%s\" (line %d): dropout of p = %g; %s.", layer + 1, L->name,
-            L->line, L->rate, what);
-}
-
 void emit_dropout_forward(const struct emit *e, int layer)
 {
     const struct layer *L = &e->net->layers[layer];
     const struct layer_names n = layer_names(e, layer);
     struct printer *p = e->p;
     char scale[LIT_MAX];
-    dropout_title(e, layer, "forward");
+    emit_layer_title(e, layer, "forward");
     if (e->weights) {               /* an export: inference only */
         pr_line(p, " *   a = x   (dropout acts only while training) */");
         pr_line(p, "static void %s(float *restrict a, const float *restrict x, int B)", n.forward);
@@ -87,7 +80,7 @@ void emit_dropout_backward(const struct emit *e, int layer, const char *derivati
     const int needs_a = layer_backward_reads_a(e, layer);
     const int needs_z = layer_backward_reads_z(e, layer);
     struct printer *p = e->p;
-    dropout_title(e, layer, "backward");
+    emit_layer_title(e, layer, "backward");
     pr_line(p, " *   δ_prev = δ ⊙ mask ⊙ f'(z_prev), the error of layer %d (\"%s\"),", layer, prev->name);
     pr_line(p, " * with %s. */", act_derivative_equation(prev->act));
     pr_line(p, "static void %s(float *restrict delta_prev, const float *restrict delta,", n.backward);

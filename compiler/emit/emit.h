@@ -95,6 +95,8 @@ void emit_source_prelude(const struct emit *e, const char *what, const char *blo
                          int block_of);
 /* "16 -> 10, sigmoid"; "1x28x28 -> 6x28x28, 6 filters of 5x5, stride 1, padding 2, relu" */
 void emit_layer_description(const struct layer *L, char *buf, size_t n);
+/* A layer function's comment opens with: "/+ Layer 2, "conv2" (line 5): <description>; what." */
+void emit_layer_title(const struct emit *e, int layer, const char *what);
 /* "784 -> 16 sigmoid -> 16 sigmoid -> 10 sigmoid" */
 void emit_architecture(const struct network *net, char *buf, size_t n);
 

@@ -15,21 +15,13 @@
 
 #include <stdio.h>
 
-/* "Layer 2, "dense2" (mnist.net line 4): 16 -> 16, sigmoid." */
-static void layer_title(const struct emit *e, int layer, const char *what)
-{
-    const struct layer *L = &e->net->layers[layer];
-    pr_line(e->p, "/* Layer %d, \"%s\" (line %d): %d -> %d, %s; %s.", layer + 1, L->name,
-            L->line, L->in, L->out, activation_name(L->act), what);
-}
-
 static void emit_dense_forward(const struct emit *e, int layer)
 {
     const struct layer *L = &e->net->layers[layer];
     const struct layer_names n = layer_names(e, layer);
     struct printer *p = e->p;
 
-    layer_title(e, layer, "forward");
+    emit_layer_title(e, layer, "forward");
     pr_line(p, " *   z = W·x + b      x: the %s, W: OUT × IN, kept as WT[IN][OUT]",
             layer == 0 ? "network's input" : "previous layer's activation a");
     pr_line(p, " *   a = %s", act_equation(L->act));
@@ -66,7 +58,7 @@ static void emit_dense_backward(const struct emit *e, int layer, const char *der
     const int needs_a = layer_backward_reads_a(e, layer);
     const int needs_z = layer_backward_reads_z(e, layer);
 
-    layer_title(e, layer, "backward");
+    emit_layer_title(e, layer, "backward");
     pr_line(p, " *   δ_prev = (W^T δ) ⊙ f'(z_prev), the error of layer %d (\"%s\"),", layer,
             prev->name);
     pr_line(p, " *   with %s", act_derivative_equation(prev->act));
@@ -131,7 +123,7 @@ void emit_layer_gradients(const struct emit *e, int layer)
     const struct layer *L = &e->net->layers[layer];
     const int rows = gradient_rows(e, L);
 
-    layer_title(e, layer, "gradients");
+    emit_layer_title(e, layer, "gradients");
     if (L->kind == LAYER_CONV) {
         pr_line(p, " *   ∂C/∂W = Σ_p δ_p x_p^T   dWT[k][o] = Σ_r cols[r][k] δt[r][o]");
         pr_line(p, " *   ∂C/∂b = Σ_p δ_p         dbias[o]  = Σ_r δt[r][o]");

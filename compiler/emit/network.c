@@ -36,6 +36,15 @@ void emit_layer_description(const struct layer *L, char *buf, size_t n)
     }
 }
 
+void emit_layer_title(const struct emit *e, int layer, const char *what)
+{
+    char description[256];
+    const struct layer *L = &e->net->layers[layer];
+    emit_layer_description(L, description, sizeof description);
+    pr_line(e->p, "/* Layer %d, \"%s\" (line %d): %s; %s.", layer + 1, L->name, L->line,
+            description, what);
+}
+
 /* One constant of a layer's enum: "MNIST_L1_KH = 5," */
 static void layer_enum_value(const struct emit *e, int layer, const char *what, long long value,
                              int last)

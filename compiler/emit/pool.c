@@ -32,15 +32,6 @@ static struct pool_names pool_names(const struct emit *e, int layer)
     return n;
 }
 
-static void pool_title(const struct emit *e, int layer, const char *what)
-{
-    char description[256];
-    const struct layer *L = &e->net->layers[layer];
-    emit_layer_description(L, description, sizeof description);
-    pr_line(e->p, "/* Layer %d, \"%s\" (line %d): %s; %s.", layer + 1, L->name, L->line,
-            description, what);
-}
-
 /* The loops over every output (b, ch, y, x) of B samples, with `in` the first input of
  * its window and `out` its index in the layer's rows; closed by close_windows. */
 static void open_windows(const struct emit *e, int layer, const struct pool_names *n)
@@ -78,7 +69,7 @@ void emit_pool_forward(const struct emit *e, int layer)
     const struct pool_names n = pool_names(e, layer);
     const int max = L->kind == LAYER_MAXPOOL;
     struct printer *p = e->p;
-    pool_title(e, layer, "forward");
+    emit_layer_title(e, layer, "forward");
     if (max)
         pr_line(p, " *   a[c][y][x] = max_(i,j) x[c][y·S + i][x·S + j]");
     else
@@ -112,7 +103,7 @@ void emit_pool_backward(const struct emit *e, int layer, const char *derivative)
     const int max = L->kind == LAYER_MAXPOOL;
     const int needs_z = layer_backward_reads_z(e, layer);
     struct printer *p = e->p;
-    pool_title(e, layer, "backward");
+    emit_layer_title(e, layer, "backward");
     if (max)
         pr_line(p, " *   δ_prev[c][iy][ix] = Σ δ[c][y][x] over the windows whose first maximum it is,");
     else

@@ -1085,7 +1085,7 @@ static void layer4_forward(float *restrict a, const float *restrict x, int B)
     }
 }
 
-/* Layer 5, "dropout1" (line 11): dropout of p = 0.25; forward.
+/* Layer 5, "dropout1" (line 11): 96 -> 96, dropout 0.25; forward.
  *   a = x   (dropout acts only while training) */
 static void layer5_forward(float *restrict a, const float *restrict x, int B)
 {
