@@ -4,8 +4,9 @@
 # Compiles NAME.c with gcc -O3 -fopt-info-vec-optimized (and, when installed, clang
 # -O3 -Rpass='loop-vectorize|slp-vectorizer') and lists, per function, the source
 # lines the compiler reports vectorised.  Fails unless gcc vectorises something in
-# the optimizer step and in the forward and backward function of every layer whose
-# width OUT is a multiple of 8, the kernels' vector width (the last OUT % 8 outputs
+# the optimizer step and in the forward and backward function of every dense layer whose
+# width OUT is a multiple of 8, the kernels' vector width, and in the matrix products of
+# every conv layer with a multiple of 8 filters (the last OUT % 8 outputs
 # of a layer, all of a narrower one, are plain scalar loops: a few % of the work).
 # The layers' matrix products are written with explicit vectors (GNU vector
 # extensions), which gcc does not report: a function also passes when its gcc -O3
@@ -42,8 +43,20 @@ cat "$work/gcc.report"
 [ -f "$work/clang" ] && report clang "$work/clang"
 
 status=0
-wide=$(sed -n 's/^ *[A-Z0-9_]*_L\([0-9]*\)_OUT = \([0-9]*\),.*/\1 \2/p' "$gendir/$name.h" |
-       awk '$2 % 8 == 0 { printf "layer%d_forward|layer%d_backward|", $1, $1 }')
+# The functions that hold each layer's arithmetic: a dense layer's forward and backward;
+# a conv layer's matrix products (layerN_product, layerN_product_back), its width being
+# its filters OUT_C; none for pooling (gathers and scatters over windows) and dropout (a
+# mask per element).  Kinds are read from NAME.h's "Layer N, ..." comments.
+wide=$(awk '/^\/\* Layer [0-9]+, / { n = $3 + 0; kind[n] = "dense"
+                                    if ($0 ~ /filters of/) kind[n] = "conv"
+                                    if ($0 ~ /windows, stride/ || $0 ~ /, dropout /) kind[n] = "none" }
+            match($0, /_L[0-9]+_OUT = [0-9]+/) { split(substr($0, RSTART + 2, RLENGTH - 2), f, "_OUT = "); out[f[1] + 0] = f[2] }
+            match($0, /_L[0-9]+_OUT_C = [0-9]+/) { split(substr($0, RSTART + 2, RLENGTH - 2), f, "_OUT_C = "); units[f[1] + 0] = f[2] }
+            END { for (n in kind) {
+                      if (kind[n] == "dense" && out[n] % 8 == 0) printf "layer%d_forward|layer%d_backward|", n, n
+                      if (kind[n] == "conv" && units[n] % 8 == 0) printf "layer%d_product|layer%d_product_back|", n, n } }' \
+       "$gendir/$name.h")
+[ -z "${VECTORIZE_DEBUG:-}" ] || echo "checked: $wide"
 for fn in $(awk '{ print $2 }' "$work/functions" | grep -E "^(${wide}sgd_step|adam_step)\$"); do
     grep -q " $fn " "$work/gcc.report" || grep -qx "$fn" "$work/packed" ||
         { echo "FAIL: gcc vectorised nothing in $fn"; status=1; }
