@@ -198,7 +198,11 @@ static int apply_option(netc_options *o, const opt_spec *s, const char *v, netc_
     void *field = (char *)o + s->field;
 
     switch (s->kind) {
-    case OPT_PATH: *(const char **)field = v; return 0;
+    case OPT_PATH:
+        if (!*v)    /* found now, not after a training run that cannot write its result */
+            return netc_fail(err, "%s: the path is empty", s->name);
+        *(const char **)field = v;
+        return 0;
     case OPT_SET: *(int *)field = 1; return 0;
     case OPT_CLEAR: *(int *)field = 0; return 0;
     case OPT_DATA_DIR: return set_data_dir(o, v, err);

@@ -62,6 +62,11 @@ chmod +x "$work/mycc"
 expect_status 0 env CC="$work/mycc" CFLAGS="${CFLAGS:--O2} -DNETC_TEST_FLAG" "$netc" build samples/xor.net -o "$work/xor"
 grep -q -- '-DNETC_TEST_FLAG' "$work/cc.log" || fail "netc build ignored CC or CFLAGS"
 "$work/xor/xor" --help | grep -q 'usage: xor' || fail "the trainer built with \$CC does not run"
+# An empty path is a usage error before any training (it used to fail only when renaming).
+for option in --save --log --checkpoint --report; do
+    expect_status 2 "$work/xor/xor" train $option ''
+    grep -q -- "$option: the path is empty" "$work/err" || fail "$option '': $(cat "$work/err")"
+done
 
 # --emit dot: Graphviz draws it; one node for the input, each layer and the loss.
 tools/deps.sh graphviz
