@@ -22,33 +22,6 @@
 #include <stdio.h>
 #include <string.h>
 
-/* The names of a conv layer's shape constants, in one struct for the printers. */
-struct conv_names {
-    char in_c[SYMBOL_MAX], in_h[SYMBOL_MAX], in_w[SYMBOL_MAX];
-    char out_c[SYMBOL_MAX], out_h[SYMBOL_MAX], out_w[SYMBOL_MAX];
-    char kh[SYMBOL_MAX], kw[SYMBOL_MAX], sh[SYMBOL_MAX], sw[SYMBOL_MAX];
-    char ph[SYMBOL_MAX], pw[SYMBOL_MAX], fan_in[SYMBOL_MAX], pos[SYMBOL_MAX];
-};
-
-static struct conv_names conv_names(const struct emit *e, int layer)
-{
-    struct conv_names c;
-    layer_constant(c.in_c, e, layer, "IN_C");
-    layer_constant(c.in_h, e, layer, "IN_H");
-    layer_constant(c.in_w, e, layer, "IN_W");
-    layer_constant(c.out_c, e, layer, "OUT_C");
-    layer_constant(c.out_h, e, layer, "OUT_H");
-    layer_constant(c.out_w, e, layer, "OUT_W");
-    layer_constant(c.kh, e, layer, "KH");
-    layer_constant(c.kw, e, layer, "KW");
-    layer_constant(c.sh, e, layer, "STRIDE_H");
-    layer_constant(c.sw, e, layer, "STRIDE_W");
-    layer_constant(c.ph, e, layer, "PAD_H");
-    layer_constant(c.pw, e, layer, "PAD_W");
-    layer_constant(c.fan_in, e, layer, "FAN_IN");
-    layer_constant(c.pos, e, layer, "POS");
-    return c;
-}
 
 /* The loops over one sample's output positions and the kernel rows under each: `col`
  * is the position's row of cols (or dcols), advanced by KW per kernel row; x0 the
@@ -56,7 +29,7 @@ static struct conv_names conv_names(const struct emit *e, int layer)
  * and `at` the index in the sample's input of the kernel row's first element.  The
  * shared head of layerN_columns and layerN_columns_back; then one of three loops over
  * the row's KW elements (copy_row): in the padding, wholly inside, or at an edge. */
-static void open_kernel_rows(const struct emit *e, const struct conv_names *c,
+static void open_kernel_rows(const struct emit *e, const struct image_names *c,
                              const char *col_type, const char *cols)
 {
     struct printer *p = e->p;
@@ -80,7 +53,7 @@ static void close_kernel_rows(struct printer *p)
 
 /* The three cases of one kernel row: STORE(j) for the elements inside the input (the
  * row wholly inside, or at an edge), and in_padding for a row above or below it. */
-static void copy_row(const struct emit *e, const struct conv_names *c, const char *in_padding,
+static void copy_row(const struct emit *e, const struct image_names *c, const char *in_padding,
                      const char *store)
 {
     struct printer *p = e->p;
@@ -107,7 +80,7 @@ static void copy_row(const struct emit *e, const struct conv_names *c, const cha
 static void emit_columns(const struct emit *e, int layer)
 {
     const struct layer_names n = layer_names(e, layer);
-    const struct conv_names c = conv_names(e, layer);
+    const struct image_names c = image_names(e, layer);
     struct printer *p = e->p;
     pr_line(p, "/* Layer %d's input under the kernel at each output position (\"im2col\"):", layer + 1);
     pr_line(p, " *   cols[b][p][k] = x[b][c][y·STRIDE − PAD + i][x·STRIDE − PAD + j]   (0 outside)");
@@ -129,7 +102,7 @@ static void emit_columns(const struct emit *e, int layer)
 static void emit_columns_back(const struct emit *e, int layer)
 {
     const struct layer_names n = layer_names(e, layer);
-    const struct conv_names c = conv_names(e, layer);
+    const struct image_names c = image_names(e, layer);
     struct printer *p = e->p;
     pr_line(p, "/* The reverse of %s: each input pixel's error is the sum of the errors of", n.columns);
     pr_line(p, " * the column entries it was copied into (\"col2im\"), added in the order of p and k. */");
@@ -171,7 +144,7 @@ void emit_conv_forward(const struct emit *e, int layer)
 {
     const struct layer *L = &e->net->layers[layer];
     const struct layer_names n = layer_names(e, layer);
-    const struct conv_names c = conv_names(e, layer);
+    const struct image_names c = image_names(e, layer);
     struct printer *p = e->p;
     emit_columns(e, layer);
     emit_product(e, layer);
@@ -203,7 +176,7 @@ void emit_conv_forward(const struct emit *e, int layer)
 void emit_conv_delta_positions(const struct emit *e, int layer)
 {
     const struct layer_names n = layer_names(e, layer);
-    const struct conv_names c = conv_names(e, layer);
+    const struct image_names c = image_names(e, layer);
     struct printer *p = e->p;
     pr_line(p, "/* Layer %d's error position by position, for the products: δt[b][p][o] = δ[b][o][p]. */",
             layer + 1);
@@ -223,7 +196,7 @@ void emit_conv_backward(const struct emit *e, int layer, const char *derivative)
 {
     const struct layer_names n = layer_names(e, layer);
     const struct layer *prev = &e->net->layers[layer - 1];
-    const struct conv_names c = conv_names(e, layer);
+    const struct image_names c = image_names(e, layer);
     const int needs_a = layer_backward_reads_a(e, layer);
     const int needs_z = layer_backward_reads_z(e, layer);
     struct printer *p = e->p;

@@ -65,6 +65,15 @@ struct layer_names {
     char x_scale[SYMBOL_MAX], x_inv_scale[SYMBOL_MAX];  /* mnist_l1_x_scale, ..._x_inv_scale */
 };
 struct layer_names layer_names(const struct emit *e, int layer);
+/* The shape constants of a conv or pooling layer (emit_layer_constants prints them; a
+ * pool has no PAD_H, PAD_W, FAN_IN), for the printers of conv.c and pool.c. */
+struct image_names {
+    char in_c[SYMBOL_MAX], in_h[SYMBOL_MAX], in_w[SYMBOL_MAX];      /* LENET_L1_IN_C, ... */
+    char out_c[SYMBOL_MAX], out_h[SYMBOL_MAX], out_w[SYMBOL_MAX];
+    char kh[SYMBOL_MAX], kw[SYMBOL_MAX], sh[SYMBOL_MAX], sw[SYMBOL_MAX];   /* kernel, stride */
+    char ph[SYMBOL_MAX], pw[SYMBOL_MAX], fan_in[SYMBOL_MAX], pos[SYMBOL_MAX];
+};
+struct image_names image_names(const struct emit *e, int layer);
 /* Any other constant of a layer: layer_constant(buf, e, 0, "KH") is "LENET_L1_KH". */
 void layer_constant(char buf[SYMBOL_MAX], const struct emit *e, int layer, const char *what);
 

@@ -64,3 +64,23 @@ struct layer_names layer_names(const struct emit *e, int layer)
     constant_array(n.x_inv_scale, e, layer, "x_inv_scale");
     return n;
 }
+
+struct image_names image_names(const struct emit *e, int layer)
+{
+    struct image_names c;
+    layer_constant(c.in_c, e, layer, "IN_C");
+    layer_constant(c.in_h, e, layer, "IN_H");
+    layer_constant(c.in_w, e, layer, "IN_W");
+    layer_constant(c.out_c, e, layer, "OUT_C");
+    layer_constant(c.out_h, e, layer, "OUT_H");
+    layer_constant(c.out_w, e, layer, "OUT_W");
+    layer_constant(c.kh, e, layer, "KH");
+    layer_constant(c.kw, e, layer, "KW");
+    layer_constant(c.sh, e, layer, "STRIDE_H");
+    layer_constant(c.sw, e, layer, "STRIDE_W");
+    layer_constant(c.ph, e, layer, "PAD_H");
+    layer_constant(c.pw, e, layer, "PAD_W");
+    layer_constant(c.fan_in, e, layer, "FAN_IN");
+    layer_constant(c.pos, e, layer, "POS");
+    return c;
+}

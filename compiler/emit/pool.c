@@ -12,34 +12,14 @@
 #include <stdio.h>
 #include <string.h>
 
-struct pool_names {
-    char c[SYMBOL_MAX], in_h[SYMBOL_MAX], in_w[SYMBOL_MAX], out_h[SYMBOL_MAX], out_w[SYMBOL_MAX];
-    char kh[SYMBOL_MAX], kw[SYMBOL_MAX], sh[SYMBOL_MAX], sw[SYMBOL_MAX];
-};
-
-static struct pool_names pool_names(const struct emit *e, int layer)
-{
-    struct pool_names n;
-    layer_constant(n.c, e, layer, "OUT_C");
-    layer_constant(n.in_h, e, layer, "IN_H");
-    layer_constant(n.in_w, e, layer, "IN_W");
-    layer_constant(n.out_h, e, layer, "OUT_H");
-    layer_constant(n.out_w, e, layer, "OUT_W");
-    layer_constant(n.kh, e, layer, "KH");
-    layer_constant(n.kw, e, layer, "KW");
-    layer_constant(n.sh, e, layer, "STRIDE_H");
-    layer_constant(n.sw, e, layer, "STRIDE_W");
-    return n;
-}
-
 /* The loops over every output (b, ch, y, x) of B samples, with `in` the first input of
  * its window and `out` its index in the layer's rows; closed by close_windows. */
-static void open_windows(const struct emit *e, int layer, const struct pool_names *n)
+static void open_windows(const struct emit *e, int layer, const struct image_names *n)
 {
     const struct layer_names ln = layer_names(e, layer);
     struct printer *p = e->p;
     pr_open(p, "for (int b = 0; b < B; b++)");
-    pr_open(p, "for (int ch = 0; ch < %s; ch++)", n->c);
+    pr_open(p, "for (int ch = 0; ch < %s; ch++)", n->out_c);
     pr_open(p, "for (int oy = 0; oy < %s; oy++)", n->out_h);
     pr_open(p, "for (int ox = 0; ox < %s; ox++)", n->out_w);
     pr_line(p, "const size_t in = (size_t)b * %s + (size_t)(ch * %s + oy * %s) * %s + (size_t)(ox * %s);",
@@ -55,7 +35,7 @@ static void close_windows(struct printer *p)
 }
 
 /* The loops over a window's KH x KW elements, x[in + w] (w its offset). */
-static void open_window(struct printer *p, const struct pool_names *n)
+static void open_window(struct printer *p, const struct image_names *n)
 {
     pr_open(p, "for (int i = 0; i < %s; i++)", n->kh);
     pr_open(p, "for (int j = 0; j < %s; j++)", n->kw);
@@ -66,7 +46,7 @@ void emit_pool_forward(const struct emit *e, int layer)
 {
     const struct layer *L = &e->net->layers[layer];
     const struct layer_names ln = layer_names(e, layer);
-    const struct pool_names n = pool_names(e, layer);
+    const struct image_names n = image_names(e, layer);
     const int max = L->kind == LAYER_MAXPOOL;
     struct printer *p = e->p;
     emit_layer_title(e, layer, "forward");
@@ -99,7 +79,7 @@ void emit_pool_backward(const struct emit *e, int layer, const char *derivative)
     const struct layer *L = &e->net->layers[layer];
     const struct layer *prev = &e->net->layers[layer - 1];
     const struct layer_names ln = layer_names(e, layer);
-    const struct pool_names n = pool_names(e, layer);
+    const struct image_names n = image_names(e, layer);
     const int max = L->kind == LAYER_MAXPOOL;
     const int needs_z = layer_backward_reads_z(e, layer);
     struct printer *p = e->p;
