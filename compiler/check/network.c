@@ -31,6 +31,14 @@ int layer_fan_out(const struct layer *l)
     return l->kind == LAYER_CONV ? l->units * l->kernel[0] * l->kernel[1] : l->units;
 }
 
+int layer_sends_error_back(const struct network *n, int layer)
+{
+    for (int l = 0; l < layer; l++)
+        if (layer_has_weights(&n->layers[l]))
+            return 1;
+    return 0;
+}
+
 int network_has_dropout(const struct network *n)
 {
     for (int l = 0; l < n->nlayers; l++)

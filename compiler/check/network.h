@@ -122,6 +122,9 @@ int layer_has_weights(const struct layer *l);
 int layer_is_spatial(const struct layer *l);
 /* Its torch fan-out: units·KH·KW (dense: units), for Xavier and He. */
 int layer_fan_out(const struct layer *l);
+/* Whether backpropagation carries layer `layer`'s error to the layer before it: some layer
+ * before it has weights (a pooling or dropout layer first needs no error of its own). */
+int layer_sends_error_back(const struct network *n, int layer);
 /* Whether the network has a dropout layer. */
 int network_has_dropout(const struct network *n);
 const char *layer_kind_name(enum layer_kind k);

@@ -208,7 +208,7 @@ static struct extra_arrays extra_arrays(const struct network *n)
         const double positions = (double)l->out_shape[DIM_H] * l->out_shape[DIM_W];
         if (l->kind == LAYER_CONV) {
             x.columns += positions * l->fan_in;
-            x.column_grads += i > 0 ? positions * l->fan_in : 0;
+            x.column_grads += layer_sends_error_back(n, i) ? positions * l->fan_in : 0;
             x.zt += positions * l->units;
         } else if (l->kind == LAYER_DROPOUT)
             x.masks += l->out;

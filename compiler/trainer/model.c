@@ -72,12 +72,12 @@ static void emit_layer_members(const struct emit *e, int l)
         member(e, n.cols, rows, "the input under the kernel at each position");
         batch_of(e, rows, sizeof rows, pos, n.units);
         member(e, n.zt, rows, "z, then δ, position by position");
-        if (l > 0) {
+        if (layer_sends_error_back(e->net, l)) {
             batch_of(e, rows, sizeof rows, pos, n.fan_in);
             member(e, n.dcols, rows, "∂C/∂cols");
         }
     }
-    if (l == 0 || !layer_has_weights(L))
+    if (!layer_sends_error_back(e->net, l) || !layer_has_weights(L))
         return;
     snprintf(rows, sizeof rows, "%s * %s", n.units, n.fan_in);
     member(e, n.w, rows, L->kind == LAYER_CONV ? "W[OUT_C][FAN_IN]: WT transposed, for δ_prev"
@@ -282,14 +282,14 @@ static void emit_part_prepare(const struct emit *e)
     pr_block(p);
     int any = 0;
     for (int l = 1; l < e->net->nlayers; l++)
-        any |= layer_has_weights(&e->net->layers[l]);
+        any |= layer_has_weights(&e->net->layers[l]) && layer_sends_error_back(e->net, l);
     if (any)
         pr_line(p, "int lo, hi;");
     else
         pr_line(p, "(void)m, (void)t, (void)T;   /* no weights to carry δ back through */");
     for (int l = 1; l < e->net->nlayers; l++) {
         const struct layer_names n = layer_names(e, l);
-        if (!layer_has_weights(&e->net->layers[l]))
+        if (!layer_has_weights(&e->net->layers[l]) || !layer_sends_error_back(e->net, l))
             continue;
         pr_line(p, "share(%s, 1, t, T, &lo, &hi);", n.units);
         pr_line(p, "transpose(m->%s, m->param + %s, %s, %s, lo, hi);", n.w, n.wt, n.fan_in, n.units);
@@ -335,19 +335,16 @@ static void emit_backward_call(const struct emit *e, int l)
         snprintf(last, sizeof last, "%s, B);", fn.mask);
     else
         snprintf(last, sizeof last, "B);");
-    if (L->kind == LAYER_CONV) {
+    if (L->kind == LAYER_CONV) {       /* (δ_prev, dcols, δt, ...): conv.c's layerN_backward */
         char pos[SYMBOL_MAX];
         layer_constant(pos, e, l, "POS");
-        snprintf(delta, sizeof delta, "%s", fn.zt);
         pr_line(e->p, "%s%s, m->%s + (size_t)b0 * %s * %s,", head, prev_delta, cur.dcols, pos,
                 cur.fan_in);
+        pr_line(e->p, "%*s%s, %s%s%s", indent, "", fn.zt, prev_a, prev_z, last);
     } else {
         pr_line(e->p, "%s%s, %s,", head, prev_delta, delta);
-    }
-    if (L->kind == LAYER_CONV)
-        pr_line(e->p, "%*s%s, %s%s%s", indent, "", delta, prev_a, prev_z, last);
-    else
         pr_line(e->p, "%*s%s%s%s", indent, "", prev_a, prev_z, last);
+    }
 }
 
 static void emit_part_errors(const struct emit *e)
@@ -377,7 +374,7 @@ static void emit_part_errors(const struct emit *e)
     for (int l = L - 1; l >= 0; l--) {
         if (net->layers[l].kind == LAYER_CONV)
             emit_delta_positions_call(e, l);
-        if (l > 0)
+        if (layer_sends_error_back(net, l))
             emit_backward_call(e, l);
     }
     pr_close(p);
@@ -462,7 +459,7 @@ static void emit_source(const struct emit *e)
         pr_blank(p);
         if (L->kind == LAYER_CONV)
             emit_conv_delta_positions(e, l);
-        if (l > 0) {
+        if (layer_sends_error_back(e->net, l)) {
             emit_layer_backward(e, l);
             pr_blank(p);
         }
