@@ -6,6 +6,7 @@
  *   conv 6 5x5 relu [stride 1] [padding 2] [as NAME]
  *   maxpool 2x2 [stride 2]      avgpool 2x2 [stride 2]      dropout 0.5
  *   train { loss mse ... }   data { train_images "..." ... }
+ *   classes { "T-shirt" "Trouser" ... }
  *
  * Actions build the syntax tree and nothing else; meaning is given by check.c.
  * Error productions carry the hints for the mistakes users really make.
@@ -49,14 +50,14 @@ static void add_setting(struct parse_ctx *ctx, const struct arg *pair);
 }
 
 %token NETWORK "network" INPUT "input" DENSE "dense" CONV "conv" MAXPOOL "maxpool"
-%token AVGPOOL "avgpool" DROPOUT "dropout" TRAIN "train" DATA "data" AS "as"
+%token AVGPOOL "avgpool" DROPOUT "dropout" TRAIN "train" DATA "data" CLASSES "classes" AS "as"
 %token <value> NAME "name" NUMBER "number" STRING "string"
 %token <shape> SHAPE "shape"
 %token NL "end of line"
 %token UNTERMINATED_STRING "unterminated string" INVALID "invalid character"
 
 %type <value> value scalar
-%type <arg> args arg setting options
+%type <arg> args arg setting options class_names
 %type <statement> block_open block_reopened
 
 %%
@@ -87,6 +88,8 @@ statement
     | "maxpool" SHAPE options   { syntax_pool(ctx, STMT_MAXPOOL, @1, &$2, @2, $3); }
     | "avgpool" SHAPE options   { syntax_pool(ctx, STMT_AVGPOOL, @1, &$2, @2, $3); }
     | "dropout" NUMBER          { syntax_dropout(ctx, @1, &$2); }
+    | "classes" opt_nls '{' class_names '}'
+                                { syntax_classes(ctx, @1, $4); }
     | "network"                 { syntax_report(ctx, @1, "'network' needs a name",
                                       "write e.g. 'network mnist'; the name prefixes the generated C"); }
     | "input"                   { syntax_report(ctx, @1, "'input' needs a size",
@@ -192,6 +195,19 @@ nls
 opt_nls
     : %empty
     | nls
+    ;
+
+/* classes { "T-shirt" "Trouser" ... }: strings, over as many lines as they take; the
+ * mistakes people make (bare names, numbers, commas) are reported and read on. */
+class_names
+    : %empty                    { $$ = NULL; ctx->class_mistakes = 0; }
+    | class_names NL            { $$ = $1; }
+    | class_names STRING        { $$ = syntax_append_arg($1, syntax_arg(ctx, NULL, &$2)); }
+    | class_names NAME          { syntax_class_mistake(ctx, @2, &$2);
+                                  $$ = syntax_append_arg($1, syntax_arg(ctx, NULL, &$2)); }
+    | class_names NUMBER        { syntax_class_mistake(ctx, @2, &$2);
+                                  $$ = syntax_append_arg($1, syntax_arg(ctx, NULL, &$2)); }
+    | class_names ','           { syntax_class_mistake(ctx, @2, NULL); $$ = $1; }
     ;
 
 %%

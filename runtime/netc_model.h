@@ -91,6 +91,10 @@ typedef struct netc_model {
     double gamma;               /* NETC_SCHED_STEP / EXPONENTIAL: decay factor */
     double min_lr;              /* NETC_SCHED_COSINE: final learning rate */
     netc_data_defaults data;
+    /* `classes { ... }`: the name of each class, in the order of the outputs (two for a
+     * single output: class 0, class 1); 0 and NULL without one: classes are numbers. */
+    int n_class_names;
+    const char *const *class_names;
 
     /* Entry points.  x is n * n_input floats, y and out are n * n_output floats,
      * row-major (one sample after another), 1 <= n <= batch. */

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check/classes.h"
 #include "check/shapes.h"
 #include "front/settings.h"
 #include "front/values.h"
@@ -57,7 +58,7 @@ static const char *const target_kinds[] = { NETC_TARGET_KINDS(NETC_WORD, ) };
 struct checker {
     struct diag *d;
     struct network *net;
-    const struct statement *network_stmt, *input_stmt, *train_stmt, *data_stmt;
+    const struct statement *network_stmt, *input_stmt, *train_stmt, *data_stmt, *classes_stmt;
     const struct statement *first_stmt;     /* where a missing 'network' line belongs */
     const struct statement *layer_stmts[NETC_MAX_LAYERS];
     const struct setting *train[NTRAIN];    /* each train setting, or NULL when not given */
@@ -883,6 +884,14 @@ static void check_required(struct checker *c)
     }
 }
 
+static void collect_classes(struct checker *c, const struct statement *s)
+{
+    if (c->classes_stmt)
+        duplicate(c, s->loc, c->classes_stmt->loc, "'classes'");
+    else
+        c->classes_stmt = s;
+}
+
 /* When d already counts errors (the parser's), the tree may lack lines the parser
  * dropped: then nothing is reported as missing. */
 int check_network(struct diag *d, const struct syntax *tree, enum check_purpose purpose,
@@ -914,6 +923,7 @@ int check_network(struct diag *d, const struct syntax *tree, enum check_purpose 
         case STMT_DROPOUT: check_dropout(&c, s); break;
         case STMT_TRAIN: collect_block(&c, s, &c.train_stmt, c.train); break;
         case STMT_DATA: collect_block(&c, s, &c.data_stmt, c.data); break;
+        case STMT_CLASSES: collect_classes(&c, s); break;
         }
     }
     if (out->nlayers > NETC_MAX_LAYERS)
@@ -925,5 +935,7 @@ int check_network(struct diag *d, const struct syntax *tree, enum check_purpose 
     default_inits(&c);
     check_loss_output(&c);
     check_data(&c);
+    if (c.classes_stmt)
+        check_classes(d, c.classes_stmt, !c.output_unknown && !c.syntax_errors, out);
     return d->errors;
 }

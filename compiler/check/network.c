@@ -58,7 +58,11 @@ void network_free(struct network *n)
     free(d->test_csv);
     free(n->layers);
     free(n->source_path);
+    for (int i = 0; n->class_names && i < n->nclasses; i++)
+        free(n->class_names[i]);
+    free(n->class_names);
     n->layers = NULL;
+    n->class_names = NULL;
 }
 
 static const char *const layer_kind_names[] = { NETC_LAYER_KINDS(NETC_WORD, ) };

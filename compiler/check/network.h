@@ -111,6 +111,9 @@ struct network {
     uint64_t seed;
 
     struct data_spec data;
+
+    int nclasses;                   /* names of the classes (`classes { ... }`), in output */
+    char **class_names;             /* order; 0 and NULL without: classes are numbers */
 };
 
 /* Parameters (weights + biases) of the whole network, and of one layer. */

@@ -4,7 +4,7 @@
 #include <string.h>
 
 const char *const front_keywords[] = { "network", "input", "dense", "conv", "maxpool", "avgpool",
-                                       "dropout", "train", "data", "as" };
+                                       "dropout", "train", "data", "classes", "as" };
 const int front_nkeywords = sizeof front_keywords / sizeof front_keywords[0];
 
 int front_is_keyword(const char *s, size_t n)

@@ -19,7 +19,7 @@ int parse_source(struct diag *d, const char *src, size_t len, struct syntax *tre
         return d->errors;
     }
     YY_BUFFER_STATE buffer = yy_scan_bytes(src, (int)len, scanner);
-    struct parse_ctx ctx = { tree, d, &lex, NULL, NULL };
+    struct parse_ctx ctx = { tree, d, &lex, NULL, NULL, 0 };
     if (yyparse(scanner, &ctx) == 2)
         diag_file_error(d, "out of memory while parsing");
     yy_delete_buffer(buffer, scanner);

@@ -20,6 +20,7 @@ struct parse_ctx {
     struct lexer_state *lex;
     struct statement *open_block;   /* the train/data block being read, for "not closed" */
     struct setting *open_tail;      /* its last setting, to append in constant time */
+    int class_mistakes;             /* in the classes list being read: reported once */
 };
 
 void syntax_network(struct parse_ctx *c, struct loc kw, const struct value *name);
@@ -33,6 +34,7 @@ void syntax_conv(struct parse_ctx *c, struct loc kw, const struct value *filters
 void syntax_pool(struct parse_ctx *c, enum statement_kind kind, struct loc kw,
                  const struct shape *window, struct loc window_loc, struct arg *options);
 void syntax_dropout(struct parse_ctx *c, struct loc kw, const struct value *rate);
+void syntax_classes(struct parse_ctx *c, struct loc kw, struct arg *names);
 struct statement *syntax_open_block(struct parse_ctx *c, enum statement_kind kind, struct loc kw);
 void syntax_close_block(struct parse_ctx *c, struct statement *block);
 void syntax_setting(struct parse_ctx *c, const struct value *key, const struct value *value);
@@ -44,6 +46,8 @@ struct arg *syntax_in_order(struct arg *args);     /* a list built newest first,
 void syntax_free(struct syntax *tree);
 /* An error found by an error production: the message and what to write instead. */
 void syntax_report(struct parse_ctx *c, struct loc at, const char *message, const char *hint);
+/* A name or number (v) or a comma (v NULL) in a classes list: the first one is reported. */
+void syntax_class_mistake(struct parse_ctx *c, struct loc at, const struct value *v);
 void syntax_error(struct parse_ctx *c, struct loc at, const char *unexpected,
                   const char *const *expected, int nexpected);
 

@@ -55,7 +55,7 @@ struct setting {
 
 enum statement_kind {
     STMT_NETWORK, STMT_INPUT, STMT_DENSE, STMT_CONV, STMT_MAXPOOL, STMT_AVGPOOL, STMT_DROPOUT,
-    STMT_TRAIN, STMT_DATA
+    STMT_TRAIN, STMT_DATA, STMT_CLASSES
 };
 
 struct statement {
@@ -75,6 +75,9 @@ struct statement {
     struct arg *options;
     /* train { ... } / data { ... } */
     struct setting *settings;
+    /* classes { "T-shirt" ... }: the names in order, as positional arguments (a name or
+     * number written by mistake is kept too, its error already reported) */
+    struct arg *classes;
     struct statement *next;
 };
 

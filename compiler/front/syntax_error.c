@@ -15,6 +15,20 @@ void syntax_report(struct parse_ctx *c, struct loc at, const char *message, cons
     diag_hint(c->diag, "%s", hint);
 }
 
+void syntax_class_mistake(struct parse_ctx *c, struct loc at, const struct value *v)
+{
+    if (c->class_mistakes++)
+        return;
+    if (!v) {
+        syntax_report(c, at, "unexpected ',' between class names",
+                      "class names are separated by spaces or line ends, not commas");
+        return;
+    }
+    diag_error(c->diag, at, "a class name is a string");
+    diag_hint(c->diag, "write each name in double quotes: \"%.60s\"%s", v->text,
+              v->kind == VALUE_NUMBER ? "; without a 'classes' list the classes are numbered" : "");
+}
+
 /* ---- "unexpected X, expected Y": the words users see for each token ---- */
 
 /* Bison names tokens by their aliases ("name", "end of line"), with or without the

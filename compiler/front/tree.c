@@ -86,6 +86,12 @@ void syntax_dropout(struct parse_ctx *c, struct loc kw, const struct value *rate
     s->size = *rate;
 }
 
+void syntax_classes(struct parse_ctx *c, struct loc kw, struct arg *names)
+{
+    struct statement *s = add_statement(c, STMT_CLASSES, kw);
+    s->classes = syntax_in_order(names);
+}
+
 struct statement *syntax_open_block(struct parse_ctx *c, enum statement_kind kind, struct loc kw)
 {
     c->open_block = add_statement(c, kind, kw);

@@ -283,6 +283,7 @@ static void emit_infer_header(const struct emit *e)
     pr_line(p, "void %s_predict_batch(const float *x, float *out, int n);", e->name);
     pr_line(p, "/* The predicted class of one sample. */");
     pr_line(p, "int %s_classify(const float *x);", e->name);
+    infer_class_names_declaration(e);
     pr_line(p, "/* The largest difference between %s_predict's outputs and those netc computed",
             e->name);
     pr_line(p, " * (%s) for %d inputs when it exported the network: about 1e-6",
@@ -561,6 +562,7 @@ static void emit_infer_source(const struct emit *e)
     emit_infer_forward(e);
     emit_entry_points(e);
     pr_blank(p);
+    infer_class_names_definition(e);
     emit_selftest(e);
 }
 

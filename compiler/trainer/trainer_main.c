@@ -183,6 +183,19 @@ static void emit_data_defaults(const struct emit *e)
     pr_close_with(p, ",");
 }
 
+/* classes { ... }: the name of each class, in the order of the outputs. */
+static void emit_class_names(const struct emit *e)
+{
+    const struct network *net = e->net;
+    if (net->nclasses == 0)
+        return;
+    pr_open(e->p, "static const char *const class_names[] =");
+    for (int i = 0; i < net->nclasses; i++)
+        pr_string_literal(e->p, "", net->class_names[i], ",");
+    pr_close_with(e->p, ";");
+    pr_blank(e->p);
+}
+
 /* The entry points' members: those named otherwise than their call (loss_fn) first. */
 static void emit_entry_members(const struct emit *e)
 {
@@ -226,6 +239,10 @@ static void emit_descriptor(const struct emit *e)
     pr_line(p, ".gamma = %s,", lit_double(lit, net->sched.gamma));
     pr_line(p, ".min_lr = %s,", lit_double(lit, net->sched.min_lr));
     emit_data_defaults(e);
+    if (net->nclasses) {
+        pr_line(p, ".n_class_names = %d,", net->nclasses);
+        pr_line(p, ".class_names = class_names,");
+    }
     pr_line(p, ".params = model_params,");
     pr_line(p, ".grads = model_grads,");
     emit_entry_members(e);
@@ -256,6 +273,7 @@ void emit_main(const struct emit *e)
     emit_activations(e);
     emit_tensors(e);
     emit_layer_table(e);
+    emit_class_names(e);
     emit_descriptor(e);
     pr_line(p, "/* Built with -DNETC_MPI (netc build --mpi): the same trainer under mpirun. */");
     pr_line(p, "#if defined(NETC_MPI)");
