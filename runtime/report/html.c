@@ -1,10 +1,10 @@
 /* html.c - the report's index.html: a summary table and every picture, each
  * with a sentence on how to read it.  One self-contained file (inline CSS, no
  * script), relative links only, so it opens from disk with no server. */
-#include <errno.h>
 #include <math.h>
 #include <string.h>
 
+#include "io/atomic.h"
 #include "model/schedule.h"
 #include "report/html.h"
 #include "report/svg.h"
@@ -133,7 +133,11 @@ static void summary_training(FILE *f, const netc_report_page *pg)
     fprintf(f, "<tr><th>batch</th><td>%d%s</td></tr>\n", pg->in->batch, assumed);
     fprintf(f, "<tr><th>seed</th><td>%llu%s</td></tr>\n", (unsigned long long)pg->in->seed,
             assumed);
-    if (have_log)
+    if (have_log && pg->in->training)
+        fprintf(f, "<tr><th>epochs</th><td>%d of %d <span class=\"yellow\">(still training: "
+                "this page is written again after every epoch, and reloads itself)</span>"
+                "</td></tr>\n", mx->rows[mx->n - 1].epoch, pg->in->epochs);
+    else if (have_log)
         fprintf(f, "<tr><th>epochs</th><td>%d</td></tr>\n", mx->rows[mx->n - 1].epoch);
     if (pg->in->train)
         row_count(f, "training samples", (unsigned long long)pg->in->train->n);
@@ -270,8 +274,8 @@ static void section_network(FILE *f, const netc_report_page *pg)
 {
     if (!pg->has_network)
         return;
-    fprintf(f, "<section><h2>One test image through the network</h2>\n"
-            "<p class=\"how\">Test sample #%d", pg->sample);
+    fprintf(f, "<section><h2>One test %s through the network</h2>\n"
+            "<p class=\"how\">Test sample #%d", pg->image_h > 0 ? "image" : "sample", pg->sample);
     if (pg->sample_label >= 0)
         fprintf(f, " (label %d)", pg->sample_label);
     fprintf(f, ", predicted <b class=\"yellow\">%d</b>. Neurons are circles whose brightness "
@@ -301,26 +305,57 @@ static void section_confusion(FILE *f, const netc_report_page *pg)
           "<img src=\"confusion.svg\" alt=\"confusion matrix\"></section>\n", f);
 }
 
-static void section_mistakes(FILE *f, const netc_report_page *pg)
+/* The mistakes as numbered tiles of misclassified.png, each with its caption. */
+static void mistake_tiles(FILE *f, const netc_report_page *pg)
 {
     int i, x, y;
 
-    if (pg->wrong.count == 0)
-        return;
-    fprintf(f, "<section><h2>Most confidently misclassified</h2>\n<p class=\"how\">The %d of "
-            "the %d misclassified test images on which the network's chosen output was "
-            "highest: true label, then the network's answer and its output value.</p>\n"
-            "<div class=\"mistakes\">\n", pg->wrong.count, pg->n_wrong);
-    for (i = 0; i < pg->wrong.count; i++) {
+    fputs("<div class=\"mistakes\">\n", f);
+    for (i = 0; i < pg->shown_wrong; i++) {
         netc_grid_origin(&pg->wrong, i, &x, &y);
         fprintf(f, "<figure><div class=\"tile\" style=\"width:%dpx;height:%dpx;"
-                "background-position:-%dpx -%dpx\"></div><figcaption><b>%d</b> &rarr; "
-                "<b class=\"bad\">%d</b><br><span>%.2f &middot; #%d</span></figcaption>"
-                "</figure>\n", pg->wrong.tile_w, pg->wrong.tile_h, x, y, pg->wrong_label[i],
-                pg->wrong_predicted[i], pg->wrong_confidence[i], pg->wrong_index[i]);
+                "background-position:-%dpx -%dpx\"></div><figcaption><span>%d.</span> "
+                "<b>%d</b> &rarr; <b class=\"bad\">%d</b><br><span>%.3f &middot; #%d</span>"
+                "</figcaption></figure>\n", pg->wrong.tile_w, pg->wrong.tile_h, x, y, i + 1,
+                pg->wrong_label[i], pg->wrong_predicted[i], pg->wrong_margin[i],
+                pg->wrong_index[i]);
     }
-    fputs("</div>\n<p class=\"how\">All of them in one picture: "
-          "<a href=\"misclassified.png\">misclassified.png</a>.</p></section>\n", f);
+    fputs("</div>\n<p class=\"how\">All of them in one picture, in the same order (left to "
+          "right, top to bottom): <a href=\"misclassified.png\">misclassified.png</a>.</p>\n", f);
+}
+
+/* The mistakes of a network without an image input, as a table. */
+static void mistake_table(FILE *f, const netc_report_page *pg)
+{
+    int i;
+
+    fputs("<table>\n<tr><th>rank</th><th>test sample</th><th>true class</th>"
+          "<th>answer</th><th>margin</th></tr>\n", f);
+    for (i = 0; i < pg->shown_wrong; i++)
+        fprintf(f, "<tr><td>%d</td><td>#%d</td><td>%d</td><td class=\"red\">%d</td>"
+                "<td>%.3f</td></tr>\n", i + 1, pg->wrong_index[i], pg->wrong_label[i],
+                pg->wrong_predicted[i], pg->wrong_margin[i]);
+    fputs("</table>\n", f);
+}
+
+static void section_mistakes(FILE *f, const netc_report_page *pg)
+{
+    const char *what = pg->image_h > 0 ? "image" : "sample";
+
+    if (pg->shown_wrong == 0)
+        return;
+    fprintf(f, "<section><h2>Most confidently misclassified</h2>\n<p class=\"how\">The %d of "
+            "the %d misclassified test %ss on which the network was surest of its wrong "
+            "answer, ranked by the <b>margin</b>: its chosen output minus the next highest "
+            "(for a single output p, |2p &minus; 1|), which still separates them when "
+            "saturated outputs all read 1.00.%s</p>\n", pg->shown_wrong, pg->n_wrong, what,
+            pg->wrong.count ? " Each tile: its rank, the true label &rarr; the network's "
+            "answer, then the margin and the test sample's number." : "");
+    if (pg->wrong.count)
+        mistake_tiles(f, pg);
+    else
+        mistake_table(f, pg);
+    fputs("</section>\n", f);
 }
 
 /* netc --emit web's page (28 x 28 images, ten classes): the link, or how to make it. */
@@ -351,20 +386,21 @@ static void section_web(FILE *f, const netc_report_page *pg)
           "</section>\n", f);
 }
 
-int netc_report_html(const char *path, const netc_report_page *pg, netc_error *err)
+static int write_page(FILE *f, const void *ctx)
 {
-    FILE *f = fopen(path, "w");
-    int bad;
+    const netc_report_page *pg = ctx;
 
-    if (!f)
-        return netc_fail(err, "%s: cannot create: %s", path, strerror(errno));
     fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>", f);
     netc_xml_text(f, pg->in->model->name);
-    fprintf(f, " &middot; netc report</title>\n<style>%s</style>\n</head>\n<body>\n"
-            "<header><h1><span>", style);
+    fprintf(f, " &middot; netc report</title>\n%s<style>%s</style>\n</head>\n<body>\n"
+            "<header><h1><span>", pg->in->training ? "<meta http-equiv=\"refresh\" "
+            "content=\"" NETC_REPORT_RELOAD_SECONDS "\">\n" : "", style);
     netc_xml_text(f, pg->in->model->name);
-    fputs("</span> &middot; what the network learned</h1><p>a report by the netc trainer</p>"
-          "</header>\n<main>\n", f);
+    fputs("</span> &middot; what the network learned</h1><p>a report by the netc trainer", f);
+    if (pg->in->training && pg->in->metrics && pg->in->metrics->n > 0)
+        fprintf(f, ", after epoch %d of %d: training goes on",
+                pg->in->metrics->rows[pg->in->metrics->n - 1].epoch, pg->in->epochs);
+    fputs("</p></header>\n<main>\n", f);
     section_summary(f, pg);
     section_curves(f, pg);
     section_weights(f, pg);
@@ -375,7 +411,10 @@ int netc_report_html(const char *path, const netc_report_page *pg, netc_error *e
     section_mistakes(f, pg);
     section_web(f, pg);
     fputs("</main>\n</body>\n</html>\n", f);
-    bad = ferror(f);
-    bad |= fclose(f) != 0;
-    return bad ? netc_fail(err, "%s: cannot write", path) : 0;
+    return ferror(f) ? -1 : 0;
+}
+
+int netc_report_html(const char *path, const netc_report_page *pg, netc_error *err)
+{
+    return netc_write_atomic(path, write_page, pg, err);
 }

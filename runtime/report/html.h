@@ -6,8 +6,9 @@
 #include "report/report.h"
 #include "report/svg.h"
 
-#define NETC_REPORT_MAX_WRONG 32      /* misclassified test images in the grid */
+#define NETC_REPORT_MAX_WRONG 32      /* misclassified test samples shown */
 #define NETC_REPORT_MAX_MAPS 16       /* conv and pooling layers whose maps are shown */
+#define NETC_REPORT_RELOAD_SECONDS "15" /* a page written while training reloads itself */
 
 /* One conv or pooling layer's feature maps for the drawn test sample (maps_NAME.png). */
 typedef struct netc_report_maps {
@@ -41,10 +42,11 @@ typedef struct netc_report_page {
     double test_acc, test_loss; /* of these weights on the test set; NAN without one */
     int sample, sample_label, sample_predicted;     /* drawn in network.svg */
     int n_wrong;                /* misclassified test samples */
-    netc_grid wrong;            /* misclassified.png: the first wrong.count of them */
+    int shown_wrong;            /* the first of them, widest margin first, on the page */
+    netc_grid wrong;            /* misclassified.png (image inputs): one tile for each */
     int wrong_index[NETC_REPORT_MAX_WRONG], wrong_label[NETC_REPORT_MAX_WRONG];
     int wrong_predicted[NETC_REPORT_MAX_WRONG];
-    float wrong_confidence[NETC_REPORT_MAX_WRONG];
+    float wrong_margin[NETC_REPORT_MAX_WRONG];  /* chosen output - the next highest */
 } netc_report_page;
 
 int netc_report_html(const char *path, const netc_report_page *page, netc_error *err);

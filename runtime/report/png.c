@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "io/atomic.h"
 #include "report/png.h"
 
 int netc_image_alloc(netc_image *img, int width, int height, unsigned long rgb,
@@ -45,8 +46,9 @@ void netc_image_rect(netc_image *img, int x, int y, int w, int h, const unsigned
             memcpy(img->rgb + 3 * ((size_t)py * (size_t)img->width + (size_t)px), rgb, 3);
 }
 
-int netc_png_write(const char *path, const netc_image *img, netc_error *err)
+static int write_png(FILE *f, const void *ctx)
 {
+    const netc_image *img = ctx;
     png_image png;
 
     memset(&png, 0, sizeof png);
@@ -54,9 +56,12 @@ int netc_png_write(const char *path, const netc_image *img, netc_error *err)
     png.width = (png_uint_32)img->width;
     png.height = (png_uint_32)img->height;
     png.format = PNG_FORMAT_RGB;
-    if (!png_image_write_to_file(&png, path, 0, img->rgb, 3 * img->width, NULL))
-        return netc_fail(err, "%s: cannot write the PNG file: %s", path, png.message);
-    return 0;
+    return png_image_write_to_stdio(&png, f, 0, img->rgb, 3 * img->width, NULL) ? 0 : -1;
+}
+
+int netc_png_write(const char *path, const netc_image *img, netc_error *err)
+{
+    return netc_write_atomic(path, write_png, img, err);
 }
 
 netc_grid netc_grid_make(int count, int cols, int tile_w, int tile_h, int gap)

@@ -23,6 +23,9 @@ typedef struct netc_report_input {
     double lr;                  /* the run's settings, for the summary (the report */
     int batch;                  /* command's: the .net file's or its flags) */
     uint64_t seed;
+    int epochs;                 /* the run's planned epochs (0: unknown) */
+    int training;               /* written after an epoch of a run still going: the page
+                                 * says so and reloads itself */
 } netc_report_input;
 
 /* Writes dir/index.html and its pictures, creating dir if needed. */

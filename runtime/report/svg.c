@@ -5,11 +5,11 @@
  * Every drawing carries its own dark background and the colours of 3Blue1Brown's
  * videos (manim's BLUE #58C4DD for positive, RED #FC6255 for negative), so it reads
  * the same in the report page and opened on its own. */
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "io/atomic.h"
 #include "report/svg.h"
 
 #define BACKGROUND "#161b22"
@@ -33,30 +33,21 @@ void netc_xml_text(FILE *f, const char *s)
     }
 }
 
-static FILE *svg_open(const char *path, int width, int height, netc_error *err)
+/* The opening of a drawing on its own dark background. */
+static void svg_begin(FILE *f, int width, int height)
 {
-    FILE *f = fopen(path, "w");
-
-    if (!f) {
-        netc_fail(err, "%s: cannot create: %s", path, strerror(errno));
-        return NULL;
-    }
     fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
             "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
             "viewBox=\"0 0 %d %d\" %s font-size=\"13\">\n"
             "<rect width=\"100%%\" height=\"100%%\" fill=\"" BACKGROUND "\"/>\n",
             width, height, width, height, FONT);
-    return f;
 }
 
-static int svg_close(FILE *f, const char *path, netc_error *err)
+/* The closing; 0, or -1 when something written to f failed (for netc_write_atomic). */
+static int svg_end(FILE *f)
 {
-    int bad;
-
     fputs("</svg>\n", f);
-    bad = ferror(f);
-    bad |= fclose(f) != 0;
-    return bad ? netc_fail(err, "%s: cannot write", path) : 0;
+    return ferror(f) ? -1 : 0;
 }
 
 /* ---- learning curves -------------------------------------------------------- */
@@ -161,69 +152,114 @@ static void draw_legend(FILE *f, const plot_area *a, const netc_series *s, int n
     }
 }
 
+/* What a plot is drawn from (netc_svg_curves' arguments, for netc_write_atomic). */
+typedef struct curves {
+    const char *title;
+    int n;
+    const netc_series *series;
+    int n_series, y_percent;
+} curves;
+
+static int draw_curves(FILE *f, const void *ctx)
+{
+    const curves *c = ctx;
+    const int width = 500, height = 320;
+    double scale = c->y_percent ? 100 : 1;
+    plot_area a;
+    int k;
+
+    svg_begin(f, width, height);
+    a.x0 = 64;
+    a.y0 = 20 + 16 * c->n_series;
+    a.w = width - a.x0 - 24;
+    a.h = height - a.y0 - 52;
+    a.xmin = c->n > 1 ? 1 : 0.5;
+    a.xmax = c->n > 1 ? c->n : 1.5;
+    y_range(c->n, c->series, c->n_series, scale, &a);
+    fprintf(f, "<text x=\"16\" y=\"22\" fill=\"" INK "\" font-size=\"16\" font-weight=\"bold\">");
+    netc_xml_text(f, c->title);
+    fputs("</text>\n", f);
+    draw_axes(f, &a, c->y_percent);
+    for (k = 0; k < c->n_series; k++)
+        draw_series(f, &a, c->n, &c->series[k], scale);
+    draw_legend(f, &a, c->series, c->n_series);
+    return svg_end(f);
+}
+
 int netc_svg_curves(const char *path, const char *title, int n, const netc_series *series,
                     int n_series, int y_percent, netc_error *err)
 {
-    const int width = 500, height = 320;
-    double scale = y_percent ? 100 : 1;
-    plot_area a;
-    FILE *f = svg_open(path, width, height, err);
-    int k;
+    curves c;
 
-    if (!f)
-        return -1;
-    a.x0 = 64;
-    a.y0 = 20 + 16 * n_series;
-    a.w = width - a.x0 - 24;
-    a.h = height - a.y0 - 52;
-    a.xmin = n > 1 ? 1 : 0.5;
-    a.xmax = n > 1 ? n : 1.5;
-    y_range(n, series, n_series, scale, &a);
-    fprintf(f, "<text x=\"16\" y=\"22\" fill=\"" INK "\" font-size=\"16\" font-weight=\"bold\">");
-    netc_xml_text(f, title);
-    fputs("</text>\n", f);
-    draw_axes(f, &a, y_percent);
-    for (k = 0; k < n_series; k++)
-        draw_series(f, &a, n, &series[k], scale);
-    draw_legend(f, &a, series, n_series);
-    return svg_close(f, path, err);
+    c.title = title;
+    c.n = n;
+    c.series = series;
+    c.n_series = n_series;
+    c.y_percent = y_percent;
+    return netc_write_atomic(path, draw_curves, &c, err);
 }
 
 /* ---- confusion matrix ------------------------------------------------------- */
 
-static void confusion_cell(FILE *f, double x, double y, double cell, long count, long row_total,
-                           int diagonal)
+/* How bright a cell is: on the diagonal the row's share (the class's recall); off it
+ * the count on a log scale up to the largest mistake count, so that 1 and 39 mistakes
+ * look different whatever the rows' sizes. */
+static double cell_opacity(long count, long row_total, long most_wrong, int diagonal)
 {
-    double share = row_total ? (double)count / (double)row_total : 0;
-    /* errors are rare: a square root keeps a few of them visible */
-    double opacity = diagonal ? share : sqrt(share);
+    double v = diagonal ? (row_total ? (double)count / (double)row_total : 0)
+                        : log1p((double)count) / log1p((double)(most_wrong > 0 ? most_wrong : 1));
 
-    fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\" "
-            "fill-opacity=\"%.3f\" stroke=\"" FAINT "\"><title>%ld</title></rect>\n", x, y, cell,
-            cell, diagonal ? BLUE : RED, count ? 0.12 + 0.88 * opacity : 0, count);
-    if (cell >= 24 && count)
-        fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" fill=\"#ffffff\" text-anchor=\"middle\" "
-                "font-size=\"%d\">%ld</text>\n", x + cell / 2, y + cell / 2 + 4,
-                cell >= 40 ? 12 : 9, count);
+    return count ? 0.12 + 0.88 * v : 0;
 }
 
-int netc_svg_confusion(const char *path, const long *counts, int classes, netc_error *err)
+static void confusion_cell(FILE *f, double x, double y, double cell, long count, double opacity,
+                           int diagonal)
 {
-    double cell = classes <= 12 ? 44 : fmax(10, 520.0 / classes);
-    double x0 = 70, y0 = 70, side = cell * classes;
-    FILE *f = svg_open(path, (int)(x0 + side + 20), (int)(y0 + side + 20), err);
+    fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\" "
+            "fill-opacity=\"%.3f\" stroke=\"" FAINT "\"><title>%ld</title></rect>\n", x, y, cell,
+            cell, diagonal ? BLUE : RED, opacity, count);
+    if (cell >= 14 && count)
+        fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" fill=\"#ffffff\" text-anchor=\"middle\" "
+                "font-size=\"%d\">%ld</text>\n", x + cell / 2, y + cell / 2 + 4,
+                cell >= 40 ? 12 : cell >= 24 ? 9 : 6, count);
+}
+
+/* The largest count off the diagonal. */
+static long most_wrong(const long *counts, int classes)
+{
+    long most = 0;
     int t, p;
 
-    if (!f)
-        return -1;
+    for (t = 0; t < classes; t++)
+        for (p = 0; p < classes; p++)
+            if (t != p && counts[(size_t)t * classes + p] > most)
+                most = counts[(size_t)t * classes + p];
+    return most;
+}
+
+typedef struct confusion {
+    const long *counts;
+    int classes;
+} confusion;
+
+static int draw_confusion(FILE *f, const void *ctx)
+{
+    const confusion *c = ctx;
+    int classes = c->classes, t, p;
+    double cell = classes <= 12 ? 44 : fmax(10, 520.0 / classes);
+    double x0 = 70, y0 = 70, side = cell * classes;
+    long worst = most_wrong(c->counts, classes);
+
+    svg_begin(f, (int)(x0 + side + 20), (int)(y0 + side + 44));
     fprintf(f, "<text x=\"%.1f\" y=\"24\" fill=\"" INK "\" text-anchor=\"middle\">predicted "
             "class</text>\n", x0 + side / 2);
     fprintf(f, "<text transform=\"translate(22 %.1f) rotate(-90)\" fill=\"" INK "\" "
             "text-anchor=\"middle\">true class</text>\n", y0 + side / 2);
     for (t = 0; t < classes; t++) {
+        const long *row = c->counts + (size_t)t * classes;
         long total = 0;
         for (p = 0; p < classes; p++)
-            total += counts[(size_t)t * classes + p];
+            total += row[p];
         if (cell >= 16) {
             fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" fill=\"" INK "\" text-anchor=\"middle\">%d"
                     "</text>\n", x0 + cell * t + cell / 2, y0 - 10, t);
@@ -231,16 +267,30 @@ int netc_svg_confusion(const char *path, const long *counts, int classes, netc_e
                     "</text>\n", x0 - 8, y0 + cell * t + cell / 2 + 4, t);
         }
         for (p = 0; p < classes; p++)
-            confusion_cell(f, x0 + cell * p, y0 + cell * t, cell, counts[(size_t)t * classes + p],
-                           total, t == p);
+            confusion_cell(f, x0 + cell * p, y0 + cell * t, cell, row[p],
+                           cell_opacity(row[p], total, worst, t == p), t == p);
     }
-    return svg_close(f, path, err);
+    fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" fill=\"" INK "\" fill-opacity=\"0.6\" "
+            "font-size=\"11\">blue: share of the row", x0, y0 + side + 28);
+    if (worst > 0)
+        fprintf(f, "; red: count, log scale up to %ld", worst);
+    fputs("</text>\n", f);
+    return svg_end(f);
+}
+
+int netc_svg_confusion(const char *path, const long *counts, int classes, netc_error *err)
+{
+    confusion c;
+
+    c.counts = counts;
+    c.classes = classes;
+    return netc_write_atomic(path, draw_confusion, &c, err);
 }
 
 /* ---- one sample through the network ----------------------------------------- */
 
 #define MAX_SHOWN 16            /* neurons drawn per layer; the rest behind a "⋮" */
-#define NET_HEIGHT 600
+#define NET_MARGIN 39         /* above and below the tallest layer (title, captions) */
 #define RADIUS 11
 
 /* Where a layer's drawn neurons are. */
@@ -252,7 +302,8 @@ typedef struct column {
     int gap_after;              /* the "⋮" goes after this drawn circle, or -1 */
 } column;
 
-static void layout_column(column *c, int size, double x)
+/* The circles of a column of `size` neurons at x, centred 10 pixels below mid. */
+static void layout_column(column *c, int size, double x, double mid)
 {
     double spacing = 2 * RADIUS + 10, top;
     int i, head = MAX_SHOWN / 2;
@@ -260,7 +311,7 @@ static void layout_column(column *c, int size, double x)
     c->x = x;
     c->shown = size <= MAX_SHOWN ? size : MAX_SHOWN - 1;
     c->gap_after = size <= MAX_SHOWN ? -1 : head - 1;
-    top = NET_HEIGHT / 2.0 - (c->shown + (c->gap_after >= 0) - 1) * spacing / 2 + 10;
+    top = mid - (c->shown + (c->gap_after >= 0) - 1) * spacing / 2 + 10;
     for (i = 0; i < c->shown; i++) {
         c->index[i] = size <= MAX_SHOWN || i < head ? i : size - (c->shown - i);
         c->y[i] = top + spacing * (i + (c->gap_after >= 0 && i > c->gap_after));
@@ -361,13 +412,13 @@ static void draw_output_labels(FILE *f, const column *c, const float *act, int h
     }
 }
 
-static void caption(FILE *f, double x, const char *top, const char *bottom)
+static void caption(FILE *f, double x, const char *top, const char *bottom, int height)
 {
     fprintf(f, "<text x=\"%.1f\" y=\"%d\" fill=\"" INK "\" text-anchor=\"middle\">%s</text>\n",
-            x, NET_HEIGHT - 30, top);
+            x, height - 30, top);
     if (bottom)
         fprintf(f, "<text x=\"%.1f\" y=\"%d\" fill=\"" INK "\" fill-opacity=\"0.6\" "
-                "text-anchor=\"middle\" font-size=\"11\">%s</text>\n", x, NET_HEIGHT - 14, bottom);
+                "text-anchor=\"middle\" font-size=\"11\">%s</text>\n", x, height - 14, bottom);
 }
 
 /* The output neuron to ring: the predicted class's (for one output, only when it
@@ -404,13 +455,13 @@ static double maps_width(const int *shape)
 
 /* A stack of sheets from left edge x, centred on the middle line; its shape and detail
  * under it (the name goes in the caption row). */
-static void draw_maps(FILE *f, const netc_drawn_layer *d, double x)
+static void draw_maps(FILE *f, const netc_drawn_layer *d, double x, double middle)
 {
     double w, h, top, mid = x + maps_width(d->shape) / 2;
     int sheets, k;
 
     maps_size(d->shape, &w, &h, &sheets);
-    top = NET_HEIGHT / 2.0 - h / 2 + SHEET_OFFSET * (sheets - 1) / 2.0;
+    top = middle - h / 2 + SHEET_OFFSET * (sheets - 1) / 2.0;
     for (k = sheets - 1; k >= 0; k--)       /* the back sheet first, up and to the right */
         fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\" "
                 "stroke=\"%s\"%s><title>%d maps of %d&#215;%d</title></rect>\n",
@@ -430,21 +481,20 @@ static void draw_maps(FILE *f, const netc_drawn_layer *d, double x)
 }
 
 /* Lines from the middle of a picture's right edge (x) to each circle of a column. */
-static void draw_fan_in(FILE *f, double x, const column *to)
+static void draw_fan_in(FILE *f, double x, const column *to, double mid)
 {
     int i;
 
     for (i = 0; i < to->shown; i++)
         fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"" INK "\" "
-                "stroke-opacity=\"0.15\"/>\n", x, NET_HEIGHT / 2.0, to->x - RADIUS, to->y[i]);
+                "stroke-opacity=\"0.15\"/>\n", x, mid, to->x - RADIUS, to->y[i]);
 }
 
 /* One line between two pictures' edges, on the middle line. */
-static void draw_link(FILE *f, double x1, double x2)
+static void draw_link(FILE *f, double x1, double x2, double mid)
 {
     fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"" INK "\" "
-            "stroke-opacity=\"0.4\" stroke-width=\"2\"/>\n", x1, NET_HEIGHT / 2.0, x2,
-            NET_HEIGHT / 2.0);
+            "stroke-opacity=\"0.4\" stroke-width=\"2\"/>\n", x1, mid, x2, mid);
 }
 
 /* Dropout after a dense layer: each neuron passes on to the same one (in evaluation). */
@@ -465,6 +515,8 @@ static void draw_one_to_one(FILE *f, const column *from, const column *to)
 /* Where each layer sits: a column by its centre (left = right), a stack by its edges. */
 typedef struct layout {
     int input_image;            /* the input is a picture (else a column of circles) */
+    int height;                 /* the drawing's, from its tallest layer */
+    double mid;                 /* the middle line */
     double left[MAX_DRAWN], right[MAX_DRAWN];
     column col[MAX_DRAWN];
 } layout;
@@ -493,7 +545,7 @@ static void lay_out(const netc_net_picture *pic, layout *lay, double step)
             lay->right[l] = lay->left[l] + maps_width(pic->layers[l].shape);
         } else {
             lay->left[l] = lay->right[l] = x + (!after_column ? (l == 1 ? 90 : 110) : step);
-            layout_column(&lay->col[l], pic->size[l], lay->left[l]);
+            layout_column(&lay->col[l], pic->size[l], lay->left[l], lay->mid);
         }
     }
 }
@@ -514,9 +566,10 @@ static void layer_caption(FILE *f, const netc_net_picture *pic, const layout *la
     else
         snprintf(text, sizeof text, "layer %d (%d)", l, pic->size[l]);
     if (!is_column(pic, lay, l))
-        caption(f, x, text, NULL);
+        caption(f, x, text, NULL, lay->height);
     else
-        caption(f, x, text, !b ? "activations not exposed" : d && d->detail[0] ? d->detail : NULL);
+        caption(f, x, text, !b ? "activations not exposed" : d && d->detail[0] ? d->detail : NULL,
+                lay->height);
 }
 
 /* What leads into layer l from the one before it: weights (column to column), a line
@@ -527,9 +580,10 @@ static void draw_connection(FILE *f, const netc_net_picture *pic, const layout *
     double from_right = lay->right[l - 1] + (from_column && l > 1 ? RADIUS : 0);
 
     if (!is_column(pic, lay, l))
-        draw_link(f, from_column ? lay->right[l - 1] + RADIUS : lay->right[l - 1], lay->left[l]);
+        draw_link(f, from_column ? lay->right[l - 1] + RADIUS : lay->right[l - 1], lay->left[l],
+                  lay->mid);
     else if (!from_column)
-        draw_fan_in(f, from_right, &lay->col[l]);
+        draw_fan_in(f, from_right, &lay->col[l], lay->mid);
     else if (kind_of(pic, l) == NETC_DRAW_DROPOUT)
         draw_one_to_one(f, &lay->col[l - 1], &lay->col[l]);
     else if (pic->w[l])
@@ -548,7 +602,7 @@ static void draw_layers(FILE *f, const netc_net_picture *pic, layout *lay, float
     for (l = 1; l < pic->n_layer; l++) {
         int last = l == pic->n_layer - 1;
         if (!is_column(pic, lay, l))
-            draw_maps(f, &pic->layers[l], lay->left[l]);
+            draw_maps(f, &pic->layers[l], lay->left[l], lay->mid);
         else
             draw_neurons(f, &lay->col[l], b[l], last ? output_highlight(pic) : -1,
                          kind_of(pic, l) == NETC_DRAW_DROPOUT);
@@ -567,17 +621,17 @@ static void draw_input(FILE *f, const netc_net_picture *pic, layout *lay, float 
 
     if (lay->input_image) {
         double px = 240.0 / (pic->image_w > pic->image_h ? pic->image_w : pic->image_h);
-        double top = NET_HEIGHT / 2.0 - px * pic->image_h / 2;
+        double top = lay->mid - px * pic->image_h / 2;
         draw_image_input(f, pic, b[0], 30, top, px);
         snprintf(text, sizeof text, "input %dx%d", pic->image_h, pic->image_w);
-        caption(f, 30 + px * pic->image_w / 2, text, NULL);
+        caption(f, 30 + px * pic->image_w / 2, text, NULL, lay->height);
         lay->left[0] = 30;
         lay->right[0] = 30 + px * pic->image_w;
         return;
     }
-    layout_column(&lay->col[0], pic->size[0], 60);
+    layout_column(&lay->col[0], pic->size[0], 60, lay->mid);
     snprintf(text, sizeof text, "input (%d)", pic->size[0]);
-    caption(f, 60, text, b[0] ? NULL : "not shown");
+    caption(f, 60, text, b[0] ? NULL : "not shown", lay->height);
     lay->left[0] = lay->right[0] = 60;
 }
 
@@ -589,8 +643,8 @@ static double input_right(const netc_net_picture *pic, int image)
 }
 
 /* The spacing of columns and the drawing's width: all columns, as always (170 pixels
- * apart, closer when that is wider than the drawing); with stacks of maps, 170 apart
- * and as wide as they need, with room for the output's labels. */
+ * apart, closer when that is wider than the drawing; an image input takes 340); with
+ * stacks of maps, 170 apart and as wide as they need, with room for the output's labels. */
 static int picture_width(const netc_net_picture *pic, layout *lay, double *step)
 {
     int l, columns = 1, width;
@@ -603,20 +657,82 @@ static int picture_width(const netc_net_picture *pic, layout *lay, double *step)
         lay_out(pic, lay, *step);
         return (int)(lay->right[pic->n_layer - 1] + 140);
     }
-    width = (int)(60 + 340 + 170.0 * (pic->n_layer - 2) + 140);
+    width = (int)(60 + (lay->input_image ? 340 : 170) + 170.0 * (pic->n_layer - 2) + 140);
     if (pic->n_layer > 2)
         *step = fmin(170, (width - 140 - (lay->right[0] + (lay->input_image ? 90 : 170))) /
                               (pic->n_layer - 2));
     return width;
 }
 
+/* How far layer l reaches above and below the middle line. */
+static void layer_extent(const netc_net_picture *pic, const layout *lay, int l, double *above,
+                         double *below)
+{
+    double w, h;
+    int sheets, shown = pic->size[l] <= MAX_SHOWN ? pic->size[l] : MAX_SHOWN;
+
+    if (l == 0 && lay->input_image) {
+        *above = *below = 120;
+    } else if (!is_column(pic, lay, l)) {       /* a stack of maps, its labels under it */
+        maps_size(pic->layers[l].shape, &w, &h, &sheets);
+        *above = h / 2 + SHEET_OFFSET * (sheets - 1) / 2.0;
+        *below = *above + 38;
+    } else {                                    /* circles (and a gap) centred 10 lower */
+        *above = (shown - 1) * (2 * RADIUS + 10) / 2.0 + RADIUS - 10;
+        *below = *above + 20;
+    }
+}
+
+/* The drawing's height and middle line: the tallest layer, with room for the title
+ * above and the captions below (600 pixels for a column of 16 neurons, less for a
+ * small network of few inputs). */
+static void picture_height(const netc_net_picture *pic, layout *lay)
+{
+    double half = 0, above, below;
+    int l;
+
+    for (l = 0; l < pic->n_layer; l++) {
+        layer_extent(pic, lay, l, &above, &below);
+        half = fmax(half, fmax(above, below));
+    }
+    lay->height = (int)fmax(240, ceil(2 * half + 2 * NET_MARGIN));
+    lay->mid = lay->height / 2.0;
+}
+
+/* What a network picture is drawn from (for netc_write_atomic). */
+typedef struct network_drawing {
+    const netc_net_picture *pic;
+    layout *lay;
+    float **b;                  /* each layer's brightness, or NULL */
+    int width;
+    double step;
+} network_drawing;
+
+static int draw_network(FILE *f, const void *ctx)
+{
+    const network_drawing *d = ctx;
+    const netc_net_picture *pic = d->pic;
+
+    svg_begin(f, d->width, d->lay->height);
+    fprintf(f, "<text x=\"16\" y=\"24\" fill=\"" INK "\" font-size=\"16\" font-weight="
+            "\"bold\">test sample #%d", pic->sample);
+    if (pic->label >= 0)
+        fprintf(f, " · label %d", pic->label);
+    if (pic->predicted >= 0)
+        fprintf(f, " · predicted %d", pic->predicted);
+    fputs("</text>\n", f);
+    draw_input(f, pic, d->lay, d->b);
+    lay_out(pic, d->lay, d->step);
+    draw_layers(f, pic, d->lay, d->b);
+    return svg_end(f);
+}
+
 int netc_svg_network(const char *path, const netc_net_picture *pic, netc_error *err)
 {
     layout lay;
     float *b[MAX_DRAWN];
-    double step;
-    int l, width, rc = 0;
-    FILE *f;
+    network_drawing d;
+    int l, rc = 0;
 
     if (pic->n_layer < 2 || pic->n_layer > MAX_DRAWN)
         return netc_fail(err, "%s: cannot draw a network of %d layers", path, pic->n_layer);
@@ -632,23 +748,13 @@ int netc_svg_network(const char *path, const netc_net_picture *pic, netc_error *
         }
     memset(&lay, 0, sizeof lay);
     lay.input_image = pic->image_h > 0 && b[0];
-    width = picture_width(pic, &lay, &step);
-    f = rc == 0 ? svg_open(path, width, NET_HEIGHT, err) : NULL;
-    if (f) {
-        fprintf(f, "<text x=\"16\" y=\"24\" fill=\"" INK "\" font-size=\"16\" font-weight="
-                "\"bold\">test sample #%d", pic->sample);
-        if (pic->label >= 0)
-            fprintf(f, " · label %d", pic->label);
-        if (pic->predicted >= 0)
-            fprintf(f, " · predicted %d", pic->predicted);
-        fputs("</text>\n", f);
-        draw_input(f, pic, &lay, b);
-        lay_out(pic, &lay, step);
-        draw_layers(f, pic, &lay, b);
-        rc = svg_close(f, path, err);
-    } else {
-        rc = -1;
-    }
+    picture_height(pic, &lay);
+    d.pic = pic;
+    d.lay = &lay;
+    d.b = b;
+    d.width = picture_width(pic, &lay, &d.step);
+    if (rc == 0)
+        rc = netc_write_atomic(path, draw_network, &d, err);
     for (l = 0; l < pic->n_layer; l++)
         free(b[l]);
     return rc;

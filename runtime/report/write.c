@@ -40,7 +40,7 @@ typedef struct report {
     long *confusion;                /* [classes][classes] */
     double test_acc, test_loss;
     int n_wrong;
-    struct wrong { int index, predicted; float confidence; } *wrong;
+    struct wrong { int index, predicted; float margin; } *wrong;
     const float *maps_act;          /* the feature maps being drawn (write_layer_maps) */
 } report;
 
@@ -133,22 +133,35 @@ static int run_test_set(report *r, netc_error *err)
     return rc;
 }
 
-/* How sure the network is of class p for output row o. */
-static float confidence(const float *o, int n_output, int p)
+/* How sure the network is of its answer p for output row o: the margin between the
+ * chosen output and the next highest (for one output, p(answer) - p(other) = |2 o - 1|).
+ * Saturated sigmoid outputs all say 1.00 for the chosen class; the runner-up still
+ * differs from one sample to the next. */
+static float margin(const float *o, int n_output, int p)
 {
-    return n_output == 1 ? (p ? o[0] : 1 - o[0]) : o[p];
+    float next = -INFINITY;
+    int k;
+
+    if (n_output == 1)
+        return fabsf(2 * o[0] - 1);
+    for (k = 0; k < n_output; k++)
+        if (k != p && o[k] > next)
+            next = o[k];
+    return o[p] - next;
 }
 
-static int by_confidence(const void *a, const void *b)
+/* Widest margin first; NaN last; ties in test order. */
+static int by_margin(const void *a, const void *b)
 {
     const struct wrong *x = a, *y = b;
+    float mx = isnan(x->margin) ? -INFINITY : x->margin, my = isnan(y->margin) ? -INFINITY : y->margin;
 
-    if (x->confidence != y->confidence)
-        return x->confidence > y->confidence ? -1 : 1;
+    if (mx != my)
+        return mx > my ? -1 : 1;
     return x->index - y->index;
 }
 
-/* Confusion matrix, accuracy, and the mistakes, most confident first. */
+/* Confusion matrix, accuracy, and the mistakes, widest margin first. */
 static int score_test_set(report *r, netc_error *err)
 {
     const netc_model *m = r->in->model;
@@ -173,9 +186,9 @@ static int score_test_set(report *r, netc_error *err)
         }
         r->wrong[r->n_wrong].index = i;
         r->wrong[r->n_wrong].predicted = p;
-        r->wrong[r->n_wrong++].confidence = confidence(o, m->n_output, p);
+        r->wrong[r->n_wrong++].margin = margin(o, m->n_output, p);
     }
-    qsort(r->wrong, (size_t)r->n_wrong, sizeof *r->wrong, by_confidence);
+    qsort(r->wrong, (size_t)r->n_wrong, sizeof *r->wrong, by_margin);
     r->test_acc = (double)correct / ds->n;
     return 0;
 }
@@ -282,24 +295,26 @@ static int write_weights(report *r, netc_report_page *page, netc_error *err)
     return 0;
 }
 
+/* The surest mistakes for the page, and for image inputs misclassified.png. */
 static int write_mistakes(report *r, netc_report_page *page, netc_error *err)
 {
     int shown = r->n_wrong < NETC_REPORT_MAX_WRONG ? r->n_wrong : NETC_REPORT_MAX_WRONG, i;
     netc_grid g = netc_grid_make(shown, 8, r->image_w * 3, r->image_h * 3, 4);
 
     page->n_wrong = r->n_wrong;
-    if (shown == 0)
+    page->shown_wrong = shown;
+    for (i = 0; i < shown; i++) {
+        page->wrong_index[i] = r->wrong[i].index;
+        page->wrong_label[i] = r->in->test->labels[r->wrong[i].index];
+        page->wrong_predicted[i] = r->wrong[i].predicted;
+        page->wrong_margin[i] = r->wrong[i].margin;
+    }
+    if (shown == 0 || r->image_h == 0)
         return 0;
     if (write_grid(r, "misclassified.png", &g, 3, r->image_h, r->image_w, wrong_pixel, NULL,
                    err) < 0)
         return -1;
     page->wrong = g;
-    for (i = 0; i < shown; i++) {
-        page->wrong_index[i] = r->wrong[i].index;
-        page->wrong_label[i] = r->in->test->labels[r->wrong[i].index];
-        page->wrong_predicted[i] = r->wrong[i].predicted;
-        page->wrong_confidence[i] = r->wrong[i].confidence;
-    }
     return 0;
 }
 
@@ -576,7 +591,7 @@ static int write_pictures(report *r, netc_report_page *page, netc_error *err)
     if (write_confusion(r, page, err) < 0 || write_network(r, page, err) < 0 ||
         write_feature_maps(r, page, err) < 0)
         return -1;
-    return r->image_h > 0 ? write_mistakes(r, page, err) : 0;
+    return write_mistakes(r, page, err);
 }
 
 /* netc --emit web's page for these weights, written into the report's web/ folder. */

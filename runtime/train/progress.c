@@ -9,7 +9,7 @@
 
 #include "train/progress.h"
 
-#define BAR_WIDTH 16      /* the whole line stays within 80 columns */
+#define BAR_WIDTH 8       /* the whole line stays within 80 columns */
 #define REDRAW_SECONDS 0.1
 
 static double seconds_between(const struct timespec *a, const struct timespec *b)
@@ -25,28 +25,44 @@ void netc_progress_init(netc_progress *p, int enabled)
 
 void netc_progress_begin(netc_progress *p, int epoch, int epochs, long total)
 {
+    struct timespec now;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (p->start.tv_sec || p->start.tv_nsec)
+        p->last_epoch_s = seconds_between(&p->start, &now);
     p->epoch = epoch;
     p->epochs = epochs;
     p->total = total;
     p->done = 0;
     p->loss_sum = 0;
-    clock_gettime(CLOCK_MONOTONIC, &p->start);
-    p->last_draw = p->start;
+    p->start = p->last_draw = now;
+}
+
+/* 75 s as "1:15", 3725 s as "1:02:05". */
+static void put_duration(char *buf, size_t size, long s)
+{
+    if (s >= 3600)
+        snprintf(buf, size, "%ld:%02ld:%02ld", s / 3600, s / 60 % 60, s % 60);
+    else
+        snprintf(buf, size, "%ld:%02ld", s / 60, s % 60);
 }
 
 void netc_progress_format(const netc_progress *p, double elapsed, char *buf, size_t size)
 {
     double frac = p->total > 0 ? (double)p->done / (double)p->total : 1;
     double rate = elapsed > 0 ? (double)p->done / elapsed : 0;
-    long eta = rate > 0 ? (long)((double)(p->total - p->done) / rate + 0.5) : 0;
-    char bar[BAR_WIDTH + 1];
+    double left = rate > 0 ? (double)(p->total - p->done) / rate : 0;
+    double epoch_s = p->last_epoch_s > 0 ? p->last_epoch_s : rate > 0 ? p->total / rate : 0;
+    char bar[BAR_WIDTH + 1], eta[24], run[24];
     int i, filled = (int)(frac * BAR_WIDTH);
 
     for (i = 0; i < BAR_WIDTH; i++)
         bar[i] = i < filled ? '=' : i == filled ? '>' : ' ';
     bar[BAR_WIDTH] = '\0';
-    snprintf(buf, size, "epoch %d/%d [%s] %3.0f%%  %.0f samples/s  ETA %ld:%02ld  loss %.6f",
-             p->epoch + 1, p->epochs, bar, 100 * frac, rate, eta / 60, eta % 60,
+    put_duration(eta, sizeof eta, (long)(left + 0.5));
+    put_duration(run, sizeof run, (long)(left + (p->epochs - p->epoch - 1) * epoch_s + 0.5));
+    snprintf(buf, size, "epoch %d/%d [%s] %3.0f%%  %.0f samples/s  ETA %s run %s  loss %.6f",
+             p->epoch + 1, p->epochs, bar, 100 * frac, rate, eta, run,
              p->done ? p->loss_sum / (double)p->done : 0.0);
 }
 
