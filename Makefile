@@ -32,7 +32,7 @@ TEST_SRC     := $(wildcard tests/unit/*.c) $(wildcard tests/kernels/*.c)
 GRAMMAR_OBJ  := $(BUILD)/parser.o $(BUILD)/lexer.o
 # --emit infer reads weights with the runtime's safetensors reader, and --quantize its
 # calibration samples with the IDX and CSV readers (and what they call): runtime/io/ only.
-EXPORT_RT_OBJ := $(addprefix $(BUILD)/runtime/io/,safetensors.o json.o error.o atomic.o dataset.o idx.o csv.o)
+EXPORT_RT_OBJ := $(addprefix $(BUILD)/runtime/io/,safetensors.o weights_check.o json.o error.o atomic.o dataset.o idx.o csv.o)
 # ONNX import and export (compiler/onnx/) read and write models with protobuf-c: protoc-c
 # turns Debian's onnx.proto (libonnx-dev) into $(BUILD)/proto/onnx.pb-c.{c,h}.
 ONNX_PROTO   ?= /usr/include/onnx/onnx.proto

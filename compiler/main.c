@@ -35,6 +35,7 @@ struct options {
     const char *outdir;
     int werror;
     const char *weights;    /* --weights, for --emit infer */
+    int allow_other_network;    /* --allow-other-network: weights saved by another network */
     int quantize;           /* --quantize int8 */
     const char *calibration;    /* --calibration FILE, for --quantize */
     int mpi;                /* netc build --mpi */
@@ -72,6 +73,8 @@ static void usage(FILE *out)
           "  --data DIR      with --emit web: MNIST's IDX files, for the digits the page\n"
           "                  carries [the .net file's data block, else data/mnist]\n"
           "  --weights FILE  the trained weights (safetensors) for --emit infer\n"
+          "  --allow-other-network  with --weights: take a file saved by another network\n"
+          "                  whose tensors have the same names and shapes (docs/weights.md)\n"
           "  --quantize int8 with --emit infer: int8 weights (a scale per output) and int8\n"
           "                  layer inputs (a scale per layer, calibrated on the first 2000\n"
           "                  training samples), sums in int32; prints each layer's error\n"
@@ -182,6 +185,8 @@ static int parse_options(int argc, char **argv, struct options *o)
             if (++i == argc)
                 return bad_usage("%s needs a weights file", a);
             o->weights = argv[i];
+        } else if (strcmp(a, "--allow-other-network") == 0) {
+            o->allow_other_network = 1;
         } else if (strcmp(a, "--quantize") == 0) {
             if (++i == argc)
                 return bad_usage("%s needs a kind: int8", a);
@@ -236,6 +241,8 @@ static int parse_options(int argc, char **argv, struct options *o)
         return bad_usage("%s", "--emit onnx needs --weights FILE (a trained network's weights)");
     if (o->mode != MODE_INFER && o->mode != MODE_ONNX && o->mode != MODE_WEB && o->weights)
         return bad_usage("%s", "--weights is only for --emit infer, onnx and web");
+    if (o->allow_other_network && !o->weights)
+        return bad_usage("%s", "--allow-other-network is only for --weights FILE");
     if (o->mode != MODE_WEB && o->data)
         return bad_usage("%s", "--data is only for --emit web");
     if (!from_onnx && (o->onnx.name || o->onnx.log_softmax >= 0))
@@ -376,7 +383,7 @@ static int export_infer(const struct options *o, const struct network *net, int 
     memset(&calibration, 0, sizeof calibration);
     memset(&q, 0, sizeof q);
     int rc = EXIT_OK;
-    if (export_weights_read(net, o->weights, &w, err, sizeof err) < 0) {
+    if (export_weights_read(net, o->weights, o->allow_other_network, &w, err, sizeof err) < 0) {
         fprintf(stderr, "netc: error: %s\n", err);
         rc = EXIT_INPUT;
     } else if (o->quantize) {
@@ -437,7 +444,7 @@ static int export_onnx(const struct options *o, const struct network *net)
     snprintf(dir, sizeof dir, "%s", path);
     *(strrchr(dir, '/') ? strrchr(dir, '/') : dir) = '\0';
     struct export_weights w;
-    if (export_weights_read(net, o->weights, &w, err, sizeof err) < 0) {
+    if (export_weights_read(net, o->weights, o->allow_other_network, &w, err, sizeof err) < 0) {
         fprintf(stderr, "netc: error: %s\n", err);
         return EXIT_INPUT;
     }
@@ -456,7 +463,8 @@ static int export_web(const struct options *o, const struct network *net, int ar
     const char *outdir = o->outdir ? o->outdir : ".";
     struct export_weights w;
     char err[2048];
-    if (o->weights && export_weights_read(net, o->weights, &w, err, sizeof err) < 0) {
+    if (o->weights &&
+        export_weights_read(net, o->weights, o->allow_other_network, &w, err, sizeof err) < 0) {
         fprintf(stderr, "netc: error: %s\n", err);
         return EXIT_INPUT;
     }

@@ -22,8 +22,8 @@ _netc()
     --name) return ;;
     esac
     if [[ $cur == -* ]]; then
-        COMPREPLY=($(compgen -W '-o --check --summary --emit --weights --quantize
-            --calibration --name --log-softmax --mpi --plain -Werror -h --help -V --version
+        COMPREPLY=($(compgen -W '-o --check --summary --emit --weights --allow-other-network
+            --quantize --calibration --name --log-softmax --mpi --plain -Werror -h --help -V --version
             --print-runtime-dir' -- "$cur"))
         return
     fi

@@ -24,6 +24,7 @@ flags=(-std=c99 -D_POSIX_C_SOURCE=200809L -g -O1 -fsanitize=fuzzer,address,undef
 compiler_src=($(find compiler -name '*.c' ! -path compiler/main.c | sort) build/parser.c build/lexer.c
               build/proto/onnx.pb-c.c                                   # netc import's ONNX messages
               runtime/io/safetensors.c runtime/io/json.c                # --emit infer's weights reader
+              runtime/io/weights_check.c
               runtime/io/error.c runtime/io/atomic.c
               runtime/io/dataset.c runtime/io/idx.c runtime/io/csv.c)   # --quantize's calibration
 

@@ -1,66 +1,39 @@
 /* weights.c - read a safetensors weights file for the inference exporter, with
- * the runtime's reader (runtime/io/safetensors.c), checked against the network. */
+ * the runtime's reader (runtime/io/safetensors.c), checked against the network as the
+ * trainer checks it (runtime/io/weights_check.c). */
 #include "infer/weights.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "io/safetensors.h"
+#include "io/weights_check.h"
 
-/* What a conv weight's dimensions are, for a message about its shape (as the trainer's
- * loader says it, runtime/io/weights.c). */
-static const char *dims_meaning(int rank)
-{
-    return rank == 4 ? " (filters, input channels, kernel height, kernel width)" : "";
-}
-
-/* "[6, 1, 5, 5]" */
-static void shape_text(char *buf, size_t size, int rank, const long long *shape)
-{
-    int k = snprintf(buf, size, "[");
-    for (int i = 0; i < rank && k < (int)size; i++)
-        k += snprintf(buf + k, size - (size_t)k, i ? ", %lld" : "%lld", shape[i]);
-    if (k < (int)size)
-        snprintf(buf + k, size - (size_t)k, "]");
-}
-
-/* The tensor name with the given shape (rank 1, 2 or 4): its floats (malloc'd), or NULL
- * with a message naming the file, the tensor and both shapes. */
+/* The tensor name with the given shape (rank 1, 2 or 4) and finite values: its floats
+ * (malloc'd, in file order), or NULL with the trainer's message (io/weights_check.c). */
 static float *tensor(const netc_st_file *f, const char *name, int rank, const long long *shape,
                      netc_error *err)
 {
-    const netc_st_entry *e = netc_st_find(f, name);
-    if (!e) {
-        netc_fail(err, "%s: tensor '%s' is missing\nhint: was the file saved by a different "
-                  "network?", f->path, name);
-        return NULL;
-    }
-    int same = e->rank == rank;
+    const netc_st_entry *e = netc_weights_find(f, name, err);
+    int64_t want[NETC_ST_MAX_RANK];
     size_t size = 1;
     for (int d = 0; d < rank; d++) {
-        same = same && e->shape[d] == shape[d];
+        want[d] = shape[d];
         size *= (size_t)shape[d];
     }
-    if (!same) {
-        char have[96], want[96];
-        long long dims[NETC_ST_MAX_RANK];
-        for (int d = 0; d < e->rank && d < NETC_ST_MAX_RANK; d++)
-            dims[d] = (long long)e->shape[d];
-        shape_text(have, sizeof have, e->rank < NETC_ST_MAX_RANK ? e->rank : NETC_ST_MAX_RANK,
-                   dims);
-        shape_text(want, sizeof want, rank, shape);
-        netc_fail(err, "%s: byte %zu: %s: shape %s in file, network expects %s%s", f->path,
-                  e->header_pos, name, have, want, dims_meaning(rank));
+    if (!e || netc_weights_check_shape(f, e, rank, want, err) < 0)
         return NULL;
-    }
     float *v = malloc(size * sizeof *v);
     if (!v) {
         netc_fail(err, "%s: out of memory reading '%s'", f->path, name);
         return NULL;
     }
     netc_st_get_f32(f, e, v);
+    if (netc_weights_check_finite(f, e, v, err) < 0) {
+        free(v);
+        return NULL;
+    }
     return v;
 }
 
@@ -116,49 +89,31 @@ static int read_layers(const struct network *net, const netc_st_file *f,
 }
 
 /* input.min/max (x' = (x - min) / (max - min)) or input.mean/std (x' = (x - mean) / std),
- * with the runtime's guard: a range that is not > 0 divides by 1. */
+ * refused as the trainer refuses them (a NaN, 0 or negative std, a max below its min),
+ * not replaced by 1; a constant feature's range, max = min, divides by 1 as in training. */
 static int read_scaling(const struct network *net, const netc_st_file *f,
                         struct export_weights *w, netc_error *err)
 {
     const int unit = netc_st_find(f, "input.min") != NULL;
     if (!unit && !netc_st_find(f, "input.mean"))
         return 0;
+    const char *range_name = unit ? "input.max" : "input.std";
     w->scale = unit ? SCALE_UNIT : SCALE_STANDARDIZE;
     w->scale_offset = vector(f, unit ? "input.min" : "input.mean", net->input_size, err);
     if (!w->scale_offset)
         return -1;
-    w->scale_range = vector(f, unit ? "input.max" : "input.std", net->input_size, err);
+    w->scale_range = vector(f, range_name, net->input_size, err);
     if (!w->scale_range)
+        return -1;
+    const netc_st_entry *e = netc_st_find(f, range_name);
+    if ((unit ? netc_weights_check_range(f, e, w->scale_offset, w->scale_range, err)
+              : netc_weights_check_std(f, e, w->scale_range, err)) < 0)
         return -1;
     for (int j = 0; j < net->input_size; j++) {
         float range = unit ? w->scale_range[j] - w->scale_offset[j] : w->scale_range[j];
         w->scale_range[j] = range > 0 ? range : 1.0f;
     }
     w->n_scale = net->input_size;
-    return 0;
-}
-
-/* Exported code and quantisation need finite numbers: NaN or inf in a weights file is a
- * diverged or corrupted training run. */
-static int check_finite(const struct network *net, const struct export_weights *w,
-                        netc_error *err)
-{
-    for (int l = 0; l < net->nlayers; l++) {
-        const struct layer *L = &net->layers[l];
-        if (!layer_has_weights(L))
-            continue;
-        for (long long i = 0; i < (long long)L->fan_in * L->units; i++)
-            if (!isfinite(w->wt[l][i]))
-                return netc_fail(err, "%s: tensor '%s.weight' holds a non-finite value",
-                                 w->path, L->name);
-        for (int i = 0; i < L->units; i++)
-            if (!isfinite(w->bias[l][i]))
-                return netc_fail(err, "%s: tensor '%s.bias' holds a non-finite value", w->path,
-                                 L->name);
-    }
-    for (int i = 0; i < w->n_scale; i++)
-        if (!isfinite(w->scale_offset[i]) || !isfinite(w->scale_range[i]))
-            return netc_fail(err, "%s: the input scaling holds a non-finite value", w->path);
     return 0;
 }
 
@@ -181,15 +136,13 @@ static int check_known(const struct network *net, const netc_st_file *f, netc_er
         for (size_t k = 0; k < sizeof inputs / sizeof inputs[0] && !known; k++)
             known = strcmp(name, inputs[k]) == 0;
         if (!known)
-            return netc_fail(err, "%s: byte %zu: unknown tensor '%s': network '%s' has no such "
-                             "parameter\nhint: was the file saved by a different network?",
-                             f->path, f->tensors[i].header_pos, name, net->name);
+            return netc_weights_unknown(f, &f->tensors[i], net->name, err);
     }
     return 0;
 }
 
-int export_weights_read(const struct network *net, const char *path, struct export_weights *w,
-                        char *errbuf, size_t errlen)
+int export_weights_read(const struct network *net, const char *path, int allow_other,
+                        struct export_weights *w, char *errbuf, size_t errlen)
 {
     netc_error err;
     netc_st_file f;
@@ -207,9 +160,9 @@ int export_weights_read(const struct network *net, const char *path, struct expo
         if (rc == 0)
             rc = check_known(net, &f, &err);
         if (rc == 0)
-            rc = read_scaling(net, &f, w, &err);
+            rc = netc_weights_check_network(&f, net->name, allow_other, &err);
         if (rc == 0)
-            rc = check_finite(net, w, &err);
+            rc = read_scaling(net, &f, w, &err);
         netc_st_free(&f);
     }
     if (rc < 0)

@@ -20,10 +20,12 @@ struct export_weights {
                                          * input.mean/std (SCALE_NONE: n_scale = 0) */
 };
 
-/* Reads path and checks every tensor against net (its shape, and finite values): 0, or -1
- * with a message naming the file and the tensor in errbuf. */
-int export_weights_read(const struct network *net, const char *path, struct export_weights *w,
-                        char *errbuf, size_t errlen);
+/* Reads path and checks it against net as the trainer does (runtime/io/weights_check.h):
+ * every tensor's shape, finite values, a standard deviation above 0, and the network that
+ * saved it (another one only with allow_other, --allow-other-network): 0, or -1 with a
+ * message naming the file and the tensor in errbuf. */
+int export_weights_read(const struct network *net, const char *path, int allow_other,
+                        struct export_weights *w, char *errbuf, size_t errlen);
 void export_weights_free(const struct network *net, struct export_weights *w);
 
 #endif

@@ -62,6 +62,7 @@ static const opt_spec opt_table[] = {
     { "--quiet", OPT_SET, F(quiet), 0, 0, 0 },
     { "--threads", OPT_INT, F(threads), 1, NETC_MAX_THREADS, 0 },
     { "--weights", OPT_PATH, F(weights), 0, 0, 0 },
+    { "--allow-other-network", OPT_SET, F(allow_other_network), 0, 0, 0 },
     { "--raw", OPT_SET, F(raw), 0, 0, 0 },
     { "--tolerance", OPT_DOUBLE, F(tolerance), 0, 1e6, 0 },
     { "--warmup", OPT_INT, F(warmup), 0, 1e6, 0 },
@@ -409,6 +410,8 @@ void netc_usage(const netc_model *m, FILE *out)
             m->name);
     fprintf(out, "eval, predict, gradcheck, bench:\n"
             "  --weights FILE           the weights to use\n"
+            "  --allow-other-network    take weights saved by another network (same shapes;\n"
+            "                           eval, predict, report, and train --init-weights)\n"
             "  --raw                    predict: print the output vectors instead of classes\n"
             "  --tolerance X            gradcheck: largest relative error [0.01; conv: 0.03]\n"
             "  --warmup N               bench: untimed epochs first [1]\n");

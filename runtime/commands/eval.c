@@ -26,7 +26,8 @@ static int eval(const netc_model *m, const netc_options *o, netc_error *err)
         return netc_fail(err, "no test data\nhint: pass --data DIR, --test-images and "
                          "--test-labels, or --test-csv FILE");
     if (rc == 0)
-        rc = netc_load_trained(m, o->weights, o->format, &state, &s, err);
+        rc = netc_load_trained(m, o->weights, o->format, o->allow_other_network, &state, &s,
+                               err);
     if (rc == 0) {
         netc_scaler_apply(&s, &test);
         rc = netc_batch_alloc(&b, m, test.n, err);

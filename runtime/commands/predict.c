@@ -57,7 +57,8 @@ int netc_cmd_predict(const netc_model *m, const netc_options *o)
 
     memset(&ds, 0, sizeof ds);
     memset(&s, 0, sizeof s);
-    if (netc_load_trained(m, o->weights, m->data.format, &state, &s, &err) == 0 &&
+    if (netc_load_trained(m, o->weights, m->data.format, o->allow_other_network, &state, &s,
+                          &err) == 0 &&
         load_input(m, o, &s, &ds, &err) == 0 &&
         netc_engine_init(&e, m, state, o->threads, &err) == 0)
         out = netc_alloc((size_t)m->batch, (size_t)m->n_output * sizeof *out, "outputs", &err);

@@ -24,7 +24,8 @@ static int report_command(const netc_model *m, const netc_options *o, netc_error
     if (rc == 1)
         rc = 0;     /* no test data: the report leaves out what needs it */
     if (rc == 0)
-        rc = netc_load_trained(m, o->weights, o->format, &state, &s, err);
+        rc = netc_load_trained(m, o->weights, o->format, o->allow_other_network, &state, &s,
+                               err);
     if (rc == 0)
         netc_scaler_apply(&s, &test);
     if (rc == 0 && o->log)

@@ -4,13 +4,12 @@
  * [out, in], "conv1.weight" [out, in, kh, kw], "dense1.bias" [out]); input scaling
  * statistics travel along as input.* tensors.  A transposed tensor is W[out][k] in the
  * file (k running over the product of shape[1..]) and WT[k][out] in memory. */
-#include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "io/safetensors.h"
 #include "io/weights.h"
+#include "io/weights_check.h"
 
 size_t netc_tensor_size(const netc_tensor *t)
 {
@@ -71,104 +70,39 @@ int netc_weights_save(const char *path, const netc_model *model, const float *pa
     return rc;
 }
 
-/* "[16, 784]", "[6, 1, 5, 5]" */
-static void shape_text(char *buf, size_t size, int rank, const int64_t *shape)
+/* The model tensor's shape as the file should hold it. */
+static void model_shape(const netc_tensor *t, int64_t *want)
 {
-    size_t used = 0;
     int d;
 
-    buf[0] = '\0';
-    for (d = 0; d < rank && used < size; d++)
-        used += (size_t)snprintf(buf + used, size - used, "%s%lld", d ? ", " : "[",
-                                 (long long)shape[d]);
-    if (used < size)
-        snprintf(buf + used, size - used, rank ? "]" : "[]");
-}
-
-/* Element k of a tensor of that shape in file order as an index, " [1, 0, 2, 4]" (empty
- * for rank 1, where k says it). */
-static void index_text(char *buf, size_t size, int rank, const int64_t *shape, size_t k)
-{
-    int64_t at[NETC_ST_MAX_RANK];
-    int d;
-
-    buf[0] = '\0';
-    if (rank < 2 || rank > NETC_ST_MAX_RANK)
-        return;
-    for (d = rank - 1; d >= 0; d--) {
-        at[d] = shape[d] ? (int64_t)(k % (size_t)shape[d]) : 0;
-        k = shape[d] ? k / (size_t)shape[d] : 0;
-    }
-    buf[0] = ' ';
-    shape_text(buf + 1, size - 1, rank, at);
-}
-
-/* Refuses a tensor holding a NaN or an infinity (values in file order), naming the tensor,
- * the element and its byte: a diverged run's weights must not pass for trained ones. */
-static int check_finite(const netc_st_file *f, const netc_st_entry *e, const float *v,
-                        netc_error *err)
-{
-    size_t k, n = (e->end - e->begin) / 4;
-    char at[96];
-
-    for (k = 0; k < n && isfinite(v[k]); k++)
-        ;
-    if (k == n)
-        return 0;
-    index_text(at, sizeof at, e->rank, e->shape, k);
-    return netc_fail(err, "%s: byte %zu: tensor '%s' element %zu%s is %s: weights must be "
-                     "finite\nhint: was the file saved by a run that diverged?", f->path,
-                     (size_t)(f->data - f->buffer) + e->begin + 4 * k, e->name, k, at,
-                     isnan(v[k]) ? "NaN" : v[k] > 0 ? "+infinity" : "-infinity");
-}
-
-/* What a conv weight's dimensions are, for a message about its shape. */
-static const char *dims_meaning(int rank)
-{
-    return rank == 4 ? " (filters, input channels, kernel height, kernel width)" : "";
-}
-
-/* The file's tensor has the model tensor's rank and every dimension. */
-static int same_shape(const netc_st_entry *e, const netc_tensor *t, int64_t *want)
-{
-    int d, same = e->rank == t->rank;
-
-    for (d = 0; d < t->rank && d < NETC_ST_MAX_RANK; d++) {
+    for (d = 0; d < t->rank && d < NETC_ST_MAX_RANK; d++)
         want[d] = t->shape[d];
-        same = same && e->shape[d] == want[d];
-    }
-    return same;
 }
 
 /* Copies one model tensor from the file into params (transposing if the model does). */
 static int load_tensor(const netc_st_file *f, const netc_tensor *t, float *params,
                        netc_error *err)
 {
-    const netc_st_entry *e = netc_st_find(f, t->name);
+    const netc_st_entry *e = netc_weights_find(f, t->name, err);
     int64_t want[NETC_ST_MAX_RANK];
-    char have_s[96], want_s[96];
     size_t r, c, rows = (size_t)t->shape[0], cols;
     float *tmp;
 
     if (!e)
-        return netc_fail(err, "%s: tensor '%s' is missing\nhint: was the file saved by a "
-                         "different network?", f->path, t->name);
-    if (!same_shape(e, t, want)) {
-        shape_text(have_s, sizeof have_s, e->rank, e->shape);
-        shape_text(want_s, sizeof want_s, t->rank, want);
-        return netc_fail(err, "%s: byte %zu: %s: shape %s in file, network expects %s%s",
-                         f->path, e->header_pos, t->name, have_s, want_s, dims_meaning(t->rank));
-    }
+        return -1;
+    model_shape(t, want);
+    if (netc_weights_check_shape(f, e, t->rank, want, err) < 0)
+        return -1;
     if (!t->transposed || rows == 0) {
         netc_st_get_f32(f, e, params + t->offset);
-        return check_finite(f, e, params + t->offset, err);
+        return netc_weights_check_finite(f, e, params + t->offset, err);
     }
     cols = netc_tensor_size(t) / rows;
     tmp = netc_alloc(rows * cols, sizeof *tmp, f->path, err);
     if (!tmp)
         return -1;
     netc_st_get_f32(f, e, tmp);
-    if (check_finite(f, e, tmp, err) < 0) {
+    if (netc_weights_check_finite(f, e, tmp, err) < 0) {
         free(tmp);
         return -1;
     }
@@ -191,26 +125,12 @@ static enum netc_scaling scaler_kind_of(const char *name, int *second)
     return NETC_SCALE_NONE;
 }
 
-/* Standard deviations divide the inputs: each must be above 0 (training saves 1 for a
- * constant feature), not replaced by 1 when it is not. */
-static int check_std(const netc_st_file *f, const netc_scaler *s, netc_error *err)
-{
-    const netc_st_entry *e = netc_st_find(f, netc_scaler_name(NETC_SCALE_STANDARDIZE, 1));
-    int i;
-
-    for (i = 0; i < s->n; i++)
-        if (!(s->b[i] > 0))
-            return netc_fail(err, "%s: byte %zu: tensor '%s' element %d is %g: a standard "
-                             "deviation must be above 0", f->path,
-                             (size_t)(f->data - f->buffer) + e->begin + 4 * (size_t)i, e->name,
-                             i, s->b[i]);
-    return 0;
-}
-
 /* The statistics tensors, both of a pair and sized [n_input]. */
 static int load_scaler(const netc_st_file *f, const netc_model *model, netc_scaler *s,
                        enum netc_scaling kind, netc_error *err)
 {
+    const netc_st_entry *first = netc_st_find(f, netc_scaler_name(kind, 0)),
+                        *second = netc_st_find(f, netc_scaler_name(kind, 1));
     int i;
 
     for (i = 0; i < 2; i++) {
@@ -228,12 +148,13 @@ static int load_scaler(const netc_st_file *f, const netc_model *model, netc_scal
         return -1;
     s->kind = kind;
     s->n = model->n_input;
-    netc_st_get_f32(f, netc_st_find(f, netc_scaler_name(kind, 0)), s->a);
-    netc_st_get_f32(f, netc_st_find(f, netc_scaler_name(kind, 1)), s->b);
-    if (check_finite(f, netc_st_find(f, netc_scaler_name(kind, 0)), s->a, err) < 0 ||
-        check_finite(f, netc_st_find(f, netc_scaler_name(kind, 1)), s->b, err) < 0)
+    netc_st_get_f32(f, first, s->a);
+    netc_st_get_f32(f, second, s->b);
+    if (netc_weights_check_finite(f, first, s->a, err) < 0 ||
+        netc_weights_check_finite(f, second, s->b, err) < 0)
         return -1;
-    return kind == NETC_SCALE_STANDARDIZE ? check_std(f, s, err) : 0;
+    return kind == NETC_SCALE_STANDARDIZE ? netc_weights_check_std(f, second, s->b, err)
+                                          : netc_weights_check_range(f, second, s->a, s->b, err);
 }
 
 static int is_model_tensor(const netc_model *model, const char *name)
@@ -259,9 +180,7 @@ static int load_extras(const netc_st_file *f, const netc_model *model, netc_scal
             continue;
         k = scaler_kind_of(e->name, &second);
         if (k == NETC_SCALE_NONE)
-            return netc_fail(err, "%s: byte %zu: unknown tensor '%s': network '%s' has no such "
-                             "parameter\nhint: was the file saved by a different network?",
-                             f->path, e->header_pos, e->name, model->name);
+            return netc_weights_unknown(f, e, model->name, err);
         if (found_kind != NETC_SCALE_NONE && found_kind != k)
             return netc_fail(err, "%s: byte %zu: '%s' mixes two kinds of input scaling",
                              f->path, e->header_pos, e->name);
@@ -271,7 +190,7 @@ static int load_extras(const netc_st_file *f, const netc_model *model, netc_scal
 }
 
 int netc_weights_load(const char *path, const netc_model *model, float *params,
-                      netc_scaler *scaler, netc_error *err)
+                      netc_scaler *scaler, int allow_other, netc_error *err)
 {
     netc_st_file f;
     int i, rc = 0;
@@ -283,6 +202,8 @@ int netc_weights_load(const char *path, const netc_model *model, float *params,
         rc = load_tensor(&f, &model->tensors[i], params, err);
     if (rc == 0)
         rc = load_extras(&f, model, scaler, err);
+    if (rc == 0)
+        rc = netc_weights_check_network(&f, model->name, allow_other, err);
     if (rc < 0)
         netc_scaler_free(scaler);
     netc_st_free(&f);

@@ -31,14 +31,14 @@ void *netc_state_alloc(const netc_model *m, netc_error *err)
 /* Weights (and scaling statistics) into a fresh state; checks the statistics are there
  * when the network's scaling needs them. */
 int netc_load_trained(const netc_model *m, const char *path, enum netc_data_format format,
-                      void **state, netc_scaler *s, netc_error *err)
+                      int allow_other, void **state, netc_scaler *s, netc_error *err)
 {
     memset(s, 0, sizeof *s);
     *state = netc_state_alloc(m, err);
     if (!*state)
         return -1;
     m->init(*state, 0);
-    if (netc_weights_load(path, m, m->params(*state), s, err) < 0)
+    if (netc_weights_load(path, m, m->params(*state), s, allow_other, err) < 0)
         return -1;
     if (s->kind == NETC_SCALE_NONE && netc_scaling_needs_stats(format, netc_scaling_for(m, format)))
         return netc_fail(err, "%s: no input scaling statistics (input.*) but network '%s' "

@@ -13,9 +13,10 @@
 void *netc_state_alloc(const netc_model *model, netc_error *err);
 
 /* A fresh state holding the weights from path, and the scaling statistics stored with
- * them (required when the network's scaling of `format` data needs them). */
+ * them (required when the network's scaling of `format` data needs them); weights saved
+ * by another network only with allow_other (--allow-other-network). */
 int netc_load_trained(const netc_model *model, const char *path, enum netc_data_format format,
-                      void **state, netc_scaler *s, netc_error *err);
+                      int allow_other, void **state, netc_scaler *s, netc_error *err);
 
 /* Dropout.  Training turns it on for each mini-batch's gradient call alone, with a key
  * of its own, and off right after: every other forward call (evaluation, the divergence

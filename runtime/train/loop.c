@@ -54,7 +54,8 @@ static int start_fresh(netc_run *r, netc_error *err)
 
     m->init(r->state, r->o.seed);
     if (r->o.init_weights) {
-        rc = netc_weights_load(r->o.init_weights, m, m->params(r->state), &unused, err);
+        rc = netc_weights_load(r->o.init_weights, m, m->params(r->state), &unused,
+                               r->o.allow_other_network, err);
         netc_scaler_free(&unused);
     }
     netc_rng_seed(&r->ck.rng, r->o.seed ^ 0x53485546464c45ULL);  /* "SHUFFLE": not init's */

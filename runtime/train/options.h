@@ -33,6 +33,7 @@ typedef struct netc_options {
     const char *checkpoint;     /* train: NULL for the default (see train/resume.c) */
     const char *resume;         /* train: the checkpoint to continue from */
     int overwrite;              /* train: may replace an unfinished run's checkpoint */
+    int allow_other_network;    /* weights saved by another network load (same shapes) */
     int checkpoint_every;       /* seconds between checkpoints within an epoch; 0: none */
     int shuffle, quiet, raw;
     const char *log;            /* train: write the per-epoch CSV; report: read it */

@@ -366,7 +366,7 @@ static void test_st_round_trip(void)
     CU_ASSERT(file_w[3] == params[1] && file_w[4] == params[3] && file_w[5] == params[5]);
     CU_ASSERT(netc_st_find(&f, "input.mean") != NULL && netc_st_find(&f, "input.std") != NULL);
     netc_st_free(&f);
-    CU_ASSERT_FATAL(netc_weights_load(p, &m, back, &s2, &err) == 0);
+    CU_ASSERT_FATAL(netc_weights_load(p, &m, back, &s2, 0, &err) == 0);
     CU_ASSERT(memcmp(back, params, sizeof params) == 0);
     CU_ASSERT(s2.kind == NETC_SCALE_STANDARDIZE && s2.n == 3 && s2.a[2] == 3 && s2.b[0] == 4);
     netc_scaler_free(&s2);
@@ -387,14 +387,14 @@ static void test_st_model_mismatch(void)
     wrong[0].shape[0] = 3;
     wrong[0].shape[1] = 2;
     other.tensors = wrong;
-    CU_ASSERT(netc_weights_load(p, &other, params, &s, &err) == -1);
+    CU_ASSERT(netc_weights_load(p, &other, params, &s, 0, &err) == -1);
     ASSERT_MSG(&err, "dense1.weight: shape [2, 3] in file, network expects [3, 2]", "byte ");
     wrong[0] = toy_tensors[0];
     wrong[3].name = "out.bias";
-    CU_ASSERT(netc_weights_load(p, &other, params, &s, &err) == -1);
+    CU_ASSERT(netc_weights_load(p, &other, params, &s, 0, &err) == -1);
     ASSERT_MSG(&err, "tensor 'out.bias' is missing", "hint");
     other.n_tensor = 3;     /* the file's dense2.bias is now unknown */
-    CU_ASSERT(netc_weights_load(p, &other, params, &s, &err) == -1);
+    CU_ASSERT(netc_weights_load(p, &other, params, &s, 0, &err) == -1);
     ASSERT_MSG(&err, "unknown tensor 'dense2.bias'", "network 'toy'");
 }
 
@@ -439,24 +439,24 @@ static void test_st_conv(void)
     CU_ASSERT(memcmp(back, file_w, sizeof file_w) == 0);
     netc_st_free(&f);
     memset(back, 0, sizeof back);
-    CU_ASSERT_FATAL(netc_weights_load(p, &m, back, &s, &err) == 0);
+    CU_ASSERT_FATAL(netc_weights_load(p, &m, back, &s, 0, &err) == 0);
     CU_ASSERT(memcmp(back, params, sizeof params) == 0);
     other = m;
     memcpy(wrong, conv_tensors, sizeof wrong);
     wrong[0].shape[3] = 1;
     wrong[0].shape[2] = 3;
     other.tensors = wrong;
-    CU_ASSERT(netc_weights_load(p, &other, back, &s, &err) == -1);
+    CU_ASSERT(netc_weights_load(p, &other, back, &s, 0, &err) == -1);
     ASSERT_MSG(&err, "conv.safetensors: byte ", "conv1.weight: shape [2, 2, 1, 3] in file, "
                "network expects [2, 2, 3, 1] (filters, input channels, kernel height, kernel "
                "width)");
     wrong[0].rank = 2;  /* a dense layer where the file has a conv */
     wrong[0].shape[1] = 6;
-    CU_ASSERT(netc_weights_load(p, &other, back, &s, &err) == -1);
+    CU_ASSERT(netc_weights_load(p, &other, back, &s, 0, &err) == -1);
     ASSERT_MSG(&err, "conv1.weight: shape [2, 2, 1, 3] in file, network expects [2, 6]");
     params[7] = NAN;    /* WT[3][1] = W[1][3]: in 1, y 0, x 0 */
     CU_ASSERT_FATAL(netc_weights_save(p, &m, params, NULL, &err) == 0);
-    CU_ASSERT(netc_weights_load(p, &m, back, &s, &err) == -1);
+    CU_ASSERT(netc_weights_load(p, &m, back, &s, 0, &err) == -1);
     ASSERT_MSG(&err, "tensor 'conv1.weight' element 9 [1, 1, 0, 0] is NaN");
 }
 
@@ -511,22 +511,70 @@ static void test_st_non_finite(void)
     test_path(p, sizeof p, "nan.safetensors");
     params[7] = NAN;
     CU_ASSERT_FATAL(netc_weights_save(p, &m, params, NULL, &err) == 0);
-    CU_ASSERT(netc_weights_load(p, &m, back, &s2, &err) == -1);
+    CU_ASSERT(netc_weights_load(p, &m, back, &s2, 0, &err) == -1);
     ASSERT_MSG(&err, "nan.safetensors: byte ", "tensor 'dense1.bias' element 1 is NaN",
                "finite");
     params[7] = 0;
     params[1] = -INFINITY;     /* memory [in][out]: input 0, output 1 is file element [1, 0] */
     CU_ASSERT_FATAL(netc_weights_save(p, &m, params, NULL, &err) == 0);
-    CU_ASSERT(netc_weights_load(p, &m, back, &s2, &err) == -1);
+    CU_ASSERT(netc_weights_load(p, &m, back, &s2, 0, &err) == -1);
     ASSERT_MSG(&err, "tensor 'dense1.weight' element 3 [1, 0] is -infinity");
     params[1] = 0;
     CU_ASSERT_FATAL(netc_weights_save(p, &m, params, &s, &err) == 0);
-    CU_ASSERT(netc_weights_load(p, &m, back, &s2, &err) == -1);
+    CU_ASSERT(netc_weights_load(p, &m, back, &s2, 0, &err) == -1);
     ASSERT_MSG(&err, "tensor 'input.std' element 1 is NaN");
     std[1] = -2;            /* was replaced by 1 (issue 19, item 14) */
     CU_ASSERT_FATAL(netc_weights_save(p, &m, params, &s, &err) == 0);
-    CU_ASSERT(netc_weights_load(p, &m, back, &s2, &err) == -1);
+    CU_ASSERT(netc_weights_load(p, &m, back, &s2, 0, &err) == -1);
     ASSERT_MSG(&err, "tensor 'input.std' element 1 is -2: a standard deviation must be above 0");
+    s.kind = NETC_SCALE_UNIT;   /* min 0, 0, 0; max 1, -2, 1: a max below its min */
+    CU_ASSERT_FATAL(netc_weights_save(p, &m, params, &s, &err) == 0);
+    CU_ASSERT(netc_weights_load(p, &m, back, &s2, 0, &err) == -1);
+    ASSERT_MSG(&err, "tensor 'input.max' element 1 is -2, below input.min's 0: a maximum cannot "
+               "be below its minimum");
+    std[1] = 0;             /* max = min: a constant feature, as training saves it */
+    CU_ASSERT_FATAL(netc_weights_save(p, &m, params, &s, &err) == 0);
+    CU_ASSERT(netc_weights_load(p, &m, back, &s2, 0, &err) == 0);
+    netc_scaler_free(&s2);
+}
+
+/* A file saved by another network whose tensors have the same names and shapes is refused
+ * naming both networks, unless asked (issue 19, item 14); a file whose metadata names no
+ * network (PyTorch's) is taken on its shapes. */
+static void test_st_other_network(void)
+{
+    netc_model m = toy_model(), other = toy_model();
+    float params[11], back[11] = { 0 };
+    netc_st_out out[4];
+    netc_scaler s;
+    char p[256];
+    netc_error err;
+    int i, d;
+
+    for (i = 0; i < 11; i++)
+        params[i] = (float)i - 2.5f;
+    other.name = "other";
+    test_path(p, sizeof p, "toy.safetensors");
+    CU_ASSERT_FATAL(netc_weights_save(p, &m, params, NULL, &err) == 0);
+    CU_ASSERT(netc_weights_load(p, &other, back, &s, 0, &err) == -1);
+    ASSERT_MSG(&err, "toy.safetensors: saved by network 'toy', not 'other'",
+               "another network's weights", "hint: ", "--allow-other-network");
+    CU_ASSERT_FATAL(netc_weights_load(p, &other, back, &s, 1, &err) == 0);
+    CU_ASSERT(memcmp(back, params, sizeof params) == 0);
+    memset(out, 0, sizeof out);     /* the same tensors, no metadata */
+    for (i = 0; i < 4; i++) {
+        out[i].name = toy_tensors[i].name;
+        out[i].rank = toy_tensors[i].rank;
+        for (d = 0; d < out[i].rank; d++)
+            out[i].shape[d] = toy_tensors[i].shape[d];
+        out[i].data = params + toy_tensors[i].offset;
+        out[i].transposed = toy_tensors[i].transposed;
+    }
+    test_path(p, sizeof p, "torch.safetensors");
+    CU_ASSERT_FATAL(netc_st_write(p, out, 4, NULL, NULL, 0, &err) == 0);
+    memset(back, 0, sizeof back);
+    CU_ASSERT(netc_weights_load(p, &other, back, &s, 0, &err) == 0);
+    CU_ASSERT(memcmp(back, params, sizeof params) == 0);
 }
 
 static void test_st_write_failure(void)
@@ -1087,6 +1135,7 @@ void runtime_safetensors_register(void)
         { "model mismatch", test_st_model_mismatch }, { "conv tensor", test_st_conv },
         { "write failure", test_st_write_failure },
         { "non-finite values", test_st_non_finite },
+        { "another network's file", test_st_other_network },
         { "hostile header", test_st_hostile_header },
         { "hostile tensors", test_st_hostile_tensors }, { "escapes", test_st_escapes },
         { NULL, NULL }
