@@ -60,8 +60,9 @@ rss=$(sed -n 's/^rss //p' "$work/err")
 [ "${rss:-0}" -lt 100000 ] || fail "sparse 1 GB IDX: peak RSS $rss KB before refusing"
 echo "  ok: sparse 1 GB IDX refused before reading (peak RSS $rss KB)"
 
-# predict given a gzip'd IDX file, or one of floats (type 0x0d): the IDX reader's message
-# (gunzip; unsigned bytes only), not the CSV reader's comma hint (issue 19, item 16).
+# predict and netc's --calibration given a gzip'd IDX file, or one of floats (type 0x0d):
+# the IDX reader's message (gunzip; unsigned bytes only), not the CSV reader's comma hint
+# (issue 19, item 16).
 python3 -c "import struct, sys; sys.stdout.buffer.write(struct.pack('>IIII', 0x803, 2, 1, 2) + bytes(4))" \
     > "$work/small-idx"
 gzip -c "$work/small-idx" > "$work/small-idx.gz"
@@ -73,6 +74,13 @@ for f in small-idx.gz:"gunzip" float-idx:"data type 0x0d"; do
     [ "$status" = 1 ] && grep -q "${f#*:}" "$work/err" && ! grep -q "comma" "$work/err" ||
         { cat "$work/err" >&2; fail "predict ${f%%:*}: exit $status"; }
     echo "  ok: predict ${f%%:*}: $(head -1 "$work/err" | cut -c1-100)"
+    # the same files as netc --emit infer --quantize int8's calibration samples
+    set +e; "$netc" --emit infer --weights "$work/w.safetensors" --quantize int8 \
+        --calibration "$work/${f%%:*}" samples/xor.net -o "$work/int8" > /dev/null 2> "$work/err"
+    status=$?; set -e
+    [ "$status" = 1 ] && grep -q "${f#*:}" "$work/err" && ! grep -q "comma" "$work/err" ||
+        { cat "$work/err" >&2; fail "--calibration ${f%%:*}: exit $status"; }
+    echo "  ok: --calibration ${f%%:*}: $(head -1 "$work/err" | sed 's/^netc: error: //' | cut -c1-90)"
 done
 
 # More threads than the address space has stacks for: the message gives the reason.
