@@ -35,7 +35,7 @@
 #define NETC_OPTIMIZERS(X, prefix) X(prefix, SGD, "sgd") X(prefix, ADAM, "adam")   /* netc only */
 #define NETC_SCHEDULES(X, prefix) \
     X(prefix, CONSTANT, "constant") X(prefix, STEP, "step") X(prefix, COSINE, "cosine") \
-    X(prefix, EXPONENTIAL, "exponential")
+    X(prefix, EXPONENTIAL, "exponential") X(prefix, PLATEAU, "plateau")
 
 /* the data block */
 #define NETC_DATA_FORMATS(X, prefix) \

@@ -88,8 +88,11 @@ typedef struct netc_model {
     uint64_t seed;
     enum netc_schedule schedule;
     int step_size;              /* NETC_SCHED_STEP: epochs between decays */
-    double gamma;               /* NETC_SCHED_STEP / EXPONENTIAL: decay factor */
-    double min_lr;              /* NETC_SCHED_COSINE: final learning rate */
+    double gamma;               /* NETC_SCHED_STEP / EXPONENTIAL / PLATEAU: decay factor */
+    double min_lr;              /* NETC_SCHED_COSINE: final rate; PLATEAU: lowest rate */
+    int patience;               /* NETC_SCHED_PLATEAU: epochs without improvement allowed */
+    double threshold;           /* NETC_SCHED_PLATEAU: relative improvement that counts */
+    int cooldown;               /* NETC_SCHED_PLATEAU: epochs ignored after a reduction */
     netc_data_defaults data;
     /* `classes { ... }`: the name of each class, in the order of the outputs (two for a
      * single output: class 0, class 1); 0 and NULL without one: classes are numbers. */

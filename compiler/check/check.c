@@ -35,6 +35,9 @@
 #define PARAMS_SCHED_STEP 2, { { "step_size", PARAM_INTEGER, 1, 0 }, { "gamma", PARAM_NUMBER, 0, 0.1 } }
 #define PARAMS_SCHED_COSINE 1, { { "min_lr", PARAM_NUMBER, 0, 0 } }
 #define PARAMS_SCHED_EXPONENTIAL 1, { { "gamma", PARAM_NUMBER, 1, 0 } }
+#define PARAMS_SCHED_PLATEAU 5, { { "factor", PARAM_NUMBER, 0, 0.1 }, { "patience", PARAM_COUNT, 0, 10 }, \
+                                  { "min_lr", PARAM_NUMBER, 0, 0 }, { "threshold", PARAM_NUMBER, 0, 1e-4 }, \
+                                  { "cooldown", PARAM_COUNT, 0, 0 } }
 #define PARAMS_INIT_UNIFORM 2, { { "a", PARAM_NUMBER, 1, 0 }, { "b", PARAM_NUMBER, 1, 0 } }
 #define PARAMS_INIT_NORMAL 2, { { "mean", PARAM_NUMBER, 0, 0 }, { "std", PARAM_NUMBER, 1, 0 } }
 #define PARAMS_INIT_XAVIER NO_PARAMS
@@ -516,6 +519,22 @@ static void read_learning_rate(struct checker *c, const struct setting *s)
         diag_error(c->d, s->value.loc, "learning_rate must be above 0, not %g", *lr);
 }
 
+/* plateau(factor, patience, min_lr, threshold, cooldown): PyTorch's ReduceLROnPlateau. */
+static void read_plateau(struct checker *c, const struct setting *s, const double a[MAX_PARAMS])
+{
+    struct schedule_spec *sc = &c->net->sched;
+    const struct callee *f = &schedules[SCHED_PLATEAU];
+    sc->gamma = a[0];
+    sc->patience = (int)a[1];
+    sc->min_lr = a[2];
+    sc->threshold = a[3];
+    sc->cooldown = (int)a[4];
+    check_range(c, s, f, 0, sc->gamma, 0, 1, 1, 1);
+    if (sc->min_lr < 0)
+        diag_error(c->d, param_loc(&s->value, f, 2), "plateau's min_lr must not be negative, not %g", sc->min_lr);
+    check_range(c, s, f, 3, sc->threshold, 0, 1, 0, 1);
+}
+
 static void read_schedule(struct checker *c, const struct setting *s)
 {
     struct schedule_spec *sc = &c->net->sched;
@@ -534,6 +553,8 @@ static void read_schedule(struct checker *c, const struct setting *s)
         if (sc->min_lr < 0)
             diag_error(c->d, param_loc(&s->value, &schedules[k], 0), "cosine's min_lr must not be negative, not %g",
                        sc->min_lr);
+    } else if (sc->kind == SCHED_PLATEAU) {
+        read_plateau(c, s, a);
     }
     if (sc->kind == SCHED_STEP)
         check_range(c, s, &schedules[k], 1, sc->gamma, 0, 1, 1, 0);

@@ -74,8 +74,10 @@ struct optimizer_spec {
 struct schedule_spec {
     enum schedule kind;
     int step_size;                  /* step: epochs between decays */
-    double gamma;                   /* step, exponential: decay factor */
-    double min_lr;                  /* cosine: the floor reached at the last epoch */
+    double gamma;                   /* step, exponential, plateau (its factor): decay factor */
+    double min_lr;                  /* cosine: the floor reached at the last epoch; plateau: the floor */
+    int patience, cooldown;         /* plateau: epochs without improvement allowed, ignored after a cut */
+    double threshold;               /* plateau: the relative improvement that counts */
 };
 
 struct data_spec {

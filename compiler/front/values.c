@@ -191,7 +191,8 @@ static int read_arg(struct diag *d, const struct callee *f, const struct param *
     case PARAM_NUMBER:
         return value_number(d, v, what, out);
     case PARAM_INTEGER:
-        if (value_integer(d, v, what, 1, 1000000000, &n) < 0)
+    case PARAM_COUNT:
+        if (value_integer(d, v, what, p->type == PARAM_COUNT ? 0 : 1, 1000000000, &n) < 0)
             return -1;
         *out = (double)n;
         return 0;

@@ -9,7 +9,7 @@
 #include "front/diag.h"
 #include "front/syntax.h"
 
-enum param_type { PARAM_NUMBER, PARAM_INTEGER, PARAM_BOOL };
+enum param_type { PARAM_NUMBER, PARAM_INTEGER, PARAM_COUNT, PARAM_BOOL };   /* INTEGER: 1 up; COUNT: 0 up */
 
 struct param {
     const char *name;
@@ -18,7 +18,7 @@ struct param {
     double fallback;            /* the default when not required and not given */
 };
 
-enum { MAX_PARAMS = 4 };
+enum { MAX_PARAMS = 5 };
 
 /* A name that may take arguments: sigmoid, leaky_relu(alpha), adam(beta1, beta2, epsilon). */
 struct callee {

@@ -238,6 +238,11 @@ static void emit_descriptor(const struct emit *e)
     pr_line(p, ".step_size = %d,", net->sched.step_size);
     pr_line(p, ".gamma = %s,", lit_double(lit, net->sched.gamma));
     pr_line(p, ".min_lr = %s,", lit_double(lit, net->sched.min_lr));
+    if (net->sched.kind == SCHED_PLATEAU) {
+        pr_line(p, ".patience = %d,", net->sched.patience);
+        pr_line(p, ".threshold = %s,", lit_double(lit, net->sched.threshold));
+        pr_line(p, ".cooldown = %d,", net->sched.cooldown);
+    }
     emit_data_defaults(e);
     if (net->nclasses) {
         pr_line(p, ".n_class_names = %d,", net->nclasses);

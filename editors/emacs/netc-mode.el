@@ -29,7 +29,7 @@
     "test_csv" "label_column" "header" "scale" "targets"))
 (defconst netc-values
   '("mse" "cross_entropy" "binary_cross_entropy" "sgd" "adam" "constant" "step" "cosine"
-    "exponential" "uniform" "normal" "xavier" "he" "idx" "csv" "first" "last" "none" "unit"
+    "exponential" "plateau" "uniform" "normal" "xavier" "he" "idx" "csv" "first" "last" "none" "unit"
     "standardize" "one_hot" "value" "true" "false"))
 
 (defconst netc-font-lock-keywords
