@@ -24,6 +24,7 @@ static netc_model runtime_view(const struct network *net)
     m.data.label_index = net->data.label_index;
     m.data.header = net->data.header;
     m.data.targets = (enum netc_targets)net->data.targets;
+    m.loss = (enum netc_loss)net->loss;
     return m;
 }
 
@@ -34,11 +35,13 @@ static int load_idx(const netc_model *m, const char *images, const char *labels,
     return netc_dataset_load_idx(ds, images, labels, unit, err);
 }
 
-/* The data block's settings; a label column only when the rows are one field wider than
- * the network's input (the training CSV), so plain feature rows work too. */
+/* The data block's settings; a label column (a regression network's target columns) only
+ * when the rows are that much wider than the network's input (the training CSV), so plain
+ * feature rows work too. */
 static int load_csv(const netc_model *m, const char *path, netc_dataset *ds, netc_error *err)
 {
     netc_csv_options csv;
+    const int targets = netc_is_regression(m) ? m->n_output : 0;
     memset(&csv, 0, sizeof csv);
     csv.header = m->data.header;
     csv.label_column = m->data.label_column;
@@ -46,10 +49,11 @@ static int load_csv(const netc_model *m, const char *path, netc_dataset *ds, net
     csv.header_hint = "say 'header true' in the .net file's data block";
     if (netc_dataset_load_csv(ds, path, &csv, err) < 0)
         return -1;
-    if (ds->n_input != m->n_input + 1)
+    if (ds->n_input != m->n_input + (targets ? targets : 1))
         return 0;
     netc_dataset_free(ds);
     csv.has_label = 1;
+    csv.n_target = targets;
     return netc_dataset_load_csv(ds, path, &csv, err);
 }
 

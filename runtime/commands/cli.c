@@ -260,6 +260,7 @@ static void set_defaults(const netc_model *m, netc_options *o)
     o->csv.has_label = 1;
     o->csv.label_column = m->data.label_column;
     o->csv.label_index = m->data.label_index;
+    o->csv.n_target = netc_is_regression(m) ? m->n_output : 0;
     o->epochs = m->epochs;
     o->batch = m->batch;
     o->lr = m->learning_rate;

@@ -1,5 +1,6 @@
-/* predict.c - the predict command: a trained network's class (or outputs, --raw) for
- * each sample of an input file, IDX images or CSV features. */
+/* predict.c - the predict command: a trained network's class (or outputs, --raw; a
+ * regression network's values) for each sample of an input file, IDX images or CSV
+ * features. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +17,7 @@ static void print_outputs(const netc_model *m, const netc_options *o, const floa
     int i, k;
 
     for (i = 0; i < n; i++, out += m->n_output) {
-        if (!o->raw) {
+        if (!o->raw && !netc_is_regression(m)) {        /* a regression network's values */
             printf("%d\n", netc_predicted_class(out, m->n_output));
             continue;
         }

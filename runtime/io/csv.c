@@ -1,10 +1,12 @@
 /* csv.c - numeric CSV files: one sample per row, comma-separated numbers.
  *
  * Optional header row, CRLF line ends, blank lines skipped, one optional label
- * column (first, last or by index).  Errors point at FILE:LINE:COLUMN. */
+ * column (first, last or by index) -- or, for a regression network, that many columns of
+ * real-valued targets.  Errors point at FILE:LINE:COLUMN. */
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -180,10 +182,15 @@ static int extra_field_column(const csv_line *l, int fields)
     return (int)l->len + 1;
 }
 
-/* Parses one row into x (features) and *label. */
+/* Where a row's label is: columns [first, first + width); real: real-valued targets. */
+typedef struct csv_label_span {
+    int first, width, real;
+} csv_label_span;
+
+/* Parses one row into x (features) and *label, or target (span->real). */
 static enum csv_fault parse_row(const csv_reader *r, const csv_line *l, int fields,
-                                int label_col, const netc_model *labels_for, float *x,
-                                int *label, netc_error *err)
+                                const csv_label_span *span, const netc_model *labels_for,
+                                float *x, int *label, float *target, netc_error *err)
 {
     size_t pos = 0;
     int f, n_found = count_fields(l);
@@ -200,8 +207,10 @@ static enum csv_fault parse_row(const csv_reader *r, const csv_line *l, int fiel
         double v;
         enum csv_fault fault;
 
+        int in_label = f >= span->first && f < span->first + span->width;
+
         field_at(l, &pos, &text, &len, &col);
-        if (f == label_col) {
+        if (in_label && !span->real) {
             fault = parse_label(r->path, l->number, col, text, len, labels_for, label, err);
             if (fault != CSV_OK)
                 return fault;
@@ -210,30 +219,51 @@ static enum csv_fault parse_row(const csv_reader *r, const csv_line *l, int fiel
         fault = parse_number(r->path, l->number, col, text, len, &v, err);
         if (fault != CSV_OK)
             return fault;
-        *x++ = (float)v;
+        if (in_label)
+            *target++ = (float)v;
+        else
+            *x++ = (float)v;
     }
     return CSV_OK;
 }
 
-/* Which column holds the label (-1: none), checked against the row width. */
-static int label_column(const char *path, const csv_line *first, int fields,
-                        const netc_csv_options *opt, int *col, netc_error *err)
+/* Targets' columns "3" or "3 to 5" (0-based), for messages. */
+static const char *span_text(const csv_label_span *span, char *buf, size_t size)
 {
-    *col = -1;
-    if (!opt->has_label)
+    if (span->width == 1)
+        snprintf(buf, size, "column %d", span->first);
+    else
+        snprintf(buf, size, "columns %d to %d", span->first, span->first + span->width - 1);
+    return buf;
+}
+
+/* Which columns hold the label (width 0: none), checked against the row width. */
+static int label_columns(const char *path, const csv_line *first, int fields,
+                         const netc_csv_options *opt, csv_label_span *span, netc_error *err)
+{
+    char where[64];
+
+    span->real = opt->n_target > 0;
+    span->width = !opt->has_label ? 0 : span->real ? opt->n_target : 1;
+    span->first = -1;
+    if (!span->width)
         return 0;
-    if (fields < 2)
+    if (fields < span->width + 1 && span->width == 1)
         return netc_fail(err, "%s:%d:1: rows have %d field, expected a label and at least "
                          "one feature\nhint: fields must be separated by commas", path,
                          first->number, fields);
+    if (fields < span->width + 1)
+        return netc_fail(err, "%s:%d:1: rows have %d fields, expected %d targets (one per "
+                         "output) and at least one feature", path, first->number, fields,
+                         span->width);
     switch (opt->label_column) {
-    case NETC_LABEL_FIRST: *col = 0; break;
-    case NETC_LABEL_LAST: *col = fields - 1; break;
-    case NETC_LABEL_INDEX: *col = opt->label_index; break;
+    case NETC_LABEL_FIRST: span->first = 0; break;
+    case NETC_LABEL_LAST: span->first = fields - span->width; break;
+    case NETC_LABEL_INDEX: span->first = opt->label_index; break;
     }
-    if (*col < 0 || *col >= fields)
-        return netc_fail(err, "%s:%d:1: label column %d (0-based) but rows have only %d fields",
-                         path, first->number, *col, fields);
+    if (span->first < 0 || span->first + span->width > fields)
+        return netc_fail(err, "%s:%d:1: label %s (0-based) but rows have only %d fields",
+                         path, first->number, span_text(span, where, sizeof where), fields);
     return 0;
 }
 
@@ -252,7 +282,8 @@ static int read_rows(csv_reader *r, netc_dataset *ds, const netc_csv_options *op
                      netc_error *err)
 {
     csv_line first, l;
-    int fields, col, i;
+    csv_label_span span;
+    int fields, i;
 
     if (!next_line(r, &first))
         return netc_fail(err, "%s:1:1: the file is empty, expected rows of numbers", r->path);
@@ -262,26 +293,33 @@ static int read_rows(csv_reader *r, netc_dataset *ds, const netc_csv_options *op
                          r->path, first.number + 1);
     if (!opt->header)
         l = first;
-    if (label_column(r->path, &first, fields, opt, &col, err) < 0)
+    if (label_columns(r->path, &first, fields, opt, &span, err) < 0)
         return -1;
     ds->n = 1 + count_rows(*r);
-    ds->n_input = fields - (col >= 0);
+    ds->n_input = fields - span.width;
     ds->rank = 1;
     ds->shape[0] = ds->n_input;
     if (netc_check_memory((double)ds->n * ds->n_input * sizeof *ds->x, err, "%s: %d rows x %d "
                           "features x %zu bytes", r->path, ds->n, ds->n_input, sizeof *ds->x) < 0)
         return -1;
     ds->x = netc_alloc((size_t)ds->n * (size_t)ds->n_input, sizeof *ds->x, r->path, err);
-    ds->labels = col >= 0 ? netc_alloc((size_t)ds->n, sizeof *ds->labels, r->path, err) : NULL;
-    if (!ds->x || (col >= 0 && !ds->labels))
+    if (span.real) {
+        ds->n_target = span.width;
+        ds->targets = netc_alloc((size_t)ds->n * (size_t)span.width, sizeof *ds->targets,
+                                 r->path, err);
+    } else if (span.width) {
+        ds->labels = netc_alloc((size_t)ds->n, sizeof *ds->labels, r->path, err);
+    }
+    if (!ds->x || (span.width && !ds->labels && !ds->targets))
         return -1;
     for (i = 0; i < ds->n; i++) {
         enum csv_fault fault;
 
         if (i > 0)
             next_line(r, &l);
-        fault = parse_row(r, &l, fields, col, opt->labels_for, ds->x + (size_t)i * ds->n_input,
-                          ds->labels ? ds->labels + i : NULL, err);
+        fault = parse_row(r, &l, fields, &span, opt->labels_for,
+                          ds->x + (size_t)i * ds->n_input, ds->labels ? ds->labels + i : NULL,
+                          ds->targets ? ds->targets + (size_t)i * span.width : NULL, err);
         if (fault != CSV_OK)
             return l.number == first.number ? first_row_hint(err, &l, fault, opt) : -1;
     }

@@ -9,6 +9,10 @@ typedef struct netc_csv_options {
     int has_label;                      /* one column holds the label */
     enum netc_label_column label_column;
     int label_index;                    /* 0-based, for NETC_LABEL_INDEX */
+    int n_target;                       /* > 0: the label is this many consecutive columns
+                                         * of real-valued targets (a regression network's:
+                                         * the first, the last, or from label_index on);
+                                         * 0: one column of class numbers */
     const netc_model *labels_for;       /* non-NULL: labels this model cannot train on
                                          * are refused at their line:column */
     const char *header_hint;            /* how to declare a header row, ending the hint

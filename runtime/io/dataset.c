@@ -14,6 +14,7 @@ void netc_dataset_free(netc_dataset *ds)
     free(ds->label_source);
     free(ds->x);
     free(ds->labels);
+    free(ds->targets);
     memset(ds, 0, sizeof *ds);
 }
 
@@ -21,6 +22,47 @@ void netc_dataset_limit(netc_dataset *ds, int n)
 {
     if (n > 0 && n < ds->n)
         ds->n = n;
+}
+
+int netc_dataset_split(netc_dataset *ds, const unsigned char *held, netc_dataset *out,
+                       netc_error *err)
+{
+    size_t row = (size_t)ds->n_input;
+    int i, kept = 0, n_out = 0;
+
+    memset(out, 0, sizeof *out);
+    for (i = 0; i < ds->n; i++)
+        n_out += held[i] != 0;
+    out->n = n_out;
+    out->n_input = ds->n_input;
+    out->rank = ds->rank;
+    memcpy(out->shape, ds->shape, sizeof out->shape);
+    out->x = malloc((size_t)(n_out ? n_out : 1) * row * sizeof *out->x);
+    out->labels = ds->labels ? malloc((size_t)(n_out ? n_out : 1) * sizeof *out->labels) : NULL;
+    out->n_target = ds->n_target;
+    out->targets = ds->targets ? malloc((size_t)(n_out ? n_out : 1) * (size_t)ds->n_target *
+                                        sizeof *out->targets) : NULL;
+    out->source = ds->source ? strdup(ds->source) : NULL;
+    out->label_source = ds->label_source ? strdup(ds->label_source) : NULL;
+    if (!out->x || (ds->labels && !out->labels) || (ds->targets && !out->targets) ||
+        (ds->source && !out->source) ||
+        (ds->label_source && !out->label_source)) {
+        netc_dataset_free(out);
+        return netc_fail(err, "out of memory holding out %d samples", n_out);
+    }
+    for (i = 0, n_out = 0; i < ds->n; i++) {
+        netc_dataset *to = held[i] ? out : ds;
+        int at = held[i] ? n_out++ : kept++;
+        memmove(to->x + (size_t)at * row, ds->x + (size_t)i * row, row * sizeof *ds->x);
+        if (ds->labels)
+            to->labels[at] = ds->labels[i];
+        if (ds->targets)
+            memmove(to->targets + (size_t)at * (size_t)ds->n_target,
+                    ds->targets + (size_t)i * (size_t)ds->n_target,
+                    (size_t)ds->n_target * sizeof *ds->targets);
+    }
+    ds->n = kept;
+    return 0;
 }
 
 /* Bytes (or scaled bytes) of an IDX image file become the float samples. */
@@ -130,6 +172,11 @@ int netc_dataset_check_input(const netc_dataset *ds, const netc_model *model, ne
                      "inputs", ds->source, shape, model->name, model->n_input);
 }
 
+int netc_is_regression(const netc_model *model)
+{
+    return model->data.targets == NETC_TARGETS_VALUE && model->loss == NETC_LOSS_MSE;
+}
+
 int netc_dataset_label_limit(const netc_model *model, char *why, size_t size)
 {
     snprintf(why, size, "%s", "");
@@ -149,11 +196,16 @@ int netc_dataset_check_labels(const netc_dataset *ds, const netc_model *model, n
     char why[96];
     int i, limit = netc_dataset_label_limit(model, why, sizeof why);
 
+    if (ds->targets && ds->n_target != model->n_output)
+        return netc_fail(err, "%s: %d target columns but network '%s' has %d outputs",
+                         ds->label_source, ds->n_target, model->name, model->n_output);
     if (!ds->labels)
         return 0;
     if (model->data.targets == NETC_TARGETS_VALUE && model->n_output != 1)
-        return netc_fail(err, "%s: label values as targets need one network output, not %d\n"
-                         "hint: use one-hot targets", ds->label_source, model->n_output);
+        return netc_fail(err, "%s: one label per sample, but network '%s' has %d outputs to "
+                         "fit\nhint: a regression network with several outputs reads its "
+                         "targets from CSV columns", ds->label_source, model->name,
+                         model->n_output);
     for (i = 0; i < ds->n && limit > 0; i++)
         if (ds->labels[i] < 0 || ds->labels[i] >= limit)
             return netc_fail(err, "%s: sample %d: label %d is out of range: %s (labels 0 to %d)",
@@ -196,6 +248,12 @@ int netc_dataset_targets(const netc_dataset *ds, const int *idx, int n, int n_ou
 {
     int i;
 
+    if (ds->targets && ds->n_target == n_output) {
+        for (i = 0; i < n; i++)
+            memcpy(y + (size_t)i * n_output, ds->targets + (size_t)idx[i] * n_output,
+                   (size_t)n_output * sizeof *y);
+        return 0;
+    }
     if (!ds->labels)
         return netc_fail(err, "%s: has no labels, cannot make targets", ds->label_source);
     if (kind == NETC_TARGETS_VALUE && n_output != 1)

@@ -14,6 +14,8 @@ typedef struct netc_dataset {
     int rank, shape[3];         /* shape of one sample, e.g. 28x28 (rank 2) */
     float *x;                   /* n * n_input, row-major */
     int *labels;                /* n class labels, or NULL when the file has none */
+    int n_target;               /* real-valued targets per sample (regression CSV), else 0 */
+    float *targets;             /* n * n_target, row-major; NULL unless n_target > 0 */
 } netc_dataset;
 
 /* Images (+ labels, may be NULL) from IDX files; unit_scale: bytes / 255, else raw.
@@ -23,6 +25,14 @@ int netc_dataset_load_idx(netc_dataset *ds, const char *images, const char *labe
 void netc_dataset_free(netc_dataset *ds);
 /* Keeps only the first n samples (no-op when n <= 0 or n >= ds->n). */
 void netc_dataset_limit(netc_dataset *ds, int n);
+/* Moves the samples i with held[i] != 0 (ds->n flags) into out (allocated here), in
+ * file order; ds keeps the others, in file order.  Every per-sample array moves. */
+int netc_dataset_split(netc_dataset *ds, const unsigned char *held, netc_dataset *out,
+                       netc_error *err);
+
+/* A regression network: its targets are values (`targets value`) and its loss is mse;
+ * the targets are then real numbers, one per output (docs/language.md). */
+int netc_is_regression(const netc_model *model);
 
 /* Checks that a sample has the network's n_input floats. */
 int netc_dataset_check_input(const netc_dataset *ds, const netc_model *model, netc_error *err);
@@ -37,8 +47,9 @@ int netc_dataset_check_labels(const netc_dataset *ds, const netc_model *model, n
 void netc_dataset_gather(const netc_dataset *ds, const int *idx, int n, float *x);
 /* Starts loading samples idx[0..n) into the caches (a hint; nothing else changes). */
 void netc_dataset_prefetch(const netc_dataset *ds, const int *idx, int n);
-/* Targets of samples idx[0..n) into y (n * n_output floats): one-hot rows, or the
- * label value itself (n_output == 1).  Fails naming file and sample on a bad label. */
+/* Targets of samples idx[0..n) into y (n * n_output floats): one-hot rows, the label
+ * value itself (n_output == 1), or the sample's real-valued targets (ds->targets, n_target
+ * == n_output).  Fails naming file and sample on a bad label. */
 int netc_dataset_targets(const netc_dataset *ds, const int *idx, int n, int n_output,
                          enum netc_targets kind, float *y, netc_error *err);
 

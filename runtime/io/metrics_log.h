@@ -7,13 +7,22 @@
 
 #include "io/error.h"
 
+/* How well a regression network's outputs fit their targets (model/regress.h): mean
+ * absolute error, root mean squared error, and R² (averaged over the outputs). */
+typedef struct netc_fit {
+    double mae, rmse, r2;
+} netc_fit;
+
 /* One epoch.  train_acc is the accuracy of the end-of-epoch weights on the training
- * set (NAN when not measured); test figures are NAN without test data. */
+ * set (NAN when not measured); test figures are NAN without test data, validation
+ * figures without --validation. */
 typedef struct netc_epoch_metrics {
     int epoch;                  /* from 1 */
     double train_loss;          /* mean of the mini-batch losses during the epoch */
     double train_acc, test_loss, test_acc;  /* fractions, not percent */
     double learning_rate, samples_per_s, elapsed_s;
+    double val_loss, val_acc;   /* on the samples --validation held out */
+    netc_fit train_fit, test_fit, val_fit;  /* a regression network's (else NAN) */
 } netc_epoch_metrics;
 
 /* Every epoch so far, and the CSV file they are also written to (when csv != NULL). */
@@ -22,13 +31,24 @@ typedef struct netc_metrics {
     int n, cap;
     FILE *csv;
     const char *path;
+    int validation;             /* the rows have validation figures (and the CSV their columns) */
+    int regression;             /* ... a regression network's fit instead of accuracies */
 } netc_metrics;
 
 #define NETC_METRICS_HEADER \
     "epoch,train_loss,train_acc,test_loss,test_acc,learning_rate,samples_per_s,elapsed_s"
+/* ... followed by these when the run held out validation samples */
+#define NETC_METRICS_VALIDATION_COLUMNS ",val_loss,val_acc"
+/* A regression network's log has its fit where a classifier's has accuracies:
+ * epoch,train_loss,train_mae,train_rmse,train_r2,test_loss,test_mae,test_rmse,test_r2,
+ * learning_rate,samples_per_s,elapsed_s (and val_loss,val_mae,val_rmse,val_r2). */
+#define NETC_METRICS_VALIDATION 1u     /* netc_metrics_open's flags */
+#define NETC_METRICS_REGRESSION 2u
 
-/* Starts an empty log; with a path, creates the CSV file and writes its header. */
-int netc_metrics_open(netc_metrics *mx, const char *path, netc_error *err);
+/* Starts an empty log; with a path, creates the CSV file and writes its header (with
+ * the validation columns with NETC_METRICS_VALIDATION, a regression network's with
+ * NETC_METRICS_REGRESSION). */
+int netc_metrics_open(netc_metrics *mx, const char *path, unsigned flags, netc_error *err);
 /* Keeps the row and, with a file, appends it (flushed: `tail -f` shows each epoch). */
 int netc_metrics_add(netc_metrics *mx, const netc_epoch_metrics *row, netc_error *err);
 /* Closes the file (reporting a failed write); the rows stay until netc_metrics_free. */
