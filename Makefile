@@ -17,7 +17,7 @@ BISON   ?= bison
 FLEX    ?= flex
 
 # What `make check` needs on a fresh Debian machine.
-CHECK_DEPS := flex bison libcunit1-dev clang libclang-rt-14-dev libpng-dev python3-torch python3-numpy \
+CHECK_DEPS := flex bison libcunit1-dev clang libclang-rt-14-dev libpng-dev python3-torch python3-numpy python3-sklearn \
               libprotobuf-c-dev protobuf-c-compiler libonnx-dev python3-onnx nodejs \
               imagemagick chromium valgrind libopenmpi-dev openmpi-bin gcc-multilib qemu-user \
               lld wasi-libc libclang-rt-14-dev-wasm32 \

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "commands/commands.h"
 #include "model/pool.h"
@@ -21,6 +22,7 @@ enum opt_kind {
     OPT_U64,            /* uint64_t field within [0, max] (compared exactly) */
     OPT_SET,            /* int field = 1, no value */
     OPT_CLEAR,          /* int field = 0, no value */
+    OPT_HEADER,         /* --header, --no-header: int field = min; header_given */
     OPT_DATA_DIR,       /* --data DIR */
     OPT_LABEL           /* --label-column first|last|N */
 };
@@ -46,7 +48,8 @@ static const opt_spec opt_table[] = {
     { "--train-csv", OPT_PATH, F(train_csv), 0, 0, G_CSV },
     { "--test-csv", OPT_PATH, F(test_csv), 0, 0, G_CSV },
     { "--label-column", OPT_LABEL, 0, 0, 0, 0 },
-    { "--header", OPT_SET, F(csv.header), 0, 0, 0 },
+    { "--header", OPT_HEADER, F(csv.header), 1, 1, 0 },
+    { "--no-header", OPT_HEADER, F(csv.header), 0, 0, 0 },
     { "--epochs", OPT_INT, F(epochs), 1, 1e6, G_SETTING },
     { "--lr", OPT_DOUBLE, F(lr), 0, 1e6, G_SETTING },
     { "--batch", OPT_INT, F(batch), 1, INT_MAX, G_SETTING },
@@ -59,11 +62,14 @@ static const opt_spec opt_table[] = {
     { "--checkpoint-every", OPT_INT, F(checkpoint_every), 0, 1e9, 0 },
     { "--resume", OPT_PATH, F(resume), 0, 0, 0 },
     { "--overwrite", OPT_SET, F(overwrite), 0, 0, 0 },
+    { "--keep-checkpoint", OPT_SET, F(keep_checkpoint), 0, 0, 0 },
     { "--quiet", OPT_SET, F(quiet), 0, 0, 0 },
     { "--threads", OPT_INT, F(threads), 1, NETC_MAX_THREADS, 0 },
     { "--weights", OPT_PATH, F(weights), 0, 0, 0 },
     { "--allow-other-network", OPT_SET, F(allow_other_network), 0, 0, 0 },
     { "--raw", OPT_SET, F(raw), 0, 0, 0 },
+    { "--csv", OPT_SET, F(csv_output), 0, 0, 0 },
+    { "--per-class", OPT_SET, F(per_class), 0, 0, 0 },
     { "--tolerance", OPT_DOUBLE, F(tolerance), 0, 1e6, 0 },
     { "--warmup", OPT_INT, F(warmup), 0, 1e6, 0 },
     { "--log", OPT_PATH, F(log), 0, 0, 0 },
@@ -206,6 +212,7 @@ static int apply_option(netc_options *o, const opt_spec *s, const char *v, netc_
         return 0;
     case OPT_SET: *(int *)field = 1; return 0;
     case OPT_CLEAR: *(int *)field = 0; return 0;
+    case OPT_HEADER: *(int *)field = (int)s->min; o->header_given = 1; return 0;
     case OPT_DATA_DIR: return set_data_dir(o, v, err);
     case OPT_LABEL: return parse_label_column(o, v, err);
     default: return parse_number(s, v, field, err);
@@ -232,7 +239,7 @@ static int parse_option(netc_options *o, int argc, char **argv, int *i, int *gro
 
     if (!s)
         return unknown_option(arg, err);
-    takes_value = s->kind != OPT_SET && s->kind != OPT_CLEAR;
+    takes_value = s->kind != OPT_SET && s->kind != OPT_CLEAR && s->kind != OPT_HEADER;
     if (!takes_value && eq)
         return netc_fail(err, "%s takes no value", s->name);
     v = eq ? eq + 1 : NULL;
@@ -281,13 +288,15 @@ static int check_options(const netc_model *m, const netc_options *o, netc_error 
         return netc_fail(err, "--batch %d is larger than network '%s' allows: its batch is "
                          "compiled in as %d\nhint: pass --batch %d or less, or raise `batch` in "
                          "the .net file and recompile", o->batch, m->name, m->batch, m->batch);
-    if ((o->command == NETC_CMD_EVAL || o->command == NETC_CMD_PREDICT) && !o->weights)
-        return netc_fail(err, "%s needs --weights FILE\nhint: train first; it saves %s.safetensors",
-                         o->command == NETC_CMD_EVAL ? "eval" : "predict", m->name);
     if (o->command == NETC_CMD_PREDICT && !o->input)
         return netc_fail(err, "predict needs an INPUT file (IDX images or CSV features)");
-    if (o->command == NETC_CMD_REPORT && (!o->weights || !o->report))
-        return netc_fail(err, "report needs --weights FILE and -o DIR\nhint: %s report --weights "
+    if ((o->command == NETC_CMD_EVAL || o->command == NETC_CMD_PREDICT ||
+         o->command == NETC_CMD_REPORT) && o->weights == o->save_default &&
+        access(o->weights, F_OK) != 0)
+        return netc_fail(err, "no --weights given and no %s here\nhint: train first (it saves "
+                         "%s), or pass --weights FILE", o->weights, o->weights);
+    if (o->command == NETC_CMD_REPORT && !o->report)
+        return netc_fail(err, "report needs -o DIR\nhint: %s report --weights "
                          "%s.safetensors --log LOG --data DIR -o DIR", m->name, m->name);
     if (o->command == NETC_CMD_TRAIN)
         return netc_check_outputs(o, err);
@@ -325,6 +334,8 @@ int netc_parse_options(const netc_model *m, int argc, char **argv, netc_options 
         }
     }
     o->save_given = o->save != o->save_default;
+    if (!o->weights)            /* eval, predict, report: what train saves by default */
+        o->weights = o->save_default;
     if (o->resume && (groups & G_SETTING))
         return netc_fail(err, "--resume continues with the checkpoint's settings\nhint: drop "
                          "--epochs, --lr, --batch, --seed, --limit, --no-shuffle and "
@@ -362,14 +373,14 @@ void netc_usage(const netc_model *m, FILE *out)
     fprintf(out, "usage: %s COMMAND [options]\n\n", m->name);
     fprintf(out, "commands:\n"
             "  train                    train network '%s' and save its weights\n"
-            "  eval --weights FILE      test accuracy and mean loss\n"
-            "  predict --weights FILE INPUT\n"
-            "                           predicted class per sample of INPUT (IDX images or CSV)\n"
+            "  eval                     test accuracy and mean loss (--per-class: precision,\n"
+            "                           recall and F1 of each class)\n"
+            "  predict INPUT            predicted class per sample of INPUT (IDX images or CSV,\n"
+            "                           with or without the label column)\n"
             "  gradcheck                compare gradients with central differences\n"
             "  bench                    training and inference samples/s (--epochs timed\n"
             "                           epochs after --warmup ones), as `key value` lines\n"
-            "  report --weights FILE -o DIR\n"
-            "                           DIR/index.html: curves (--log FILE), weights, confusion\n"
+            "  report -o DIR            DIR/index.html: curves (--log FILE), weights, confusion\n"
             "                           matrix, mistakes on the test data\n"
             "  help                     this screen\n\n", m->name);
     fprintf(out, "data, IDX (MNIST) files:\n"
@@ -382,7 +393,7 @@ void netc_usage(const netc_model *m, FILE *out)
     fprintf(out, "data, CSV files:\n"
             "  --train-csv FILE         [%s]\n  --test-csv FILE          [%s]\n"
             "  --label-column WHERE     first, last or a 0-based index [%s]\n"
-            "  --header                 files start with a header row [%s]\n\n",
+            "  --header, --no-header    files start with a header row, or not [%s]\n\n",
             or_none(d->train_csv), or_none(d->test_csv), label_text(d, label, sizeof label),
             d->header ? "yes" : "no");
     fprintf(out, "training:\n"
@@ -402,6 +413,7 @@ void netc_usage(const netc_model *m, FILE *out)
             "                           settings and --save (give the same data options)\n"
             "  --overwrite              start afresh even if the checkpoint holds an\n"
             "                           unfinished run, replacing it\n"
+            "  --keep-checkpoint        keep a finished run's checkpoint (else removed)\n"
             "  --quiet                  no progress bar or lines\n"
             "  --log FILE               per-epoch metrics as CSV (report: read them)\n"
             "  --report DIR             write a report (DIR/index.html) after training\n"
@@ -410,10 +422,14 @@ void netc_usage(const netc_model *m, FILE *out)
             m->epochs, m->learning_rate, lr_note, m->batch, m->batch, (unsigned long long)m->seed,
             m->name);
     fprintf(out, "eval, predict, gradcheck, bench:\n"
-            "  --weights FILE           the weights to use\n"
+            "  --weights FILE           the weights to use [%s.safetensors]\n"
             "  --allow-other-network    take weights saved by another network (same shapes;\n"
             "                           eval, predict, report, and train --init-weights)\n"
             "  --raw                    predict: print the output vectors instead of classes\n"
+            "  --csv                    predict: CSV with a header row, the sample's 0-based\n"
+            "                           index in INPUT (id) first\n"
+            "  --per-class              eval: the per-class table also for a network without\n"
+            "                           class names\n"
             "  --tolerance X            gradcheck: largest relative error [0.01; conv: 0.03]\n"
-            "  --warmup N               bench: untimed epochs first [1]\n");
+            "  --warmup N               bench: untimed epochs first [1]\n", m->name);
 }

@@ -7,6 +7,7 @@
 #include "commands/commands.h"
 #include "model/state.h"
 #include "train/data.h"
+#include "train/class_report.h"
 #include "train/evaluate.h"
 
 /* "test accuracy 97.12% (10000 samples)  test loss 0.0123", or a regression network's
@@ -21,6 +22,23 @@ static void print_scores(const netc_model *m, const netc_scores *s, int n)
     }
     netc_scores_text(m, "test", s, fit, sizeof fit);
     printf("%s (%d samples)  test loss %.7g\n", fit, n, s->loss);
+}
+
+/* Each class's precision, recall and F1 (every process counts its share; rank 0 prints). */
+static int per_class(netc_engine *e, const netc_options *o, const netc_dataset *test,
+                     netc_error *err)
+{
+    int K = e->m->n_output == 1 ? 2 : e->m->n_output;
+    double *counts = malloc((size_t)K * K * sizeof *counts);
+    int rc = counts ? netc_confusion_count(e, o->comm, test, counts, err)
+                    : netc_fail(err, "out of memory for the confusion matrix");
+
+    if (rc == 0 && (!o->comm || o->comm->rank == 0)) {
+        printf("\n");
+        netc_class_report_print(e->m, counts, stdout);
+    }
+    free(counts);
+    return rc;
 }
 
 static int eval(const netc_model *m, const netc_options *o, netc_error *err)
@@ -52,6 +70,8 @@ static int eval(const netc_model *m, const netc_options *o, netc_error *err)
         rc = netc_score(&e, o->comm, &test, &b, &score, err);
     if (rc == 0 && (!o->comm || o->comm->rank == 0))
         print_scores(m, &score, test.n);
+    if (rc == 0 && (m->n_class_names || o->per_class))
+        rc = per_class(&e, o, &test, err);
     netc_engine_free(&e);
     netc_batch_free(&b);
     free(state);

@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "commands/commands.h"
+#include "commands/predict_input.h"
+#include "commands/predict_output.h"
 #include "io/csv.h"
 #include "io/idx.h"
 #include "model/classify.h"
@@ -37,7 +39,7 @@ static int load_input(const netc_model *m, const netc_options *o, const netc_sca
     csv.has_label = o->label_given;
     if (netc_idx_sniff(o->input))
         rc = netc_dataset_load_idx(ds, o->input, NULL, netc_scaling_for(m, NETC_DATA_IDX) == NETC_SCALE_UNIT, err);
-    else
+    else if ((rc = netc_predict_csv_layout(m, o, &csv, err)) == 0)
         rc = netc_dataset_load_csv(ds, o->input, &csv, err);
     if (rc == 0)
         rc = netc_dataset_check_input(ds, m, err);
@@ -63,10 +65,15 @@ int netc_cmd_predict(const netc_model *m, const netc_options *o)
         load_input(m, o, &s, &ds, &err) == 0 &&
         netc_engine_init(&e, m, state, o->threads, &err) == 0)
         out = netc_alloc((size_t)m->batch, (size_t)m->n_output * sizeof *out, "outputs", &err);
+    if (out)
+        netc_predict_header(m, o);
     for (i = 0; out && i < ds.n; i += m->batch) {
         int n = ds.n - i < m->batch ? ds.n - i : m->batch;
         netc_engine_forward(&e, ds.x + (size_t)i * m->n_input, out, n);
-        print_outputs(m, o, out, n);
+        if (o->csv_output || m->n_class_names)     /* names, CSV: predict_output.c */
+            netc_predict_rows(m, o, out, i, n);
+        else
+            print_outputs(m, o, out, n);
     }
     if (out)
         rc = fflush(stdout) == 0 ? 0 : netc_fail(&err, "cannot write the predictions");

@@ -316,8 +316,8 @@ static void finish(netc_run *r)
     if (r->writes) {
         if (netc_weights_save(r->o.save, r->m, r->m->params(r->state), &r->d.scaler, &e) < 0)
             netc_run_failed(r, &e);
-        else if (!r->o.quiet)
-            printf("saved %s\n", r->o.save);
+        else
+            netc_run_saved(r);
     }
     if (r->o.report && write_report(r, &e) < 0)
         netc_run_failed(r, &e);

@@ -21,6 +21,7 @@ typedef struct netc_options {
     enum netc_data_format format;
     netc_csv_options csv;
     int label_given;            /* --label-column was passed (predict reads labels) */
+    int header_given;           /* --header or --no-header was passed */
     int epochs, batch, limit;
     int warmup;                 /* bench: untimed epochs before the timed ones */
     int threads;                /* threads sharing each batch's work (same results for any) */
@@ -33,9 +34,12 @@ typedef struct netc_options {
     const char *checkpoint;     /* train: NULL for the default (see train/resume.c) */
     const char *resume;         /* train: the checkpoint to continue from */
     int overwrite;              /* train: may replace an unfinished run's checkpoint */
+    int keep_checkpoint;        /* train: a finished run keeps its checkpoint */
     int allow_other_network;    /* weights saved by another network load (same shapes) */
     int checkpoint_every;       /* seconds between checkpoints within an epoch; 0: none */
     int shuffle, quiet, raw;
+    int csv_output;             /* predict: CSV rows, an id column first */
+    int per_class;              /* eval: the per-class table also without class names */
     const char *log;            /* train: write the per-epoch CSV; report: read it */
     const char *report;         /* train --report DIR, report -o DIR */
     char save_default[256];     /* "NAME.safetensors" */

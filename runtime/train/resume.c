@@ -1,8 +1,12 @@
 /* resume.c - a run's checkpoints: where they go, saving one (every --checkpoint-every
- * seconds, after every epoch, when a signal stops the run), and resuming from one. */
+ * seconds, after every epoch, when a signal stops the run), resuming from one, and
+ * removing a finished run's. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "io/weights.h"
 #include "train/outputs.h"
@@ -183,4 +187,21 @@ int netc_run_save_stopped(netc_run *r, netc_error *err)
     data_options(r, command, sizeof command);
     fprintf(stderr, "resume with:%s\n", command);
     return 0;
+}
+
+void netc_run_saved(netc_run *r)
+{
+    int kept = r->o.keep_checkpoint && !r->ckpt_failed;
+    struct stat st;
+
+    if (!r->o.keep_checkpoint && lstat(r->ckpt_path, &st) == 0 && S_ISREG(st.st_mode) &&
+        unlink(r->ckpt_path) != 0)
+        fprintf(stderr, "%s: warning: cannot remove the finished run's checkpoint %s: %s\n",
+                r->m->name, r->ckpt_path, strerror(errno));
+    if (r->o.quiet)
+        return;
+    if (kept)
+        printf("saved %s, checkpoint %s\n", r->o.save, r->ckpt_path);
+    else
+        printf("saved %s\n", r->o.save);
 }

@@ -81,5 +81,8 @@ int netc_run_save_checkpoint(netc_run *r, int batch_no, netc_error *err);
 /* Stopped early (by a signal, or because an output failed): the checkpoint and the
  * weights as they are, each attempted, and how to go on. */
 int netc_run_save_stopped(netc_run *r, netc_error *err);
+/* A finished run whose weights are saved: its checkpoint removed (it has nothing left to
+ * resume) unless --keep-checkpoint, and "saved WEIGHTS" (", checkpoint FILE" when kept). */
+void netc_run_saved(netc_run *r);
 
 #endif

@@ -51,7 +51,7 @@ interrupt() {
     grep -q "resume with: $net train --resume $work/$name.ckpt --train-images data/mnist/train-images-idx3-ubyte" "$work/$name.err" || fail "$name: no resume hint"
     [ -s "$work/$name.ckpt" ] && [ -s "$work/$name.safetensors" ] || fail "$name: files missing"
     "$net" eval "${data[@]}" --weights "$work/$name.safetensors" > /dev/null || fail "$name: the saved weights do not load"
-    "$net" train "${data[@]}" --resume "$work/$name.ckpt" --save "$work/$name.safetensors" > "$work/$name.resumed"
+    "$net" train "${data[@]}" --resume "$work/$name.ckpt" --save "$work/$name.safetensors" --keep-checkpoint > "$work/$name.resumed"
     cat "$work/$name.resumed"
     cmp "$work/whole.safetensors" "$work/$name.safetensors" || fail "$name: resumed weights differ from an uninterrupted run's"
     # the interrupted run's lines, then the resumed run's: the uninterrupted run's lines
@@ -99,7 +99,7 @@ expect_error() {
     echo "ok: $(head -1 "$work/err")"
 }
 ck=$work/int.ckpt
-"$work/xor" train --save "$work/xor.safetensors" --quiet
+"$work/xor" train --save "$work/xor.safetensors" --quiet --keep-checkpoint
 expect_error 1 "$work/xor.ckpt: checkpoint of network 'xor'" "$net" train "${data[@]}" --resume "$work/xor.ckpt"
 expect_error 1 "$ck: the run was trained on 20000 samples" "$net" train --data data/mnist --train-images data/mnist/t10k-images-idx3-ubyte --train-labels data/mnist/t10k-labels-idx1-ubyte --resume "$ck"
 expect_error 2 "--resume continues with the checkpoint's settings" "$net" train "${data[@]}" --resume "$ck" --lr 0.1

@@ -14,7 +14,7 @@ source tests/e2e/common.bash
 tools/fetch-data.sh mnist
 "$netc" build samples/mnist.net -o "$work" > /dev/null
 run=(--data data/mnist --limit 1000 --epochs 3)
-"$work/mnist" train "${run[@]}" --epochs 1 --quiet --save "$work/w.safetensors"   # a good run
+"$work/mnist" train "${run[@]}" --epochs 1 --quiet --save "$work/w.safetensors" --keep-checkpoint  # a good run
 good=$(sha256sum < "$work/w.safetensors"); ckpt=$(sha256sum < "$work/w.ckpt")
 set +e
 "$work/mnist" train "${run[@]}" --lr 100 --save "$work/w.safetensors" > "$work/out" 2> "$work/err"

@@ -34,7 +34,7 @@ refused 2 "--log $d/data.csv is the file of --train-csv" "${csv[@]}" --log "$d/d
 ln "$d/data.csv" "$d/same.csv"          # another name for the test data: same inode
 refused 2 "--save $d/same.csv is the file of --train-csv $d/data.csv" "${csv[@]}" --save "$d/same.csv"
 rm "$d/same.csv"
-"$xor" train --quiet "${csv[@]}" --epochs 2 --save "$d/r.safetensors"
+"$xor" train --quiet "${csv[@]}" --epochs 2 --save "$d/r.safetensors" --keep-checkpoint
 refused 2 "--save $d/r.ckpt and --resume $d/r.ckpt are the same file" "${csv[@]}" --resume "$d/r.ckpt" --save "$d/r.ckpt"
 
 # A finished run's checkpoint may be replaced by a fresh run with the same --save.
@@ -69,7 +69,7 @@ echo "ok: an unwritable destination is an error before any epoch"
 
 # A refused --resume (other data) leaves the existing --log as it was: checked first, then
 # files touched.
-"$xor" train --quiet "${csv[@]}" --epochs 3 --save "$d/g.safetensors" --log "$d/g.log"
+"$xor" train --quiet "${csv[@]}" --epochs 3 --save "$d/g.safetensors" --log "$d/g.log" --keep-checkpoint
 head -3 "$d/data.csv" > "$d/other.csv"
 cp "$d/g.log" "$work/g.log.before"
 set +e; "$xor" train --quiet --train-csv "$d/other.csv" --resume "$d/g.ckpt" --save "$d/g.safetensors" --log "$d/g.log" 2> "$work/err"; status=$?; set -e

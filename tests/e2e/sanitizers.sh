@@ -14,7 +14,7 @@ sanitized_trainer samples/mnist.net "$work/asan"
 san=$work/asan/mnist
 run() { echo "+ $*"; "$@" > "$work/out" 2> "$work/err" || { cat "$work/err"; fail "$* (exit $?)"; }; }
 run "$san" train --data data/mnist --limit 2000 --epochs 1 --save "$work/w.safetensors" \
-    --log "$work/log.csv" --report "$work/report"
+    --log "$work/log.csv" --report "$work/report" --keep-checkpoint
 run "$san" train --data data/mnist --resume "$work/w.ckpt" --save "$work/w.safetensors"
 run "$san" eval --data data/mnist --weights "$work/w.safetensors"
 run "$san" predict --weights "$work/w.safetensors" data/mnist/t10k-images-idx3-ubyte

@@ -38,7 +38,7 @@ unshare -m bash -euo pipefail -c '
     mnt=$work/mnt
     mkdir -p "$mnt"
     mount -t tmpfs -o size=1m tmpfs "$mnt"
-    "$xor" train --save "$mnt/w.safetensors" --quiet          # the previous good files
+    "$xor" train --save "$mnt/w.safetensors" --quiet --keep-checkpoint   # the previous good files
     [ -s "$mnt/w.safetensors" ] && [ -s "$mnt/w.ckpt" ] || fail "no files to protect"
     mount -o remount,ro "$mnt"
     expect_save_error "Read-only file system" "$mnt"
