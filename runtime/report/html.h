@@ -40,6 +40,8 @@ typedef struct netc_report_page {
     int n_maps;                 /* maps_*.png, the drawn sample's feature maps */
     netc_report_maps maps[NETC_REPORT_MAX_MAPS];
     double test_acc, test_loss; /* of these weights on the test set; NAN without one */
+    int has_scatter;            /* scatter.svg: a regression network's test predictions */
+    netc_fit test_fit;          /* a regression network's MAE, RMSE, R² on the test set */
     int sample, sample_label, sample_predicted;     /* drawn in network.svg */
     int n_wrong;                /* misclassified test samples */
     int shown_wrong;            /* the first of them, widest margin first, on the page */

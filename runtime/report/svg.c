@@ -50,6 +50,16 @@ static int svg_end(FILE *f)
     return ferror(f) ? -1 : 0;
 }
 
+void netc_svg_open(FILE *f, int width, int height)
+{
+    svg_begin(f, width, height);
+}
+
+int netc_svg_close(FILE *f)
+{
+    return svg_end(f);
+}
+
 /* ---- learning curves -------------------------------------------------------- */
 
 typedef struct plot_area {

@@ -50,6 +50,11 @@ typedef struct netc_net_picture {
 
 int netc_svg_network(const char *path, const netc_net_picture *pic, netc_error *err);
 
+/* The opening of a drawing (its size, font, dark background) and its closing (0, or -1
+ * when a write to f failed), for drawings made in other files (report/scatter.c). */
+void netc_svg_open(FILE *f, int width, int height);
+int netc_svg_close(FILE *f);
+
 /* &, <, >, " as entities. */
 void netc_xml_text(FILE *f, const char *s);
 

@@ -3,6 +3,9 @@
  *   index.html         the page (html.c), relative links only
  *   loss.svg           training and test loss per epoch        (needs a log)
  *   accuracy.svg       training and test accuracy per epoch    (needs a log)
+ *   error.svg          a regression network's instead: mean absolute error per epoch
+ *   scatter.svg        a regression network's instead of confusion.svg: its test
+ *                      predictions against the true values (report/scatter.c)
  *   metrics.csv        the log itself                          (needs a log)
  *   weights.png        each first-layer neuron's weights as a picture (image inputs,
  *                      a dense first layer)
@@ -21,8 +24,10 @@
 #include <sys/stat.h>
 
 #include "model/classify.h"
+#include "model/regress.h"
 #include "report/html.h"
 #include "report/layers.h"
+#include "report/scatter.h"
 #include "report/svg.h"
 
 #define MAX_DRAWN NETC_REPORT_MAX_DRAWN
@@ -520,7 +525,8 @@ static int write_network(report *r, netc_report_page *page, netc_error *err)
     return 0;
 }
 
-/* loss.svg, accuracy.svg and metrics.csv from the log. */
+/* loss.svg, accuracy.svg (a regression network's error.svg: its mean absolute error) and
+ * metrics.csv from the log. */
 static int write_curves(report *r, netc_report_page *page, netc_error *err)
 {
     const netc_metrics *mx = r->in->metrics;
@@ -534,8 +540,8 @@ static int write_curves(report *r, netc_report_page *page, netc_error *err)
     for (i = 0; i < mx->n; i++) {
         y[i] = mx->rows[i].train_loss;
         y[mx->n + i] = mx->rows[i].test_loss;
-        y[2 * mx->n + i] = mx->rows[i].train_acc;
-        y[3 * mx->n + i] = mx->rows[i].test_acc;
+        y[2 * mx->n + i] = mx->regression ? mx->rows[i].train_fit.mae : mx->rows[i].train_acc;
+        y[3 * mx->n + i] = mx->regression ? mx->rows[i].test_fit.mae : mx->rows[i].test_acc;
     }
     loss[0].label = acc[0].label = "training";
     loss[1].label = acc[1].label = "test";
@@ -547,8 +553,10 @@ static int write_curves(report *r, netc_report_page *page, netc_error *err)
     acc[1].y = y + 3 * mx->n;
     if (path_in(path, sizeof path, r->dir, "loss.svg", err) == 0 &&
         netc_svg_curves(path, "loss", mx->n, loss, 2, 0, err) == 0 &&
-        path_in(path, sizeof path, r->dir, "accuracy.svg", err) == 0 &&
-        netc_svg_curves(path, "accuracy", mx->n, acc, 2, 1, err) == 0 &&
+        path_in(path, sizeof path, r->dir, mx->regression ? "error.svg" : "accuracy.svg",
+                err) == 0 &&
+        netc_svg_curves(path, mx->regression ? "mean absolute error" : "accuracy", mx->n, acc,
+                        2, !mx->regression, err) == 0 &&
         path_in(path, sizeof path, r->dir, "metrics.csv", err) == 0 &&
         netc_metrics_write(path, mx, err) == 0)
         rc = 0;
@@ -567,6 +575,38 @@ static void free_report(report *r)
     free(r->wrong);
 }
 
+/* A regression network's test set: its fit (for the page) and scatter.svg. */
+static int write_fit(report *r, netc_report_page *page, netc_error *err)
+{
+    const netc_model *m = r->in->model;
+    const netc_dataset *ds = r->in->test;
+    float *truth = netc_alloc((size_t)ds->n, (size_t)m->n_output * sizeof *truth, "targets", err);
+    int *idx = netc_alloc((size_t)ds->n, sizeof *idx, "indices", err);
+    netc_fit_sums sums = { 0, 0, NULL };
+    char path[1100];
+    int i, rc = truth && idx ? run_test_set(r, err) : -1;
+
+    for (i = 0; rc == 0 && i < ds->n; i++)
+        idx[i] = i;
+    if (rc == 0)
+        rc = netc_dataset_targets(ds, idx, ds->n, m->n_output, m->data.targets, truth, err);
+    if (rc == 0)
+        rc = netc_fit_sums_alloc(&sums, m->n_output, err);
+    if (rc == 0) {
+        netc_fit_sums_add(&sums, r->out, truth, ds->n);
+        netc_fit_result(&sums, &page->test_fit);
+        page->test_loss = r->test_loss;
+        rc = path_in(path, sizeof path, r->dir, "scatter.svg", err);
+    }
+    if (rc == 0)
+        rc = netc_svg_scatter(path, r->out, truth, ds->n, m->n_output, err);
+    page->has_scatter = rc == 0;
+    netc_fit_sums_free(&sums);
+    free(truth);
+    free(idx);
+    return rc;
+}
+
 static int write_pictures(report *r, netc_report_page *page, netc_error *err)
 {
     const netc_dataset *test = r->in->test;
@@ -582,6 +622,8 @@ static int write_pictures(report *r, netc_report_page *page, netc_error *err)
         return -1;
     if (write_filters(r, page, err) < 0)
         return -1;
+    if (netc_is_regression(r->in->model))
+        return test && test->n > 0 ? write_fit(r, page, err) : 0;
     if (!labelled)
         return 0;
     if (run_test_set(r, err) < 0 || score_test_set(r, err) < 0)
