@@ -61,6 +61,8 @@ _netc_trainer()
         COMPREPLY=($(compgen -f -X '!*.ckpt' -- "$cur") $(compgen -d -- "$cur")); return ;;
     --data|--report|-o) COMPREPLY=($(compgen -d -- "$cur")); return ;;
     --label-column) COMPREPLY=($(compgen -W 'first last' -- "$cur")); return ;;
+    --keep) COMPREPLY=($(compgen -W 'best last' -- "$cur")); return ;;
+    --validation|--early-stop) return ;;   # a number
     --train-*|--test-*|--log) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     esac
     if [[ $cur == -* ]]; then

@@ -102,7 +102,7 @@ static int load_data(const netc_model *m, const netc_options *o, bench_data *d,
     int widest = m->n_input > m->n_output ? m->n_input : m->n_output;
 
     memset(d, 0, sizeof *d);
-    if (netc_load_train_test(m, o, &d->train, &d->test, &d->scaler, err) < 0)
+    if (netc_load_train_test(m, o, &d->train, NULL, &d->test, &d->scaler, err) < 0)
         return -1;
     d->row = netc_alloc((size_t)widest, sizeof *d->row, "row buffer", err);
     d->out = netc_alloc((size_t)m->batch, (size_t)m->n_output * sizeof *d->out, "outputs", err);

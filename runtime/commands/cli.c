@@ -24,7 +24,9 @@ enum opt_kind {
     OPT_CLEAR,          /* int field = 0, no value */
     OPT_HEADER,         /* --header, --no-header: int field = min; header_given */
     OPT_DATA_DIR,       /* --data DIR */
-    OPT_LABEL           /* --label-column first|last|N */
+    OPT_LABEL,          /* --label-column first|last|N */
+    OPT_HOLDOUT,        /* --validation N|FRACTION */
+    OPT_KEEP            /* --keep best|last */
 };
 
 /* What an option implies: a data format, or a training setting (fixed when resuming). */
@@ -57,6 +59,9 @@ static const opt_spec opt_table[] = {
     { "--init-weights", OPT_PATH, F(init_weights), 0, 0, G_SETTING },
     { "--no-shuffle", OPT_CLEAR, F(shuffle), 0, 0, G_SETTING },
     { "--limit", OPT_INT, F(limit), 1, INT_MAX, G_SETTING },
+    { "--validation", OPT_HOLDOUT, F(validation), 0, INT_MAX, G_SETTING },
+    { "--early-stop", OPT_INT, F(early_stop), 1, 1e6, G_SETTING },
+    { "--keep", OPT_KEEP, F(keep_best), 0, 0, G_SETTING },
     { "--save", OPT_PATH, F(save), 0, 0, 0 },
     { "--checkpoint", OPT_PATH, F(checkpoint), 0, 0, 0 },
     { "--checkpoint-every", OPT_INT, F(checkpoint_every), 0, 1e9, 0 },
@@ -200,6 +205,31 @@ static int set_data_dir(netc_options *o, const char *dir, netc_error *err)
     return 0;
 }
 
+/* --validation: a number of samples (1 or more) or a fraction (above 0, below 1). */
+static int parse_holdout(const opt_spec *s, const char *v, double *field, netc_error *err)
+{
+    char *end;
+    double d;
+
+    errno = 0;
+    d = strtod(v, &end);
+    if (end == v || *end || errno || !(d > 0) || d > s->max || strpbrk(v, "xXnN") ||
+        (d >= 1 && d != floor(d)))
+        return netc_fail(err, "%s: expected a number of samples (1 or more) or a fraction "
+                         "between 0 and 1, found '%s'", s->name, v);
+    *field = d;
+    return 0;
+}
+
+static int parse_keep(const opt_spec *s, const char *v, int *field, netc_error *err)
+{
+    if (strcmp(v, "best") != 0 && strcmp(v, "last") != 0)
+        return netc_fail(err, "%s: expected best (the lowest validation loss's weights) or "
+                         "last (the last epoch's), found '%s'", s->name, v);
+    *field = strcmp(v, "best") == 0;
+    return 0;
+}
+
 static int apply_option(netc_options *o, const opt_spec *s, const char *v, netc_error *err)
 {
     void *field = (char *)o + s->field;
@@ -215,6 +245,8 @@ static int apply_option(netc_options *o, const opt_spec *s, const char *v, netc_
     case OPT_HEADER: *(int *)field = (int)s->min; o->header_given = 1; return 0;
     case OPT_DATA_DIR: return set_data_dir(o, v, err);
     case OPT_LABEL: return parse_label_column(o, v, err);
+    case OPT_HOLDOUT: return parse_holdout(s, v, (double *)field, err);
+    case OPT_KEEP: return parse_keep(s, v, (int *)field, err);
     default: return parse_number(s, v, field, err);
     }
 }
@@ -281,6 +313,27 @@ static void set_defaults(const netc_model *m, netc_options *o)
     o->save = o->save_default;
 }
 
+/* Early stopping, keeping the best epoch and the plateau schedule watch the validation
+ * loss: they need --validation (a resumed run has the checkpoint's). */
+static int check_validation(const netc_model *m, const netc_options *o, netc_error *err)
+{
+    char schedule[96];
+    const char *what = o->early_stop ? "--early-stop" : o->keep_best ? "--keep best" : NULL;
+
+    if (o->validation > 0 || o->resume)
+        return 0;
+    if (what)
+        return netc_fail(err, "%s watches the validation loss, but no samples are held out for "
+                         "validation\nhint: add --validation N (samples) or --validation 0.1 "
+                         "(a fraction of the training set)", what);
+    if (m->schedule == NETC_SCHED_PLATEAU)
+        return netc_fail(err, "schedule %s lowers the rate when the validation loss stops "
+                         "falling, but no samples are held out for validation\nhint: add "
+                         "--validation N (samples) or --validation 0.1 (a fraction of the "
+                         "training set)", netc_schedule_text(m, schedule, sizeof schedule));
+    return 0;
+}
+
 /* What the command needs that the options do not give. */
 static int check_options(const netc_model *m, const netc_options *o, netc_error *err)
 {
@@ -298,6 +351,8 @@ static int check_options(const netc_model *m, const netc_options *o, netc_error 
     if (o->command == NETC_CMD_REPORT && !o->report)
         return netc_fail(err, "report needs -o DIR\nhint: %s report --weights "
                          "%s.safetensors --log LOG --data DIR -o DIR", m->name, m->name);
+    if (o->command == NETC_CMD_TRAIN && check_validation(m, o, err) < 0)
+        return -1;
     if (o->command == NETC_CMD_TRAIN)
         return netc_check_outputs(o, err);
     return 0;
@@ -338,8 +393,8 @@ int netc_parse_options(const netc_model *m, int argc, char **argv, netc_options 
         o->weights = o->save_default;
     if (o->resume && (groups & G_SETTING))
         return netc_fail(err, "--resume continues with the checkpoint's settings\nhint: drop "
-                         "--epochs, --lr, --batch, --seed, --limit, --no-shuffle and "
-                         "--init-weights when resuming");
+                         "--epochs, --lr, --batch, --seed, --limit, --no-shuffle, "
+                         "--validation, --early-stop, --keep and --init-weights when resuming");
     groups &= G_IDX | G_CSV;
     if (groups == (G_IDX | G_CSV))
         return netc_fail(err, "both IDX and CSV data options given; use one kind of data");
@@ -403,6 +458,11 @@ void netc_usage(const netc_model *m, FILE *out)
             "  --init-weights FILE      start from these weights, not random ones\n"
             "  --no-shuffle             keep the training samples in file order\n"
             "  --limit N                use only the first N training samples\n"
+            "  --validation N|F         hold out N training samples (or the fraction F < 1),\n"
+            "                           chosen by the seed, to measure after each epoch\n"
+            "  --early-stop N           stop after N epochs without a lower validation loss\n"
+            "  --keep best|last         save the weights of the lowest validation loss's\n"
+            "                           epoch, or of the last epoch [last]\n"
             "  --save FILE              [%s.safetensors]\n"
             "  --checkpoint FILE        where to keep the run's checkpoint, written every\n"
             "                           epoch, on SIGINT/SIGTERM and every --checkpoint-every\n"

@@ -4,9 +4,13 @@
  *   "NETCCKPT" u32 version
  *   str network, str netc_version, str source_hash          (str: u32 length + bytes)
  *   f64 lr, u32 epochs, u32 batch, u32 limit, u32 shuffle, u64 seed
+ *   (version 3:) f64 validation, u32 early_stop, u32 keep_best
  *   u32 epoch, u32 pos, f64 loss_sum, f64 elapsed_s, u64 rng[4]
  *   u32 n_samples, u64 data_hash, u32 order[n_samples]
- *   u32 n_rows, n_rows x (u32 epoch, 7 x f64 figures)
+ *   u32 n_rows, n_rows x (u32 epoch, 7 x f64 figures; version 3: 18, + val_loss, val_acc,
+ *                         and train, test and val fits' mae, rmse, r2)
+ *   (version 3:) f64 plateau lr, f64 plateau best, u32 bad epochs, u32 cooldown left,
+ *                f64 best_loss, u32 best_epoch, u64 n_best, n_best x f32 best weights
  *   u64 state_size, state_size bytes of model state
  *   u64 FNV-1a 64 of every byte before it */
 #include <limits.h>
@@ -20,7 +24,7 @@
 #define FNV_OFFSET 0xcbf29ce484222325ULL
 #define FNV_PRIME 0x100000001b3ULL
 #define CKPT_MAX_STRING 4096
-#define CKPT_ROW_BYTES (4 + 7 * 8)
+#define CKPT_ROW_BYTES(version) (4 + ((version) >= 3 ? 18 : 7) * 8)
 
 static uint64_t fnv1a(uint64_t h, const unsigned char *p, size_t n)
 {
@@ -107,6 +111,13 @@ static void put_str(sink *s, const char *str)
     put(s, str, strlen(str));
 }
 
+static void put_fit(sink *s, const netc_fit *f)
+{
+    put_f64(s, f->mae);
+    put_f64(s, f->rmse);
+    put_f64(s, f->r2);
+}
+
 static void put_row(sink *s, const netc_epoch_metrics *r)
 {
     put_u32(s, (uint32_t)r->epoch);
@@ -117,6 +128,30 @@ static void put_row(sink *s, const netc_epoch_metrics *r)
     put_f64(s, r->learning_rate);
     put_f64(s, r->samples_per_s);
     put_f64(s, r->elapsed_s);
+    put_f64(s, r->val_loss);
+    put_f64(s, r->val_acc);
+    put_fit(s, &r->train_fit);
+    put_fit(s, &r->test_fit);
+    put_fit(s, &r->val_fit);
+}
+
+/* What the validation losses decided so far. */
+static void put_monitor(sink *s, const netc_checkpoint *c)
+{
+    size_t i;
+    uint32_t bits;
+
+    put_f64(s, c->plateau.lr);
+    put_f64(s, c->plateau.best);
+    put_u32(s, (uint32_t)c->plateau.bad_epochs);
+    put_u32(s, (uint32_t)c->plateau.cooldown_left);
+    put_f64(s, c->best_loss);
+    put_u32(s, (uint32_t)c->best_epoch);
+    put_u64(s, (uint64_t)c->n_best);
+    for (i = 0; i < c->n_best; i++) {
+        memcpy(&bits, &c->best[i], sizeof bits);
+        put_u32(s, bits);
+    }
 }
 
 static int write_checkpoint(FILE *out, const void *ctx)
@@ -138,6 +173,9 @@ static int write_checkpoint(FILE *out, const void *ctx)
     put_u32(&s, (uint32_t)c->limit);
     put_u32(&s, (uint32_t)c->shuffle);
     put_u64(&s, c->seed);
+    put_f64(&s, c->validation);
+    put_u32(&s, (uint32_t)c->early_stop);
+    put_u32(&s, (uint32_t)c->keep_best);
     put_u32(&s, (uint32_t)c->epoch);
     put_u32(&s, (uint32_t)c->pos);
     put_f64(&s, c->loss_sum);
@@ -151,6 +189,7 @@ static int write_checkpoint(FILE *out, const void *ctx)
     put_u32(&s, (uint32_t)c->n_rows);
     for (i = 0; i < c->n_rows; i++)
         put_row(&s, &c->rows[i]);
+    put_monitor(&s, c);
     put_u64(&s, (uint64_t)c->state_size);
     put(&s, c->state, c->state_size);
     put_u64(&s, s.hash);
@@ -179,6 +218,7 @@ int netc_checkpoint_write(const char *path, const netc_checkpoint *c, netc_error
 typedef struct source {
     const unsigned char *p;
     size_t n, pos;
+    uint32_t version;           /* the file's format version */
     const char *path;
     netc_error *err;
 } source;
@@ -272,7 +312,8 @@ static int get_header(source *s, netc_checkpoint *c)
     s->pos = 8;
     if (get_u32(s, &version, "the format version") < 0)
         return -1;
-    if (version != 1 && version != NETC_CKPT_VERSION)
+    s->version = version;
+    if (version < 1 || version > NETC_CKPT_VERSION)
         return netc_fail(s->err, "%s: byte 8: checkpoint format version %lu, expected 1 to %d",
                          s->path, (unsigned long)version, NETC_CKPT_VERSION);
     c->storage = cursor = netc_alloc(4, CKPT_MAX_STRING + 1, s->path, s->err);
@@ -283,6 +324,20 @@ static int get_header(source *s, netc_checkpoint *c)
            get_str(s, &cursor, &c->netc_version, "the netc version") < 0 ||
            get_str(s, &cursor, &c->source_hash, "the source hash") < 0 ||
            (version >= 2 && get_str(s, &cursor, &c->save, "the weights file") < 0) ? -1 : 0;
+}
+
+static int get_validation(source *s, netc_checkpoint *c)
+{
+    size_t at = s->pos;
+
+    if (get_f64(s, &c->validation, "the validation setting") < 0)
+        return -1;
+    if (!(c->validation >= 0) || !isfinite(c->validation) ||
+        (c->validation >= 1 && c->validation != floor(c->validation)))
+        return netc_fail(s->err, "%s: byte %zu: validation %g, expected 0, a fraction below 1 "
+                         "or a number of samples", s->path, at, c->validation);
+    return get_int(s, &c->early_stop, 0, 1000000, "the early-stop patience") < 0 ||
+           get_int(s, &c->keep_best, 0, 1, "the keep-best flag") < 0 ? -1 : 0;
 }
 
 static int get_settings(source *s, netc_checkpoint *c)
@@ -298,7 +353,8 @@ static int get_settings(source *s, netc_checkpoint *c)
            get_int(s, &c->batch, 1, INT_MAX, "the batch size") < 0 ||
            get_int(s, &c->limit, 0, INT_MAX, "the sample limit") < 0 ||
            get_int(s, &c->shuffle, 0, 1, "the shuffle flag") < 0 ||
-           get_u64(s, &c->seed, "the seed") < 0 ? -1 : 0;
+           get_u64(s, &c->seed, "the seed") < 0 ||
+           (s->version >= 3 && get_validation(s, c) < 0) ? -1 : 0;
 }
 
 static int get_position(source *s, netc_checkpoint *c)
@@ -357,12 +413,21 @@ static int get_order(source *s, netc_checkpoint *c)
     return c->order && seen && i == c->n_samples ? 0 : -1;
 }
 
+/* Three figures, within the row need() checked. */
+static void get_fit(source *s, netc_fit *f)
+{
+    get_f64(s, &f->mae, "a figure");
+    get_f64(s, &f->rmse, "a figure");
+    get_f64(s, &f->r2, "a figure");
+}
+
 static int get_rows(source *s, netc_checkpoint *c)
 {
+    const netc_fit no_fit = { NAN, NAN, NAN };
     int i;
 
     if (get_int(s, &c->n_rows, c->epoch, c->epoch, "the number of finished epochs") < 0 ||
-        need(s, (size_t)c->n_rows * CKPT_ROW_BYTES, "the epochs' figures") < 0)
+        need(s, (size_t)c->n_rows * CKPT_ROW_BYTES(s->version), "the epochs' figures") < 0)
         return -1;
     c->rows = netc_alloc((size_t)c->n_rows, sizeof *c->rows, s->path, s->err);
     for (i = 0; c->rows && i < c->n_rows; i++) {
@@ -377,8 +442,54 @@ static int get_rows(source *s, netc_checkpoint *c)
         get_f64(s, &r->learning_rate, "a figure");
         get_f64(s, &r->samples_per_s, "a figure");
         get_f64(s, &r->elapsed_s, "a figure");
+        r->val_loss = r->val_acc = NAN;
+        r->train_fit = r->test_fit = r->val_fit = no_fit;
+        if (s->version >= 3) {
+            get_f64(s, &r->val_loss, "a figure");
+            get_f64(s, &r->val_acc, "a figure");
+            get_fit(s, &r->train_fit);
+            get_fit(s, &r->test_fit);
+            get_fit(s, &r->val_fit);
+        }
     }
     return c->rows ? 0 : -1;
+}
+
+/* What the validation losses decided (before version 3: nothing yet, as a fresh run). */
+static int get_monitor(source *s, netc_checkpoint *c)
+{
+    uint64_t n_best;
+    size_t i, at;
+
+    netc_plateau_start(&c->plateau, c->lr);
+    c->best_loss = INFINITY;
+    if (s->version < 3)
+        return 0;
+    if (get_f64(s, &c->plateau.lr, "the plateau schedule's rate") < 0 ||
+        get_f64(s, &c->plateau.best, "the plateau schedule's best loss") < 0 ||
+        get_int(s, &c->plateau.bad_epochs, 0, INT_MAX, "the plateau schedule's bad epochs") < 0 ||
+        get_int(s, &c->plateau.cooldown_left, 0, INT_MAX, "the plateau schedule's cooldown") < 0 ||
+        get_f64(s, &c->best_loss, "the best validation loss") < 0 ||
+        get_int(s, &c->best_epoch, 0, c->epoch, "the best epoch") < 0)
+        return -1;
+    at = s->pos;
+    if (!(c->plateau.lr > 0) || !isfinite(c->plateau.lr))
+        return netc_fail(s->err, "%s: byte %zu: the plateau schedule's rate is %g, expected a "
+                         "positive number", s->path, at - 40, c->plateau.lr);
+    if (get_u64(s, &n_best, "the best weights' size") < 0)
+        return -1;
+    if (n_best > (s->n - s->pos) / 4)
+        return need(s, (size_t)-1, "the best weights");
+    c->n_best = (size_t)n_best;
+    c->best = c->n_best ? netc_alloc(c->n_best, sizeof *c->best, s->path, s->err) : NULL;
+    if (c->n_best && !c->best)
+        return -1;
+    for (i = 0; i < c->n_best; i++) {
+        uint32_t bits = 0;
+        get_u32(s, &bits, "the best weights");     /* within the size checked above */
+        memcpy(&c->best[i], &bits, sizeof bits);
+    }
+    return 0;
 }
 
 static int get_state(source *s, netc_checkpoint *c)
@@ -438,7 +549,7 @@ int netc_checkpoint_read(const char *path, netc_checkpoint *c, netc_error *err)
         rc = check_sum(&s);
     if (rc == 0)
         rc = get_settings(&s, c) < 0 || get_position(&s, c) < 0 || get_order(&s, c) < 0 ||
-             get_rows(&s, c) < 0 || get_state(&s, c) < 0 ? -1 : 0;
+             get_rows(&s, c) < 0 || get_monitor(&s, c) < 0 || get_state(&s, c) < 0 ? -1 : 0;
     free(buf);
     if (rc < 0)
         netc_checkpoint_free(c);
@@ -468,6 +579,7 @@ void netc_checkpoint_free(netc_checkpoint *c)
 {
     free(c->order);
     free(c->rows);
+    free(c->best);
     free(c->state);
     free(c->storage);
     memset(c, 0, sizeof *c);

@@ -17,10 +17,11 @@
 #include "io/dataset.h"
 #include "io/metrics_log.h"
 #include "model/rng.h"
+#include "model/schedule.h"
 #include "netc_model.h"
 
 #define NETC_CKPT_MAGIC "NETCCKPT"
-#define NETC_CKPT_VERSION 2       /* 2 added the weights file; 1 is still read */
+#define NETC_CKPT_VERSION 3       /* 3 added validation, 2 the weights file; 1, 2 still read */
 
 typedef struct netc_checkpoint {
     /* Which network: a checkpoint resumes only with the trainer it came from. */
@@ -32,6 +33,8 @@ typedef struct netc_checkpoint {
     double lr;
     int epochs, batch, limit, shuffle;
     uint64_t seed;
+    double validation;          /* --validation (0: none; version 3) */
+    int early_stop, keep_best;  /* --early-stop, --keep best (version 3) */
     /* Where the run stands.  pos == 0: epoch `epoch` has not started (its shuffle has not
      * happened, order[] is the previous epoch's); else order[0..pos) are trained. */
     int epoch, pos;
@@ -43,6 +46,12 @@ typedef struct netc_checkpoint {
     int *order;                 /* [n_samples]: a permutation of 0..n_samples-1 */
     int n_rows;
     netc_epoch_metrics *rows;   /* the finished epochs' figures */
+    /* What the validation losses so far decided (version 3; a fresh run's in older ones). */
+    netc_plateau plateau;       /* the plateau schedule's rate and counters */
+    double best_loss;           /* the lowest validation loss (INFINITY: none yet) */
+    int best_epoch;             /* its epoch, from 1 (0: none) */
+    size_t n_best;              /* --keep best: n_param, the floats of best[]; else 0 */
+    float *best;                /* the parameters at the end of best_epoch */
     size_t state_size;
     void *state;                /* the model's state, state_size bytes */
     char *storage;              /* read: the strings above point into it */

@@ -11,35 +11,40 @@
 #include "model/rng.h"
 #include "model/schedule.h"
 #include "model/state.h"
-#include "report/report.h"
 #include "train/data.h"
 #include "train/evaluate.h"
 #include "train/outputs.h"
 #include "train/run.h"
+#include "train/run_report.h"
 #include "train/signals.h"
 #include "train/train.h"
 
 static void free_run(netc_run *r)
 {
     netc_dataset_free(&r->d.train);
+    netc_dataset_free(&r->d.val);
     netc_dataset_free(&r->d.test);
     netc_scaler_free(&r->d.scaler);
     netc_batch_free(&r->d.train_buf);
+    netc_batch_free(&r->d.val_buf);
     netc_batch_free(&r->d.test_buf);
     netc_metrics_free(&r->mx);
     free(r->good);
+    free(r->best);
     free(r->ckpt_path);
     free(r->save_path);
     free(r->resumed_save);
 }
 
-/* Training (required) and test (optional) data, scaled with training statistics. */
+/* Training (required), validation and test (optional) data, scaled with training
+ * statistics. */
 static int load_run(const netc_model *m, const netc_options *o, netc_run_data *d,
                     netc_error *err)
 {
-    if (netc_load_train_test(m, o, &d->train, &d->test, &d->scaler, err) < 0)
+    if (netc_load_train_test(m, o, &d->train, &d->val, &d->test, &d->scaler, err) < 0)
         return -1;
     if (netc_batch_alloc(&d->train_buf, m, d->train.n, err) < 0 ||
+        netc_batch_alloc(&d->val_buf, m, d->val.n, err) < 0 ||
         netc_batch_alloc(&d->test_buf, m, d->test.n, err) < 0)
         return -1;
     return 0;
@@ -82,16 +87,30 @@ static int start_run(netc_run *r, const netc_checkpoint *saved, netc_error *err)
     c->limit = r->o.limit;
     c->shuffle = r->o.shuffle;
     c->seed = r->o.seed;
+    c->validation = r->o.validation;
+    c->early_stop = r->o.early_stop;
+    c->keep_best = r->o.keep_best;
+    netc_plateau_start(&c->plateau, r->o.lr);
+    c->best_loss = INFINITY;
     c->n_samples = r->d.train.n;
     c->data_hash = netc_dataset_fingerprint(&r->d.train);
     c->order = r->d.train_buf.order;
     c->state_size = m->state_size;
     c->state = r->state;
     r->good = netc_alloc(m->n_param, sizeof *r->good, "a copy of the parameters", err);
-    if (!r->good || (saved ? netc_run_resume(r, saved, err) : start_fresh(r, err)) < 0)
+    if (r->o.keep_best) {
+        r->best = netc_alloc(m->n_param, sizeof *r->best, "the best epoch's parameters", err);
+        c->best = r->best;
+        c->n_best = m->n_param;
+        if (r->best)        /* no best epoch yet: what a checkpoint holds until there is */
+            memset(r->best, 0, m->n_param * sizeof *r->best);
+    }
+    if (!r->good || (r->o.keep_best && !r->best) ||
+        (saved ? netc_run_resume(r, saved, err) : start_fresh(r, err)) < 0)
         return -1;
     /* The log is created only once everything the run starts from has been accepted. */
-    if (netc_metrics_open(&r->mx, r->o.log, err) < 0)
+    if (netc_metrics_open(&r->mx, r->o.log, (r->d.val.n > 0 ? NETC_METRICS_VALIDATION : 0) |
+                          (netc_is_regression(r->m) ? NETC_METRICS_REGRESSION : 0), err) < 0)
         return -1;
     for (i = 0; saved && i < saved->n_rows; i++)
         if (netc_metrics_add(&r->mx, &saved->rows[i], err) < 0)
@@ -173,17 +192,69 @@ static int train_epoch(netc_run *r, float lr, netc_error *err)
                                    (ds->n + batch - 1) / batch, err);
 }
 
-static void print_epoch(const netc_run *r, double loss, double acc, double test_loss,
-                        double secs, double epoch_secs, long samples)
+/* "  test acc 94.37%  test loss 0.031977", or a regression network's
+ * "  test mae 0.0812  test rmse 0.1034  test r2 0.9876  test loss 0.005345". */
+static void print_scores(const netc_model *m, const char *set, double acc, const netc_fit *fit,
+                         double loss)
+{
+    netc_scores s;
+    char text[160];
+
+    s.acc = acc;
+    s.fit = *fit;
+    netc_scores_text(m, set, &s, text, sizeof text);
+    printf("  %s  %s loss %.6f", text, set, loss);
+}
+
+static void print_epoch(const netc_run *r, const netc_epoch_metrics *row, double epoch_secs,
+                        long samples)
 {
     const netc_options *o = &r->o;
 
     printf("epoch %*d/%d  loss %.6f", (int)snprintf(NULL, 0, "%d", o->epochs), r->ck.epoch + 1,
-           o->epochs, loss);
+           o->epochs, row->train_loss);
+    if (r->d.val.n)
+        print_scores(r->m, "val", row->val_acc, &row->val_fit, row->val_loss);
     if (r->d.test.n)
-        printf("  test acc %.2f%%  test loss %.6f", 100 * acc, test_loss);
-    printf("  %.0f samples/s  %.1f s\n", samples / (epoch_secs > 0 ? epoch_secs : 1e-9), secs);
+        print_scores(r->m, "test", row->test_acc, &row->test_fit, row->test_loss);
+    printf("  %.0f samples/s  %.1f s\n", samples / (epoch_secs > 0 ? epoch_secs : 1e-9),
+           row->elapsed_s);
     fflush(stdout);
+}
+
+/* The rate of the epoch about to run: the plateau schedule's, or the schedule's. */
+static double epoch_lr(const netc_run *r)
+{
+    if (r->m->schedule == NETC_SCHED_PLATEAU)
+        return r->ck.plateau.lr;
+    return netc_schedule_lr(r->m, r->o.lr, r->ck.epoch, r->o.epochs);
+}
+
+/* Early stopping: --early-stop epochs have passed since the lowest validation loss (or
+ * since the start, when none was finite).  Keras's EarlyStopping, min_delta 0. */
+static int stops_early(const netc_run *r)
+{
+    return r->o.early_stop > 0 && r->ck.epoch - r->ck.best_epoch >= r->o.early_stop;
+}
+
+/* What the epoch's validation loss decides: the best epoch (and its weights, for --keep
+ * best), the plateau schedule's next rate. */
+static void watch_validation(netc_run *r, double loss)
+{
+    netc_checkpoint *c = &r->ck;
+    double before = c->plateau.lr;
+
+    if (loss < c->best_loss) {
+        c->best_loss = loss;
+        c->best_epoch = c->epoch + 1;
+        if (r->best)
+            memcpy(r->best, r->m->params(r->state), r->m->n_param * sizeof *r->best);
+    }
+    if (r->m->schedule == NETC_SCHED_PLATEAU && netc_plateau_step(&c->plateau, r->m, loss) &&
+        !r->o.quiet)
+        printf("epoch %d: validation loss %.6f, no lower than %.6f for %d epochs: learning "
+               "rate %g -> %g\n", c->epoch + 1, loss, c->plateau.best, r->m->patience + 1,
+               before, c->plateau.lr);
 }
 
 /* The end of an epoch: evaluation, its line and figures, then a checkpoint at the start of
@@ -194,29 +265,43 @@ static int end_epoch(netc_run *r, float lr, double epoch_secs, long samples, net
 {
     netc_epoch_metrics row;
     netc_error log_err;
-    double acc = 0, test_loss = 0, train_loss_now;
+    const netc_fit none = { NAN, NAN, NAN };
+    netc_scores val = { NAN, NAN, none }, test = val, train;
     netc_run_data *d = &r->d;
 
-    if (d->test.n && netc_evaluate(&r->engine, r->o.comm, &d->test, &d->test_buf, &acc, &test_loss, err) < 0)
+    if (d->val.n && netc_score(&r->engine, r->o.comm, &d->val, &d->val_buf, &val, err) < 0)
+        return -1;
+    if (d->test.n && netc_score(&r->engine, r->o.comm, &d->test, &d->test_buf, &test, err) < 0)
         return -1;
     row.epoch = r->ck.epoch + 1;
     row.train_loss = r->ck.loss_sum / d->train.n;
     row.train_acc = NAN;
-    row.test_acc = d->test.n ? acc : NAN;
-    row.test_loss = d->test.n ? test_loss : NAN;
+    row.test_acc = test.acc;
+    row.test_loss = test.loss;
+    row.test_fit = test.fit;
+    row.val_acc = val.acc;
+    row.val_loss = val.loss;
+    row.val_fit = val.fit;
+    row.train_fit = none;
     row.learning_rate = lr;
     row.samples_per_s = samples / (epoch_secs > 0 ? epoch_secs : 1e-9);
     row.elapsed_s = r->elapsed_before + netc_seconds_since(&r->t0);
     if (!r->o.quiet)
-        print_epoch(r, row.train_loss, acc, test_loss, row.elapsed_s, epoch_secs, samples);
-    if (r->train_accuracy &&
-        netc_evaluate(&r->engine, r->o.comm, &d->train, &d->train_buf, &row.train_acc, &train_loss_now,
-                 err) < 0)
-        return -1;
+        print_epoch(r, &row, epoch_secs, samples);
+    if (d->val.n)
+        watch_validation(r, val.loss);
+    if (r->train_accuracy) {
+        if (netc_score(&r->engine, r->o.comm, &d->train, &d->train_buf, &train, err) < 0)
+            return -1;
+        row.train_acc = train.acc;
+        row.train_fit = train.fit;
+    }
     if (netc_metrics_add(&r->mx, &row, &log_err) < 0) {
         netc_run_failed(r, &log_err);
         netc_metrics_close(&r->mx, &log_err);       /* no further rows to it */
     }
+    if (r->o.report && r->ck.epoch + 1 < r->o.epochs && netc_run_report(r, 0, &log_err) < 0)
+        netc_run_failed(r, &log_err);       /* the run so far, to be watched */
     r->ck.epoch++;
     r->ck.pos = 0;
     r->ck.loss_sum = 0;
@@ -234,8 +319,8 @@ static int run_epochs(netc_run *r, netc_error *err)
     netc_progress_init(&r->bar, !o->quiet);
     clock_gettime(CLOCK_MONOTONIC, &r->t0);
     r->last_ckpt = r->t0;
-    while (r->ck.epoch < o->epochs) {
-        float lr = (float)netc_schedule_lr(r->m, o->lr, r->ck.epoch, o->epochs);
+    while (r->ck.epoch < o->epochs && !stops_early(r)) {
+        float lr = (float)epoch_lr(r);
         int first = r->ck.pos;
         struct timespec te;
 
@@ -259,28 +344,6 @@ static int run_epochs(netc_run *r, netc_error *err)
     return 0;
 }
 
-/* The report of a finished run, on its test data and log. */
-static int write_report(netc_run *r, netc_error *err)
-{
-    netc_report_input in;
-
-    memset(&in, 0, sizeof in);
-    in.model = r->m;
-    in.state = r->state;
-    in.test = &r->d.test;
-    in.train = &r->d.train;
-    in.metrics = &r->mx;
-    in.weights_path = r->o.save;
-    in.lr = r->o.lr;
-    in.batch = r->o.batch;
-    in.seed = r->o.seed;
-    if (netc_report_write(&in, r->o.report, err) < 0)
-        return -1;
-    if (!r->o.quiet)
-        printf("report %s/index.html\n", r->o.report);
-    return 0;
-}
-
 static void print_start(const netc_run *r)
 {
     const netc_options *o = &r->o;
@@ -288,8 +351,11 @@ static void print_start(const netc_run *r)
 
     if (o->quiet)
         return;
-    printf("%s: %d training samples, %d test samples, %d epochs, batch %d, lr %g", r->m->name,
-           r->d.train.n, r->d.test.n, o->epochs, o->batch, o->lr);
+    printf("%s: %d training samples, ", r->m->name, r->d.train.n);
+    if (r->d.val.n)
+        printf("%d validation samples, ", r->d.val.n);
+    printf("%d test samples, %d epochs, batch %d, lr %g", r->d.test.n, o->epochs, o->batch,
+           o->lr);
     if (r->m->schedule != NETC_SCHED_CONSTANT)
         printf(" %s", netc_schedule_text(r->m, schedule, sizeof schedule));
     printf(", seed %llu", (unsigned long long)o->seed);
@@ -297,6 +363,10 @@ static void print_start(const netc_run *r)
         printf(", %d threads", o->threads);
     if (o->comm)
         printf(", %d processes", o->comm->size);
+    if (o->early_stop)
+        printf(", early stop after %d", o->early_stop);
+    if (o->keep_best)
+        printf(", keep best");
     printf("\n");
     if (o->resume)
         printf("resuming %s at epoch %d/%d, sample %d of %d; weights to %s\n", o->resume,
@@ -305,12 +375,31 @@ static void print_start(const netc_run *r)
     fflush(stdout);
 }
 
+/* A run that ended early, or keeps its best epoch's weights: says which, and puts them
+ * into the model (to be saved, and reported on). */
+static void use_best(netc_run *r)
+{
+    const netc_checkpoint *c = &r->ck;
+    const netc_epoch_metrics *best = c->best_epoch ? &r->mx.rows[c->best_epoch - 1] : NULL;
+
+    if (stops_early(r) && !r->o.quiet)
+        printf("early stop after epoch %d: no validation loss below %.6f (epoch %d) in %d "
+               "epochs\n", c->epoch, c->best_loss, c->best_epoch, r->o.early_stop);
+    if (!r->best || !best)
+        return;
+    memcpy(r->m->params(r->state), r->best, r->m->n_param * sizeof *r->best);
+    if (!r->o.quiet)
+        printf("keeping epoch %d of %d: the lowest validation loss, %.6f (val acc %.2f%%)\n",
+               c->best_epoch, c->epoch, best->val_loss, 100 * best->val_acc);
+}
+
 /* A finished run's outputs: the log closed, the weights saved, the report written, each
  * attempted whatever became of the others (failures in r->failures). */
 static void finish(netc_run *r)
 {
     netc_error e;
 
+    use_best(r);
     if (netc_metrics_close(&r->mx, &e) < 0)
         netc_run_failed(r, &e);
     if (r->writes) {
@@ -319,7 +408,7 @@ static void finish(netc_run *r)
         else
             netc_run_saved(r);
     }
-    if (r->o.report && write_report(r, &e) < 0)
+    if (r->o.report && netc_run_report(r, 1, &e) < 0)
         netc_run_failed(r, &e);
 }
 

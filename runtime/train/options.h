@@ -34,10 +34,15 @@ typedef struct netc_options {
     const char *checkpoint;     /* train: NULL for the default (see train/resume.c) */
     const char *resume;         /* train: the checkpoint to continue from */
     int overwrite;              /* train: may replace an unfinished run's checkpoint */
-    int keep_checkpoint;        /* train: a finished run keeps its checkpoint */
     int allow_other_network;    /* weights saved by another network load (same shapes) */
+    int keep_checkpoint;        /* train: a finished run keeps its checkpoint */
     int checkpoint_every;       /* seconds between checkpoints within an epoch; 0: none */
     int shuffle, quiet, raw;
+    double validation;          /* train: samples held out of the training set (>= 1) or
+                                 * their fraction (< 1); 0: none (train/data.c) */
+    int early_stop;             /* train: stop after this many epochs without a lower
+                                 * validation loss; 0: never */
+    int keep_best;              /* train: save the lowest validation loss's weights */
     int csv_output;             /* predict: CSV rows, an id column first */
     int per_class;              /* eval: the per-class table also without class names */
     const char *log;            /* train: write the per-epoch CSV; report: read it */

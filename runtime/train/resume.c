@@ -32,6 +32,9 @@ int netc_run_read_resume(netc_run *r, netc_checkpoint *saved, netc_error *err)
     o->limit = saved->limit;
     o->shuffle = saved->shuffle;
     o->seed = saved->seed;
+    o->validation = saved->validation;
+    o->early_stop = saved->early_stop;
+    o->keep_best = saved->keep_best;
     o->init_weights = NULL;
     if (!o->save_given && saved->save[0]) {
         if (!(r->resumed_save = strdup(saved->save)))
@@ -46,6 +49,22 @@ int netc_run_checkpoint_path(netc_run *r, netc_error *err)
 {
     r->ckpt_path = netc_checkpoint_path(&r->o);
     return r->ckpt_path ? 0 : netc_fail(err, "out of memory");
+}
+
+/* What the validation losses decided before the interruption; the best weights. */
+static int resume_monitor(netc_run *r, const netc_checkpoint *saved, netc_error *err)
+{
+    r->ck.plateau = saved->plateau;
+    r->ck.best_loss = saved->best_loss;
+    r->ck.best_epoch = saved->best_epoch;
+    if (!r->best)
+        return 0;
+    if (saved->n_best != r->m->n_param)
+        return netc_fail(err, "%s: the checkpoint keeps %zu best weights, network '%s' has %zu"
+                         "\nhint: the checkpoint is corrupt; train again", r->o.resume,
+                         saved->n_best, r->m->name, r->m->n_param);
+    memcpy(r->best, saved->best, saved->n_best * sizeof *r->best);
+    return 0;
 }
 
 /* A resumed run: the checkpoint's state, position and order, on the same data. */
@@ -64,7 +83,7 @@ int netc_run_resume(netc_run *r, const netc_checkpoint *saved, netc_error *err)
     r->ck.pos = saved->pos;
     r->ck.loss_sum = saved->loss_sum;
     r->elapsed_before = saved->elapsed_s;
-    return 0;
+    return resume_monitor(r, saved, err);
 }
 
 void netc_run_failed(netc_run *r, const netc_error *e)

@@ -13,11 +13,11 @@
 #include "train/options.h"
 #include "train/progress.h"
 
-/* The loaded data of a training run. */
+/* The loaded data of a training run: val holds --validation's samples (n = 0: none). */
 typedef struct netc_run_data {
-    netc_dataset train, test;
+    netc_dataset train, val, test;
     netc_scaler scaler;
-    netc_batch train_buf, test_buf;
+    netc_batch train_buf, val_buf, test_buf;
 } netc_run_data;
 
 /* A training run in progress: its settings, data, model, and where it stands. */
@@ -32,6 +32,7 @@ typedef struct netc_run {
     netc_metrics mx;            /* every finished epoch's figures */
     netc_checkpoint ck;         /* where the run stands; its pointers point into the above */
     float *good;                /* the parameters at the start of the epoch: all finite */
+    float *best;                /* --keep best: those of the lowest validation loss (ck.best) */
     char *ckpt_path;
     char *save_path;            /* o.save made absolute, as the checkpoint records it */
     char *resumed_save;         /* a resumed run's weights file, from its checkpoint */

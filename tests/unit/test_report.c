@@ -93,7 +93,7 @@ static void test_metrics_round_trip(void)
     char path[256], *text;
     size_t len;
 
-    CU_ASSERT_FATAL(netc_metrics_open(&mx, test_path(path, sizeof path, "log.csv"), &err) == 0);
+    CU_ASSERT_FATAL(netc_metrics_open(&mx, test_path(path, sizeof path, "log.csv"), 0, &err) == 0);
     CU_ASSERT(netc_metrics_add(&mx, &r1, &err) == 0);
     CU_ASSERT(netc_metrics_add(&mx, &r2, &err) == 0);
     CU_ASSERT(netc_metrics_close(&mx, &err) == 0);

@@ -839,6 +839,82 @@ static void test_schedule(void)
     CU_ASSERT(fabs(netc_schedule_lr(&m, 0.1, 2, 4) - 0.055) < 1e-12);
 }
 
+/* The plateau schedule against PyTorch 1.13's ReduceLROnPlateau(factor=0.5, patience=2,
+ * threshold=1e-4, cooldown=1, min_lr=0.02) on SGD(lr=0.1), stepped with these losses:
+ * the rates below are what torch printed (tests/e2e/validation.sh also compares a whole
+ * run's log with torch live).  0.89995 is within the threshold of 0.9: no improvement. */
+static void test_plateau(void)
+{
+    static const double loss[] = { 1.0, 0.9, 0.9, 0.95, 0.89995, 0.91, 0.92, 0.93, 0.5, 0.6,
+                                   0.6, 0.6, 0.6, 0.6, 0.6, 0.6, 0.6, 0.6, 0.49996, 0.6 };
+    static const double torch_lr[] = { 0.1, 0.1, 0.1, 0.1, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05,
+                                       0.05, 0.025, 0.025, 0.025, 0.025, 0.02, 0.02, 0.02,
+                                       0.02, 0.02 };
+    netc_model m = toy_model();
+    netc_plateau p;
+    int i, cuts = 0;
+
+    m.schedule = NETC_SCHED_PLATEAU;
+    m.gamma = 0.5;
+    m.patience = 2;
+    m.threshold = 1e-4;
+    m.cooldown = 1;
+    m.min_lr = 0.02;
+    netc_plateau_start(&p, 0.1);
+    for (i = 0; i < (int)(sizeof loss / sizeof *loss); i++) {
+        cuts += netc_plateau_step(&p, &m, loss[i]);
+        CU_ASSERT(fabs(p.lr - torch_lr[i]) < 1e-15);
+    }
+    CU_ASSERT(cuts == 3);
+    CU_ASSERT(netc_schedule_lr(&m, 0.1, 5, 10) == 0.1);    /* its rate is netc_plateau's */
+}
+
+/* --validation's split: how many, which (the seed's, always the same), and the data set
+ * divided into two disjoint parts that keep file order. */
+static void test_validation_split(void)
+{
+    int order[100], i, held_n = 0, same = 1;
+    unsigned char held[100], again[100];
+    float x[10 * 2];
+    int labels[10];
+    netc_dataset ds, val;
+    netc_error err;
+
+    CU_ASSERT(netc_validation_count(0.2, 10) == 2);
+    CU_ASSERT(netc_validation_count(0.25, 10) == 3);        /* 2.5 rounds up */
+    CU_ASSERT(netc_validation_count(7, 10) == 7);
+    CU_ASSERT(netc_validation_count(12, 10) == 10);
+    netc_validation_pick(100, 20, 1, order, held);
+    netc_validation_pick(100, 20, 1, order, again);
+    CU_ASSERT(memcmp(held, again, sizeof held) == 0);
+    for (i = 0; i < 100; i++)
+        held_n += held[i];
+    CU_ASSERT(held_n == 20);
+    netc_validation_pick(100, 20, 2, order, again);
+    for (i = 0; i < 100; i++)
+        same &= held[i] == again[i];
+    CU_ASSERT(!same);
+    memset(&ds, 0, sizeof ds);
+    ds.n = 10;
+    ds.n_input = 2;
+    ds.x = malloc(sizeof x);
+    ds.labels = malloc(sizeof labels);
+    for (i = 0; i < 20; i++)
+        ds.x[i] = (float)i;
+    for (i = 0; i < 10; i++)
+        ds.labels[i] = i;
+    memset(held, 0, 10);
+    held[2] = held[7] = held[8] = 1;
+    CU_ASSERT_FATAL(netc_dataset_split(&ds, held, &val, &err) == 0);
+    CU_ASSERT(ds.n == 7 && val.n == 3);
+    CU_ASSERT(val.labels[0] == 2 && val.labels[1] == 7 && val.labels[2] == 8);
+    CU_ASSERT(val.x[0] == 4 && val.x[1] == 5 && val.x[5] == 17);
+    CU_ASSERT(ds.labels[0] == 0 && ds.labels[2] == 3 && ds.labels[6] == 9);
+    CU_ASSERT(ds.x[4] == 6 && ds.x[13] == 19);
+    netc_dataset_free(&ds);
+    netc_dataset_free(&val);
+}
+
 static void test_schedule_text(void)
 {
     netc_model m = toy_model();
@@ -930,6 +1006,8 @@ static netc_checkpoint toy_checkpoint(int *order, netc_epoch_metrics *rows, floa
         state[i] = (float)i / 3;
     c.state_size = 11 * sizeof(float);
     c.state = state;
+    netc_plateau_start(&c.plateau, c.lr);
+    c.best_loss = INFINITY;
     return c;
 }
 
@@ -1029,10 +1107,10 @@ static void test_ckpt_hostile(void)
     write_bytes(q, sizeof q, "magic.ckpt", buf, size);
     CU_ASSERT(netc_checkpoint_read(q, &back, &err) == -1);
     ASSERT_MSG(&err, "magic.ckpt: byte 0: expected the magic \"NETCCKPT\"", "");
-    memcpy(buf, "NETCCKPT\x03", 9);
+    memcpy(buf, "NETCCKPT\x04", 9);
     write_bytes(q, sizeof q, "version.ckpt", buf, size);
     CU_ASSERT(netc_checkpoint_read(q, &back, &err) == -1);
-    ASSERT_MSG(&err, "version.ckpt: byte 8: checkpoint format version 3", "expected 1 to 2");
+    ASSERT_MSG(&err, "version.ckpt: byte 8: checkpoint format version 4", "expected 1 to 3");
     free(buf);
 }
 
@@ -1148,7 +1226,8 @@ void runtime_data_register(void)
     static const test_case tests[] = {
         { "targets", test_targets }, { "input size check", test_check_input },
         { "scaling", test_scaling }, { "rng", test_rng }, { "lr schedule", test_schedule },
-        { "schedule text", test_schedule_text },
+        { "schedule text", test_schedule_text }, { "plateau schedule", test_plateau },
+        { "validation split", test_validation_split },
         { "command line", test_cli }, { NULL, NULL }
     };
     add_suite("runtime_data", tests);
