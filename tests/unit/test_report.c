@@ -191,7 +191,7 @@ static void test_progress_format(void)
     netc_progress_step(&p, 500, 0.25);
     CU_ASSERT_EQUAL(p.done, 500);
     netc_progress_format(&p, 2.0, line, sizeof line);
-    CU_ASSERT(strcmp(line, "epoch 2/5 [========>       ]  50%  250 samples/s  ETA 0:02  "
+    CU_ASSERT(strcmp(line, "epoch 2/5 [====>   ]  50%  250 samples/s  ETA 0:02 run 0:14  "
                      "loss 0.250000") == 0);
 }
 
