@@ -381,6 +381,8 @@ static void use_best(netc_run *r)
 {
     const netc_checkpoint *c = &r->ck;
     const netc_epoch_metrics *best = c->best_epoch ? &r->mx.rows[c->best_epoch - 1] : NULL;
+    netc_scores s;
+    char text[160];
 
     if (stops_early(r) && !r->o.quiet)
         printf("early stop after epoch %d: no validation loss below %.6f (epoch %d) in %d "
@@ -388,9 +390,13 @@ static void use_best(netc_run *r)
     if (!r->best || !best)
         return;
     memcpy(r->m->params(r->state), r->best, r->m->n_param * sizeof *r->best);
+    s.loss = best->val_loss;
+    s.acc = best->val_acc;
+    s.fit = best->val_fit;
+    netc_scores_text(r->m, "val", &s, text, sizeof text);   /* val acc, or val mae ... */
     if (!r->o.quiet)
-        printf("keeping epoch %d of %d: the lowest validation loss, %.6f (val acc %.2f%%)\n",
-               c->best_epoch, c->epoch, best->val_loss, 100 * best->val_acc);
+        printf("keeping epoch %d of %d: the lowest validation loss, %.6f (%s)\n",
+               c->best_epoch, c->epoch, best->val_loss, text);
 }
 
 /* A finished run's outputs: the log closed, the weights saved, the report written, each
