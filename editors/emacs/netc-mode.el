@@ -20,7 +20,7 @@
   :type 'integer)
 
 (defconst netc-keywords '("network" "input" "dense" "conv" "maxpool" "avgpool" "dropout"
-                          "train" "data" "as"))
+                          "train" "data" "classes" "as"))
 (defconst netc-layer-options '("stride" "padding"))
 (defconst netc-activations '("sigmoid" "relu" "leaky_relu" "tanh" "linear" "softmax"))
 (defconst netc-settings

@@ -6,7 +6,7 @@ if exists("b:current_syntax")
   finish
 endif
 
-syn keyword netcKeyword network input dense conv maxpool avgpool dropout train data as
+syn keyword netcKeyword network input dense conv maxpool avgpool dropout train data classes as
 syn keyword netcOption stride padding
 syn keyword netcActivation sigmoid relu leaky_relu tanh linear softmax
 syn keyword netcSetting loss optimizer learning_rate schedule weight_decay batch epochs init seed
