@@ -232,7 +232,8 @@ static int parse_header(netc_json *j, netc_st_file *f)
     }
     netc_json_skip_ws(j);
     if (j->pos != j->n)
-        return netc_json_fail(j, "unexpected %s after the header object", netc_json_found(j));
+        return netc_json_fail(j, "found %s after the header object (the header is one JSON "
+                              "object, padded with spaces)", netc_json_found(j));
     return 0;
 }
 

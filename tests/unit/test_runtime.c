@@ -657,9 +657,10 @@ static void test_st_hostile_header(void)
     expect_st_error(deep, 0, "byte 9", "expected a tensor name");
     expect_st_error("{\"a\xff\":{}}", 0, "byte 11: the header is not valid UTF-8", "0xff");
     expect_st_error("{\"a\xc0\xaf\":{}}", 0, "byte 11", "UTF-8");      /* overlong '/' */
-    expect_st_error("{" T("a", "F32", "[1]", 0, 4) "} x", 4, "unexpected the character 'x'",
-                    "after the header");
-    expect_st_error("{" T("a", "F32", "[1]", 0, 4) "} \x01", 4, "unexpected byte 0x01", "");
+    expect_st_error("{" T("a", "F32", "[1]", 0, 4) "} x", 4,
+                    "found the character 'x' after the header object", "padded with spaces");
+    expect_st_error("{" T("a", "F32", "[1]", 0, 4) "} \x01", 4,
+                    "found byte 0x01 after the header object", "");
     expect_st_error("{\"a\":{\"dtype\":\"F32\",\"shape\":[1]}}", 4, "lacks", "data_offsets");
     expect_st_error("{\"a\":{\"dtype\":\"F32\",\"dtype\":\"F32\"}}", 4, "repeated", "dtype");
     expect_st_error("{\"a\":{\"dtype\":\"F32\",\"extra\":1}}", 4, "unknown key", "extra");
