@@ -91,7 +91,9 @@ def netc_names(model, names=None):
 def save_for_netc(model, path, names=None, metadata=None, extra=None):
     """The Linear layers' weights and biases under netc's names ("0.weight" ->
     "dense1.weight", ...; a Linear without bias gets zeros), plus extra (name, array)
-    pairs such as input.mean and input.std."""
+    pairs such as input.mean and input.std.  A "network" in metadata must be the .net
+    file's network name: netc refuses another network's file unless given
+    --allow-other-network (docs/weights.md); without one the file loads on its shapes."""
     tensors, names = [], netc_names(model, names)
     for prefix, linear in linear_layers(model):
         name = names[prefix]
