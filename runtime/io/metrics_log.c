@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "io/atomic.h"
 #include "io/metrics_log.h"
 
 /* A column of the log: its name, the figure it holds, and which runs write it. */
@@ -160,19 +161,21 @@ void netc_metrics_free(netc_metrics *mx)
     memset(mx, 0, sizeof *mx);
 }
 
-int netc_metrics_write(const char *path, const netc_metrics *mx, netc_error *err)
+static int write_rows(FILE *f, const void *ctx)
 {
-    FILE *f = fopen(path, "w");
-    int i, bad;
+    const netc_metrics *mx = ctx;
+    int i;
 
-    if (!f)
-        return netc_fail(err, "%s: cannot create: %s", path, strerror(errno));
     put_header(f, flags_of(mx));
     for (i = 0; i < mx->n; i++)
         put_row(f, &mx->rows[i], flags_of(mx));
-    bad = ferror(f);
-    bad |= fclose(f) != 0;
-    return bad ? netc_fail(err, "%s: cannot write", path) : 0;
+    return ferror(f) ? -1 : 0;
+}
+
+/* Replaced atomically: the report, rewritten after every epoch, copies the log. */
+int netc_metrics_write(const char *path, const netc_metrics *mx, netc_error *err)
+{
+    return netc_write_atomic(path, write_rows, mx, err);
 }
 
 /* The table's column called name[0..len), or -1. */

@@ -31,6 +31,9 @@ grep -q "<tr><th>epochs</th><td>$epoch of 500" "$page" || fail "summary: no 'epo
 for f in $(grep -o 'src="[^"]*"' "$page" | cut -d'"' -f2); do
     [ -s "$work/live/$f" ] || fail "index.html shows $f, which is not there"
 done
+rows=$(tail -n +2 "$work/live/metrics.csv" | wc -l)
+[ "$rows" -ge "$epoch" ] && tail -c 1 "$work/live/metrics.csv" | od -c | grep -q '\n' ||
+    fail "metrics.csv: $rows rows for epoch $epoch, or a cut last line"
 echo "ok: killed after epoch $epoch of 500, the page is whole and says where the run was"
 
 # A finished run's page: no reloading, the mistakes ranked by a margin that varies.
