@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "io/atomic.h"
+#include "model/class_names.h"
 #include "model/schedule.h"
 #include "report/html.h"
 #include "report/svg.h"
@@ -252,6 +253,24 @@ static void section_filters(FILE *f, const netc_report_page *pg)
 }
 
 /* One test image's feature maps after each conv and pooling layer (maps_*.png). */
+/* Class k as the page shows it: its name (the .net file's classes), else its number. */
+static void class_text(FILE *f, const netc_report_page *pg, int k)
+{
+    char number[16];
+
+    netc_xml_text(f, netc_class_label(pg->in->model, k, number, sizeof number));
+}
+
+/* " (label K)" for the drawn sample, when the test set has labels. */
+static void sample_label(FILE *f, const netc_report_page *pg)
+{
+    if (pg->sample_label < 0)
+        return;
+    fputs(" (label ", f);
+    class_text(f, pg, pg->sample_label);
+    fputc(')', f);
+}
+
 static void section_maps(FILE *f, const netc_report_page *pg)
 {
     int i;
@@ -260,8 +279,7 @@ static void section_maps(FILE *f, const netc_report_page *pg)
         return;
     fprintf(f, "<section><h2>One test image through the convolutions</h2>\n<p class=\"how\">"
             "Test sample #%d", pg->sample);
-    if (pg->sample_label >= 0)
-        fprintf(f, " (label %d)", pg->sample_label);
+    sample_label(f, pg);
     fputs(" as each conv and pooling layer passes it on: one tile per feature map (channel), "
           "white where it is large, black at zero, every map of a layer on the layer's "
           "scale (<span class=\"blue\">blue</span> and <span class=\"red\">red</span> for "
@@ -290,14 +308,15 @@ static void section_network(FILE *f, const netc_report_page *pg)
         return;
     fprintf(f, "<section><h2>One test %s through the network</h2>\n"
             "<p class=\"how\">Test sample #%d", pg->image_h > 0 ? "image" : "sample", pg->sample);
-    if (pg->sample_label >= 0)
-        fprintf(f, " (label %d)", pg->sample_label);
-    fprintf(f, ", predicted <b class=\"yellow\">%d</b>. Neurons are circles whose brightness "
+    sample_label(f, pg);
+    fputs(", predicted <b class=\"yellow\">", f);
+    class_text(f, pg, pg->sample_predicted);
+    fprintf(f, "</b>. Neurons are circles whose brightness "
             "is their activation; lines are weights, <span class=\"blue\">blue</span> positive "
             "and <span class=\"red\">red</span> negative, stronger ones more opaque: as in "
             "3Blue1Brown's videos, each layer's pattern of activations determines the "
             "next.%s</p>\n<img src=\"network.svg\" alt=\"the network's "
-            "activations\"></section>\n", pg->sample_predicted, pg->n_maps || pg->filters.count ?
+            "activations\"></section>\n", pg->n_maps || pg->filters.count ?
             " Conv and pooling layers are stacks of feature maps (channels &times; height "
             "&times; width; their pictures are below); dropout, dashed, acts only while "
             "training and passes every activation on here." : "");
@@ -343,11 +362,13 @@ static void mistake_tiles(FILE *f, const netc_report_page *pg)
     for (i = 0; i < pg->shown_wrong; i++) {
         netc_grid_origin(&pg->wrong, i, &x, &y);
         fprintf(f, "<figure><div class=\"tile\" style=\"width:%dpx;height:%dpx;"
-                "background-position:-%dpx -%dpx\"></div><figcaption><span>%d.</span> "
-                "<b>%d</b> &rarr; <b class=\"bad\">%d</b><br><span>%.3f &middot; #%d</span>"
-                "</figcaption></figure>\n", pg->wrong.tile_w, pg->wrong.tile_h, x, y, i + 1,
-                pg->wrong_label[i], pg->wrong_predicted[i], pg->wrong_margin[i],
-                pg->wrong_index[i]);
+                "background-position:-%dpx -%dpx\"></div><figcaption><span>%d.</span> <b>",
+                pg->wrong.tile_w, pg->wrong.tile_h, x, y, i + 1);
+        class_text(f, pg, pg->wrong_label[i]);
+        fputs("</b> &rarr; <b class=\"bad\">", f);
+        class_text(f, pg, pg->wrong_predicted[i]);
+        fprintf(f, "</b><br><span>%.3f &middot; #%d</span></figcaption></figure>\n",
+                pg->wrong_margin[i], pg->wrong_index[i]);
     }
     fputs("</div>\n<p class=\"how\">All of them in one picture, in the same order (left to "
           "right, top to bottom): <a href=\"misclassified.png\">misclassified.png</a>.</p>\n", f);
@@ -360,10 +381,13 @@ static void mistake_table(FILE *f, const netc_report_page *pg)
 
     fputs("<table>\n<tr><th>rank</th><th>test sample</th><th>true class</th>"
           "<th>answer</th><th>margin</th></tr>\n", f);
-    for (i = 0; i < pg->shown_wrong; i++)
-        fprintf(f, "<tr><td>%d</td><td>#%d</td><td>%d</td><td class=\"red\">%d</td>"
-                "<td>%.3f</td></tr>\n", i + 1, pg->wrong_index[i], pg->wrong_label[i],
-                pg->wrong_predicted[i], pg->wrong_margin[i]);
+    for (i = 0; i < pg->shown_wrong; i++) {
+        fprintf(f, "<tr><td>%d</td><td>#%d</td><td>", i + 1, pg->wrong_index[i]);
+        class_text(f, pg, pg->wrong_label[i]);
+        fputs("</td><td class=\"red\">", f);
+        class_text(f, pg, pg->wrong_predicted[i]);
+        fprintf(f, "</td><td>%.3f</td></tr>\n", pg->wrong_margin[i]);
+    }
     fputs("</table>\n", f);
 }
 

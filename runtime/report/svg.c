@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "io/atomic.h"
+#include "model/class_names.h"
 #include "report/svg.h"
 
 #define BACKGROUND "#161b22"
@@ -250,14 +251,49 @@ static long most_wrong(const long *counts, int classes)
 typedef struct confusion {
     const long *counts;
     int classes;
+    const char *const *names;   /* NULL: the classes by number */
 } confusion;
+
+/* Pixels the longest class name takes (about 7 a character); 0 without names. */
+static double names_width(const confusion *c)
+{
+    int k, widest = 0;
+
+    for (k = 0; c->names && k < c->classes; k++) {
+        int w = netc_text_width(c->names[k]);
+        widest = w > widest ? w : widest;
+    }
+    return 7.0 * widest;
+}
+
+/* Class k's label above its column (a name turned upright) and left of its row. */
+static void confusion_labels(FILE *f, const confusion *c, int k, double x0, double y0,
+                             double cell)
+{
+    double column = x0 + cell * k + cell / 2, row = y0 + cell * k + cell / 2 + 4;
+    char number[16];
+
+    if (c->names) {
+        fprintf(f, "<text transform=\"translate(%.1f %.1f) rotate(-90)\" fill=\"" INK "\">",
+                column + 4, y0 - 8);
+        netc_xml_text(f, c->names[k]);
+    } else {
+        fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" fill=\"" INK "\" text-anchor=\"middle\">%d",
+                column, y0 - 10, k);
+    }
+    fprintf(f, "</text>\n<text x=\"%.1f\" y=\"%.1f\" fill=\"" INK "\" text-anchor=\"end\">",
+            x0 - 8, row);
+    snprintf(number, sizeof number, "%d", k);
+    netc_xml_text(f, c->names ? c->names[k] : number);
+    fputs("</text>\n", f);
+}
 
 static int draw_confusion(FILE *f, const void *ctx)
 {
     const confusion *c = ctx;
     int classes = c->classes, t, p;
     double cell = classes <= 12 ? 44 : fmax(10, 520.0 / classes);
-    double x0 = 70, y0 = 70, side = cell * classes;
+    double x0 = 70 + names_width(c), y0 = 70 + names_width(c), side = cell * classes;
     long worst = most_wrong(c->counts, classes);
 
     svg_begin(f, (int)(x0 + side + 20), (int)(y0 + side + 44));
@@ -270,12 +306,8 @@ static int draw_confusion(FILE *f, const void *ctx)
         long total = 0;
         for (p = 0; p < classes; p++)
             total += row[p];
-        if (cell >= 16) {
-            fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" fill=\"" INK "\" text-anchor=\"middle\">%d"
-                    "</text>\n", x0 + cell * t + cell / 2, y0 - 10, t);
-            fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" fill=\"" INK "\" text-anchor=\"end\">%d"
-                    "</text>\n", x0 - 8, y0 + cell * t + cell / 2 + 4, t);
-        }
+        if (cell >= 16)
+            confusion_labels(f, c, t, x0, y0, cell);
         for (p = 0; p < classes; p++)
             confusion_cell(f, x0 + cell * p, y0 + cell * t, cell, row[p],
                            cell_opacity(row[p], total, worst, t == p), t == p);
@@ -288,12 +320,14 @@ static int draw_confusion(FILE *f, const void *ctx)
     return svg_end(f);
 }
 
-int netc_svg_confusion(const char *path, const long *counts, int classes, netc_error *err)
+int netc_svg_confusion(const char *path, const long *counts, int classes,
+                       const char *const *names, netc_error *err)
 {
     confusion c;
 
     c.counts = counts;
     c.classes = classes;
+    c.names = names;
     return netc_write_atomic(path, draw_confusion, &c, err);
 }
 

@@ -17,8 +17,10 @@ typedef struct netc_series {
 /* Line plot over n epochs of up to four series; y_percent prints the axis as %. */
 int netc_svg_curves(const char *path, const char *title, int n, const netc_series *series,
                     int n_series, int y_percent, netc_error *err);
-/* counts[t * classes + p]: test samples of true class t predicted as p. */
-int netc_svg_confusion(const char *path, const long *counts, int classes, netc_error *err);
+/* counts[t * classes + p]: test samples of true class t predicted as p; the rows and
+ * columns labelled by names[k] (the .net file's classes), or by number when names is NULL. */
+int netc_svg_confusion(const char *path, const long *counts, int classes,
+                       const char *const *names, netc_error *err);
 
 /* How a layer is drawn: a column of neurons (dense layers, the input as circles), a
  * stack of feature maps (conv, pooling, and dropout after them), or a column that passes

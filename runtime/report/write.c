@@ -469,7 +469,7 @@ static int write_confusion(report *r, netc_report_page *page, netc_error *err)
     char path[1100];
 
     if (path_in(path, sizeof path, r->dir, "confusion.svg", err) < 0 ||
-        netc_svg_confusion(path, r->confusion, r->classes, err) < 0)
+        netc_svg_confusion(path, r->confusion, r->classes, r->in->model->class_names, err) < 0)
         return -1;
     page->has_confusion = 1;
     return 0;

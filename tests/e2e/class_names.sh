@@ -7,7 +7,8 @@
 #  - the same network without its classes statement keeps today's output exactly (one
 #    eval line; class numbers), and --per-class gives the table with numbers (sklearn too);
 #  - the inference export declares FASHION_N_CLASS and fashion_class_names[], which a
-#    program compiled with -std=c99 -pedantic -Werror prints for its first test image.
+#    program compiled with -std=c99 -pedantic -Werror prints for its first test image;
+#  - the report labels the confusion matrix and the mistakes with the names.
 source tests/e2e/common.bash
 tools/fetch-data.sh fashion
 tools/deps.sh python3-sklearn > /dev/null
@@ -96,3 +97,13 @@ cc -std=c99 -Wall -Wextra -Wpedantic -Werror -O2 -I"$work/export" "$work/export/
 echo "ok: the export's fashion_class_names[fashion_classify(x)] is predict's answer"
 ! grep -q class_names "$work/plain/fashion.h" "$work/plain/fashion_main.c" || fail "a network without names got names"
 echo "ok: a network without names emits none"
+
+# The report: the names label the confusion matrix and the mistakes.
+"$named" report --weights "$work/w.safetensors" -o "$work/report" > /dev/null
+grep -q '>Ankle boot</text>' "$work/report/confusion.svg" || fail "confusion.svg: no class names"
+grep -q '&rarr; <b class="bad">\(T-shirt/top\|Trouser\|Pullover\|Dress\|Coat\|Sandal\|Shirt\|Sneaker\|Bag\|Ankle boot\)</b>' \
+    "$work/report/index.html" || fail "index.html: the mistakes are not named"
+"$plain" report --weights "$work/p.safetensors" -o "$work/report_plain" > /dev/null
+grep -q 'text-anchor="end">9</text>' "$work/report_plain/confusion.svg" || fail "confusion.svg without names: no numbers"
+! grep -q 'Ankle boot' "$work/report_plain/index.html" || fail "a report without names named the classes"
+echo "ok: the report names the confusion matrix's rows and columns and the mistakes"

@@ -173,7 +173,7 @@ static void test_svg_confusion(void)
     char path[256], *text;
     size_t len;
 
-    CU_ASSERT_FATAL(netc_svg_confusion(test_path(path, sizeof path, "m.svg"), counts, 2, &err) == 0);
+    CU_ASSERT_FATAL(netc_svg_confusion(test_path(path, sizeof path, "m.svg"), counts, 2, NULL, &err) == 0);
     text = test_read_file(path, &len);
     CU_ASSERT_PTR_NOT_NULL_FATAL(text);
     CU_ASSERT(strstr(text, "<title>5</title>") != NULL);

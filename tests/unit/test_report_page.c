@@ -39,7 +39,7 @@ static void test_confusion_colours_follow_counts(void)
     size_t len;
     double one, many, three;
 
-    CU_ASSERT_FATAL(netc_svg_confusion(test_path(path, sizeof path, "m.svg"), counts, 3,
+    CU_ASSERT_FATAL(netc_svg_confusion(test_path(path, sizeof path, "m.svg"), counts, 3, NULL,
                                        &err) == 0);
     svg = test_read_file(path, &len);
     CU_ASSERT_PTR_NOT_NULL_FATAL(svg);
