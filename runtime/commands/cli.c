@@ -476,7 +476,7 @@ void netc_usage(const netc_model *m, FILE *out)
             "  --keep-checkpoint        keep a finished run's checkpoint (else removed)\n"
             "  --quiet                  no progress bar or lines\n"
             "  --log FILE               per-epoch metrics as CSV (report: read them)\n"
-            "  --report DIR             write a report (DIR/index.html) after training\n"
+            "  --report DIR             a report, DIR/index.html, after each epoch and at the end\n"
             "  --threads N              threads sharing each mini-batch's work (train, eval,\n"
             "                           predict, bench): the same results for every N [1]\n\n",
             m->epochs, m->learning_rate, lr_note, m->batch, m->batch, (unsigned long long)m->seed,
