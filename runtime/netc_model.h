@@ -64,6 +64,7 @@ typedef struct netc_data_defaults {
     int header;                 /* CSV files start with a header row */
     enum netc_scaling scale;
     enum netc_targets targets;
+    double validation;          /* training samples held out (>= 1) or their fraction; 0: none */
 } netc_data_defaults;
 
 typedef struct netc_model {

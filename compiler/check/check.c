@@ -757,6 +757,23 @@ static void check_label_column(struct checker *c, struct data_spec *d)
         d->label_column = (enum label_column)k;
 }
 
+/* validation N (samples held out of the training set) or F (their fraction, 0 < F < 1):
+ * the trainer's default for --validation. */
+static void check_validation(struct checker *c, struct data_spec *d)
+{
+    const struct value *v = &c->data[DATA_VALIDATION]->value;
+    if (value_number(c->d, v, "validation", &d->validation) < 0)
+        return;
+    if (d->validation > 0 && (d->validation < 1 || d->validation == floor(d->validation))
+        && d->validation <= 2147483647.0)
+        return;
+    diag_error(c->d, v->loc, "validation holds out a number of samples (1 or more) or a fraction "
+               "between 0 and 1, not %g", d->validation);
+    diag_hint(c->d, "write e.g. 'validation 0.1' (a tenth of the training samples) or "
+              "'validation 5000'");
+    d->validation = 0;
+}
+
 static void check_data(struct checker *c)
 {
     struct data_spec *d = &c->net->data;
@@ -787,6 +804,8 @@ static void check_data(struct checker *c)
             diag_hint(c->d, "with %d outputs the labels are classes: write 'targets one_hot'", outputs);
         }
     }
+    if (c->data[DATA_VALIDATION])
+        check_validation(c, d);
     if (d->format == DATA_IDX && (c->data[DATA_LABEL_COLUMN] || c->data[DATA_HEADER])) {
         const struct setting *s = c->data[DATA_LABEL_COLUMN] ? c->data[DATA_LABEL_COLUMN] : c->data[DATA_HEADER];
         diag_warning(c->d, s->key_loc, "'%s' applies to CSV files only; IDX data ignores it", s->key);

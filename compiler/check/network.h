@@ -89,6 +89,7 @@ struct data_spec {
     int header;                     /* CSV: first row is a header */
     enum scaling scale;             /* IDX default: unit (bytes / 255) */
     enum targets targets;           /* one-hot labels, or the label value itself */
+    double validation;              /* training samples held out (>= 1) or their fraction; 0: none */
 };
 
 struct network {

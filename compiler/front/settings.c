@@ -8,7 +8,7 @@ const char *const train_keys[NTRAIN] = {
 };
 const char *const data_keys[NDATA] = {
     "format", "train_images", "train_labels", "test_images", "test_labels", "train_csv", "test_csv",
-    "label_column", "header", "scale", "targets",
+    "label_column", "header", "scale", "targets", "validation",
 };
 
 int setting_index(enum statement_kind block, const char *key)

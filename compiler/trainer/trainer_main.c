@@ -167,6 +167,7 @@ static void emit_data_defaults(const struct emit *e)
 {
     const struct data_spec *d = &e->net->data;
     struct printer *p = e->p;
+    char lit[LIT_MAX];
     pr_open(p, ".data =");
     pr_line(p, ".format = %s,", format_enum[d->format]);
     pr_string_literal(p, ".train_images = ", d->train_images, ",");
@@ -180,6 +181,8 @@ static void emit_data_defaults(const struct emit *e)
     pr_line(p, ".header = %d,", d->header);
     pr_line(p, ".scale = %s,", scaling_enum[d->scale]);
     pr_line(p, ".targets = %s,", targets_enum[d->targets]);
+    if (d->validation > 0)
+        pr_line(p, ".validation = %s,", lit_double(lit, d->validation));
     pr_close_with(p, ",");
 }
 

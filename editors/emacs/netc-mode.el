@@ -26,7 +26,7 @@
 (defconst netc-settings
   '("loss" "optimizer" "learning_rate" "schedule" "weight_decay" "batch" "epochs" "init"
     "seed" "format" "train_images" "train_labels" "test_images" "test_labels" "train_csv"
-    "test_csv" "label_column" "header" "scale" "targets"))
+    "test_csv" "label_column" "header" "scale" "targets" "validation"))
 (defconst netc-values
   '("mse" "cross_entropy" "binary_cross_entropy" "sgd" "adam" "constant" "step" "cosine"
     "exponential" "plateau" "uniform" "normal" "xavier" "he" "idx" "csv" "first" "last" "none" "unit"

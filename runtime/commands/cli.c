@@ -205,7 +205,8 @@ static int set_data_dir(netc_options *o, const char *dir, netc_error *err)
     return 0;
 }
 
-/* --validation: a number of samples (1 or more) or a fraction (above 0, below 1). */
+/* --validation: a number of samples (1 or more), a fraction (above 0, below 1), or 0 for
+ * none (overriding the data block's `validation`). */
 static int parse_holdout(const opt_spec *s, const char *v, double *field, netc_error *err)
 {
     char *end;
@@ -213,10 +214,10 @@ static int parse_holdout(const opt_spec *s, const char *v, double *field, netc_e
 
     errno = 0;
     d = strtod(v, &end);
-    if (end == v || *end || errno || !(d > 0) || d > s->max || strpbrk(v, "xXnN") ||
+    if (end == v || *end || errno || !(d >= 0) || d > s->max || strpbrk(v, "xXnN") ||
         (d >= 1 && d != floor(d)))
-        return netc_fail(err, "%s: expected a number of samples (1 or more) or a fraction "
-                         "between 0 and 1, found '%s'", s->name, v);
+        return netc_fail(err, "%s: expected a number of samples (1 or more), a fraction "
+                         "between 0 and 1, or 0 for none, found '%s'", s->name, v);
     *field = d;
     return 0;
 }
@@ -304,6 +305,7 @@ static void set_defaults(const netc_model *m, netc_options *o)
     o->batch = m->batch;
     o->lr = m->learning_rate;
     o->seed = m->seed;
+    o->validation = m->data.validation;
     o->tolerance = NAN;         /* gradcheck picks it for the network */
     o->warmup = 1;
     o->threads = 1;
@@ -420,8 +422,10 @@ static const char *label_text(const netc_data_defaults *d, char *buf, size_t siz
 void netc_usage(const netc_model *m, FILE *out)
 {
     const netc_data_defaults *d = &m->data;
-    char label[32], schedule[96], lr_note[160] = "";
+    char label[32], schedule[96], lr_note[160] = "", validation[32] = "none";
 
+    if (d->validation > 0)
+        snprintf(validation, sizeof validation, "%g", d->validation);
     if (m->schedule != NETC_SCHED_CONSTANT)
         snprintf(lr_note, sizeof lr_note, "\n                           of the first epoch; "
                  "then schedule %s", netc_schedule_text(m, schedule, sizeof schedule));
@@ -459,7 +463,7 @@ void netc_usage(const netc_model *m, FILE *out)
             "  --no-shuffle             keep the training samples in file order\n"
             "  --limit N                use only the first N training samples\n"
             "  --validation N|F         hold out N training samples (or the fraction F < 1),\n"
-            "                           chosen by the seed, to measure after each epoch\n"
+            "                           chosen by the seed, to measure after each epoch [%s]\n"
             "  --early-stop N           stop after N epochs without a lower validation loss\n"
             "  --keep best|last         save the weights of the lowest validation loss's\n"
             "                           epoch, or of the last epoch [last]\n"
@@ -480,7 +484,7 @@ void netc_usage(const netc_model *m, FILE *out)
             "  --threads N              threads sharing each mini-batch's work (train, eval,\n"
             "                           predict, bench): the same results for every N [1]\n\n",
             m->epochs, m->learning_rate, lr_note, m->batch, m->batch, (unsigned long long)m->seed,
-            m->name);
+            validation, m->name);
     fprintf(out, "eval, predict, gradcheck, bench:\n"
             "  --weights FILE           the weights to use [%s.safetensors]\n"
             "  --allow-other-network    take weights saved by another network (same shapes;\n"

@@ -530,8 +530,9 @@ static int write_network(report *r, netc_report_page *page, netc_error *err)
 static int write_curves(report *r, netc_report_page *page, netc_error *err)
 {
     const netc_metrics *mx = r->in->metrics;
-    double *y = netc_alloc((size_t)mx->n * 4, sizeof *y, "curves", err);
-    netc_series loss[2], acc[2];
+    double *y = netc_alloc((size_t)mx->n * 6, sizeof *y, "curves", err);
+    netc_series loss[3], acc[3];
+    int n_series = mx->validation ? 3 : 2;  /* the validation figures, with --validation */
     char path[1100];
     int i, rc = -1;
 
@@ -542,21 +543,27 @@ static int write_curves(report *r, netc_report_page *page, netc_error *err)
         y[mx->n + i] = mx->rows[i].test_loss;
         y[2 * mx->n + i] = mx->regression ? mx->rows[i].train_fit.mae : mx->rows[i].train_acc;
         y[3 * mx->n + i] = mx->regression ? mx->rows[i].test_fit.mae : mx->rows[i].test_acc;
+        y[4 * mx->n + i] = mx->rows[i].val_loss;
+        y[5 * mx->n + i] = mx->regression ? mx->rows[i].val_fit.mae : mx->rows[i].val_acc;
     }
     loss[0].label = acc[0].label = "training";
     loss[1].label = acc[1].label = "test";
+    loss[2].label = acc[2].label = "validation";
     loss[0].colour = acc[0].colour = "#58C4DD";
     loss[1].colour = acc[1].colour = "#FFD54F";
+    loss[2].colour = acc[2].colour = "#83C167";
     loss[0].y = y;
     loss[1].y = y + mx->n;
     acc[0].y = y + 2 * mx->n;
     acc[1].y = y + 3 * mx->n;
+    loss[2].y = y + 4 * mx->n;
+    acc[2].y = y + 5 * mx->n;
     if (path_in(path, sizeof path, r->dir, "loss.svg", err) == 0 &&
-        netc_svg_curves(path, "loss", mx->n, loss, 2, 0, err) == 0 &&
+        netc_svg_curves(path, "loss", mx->n, loss, n_series, 0, err) == 0 &&
         path_in(path, sizeof path, r->dir, mx->regression ? "error.svg" : "accuracy.svg",
                 err) == 0 &&
         netc_svg_curves(path, mx->regression ? "mean absolute error" : "accuracy", mx->n, acc,
-                        2, !mx->regression, err) == 0 &&
+                        n_series, !mx->regression, err) == 0 &&
         path_in(path, sizeof path, r->dir, "metrics.csv", err) == 0 &&
         netc_metrics_write(path, mx, err) == 0)
         rc = 0;

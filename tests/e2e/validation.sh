@@ -2,6 +2,8 @@
 # Validation, early stopping, keeping the best epoch, the plateau schedule (issue 21 item 2):
 #  - usage errors, exact text: --early-stop, --keep best and a plateau schedule without
 #    --validation; bad --validation and --keep values;
+#  - the data block's `validation` as the default (a regression network: val mae, rmse,
+#    r2), --validation 0 turning it off;
 #  - the split: the start line's counts, the same held-out samples for the same seed (the
 #    same figures), other ones for another seed; a run without --validation prints and
 #    logs exactly as before (no val columns);
@@ -33,8 +35,10 @@ expect_usage "mnist: error: --early-stop watches the validation loss, but no sam
 hint: add --validation N (samples) or --validation 0.1 (a fraction of the training set)" --early-stop 3
 expect_usage "mnist: error: --keep best watches the validation loss, but no samples are held out for validation
 hint: add --validation N (samples) or --validation 0.1 (a fraction of the training set)" --keep best
-expect_usage "mnist: error: --validation: expected a number of samples (1 or more) or a fraction between 0 and 1, found '1.5'" --validation 1.5
-expect_usage "mnist: error: --validation: expected a number of samples (1 or more) or a fraction between 0 and 1, found '0'" --validation 0
+expect_usage "mnist: error: --validation: expected a number of samples (1 or more), a fraction between 0 and 1, or 0 for none, found '1.5'" --validation 1.5
+expect_usage "mnist: error: --validation: expected a number of samples (1 or more), a fraction between 0 and 1, or 0 for none, found '-0.5'" --validation=-0.5
+expect_usage "mnist: error: --early-stop watches the validation loss, but no samples are held out for validation
+hint: add --validation N (samples) or --validation 0.1 (a fraction of the training set)" --validation 0 --early-stop 2
 expect_usage "mnist: error: --keep: expected best (the lowest validation loss's weights) or last (the last epoch's), found 'first'" --keep first
 set +e; "$net" train "${data[@]}" --limit 100 --validation 100 --save "$work/u.safetensors" > /dev/null 2> "$work/err"; status=$?; set -e
 [ "$status" = 1 ] || fail "--validation 100 of 100: exit $status"
@@ -52,6 +56,21 @@ diff <(echo "plateau: error: schedule plateau(factor = 0.5, patience = 1, min_lr
 hint: add --validation N (samples) or --validation 0.1 (a fraction of the training set)") "$work/err" \
     || fail "plateau without --validation: the message differs"
 echo "ok: $(head -1 "$work/err")"
+
+# The data block's `validation` is --validation's default; --validation 0 turns it off.
+sed 's/^    targets       value/    targets       value\n    validation    0.2/; s|"samples/|"'"$PWD"'/samples/|' \
+    samples/sine.net > "$work/sine.net"
+"$netc" build "$work/sine.net" -o "$work" > /dev/null
+"$work/sine" --help | grep -q 'to measure after each epoch \[0.2\]' || fail "--help does not give the data block's validation"
+"$work/sine" train --epochs 3 --early-stop 2 --save "$work/sine.safetensors" > "$work/sine.out"
+head -1 "$work/sine.out" | grep -q '^sine: 160 training samples, 40 validation samples, 100 test samples' \
+    || fail "data block validation 0.2: $(head -1 "$work/sine.out")"
+grep -q '^epoch 1/3  loss [0-9.]*  val mae [0-9.]*  val rmse [0-9.]*  val r2 [0-9.]*  val loss' "$work/sine.out" \
+    || fail "a regression network's val figures: $(grep '^epoch 1' "$work/sine.out")"
+"$work/sine" train --epochs 3 --validation 0 --save "$work/sine.safetensors" > "$work/sine0.out"
+head -1 "$work/sine0.out" | grep -q '^sine: 200 training samples, 100 test samples' || fail "--validation 0: $(head -1 "$work/sine0.out")"
+! grep -q ' val ' "$work/sine0.out" || fail "--validation 0 still measures validation samples"
+echo "ok: the data block's validation 0.2 (160 + 40 samples; a regression network's val mae, rmse, r2), --validation 0 turns it off"
 
 # The split: counts, the same samples for the same seed, others for another seed.
 run() { "$net" train "${data[@]}" --limit 2000 --epochs 2 --save "$work/s.safetensors" "$@"; }

@@ -1115,6 +1115,113 @@ static void test_ckpt_hostile(void)
     free(buf);
 }
 
+/* A version 3 file made into the version 2 layout: without the validation settings
+ * after the seed, with 7 figures per row, without the monitor block; checksum redone. */
+static size_t ckpt_as_version_2(const unsigned char *in, size_t n, unsigned char *out,
+                                int n_samples)
+{
+    size_t i = 12, o, row;
+    uint64_t h = 0xcbf29ce484222325ULL;
+    uint32_t len, n_rows;
+    int s, r;
+
+    memcpy(out, in, 12);
+    out[8] = 2;
+    for (s = 0; s < 4; s++) {           /* network, netc_version, source_hash, save */
+        memcpy(&len, in + i, 4);
+        i += 4 + len;
+    }
+    i += 8 + 4 * 4 + 8;                 /* lr, epochs, batch, limit, shuffle, seed */
+    memcpy(out + 12, in + 12, i - 12);
+    o = i;
+    i += 16;                            /* validation, early_stop, keep_best */
+    row = 4 + 4 + 8 + 8 + 32 + 4 + 8 + 4 * (size_t)n_samples;   /* ... the order */
+    memcpy(out + o, in + i, row);
+    o += row;
+    i += row;
+    memcpy(&n_rows, in + i, 4);
+    memcpy(out + o, in + i, 4);
+    o += 4;
+    i += 4;
+    for (r = 0; r < (int)n_rows; r++) {
+        memcpy(out + o, in + i, 4 + 7 * 8);
+        o += 4 + 7 * 8;
+        i += 4 + 18 * 8;
+    }
+    i += 8 + 8 + 4 + 4 + 8 + 4 + 8;     /* the monitor, no best weights */
+    memcpy(out + o, in + i, n - 8 - i); /* state_size, state */
+    o += n - 8 - i;
+    for (i = 0; i < o; i++)
+        h = (h ^ out[i]) * 0x100000001b3ULL;
+    for (s = 0; s < 8; s++)
+        out[o++] = (unsigned char)(h >> (8 * s));
+    return o;
+}
+
+/* Version 3 carries the validation settings, figures and decisions (and the best weights
+ * with --keep best); a version 2 file is still read, as a run without validation. */
+static void test_ckpt_validation(void)
+{
+    int order[5];
+    netc_epoch_metrics row;
+    float state[11], best[3] = { 1.5f, -2.25f, 0.125f };
+    netc_checkpoint c = toy_checkpoint(order, &row, state), back;
+    unsigned char *buf, v2[4096];
+    size_t size, n2;
+    char p[256], q[256];
+    netc_error err;
+
+    c.validation = 0.25;
+    c.early_stop = 3;
+    c.keep_best = 1;
+    row.val_loss = 0.75;
+    row.val_acc = 0.5;
+    row.test_fit.mae = row.test_fit.rmse = row.test_fit.r2 = NAN;
+    row.train_fit = row.val_fit = row.test_fit;
+    c.plateau.lr = 0.125;
+    c.plateau.best = 0.75;
+    c.plateau.bad_epochs = 2;
+    c.plateau.cooldown_left = 1;
+    c.best_loss = 0.75;
+    c.best_epoch = 1;
+    c.n_best = 3;
+    c.best = best;
+    test_path(p, sizeof p, "val.ckpt");
+    CU_ASSERT_FATAL(netc_checkpoint_write(p, &c, &err) == 0);
+    CU_ASSERT_FATAL(netc_checkpoint_read(p, &back, &err) == 0);
+    CU_ASSERT(back.validation == 0.25 && back.early_stop == 3 && back.keep_best == 1);
+    CU_ASSERT(back.rows[0].val_loss == 0.75 && back.rows[0].val_acc == 0.5);
+    CU_ASSERT(isnan(back.rows[0].test_fit.mae) && isnan(back.rows[0].val_fit.r2));
+    CU_ASSERT(back.plateau.lr == 0.125 && back.plateau.best == 0.75);
+    CU_ASSERT(back.plateau.bad_epochs == 2 && back.plateau.cooldown_left == 1);
+    CU_ASSERT(back.best_loss == 0.75 && back.best_epoch == 1 && back.n_best == 3);
+    CU_ASSERT(back.best && memcmp(back.best, best, sizeof best) == 0);
+    netc_checkpoint_free(&back);
+    c.best_epoch = 2;                   /* after the finished epochs */
+    expect_ckpt_error(&c, "the best epoch is 2", "expected 0 to 1");
+    c.best_epoch = 1;
+    c.plateau.lr = 0;
+    expect_ckpt_error(&c, "the plateau schedule's rate is 0", "positive");
+    c.plateau.lr = 0.125;
+    c.validation = 2.5;
+    expect_ckpt_error(&c, "validation 2.5", "a fraction below 1");
+    /* version 2: as the same run without validation */
+    c = toy_checkpoint(order, &row, state);
+    CU_ASSERT_FATAL(netc_checkpoint_write(p, &c, &err) == 0);
+    CU_ASSERT_FATAL(netc_read_file(p, 1 << 20, &buf, &size, &err) == 0);
+    CU_ASSERT_FATAL(size <= sizeof v2);
+    n2 = ckpt_as_version_2(buf, size, v2, 5);
+    free(buf);
+    write_bytes(q, sizeof q, "v2.ckpt", v2, n2);
+    CU_ASSERT_FATAL(netc_checkpoint_read(q, &back, &err) == 0);
+    CU_ASSERT(back.validation == 0 && back.early_stop == 0 && back.keep_best == 0);
+    CU_ASSERT(back.n_rows == 1 && back.rows[0].train_loss == 0.5 && isnan(back.rows[0].val_loss));
+    CU_ASSERT(back.plateau.lr == 0.25 && isinf(back.best_loss) && back.best_epoch == 0);
+    CU_ASSERT(back.n_best == 0 && back.best == NULL);
+    CU_ASSERT(back.state_size == sizeof state && memcmp(back.state, state, sizeof state) == 0);
+    netc_checkpoint_free(&back);
+}
+
 static void test_ckpt_write_failure(void)
 {
     int order[5];
@@ -1238,6 +1345,7 @@ void runtime_checkpoint_register(void)
 {
     static const test_case tests[] = {
         { "round trip", test_ckpt_round_trip }, { "hostile files", test_ckpt_hostile },
+        { "validation and version 2", test_ckpt_validation },
         { "write failure", test_ckpt_write_failure }, { "memory check", test_memory_check },
         { "command line", test_cli_checkpoint }, { NULL, NULL }
     };

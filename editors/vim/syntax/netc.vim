@@ -11,7 +11,7 @@ syn keyword netcOption stride padding
 syn keyword netcActivation sigmoid relu leaky_relu tanh linear softmax
 syn keyword netcSetting loss optimizer learning_rate schedule weight_decay batch epochs init seed
 syn keyword netcSetting format train_images train_labels test_images test_labels train_csv test_csv
-syn keyword netcSetting label_column header scale targets
+syn keyword netcSetting label_column header scale targets validation
 syn keyword netcValue mse cross_entropy binary_cross_entropy sgd adam constant step cosine exponential plateau
 syn keyword netcValue uniform normal xavier he idx csv first last none unit standardize one_hot value
 syn keyword netcBoolean true false
