@@ -55,6 +55,9 @@ uint64_t netc_dataset_fingerprint(const netc_dataset *ds)
                     (size_t)ds->n * (size_t)ds->n_input * sizeof *ds->x);
     if (ds->labels)
         h = fnv1a_words(h, (const unsigned char *)ds->labels, (size_t)ds->n * sizeof *ds->labels);
+    if (ds->targets)            /* a regression network's real-valued targets */
+        h = fnv1a_words(h, (const unsigned char *)ds->targets,
+                        (size_t)ds->n * (size_t)ds->n_target * sizeof *ds->targets);
     return h;
 }
 

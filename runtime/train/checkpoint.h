@@ -67,7 +67,7 @@ int netc_checkpoint_matches(const char *path, const netc_checkpoint *c, const ne
 /* Frees what netc_checkpoint_read allocated. */
 void netc_checkpoint_free(netc_checkpoint *c);
 
-/* A 64-bit fingerprint of a data set's samples and labels (to refuse other data). */
+/* A 64-bit fingerprint of a data set's samples and labels or targets (to refuse other data). */
 uint64_t netc_dataset_fingerprint(const netc_dataset *ds);
 
 #endif

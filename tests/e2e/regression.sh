@@ -10,6 +10,7 @@
 #    as scikit-learn's r2_score does; predict on the training file leaves both target
 #    columns out; the errors for rows too narrow for the targets, label columns past the
 #    row's end, and a target that is not a number;
+#  - a checkpoint's fingerprint of the data covers the targets;
 #  - a classifier's epoch line is unchanged (test acc).
 source tests/e2e/common.bash
 py=/usr/bin/python3
@@ -152,6 +153,21 @@ set -e
 [ "$status" = 1 ] && [ "$(cat "$work/err")" = "two: error: two.csv:1:1: label columns 4 to 5 (0-based) but rows have only 5 fields" ] ||
     fail "label_column 4 with 2 outputs: exit $status: $(cat "$work/err")"
 echo "ok: $(cat "$work/err")"
+
+# A checkpoint knows the targets: the same features with one target changed are other data.
+mkdir "$work/resume"
+cp samples/sine_train.csv samples/sine_test.csv "$work/resume/"
+sed 's|samples/||' samples/sine.net > "$work/resume/sine.net"
+"$netc" build "$work/resume/sine.net" -o "$work/resume" > /dev/null
+(cd "$work/resume" && ./sine train --epochs 2 --quiet --keep-checkpoint --checkpoint ck)
+sed -i '2s/,[^,]*$/,-0.5/' "$work/resume/sine_train.csv"
+set +e
+(cd "$work/resume" && ./sine train --resume ck --quiet 2> err)
+status=$?
+set -e
+[ "$status" = 1 ] && grep -q '^sine: error: ck: the run was trained on 200 samples (fingerprint [0-9a-f]*), the data given now are 200 samples' "$work/resume/err" ||
+    fail "resume with another target: exit $status: $(cat "$work/resume/err")"
+echo "ok: a checkpoint refuses the same features with another target"
 
 # A classifier keeps its accuracy.
 "$netc" build samples/xor.net -o "$work" > /dev/null
