@@ -70,7 +70,7 @@ static int eval(const netc_model *m, const netc_options *o, netc_error *err)
         rc = netc_score(&e, o->comm, &test, &b, &score, err);
     if (rc == 0 && (!o->comm || o->comm->rank == 0))
         print_scores(m, &score, test.n);
-    if (rc == 0 && (m->n_class_names || o->per_class))
+    if (rc == 0 && !netc_is_regression(m) && (m->n_class_names || o->per_class))
         rc = per_class(&e, o, &test, err);
     netc_engine_free(&e);
     netc_batch_free(&b);

@@ -95,9 +95,10 @@ static int judge_width(const netc_model *m, const netc_options *o, const csv_pee
     }
     if (row->fields == m->n_input + 1) {
         csv->has_label = 1;
-        fprintf(stderr, "%s: note: %s has %d columns, one more than the network's %d inputs: "
+        fprintf(stderr, "%s: note: %s has %d columns, one more than the network's %d input%s: "
                 "%s column (label_column) is taken as the label and left out\n", m->name,
-                o->input, row->fields, m->n_input, label_text(csv, where, sizeof where));
+                o->input, row->fields, m->n_input, m->n_input == 1 ? "" : "s",
+                label_text(csv, where, sizeof where));
         return 0;
     }
     return netc_fail(err, "%s: rows have %d fields; network '%s' takes %d features (%d with a "

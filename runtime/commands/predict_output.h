@@ -6,8 +6,9 @@
 
 #include "train/options.h"
 
-/* --csv: "id,class", or "id,NAME1,NAME2,..." (--raw: a column per output, named by its
- * class when every output has a name, else output_0, ...).  Nothing without --csv. */
+/* --csv: "id,class", or (--raw, and a regression network's values) "id,NAME1,NAME2,...": a
+ * column per output, named by its class when every output has a name, else output_0, ...
+ * (output for one).  Nothing without --csv. */
 void netc_predict_header(const netc_model *m, const netc_options *o);
 /* Samples first .. first + n - 1 (0-based, in INPUT's order), their outputs in out. */
 void netc_predict_rows(const netc_model *m, const netc_options *o, const float *out,
