@@ -646,6 +646,32 @@ static void test_checker_data_block(void)
     free(c.text);
 }
 
+/* classes { ... }: the names in order (escapes read, blanks kept), over several lines;
+ * a single output takes two; without the statement, none. */
+static void test_checker_class_names(void)
+{
+    static const char *const names[] = { "T-shirt/top", "Ankle boot", "say \"hi\"" };
+    struct network n;
+    struct capture c;
+    CU_ASSERT_EQUAL_FATAL(front_end(HEAD "dense 3 sigmoid\nclasses {\n  \"T-shirt/top\"\n"
+                                    "  \"Ankle boot\" \"say \\\"hi\\\"\" }\n" TRAIN_MIN, &n, &c), 0);
+    CU_ASSERT_EQUAL_FATAL(n.nclasses, 3);
+    for (int i = 0; i < 3; i++)
+        CU_ASSERT_STRING_EQUAL(n.class_names[i], names[i]);
+    network_free(&n);
+    free(c.text);
+    CU_ASSERT_EQUAL_FATAL(front_end(HEAD "dense 1 sigmoid\nclasses { \"ham\" \"spam\" }\n" TRAIN_MIN,
+                                    &n, &c), 0);
+    CU_ASSERT_EQUAL(n.nclasses, 2);
+    network_free(&n);
+    free(c.text);
+    CU_ASSERT_EQUAL_FATAL(front_end(HEAD "dense 3 sigmoid\n" TRAIN_MIN, &n, &c), 0);
+    CU_ASSERT_EQUAL(n.nclasses, 0);
+    CU_ASSERT_PTR_NULL(n.class_names);
+    network_free(&n);
+    free(c.text);
+}
+
 static void test_checker_errors_and_warnings(void)
 {
     struct network n;
@@ -910,6 +936,7 @@ void checker_register(void)
         { "optimizer parameters", test_checker_optimizer_params },
         { "schedules and init", test_checker_schedules_and_init },
         { "data block", test_checker_data_block },
+        { "class names", test_checker_class_names },
         { "errors and warnings", test_checker_errors_and_warnings },
         { "limits", test_checker_limits },
         { "train block optional for the forward pass", test_checker_train_optional },
