@@ -30,6 +30,7 @@ int emit_validate(const struct network *net, char *errbuf, size_t errlen)
     const double constants[] = {
         net->learning_rate, net->weight_decay, net->opt.momentum, net->opt.dampening,
         net->opt.beta1, net->opt.beta2, net->opt.epsilon, net->sched.gamma, net->sched.min_lr,
+        net->sched.threshold, net->data.validation,
     };
     if (net->nlayers < 1 || net->input_size < 1 || net->batch < 1)
         return emit_fail(errbuf, errlen, "network '%s' has no layers, inputs or batch", net->name);
