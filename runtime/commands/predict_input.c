@@ -109,7 +109,7 @@ static int judge_width(const netc_model *m, const netc_options *o, const csv_pee
 int netc_predict_csv_layout(const netc_model *m, const netc_options *o, netc_csv_options *csv,
                             netc_error *err)
 {
-    FILE *f = fopen(o->input, "r");
+    FILE *f = netc_open_regular(o->input, NULL);    /* a FIFO would block fopen for ever */
     char *line = malloc(LINE_MAX_READ);
     csv_peek first, second;
     int lines = 0, rc;
