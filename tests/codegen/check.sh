@@ -3,7 +3,8 @@
 #
 #   NAME        the network samples/NAME.net or tests/codegen/nets/NAME.net: NETC writes
 #               its trainer, then warnings.sh, gradcheck.sh, portable.sh, vectorize.sh
-#               and torch_step.py (skipped, with a note, when python3 has no torch)
+#               and torch_step.py (skipped, with a note, when python3 has no torch);
+#               the harness builds they share (harness.sh) are compiled once
 #   expf        expf.sh on samples/mnist.net's code, every 61st float
 #               (`expf.sh DIR 1` tests all of them)
 #   two_models  two_models.sh: fashion's and mnist's models linked into one program
@@ -57,6 +58,7 @@ two_models)
     generate "$net"
     [ $failed = 0 ] || exit 1
     out="$work/$name"
+    export HARNESS_DIR="$work/harness"     # harness.sh: each harness build compiled once
     run cat warnings.sh sh "$here/warnings.sh" "$out"
     run gradients gradcheck.sh sh "$here/gradcheck.sh" "$out"
     run "head -1" portable.sh sh "$here/portable.sh" "$out"

@@ -10,22 +10,16 @@
 # that NAME_init is deterministic.  Needs: cc (or $CC).  Exit 0 = pass.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-runtime="$here/../../runtime"
 gendir=$(cd "${1:?usage: gradcheck.sh GENDIR}" && pwd)
-name=$(basename "$(ls "$gendir"/*_main.c)" _main.c)
-cc=${CC:-cc}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-$cc -std=c99 -O2 -include "$here/dbl.h" -DMODEL_C="\"$name.c\"" -DMAIN_C="\"${name}_main.c\"" \
-    -I"$gendir" -I"$runtime" "$here/harness.c" -o "$work/double" -lm
-$cc -std=c99 -O2 -Wall -Wextra -Wpedantic -Werror -I"$gendir" -I"$runtime" -Dmain=generated_main \
-    -c "$gendir/${name}_main.c" -o "$work/main.o"
-$cc -std=c99 -O2 -Wall -Wextra -Wpedantic -Werror -I"$gendir" -I"$runtime" \
-    "$here/harness.c" "$gendir/$name.c" "$work/main.o" -o "$work/float" -lm
+builds=${HARNESS_DIR:-$work}         # check.sh shares one with portable.sh and torch_step.py
+double=$(sh "$here/harness.sh" "$gendir" double "$builds")
+float=$(sh "$here/harness.sh" "$gendir" float "$builds")
 
 status=0
-echo "double:"; "$work/double" gradcheck 1e-6 1e-5 || status=1
-echo "float (information only):"; "$work/float" gradcheck 3e-2 3e-3 | sed 's/: \(OK\|FAIL\)$/: (float, not judged)/' || true
-"$work/float" init || status=1
+echo "double:"; "$double" gradcheck 1e-6 1e-5 || status=1
+echo "float (information only):"; "$float" gradcheck 3e-2 3e-3 | sed 's/: \(OK\|FAIL\)$/: (float, not judged)/' || true
+"$float" init || status=1
 exit $status

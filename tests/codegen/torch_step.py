@@ -29,7 +29,6 @@ import numpy as np
 import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-RUNTIME = os.path.join(HERE, "..", "..", "runtime")
 TOL = 1e-5
 
 
@@ -40,16 +39,12 @@ def model_name(gendir):
     return mains[0][: -len("_main.c")]
 
 
-def build(gendir, name, work):
-    cc = os.environ.get("CC", "cc")
-    flags = ["-std=c99", "-O2", "-Wall", "-Wextra", "-Wpedantic", "-Werror", "-I", gendir, "-I", RUNTIME]
-    main_o = os.path.join(work, "main.o")
-    subprocess.run([cc, *flags, "-Dmain=generated_main", "-c", os.path.join(gendir, name + "_main.c"),
-                    "-o", main_o], check=True)
-    exe = os.path.join(work, "harness")
-    subprocess.run([cc, *flags, os.path.join(HERE, "harness.c"), os.path.join(gendir, name + ".c"),
-                    main_o, "-o", exe, "-lm"], check=True)
-    return exe
+def build(gendir, work):
+    """The float harness build (harness.sh), in check.sh's HARNESS_DIR when it shares one."""
+    builds = os.environ.get("HARNESS_DIR") or work
+    result = subprocess.run(["sh", os.path.join(HERE, "harness.sh"), gendir, "float", builds],
+                            check=True, stdout=subprocess.PIPE, text=True)
+    return result.stdout.strip()
 
 
 def describe(gendir, name):
@@ -309,7 +304,7 @@ def main():
     torch.set_num_threads(1)    # all.sh runs one network per processor
     name = model_name(gendir)
     with tempfile.TemporaryDirectory() as work:
-        exe = build(gendir, name, work)
+        exe = build(gendir, work)
         subprocess.run([exe, "dump", work, str(steps), repr(lr)], check=True)
         ok = replay(work, gendir, name, steps, lr)
     return 0 if ok else 1

@@ -1,0 +1,41 @@
+#!/bin/sh
+# harness.sh GENDIR KIND DIR - GENDIR's model built with harness.c as DIR/KIND; prints its path.
+#
+#   float            NAME.c and NAME_main.c (separate objects) in float: the vector kernels
+#   portable         the same with -DNETC_PORTABLE: the plain-C kernels
+#   double           one translation unit computed in double (-include dbl.h)
+#   double_portable  the same with -DNETC_PORTABLE
+#
+# $CC [cc] -std=c99 $HARNESS_OPT [-O2] for the baseline machine, the float builds with
+# -Wall -Wextra -Wpedantic -Werror (tests/e2e/gradcheck.sh's 90 small networks take -O1:
+# their runs are instant, their compiles are the time).  DIR/KIND already there is used as it is: check.sh passes one DIR
+# (HARNESS_DIR) to gradcheck.sh, portable.sh and torch_step.py, so that each build is
+# compiled once per network.  Exit 0 = built.
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+runtime="$here/../../runtime"
+gendir=$(cd "${1:?usage: harness.sh GENDIR KIND DIR}" && pwd)
+kind=${2:?usage: harness.sh GENDIR KIND DIR}
+dir=${3:?usage: harness.sh GENDIR KIND DIR}
+name=$(basename "$(ls "$gendir"/*_main.c)" _main.c)
+cc=${CC:-cc}
+exe=$dir/$kind
+if [ ! -x "$exe" ]; then
+    mkdir -p "$dir"
+    opt=${HARNESS_OPT:--O2}
+    strict="-std=c99 $opt -Wall -Wextra -Wpedantic -Werror -I$gendir -I$runtime"
+    one_unit="-std=c99 $opt -include $here/dbl.h -DMODEL_C=\"$name.c\" -DMAIN_C=\"${name}_main.c\" -I$gendir -I$runtime"
+    case $kind in
+    float|portable)
+        [ -f "$dir/main.o" ] ||
+            $cc $strict -Dmain=generated_main -c "$gendir/${name}_main.c" -o "$dir/main.o"
+        define=""
+        [ "$kind" = portable ] && define=-DNETC_PORTABLE
+        $cc $strict $define "$here/harness.c" "$gendir/$name.c" "$dir/main.o" -o "$exe.tmp" -lm ;;
+    double) $cc $one_unit "$here/harness.c" -o "$exe.tmp" -lm ;;
+    double_portable) $cc $one_unit -DNETC_PORTABLE "$here/harness.c" -o "$exe.tmp" -lm ;;
+    *) echo "harness.sh: no kind $kind (float, portable, double, double_portable)" >&2; exit 2 ;;
+    esac
+    mv "$exe.tmp" "$exe"
+fi
+echo "$exe"
