@@ -246,7 +246,7 @@ static int apply_option(netc_options *o, const opt_spec *s, const char *v, netc_
     case OPT_HEADER: *(int *)field = (int)s->min; o->header_given = 1; return 0;
     case OPT_DATA_DIR: return set_data_dir(o, v, err);
     case OPT_LABEL: return parse_label_column(o, v, err);
-    case OPT_HOLDOUT: return parse_holdout(s, v, (double *)field, err);
+    case OPT_HOLDOUT: o->validation_given = 1; return parse_holdout(s, v, (double *)field, err);
     case OPT_KEEP: return parse_keep(s, v, (int *)field, err);
     default: return parse_number(s, v, field, err);
     }
@@ -442,6 +442,13 @@ void netc_usage(const netc_model *m, FILE *out)
             "  report -o DIR            DIR/index.html: curves (--log FILE), weights, confusion\n"
             "                           matrix, mistakes on the test data\n"
             "  help                     this screen\n\n", m->name);
+    if (netc_is_regression(m))
+        fprintf(out, "'%s' is a regression network (targets value, loss mse): eval, the epoch\n"
+                "lines and --log give the mean absolute error, RMSE and R2 instead of an\n"
+                "accuracy, predict prints the output values, and report draws the predictions\n"
+                "against the true values instead of a confusion matrix; its %d target column%s\n"
+                "start%s at --label-column.\n\n", m->name, m->n_output, m->n_output > 1 ? "s" : "",
+                m->n_output > 1 ? "" : "s");
     fprintf(out, "data, IDX (MNIST) files:\n"
             "  --data DIR               DIR holding train-images-idx3-ubyte, train-labels-idx1-"
             "ubyte,\n                           t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte\n"
@@ -487,6 +494,8 @@ void netc_usage(const netc_model *m, FILE *out)
             validation, m->name);
     fprintf(out, "eval, predict, gradcheck, bench:\n"
             "  --weights FILE           the weights to use [%s.safetensors]\n"
+            "  --validation N|F         eval: on the samples train held out (the same --seed\n"
+            "                           and --limit) instead of the test data\n"
             "  --allow-other-network    take weights saved by another network (same shapes;\n"
             "                           eval, predict, report, and train --init-weights)\n"
             "  --raw                    predict: print the output vectors instead of classes\n"

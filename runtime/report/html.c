@@ -190,6 +190,8 @@ static void section_summary(FILE *f, const netc_report_page *pg)
 
 static void section_curves(FILE *f, const netc_report_page *pg)
 {
+    int regression = pg->in->metrics && pg->in->metrics->regression;
+
     fputs("<section><h2>Learning curves</h2>\n", f);
     if (!pg->has_curves) {
         fputs("<p class=\"how\">No training log: train with <code>--log FILE</code> or "
@@ -197,13 +199,14 @@ static void section_curves(FILE *f, const netc_report_page *pg)
               "command.</p></section>\n", f);
         return;
     }
-    fputs("<p class=\"how\">The cost falling as gradient descent runs, epoch by epoch: "
-          "<span class=\"blue\">training</span> loss is the mean over the epoch's mini-batches, "
-          "<span class=\"blue\">training</span> accuracy that of the end-of-epoch weights on "
-          "the training set; <span class=\"yellow\">test</span> figures are on data the "
-          "network never trains on. The numbers: <a href=\"metrics.csv\">metrics.csv</a>.</p>\n"
-          "<div class=\"row\"><img src=\"loss.svg\" alt=\"loss per epoch\">", f);
-    if (pg->in->metrics && pg->in->metrics->regression)     /* error.svg: regression's */
+    fprintf(f, "<p class=\"how\">The cost falling as gradient descent runs, epoch by epoch: "
+            "<span class=\"blue\">training</span> loss is the mean over the epoch's "
+            "mini-batches, <span class=\"blue\">training</span> %s that of the end-of-epoch "
+            "weights on the training set; <span class=\"yellow\">test</span> figures are on "
+            "data the network never trains on. The numbers: <a href=\"metrics.csv\">"
+            "metrics.csv</a>.</p>\n<div class=\"row\"><img src=\"loss.svg\" alt=\"loss per "
+            "epoch\">", regression ? "mean absolute error" : "accuracy");
+    if (regression)                                         /* error.svg: regression's */
         fputs("<img src=\"error.svg\" alt=\"mean absolute error per epoch\"></div></section>\n", f);
     else
         fputs("<img src=\"accuracy.svg\" alt=\"accuracy per epoch\"></div></section>\n", f);

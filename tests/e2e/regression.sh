@@ -154,6 +154,11 @@ set -e
     fail "label_column 4 with 2 outputs: exit $status: $(cat "$work/err")"
 echo "ok: $(cat "$work/err")"
 
+# --help says what a regression network reports; a classifier's does not.
+"$work/sine" --help | grep -q "^'sine' is a regression network (targets value, loss mse): eval, the epoch$" ||
+    fail "sine --help does not say it is a regression network"
+echo "ok: sine --help says it is a regression network"
+
 # A checkpoint knows the targets: the same features with one target changed are other data.
 mkdir "$work/resume"
 cp samples/sine_train.csv samples/sine_test.csv "$work/resume/"
@@ -175,3 +180,5 @@ echo "ok: a checkpoint refuses the same features with another target"
 grep -Eq '^epoch 2/2  loss [0-9.]+  test acc [0-9.]+%  test loss [0-9.]+  [0-9]+ samples/s  [0-9.]+ s$' "$work/xor_out" \
     || fail "xor: the classifier's epoch line changed: $(tail -3 "$work/xor_out")"
 echo "ok: a classifier's epoch line is as it was"
+"$work/xor" --help | grep -q 'regression' && fail "xor --help calls it a regression network"
+echo "ok: xor --help says nothing of regression"
