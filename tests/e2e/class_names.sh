@@ -8,7 +8,8 @@
 #    eval line; class numbers), and --per-class gives the table with numbers (sklearn too);
 #  - the inference export declares FASHION_N_CLASS and fashion_class_names[], which a
 #    program compiled with -std=c99 -pedantic -Werror prints for its first test image;
-#  - the report labels the confusion matrix and the mistakes with the names.
+#  - the report labels the confusion matrix and the mistakes with the names;
+#  - under mpirun -np 2, eval prints the same table.
 source tests/e2e/common.bash
 tools/fetch-data.sh fashion
 tools/deps.sh python3-sklearn > /dev/null
@@ -107,3 +108,17 @@ grep -q '&rarr; <b class="bad">\(T-shirt/top\|Trouser\|Pullover\|Dress\|Coat\|Sa
 grep -q 'text-anchor="end">9</text>' "$work/report_plain/confusion.svg" || fail "confusion.svg without names: no numbers"
 ! grep -q 'Ankle boot' "$work/report_plain/index.html" || fail "a report without names named the classes"
 echo "ok: the report names the confusion matrix's rows and columns and the mistakes"
+
+# Under MPI the ranks count their shares of the test set and rank 0 prints the sum: the
+# same table as one process.
+if command -v mpirun > /dev/null; then
+    export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+    mkdir "$work/mpi"
+    "$netc" build --mpi samples/fashion.net -o "$work/mpi" > /dev/null
+    timeout 300 mpirun -np 2 --oversubscribe "$work/mpi/fashion" eval --weights "$work/w.safetensors" \
+        > "$work/eval_mpi"
+    diff "$work/eval_named" "$work/eval_mpi" || fail "eval under mpirun -np 2 differs from one process"
+    echo "ok: mpirun -np 2: the same per-class table"
+else
+    echo "SKIP: no mpirun: the per-class table under MPI"
+fi
