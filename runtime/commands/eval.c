@@ -11,17 +11,42 @@
 #include "train/evaluate.h"
 
 /* "test accuracy 97.12% (10000 samples)  test loss 0.0123", or a regression network's
- * "test mae 0.0812  test rmse 0.1034  test r2 0.9876 (200 samples)  test loss 0.0053". */
-static void print_scores(const netc_model *m, const netc_scores *s, int n)
+ * "test mae 0.0812  test rmse 0.1034  test r2 0.9876 (200 samples)  test loss 0.0053";
+ * "val" for the validation samples. */
+static void print_scores(const netc_model *m, const char *set, const netc_scores *s, int n)
 {
     char fit[160];
 
     if (!netc_is_regression(m)) {
-        printf("test accuracy %.2f%% (%d samples)  test loss %.7g\n", 100 * s->acc, n, s->loss);
+        printf("%s accuracy %.2f%% (%d samples)  %s loss %.7g\n", set, 100 * s->acc, n, set,
+               s->loss);
         return;
     }
-    netc_scores_text(m, "test", s, fit, sizeof fit);
-    printf("%s (%d samples)  test loss %.7g\n", fit, n, s->loss);
+    netc_scores_text(m, set, s, fit, sizeof fit);
+    printf("%s (%d samples)  %s loss %.7g\n", fit, n, set, s->loss);
+}
+
+/* The samples to measure: the test data, or with --validation the samples that train
+ * held out of the training data (the same --seed and --limit give the same ones). */
+static int load_eval_set(const netc_model *m, const netc_options *o, netc_dataset *ds,
+                         netc_error *err)
+{
+    netc_dataset train;
+    int rc;
+
+    if (!o->validation_given || o->validation <= 0)
+        return netc_load_split(m, o, 1, ds, err);
+    rc = netc_load_split(m, o, 0, &train, err);
+    if (rc == 1)
+        return netc_fail(err, "eval --validation needs the training data it holds samples out "
+                         "of\nhint: pass --data DIR, --train-images and --train-labels, or "
+                         "--train-csv FILE");
+    if (rc < 0)
+        return -1;
+    netc_dataset_limit(&train, o->limit);
+    rc = netc_hold_out(o, &train, ds, err);
+    netc_dataset_free(&train);
+    return rc;
 }
 
 /* Each class's precision, recall and F1 (every process counts its share; rank 0 prints). */
@@ -53,7 +78,7 @@ static int eval(const netc_model *m, const netc_options *o, netc_error *err)
 
     memset(&b, 0, sizeof b);
     memset(&s, 0, sizeof s);
-    rc = netc_load_split(m, o, 1, &test, err);
+    rc = load_eval_set(m, o, &test, err);
     if (rc == 1)
         return netc_fail(err, "no test data\nhint: pass --data DIR, --test-images and "
                          "--test-labels, or --test-csv FILE");
@@ -69,7 +94,8 @@ static int eval(const netc_model *m, const netc_options *o, netc_error *err)
     if (rc == 0)
         rc = netc_score(&e, o->comm, &test, &b, &score, err);
     if (rc == 0 && (!o->comm || o->comm->rank == 0))
-        print_scores(m, &score, test.n);
+        print_scores(m, o->validation_given && o->validation > 0 ? "val" : "test", &score,
+                     test.n);
     if (rc == 0 && !netc_is_regression(m) && (m->n_class_names || o->per_class))
         rc = per_class(&e, o, &test, err);
     netc_engine_free(&e);

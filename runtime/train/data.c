@@ -69,9 +69,8 @@ void netc_validation_pick(int n, int n_val, uint64_t seed, int *order, unsigned 
         held[order[i]] = 1;
 }
 
-/* --validation's samples moved from train into val (n = 0 without it). */
-static int hold_out(const netc_options *o, netc_dataset *train, netc_dataset *val,
-                    netc_error *err)
+int netc_hold_out(const netc_options *o, netc_dataset *train, netc_dataset *val,
+                  netc_error *err)
 {
     int n_val = netc_validation_count(o->validation, train->n), rc;
     int *order;
@@ -110,7 +109,7 @@ int netc_load_train_test(const netc_model *m, const netc_options *o, netc_datase
     if (rc < 0 || netc_load_split(m, o, 1, test, err) < 0)
         return -1;
     netc_dataset_limit(train, o->limit);
-    if (val && hold_out(o, train, val, err) < 0)
+    if (val && netc_hold_out(o, train, val, err) < 0)
         return -1;
     if (netc_scaling_needs_stats(o->format, scale) && netc_scaler_fit(scaler, scale, train, err) < 0)
         return -1;

@@ -26,5 +26,9 @@ int netc_validation_count(double validation, int n);
  * them, 0 for the others.  The same seed and n always pick the same samples. */
 #define NETC_VALIDATION_SALT 0x56414c4944415445ULL   /* "VALIDATE" */
 void netc_validation_pick(int n, int n_val, uint64_t seed, int *order, unsigned char *held);
+/* --validation's samples moved from train (limited, not yet scaled) into val, as above
+ * (val->n = 0 without --validation). */
+int netc_hold_out(const netc_options *o, netc_dataset *train, netc_dataset *val,
+                  netc_error *err);
 
 #endif

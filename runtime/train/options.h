@@ -43,6 +43,7 @@ typedef struct netc_options {
     int early_stop;             /* train: stop after this many epochs without a lower
                                  * validation loss; 0: never */
     int keep_best;              /* train: save the lowest validation loss's weights */
+    int validation_given;       /* --validation was passed (eval: measure those samples) */
     int csv_output;             /* predict: CSV rows, an id column first */
     int per_class;              /* eval: the per-class table also without class names */
     const char *log;            /* train: write the per-epoch CSV; report: read it */

@@ -117,6 +117,14 @@ have_loss=$(grep -o 'test loss [0-9.]*' "$work/es.eval" | grep -o '[0-9.]*$')
 awk -v a="$have_loss" -v b="$want_loss" 'BEGIN { d = a - b; exit !(d < 1e-6 && d > -1e-6) }' \
     || fail "eval's test loss $have_loss, the log's for epoch $best $want_loss"
 echo "ok: --keep best saved epoch $best's weights: eval gives the log's test acc $want_acc%, test loss $have_loss ($want_loss)"
+# ... and on the held-out samples themselves (eval --validation: the same split)
+"$net" eval "${data[@]}" --limit 400 --validation 200 --weights "$work/es.safetensors" > "$work/es.val"
+read -r want_acc want_loss < <(awk -F, -v e="$best" '$1 == e { printf "%.2f %s\n", 100 * $10, $9 }' "$work/es.csv")
+grep -q "^val accuracy $want_acc% (200 samples)  val loss " "$work/es.val" || { cat "$work/es.val"; fail "eval --validation: not the log's val acc $want_acc%"; }
+have_loss=$(grep -o 'val loss [0-9.]*' "$work/es.val" | grep -o '[0-9.]*$')
+awk -v a="$have_loss" -v b="$want_loss" 'BEGIN { d = a - b; exit !(d < 1e-6 && d > -1e-6) }' \
+    || fail "eval --validation's loss $have_loss, the log's for epoch $best $want_loss"
+echo "ok: eval --validation 200 of the kept weights: val acc $want_acc%, val loss $have_loss, the log's figures for epoch $best ($want_loss)"
 
 # The plateau schedule against PyTorch's ReduceLROnPlateau on the run's validation losses.
 "$work/plateau" train "${data[@]}" --limit 400 --validation 200 --lr 10 --epochs 25 \
