@@ -246,7 +246,7 @@ static int apply_option(netc_options *o, const opt_spec *s, const char *v, netc_
     case OPT_HEADER: *(int *)field = (int)s->min; o->header_given = 1; return 0;
     case OPT_DATA_DIR: return set_data_dir(o, v, err);
     case OPT_LABEL: return parse_label_column(o, v, err);
-    case OPT_HOLDOUT: return parse_holdout(s, v, (double *)field, err);
+    case OPT_HOLDOUT: o->validation_given = 1; return parse_holdout(s, v, (double *)field, err);
     case OPT_KEEP: return parse_keep(s, v, (int *)field, err);
     default: return parse_number(s, v, field, err);
     }
@@ -494,6 +494,8 @@ void netc_usage(const netc_model *m, FILE *out)
             validation, m->name);
     fprintf(out, "eval, predict, gradcheck, bench:\n"
             "  --weights FILE           the weights to use [%s.safetensors]\n"
+            "  --validation N|F         eval: on the samples train held out (the same --seed\n"
+            "                           and --limit) instead of the test data\n"
             "  --allow-other-network    take weights saved by another network (same shapes;\n"
             "                           eval, predict, report, and train --init-weights)\n"
             "  --raw                    predict: print the output vectors instead of classes\n"
