@@ -6,7 +6,8 @@
  * shuffle (runtime/model/rng.c, embedded at build time), seeded as the trainer seeds it,
  * so a page run and `NAME train --limit N` see the same mini-batches.  The learning rate
  * of each epoch is the runtime's too (runtime/model/schedule.c, embedded with the
- * netc_model.h it reads), for the .net file's schedule.
+ * netc_model.h it reads), for the .net file's schedule.  Dropout's masks are keyed per
+ * mini-batch from the same generator, as the trainer keys them.
  */
 #include "web/web.h"
 #include "web/web_internal.h"
@@ -135,7 +136,14 @@ static void print_entry_points(const struct emit *e)
     pr_line(p, "load(x + i * %s_N_INPUT, train_images + order[pos + i] * %s_N_INPUT);", e->up, e->up);
     pr_line(p, "y[i * %s_N_OUTPUT + train_labels[order[pos + i]]] = 1.0f;", e->up);
     pr_close(p);
+    if (network_has_dropout(e->net)) {
+        pr_line(p, "/* Dropout on for this batch alone, its masks keyed by the data order's generator's");
+        pr_line(p, " * next draw, as the trainer keys them (runtime/train/loop.c, batch_gradient). */");
+        pr_line(p, "%s_dropout(&model, 1, netc_rng_next(&shuffle_rng));", e->name);
+    }
     pr_line(p, "float loss = %s_forward_backward(&model, x, y, n);", e->name);
+    if (network_has_dropout(e->net))
+        pr_line(p, "%s_dropout(&model, 0, 0);", e->name);
     pr_line(p, "%s_update(&model, lr);", e->name);
     pr_line(p, "return loss;");
     pr_close(p);

@@ -76,17 +76,24 @@ static void json_string(char *out, size_t n, const char *s)
     out[k] = '\0';
 }
 
+/* Each layer: its kind and shapes (C x H x W), and where its weights are in the param
+ * block (W^T[fan_in][units], then bias[units]; -1 for a layer without weights). */
 static void print_layers(struct printer *p, const struct network *net)
 {
     long long offset = 0;
     pr_line(p, "\"layers\": [");
     for (int l = 0; l < net->nlayers; l++) {
         const struct layer *L = &net->layers[l];
-        long long wt = offset, b = offset + (long long)L->in * L->out;
-        offset = b + L->out;
-        pr_line(p, "  {\"name\": \"%s\", \"in\": %d, \"out\": %d, \"activation\": \"%s\", "
-                "\"wt\": %lld, \"b\": %lld}%s", L->name, L->in, L->out,
-                activation_name(L->act), wt, b, l + 1 < net->nlayers ? "," : "");
+        const int has = layer_has_weights(L);
+        long long wt = has ? offset : -1, b = has ? offset + (long long)L->fan_in * L->units : -1;
+        offset += layer_param_count(L);
+        pr_line(p, "  {\"name\": \"%s\", \"kind\": \"%s\", \"in\": %d, \"out\": %d, "
+                "\"in_shape\": [%d, %d, %d], \"out_shape\": [%d, %d, %d], \"units\": %d, "
+                "\"fan_in\": %d, \"kernel\": [%d, %d], \"activation\": \"%s\", \"wt\": %lld, "
+                "\"b\": %lld}%s", L->name, layer_kind_name(L->kind), L->in, L->out,
+                L->in_shape[DIM_C], L->in_shape[DIM_H], L->in_shape[DIM_W], L->out_shape[DIM_C],
+                L->out_shape[DIM_H], L->out_shape[DIM_W], L->units, L->fan_in, L->kernel[0],
+                L->kernel[1], activation_name(L->act), wt, b, l + 1 < net->nlayers ? "," : "");
     }
     pr_line(p, "],");
 }
@@ -115,8 +122,9 @@ static void print_model(const struct page *pg)
     pr_line(p, "</script>");
 }
 
-/* The weights as the trainer's param block (per layer W^T[in][out], then bias[out]),
- * float32 little-endian as wasm reads them; nothing when the page starts from the seed. */
+/* The weights as the trainer's param block (per layer with weights W^T[fan_in][units],
+ * then bias[units]), float32 little-endian as wasm reads them; nothing when the page
+ * starts from the seed. */
 static void print_weights(const struct page *pg)
 {
     const struct network *net = pg->e.net;
@@ -125,9 +133,11 @@ static void print_weights(const struct page *pg)
     unsigned char *b = w ? malloc(n * 4) : NULL;
     for (int l = 0; b && l < net->nlayers; l++) {
         const struct layer *L = &net->layers[l];
-        for (size_t i = 0; i < (size_t)L->in * L->out; i++, k += 4)
+        if (!layer_has_weights(L))
+            continue;
+        for (size_t i = 0; i < (size_t)L->fan_in * L->units; i++, k += 4)
             memcpy(b + k, &w->wt[l][i], 4);
-        for (int i = 0; i < L->out; i++, k += 4)
+        for (int i = 0; i < L->units; i++, k += 4)
             memcpy(b + k, &w->bias[l][i], 4);
     }
     print_blob(pg->e.p, "netc-weights", b, b ? n * 4 : 0);

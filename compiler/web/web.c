@@ -22,7 +22,8 @@
 
 extern char **environ;
 
-/* What the page assumes: a 28 x 28 image in, one class of ten out, bytes / 255. */
+/* What the page assumes: a 28 x 28 greyscale image in, one class of ten out, bytes / 255.
+ * Any layers between: dense ones drawn as neurons, conv and pooling ones as feature maps. */
 static int check_drawable(const struct network *net, const struct web_options *o, char *errbuf,
                           size_t errlen)
 {
@@ -33,11 +34,13 @@ static int check_drawable(const struct network *net, const struct web_options *o
     if (last->out != WEB_CLASSES)
         return emit_fail(errbuf, errlen, "--emit web: network '%s' has %d outputs; the page shows "
                     "the ten digit classes", net->name, last->out);
+    const int *in = net->layers[0].in_shape;
     for (int l = 0; l < net->nlayers; l++)
-        if (net->layers[l].kind != LAYER_DENSE)
-            return emit_fail(errbuf, errlen, "--emit web: layer '%s' (line %d) is a %s layer; the "
-                        "page draws and trains dense layers only", net->layers[l].name,
-                        net->layers[l].line, layer_kind_name(net->layers[l].kind));
+        if (layer_is_spatial(&net->layers[l]) && (in[DIM_C] != 1 || in[DIM_H] != WEB_SIDE))
+            return emit_fail(errbuf, errlen, "--emit web: layer '%s' (line %d) is a %s layer on "
+                        "%d x %d x %d images; the page draws one-channel 1 x 28 x 28 digits",
+                        net->layers[l].name, net->layers[l].line,
+                        layer_kind_name(net->layers[l].kind), in[DIM_C], in[DIM_H], in[DIM_W]);
     if (net->data.format == DATA_CSV || net->data.targets != TARGETS_ONE_HOT ||
         (net->data.format == DATA_IDX && net->data.scale != SCALE_UNIT))
         return emit_fail(errbuf, errlen, "--emit web: network '%s' must read MNIST-style IDX images "

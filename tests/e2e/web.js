@@ -135,21 +135,24 @@ async function main() {
       const t = header[name], [a, b] = t.data_offsets;
       return new Float32Array(data.buffer.slice(data.byteOffset + a, data.byteOffset + b));
     };
-    let diff = 0, peak = 0;
-    for (const L of model.layers) {
+    let diff = 0, peak = 0, at = "";
+    // Each layer with weights: W[units][fan_in] in the file (a conv layer's [filters, C,
+    // KH, KW] is that too), W^T[fan_in][units] in the page's param block.
+    for (const L of model.layers.filter((L) => L.wt >= 0)) {
       const W = tensor(`${L.name}.weight`), B = tensor(`${L.name}.bias`);
-      for (let o = 0; o < L.out; o++) {
-        for (let i = 0; i < L.in; i++) {
-          diff = Math.max(diff, Math.abs(params[L.wt + i * L.out + o] - W[o * L.in + i]));
-          peak = Math.max(peak, Math.abs(W[o * L.in + i]));
+      for (let o = 0; o < L.units; o++) {
+        for (let i = 0; i < L.fan_in; i++) {
+          const d = Math.abs(params[L.wt + i * L.units + o] - W[o * L.fan_in + i]);
+          if (d > diff) { diff = d; at = `${L.name}.weight[${o}, ${i}]`; }
+          peak = Math.max(peak, Math.abs(W[o * L.fan_in + i]));
         }
-        diff = Math.max(diff, Math.abs(params[L.b + o] - B[o]));
+        if (Math.abs(params[L.b + o] - B[o]) > diff) { diff = Math.abs(params[L.b + o] - B[o]); at = `${L.name}.bias[${o}]`; }
       }
     }
     const tolerance = Number(process.env.WEB_WEIGHTS_TOLERANCE || 1e-5);
-    if (!(diff <= tolerance)) fail(`weights after one epoch differ from the native trainer's by ${diff} (largest |w| ${peak})`);
+    if (!(diff <= tolerance)) fail(`weights after one epoch differ from the native trainer's by ${diff} at ${at} (largest |w| ${peak})`);
     console.log(`ok: weights after one epoch (seed ${seed}, shuffled, batch ${model.batch}, ${model.n_train} samples): ` +
-                `max |page - native| = ${diff.toExponential(2)} (largest |w| ${peak.toFixed(2)}; tolerance ${tolerance})`);
+                `max |page - native| = ${diff.toExponential(2)} at ${at} (largest |w| ${peak.toFixed(2)}; tolerance ${tolerance})`);
     await js("document.getElementById('run').click()");
     await sleep(1500);
     await js("document.getElementById('run').click()");

@@ -32,40 +32,42 @@
   const last = layers[layers.length - 1];
 
   // ---- the run: weights, data order, learning rate ----------------------------------
-  const run = { epoch: 0, pos: 0, steps: 0, running: false, lossSum: 0, lossN: 0,
-                losses: [], accuracies: [] };
+  // n: the samples of an epoch, the first n of the embedded subset (all of it, unless a
+  // script asks for fewer, as `NAME train --limit n` would).
+  const run = { n: model.n_train, epoch: 0, pos: 0, steps: 0, running: false, lossSum: 0,
+                lossN: 0, losses: [], accuracies: [] };
 
   // The learning rate of an epoch: runtime/model/schedule.c's, compiled into the module.
   const scheduledRate = (base, epoch) => wasm.schedule_lr(base, epoch);
 
   function evaluate() {
     const acc = wasm.test(model.n_test);
-    run.accuracies.push({ at: run.epoch + run.pos / model.n_train, acc, loss: wasm.test_loss() });
+    run.accuracies.push({ at: run.epoch + run.pos / run.n, acc, loss: wasm.test_loss() });
     return acc;
   }
 
-  function start(seed, fromGiven) {
+  function start(seed, fromGiven, n = model.n_train) {
     wasm.init(seed);
     if (fromGiven && given.length) bytesAt(wasm.param(), given.length).set(given);
-    Object.assign(run, { epoch: 0, pos: 0, steps: 0, lossSum: 0, lossN: 0, losses: [], accuracies: [] });
+    Object.assign(run, { n: Math.max(1, Math.min(model.n_train, n)), epoch: 0, pos: 0, steps: 0, lossSum: 0, lossN: 0, losses: [], accuracies: [] });
     evaluate();
   }
 
   // One mini-batch in the native trainer's order: the shuffle at each epoch's start.
   function step() {
-    if (run.pos === 0 && $("shuffle").checked) wasm.shuffle(model.n_train);
-    const n = Math.min(model.batch, model.n_train - run.pos);
+    if (run.pos === 0 && $("shuffle").checked) wasm.shuffle(run.n);
+    const n = Math.min(model.batch, run.n - run.pos);
     const lr = scheduledRate(Number($("lr").value), run.epoch);
     const loss = wasm.train_batch(run.pos, n, lr);
     run.pos += n;
     run.steps++;
     run.lossSum += loss * n;
     run.lossN += n;
-    if (run.lossN >= model.n_train / 20 || run.pos === model.n_train) {
-      run.losses.push({ at: run.epoch + run.pos / model.n_train, loss: run.lossSum / run.lossN });
+    if (run.lossN >= run.n / 20 || run.pos === run.n) {
+      run.losses.push({ at: run.epoch + run.pos / run.n, loss: run.lossSum / run.lossN });
       run.lossSum = run.lossN = 0;
     }
-    if (run.pos === model.n_train) {
+    if (run.pos === run.n) {
       run.epoch++;
       run.pos = 0;
       evaluate();
@@ -152,6 +154,12 @@
   }
 
   const MAX_SHOWN = 24, LINES = 160;
+  const isMaps = (L) => L.kind === "conv" || L.kind === "maxpool" || L.kind === "avgpool";
+  // The layers drawn as columns: all but dropout, which passes its input on unchanged
+  // outside training (a dense layer after it is drawn from the layer before it).
+  const drawn = layers.map((L, l) => l).filter((l) => layers[l].kind !== "dropout");
+  const hasMaps = layers.some(isMaps);
+  if (hasMaps) $("net").width = 1160;
 
   // The neurons of layer l to draw: all of them, or the most active of a wide layer.
   function shownNeurons(l, act) {
@@ -162,79 +170,143 @@
 
   function colour(rgb, alpha) { return `rgba(${rgb[0]},${rgb[1]},${rgb[2]},${alpha})`; }
 
+  // A 0..1 value as grey, or a -1..1 value as blue (positive) and red (negative) on white.
+  function shade(v, diverging) {
+    if (!diverging) { const g = Math.round(255 * Math.max(0, Math.min(1, v))); return [g, g, g]; }
+    const rgb = v > 0 ? BLUE : RED, t = Math.min(1, Math.abs(v));
+    return rgb.map((c) => Math.round(255 + (c - 255) * t));
+  }
+
+  // An H x W array (values / peak, shaded) drawn at (x, y) scaled to w x h pixels.
+  function drawImage(ctx, values, rows, cols, peak, diverging, x, y, w, h) {
+    const img = new ImageData(cols, rows), tmp = document.createElement("canvas");
+    for (let i = 0; i < rows * cols; i++) img.data.set([...shade(values[i] / peak, diverging), 255], 4 * i);
+    tmp.width = cols;
+    tmp.height = rows;
+    tmp.getContext("2d").putImageData(img, 0, 0);
+    ctx.imageSmoothingEnabled = false;
+    ctx.drawImage(tmp, x, y, w, h);
+  }
+
+  function neuronColumn(l, act, x, H) {
+    const L = layers[l], ids = shownNeurons(l, act);
+    const gap = Math.min(22, (H - 40) / ids.length), top = H / 2 - gap * (ids.length - 1) / 2;
+    const peak = Math.max(1e-6, ...Array.from(act, Math.abs));
+    return { layer: l, ids, pos: ids.map((_, k) => [x, top + k * gap]), r: Math.min(9, gap / 2 - 1),
+             value: ids.map((j) => L.activation === "sigmoid" || L.activation === "softmax" ? act[j] : Math.abs(act[j]) / peak),
+             raw: ids.map((j) => act[j]), more: L.out - ids.length };
+  }
+
+  // A conv or pooling layer: one image per channel (its feature map), in a grid of k
+  // columns at the largest scale s that fits width x (H - 50); every unit's centre in pos.
+  function mapsColumn(l, act, x, width, H) {
+    const [C, h, w] = layers[l].out_shape, gap = 3;
+    let s = 0, k = 1;
+    for (let cols = 1; cols <= C; cols++) {
+      const rows = Math.ceil(C / cols);
+      const fit = Math.min((width - gap * (cols - 1)) / (cols * w), (H - 50 - gap * (rows - 1)) / (rows * h));
+      if (fit > s) { s = fit; k = cols; }
+    }
+    const rows = Math.ceil(C / k), mapW = w * s, mapH = h * s;
+    const left = x - (k * mapW + (k - 1) * gap) / 2, top = H / 2 - (rows * mapH + (rows - 1) * gap) / 2;
+    const corner = (c) => [left + (c % k) * (mapW + gap), top + Math.floor(c / k) * (mapH + gap)];
+    const pos = [];
+    for (let c = 0; c < C; c++)
+      for (let y = 0; y < h; y++)
+        for (let xx = 0; xx < w; xx++) pos.push([corner(c)[0] + (xx + 0.5) * s, corner(c)[1] + (y + 0.5) * s]);
+    let peak = 1e-6, low = 0;
+    for (const v of act) { peak = Math.max(peak, Math.abs(v)); low = Math.min(low, v); }
+    return { layer: l, maps: true, ids: [...Array(act.length).keys()], pos, raw: Array.from(act),
+             C, h, w, mapW, mapH, corner, peak, diverging: low < 0, top };
+  }
+
+  function drawMaps(ctx, col) {
+    for (let c = 0; c < col.C; c++) {
+      const [x, y] = col.corner(c), n = col.h * col.w;
+      drawImage(ctx, col.raw.slice(c * n, (c + 1) * n), col.h, col.w, col.peak, col.diverging, x, y, col.mapW, col.mapH);
+      ctx.strokeStyle = "#888";
+      ctx.lineWidth = 0.5;
+      ctx.strokeRect(x - 0.5, y - 0.5, col.mapW + 1, col.mapH + 1);
+    }
+  }
+
+  // The strongest weights of dense layer l times what flows through them, as lines.
+  function drawFlows(ctx, p, l, from, to) {
+    const L = layers[l], flows = [];
+    let peak = 1e-9;
+    from.ids.forEach((i, a) => to.ids.forEach((j, b) => {
+      const f = p[L.wt + i * L.units + j] * from.raw[a];
+      if (f !== 0) { flows.push([a, b, f]); peak = Math.max(peak, Math.abs(f)); }
+    }));
+    flows.sort((u, v) => Math.abs(v[2]) - Math.abs(u[2]));
+    for (const [a, b, f] of flows.slice(0, LINES)) {
+      ctx.strokeStyle = colour(f > 0 ? BLUE : RED, 0.15 + 0.85 * Math.abs(f) / peak);
+      ctx.lineWidth = 0.5 + 1.5 * Math.abs(f) / peak;
+      ctx.beginPath();
+      ctx.moveTo(...from.pos[a]);
+      ctx.lineTo(...to.pos[b]);
+      ctx.stroke();
+    }
+  }
+
+  function drawNeurons(ctx, col) {
+    const best = shown.result ? shown.result.class : -1, output = col.layer === layers.length - 1;
+    col.pos.forEach(([x, y], k) => {
+      const v = Math.round(255 * Math.max(0, Math.min(1, col.value[k])));
+      ctx.beginPath();
+      ctx.arc(x, y, col.r, 0, 2 * Math.PI);
+      ctx.fillStyle = `rgb(${v},${v},${v})`;
+      ctx.fill();
+      ctx.strokeStyle = output && k === best ? "#e0a000" : "#888";
+      ctx.lineWidth = output && k === best ? 3 : 1;
+      ctx.stroke();
+      if (output) {
+        ctx.fillStyle = k === best ? "#000" : "#666";
+        ctx.font = k === best ? "bold 14px system-ui, sans-serif" : "12px system-ui, sans-serif";
+        ctx.fillText(`${k}  ${col.raw[k].toFixed(3)}`, x + col.r + 6, y + 4);
+        ctx.fillStyle = colour(BLUE, 0.35);
+        ctx.fillRect(x + col.r + 60, y - 5, 50 * Math.max(0, Math.min(1, col.raw[k])), 10);
+      }
+    });
+  }
+
   function drawNetwork() {
     const c = $("net"), ctx = c.getContext("2d"), W = c.width, H = c.height;
     ctx.clearRect(0, 0, W, H);
-    const p = params(), cell = Math.floor((H - 60) / SIDE * 0.75), gridTop = (H - SIDE * cell) / 2, gridLeft = 10;
-    // Columns: the input grid, then one per layer.
-    const columns = [{ pos: [], value: [] }];
+    const p = params(), cell = hasMaps ? 6 : Math.floor((H - 60) / SIDE * 0.75);
+    const gridTop = (H - SIDE * cell) / 2, gridLeft = 10;
+    // Columns: the input grid, then one per drawn layer.
+    const input = { ids: [...Array(PIXELS).keys()], pos: [], raw: [] };
     for (let i = 0; i < PIXELS; i++) {
-      columns[0].pos.push([gridLeft + (i % SIDE + 0.5) * cell, gridTop + (Math.floor(i / SIDE) + 0.5) * cell]);
-      columns[0].value.push(shown.pixels[i] / 255);
+      input.pos.push([gridLeft + (i % SIDE + 0.5) * cell, gridTop + (Math.floor(i / SIDE) + 0.5) * cell]);
+      input.raw.push(shown.pixels[i] / 255);
     }
-    const firstX = gridLeft + SIDE * cell + 90, lastX = W - 130;
-    layers.forEach((L, l) => {
-      const act = floatsAt(wasm.activation(l), L.out);
-      const ids = shownNeurons(l, act), x = firstX + (lastX - firstX) * (layers.length === 1 ? 1 : l / (layers.length - 1));
-      const gap = Math.min(22, (H - 40) / ids.length), top = H / 2 - gap * (ids.length - 1) / 2;
-      const peak = Math.max(1e-6, ...Array.from(act, Math.abs));
-      columns.push({ ids, pos: ids.map((_, k) => [x, top + k * gap]), r: Math.min(9, gap / 2 - 1),
-                     value: ids.map((j) => L.activation === "sigmoid" || L.activation === "softmax" ? act[j] : Math.abs(act[j]) / peak),
-                     raw: ids.map((j) => act[j]), more: L.out - ids.length });
+    const columns = [input], firstX = gridLeft + SIDE * cell + (hasMaps ? 70 : 90), lastX = W - 130;
+    const step = drawn.length === 1 ? 0 : (lastX - firstX) / (drawn.length - 1);
+    drawn.forEach((l, k) => {
+      const act = floatsAt(wasm.activation(l), layers[l].out), x = drawn.length === 1 ? lastX : firstX + step * k;
+      columns.push(isMaps(layers[l]) ? mapsColumn(l, act, x, step - 16, H) : neuronColumn(l, act, x, H));
     });
-    // The strongest weights times what flows through them, as lines.
-    layers.forEach((L, l) => {
-      const from = columns[l], to = columns[l + 1], fromIds = l === 0 ? [...Array(PIXELS).keys()] : from.ids;
-      const flows = [];
-      let peak = 1e-9;
-      fromIds.forEach((i, a) => to.ids.forEach((j, b) => {
-        const w = p[L.wt + i * L.out + j], f = w * (l === 0 ? shown.pixels[i] / 255 : from.raw[a]);
-        if (f !== 0) { flows.push([a, b, f]); peak = Math.max(peak, Math.abs(f)); }
-      }));
-      flows.sort((u, v) => Math.abs(v[2]) - Math.abs(u[2]));
-      for (const [a, b, f] of flows.slice(0, LINES)) {
-        ctx.strokeStyle = colour(f > 0 ? BLUE : RED, 0.15 + 0.85 * Math.abs(f) / peak);
-        ctx.lineWidth = 0.5 + 1.5 * Math.abs(f) / peak;
-        ctx.beginPath();
-        ctx.moveTo(...from.pos[a]);
-        ctx.lineTo(...to.pos[b]);
-        ctx.stroke();
-      }
-    });
-    // The input pixels, then the neurons over the lines.
+    drawn.forEach((l, k) => { if (layers[l].kind === "dense") drawFlows(ctx, p, l, columns[k], columns[k + 1]); });
+    // The input pixels, then the neurons and feature maps over the lines.
     for (let i = 0; i < PIXELS; i++) {
-      const v = Math.round(255 * columns[0].value[i]);
+      const v = Math.round(255 * input.raw[i]);
       ctx.fillStyle = `rgb(${v},${v},${v})`;
-      ctx.fillRect(columns[0].pos[i][0] - cell / 2, columns[0].pos[i][1] - cell / 2, cell - 0.5, cell - 0.5);
+      ctx.fillRect(input.pos[i][0] - cell / 2, input.pos[i][1] - cell / 2, cell - 0.5, cell - 0.5);
     }
     ctx.font = "12px system-ui, sans-serif";
     ctx.fillStyle = "#444";
     ctx.fillText("input 28 × 28", gridLeft, gridTop - 6);
-    const best = shown.result ? shown.result.class : -1;
-    columns.slice(1).forEach((col, l) => {
-      const L = layers[l];
+    columns.slice(1).forEach((col) => {
+      const L = layers[col.layer], x = col.maps ? col.corner(0)[0] : col.pos[0][0] - 20;
+      ctx.font = "12px system-ui, sans-serif";
       ctx.fillStyle = "#444";
-      ctx.fillText(L.name, col.pos[0][0] - 20, 14);
-      ctx.fillText(L.activation, col.pos[0][0] - 20, 28);
+      ctx.fillText(L.name, x, 14);
+      ctx.fillText(col.maps ? `${col.C} × ${col.h} × ${col.w}` : L.activation, x, 28);
+      if (col.maps && L.kind === "conv") ctx.fillText(L.activation, x, 42);
       if (col.more > 0) ctx.fillText(`+${col.more} more`, col.pos[0][0] - 22, H - 6);
-      col.pos.forEach(([x, y], k) => {
-        const v = Math.round(255 * Math.max(0, Math.min(1, col.value[k])));
-        ctx.beginPath();
-        ctx.arc(x, y, col.r, 0, 2 * Math.PI);
-        ctx.fillStyle = `rgb(${v},${v},${v})`;
-        ctx.fill();
-        const output = l === layers.length - 1;
-        ctx.strokeStyle = output && k === best ? "#e0a000" : "#888";
-        ctx.lineWidth = output && k === best ? 3 : 1;
-        ctx.stroke();
-        if (output) {
-          ctx.fillStyle = k === best ? "#000" : "#666";
-          ctx.font = k === best ? "bold 14px system-ui, sans-serif" : "12px system-ui, sans-serif";
-          ctx.fillText(`${k}  ${col.raw[k].toFixed(3)}`, x + col.r + 6, y + 4);
-          ctx.fillStyle = colour(BLUE, 0.35);
-          ctx.fillRect(x + col.r + 60, y - 5, 50 * Math.max(0, Math.min(1, col.raw[k])), 10);
-        }
-      });
+      if (col.maps) drawMaps(ctx, col);
+      else drawNeurons(ctx, col);
     });
   }
 
@@ -242,13 +314,13 @@
   function drawCurves() {
     const c = $("curves"), ctx = c.getContext("2d"), W = c.width, H = c.height, m = 34;
     ctx.clearRect(0, 0, W, H);
-    const span = Math.max(1, run.epoch + run.pos / model.n_train);
+    const span = Math.max(1, run.epoch + run.pos / run.n);
     const X = (at) => m + (W - 2 * m) * at / span;
     ctx.strokeStyle = "#bbb";
     ctx.strokeRect(m, 10, W - 2 * m, H - 40);
     ctx.font = "11px system-ui, sans-serif";
     ctx.fillStyle = "#444";
-    ctx.fillText(`epochs (${model.n_train} samples each)`, W / 2 - 60, H - 8);
+    ctx.fillText(`epochs (${run.n} samples each)`, W / 2 - 60, H - 8);
     const peak = Math.max(1e-9, ...run.losses.map((p) => p.loss), ...run.accuracies.map((p) => p.loss));
     const line = (points, value, top, style, label) => {
       ctx.strokeStyle = style;
@@ -264,29 +336,37 @@
     line(run.accuracies, (p) => p.acc, 1, "#2166ac", "test accuracy (0-100 %)");
   }
 
+  // The first layer with weights, each unit's (a dense neuron's, a conv filter's) as an
+  // image: a dense layer on the digit as 28 x 28, a conv layer's filter as KH x KW (its
+  // first input channel); blue positive, red negative, each scaled to its largest |w|.
+  const firstWeighted = layers.find((L) => L.wt >= 0);
+  function weightShape(L) {
+    if (L.kind === "conv") return [L.kernel[0], L.kernel[1], `filters (each filter's ${L.kernel[0]} × ${L.kernel[1]} weights)`];
+    if (L.in === PIXELS) return [SIDE, SIDE, "weights (each neuron's 784 weights as 28 × 28)"];
+    const [, h, w] = L.in_shape;
+    return [h, w, `weights (each neuron's first ${h * w} weights as ${h} × ${w})`];
+  }
+
   function drawWeights() {
-    const c = $("weights"), ctx = c.getContext("2d"), L = layers[0], p = params();
-    const n = Math.min(L.out, 16), size = SIDE * 2 + 4, perRow = Math.floor(c.width / size);
+    const c = $("weights"), ctx = c.getContext("2d"), L = firstWeighted, p = params();
+    const [rows, cols] = weightShape(L), scale = Math.max(1, Math.floor(56 / Math.max(rows, cols)));
+    const n = Math.min(L.units, L.kind === "conv" ? 32 : 16), size = Math.max(rows, cols) * scale + 4;
+    const perRow = Math.floor(c.width / size), values = new Float32Array(rows * cols);
     c.height = size * Math.ceil(n / perRow);
-    const img = ctx.createImageData(SIDE, SIDE), tmp = document.createElement("canvas");
-    tmp.width = tmp.height = SIDE;
-    ctx.imageSmoothingEnabled = false;
     for (let j = 0; j < n; j++) {
       let peak = 1e-9;
-      for (let i = 0; i < PIXELS; i++) peak = Math.max(peak, Math.abs(p[L.wt + i * L.out + j]));
-      for (let i = 0; i < PIXELS; i++) {
-        const w = p[L.wt + i * L.out + j] / peak, rgb = w > 0 ? BLUE : RED, t = Math.abs(w);
-        img.data.set([255 + (rgb[0] - 255) * t, 255 + (rgb[1] - 255) * t, 255 + (rgb[2] - 255) * t, 255], 4 * i);
+      for (let i = 0; i < rows * cols; i++) {
+        values[i] = p[L.wt + i * L.units + j];
+        peak = Math.max(peak, Math.abs(values[i]));
       }
-      tmp.getContext("2d").putImageData(img, 0, 0);
-      ctx.drawImage(tmp, (j % perRow) * size, Math.floor(j / perRow) * size, SIDE * 2, SIDE * 2);
+      drawImage(ctx, values, rows, cols, peak, true, (j % perRow) * size, Math.floor(j / perRow) * size, cols * scale, rows * scale);
     }
   }
 
   function showStatus() {
     const a = run.accuracies[run.accuracies.length - 1], l = run.losses[run.losses.length - 1];
     $("status").textContent =
-      `epoch ${run.epoch + 1}, sample ${run.pos}/${model.n_train}, ${run.steps} steps, ` +
+      `epoch ${run.epoch + 1}, sample ${run.pos}/${run.n}, ${run.steps} steps, ` +
       `lr ${scheduledRate(Number($("lr").value), run.epoch).toPrecision(3)}\n` +
       `training loss ${l ? l.loss.toFixed(4) : "-"}   test accuracy ${(100 * a.acc).toFixed(2)} % ` +
       `(first ${model.n_test} test digits), test loss ${a.loss.toFixed(4)}`;
@@ -363,6 +443,7 @@
   $("reload").onclick = () => { start(Number($("seed").value), true); refresh(); };
   $("reload").disabled = !given.length;
 
+  $("weights-what").textContent = weightShape(firstWeighted)[2];
   $("net-name").textContent = model.name;
   $("net-arch").textContent = `${model.architecture} · ${model.params} parameters · ${model.loss}, ${model.optimizer}, batch ${model.batch}`;
   $("about").textContent = `Training subset: the first ${model.n_train} images of ${model.data}; ` +
@@ -380,7 +461,7 @@
     classify: (pixels) => classify(Uint8Array.from(pixels)),
     drawn: () => Array.from(shown.pixels),
     shown: () => shown.result,
-    start: (seed, fromGiven, shuffle) => { $("shuffle").checked = shuffle; start(seed, fromGiven); refresh(); },
+    start: (seed, fromGiven, shuffle, n) => { $("shuffle").checked = shuffle; start(seed, fromGiven, n); refresh(); },
     epoch: () => { do step(); while (run.pos !== 0); refresh(); return run.accuracies[run.accuracies.length - 1]; },
     test: () => ({ acc: wasm.test(model.n_test), loss: wasm.test_loss() }),
     params: () => Array.from(params()),
