@@ -10,6 +10,7 @@
 #    as scikit-learn's r2_score does; predict on the training file leaves both target
 #    columns out; the errors for rows too narrow for the targets, label columns past the
 #    row's end, and a target that is not a number;
+#  - eval under mpirun -np 2 gives one process's figures;
 #  - a checkpoint's fingerprint of the data covers the targets;
 #  - a classifier's epoch line is unchanged (test acc).
 source tests/e2e/common.bash
@@ -153,6 +154,16 @@ set -e
 [ "$status" = 1 ] && [ "$(cat "$work/err")" = "two: error: two.csv:1:1: label columns 4 to 5 (0-based) but rows have only 5 fields" ] ||
     fail "label_column 4 with 2 outputs: exit $status: $(cat "$work/err")"
 echo "ok: $(cat "$work/err")"
+
+# Under MPI each process sums its share of the test set: the same figures as one process.
+if command -v mpirun > /dev/null && command -v mpicc > /dev/null; then
+    export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1   # CI runs as root
+    "$netc" build --mpi samples/sine.net -o "$work/mpi" > /dev/null
+    one=$("$work/mpi/sine" eval --weights "$work/sine.safetensors")
+    two=$(timeout 300 mpirun -np 2 --oversubscribe "$work/mpi/sine" eval --weights "$work/sine.safetensors")
+    [ "$one" = "$two" ] || fail "eval under mpirun -np 2: '$two', one process: '$one'"
+    echo "ok: eval under mpirun -np 2: $two"
+fi
 
 # --help says what a regression network reports; a classifier's does not.
 "$work/sine" --help | grep -q "^'sine' is a regression network (targets value, loss mse): eval, the epoch$" ||
