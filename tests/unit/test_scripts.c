@@ -3,9 +3,12 @@
  * end_to_end: one case per tests/e2e/CASE.sh, run with bash from the repository root;
  *   it must exit 0.  Its output is kept in $BUILD/e2e/CASE.log.
  * codegen: one case per check of tests/codegen/all.sh --list (each network, expf,
- *   two_models).  The checks are mostly compiler runs and independent, so the suite's
- *   init runs all the selected ones at once, one per processor (all.sh -o
- *   $BUILD/codegen); then each case reads its own result, CASE.status and CASE.log.
+ *   two_models), run by tests/codegen/check.sh; its report is $BUILD/codegen/CASE.log.
+ *
+ * The scripts are independent, and mostly compiler runs and single-threaded trainings,
+ * so the first of the two suites to start runs every active case of both at once, one
+ * per processor and the longest first (tests/slow.sh, which leaves each one's exit
+ * status in CASE.status beside its log); then each case reports its own result.
  */
 #include <CUnit/CUnit.h>
 #include <stdio.h>
@@ -29,68 +32,90 @@ static void print_log(const char *log, int lines)
     free(out);
 }
 
-static void run_script(void)
+/* Append " SUITE/CASE" for each active case of the active suite SUITE to cmd; the count. */
+static int add_jobs(char **cmd, size_t *len, const char *suite)
 {
-    const char *name = test_case_name();
-    char log[1024], cmd[2400];
-    snprintf(log, sizeof log, "%s/e2e/%s.log", test_build(), name);
-    snprintf(cmd, sizeof cmd, "mkdir -p %s/e2e && bash tests/e2e/%s.sh > %s 2>&1", test_build(), name, log);
-    int status = test_run(cmd, NULL);
-    if (status != 0) {
-        print_log(log, 20);
-        test_fail("end_to_end/%s: tests/e2e/%s.sh exited %d (its last lines above; all of it in %s)", name,
-                  name, status, log);
+    int jobs = 0;
+    for (CU_pSuite s = CU_get_registry()->pSuite; s; s = s->pNext) {
+        if (strcmp(s->pName, suite) != 0 || !s->fActive)
+            continue;
+        for (CU_pTest t = s->pTest; t; t = t->pNext) {
+            if (!t->fActive)
+                continue;
+            size_t need = *len + strlen(suite) + strlen(t->pName) + 3;
+            char *grown = realloc(*cmd, need);
+            if (!grown)
+                return jobs;
+            *cmd = grown;
+            *len += (size_t)sprintf(*cmd + *len, " %s/%s", suite, t->pName);
+            jobs++;
+        }
     }
+    return jobs;
 }
 
-void end_to_end_register(void)
+/* Both suites' init: the first call runs the active cases of both, side by side. */
+static int run_slow_jobs(void)
 {
-    test_add_file_cases("end_to_end", "tests/e2e", ".sh", run_script, NULL, NULL);
-}
-
-/* Run the suite's active cases' checks, side by side; the cases report. */
-static int codegen_run_checks(void)
-{
-    size_t size = 4096;
-    char *cmd = malloc(size);
+    static int done;
+    if (done)
+        return 0;
+    done = 1;
+    const char *start = "sh tests/slow.sh";
+    size_t len = strlen(start);
+    char *cmd = malloc(len + 1);
     if (!cmd)
         return -1;
-    int len = snprintf(cmd, size, "sh tests/codegen/all.sh -o %s/codegen %s", test_build(), test_netc());
-    int checks = 0;
-    for (CU_pTest t = CU_get_current_suite()->pTest; t; t = t->pNext)
-        if (t->fActive && (size_t)len + strlen(t->pName) + 64 < size) {
-            len += snprintf(cmd + len, size - (size_t)len, " %s", t->pName);
-            checks++;
-        }
-    printf("codegen: %d check%s, run side by side before the cases report (in %s/codegen/)\n", checks,
-           checks == 1 ? "" : "s", test_build());
+    memcpy(cmd, start, len + 1);
+    int jobs = add_jobs(&cmd, &len, "codegen") + add_jobs(&cmd, &len, "end_to_end");
+    printf("\ncodegen and end_to_end: %d script%s, run side by side before the cases report "
+           "(logs in %s/codegen/ and %s/e2e/)\n", jobs, jobs == 1 ? "" : "s", test_build(), test_build());
     fflush(stdout);
-    snprintf(cmd + len, size - (size_t)len, " > %s/codegen.log 2>&1", test_build());
-    test_run(cmd, NULL);      /* its status is the cases' to report */
+    if (system(cmd) != 0)    /* the results are the cases' to report */
+        printf("run_tests: %s failed\n", start);
     free(cmd);
     return 0;
 }
 
-static void check_codegen(void)
+/* The case's result from DIR/CASE.status; when it failed, its log (the last `lines`,
+ * 0: all of it) and a failure naming the script (a format of the case's name). */
+static void report(const char *dir, const char *script, int lines)
 {
-    const char *name = test_case_name();
-    char path[1024];
-    snprintf(path, sizeof path, "%s/codegen/%s.status", test_build(), name);
+    const char *suite = CU_get_current_suite()->pName, *name = test_case_name();
+    char status_path[1024], log[1024], what[1024];
+    snprintf(status_path, sizeof status_path, "%s/%s/%s.status", test_build(), dir, name);
+    snprintf(log, sizeof log, "%s/%s/%s.log", test_build(), dir, name);
+    snprintf(what, sizeof what, script, name);
     size_t len;
-    char *status = test_read_file(path, &len);
-    snprintf(path, sizeof path, "%s/codegen/%s.log", test_build(), name);
+    char *status = test_read_file(status_path, &len);
     if (!status)
-        test_fail("codegen/%s: no result from tests/codegen/all.sh (see %s/codegen.log)", name, test_build());
+        test_fail("%s/%s: %s did not run (no %s)", suite, name, what, status_path);
     else if (strcmp(status, "0\n") != 0) {
-        print_log(path, 0);
-        test_fail("codegen/%s: failed (its report above and in %s)", name, path);
+        print_log(log, lines);
+        test_fail("%s/%s: %s exited %.*s (%s above; all of it in %s)", suite, name, what,
+                  (int)strcspn(status, "\n"), status, lines ? "its last lines" : "its report", log);
     }
     free(status);
 }
 
+static void check_script(void)
+{
+    report("e2e", "tests/e2e/%s.sh", 20);
+}
+
+static void check_codegen(void)
+{
+    report("codegen", "tests/codegen/check.sh NETC %s", 0);
+}
+
+void end_to_end_register(void)
+{
+    test_add_file_cases("end_to_end", "tests/e2e", ".sh", check_script, run_slow_jobs, NULL);
+}
+
 void codegen_register(void)
 {
-    CU_pSuite suite = CU_add_suite("codegen", codegen_run_checks, NULL);
+    CU_pSuite suite = CU_add_suite("codegen", run_slow_jobs, NULL);
     char *list = NULL;
     if (test_run("sh tests/codegen/all.sh --list", &list) == 0 && list)
         for (char *name = strtok(list, "\n"); name; name = strtok(NULL, "\n"))
