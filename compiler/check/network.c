@@ -39,6 +39,11 @@ int layer_sends_error_back(const struct network *n, int layer)
     return 0;
 }
 
+int network_is_regression(const struct network *n)
+{
+    return n->data.targets == TARGETS_VALUE && n->loss == LOSS_MSE;
+}
+
 int network_has_dropout(const struct network *n)
 {
     for (int l = 0; l < n->nlayers; l++)

@@ -133,6 +133,9 @@ int layer_fan_out(const struct layer *l);
 int layer_sends_error_back(const struct network *n, int layer);
 /* Whether the network has a dropout layer. */
 int network_has_dropout(const struct network *n);
+/* A regression network: value targets under mse, real numbers to fit rather than classes
+ * (the runtime's netc_is_regression, docs/language.md's data block). */
+int network_is_regression(const struct network *n);
 const char *layer_kind_name(enum layer_kind k);
 
 void network_free(struct network *n);

@@ -341,6 +341,14 @@ void quantize_report(FILE *out, const struct network *net, const struct export_w
             "errors: |int8 - float| of each layer's activation on those samples\n", net->name,
             c->n, c->n == 1 ? "" : "s", c->source);
     print_table(out, net, q, err, c->n);
+    if (network_is_regression(net)) {   /* values, not classes: the last row says it all */
+        fprintf(out, "values: a regression network's outputs differ by the %s row's errors\n",
+                net->layers[net->nlayers - 1].name);
+        free(ref);
+        free(got);
+        free(err);
+        return;
+    }
     fprintf(out, "classes: int8 agrees with float on %d of %d samples (%.2f%%)", agree.same, c->n,
             100.0 * agree.same / c->n);
     if (c->labels)

@@ -10,7 +10,8 @@
 #    as scikit-learn's r2_score does; predict on the training file leaves both target
 #    columns out; the errors for rows too narrow for the targets, label columns past the
 #    row's end, and a target that is not a number;
-#  - eval under mpirun -np 2 gives one process's figures;
+#  - eval under mpirun -np 2 gives one process's figures; the int8 export calibrates on
+#    the training file without its targets;
 #  - a checkpoint's fingerprint of the data covers the targets;
 #  - a classifier's epoch line is unchanged (test acc).
 source tests/e2e/common.bash
@@ -164,6 +165,15 @@ if command -v mpirun > /dev/null && command -v mpicc > /dev/null; then
     [ "$one" = "$two" ] || fail "eval under mpirun -np 2: '$two', one process: '$one'"
     echo "ok: eval under mpirun -np 2: $two"
 fi
+
+# int8 export: calibrated on the data block's training file (its target column left out);
+# the outputs are values, so no class agreement is claimed.
+"$netc" --emit infer --weights "$work/sine.safetensors" --quantize int8 samples/sine.net -o "$work/i8" > "$work/i8.out" 2>&1 ||
+    fail "sine --quantize int8: $(cat "$work/i8.out")"
+grep -q "calibrated on 200 samples of samples/sine_train.csv" "$work/i8.out" &&
+    grep -qx "values: a regression network's outputs differ by the output row's errors" "$work/i8.out" &&
+    ! grep -q '^classes:' "$work/i8.out" || fail "sine --quantize int8: $(cat "$work/i8.out")"
+echo "ok: sine's int8 export is calibrated on its 200 training points and claims no classes"
 
 # --help says what a regression network reports; a classifier's does not.
 "$work/sine" --help | grep -q "^'sine' is a regression network (targets value, loss mse): eval, the epoch$" ||
