@@ -1,9 +1,11 @@
 /* test_regress.c - a regression network's runtime (issue 21): the fit figures (MAE, RMSE,
  * R², against values worked out by hand as scikit-learn defines them), real-valued
- * targets from one or several CSV columns, and which networks are regression networks. */
+ * targets from one or several CSV columns, which networks are regression networks, and
+ * the log's columns. */
 #include <CUnit/CUnit.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "io/csv.h"
@@ -144,6 +146,56 @@ static void test_targets_rows(void)
     CU_ASSERT(y[0] == -4.25f && y[1] == 5 && y[2] == 0.5f && y[3] == -1 && y[4] == 2 && y[5] == 3);
 }
 
+/* A regression run's log: the fit's columns where a classifier's has accuracies, with
+ * validation's after them; read back by name into the same figures. */
+static void test_log_columns(void)
+{
+    static const char *const headers[2] = {
+        "epoch,train_loss,train_mae,train_rmse,train_r2,test_loss,test_mae,test_rmse,test_r2,"
+        "learning_rate,samples_per_s,elapsed_s",
+        "epoch,train_loss,train_mae,train_rmse,train_r2,test_loss,test_mae,test_rmse,test_r2,"
+        "learning_rate,samples_per_s,elapsed_s,val_loss,val_mae,val_rmse,val_r2",
+    };
+    netc_epoch_metrics row = { 0 };
+    netc_metrics mx, back;
+    netc_error err;
+    char path[256], *text;
+    size_t len;
+    int validation;
+
+    for (validation = 0; validation < 2; validation++) {
+        row.epoch = 1;
+        row.train_loss = 0.5;
+        row.train_acc = row.test_acc = row.val_acc = NAN;
+        row.train_fit.mae = 0.25, row.train_fit.rmse = 0.375, row.train_fit.r2 = 0.875;
+        row.test_loss = 0.625;
+        row.test_fit.mae = -1, row.test_fit.rmse = 2, row.test_fit.r2 = -0.5;
+        row.val_loss = 1.5;
+        row.val_fit.mae = 3, row.val_fit.rmse = 4, row.val_fit.r2 = NAN;
+        row.learning_rate = 0.01, row.samples_per_s = 1000, row.elapsed_s = 2;
+        test_path(path, sizeof path, "log.csv");
+        CU_ASSERT_FATAL(netc_metrics_open(&mx, path, NETC_METRICS_REGRESSION |
+                                          (validation ? NETC_METRICS_VALIDATION : 0), &err) == 0);
+        CU_ASSERT(netc_metrics_add(&mx, &row, &err) == 0);
+        CU_ASSERT(netc_metrics_close(&mx, &err) == 0);
+        netc_metrics_free(&mx);
+        text = test_read_file(path, &len);
+        CU_ASSERT_FATAL(text != NULL);
+        CU_ASSERT(strncmp(text, headers[validation], strlen(headers[validation])) == 0 &&
+                  text[strlen(headers[validation])] == '\n');
+        CU_ASSERT(strstr(text, validation ? "\n1,0.5,0.25,0.375,0.875,0.625,-1,2,-0.5,0.01,1000,2,"
+                                            "1.5,3,4,\n" : "\n1,0.5,0.25,0.375,0.875,0.625,-1,2,"
+                                            "-0.5,0.01,1000,2\n") != NULL);
+        free(text);
+        CU_ASSERT_FATAL(netc_metrics_read(path, &back, &err) == 0);
+        CU_ASSERT(back.n == 1 && back.regression == 1 && back.validation == validation);
+        CU_ASSERT(back.rows[0].test_fit.mae == -1 && back.rows[0].train_fit.r2 == 0.875);
+        CU_ASSERT(isnan(back.rows[0].test_acc) && isnan(back.rows[0].val_fit.r2));
+        CU_ASSERT(validation ? back.rows[0].val_fit.rmse == 4 : isnan(back.rows[0].val_loss));
+        netc_metrics_free(&back);
+    }
+}
+
 void runtime_regress_register(void);
 void runtime_regress_register(void)
 {
@@ -155,4 +207,5 @@ void runtime_regress_register(void)
     CU_add_test(s, "which networks", test_is_regression);
     CU_add_test(s, "CSV target columns", test_csv_targets);
     CU_add_test(s, "target rows", test_targets_rows);
+    CU_add_test(s, "log columns", test_log_columns);
 }
