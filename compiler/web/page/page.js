@@ -190,7 +190,7 @@
 
   function neuronColumn(l, act, x, H) {
     const L = layers[l], ids = shownNeurons(l, act);
-    const gap = Math.min(22, (H - 40) / ids.length), top = H / 2 - gap * (ids.length - 1) / 2;
+    const gap = Math.min(22, (H - 60) / ids.length), top = H / 2 + 12 - gap * (ids.length - 1) / 2;
     const peak = Math.max(1e-6, ...Array.from(act, Math.abs));
     return { layer: l, ids, pos: ids.map((_, k) => [x, top + k * gap]), r: Math.min(9, gap / 2 - 1),
              value: ids.map((j) => L.activation === "sigmoid" || L.activation === "softmax" ? act[j] : Math.abs(act[j]) / peak),
@@ -198,17 +198,18 @@
   }
 
   // A conv or pooling layer: one image per channel (its feature map), in a grid of k
-  // columns at the largest scale s that fits width x (H - 50); every unit's centre in pos.
+  // columns at the largest scale s that fits width x (H - 70) below the labels; every
+  // unit's centre in pos.
   function mapsColumn(l, act, x, width, H) {
     const [C, h, w] = layers[l].out_shape, gap = 3;
     let s = 0, k = 1;
     for (let cols = 1; cols <= C; cols++) {
       const rows = Math.ceil(C / cols);
-      const fit = Math.min((width - gap * (cols - 1)) / (cols * w), (H - 50 - gap * (rows - 1)) / (rows * h));
+      const fit = Math.min((width - gap * (cols - 1)) / (cols * w), (H - 70 - gap * (rows - 1)) / (rows * h));
       if (fit > s) { s = fit; k = cols; }
     }
     const rows = Math.ceil(C / k), mapW = w * s, mapH = h * s;
-    const left = x - (k * mapW + (k - 1) * gap) / 2, top = H / 2 - (rows * mapH + (rows - 1) * gap) / 2;
+    const left = x - (k * mapW + (k - 1) * gap) / 2, top = 50 + (H - 70 - rows * mapH - (rows - 1) * gap) / 2;
     const corner = (c) => [left + (c % k) * (mapW + gap), top + Math.floor(c / k) * (mapH + gap)];
     const pos = [];
     for (let c = 0; c < C; c++)
@@ -217,7 +218,7 @@
     let peak = 1e-6, low = 0;
     for (const v of act) { peak = Math.max(peak, Math.abs(v)); low = Math.min(low, v); }
     return { layer: l, maps: true, ids: [...Array(act.length).keys()], pos, raw: Array.from(act),
-             C, h, w, mapW, mapH, corner, peak, diverging: low < 0, top };
+             C, h, w, mapW, mapH, corner, peak, diverging: low < 0 };
   }
 
   function drawMaps(ctx, col) {
