@@ -57,7 +57,7 @@ web_page mnist_relu 2
 # within 1e-4, not 1e-5: the page's conv kernels add in another order than the native
 # AVX ones (a native SSE2 build differs from an AVX one by 6e-6 after this epoch), and
 # Adam scales a near-zero gradient's rounding up to a step of about lr (1e-3); measured
-# 2.0e-5.  A wrong dropout mask, batch or data order moves weights by 1e-2 (4.6e-2
+# 2.0e-5 to 3.5e-5.  A wrong dropout mask, batch or data order moves weights by 1e-2 (4.6e-2
 # with another mask key).
 WEB_WEIGHTS_TOLERANCE=1e-4 web_page lenet
 [ -z "${WEB_SHOTS:-}" ] || cp "$work/lenet/shots/web-draw.png" "$WEB_SHOTS"/web-conv-draw.png
