@@ -61,7 +61,8 @@ echo "ok: $(head -1 "$work/err")"
 sed 's/^    targets       value/    targets       value\n    validation    0.2/; s|"samples/|"'"$PWD"'/samples/|' \
     samples/sine.net > "$work/sine.net"
 "$netc" build "$work/sine.net" -o "$work" > /dev/null
-"$work/sine" --help | grep -q 'to measure after each epoch \[0.2\]' || fail "--help does not give the data block's validation"
+"$work/sine" --help > "$work/sine.help"     # whole: grep -q would close the pipe early
+grep -q 'to measure after each epoch \[0.2\]' "$work/sine.help" || fail "--help does not give the data block's validation"
 "$work/sine" train --epochs 3 --early-stop 2 --save "$work/sine.safetensors" > "$work/sine.out"
 head -1 "$work/sine.out" | grep -q '^sine: 160 training samples, 40 validation samples, 100 test samples' \
     || fail "data block validation 0.2: $(head -1 "$work/sine.out")"
