@@ -111,12 +111,12 @@ void emit_architecture(const struct network *net, char *buf, size_t n);
 
 /* The forward pass as one call per layer, with the arguments' C expressions from
  * names(): the trainer's model struct, or the exported network's scratch buffers and
- * constant weights.  dense: layerN_forward(z, a, in, wt, bias, n); conv: (z, a, cols, zt,
+ * constant weights.  dense: layerN_forward(z, a, in, wt, bias, n); conv: (z, a, cols,
  * in, wt, bias, n); pools: (a, in, n); dropout: the trainer's (a, mask, in, row0, n,
  * m->dropout_key, m->training), an export's (a, in, n). */
 struct forward_names {
     char z[EXPR_MAX], a[EXPR_MAX], in[EXPR_MAX], wt[EXPR_MAX], bias[EXPR_MAX];
-    char cols[EXPR_MAX], zt[EXPR_MAX];      /* conv: its columns and position-major z */
+    char cols[EXPR_MAX], zt[EXPR_MAX];      /* conv: its columns; int8: position-major z */
     char mask[EXPR_MAX], row0[EXPR_MAX];    /* the trainer's dropout: mask, first row */
 };
 typedef void forward_names_fn(const struct emit *e, int layer, struct forward_names *n);
@@ -166,8 +166,10 @@ void emit_layer_gradients(const struct emit *e, int layer);    /* ∂C/∂W, ∂
  * dropout.c); derivative: f'_prev as a C expression of x[k] and z_prev[k], "" if linear. */
 void emit_conv_forward(const struct emit *e, int layer);
 void emit_conv_backward(const struct emit *e, int layer, const char *derivative);
-/* layerN_delta_positions(dt, delta, B): a conv layer's error in the products' order. */
+/* layerN_delta_positions(dt, delta, B): a conv layer's error in its gradients' order. */
 void emit_conv_delta_positions(const struct emit *e, int layer);
+/* The body of a conv layer's layerN_gradients (its B: samples). */
+void emit_conv_gradients(const struct emit *e, int layer);
 void emit_pool_forward(const struct emit *e, int layer);
 void emit_pool_backward(const struct emit *e, int layer, const char *derivative);
 void emit_dropout_forward(const struct emit *e, int layer);   /* an export's: a copy */

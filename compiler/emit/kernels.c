@@ -33,6 +33,9 @@ static const char *const exp_f_h[] = {
 static const char *const matmul_h[] = {
 #include "kernels/matmul.inc"
 };
+static const char *const conv_h[] = {
+#include "kernels/conv.inc"
+};
 static const char *const gradients_h[] = {
 #include "kernels/gradients.inc"
 };
@@ -42,6 +45,15 @@ static const char *const transpose_h[] = {
 static const char *const share_h[] = {
 #include "kernels/share.inc"
 };
+
+/* Whether a conv layer's forward (conv_product) is part of the network. */
+static int has_conv_layer(const struct network *net)
+{
+    for (int l = 0; l < net->nlayers; l++)
+        if (net->layers[l].kind == LAYER_CONV)
+            return 1;
+    return 0;
+}
 
 /* A kernel file, then a blank line. */
 #define PRINT_KERNEL(e, text)                                        \
@@ -94,6 +106,8 @@ void emit_kernels(const struct emit *e)
     PRINT_KERNEL(e, vec_h);
     PRINT_KERNEL(e, exp_f_h);
     PRINT_KERNEL(e, matmul_h);
+    if (has_conv_layer(e->net))
+        PRINT_KERNEL(e, conv_h);
     if (e->weights) {       /* the inference export has no backward pass */
         pr_blank(e->p);
         return;

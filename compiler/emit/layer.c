@@ -108,27 +108,20 @@ void emit_layer_backward(const struct emit *e, int layer)
     }
 }
 
-/* The rows the gradient sums run over: a dense layer's samples, a conv layer's samples
- * times its output positions. */
-static int gradient_rows(const struct emit *e, const struct layer *L)
-{
-    const int positions = L->kind == LAYER_CONV ? L->out_shape[DIM_H] * L->out_shape[DIM_W] : 1;
-    return kernel_gradient_rows(L->fan_in, e->net->batch * positions);
-}
-
 void emit_layer_gradients(const struct emit *e, int layer)
 {
     const struct layer_names n = layer_names(e, layer);
     struct printer *p = e->p;
     const struct layer *L = &e->net->layers[layer];
-    const int rows = gradient_rows(e, L);
+    const int rows = kernel_gradient_rows(L->fan_in, e->net->batch);   /* dense */
 
     emit_layer_title(e, layer, "gradients");
     if (L->kind == LAYER_CONV) {
-        pr_line(p, " *   ∂C/∂W = Σ_p δ_p x_p^T   dWT[k][o] = Σ_r cols[r][k] δt[r][o]");
-        pr_line(p, " *   ∂C/∂b = Σ_p δ_p         dbias[o]  = Σ_r δt[r][o]");
-        pr_line(p, " * over the rows r = b·POS + p of every sample b and output position p: x = cols, the");
-        pr_line(p, " * input under the kernel at p, and δ = δt, the error there (layerN_delta_positions).");
+        pr_line(p, " *   ∂C/∂W = Σ_p δ_p x_p^T   dWT[k][o] = Σ_b Σ_p cols[b][k][p] δt[b][p][o]");
+        pr_line(p, " *   ∂C/∂b = Σ_p δ_p         dbias[o]  = Σ_b Σ_p δt[b][p][o]");
+        pr_line(p, " * over every sample b and output position p: x = cols, the input under the kernel");
+        pr_line(p, " * at p, and δ = δt, the error there (layerN_delta_positions); each sample's sum over");
+        pr_line(p, " * its positions, then the samples' in order.");
     } else {
         pr_line(p, " *   ∂C/∂W = δ x^T     dWT[i][o] = Σ_b x[b][i] δ[b][o]");
         pr_line(p, " *   ∂C/∂b = δ         dbias[o]  = Σ_b δ[b][o]");
@@ -137,7 +130,7 @@ void emit_layer_gradients(const struct emit *e, int layer)
     pr_line(p, " * δ = ∂C/∂z is already divided by the batch size, so the sums over the samples");
     pr_line(p, " * are batch means.  Thread t of T computes its share of the rows of dWT and dbias.");
     if (L->kind == LAYER_CONV)
-        pr_line(p, " * B = rows (samples × positions), FAN_IN = %d, OUT_C = %d */", L->fan_in, L->units);
+        pr_line(p, " * B = batch, FAN_IN = %d, OUT_C = %d */", L->fan_in, L->units);
     else
         pr_line(p, " * B = batch, IN = %d, OUT = %d */", L->in, L->out);
     char head[SYMBOL_MAX + 16];
@@ -146,7 +139,9 @@ void emit_layer_gradients(const struct emit *e, int layer)
     pr_line(p, "%*sconst float *restrict delta, const float *restrict x,", indent, "");
     pr_line(p, "%*sint B, int t, int T)", indent, "");
     pr_block(p);
-    if (e->plain) {
+    if (L->kind == LAYER_CONV) {
+        emit_conv_gradients(e, layer);
+    } else if (e->plain) {
         emit_plain_gradients(e, &n);
     } else {
         pr_line(p, "int lo, hi;");

@@ -71,6 +71,9 @@ static void emit_spatial_constants(const struct emit *e, int layer, int more)
         layer_enum_value(e, layer, "PAD_H", L->padding[0], 0);
         layer_enum_value(e, layer, "PAD_W", L->padding[1], 0);
         layer_enum_value(e, layer, "FAN_IN", L->fan_in, 0);
+        /* the trainer's: the filters rounded up to whole vectors of 8, a row of δt (conv.c) */
+        if (!e->weights)
+            layer_enum_value(e, layer, "OUT_C_VEC", (L->units + 7) / 8 * 8, 0);
     }
     layer_enum_value(e, layer, "POS", (long long)L->out_shape[DIM_H] * L->out_shape[DIM_W], !more);
 }
@@ -213,7 +216,7 @@ void emit_forward_calls(const struct emit *e, forward_names_fn *names, const cha
             pr_line(e->p, "%*s%s, %s, %s, %s);", indent, "", fn.in, fn.wt, fn.bias, n);
             break;
         case LAYER_CONV:
-            pr_line(e->p, "%s%s, %s, %s, %s,", head, fn.z, fn.a, fn.cols, fn.zt);
+            pr_line(e->p, "%s%s, %s, %s,", head, fn.z, fn.a, fn.cols);
             pr_line(e->p, "%*s%s, %s, %s, %s);", indent, "", fn.in, fn.wt, fn.bias, n);
             break;
         case LAYER_MAXPOOL:

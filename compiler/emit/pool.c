@@ -74,6 +74,28 @@ void emit_pool_forward(const struct emit *e, int layer)
     pr_close(p);
 }
 
+/* Whether the windows tile the input: stride = window and no row or column left over,
+ * so that every input element is in exactly one window (LeNet's 2x2 pools). */
+static int windows_tile(const struct layer *L)
+{
+    return L->stride[0] == L->kernel[0] && L->stride[1] == L->kernel[1] &&
+           L->out_shape[DIM_H] * L->kernel[0] == L->in_shape[DIM_H] &&
+           L->out_shape[DIM_W] * L->kernel[1] == L->in_shape[DIM_W];
+}
+
+/* The window's first maximum, row-major, into `first`: compared by value (best), not
+ * by reading x[first] again, which would chain each load on the one before. */
+static void emit_first_max(struct printer *p, const struct image_names *n)
+{
+    pr_line(p, "size_t first = in;   /* the first maximum, row-major */");
+    pr_line(p, "float best = x[in];");
+    open_window(p, n);
+    pr_line(p, "first = x[in + w] > best ? in + w : first;");
+    pr_line(p, "best = x[in + w] > best ? x[in + w] : best;");
+    pr_close(p);
+    pr_close(p);
+}
+
 void emit_pool_backward(const struct emit *e, int layer, const char *derivative)
 {
     const struct layer *L = &e->net->layers[layer];
@@ -98,16 +120,29 @@ void emit_pool_backward(const struct emit *e, int layer, const char *derivative)
     pr_block(p);
     if (!max)
         pr_line(p, "(void)x;");
-    pr_line(p, "for (int k = 0; k < B * %s; k++)", ln.in);
-    pr_line(p, "    delta_prev[k] = 0.0f;");
+    const int tiles = windows_tile(L);
+    if (tiles) {
+        pr_line(p, "/* the windows tile the input: each element is written once */");
+    } else {
+        pr_line(p, "for (int k = 0; k < B * %s; k++)", ln.in);
+        pr_line(p, "    delta_prev[k] = 0.0f;");
+    }
     open_windows(e, layer, &n);
-    if (max) {
-        pr_line(p, "size_t first = in;   /* the first maximum, row-major */");
+    if (max && tiles) {
+        emit_first_max(p, &n);
         open_window(p, &n);
-        pr_line(p, "first = x[in + w] > x[first] ? in + w : first;");
+        pr_line(p, "delta_prev[in + w] = in + w == first ? delta[out] : 0.0f;");
         pr_close(p);
         pr_close(p);
+    } else if (max) {
+        emit_first_max(p, &n);
         pr_line(p, "delta_prev[first] += delta[out];");
+    } else if (tiles) {
+        pr_line(p, "const float share = delta[out] * (1.0f / (float)(%s * %s));", n.kh, n.kw);
+        open_window(p, &n);
+        pr_line(p, "delta_prev[in + w] = share;");
+        pr_close(p);
+        pr_close(p);
     } else {
         pr_line(p, "const float share = delta[out] * (1.0f / (float)(%s * %s));", n.kh, n.kw);
         open_window(p, &n);

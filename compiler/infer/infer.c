@@ -26,11 +26,11 @@
  * activations by turns in h0 (layers 1, 3, ...) and h1 (layers 2, 4, ...), whatever their
  * kind (an image is C·H·W values), and the scaled input when the network scales its
  * inputs; for conv layers, the largest one's columns (cols: POS·FAN_IN, int16 for int8)
- * and position-major z (zt: POS·OUT_C); for int8, the widest input of a layer with
+ * and, for int8, position-major z (zt: POS·OUT_C) and the widest input of a layer with
  * weights, quantised (xq, int16).  An unused array still takes one float. */
 struct scratch {
     int max_out, h0, h1, scaled_in, xq;
-    int cols, zt;           /* 0 without conv layers */
+    int cols, zt;           /* 0 without conv layers (zt: and in float) */
 };
 
 /* The largest of *max and v, into *max. */
@@ -53,7 +53,8 @@ static struct scratch scratch_of(const struct emit *e)
         if (L->kind == LAYER_CONV) {
             const long long pos = (long long)L->out_shape[DIM_H] * L->out_shape[DIM_W];
             widen(&s.cols, pos * L->fan_in);
-            widen(&s.zt, pos * L->units);
+            if (e->quant)
+                widen(&s.zt, pos * L->units);
         }
         if (l == e->net->nlayers - 1)
             continue;
@@ -369,11 +370,12 @@ static void emit_int8_forward_calls(const struct emit *e)
     }
 }
 
-/* The scratch arrays forward() takes after z, h0 and h1: ", cols, zt" (conv), ", xq"
- * (int8), ", xs" (scaled inputs). */
+/* The scratch arrays forward() takes after z, h0 and h1: ", cols" (conv; ", cols, zt" in
+ * int8), ", xq" (int8), ", xs" (scaled inputs). */
 static void more_scratch(const struct emit *e, char *buf, size_t n)
 {
-    snprintf(buf, n, "%s%s%s", has_conv(e->net) ? ", cols, zt" : "", e->quant ? ", xq" : "",
+    const char *conv = !has_conv(e->net) ? "" : e->quant ? ", cols, zt" : ", cols";
+    snprintf(buf, n, "%s%s%s", conv, e->quant ? ", xq" : "",
              e->weights->n_scale > 0 ? ", xs" : "");
 }
 
@@ -385,15 +387,17 @@ static void emit_infer_forward(const struct emit *e)
     const int conv = has_conv(e->net);
     pr_line(p, "/* out = the network's output for n samples of x, through the scratch arrays");
     pr_line(p, " * z (n rows of the widest layer), h0 and h1 (n rows of the widest hidden layer)%s%s%s. */",
-            conv ? ", cols and zt (the largest conv layer's columns and position-major z)" : "",
+            !conv ? "" : e->quant ? ", cols and zt (the largest conv layer's columns and position-major z)"
+                                  : ", cols (the largest conv layer's columns)",
             e->quant ? ", xq (n rows of the widest layer's input, quantised)" : "",
             scaled ? " and xs (the scaled inputs)" : "");
     pr_line(p, "static void forward(const float *restrict x, float *restrict out, int n,");
     pr_line(p, "                    float *restrict z, float *restrict h0, float *restrict h1%s",
             conv || e->quant || scaled ? "," : ")");
-    if (conv)
-        pr_line(p, "                    %s *restrict cols, float *restrict zt%s",
-                e->quant ? "int16_t" : "float", e->quant || scaled ? "," : ")");
+    if (conv && e->quant)
+        pr_line(p, "                    int16_t *restrict cols, float *restrict zt,");
+    else if (conv)
+        pr_line(p, "                    float *restrict cols%s", scaled ? "," : ")");
     if (e->quant)
         pr_line(p, "                    int16_t *restrict xq%s", scaled ? "," : ")");
     if (scaled)
@@ -428,7 +432,7 @@ static void emit_scratch(const struct emit *e, const char *rows)
     if (s.cols && e->quant)
         pr_line(e->p, "float zt[%s * %d];", rows, s.zt);
     else if (s.cols)
-        pr_line(e->p, "float cols[%s * %d], zt[%s * %d];", rows, s.cols, rows, s.zt);
+        pr_line(e->p, "float cols[%s * %d];", rows, s.cols);
     if (s.xq)
         pr_line(e->p, "int16_t xq[%s * %d];", rows, s.xq);
     if (s.scaled_in)

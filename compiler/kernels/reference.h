@@ -21,6 +21,22 @@ static void matmul_reference(float *out, const float *x, const float *w, const f
         }
 }
 
+/* z[o][p] = bias[o] + Σ_k wt[k][o] cols[k][p] for wt[K][O], cols[K][P]: a conv layer's O
+ * filters at one sample's P positions, W[o][k] read from WT[k][o] (conv_product).  The
+ * sum runs over k in order, from 0, and the bias comes last, as conv_product's (its
+ * multiply-adds may be fused). */
+static void conv_product_reference(float *z, const float *wt, const float *cols,
+                                   const float *bias, int O, int K, int P)
+{
+    for (int o = 0; o < O; o++)
+        for (int p = 0; p < P; p++) {
+            float sum = 0.0f;
+            for (int k = 0; k < K; k++)
+                sum += wt[k * O + o] * cols[k * P + p];
+            z[o * P + p] = bias[o] + sum;
+        }
+}
+
 /* δ_prev[b][i] = Σ_o δ[b][o] W[o][i], read from WT[i][o] = W[o][i] itself, for
  * δ[B][OUT], WT[IN][OUT] (what the trainer computes as transpose, then matmul). */
 static void backward_reference(float *delta_prev, const float *delta, const float *WT,

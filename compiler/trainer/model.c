@@ -49,6 +49,13 @@ static void batch_of(const struct emit *e, char *buf, size_t n, const char *a, c
         snprintf(buf, n, "%s_BATCH * %s", e->up, a);
 }
 
+/* Whether layer l keeps W = WT transposed, for carrying δ back: a dense layer's product
+ * runs along W's rows; a conv layer's (dcols = W^T·δ) reads WT itself. */
+static int keeps_w(const struct network *net, int l)
+{
+    return net->layers[l].kind == LAYER_DENSE && layer_sends_error_back(net, l);
+}
+
 /* A layer's arrays: z, a and δ per sample (pools and dropout: a, δ), and what its kind keeps. */
 static void emit_layer_members(const struct emit *e, int l)
 {
@@ -70,18 +77,19 @@ static void emit_layer_members(const struct emit *e, int l)
     if (L->kind == LAYER_CONV) {
         batch_of(e, rows, sizeof rows, pos, n.fan_in);
         member(e, n.cols, rows, "the input under the kernel at each position");
-        batch_of(e, rows, sizeof rows, pos, n.units);
-        member(e, n.zt, rows, "z, then δ, position by position");
+        char vec[SYMBOL_MAX];
+        layer_constant(vec, e, l, "OUT_C_VEC");
+        batch_of(e, rows, sizeof rows, pos, vec);
+        member(e, n.zt, rows, "δ position by position, for the gradients");
         if (layer_sends_error_back(e->net, l)) {
             batch_of(e, rows, sizeof rows, pos, n.fan_in);
             member(e, n.dcols, rows, "∂C/∂cols");
         }
     }
-    if (!layer_sends_error_back(e->net, l) || !layer_has_weights(L))
+    if (!keeps_w(e->net, l))
         return;
     snprintf(rows, sizeof rows, "%s * %s", n.units, n.fan_in);
-    member(e, n.w, rows, L->kind == LAYER_CONV ? "W[OUT_C][FAN_IN]: WT transposed, for δ_prev"
-                                               : "W[OUT][IN]: WT transposed, for δ_prev");
+    member(e, n.w, rows, "W[OUT][IN]: WT transposed, for δ_prev");
 }
 
 static void emit_state_struct(const struct emit *e)
@@ -197,7 +205,9 @@ static void trainer_names(const struct emit *e, int layer, struct forward_names 
     char pos[SYMBOL_MAX];
     layer_constant(pos, e, layer, "POS");
     snprintf(n->cols, sizeof n->cols, "m->%s + (size_t)b0 * %s * %s", cur.cols, pos, cur.fan_in);
-    snprintf(n->zt, sizeof n->zt, "m->%s + (size_t)b0 * %s * %s", cur.zt, pos, cur.units);
+    char vec[SYMBOL_MAX];
+    layer_constant(vec, e, layer, "OUT_C_VEC");
+    snprintf(n->zt, sizeof n->zt, "m->%s + (size_t)b0 * %s * %s", cur.zt, pos, vec);
     snprintf(n->mask, sizeof n->mask, "m->%s + b0 * %s", cur.mask, cur.out);
     snprintf(n->row0, sizeof n->row0, "b0");
 }
@@ -282,14 +292,14 @@ static void emit_part_prepare(const struct emit *e)
     pr_block(p);
     int any = 0;
     for (int l = 1; l < e->net->nlayers; l++)
-        any |= layer_has_weights(&e->net->layers[l]) && layer_sends_error_back(e->net, l);
+        any |= keeps_w(e->net, l);
     if (any)
         pr_line(p, "int lo, hi;");
     else
         pr_line(p, "(void)m, (void)t, (void)T;   /* no weights to carry δ back through */");
     for (int l = 1; l < e->net->nlayers; l++) {
         const struct layer_names n = layer_names(e, l);
-        if (!layer_has_weights(&e->net->layers[l]) || !layer_sends_error_back(e->net, l))
+        if (!keeps_w(e->net, l))
             continue;
         pr_line(p, "share(%s, 1, t, T, &lo, &hi);", n.units);
         pr_line(p, "transpose(m->%s, m->param + %s, %s, %s, lo, hi);", n.w, n.wt, n.fan_in, n.units);
@@ -329,18 +339,20 @@ static void emit_backward_call(const struct emit *e, int l)
         strcat(prev_z, ", ");
     }
     const int indent = snprintf(head, sizeof head, "%s(", cur.backward);
-    if (layer_has_weights(L))
+    if (L->kind == LAYER_CONV)
+        snprintf(last, sizeof last, "m->param + %s, B);", cur.wt);
+    else if (layer_has_weights(L))
         snprintf(last, sizeof last, "m->%s, B);", cur.w);
     else if (L->kind == LAYER_DROPOUT)
         snprintf(last, sizeof last, "%s, B);", fn.mask);
     else
         snprintf(last, sizeof last, "B);");
-    if (L->kind == LAYER_CONV) {       /* (δ_prev, dcols, δt, ...): conv.c's layerN_backward */
+    if (L->kind == LAYER_CONV) {       /* (δ_prev, dcols, δ, ...): conv.c's layerN_backward */
         char pos[SYMBOL_MAX];
         layer_constant(pos, e, l, "POS");
         pr_line(e->p, "%s%s, m->%s + (size_t)b0 * %s * %s,", head, prev_delta, cur.dcols, pos,
                 cur.fan_in);
-        pr_line(e->p, "%*s%s, %s%s%s", indent, "", fn.zt, prev_a, prev_z, last);
+        pr_line(e->p, "%*s%s, %s%s%s", indent, "", delta, prev_a, prev_z, last);
     } else {
         pr_line(e->p, "%s%s, %s,", head, prev_delta, delta);
         pr_line(e->p, "%*s%s%s%s", indent, "", prev_a, prev_z, last);
@@ -393,7 +405,7 @@ static void emit_part_gradients(const struct emit *e)
         pr_line(p, "(void)x;   /* the first layer with weights reads its own copy of its input */");
     for (int l = e->net->nlayers - 1; l >= 0; l--) {
         const struct layer_names n = layer_names(e, l);
-        char in[SYMBOL_MAX + 4] = "x", head[SYMBOL_MAX + 1], pos[SYMBOL_MAX];
+        char in[SYMBOL_MAX + 4] = "x", head[SYMBOL_MAX + 1];
         if (!layer_has_weights(&e->net->layers[l]))
             continue;
         if (l > 0) {
@@ -402,9 +414,8 @@ static void emit_part_gradients(const struct emit *e)
         }
         const int indent = snprintf(head, sizeof head, "%s(", n.gradients);
         pr_line(p, "%sm->grad + %s, m->grad + %s,", head, n.wt, n.b);
-        layer_constant(pos, e, l, "POS");
         if (e->net->layers[l].kind == LAYER_CONV)
-            pr_line(p, "%*sm->%s, m->%s, n * %s, t, T);", indent, "", n.zt, n.cols, pos);
+            pr_line(p, "%*sm->%s, m->%s, n, t, T);", indent, "", n.zt, n.cols);
         else
             pr_line(p, "%*sm->%s, %s, n, t, T);", indent, "", n.delta, in);
     }

@@ -15,6 +15,7 @@
 #include "kernels/vec.h"
 #include "kernels/exp_f.h"
 #include "kernels/matmul.h"
+#include "kernels/conv.h"
 #if NETC_PACK_PANELS
 #include "kernels/gradients.h"
 #include "kernels/transpose.h"
@@ -50,6 +51,12 @@ static void call_matmul(float *out, const float *x, const float *w, const float 
     matmul(out, x, w, init, B, K, N, R);
 }
 
+static void call_conv_product(float *z, const float *wt, const float *cols, const float *bias,
+                              int O, int K, int P, int R)
+{
+    conv_product(z, wt, cols, bias, O, K, P, R);
+}
+
 #if NETC_PACK_PANELS
 static void call_outer_sum(float *dw, const float *x, const float *d, int B, int K, int N,
                            int R, int k_lo, int k_hi)
@@ -78,5 +85,6 @@ static float call_exp_f(float x)
 }
 
 const struct kernel_variant VARIANT = {
-    VARIANT_NAME, 1, VARIANT_NEEDS, madd_fuses, call_matmul, TRAINING_KERNELS, call_exp_f,
+    VARIANT_NAME, 1, VARIANT_NEEDS, madd_fuses, call_matmul, call_conv_product, TRAINING_KERNELS,
+    call_exp_f,
 };

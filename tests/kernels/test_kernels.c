@@ -161,6 +161,19 @@ static void outer_sum_in_order(float *dw, const float *x, const float *d, int B,
         }
 }
 
+/* conv_product's order: over k = 0, 1, ..., from 0, then bias[o] + the sum. */
+static void conv_product_in_order(float *z, const float *wt, const float *cols,
+                                  const float *bias, int O, int K, int P, int fused)
+{
+    for (int o = 0; o < O; o++)
+        for (int p = 0; p < P; p++) {
+            float sum = 0.0f;
+            for (int k = 0; k < K; k++)
+                sum = madd(sum, wt[k * O + o], cols[k * P + p], fused);
+            z[o * P + p] = bias[o] + sum;
+        }
+}
+
 /* ---- comparing ---- */
 
 /* What one kernel on one variant came to: the cases, the first mismatch, the largest
@@ -321,6 +334,62 @@ static void test_matmul_panels(void)
         for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++)
             matmul_case(&t, v, cases[c][0], cases[c][1], cases[c][2], cases[c][3], (int)c % 2);
         report(&t, "panels", v);
+    }
+    end_lines();
+}
+
+/* ---- conv_product ---- */
+
+/* One sample's z = bias + W·cols on variant v, W read from wt[K][O], checked both ways. */
+static void conv_product_case(struct tally *t, const struct kernel_variant *v, int O, int K,
+                              int P, int R)
+{
+    float *wt = buffer(K * O), *cols = buffer(K * P), *bias = buffer(O), *z = buffer(O * P);
+    float *in_order = buffer(O * P), *plain = buffer(O * P), *mag = buffer(O * P);
+    if (!wt || !cols || !bias || !z || !in_order || !plain || !mag) {
+        CU_FAIL("out of memory");
+    } else {
+        fill(wt, K * O);
+        fill(cols, K * P);
+        fill(bias, O);
+        fill_nan(z, O * P);
+        v->conv_product(z, wt, cols, bias, O, K, P, R);
+        conv_product_in_order(in_order, wt, cols, bias, O, K, P, v->madd_fuses());
+        conv_product_reference(plain, wt, cols, bias, O, K, P);
+        for (int o = 0; o < O; o++)
+            for (int p = 0; p < P; p++) {
+                double m = fabs((double)bias[o]);
+                for (int k = 0; k < K; k++)
+                    m += fabs((double)wt[k * O + o] * (double)cols[k * P + p]);
+                mag[o * P + p] = (float)m;
+            }
+        char what[80];
+        snprintf(what, sizeof what, "O=%d K=%d P=%d R=%d", O, K, P, R);
+        compare(t, what, z, in_order, plain, mag, O * P, K);
+    }
+    release(wt), release(cols), release(bias), release(z);
+    release(in_order), release(plain), release(mag);
+}
+
+/* Every block of filters R = 1..6 with each count left over, every P % 8 and one or
+ * more pairs of vectors of positions, sums of 1 to 150 terms (LeNet's 25 and 150). */
+static void test_conv_product(void)
+{
+    static const int Os[] = { 1, 2, 5, 6, 7, 11, 16 };
+    static const int Ks[] = { 1, 9, 25, 150 };
+    static const int Ps[] = { 1, 3, 7, 8, 9, 15, 16, 17, 24, 31, 100 };
+    for (int i = 0; i < NVARIANTS; i++) {
+        const struct kernel_variant *v = variants[i];
+        struct tally t = { 0 };
+        if (!runs(v))
+            continue;
+        rng_state = 9;
+        for (size_t o = 0; o < sizeof Os / sizeof Os[0]; o++)
+            for (size_t k = 0; k < sizeof Ks / sizeof Ks[0]; k++)
+                for (size_t p = 0; p < sizeof Ps / sizeof Ps[0]; p++)
+                    for (int R = 1; R <= 6; R++)
+                        conv_product_case(&t, v, Os[o], Ks[k], Ps[p], R);
+        report(&t, "conv", v);
     }
     end_lines();
 }
@@ -722,6 +791,7 @@ void kernels_register(void)
     CU_add_test(s, "matmul_panels", test_matmul_panels);
     CU_add_test(s, "matmul_one_sample", test_matmul_one_sample);
     CU_add_test(s, "backward", test_backward);
+    CU_add_test(s, "conv_product", test_conv_product);
     CU_add_test(s, "outer_sum", test_outer_sum);
     CU_add_test(s, "outer_sum_panels", test_outer_sum_panels);
     CU_add_test(s, "column_sum", test_column_sum);

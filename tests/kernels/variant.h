@@ -17,6 +17,8 @@ struct kernel_variant {
     int (*madd_fuses)(void);
     void (*matmul)(float *out, const float *x, const float *w, const float *init, int B,
                    int K, int N, int R);
+    void (*conv_product)(float *z, const float *wt, const float *cols, const float *bias,
+                         int O, int K, int P, int R);
     /* the training kernels: NULL in the builds of exported code */
     void (*outer_sum)(float *dw, const float *x, const float *d, int B, int K, int N,
                       int R, int k_lo, int k_hi);

@@ -406,6 +406,95 @@ static NETC_INLINE void matmul(float *restrict out, const float *restrict x,
         matmul_pass(out, x, w, init, (float *)panel, B, K, N, R, k0, !by_sample);
 }
 
+/* Vectors run across positions p, which are many (a 28 x 28 image has 784), where a
+ * product over the positions' rows (matmul) would run across the filters, which are few
+ * (LeNet's first layer has 6: one vector, 6 of its 8 lanes, with a copy into a padded
+ * panel for each chunk).  Register blocks of up to MAX_R filters × MAX_V vectors of
+ * positions; each position's column of cols is read once per block of filters.
+ * The order of every sum: over k in order from 0, each multiply-add fused where V_MADD
+ * is, then bias[o] + the sum (reference.h's order, matmul's for K <= 128).  Vectors
+ * never run along the sum. */
+
+/* The R × V sums of filters o0 .. o0 + R - 1 at the V vectors of positions from p0 (of
+ * which `lanes` are kept in each vector: VW, or P when there are fewer), without
+ * the bias (conv_product adds it after: added in here, gcc keeps each filter's bias in a
+ * register across all blocks and runs out of registers for the sums). */
+static NETC_INLINE void conv_block(float *restrict z, const float *restrict wt,
+                                   const float *restrict cols, int O, int K, int P, int o0,
+                                   int p0, int R, int V, int lanes)
+{
+    vec acc[MAX_R][MAX_V];
+    for (int r = 0; r < R; r++)
+        for (int v = 0; v < V; v++)
+            V_ZERO(acc[r][v]);
+    for (int k = 0; k < K; k++) {
+        vec c[MAX_V];
+        for (int v = 0; v < V; v++) {
+            load_lanes(&c[v], cols + k * P + p0 + v * VW, lanes);
+            if (R > 1)                   /* reused by R filters */
+                V_KEEP(c[v]);
+        }
+        for (int r = 0; r < R; r++) {
+            const float w = wt[k * O + o0 + r];
+            for (int v = 0; v < V; v++)
+                V_MADD(acc[r][v], w, c[v]);
+        }
+    }
+    for (int r = 0; r < R; r++)
+        for (int v = 0; v < V; v++)
+            store_lanes(z + (o0 + r) * P + p0 + v * VW, &acc[r][v], lanes);
+}
+
+/* conv_block for the last filters (fewer than a block's), their count a constant in
+ * each case, as matmul_rest. */
+static NETC_INLINE void conv_rest(float *restrict z, const float *restrict wt,
+                                  const float *restrict cols, int O, int K, int P, int o0,
+                                  int rows, int p0, int V, int lanes)
+{
+    switch (rows) {
+    case 1: conv_block(z, wt, cols, O, K, P, o0, p0, 1, V, lanes); break;
+    case 2: conv_block(z, wt, cols, O, K, P, o0, p0, 2, V, lanes); break;
+    case 3: conv_block(z, wt, cols, O, K, P, o0, p0, 3, V, lanes); break;
+    case 4: conv_block(z, wt, cols, O, K, P, o0, p0, 4, V, lanes); break;
+    default: conv_block(z, wt, cols, O, K, P, o0, p0, 5, V, lanes); break;
+    }
+}
+
+/* Every block of R filters (the last O % R in a smaller one) at V vectors from p0. */
+static NETC_INLINE void conv_filters(float *restrict z, const float *restrict wt,
+                                     const float *restrict cols, int O, int K, int P, int R,
+                                     int p0, int V, int lanes)
+{
+    int o = 0;
+    for (; o + R <= O; o += R)
+        conv_block(z, wt, cols, O, K, P, o, p0, R, V, lanes);
+    if (o < O)
+        conv_rest(z, wt, cols, O, K, P, o, O - o, p0, V, lanes);
+}
+
+/* z[o][p] = bias[o] + Σ_k wt[k][o] cols[k][p] for wt[K][O], cols[K][P], z[O][P]: one
+ * sample's O filters at its P positions, in blocks of R filters × 2 vectors (R <=
+ * MAX_R, a constant at the call).  The last P % VW positions go as the last whole
+ * vector, P - VW .. P - 1, of which some are computed again with the same bits (a
+ * vector of fewer lanes goes through memory at every k); fewer than VW, lane by lane. */
+static NETC_INLINE void conv_product(float *restrict z, const float *restrict wt,
+                                     const float *restrict cols, const float *restrict bias,
+                                     int O, int K, int P, int R)
+{
+    int p = 0;
+    for (; p + 2 * VW <= P; p += 2 * VW)
+        conv_filters(z, wt, cols, O, K, P, R, p, 2, VW);
+    for (; p + VW <= P; p += VW)
+        conv_filters(z, wt, cols, O, K, P, R, p, 1, VW);
+    if (p < P && P >= VW)
+        conv_filters(z, wt, cols, O, K, P, R, P - VW, 1, VW);
+    else if (p < P)
+        conv_filters(z, wt, cols, O, K, P, R, p, 1, P - p);
+    for (int o = 0; o < O; o++)
+        for (int q = 0; q < P; q++)
+            z[o * P + q] = bias[o] + z[o * P + q];
+}
+
 
 /* Samples per register block (of MNIST_CHUNK samples or their positions in a conv layer; the rest make one smaller block). */
 enum { BATCH_ROWS = 6 };
@@ -902,35 +991,36 @@ static const float mnist_l7_bias[MNIST_L7_OUT] = {
 };
 
 /* Layer 1's input under the kernel at each output position ("im2col"):
- *   cols[b][p][k] = x[b][c][y·STRIDE − PAD + i][x·STRIDE − PAD + j]   (0 outside)
- * p = y·OUT_W + x, k = (c·KH + i)·KW + j: W[o][k]'s order, torch's [out, in, kh, kw].
- * A kernel row is KW neighbours of one input row: copied whole where it lies inside. */
+ *   cols[b][k][p] = x[b][c][y·STRIDE − PAD + i][x·STRIDE − PAD + j]   (0 outside)
+ * k = (c·KH + i)·KW + j: W[o][k]'s order, torch's [out, in, kh, kw]; p = y·OUT_W + x.
+ * Row k of cols is the input shifted by (i, j): copied an output row at a time. */
 static void layer1_columns(float *restrict cols, const float *restrict x, int B)
 {
     for (int b = 0; b < B; b++) {
         const float *xb = x + (size_t)b * MNIST_L1_IN;
-        for (int oy = 0; oy < MNIST_L1_OUT_H; oy++) {
-            for (int ox = 0; ox < MNIST_L1_OUT_W; ox++) {
-                float *col = cols + (size_t)((b * MNIST_L1_OUT_H + oy) * MNIST_L1_OUT_W + ox) * MNIST_L1_FAN_IN;
-                const int x0 = ox * MNIST_L1_STRIDE_W - MNIST_L1_PAD_W;
-                const int whole = x0 >= 0 && x0 + MNIST_L1_KW <= MNIST_L1_IN_W;
-                for (int ch = 0; ch < MNIST_L1_IN_C; ch++) {
-                    for (int i = 0; i < MNIST_L1_KH; i++, col += MNIST_L1_KW) {
+        for (int ch = 0; ch < MNIST_L1_IN_C; ch++) {
+            for (int i = 0; i < MNIST_L1_KH; i++) {
+                for (int j = 0; j < MNIST_L1_KW; j++) {
+                    float *row = cols + (size_t)b * MNIST_L1_FAN_IN * MNIST_L1_POS + (size_t)((ch * MNIST_L1_KH + i) * MNIST_L1_KW + j) * MNIST_L1_POS;
+                    int lo = 0, hi = MNIST_L1_OUT_W;   /* the columns ox inside the input */
+                    while (lo < hi && lo * MNIST_L1_STRIDE_W - MNIST_L1_PAD_W + j < 0)
+                        lo++;
+                    while (hi > lo && (hi - 1) * MNIST_L1_STRIDE_W - MNIST_L1_PAD_W + j >= MNIST_L1_IN_W)
+                        hi--;
+                    for (int oy = 0; oy < MNIST_L1_OUT_H; oy++, row += MNIST_L1_OUT_W) {
                         const int iy = oy * MNIST_L1_STRIDE_H - MNIST_L1_PAD_H + i;
-                        const int at = (ch * MNIST_L1_IN_H + iy) * MNIST_L1_IN_W + x0;
+                        const int at = (ch * MNIST_L1_IN_H + iy) * MNIST_L1_IN_W - MNIST_L1_PAD_W + j;   /* + ox·S: column ox's input */
                         if (iy < 0 || iy >= MNIST_L1_IN_H) {
-                            for (int j = 0; j < MNIST_L1_KW; j++)
-                                col[j] = 0.0f;
-                        } else if (whole) {
-                            for (int j = 0; j < MNIST_L1_KW; j++)
-                                col[j] = xb[at + j];
-                        } else {
-                            for (int j = 0; j < MNIST_L1_KW; j++)
-                                if (x0 + j >= 0 && x0 + j < MNIST_L1_IN_W)
-                                    col[j] = xb[at + j];
-                                else
-                                    col[j] = 0.0f;
+                            for (int ox = 0; ox < MNIST_L1_OUT_W; ox++)
+                                row[ox] = 0.0f;
+                            continue;
                         }
+                        for (int ox = 0; ox < lo; ox++)
+                            row[ox] = 0.0f;
+                        for (int ox = lo; ox < hi; ox++)
+                            row[ox] = xb[at + ox * MNIST_L1_STRIDE_W];
+                        for (int ox = hi; ox < MNIST_L1_OUT_W; ox++)
+                            row[ox] = 0.0f;
                     }
                 }
             }
@@ -938,66 +1028,65 @@ static void layer1_columns(float *restrict cols, const float *restrict x, int B)
     }
 }
 
-/* Layer 1 at every position: z[r][o] = bias[o] + Σ_k x[r][k] WT[k][o] for R rows
- * r = b·POS + p (x: the columns, z: zt). */
-static void layer1_product(float *restrict z, const float *restrict x,
+/* Layer 1's filters at every position: z[b][o][p] = bias[o] + Σ_k W[o][k] cols[b][k][p]
+ * for B samples, W[o][k] = WT[k][o]. */
+static void layer1_product(float *restrict z, const float *restrict cols,
                            const float *restrict WT, const float *restrict bias, int B)
 {
-    matmul(z, x, WT, bias, B, MNIST_L1_FAN_IN, MNIST_L1_OUT_C, BATCH_ROWS);
+    for (int b = 0; b < B; b++) {
+        float *zb = z + (size_t)b * MNIST_L1_OUT;
+        const float *cb = cols + (size_t)b * MNIST_L1_FAN_IN * MNIST_L1_POS;
+        conv_product(zb, WT, cb, bias, MNIST_L1_OUT_C, MNIST_L1_FAN_IN, MNIST_L1_POS, 4);
+    }
 }
 
 /* Layer 1, "conv1" (line 7): 1x28x28 -> 4x14x14, 4 filters of 4x4, stride 2, padding 1, relu; forward.
  *   z[o][y][x] = bias[o] + Σ_c Σ_i Σ_j W[o][c][i][j] x[c][y·S − P + i][x·S − P + j]
  *   a = relu(z) = max(0, z)
- * computed as cols = the input under the kernel at each position, zt = cols·WT + b
- * (a dense layer at every position), z = zt transposed to channels x height x width.
- * B = batch, S = stride, P = padding. */
+ * computed as cols = the input under the kernel at each position, z = W·cols + b
+ * (a dense layer at every position).  B = batch, S = stride, P = padding. */
 static void layer1_forward(float *restrict z, float *restrict a, float *restrict cols,
-                           float *restrict zt, const float *restrict x, const float *restrict WT,
-                           const float *restrict bias, int B)
+                           const float *restrict x, const float *restrict WT, const float *restrict bias,
+                           int B)
 {
     layer1_columns(cols, x, B);
-    layer1_product(zt, cols, WT, bias, B * MNIST_L1_POS);
-    /* z[b][o][p] = zt[b][p][o] */
-    for (int b = 0; b < B; b++)
-        for (int o = 0; o < MNIST_L1_OUT_C; o++)
-            for (int q = 0; q < MNIST_L1_POS; q++)
-                z[(size_t)b * MNIST_L1_OUT + o * MNIST_L1_POS + q] = zt[((size_t)b * MNIST_L1_POS + q) * MNIST_L1_OUT_C + o];
+    layer1_product(z, cols, WT, bias, B);
     /* a = relu(z) = max(0, z) */
     for (int k = 0; k < B * MNIST_L1_OUT; k++)
         a[k] = z[k] > 0.0f ? z[k] : 0.0f;
 }
 
 /* Layer 2's input under the kernel at each output position ("im2col"):
- *   cols[b][p][k] = x[b][c][y·STRIDE − PAD + i][x·STRIDE − PAD + j]   (0 outside)
- * p = y·OUT_W + x, k = (c·KH + i)·KW + j: W[o][k]'s order, torch's [out, in, kh, kw].
- * A kernel row is KW neighbours of one input row: copied whole where it lies inside. */
+ *   cols[b][k][p] = x[b][c][y·STRIDE − PAD + i][x·STRIDE − PAD + j]   (0 outside)
+ * k = (c·KH + i)·KW + j: W[o][k]'s order, torch's [out, in, kh, kw]; p = y·OUT_W + x.
+ * Row k of cols is the input shifted by (i, j): copied an output row at a time. */
 static void layer2_columns(float *restrict cols, const float *restrict x, int B)
 {
     for (int b = 0; b < B; b++) {
         const float *xb = x + (size_t)b * MNIST_L2_IN;
-        for (int oy = 0; oy < MNIST_L2_OUT_H; oy++) {
-            for (int ox = 0; ox < MNIST_L2_OUT_W; ox++) {
-                float *col = cols + (size_t)((b * MNIST_L2_OUT_H + oy) * MNIST_L2_OUT_W + ox) * MNIST_L2_FAN_IN;
-                const int x0 = ox * MNIST_L2_STRIDE_W - MNIST_L2_PAD_W;
-                const int whole = x0 >= 0 && x0 + MNIST_L2_KW <= MNIST_L2_IN_W;
-                for (int ch = 0; ch < MNIST_L2_IN_C; ch++) {
-                    for (int i = 0; i < MNIST_L2_KH; i++, col += MNIST_L2_KW) {
+        for (int ch = 0; ch < MNIST_L2_IN_C; ch++) {
+            for (int i = 0; i < MNIST_L2_KH; i++) {
+                for (int j = 0; j < MNIST_L2_KW; j++) {
+                    float *row = cols + (size_t)b * MNIST_L2_FAN_IN * MNIST_L2_POS + (size_t)((ch * MNIST_L2_KH + i) * MNIST_L2_KW + j) * MNIST_L2_POS;
+                    int lo = 0, hi = MNIST_L2_OUT_W;   /* the columns ox inside the input */
+                    while (lo < hi && lo * MNIST_L2_STRIDE_W - MNIST_L2_PAD_W + j < 0)
+                        lo++;
+                    while (hi > lo && (hi - 1) * MNIST_L2_STRIDE_W - MNIST_L2_PAD_W + j >= MNIST_L2_IN_W)
+                        hi--;
+                    for (int oy = 0; oy < MNIST_L2_OUT_H; oy++, row += MNIST_L2_OUT_W) {
                         const int iy = oy * MNIST_L2_STRIDE_H - MNIST_L2_PAD_H + i;
-                        const int at = (ch * MNIST_L2_IN_H + iy) * MNIST_L2_IN_W + x0;
+                        const int at = (ch * MNIST_L2_IN_H + iy) * MNIST_L2_IN_W - MNIST_L2_PAD_W + j;   /* + ox·S: column ox's input */
                         if (iy < 0 || iy >= MNIST_L2_IN_H) {
-                            for (int j = 0; j < MNIST_L2_KW; j++)
-                                col[j] = 0.0f;
-                        } else if (whole) {
-                            for (int j = 0; j < MNIST_L2_KW; j++)
-                                col[j] = xb[at + j];
-                        } else {
-                            for (int j = 0; j < MNIST_L2_KW; j++)
-                                if (x0 + j >= 0 && x0 + j < MNIST_L2_IN_W)
-                                    col[j] = xb[at + j];
-                                else
-                                    col[j] = 0.0f;
+                            for (int ox = 0; ox < MNIST_L2_OUT_W; ox++)
+                                row[ox] = 0.0f;
+                            continue;
                         }
+                        for (int ox = 0; ox < lo; ox++)
+                            row[ox] = 0.0f;
+                        for (int ox = lo; ox < hi; ox++)
+                            row[ox] = xb[at + ox * MNIST_L2_STRIDE_W];
+                        for (int ox = hi; ox < MNIST_L2_OUT_W; ox++)
+                            row[ox] = 0.0f;
                     }
                 }
             }
@@ -1005,31 +1094,29 @@ static void layer2_columns(float *restrict cols, const float *restrict x, int B)
     }
 }
 
-/* Layer 2 at every position: z[r][o] = bias[o] + Σ_k x[r][k] WT[k][o] for R rows
- * r = b·POS + p (x: the columns, z: zt). */
-static void layer2_product(float *restrict z, const float *restrict x,
+/* Layer 2's filters at every position: z[b][o][p] = bias[o] + Σ_k W[o][k] cols[b][k][p]
+ * for B samples, W[o][k] = WT[k][o]. */
+static void layer2_product(float *restrict z, const float *restrict cols,
                            const float *restrict WT, const float *restrict bias, int B)
 {
-    matmul(z, x, WT, bias, B, MNIST_L2_FAN_IN, MNIST_L2_OUT_C, BATCH_ROWS);
+    for (int b = 0; b < B; b++) {
+        float *zb = z + (size_t)b * MNIST_L2_OUT;
+        const float *cb = cols + (size_t)b * MNIST_L2_FAN_IN * MNIST_L2_POS;
+        conv_product(zb, WT, cb, bias, MNIST_L2_OUT_C, MNIST_L2_FAN_IN, MNIST_L2_POS, 6);
+    }
 }
 
 /* Layer 2, "conv2" (line 8): 4x14x14 -> 6x12x12, 6 filters of 3x3, stride 1, padding 0, leaky_relu; forward.
  *   z[o][y][x] = bias[o] + Σ_c Σ_i Σ_j W[o][c][i][j] x[c][y·S − P + i][x·S − P + j]
  *   a = leaky_relu(z) = z if z > 0, else α·z
- * computed as cols = the input under the kernel at each position, zt = cols·WT + b
- * (a dense layer at every position), z = zt transposed to channels x height x width.
- * B = batch, S = stride, P = padding. */
+ * computed as cols = the input under the kernel at each position, z = W·cols + b
+ * (a dense layer at every position).  B = batch, S = stride, P = padding. */
 static void layer2_forward(float *restrict z, float *restrict a, float *restrict cols,
-                           float *restrict zt, const float *restrict x, const float *restrict WT,
-                           const float *restrict bias, int B)
+                           const float *restrict x, const float *restrict WT, const float *restrict bias,
+                           int B)
 {
     layer2_columns(cols, x, B);
-    layer2_product(zt, cols, WT, bias, B * MNIST_L2_POS);
-    /* z[b][o][p] = zt[b][p][o] */
-    for (int b = 0; b < B; b++)
-        for (int o = 0; o < MNIST_L2_OUT_C; o++)
-            for (int q = 0; q < MNIST_L2_POS; q++)
-                z[(size_t)b * MNIST_L2_OUT + o * MNIST_L2_POS + q] = zt[((size_t)b * MNIST_L2_POS + q) * MNIST_L2_OUT_C + o];
+    layer2_product(z, cols, WT, bias, B);
     /* a = leaky_relu(z) = z if z > 0, else α·z */
     for (int k = 0; k < B * MNIST_L2_OUT; k++)
         a[k] = z[k] > 0.0f ? z[k] : MNIST_L2_ALPHA * z[k];
@@ -1133,14 +1220,14 @@ static void layer7_forward(float *restrict z, float *restrict a, const float *re
 }
 
 /* out = the network's output for n samples of x, through the scratch arrays
- * z (n rows of the widest layer), h0 and h1 (n rows of the widest hidden layer), cols and zt (the largest conv layer's columns and position-major z). */
+ * z (n rows of the widest layer), h0 and h1 (n rows of the widest hidden layer), cols (the largest conv layer's columns). */
 static void forward(const float *restrict x, float *restrict out, int n,
                     float *restrict z, float *restrict h0, float *restrict h1,
-                    float *restrict cols, float *restrict zt)
+                    float *restrict cols)
 {
-    layer1_forward(z, h0, cols, zt,
+    layer1_forward(z, h0, cols,
                    x, mnist_l1_wt, mnist_l1_bias, n);
-    layer2_forward(z, h1, cols, zt,
+    layer2_forward(z, h1, cols,
                    h0, mnist_l2_wt, mnist_l2_bias, n);
     layer3_forward(h0, h1, n);
     layer4_forward(h1, h0, n);
@@ -1154,17 +1241,17 @@ static void forward(const float *restrict x, float *restrict out, int n,
 void mnist_predict(const float *x, float *out)
 {
     float z[1 * 864], h0[1 * 784], h1[1 * 864];
-    float cols[1 * 5184], zt[1 * 864];
-    forward(x, out, 1, z, h0, h1, cols, zt);
+    float cols[1 * 5184];
+    forward(x, out, 1, z, h0, h1, cols);
 }
 
 void mnist_predict_batch(const float *x, float *out, int n)
 {
     float z[MNIST_CHUNK * 864], h0[MNIST_CHUNK * 784], h1[MNIST_CHUNK * 864];
-    float cols[MNIST_CHUNK * 5184], zt[MNIST_CHUNK * 864];
+    float cols[MNIST_CHUNK * 5184];
     for (int i = 0; i < n; i += MNIST_CHUNK) {
         const int m = n - i < MNIST_CHUNK ? n - i : MNIST_CHUNK;
-        forward(x + (size_t)i * MNIST_N_INPUT, out + (size_t)i * MNIST_N_OUTPUT, m, z, h0, h1, cols, zt);
+        forward(x + (size_t)i * MNIST_N_INPUT, out + (size_t)i * MNIST_N_OUTPUT, m, z, h0, h1, cols);
     }
 }
 
