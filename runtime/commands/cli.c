@@ -151,7 +151,8 @@ static int parse_number(const opt_spec *s, const char *v, void *field, netc_erro
         return netc_fail(err, "%s: expected an integer from %.0f to %.0f, found '%s'", s->name,
                          s->min, s->max, v);
     if (s->kind == OPT_DOUBLE && (d <= s->min || d > s->max))
-        return netc_fail(err, "%s: expected a number above %g, found '%s'", s->name, s->min, v);
+        return netc_fail(err, "%s: expected a number above %.15g and at most %.15g, found '%s'",
+                         s->name, s->min, s->max, v);
     if (s->kind == OPT_INT)
         *(int *)field = (int)d;
     else
@@ -353,6 +354,8 @@ static int check_options(const netc_model *m, const netc_options *o, netc_error 
     if (o->command == NETC_CMD_REPORT && !o->report)
         return netc_fail(err, "report needs -o DIR\nhint: %s report --weights "
                          "%s.safetensors --log LOG --data DIR -o DIR", m->name, m->name);
+    if (o->command == NETC_CMD_REPORT && netc_check_report(o, NULL, err) < 0)
+        return -1;
     if (o->command == NETC_CMD_TRAIN && check_validation(m, o, err) < 0)
         return -1;
     if (o->command == NETC_CMD_TRAIN)

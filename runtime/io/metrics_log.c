@@ -8,11 +8,13 @@
  * regression network's log has its fit instead of each accuracy (train_mae, train_rmse,
  * train_r2, ...; val_mae, val_rmse, val_r2).  The reader takes the columns by name. */
 #include <errno.h>
+#include <fcntl.h>
 #include <float.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "io/atomic.h"
 #include "io/metrics_log.h"
@@ -81,6 +83,21 @@ static void put_header(FILE *f, unsigned flags)
     fputc('\n', f);
 }
 
+/* path opened for writing, emptied.  O_NONBLOCK: opening a FIFO that nothing reads fails
+ * with ENXIO instead of waiting for ever; the writes themselves block as usual. */
+static FILE *open_log(const char *path)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NONBLOCK, 0666), flags;
+    FILE *f = NULL;
+
+    if (fd < 0)
+        return NULL;
+    if ((flags = fcntl(fd, F_GETFL)) < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0 ||
+        !(f = fdopen(fd, "w")))
+        close(fd);
+    return f;
+}
+
 int netc_metrics_open(netc_metrics *mx, const char *path, unsigned flags, netc_error *err)
 {
     memset(mx, 0, sizeof *mx);
@@ -89,9 +106,10 @@ int netc_metrics_open(netc_metrics *mx, const char *path, unsigned flags, netc_e
     if (!path)
         return 0;
     mx->path = path;
-    mx->csv = fopen(path, "w");
-    if (!mx->csv)
-        return netc_fail(err, "%s: cannot create the log: %s", path, strerror(errno));
+    if (!(mx->csv = open_log(path)))
+        return netc_fail(err, "%s: cannot create the log: %s", path, errno == ENXIO ?
+                         "it is a FIFO (named pipe) that nothing reads\nhint: start its reader "
+                         "first, or give the log a regular file" : strerror(errno));
     put_header(mx->csv, flags);
     return 0;
 }

@@ -28,6 +28,10 @@ typedef struct netc_report_input {
                                  * says so and reloads itself */
 } netc_report_input;
 
+/* 1 when the report writes a file of this name in its directory (index.html, the
+ * pictures, metrics.csv; maps_*.png); 0 otherwise. */
+int netc_report_writes(const char *name);
+
 /* Writes dir/index.html and its pictures, creating dir if needed. */
 int netc_report_write(const netc_report_input *in, const char *dir, netc_error *err);
 

@@ -643,6 +643,20 @@ static int write_pictures(report *r, netc_report_page *page, netc_error *err)
     return write_mistakes(r, page, err);
 }
 
+int netc_report_writes(const char *name)
+{
+    static const char *const files[] = {
+        "index.html", "loss.svg", "accuracy.svg", "error.svg", "scatter.svg", "metrics.csv",
+        "weights.png", "filters.png", "network.svg", "confusion.svg", "misclassified.png"
+    };
+    size_t i, n = strlen(name);
+
+    for (i = 0; i < sizeof files / sizeof *files; i++)
+        if (strcmp(name, files[i]) == 0)
+            return 1;
+    return strncmp(name, "maps_", 5) == 0 && n > 9 && strcmp(name + n - 4, ".png") == 0;
+}
+
 /* netc --emit web's page for these weights, written into the report's web/ folder. */
 static int web_page_exists(const char *dir, const char *name)
 {

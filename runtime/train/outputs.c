@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "report/report.h"
 #include "train/checkpoint.h"
 #include "train/outputs.h"
 
@@ -101,15 +102,20 @@ static int add(run_file *f, int n, const char *option, const char *path, int out
     return n + 1;
 }
 
-/* The run's files, outputs first; returns how many. */
+/* The run's files, outputs first; returns how many.  The report command's: its inputs
+ * (ckpt NULL). */
 static int list_files(const netc_options *o, const char *ckpt, run_file f[12])
 {
     int n = 0;
 
-    n = add(f, n, "--save", o->save, 1);
-    n = add(f, n, o->checkpoint ? "--checkpoint" : o->resume ? "--resume" : "the checkpoint",
-            ckpt, 1);
-    n = add(f, n, "--log", o->log, 1);
+    if (ckpt) {
+        n = add(f, n, "--save", o->save, 1);
+        n = add(f, n, o->checkpoint ? "--checkpoint" : o->resume ? "--resume" :
+                "the checkpoint", ckpt, 1);
+    } else {
+        n = add(f, n, "--weights", o->weights, 0);
+    }
+    n = add(f, n, "--log", o->log, ckpt != NULL);
     if (o->format == NETC_DATA_CSV) {
         n = add(f, n, "--train-csv", o->train_csv, 0);
         n = add(f, n, "--test-csv", o->test_csv, 0);
@@ -172,6 +178,50 @@ static int check_unfinished(const netc_options *o, const char *ckpt, netc_error 
     return rc;
 }
 
+/* 1 when file (made absolute) is dir itself, 2 when it is a file the report writes in
+ * dir, else 0. */
+static int in_report(const char *file, const char *dir)
+{
+    const char *slash = strrchr(file, '/');
+    size_t n = slash ? (size_t)(slash - file) : 0;
+
+    if (strcmp(file, dir) == 0)
+        return 1;
+    return slash && strlen(dir) == n && strncmp(file, dir, n) == 0 &&
+           netc_report_writes(slash + 1) ? 2 : 0;
+}
+
+int netc_check_report(const netc_options *o, const char *ckpt, netc_error *err)
+{
+    const char *option = ckpt ? "--report" : "-o";
+    run_file f[12];
+    struct stat st;
+    char *dir, *file = NULL;
+    int n, i, clash = 0;
+
+    if (!o->report)
+        return 0;
+    if (stat(o->report, &st) == 0 && !S_ISDIR(st.st_mode))
+        return netc_fail(err, "%s %s: exists and is not a directory\nhint: give the report "
+                         "a directory of its own", option, o->report);
+    if (!(dir = netc_absolute_path(o->report)))
+        return netc_fail(err, "out of memory");
+    n = list_files(o, ckpt, f);
+    for (i = 0; i < n && !clash; i++) {
+        free(file);
+        file = netc_absolute_path(f[i].path);
+        clash = file ? in_report(file, dir) : 0;
+    }
+    free(dir);
+    free(file);
+    if (clash)
+        return netc_fail(err, "%s %s is %s %s %s: the report would overwrite it\nhint: give "
+                         "the report a directory of its own", f[i - 1].option, f[i - 1].path,
+                         clash == 1 ? "the same path as" : "a file the report writes in",
+                         option, o->report);
+    return 0;
+}
+
 int netc_check_outputs(const netc_options *o, netc_error *err)
 {
     char *ckpt = netc_checkpoint_path(o);
@@ -180,6 +230,8 @@ int netc_check_outputs(const netc_options *o, netc_error *err)
     if (!ckpt)
         return netc_fail(err, "out of memory");
     rc = check_distinct(o, ckpt, err);
+    if (rc == 0)
+        rc = netc_check_report(o, ckpt, err);
     if (rc == 0)
         rc = check_unfinished(o, ckpt, err);
     free(ckpt);

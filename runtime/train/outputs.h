@@ -23,6 +23,11 @@ char *netc_absolute_path(const char *path);
  * and --overwrite was not given. */
 int netc_check_outputs(const netc_options *o, netc_error *err);
 
+/* A usage error when --report DIR (train) or -o DIR (report) is not a directory, or is
+ * one of the run's files (train: ckpt its checkpoint; report: ckpt NULL, the files it
+ * reads), or holds one of them under a name the report writes (index.html, loss.svg...). */
+int netc_check_report(const netc_options *o, const char *ckpt, netc_error *err);
+
 /* Fails, naming the file and why, when an output cannot be written: its directory
  * missing or not writable, or the path a directory or device. */
 int netc_check_writable(const netc_options *o, netc_error *err);

@@ -204,6 +204,10 @@ int netc_run_save_stopped(netc_run *r, netc_error *err)
     put_arg(command, sizeof command, NULL, r->o.program);
     put_arg(command, sizeof command, "train --resume", r->ckpt_path);
     data_options(r, command, sizeof command);
+    if (r->o.log)           /* the log and report go on from where they stopped */
+        put_arg(command, sizeof command, "--log", r->o.log);
+    if (r->o.report)
+        put_arg(command, sizeof command, "--report", r->o.report);
     fprintf(stderr, "resume with:%s\n", command);
     return 0;
 }

@@ -39,6 +39,9 @@ for input in fifo dir; do
     refused "report --log $input" "$kind" "$work/xor" report --weights "$work/w.safetensors" \
         --log "$f" --test-csv "$work/xor.csv" -o "$work/report"
 done
+# A FIFO as the log (an output): opening it to write would wait for a reader for ever.
+refused "train --log fifo" "a FIFO" "$work/xor" train --log "$work/fifo" \
+    --train-csv "$work/xor.csv" --test-csv "$work/xor.csv" --save "$work/out.safetensors"
 [ ! -e "$work/out.safetensors" ] || fail "a refused run wrote its weights"
 
 # A sparse 1 GB IDX file whose header is valid (issue 19, item 15): the memory check comes

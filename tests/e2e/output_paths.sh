@@ -36,6 +36,24 @@ refused 2 "--save $d/same.csv is the file of --train-csv $d/data.csv" "${csv[@]}
 rm "$d/same.csv"
 "$xor" train --quiet "${csv[@]}" --epochs 2 --save "$d/r.safetensors" --keep-checkpoint
 refused 2 "--save $d/r.ckpt and --resume $d/r.ckpt are the same file" "${csv[@]}" --resume "$d/r.ckpt" --save "$d/r.ckpt"
+# The report's directory and files are outputs too: --report (train) or -o (report) that
+# is a file, or the same path as an output, or a directory where the report would write
+# over another output (index.html, metrics.csv...) or an input.
+refused 2 "--report $d/data.csv: exists and is not a directory" "${csv[@]}" --report "$d/data.csv"
+refused 2 "--save $work/rep is the same path as --report $work/rep" "${csv[@]}" --save "$work/rep" --report "$work/rep"
+mkdir "$work/rep"
+refused 2 "--save $work/rep/index.html is a file the report writes in --report $work/rep/../rep" \
+    "${csv[@]}" --save "$work/rep/index.html" --report "$work/rep/../rep"
+refused 2 "--log $work/rep/metrics.csv is a file the report writes in --report $work/rep" \
+    "${csv[@]}" --save "$d/m.safetensors" --log "$work/rep/metrics.csv" --report "$work/rep"
+cp "$d/r.safetensors" "$work/rep/index.html"
+set +e; "$xor" report --weights "$work/rep/index.html" "${csv[@]}" -o "$work/rep" 2> "$work/err"; status=$?; set -e
+[ "$status" = 2 ] && grep -qF -- "--weights $work/rep/index.html is a file the report writes in -o $work/rep" "$work/err" &&
+    cmp "$d/r.safetensors" "$work/rep/index.html" || fail "report -o over its --weights: exit $status"
+rm "$work/rep/index.html"
+"$xor" train --quiet "${csv[@]}" --epochs 1 --save "$work/rep/w.safetensors" --log "$work/rep/log.csv" \
+    --report "$work/rep" --overwrite > /dev/null || fail "a report next to the run's own files"
+echo "ok: the report's directory is checked with the outputs"
 
 # A finished run's checkpoint may be replaced by a fresh run with the same --save.
 "$xor" train --quiet "${csv[@]}" --epochs 2 --save "$d/r.safetensors" || fail "a finished run's checkpoint was not replaced"
@@ -79,11 +97,11 @@ cmp "$work/g.log.before" "$d/g.log" || fail "a refused --resume changed the log"
 echo "ok: a refused --resume leaves the log as it was"
 
 # Stopped by SIGINT, the printed command resumes as pasted (the program as it was run,
-# its data options) and the resumed run saves where the original would have: the
+# its data options, its --log, which the resumed run goes on writing) and the resumed run saves where the original would have: the
 # checkpoint records the --save file.
 mkdir "$work/run" "$work/s"
 cp samples/xor.csv "$work/run/my.csv"
-(cd "$work/run" && exec ../xor train --train-csv my.csv --test-csv my.csv --epochs 150 --save "$work/s/w.safetensors" > out 2> err) &
+(cd "$work/run" && exec ../xor train --train-csv my.csv --test-csv my.csv --epochs 150 --save "$work/s/w.safetensors" --log log.csv > out 2> err) &
 pid=$!
 until grep -q '^epoch' "$work/run/out" 2> /dev/null; do
     kill -0 "$pid" 2> /dev/null || fail "the trainer ended first: $(cat "$work/run/err")"
@@ -94,11 +112,12 @@ set +e; wait "$pid"; status=$?; set -e
 cat "$work/run/err"
 [ "$status" = 130 ] || fail "SIGINT: exit $status"
 cmd=$(sed -n 's/^resume with: //p' "$work/run/err")
-[ "$cmd" = "../xor train --resume $work/s/w.ckpt --train-csv my.csv --test-csv my.csv" ] || fail "resume command: '$cmd'"
+[ "$cmd" = "../xor train --resume $work/s/w.ckpt --train-csv my.csv --test-csv my.csv --log log.csv" ] || fail "resume command: '$cmd'"
 before=$(sha256sum < "$work/s/w.safetensors")
 (cd "$work/run" && eval "$cmd --quiet") || fail "the printed command failed"
 [ ! -e "$work/run/xor.safetensors" ] || fail "the resumed run saved to xor.safetensors in the current directory"
 [ "$(sha256sum < "$work/s/w.safetensors")" != "$before" ] || fail "the resumed run did not save to $work/s/w.safetensors"
+[ "$(cut -d, -f1 "$work/run/log.csv" | tail -1)" = 150 ] || fail "the resumed run's log stops at epoch $(tail -1 "$work/run/log.csv" | cut -d, -f1)"
 (cd "$work/run" && ../xor train --quiet --train-csv my.csv --test-csv my.csv --epochs 150 --save "$work/s/whole.safetensors" --overwrite)
 cmp "$work/s/w.safetensors" "$work/s/whole.safetensors" || fail "the resumed weights differ from an uninterrupted run's"
 echo "ok: the printed resume command works as pasted and saves where the run was saving"

@@ -944,6 +944,7 @@ static void test_cli(void)
     char *tiny_lr[] = { "toy", "train", "--lr", "1e-50", NULL };
     char *hex_lr[] = { "toy", "train", "--lr", "0x1p3", NULL };
     char *big_seed[] = { "toy", "train", "--seed", "9007199254740993", NULL };
+    char *big_lr[] = { "toy", "train", "--lr", "1e10", NULL };
 
     CU_ASSERT_FATAL(netc_parse_options(&m, 12, ok, &o, &err) == 0);
     CU_ASSERT(o.command == NETC_CMD_TRAIN && o.epochs == 3 && o.lr == 0.5 && o.batch == 2);
@@ -968,6 +969,8 @@ static void test_cli(void)
     ASSERT_MSG(&err, "--lr: expected a decimal number, found '0x1p3'");
     CU_ASSERT(netc_parse_options(&m, 4, big_seed, &o, &err) == -1);
     ASSERT_MSG(&err, "--seed: expected an integer from 0 to 9007199254740992");
+    CU_ASSERT(netc_parse_options(&m, 4, big_lr, &o, &err) == -1);
+    ASSERT_MSG(&err, "--lr: expected a number above 0 and at most 1000000, found '1e10'");
 }
 
 /* ---- checkpoints ------------------------------------------------------------------ */
