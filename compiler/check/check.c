@@ -648,8 +648,10 @@ static void check_train(struct checker *c)
         if (c->syntax_errors || c->train_optional)
             return;
         int count = n->nlayers < NETC_MAX_LAYERS ? n->nlayers : NETC_MAX_LAYERS;
-        missing(c, count > 0 ? c->layer_stmts[count - 1] : NULL, "no 'train { ... }' block",
-                "after the last layer");
+        const struct statement *last = count > 0 ? c->layer_stmts[count - 1] :
+                                       c->input_stmt ? c->input_stmt : c->network_stmt;
+        missing(c, last, "no 'train { ... }' block", count > 0 ? "after the last layer" :
+                c->input_stmt ? "after the input line" : "after the network line");
         diag_hint(c->d, "a trainer needs one (the forward pass alone does not: --emit infer, "
                         "--summary, --emit dot);\nadd it after the layers, with at least a loss "
                         "and a learning rate:\n"
@@ -914,14 +916,17 @@ static void check_required(struct checker *c)
         diag_hint(c->d, "start the file with e.g. 'network mnist': the name prefixes the generated C");
     }
     const struct statement *block = c->train_stmt ? c->train_stmt : c->data_stmt;
+    const struct statement *name = c->network_stmt;     /* a file of that line alone */
     if (!c->input_stmt) {
-        missing(c, layer ? layer : block, "no 'input' line",
-                layer ? "before the first layer" : "before this block");
+        missing(c, layer ? layer : block ? block : name, "no 'input' line",
+                layer ? "before the first layer" : block ? "before this block" :
+                "after the network line");
         diag_hint(c->d, "declare the input size before the layers, e.g. 'input 784' or 'input 28x28'");
     }
     if (c->net->nlayers == 0) {
-        missing(c, block ? block : c->input_stmt, "the network has no layers",
-                block ? "before this block" : "after its input");
+        missing(c, block ? block : c->input_stmt ? c->input_stmt : name,
+                "the network has no layers", block ? "before this block" :
+                c->input_stmt ? "after its input" : "after the network line");
         diag_hint(c->d, "add at least an output layer, e.g. 'dense 10 softmax'");
     }
 }
