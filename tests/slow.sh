@@ -8,9 +8,10 @@
 # trainings), the longest first by tests/slow.cost (each job's measured seconds; jobs
 # it does not list go first, as if long), so that no processor idles at the end while
 # one long job runs.  The data sets the end-to-end scripts fetch are fetched first,
-# once.  Prints a line per finished job.  The CUnit suites codegen and end_to_end
-# (tests/unit/test_scripts.c) run their active cases through it, then report one case
-# per job from its .status and .log.  Run from the repository root, with BUILD and NETC
+# once.  Prints a line per finished job, with its wall and its processor (user +
+# system) seconds.  The CUnit suites codegen and end_to_end (tests/unit/test_scripts.c)
+# run their active cases through it, then report one case per job from its .status
+# and .log.  Run from the repository root, with BUILD and NETC
 # as the runner exports them (default build/ and BUILD/netc).  Exit 0.
 #
 # slow.sh --one JOB runs one job (what the others run side by side).
@@ -39,7 +40,11 @@ if [ "$1" = --one ]; then
     esac
     status=$?
     echo $status >"$out.status"
-    echo "  $job: $([ $status = 0 ] && echo ok || echo FAILED), $(($(date +%s) - start)) s"
+    # the job's processor time: user + system seconds of this shell's children
+    times >"$out.times"                 # in this shell: a subshell's children are not its
+    cpu=$(awk 'NR == 2 { gsub(/[ms]/, " "); printf "%.0f", $1 * 60 + $2 + $3 * 60 + $4 }' "$out.times")
+    rm -f "$out.times"
+    echo "  $job: $([ $status = 0 ] && echo ok || echo FAILED), $(($(date +%s) - start)) s ($cpu CPU-s)"
     exit 0
 fi
 
