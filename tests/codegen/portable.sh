@@ -3,8 +3,8 @@
 #
 # The kernels' vectors run across independent outputs only, so both paths add the
 # same numbers in the same order.  Builds the model with harness.c twice, with GNU
-# vectors and with -DNETC_PORTABLE ($CC [cc] -O2 for the baseline machine, which has
-# no fused multiply-add: a compiler may fuse different a + b·c in the two paths),
+# vectors and with -DNETC_PORTABLE ($CC [cc] -O2, without fused multiply-adds: a
+# compiler may fuse different a + b·c in the two paths; harness.sh),
 # runs 3 optimizer steps on one batch (harness `dump`) and requires the losses,
 # gradients and parameters to be bit-identical.  Also gradchecks the portable path
 # in double.  Exit 0 = pass.
