@@ -79,6 +79,51 @@ static void field_at(const csv_line *l, size_t *pos, const char **text, size_t *
     *len = end - i;
 }
 
+/* The field's text as an error message shows it: control characters and a byte order
+ * mark (U+FEFF, bytes EF BB BF: a spreadsheet's export marker, invisible in an editor)
+ * written as \xHH escapes; other bytes as they are.  Returns whether it escaped any. */
+static int visible_text(const char *text, size_t len, char *out, size_t size)
+{
+    static const char bom[] = "\xEF\xBB\xBF";
+    size_t i = 0, n = 0;
+    int escaped = 0;
+
+    while (i < len && n + 13 < size) {
+        unsigned char c = (unsigned char)text[i];
+        if (len - i >= 3 && memcmp(text + i, bom, 3) == 0) {
+            n += (size_t)snprintf(out + n, size - n, "\\xef\\xbb\\xbf");
+            i += 3;
+            escaped = 1;
+        } else if (c < 0x20 || c == 0x7f) {
+            n += (size_t)snprintf(out + n, size - n, "\\x%02x", c);
+            i++;
+            escaped = 1;
+        } else {
+            out[n++] = (char)c;
+            i++;
+        }
+    }
+    out[n] = 0;
+    return escaped;
+}
+
+/* Fails with "expected WHAT, found '...'", the field's text made visible; a field longer
+ * than a message shows is cut, its length given. */
+static void fail_not_a_number(const char *path, int line, int col, const char *what,
+                              const char *text, size_t len, netc_error *err)
+{
+    char shown[4 * 40 + 16], length[48] = "";
+    size_t cut = len > 40 ? 40 : len;
+    int escaped = visible_text(text, cut, shown, sizeof shown);
+
+    if (cut < len)
+        snprintf(length, sizeof length, " (%zu characters)", len);
+    netc_fail(err, "%s:%d:%d: expected %s, found '%s%s'%s%s", path, line, col, what, shown,
+              cut < len ? "..." : "", length,
+              escaped ? "\nhint: the field holds invisible characters (shown as \\xHH "
+                        "escapes: a byte order mark, control characters); remove them" : "");
+}
+
 /* How a field or row was refused: the first row's hint depends on it. */
 enum csv_fault { CSV_OK, CSV_BAD, CSV_NOT_A_NUMBER };
 
@@ -94,8 +139,7 @@ static enum csv_fault parse_number(const char *path, int line, int col, const ch
         return CSV_BAD;
     }
     if (len >= sizeof tmp) {
-        netc_fail(err, "%s:%d:%d: expected a number, found '%.40s...' (%zu characters)",
-                  path, line, col, text, len);
+        fail_not_a_number(path, line, col, "a number", text, len, err);
         return CSV_NOT_A_NUMBER;
     }
     if (memchr(text, '\0', len)) {
@@ -108,7 +152,7 @@ static enum csv_fault parse_number(const char *path, int line, int col, const ch
     errno = 0;
     *value = strtod(tmp, &end);
     if (end == tmp || *end != 0) {
-        netc_fail(err, "%s:%d:%d: expected a number, found '%s'", path, line, col, tmp);
+        fail_not_a_number(path, line, col, "a number", text, len, err);
         return CSV_NOT_A_NUMBER;
     }
     if (!isfinite(*value)) {
@@ -118,7 +162,7 @@ static enum csv_fault parse_number(const char *path, int line, int col, const ch
         return CSV_BAD;
     }
     if (strspn(tmp, "0123456789+-.eE") != len) {   /* strtod also reads 0x1p3 */
-        netc_fail(err, "%s:%d:%d: expected a decimal number, found '%s'", path, line, col, tmp);
+        fail_not_a_number(path, line, col, "a decimal number", text, len, err);
         return CSV_NOT_A_NUMBER;
     }
     if (isinf((float)*value)) {

@@ -479,6 +479,14 @@ static void test_csv_garbage(void)
     CU_ASSERT_FATAL(netc_dataset_load_csv(&ds, p, &o, &err) == 0);
     CU_ASSERT(ds.n == 2 && ds.x[0] == 1 && ds.labels[1] == 1);
     netc_dataset_free(&ds);
+    /* invisible characters inside a field are shown as escapes, with a hint */
+    expect_csv_error("1,2,3\n" "\xef\xbb\xbf" "4,5,1\n", 0,
+                     "bad.csv:2:1: expected a number, found '\\xef\\xbb\\xbf4'\n"
+                     "hint: the field holds invisible characters", "");
+    expect_csv_error("1,2,3\n4,\x01" "5,1\n", 0,
+                     "bad.csv:2:3: expected a number, found '\\x015'", "invisible");
+    expect_csv_error("1,2,3\n4,caf\xc3\xa9,1\n", 0,
+                     "bad.csv:2:3: expected a number, found 'caf\xc3\xa9'", "");
     write_bytes(p, sizeof p, "nul.csv", "1,2,3\n4,1\0junk,1\n", 18);
     CU_ASSERT(netc_dataset_load_csv(&ds, p, &o, &err) == -1);
     ASSERT_MSG(&err, "nul.csv:2:4: a NUL byte in a number", "");
