@@ -16,6 +16,7 @@
 #include "infer/weights.h"       /*                  -> inference export (--emit infer): */
 #include "infer/calibration.h"
 #include "infer/quantize.h"
+#include "infer/int8_integer.h"
 #include "infer/infer.h"
 #include "onnx/import.h"         /* .onnx -> .net + safetensors (netc import) */
 #include "onnx/export.h"         /* checked network -> ONNX model (--emit onnx) */
@@ -36,7 +37,7 @@ struct options {
     int werror;
     const char *weights;    /* --weights, for --emit infer */
     int allow_other_network;    /* --allow-other-network: weights saved by another network */
-    int quantize;           /* --quantize int8 */
+    enum { QUANTIZE_NONE, QUANTIZE_INT8, QUANTIZE_INT8_INTEGER } quantize;  /* --quantize KIND */
     const char *calibration;    /* --calibration FILE, for --quantize */
     int mpi;                /* netc build --mpi */
     int plain;              /* --plain: the layers' sums as plain loops */
@@ -51,7 +52,7 @@ static void usage(FILE *out)
           "       netc --check FILE.net              check only\n"
           "       netc --summary FILE.net            per-layer shapes, parameters and memory\n"
           "       netc --emit dot FILE.net           the structure as a Graphviz graph (stdout)\n"
-          "       netc --emit infer --weights W.safetensors [--quantize int8] FILE.net\n"
+          "       netc --emit infer --weights W.safetensors [--quantize int8|int8-integer] FILE.net\n"
           "                                          NAME.h, NAME.c: inference code, weights built in\n"
           "       netc --emit onnx --weights W.safetensors FILE.net -o MODEL.onnx\n"
           "                                          the forward pass as an ONNX model\n"
@@ -79,6 +80,9 @@ static void usage(FILE *out)
           "                  layer inputs (a scale per layer, calibrated on the first 2000\n"
           "                  training samples), sums in int32; prints each layer's error\n"
           "                  against the float network on stdout (docs/export.md)\n"
+          "  --quantize int8-integer  the same with integers only: int32 biases, fixed-point\n"
+          "                  rescaling, tables for sigmoid and tanh, int8 in and out; no\n"
+          "                  float anywhere, for processors without an FPU (dense networks)\n"
           "  --calibration FILE  the training samples for --quantize: IDX images, or CSV\n"
           "                  rows (features, or features and label) [the data block's\n"
           "                  training file]\n"
@@ -189,11 +193,14 @@ static int parse_options(int argc, char **argv, struct options *o)
             o->allow_other_network = 1;
         } else if (strcmp(a, "--quantize") == 0) {
             if (++i == argc)
-                return bad_usage("%s needs a kind: int8", a);
-            if (strcmp(argv[i], "int8") != 0)
+                return bad_usage("%s needs a kind: int8 or int8-integer", a);
+            if (strcmp(argv[i], "int8") == 0)
+                o->quantize = QUANTIZE_INT8;
+            else if (strcmp(argv[i], "int8-integer") == 0)
+                o->quantize = QUANTIZE_INT8_INTEGER;
+            else
                 return bad_usage("unknown --quantize kind '%s'\nhint: netc quantises to int8 "
-                                 "only: --quantize int8", argv[i]);
-            o->quantize = 1;
+                                 "only: --quantize int8 (or int8-integer)", argv[i]);
         } else if (strcmp(a, "--calibration") == 0) {
             if (++i == argc)
                 return bad_usage("%s needs a file of training samples", a);
@@ -254,7 +261,7 @@ static int parse_options(int argc, char **argv, struct options *o)
     if (o->plain && o->mode != MODE_GENERATE && o->mode != MODE_BUILD)
         return bad_usage("%s", "--plain is only for the trainer's sources (netc FILE.net, netc build)");
     if (!o->quantize && o->calibration)
-        return bad_usage("%s", "--calibration is only for --quantize int8");
+        return bad_usage("%s", "--calibration is only for --quantize int8 and int8-integer");
     return -1;
 }
 
@@ -379,9 +386,11 @@ static int export_infer(const struct options *o, const struct network *net, int 
     struct export_weights w;
     struct calibration_set calibration;
     struct quantized q;
+    struct integer_net iq;
     char err[1024];
     memset(&calibration, 0, sizeof calibration);
     memset(&q, 0, sizeof q);
+    memset(&iq, 0, sizeof iq);
     int rc = EXIT_OK;
     if (export_weights_read(net, o->weights, o->allow_other_network, &w, err, sizeof err) < 0) {
         fprintf(stderr, "netc: error: %s\n", err);
@@ -389,20 +398,31 @@ static int export_infer(const struct options *o, const struct network *net, int 
     } else if (o->quantize) {
         rc = quantize(o, net, &w, &calibration, &q);
     }
+    const int integer = o->quantize == QUANTIZE_INT8_INTEGER;
+    if (rc == EXIT_OK && integer &&
+        integer_quantize(net, &w, &q, &calibration, &iq, err, sizeof err) != 0) {
+        fprintf(stderr, "netc: error: %s\n", err);
+        rc = EXIT_INPUT;
+    }
     char *cmd = NULL;
     if (rc == EXIT_OK && make_dir(outdir) < 0)
         rc = EXIT_USAGE;
     if (rc == EXIT_OK) {
         cmd = joined_command_line(argc, argv);
-        if (emit_infer(net, &w, o->quantize ? &q : NULL, outdir, cmd ? cmd : "netc", err,
-                       sizeof err) != 0) {
+        if ((integer ? emit_infer_integer(net, &w, &q, &iq, outdir, cmd ? cmd : "netc", err,
+                                          sizeof err)
+                     : emit_infer(net, &w, o->quantize ? &q : NULL, outdir, cmd ? cmd : "netc",
+                                  err, sizeof err)) != 0) {
             fprintf(stderr, "netc: %s\n", err);
             rc = EXIT_USAGE;
         }
     }
-    if (rc == EXIT_OK && o->quantize)
+    if (rc == EXIT_OK && o->quantize == QUANTIZE_INT8)
         quantize_report(stdout, net, &w, &q, &calibration);
+    if (rc == EXIT_OK && integer)
+        integer_report(stdout, net, &w, &q, &iq, &calibration);
     free(cmd);
+    integer_free(net, &iq);
     quantize_free(net, &q);
     calibration_free(&calibration);
     export_weights_free(net, &w);

@@ -12,7 +12,7 @@ _netc()
     case $prev in
     -o) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- "$cur")); return ;;
     --emit) COMPREPLY=($(compgen -W 'c dot infer onnx' -- "$cur")); return ;;
-    --quantize) COMPREPLY=($(compgen -W 'int8' -- "$cur")); return ;;
+    --quantize) COMPREPLY=($(compgen -W 'int8 int8-integer' -- "$cur")); return ;;
     --log-softmax) COMPREPLY=($(compgen -W 'softmax linear' -- "$cur")); return ;;
     --weights)
         compopt -o filenames 2>/dev/null

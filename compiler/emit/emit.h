@@ -19,6 +19,7 @@
 
 struct export_weights;
 struct quantized;
+struct integer_net;
 
 /* What every printer needs: the network, where to write, and the two spellings
  * of the prefix (functions and types use name, constants use NAME). */
@@ -30,6 +31,7 @@ struct emit {
     const char *command_line;
     const struct export_weights *weights;   /* --emit infer: the trained weights, else NULL */
     const struct quantized *quant;          /* --quantize int8: its weights and scales */
+    const struct integer_net *integer;      /* --quantize int8-integer: its integer factors */
     int plain;              /* netc --plain: sums as loops under their equations (plain.c) */
 };
 
@@ -154,6 +156,8 @@ void emit_row_max(struct printer *p, const char *width);
  * NAME.c (the forward kernels); the rows of a register block for n rows. */
 void emit_kernels_header(const struct emit *e);
 void emit_kernels(const struct emit *e);
+/* prelude.h and exp_f.h alone, for the int8 export's activations. */
+void emit_kernels_exp(const struct emit *e);
 int kernel_block_rows(int n);       /* samples per block (BATCH_ROWS) */
 int kernel_gradient_rows(int n, int batch);   /* rows of dWT per block, for IN = n */
 
