@@ -82,7 +82,7 @@ static void usage(FILE *out)
           "                  against the float network on stdout (docs/export.md)\n"
           "  --quantize int8-integer  the same with integers only: int32 biases, fixed-point\n"
           "                  rescaling, tables for sigmoid and tanh, int8 in and out; no\n"
-          "                  float anywhere, for processors without an FPU (dense networks)\n"
+          "                  float anywhere, for processors without an FPU\n"
           "  --calibration FILE  the training samples for --quantize: IDX images, or CSV\n"
           "                  rows (features, or features and label) [the data block's\n"
           "                  training file]\n"

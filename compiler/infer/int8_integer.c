@@ -37,59 +37,64 @@ struct fixed_multiplier fixed_multiplier(double r)
     return f;
 }
 
-/* Layer kinds the integer export runs. */
-static int supported(const struct layer *L)
-{
-    return L->kind == LAYER_DENSE || L->kind == LAYER_DROPOUT;
-}
-
 static int check_layers(const struct network *net, char *errbuf, size_t errlen)
 {
     for (int l = 0; l < net->nlayers; l++) {
         const struct layer *L = &net->layers[l];
-        if (!supported(L))
-            return emit_fail(errbuf, errlen, "layer '%s' (line %d): --quantize int8-integer "
-                             "runs dense and dropout layers only, not %s layers\nhint: "
-                             "--quantize int8 exports conv and pooling layers (with float "
-                             "activations)", L->name, L->line,
-                             L->kind == LAYER_CONV ? "conv" : "pooling");
         if (l == net->nlayers - 1 && L->kind != LAYER_DENSE)
             return emit_fail(errbuf, errlen, "layer '%s' (line %d): --quantize int8-integer "
-                             "needs a dense last layer", L->name, L->line);
+                             "needs a dense last layer (its sums give the class)", L->name,
+                             L->line);
         if (L->act == ACT_SOFTMAX && l != net->nlayers - 1)
             return emit_fail(errbuf, errlen, "layer '%s' (line %d): --quantize int8-integer "
                              "computes softmax on the last layer only", L->name, L->line);
+        if (!layer_has_weights(L) && L->act != ACT_LINEAR)
+            return emit_fail(errbuf, errlen, "layer '%s' (line %d): --quantize int8-integer "
+                             "runs no activation on a layer without weights", L->name, L->line);
     }
     return 0;
 }
 
-/* The largest |z| of each dense layer and the largest |a| of the output over c, the
- * float network's (z from its input in double, as reference.c computes it). */
+/* Whether layer l's z range matters: a table's input, or the last layer's logits. */
+static int needs_z(const struct network *net, int l)
+{
+    const enum activation act = net->layers[l].act;
+    return layer_has_weights(&net->layers[l]) &&
+           (l == net->nlayers - 1 || act == ACT_SIGMOID || act == ACT_TANH ||
+            act == ACT_LEAKY_RELU);
+}
+
+/* The largest |z| of each layer that needs it and the largest |a| of the output over c,
+ * the float network's (z as reference.c computes it, from the layer's input). */
 static int calibrate_ranges(const struct network *net, const struct export_weights *w,
                             const struct calibration_set *c, struct integer_net *iq,
                             double *a_max)
 {
     double **acts = ref_alloc(net);
-    if (!acts)
+    int widest = 1;
+    for (int l = 0; l < net->nlayers; l++)
+        widest = net->layers[l].out > widest ? net->layers[l].out : widest;
+    double *z = malloc((size_t)widest * sizeof *z);
+    if (!acts || !z) {
+        free(acts), free(z);
         return -1;
+    }
     *a_max = 0;
     for (int s = 0; s < c->n; s++) {
         ref_forward(net, w, c->x + (size_t)s * net->input_size, acts);
         for (int l = 0; l < net->nlayers; l++) {
             const struct layer *L = &net->layers[l];
-            if (L->kind != LAYER_DENSE)
+            if (!needs_z(net, l))
                 continue;
-            for (int o = 0; o < L->out; o++) {
-                double z = w->bias[l][o];
-                for (int i = 0; i < L->in; i++)
-                    z += (double)w->wt[l][(size_t)i * L->out + o] * acts[l][i];
-                iq->layers[l].z_max = fmax(iq->layers[l].z_max, fabs(z));
-            }
+            ref_weighted_sum(L, w->wt[l], w->bias[l], acts[l], z);
+            for (int o = 0; o < L->out; o++)
+                iq->layers[l].z_max = fmax(iq->layers[l].z_max, fabs(z[o]));
         }
         for (int o = 0; o < net->layers[net->nlayers - 1].out; o++)
             *a_max = fmax(*a_max, fabs(acts[net->nlayers][o]));
     }
     free(acts);
+    free(z);
     return 0;
 }
 
@@ -168,7 +173,7 @@ static int alloc_rows(int n, int32_t **m, uint8_t **shift, int32_t **bias)
     return *m && *shift && (!bias || *bias) ? 0 : -1;
 }
 
-static int dense_layer(const struct network *net, const struct export_weights *w,
+static int weighted_layer(const struct network *net, const struct export_weights *w,
                        const struct quantized *q, int l, double a_max, struct integer_layer *il,
                        char *errbuf, size_t errlen)
 {
@@ -212,7 +217,7 @@ static int output_layer(const struct network *net, const struct export_weights *
     }
     iq->logit_scale = scale_of(il->z_max) / 256;
     fill_rows(L, &q->layers[l], w->bias[l], il->in_scale, iq->logit_scale, iq->logit_m,
-              iq->logit_shift, unused);       /* the bound: checked by dense_layer */
+              iq->logit_shift, unused);       /* the bound: checked by weighted_layer */
     free(unused);
     iq->softmax_exp = fixed_multiplier(iq->logit_scale * 256 / log(2));
     integer_pow2_table(iq->pow2);
@@ -251,9 +256,9 @@ int integer_quantize(const struct network *net, const struct export_weights *w,
     for (int l = 0; l < net->nlayers; l++) {
         struct integer_layer *il = &iq->layers[l];
         il->in_scale = s;
-        il->out_scale = s;              /* dropout: a copy */
-        if (net->layers[l].kind == LAYER_DENSE &&
-            dense_layer(net, w, q, l, a_max, il, errbuf, errlen) < 0)
+        il->out_scale = s;              /* pooling, dropout: the input's scale */
+        if (layer_has_weights(&net->layers[l]) &&
+            weighted_layer(net, w, q, l, a_max, il, errbuf, errlen) < 0)
             return -1;
         s = il->out_scale;
     }
@@ -280,13 +285,13 @@ long long integer_layer_bytes(const struct network *net, const struct integer_ne
 {
     const struct layer *L = &net->layers[l];
     const enum integer_output how = iq->layers[l].how;
-    if (L->kind != LAYER_DENSE)
+    if (!layer_has_weights(L))
         return 0;
-    long long bytes = (long long)L->in * L->out + 4LL * L->out;           /* Wq, bq */
-    bytes += how == OUT_SOFTMAX ? 0 : (4 + 1) * (long long)L->out;      /* m, shift */
+    long long bytes = (long long)L->fan_in * L->units + 4LL * L->units;  /* Wq, bq */
+    bytes += how == OUT_SOFTMAX ? 0 : (4 + 1) * (long long)L->units;    /* m, shift */
     bytes += how == OUT_LOOKUP ? 256 : 0;                               /* table */
     if (l == net->nlayers - 1)
-        bytes += (4 + 1) * (long long)L->out + (how == OUT_SOFTMAX ? 4 * 256 : 0);
+        bytes += (4 + 1) * (long long)L->units + (how == OUT_SOFTMAX ? 4 * 256 : 0);
     return bytes;
 }
 
@@ -300,48 +305,103 @@ long long integer_weight_bytes(const struct network *net, const struct integer_n
 
 /* ---- the arithmetic, as NAME.c does it ---- */
 
-/* Layer l from its int8 input x to its int8 activation a (acc: scratch of its width;
- * z: the last layer's logits). */
+/* The widest of the input and every layer's output (values), of a layer's units (acc)
+ * and of a conv layer's columns (col). */
+struct widths {
+    int values, units, fan_in;
+};
+
+static struct widths widths_of(const struct network *net)
+{
+    struct widths w = { net->input_size, 1, 1 };
+    for (int l = 0; l < net->nlayers; l++) {
+        const struct layer *L = &net->layers[l];
+        w.values = L->out > w.values ? L->out : w.values;
+        if (layer_has_weights(L)) {
+            w.units = L->units > w.units ? L->units : w.units;
+            w.fan_in = L->fan_in > w.fan_in ? L->fan_in : w.fan_in;
+        }
+    }
+    return w;
+}
+
+/* a[o·stride] = f of the sums acc[o] of one position, o < N (not softmax). */
+static void activate(const struct integer_layer *il, int8_t *a, const int32_t *acc, int N,
+                     int stride)
+{
+    if (il->how == OUT_LOOKUP)
+        lookup(a, acc, il->m, il->shift, il->table, N, stride);
+    else
+        requantize(a, acc, il->m, il->shift, N, stride, il->lo);
+}
+
+/* A conv layer, one output position at a time: its column, the sums, the activation. */
+static void integer_conv(const struct layer *L, const struct quantized *q,
+                         const struct integer_layer *il, int l, const int8_t *x, int8_t *a,
+                         int32_t *acc, int8_t *col)
+{
+    const int *in = L->in_shape, OH = L->out_shape[DIM_H], OW = L->out_shape[DIM_W];
+    for (int y = 0; y < OH; y++)
+        for (int xo = 0; xo < OW; xo++) {
+            column_int(col, x, in[DIM_C], in[DIM_H], in[DIM_W], L->kernel[0], L->kernel[1],
+                       y * L->stride[0] - L->padding[0], xo * L->stride[1] - L->padding[1]);
+            dense_int(acc, q->layers[l].wq, col, il->bias, L->units, L->fan_in);
+            activate(il, a + (size_t)y * OW + xo, acc, L->units, OH * OW);
+        }
+}
+
+/* Layer l from its int8 input x to its int8 activation a (acc, col: scratch; z: the last
+ * layer's logits). */
 static void integer_layer(const struct network *net, const struct quantized *q,
                           const struct integer_net *iq, int l, const int8_t *x, int8_t *a,
-                          int32_t *acc, int32_t *z)
+                          int32_t *acc, int8_t *col, int32_t *z)
 {
     const struct layer *L = &net->layers[l];
     const struct integer_layer *il = &iq->layers[l];
-    if (L->kind == LAYER_DROPOUT) {
+    const int *in = L->in_shape, *out = L->out_shape;
+    switch (L->kind) {
+    case LAYER_DROPOUT:
         memcpy(a, x, (size_t)L->out);
         return;
+    case LAYER_MAXPOOL:
+    case LAYER_AVGPOOL:
+        pool_int(a, x, in[DIM_C], in[DIM_H], in[DIM_W], out[DIM_H], out[DIM_W], L->kernel[0],
+                 L->kernel[1], L->stride[0], L->stride[1], L->kind == LAYER_MAXPOOL);
+        return;
+    case LAYER_CONV:
+        integer_conv(L, q, il, l, x, a, acc, col);
+        return;
+    case LAYER_DENSE:
+        break;
     }
     dense_int(acc, q->layers[l].wq, x, il->bias, L->out, L->in);
     if (l == net->nlayers - 1)
         logits(z, acc, iq->logit_m, iq->logit_shift, L->out);
-    switch (il->how) {
-    case OUT_REQUANTIZE: requantize(a, acc, il->m, il->shift, L->out, il->lo); break;
-    case OUT_LOOKUP: lookup(a, acc, il->m, il->shift, il->table, L->out); break;
-    case OUT_SOFTMAX: softmax_int(a, z, L->out, iq->softmax_exp.m, iq->softmax_exp.shift, iq->pow2); break;
-    }
+    if (il->how == OUT_SOFTMAX)
+        softmax_int(a, z, L->out, iq->softmax_exp.m, iq->softmax_exp.shift, iq->pow2);
+    else
+        activate(il, a, acc, L->out, 1);
 }
 
 int integer_forward(const struct network *net, const struct quantized *q,
                     const struct integer_net *iq, const int8_t *x, int8_t *out)
 {
-    int widest = net->input_size;
-    for (int l = 0; l < net->nlayers; l++)
-        widest = net->layers[l].out > widest ? net->layers[l].out : widest;
-    int8_t *h = malloc(2 * (size_t)widest);
-    int32_t *acc = malloc((size_t)widest * sizeof *acc), *z = malloc((size_t)widest * sizeof *z);
+    const struct widths w = widths_of(net);
+    int8_t *h = malloc(2 * (size_t)w.values), *col = malloc((size_t)w.fan_in);
+    int32_t *acc = malloc((size_t)w.units * sizeof *acc), *z = malloc((size_t)w.units * sizeof *z);
     const int n_out = net->layers[net->nlayers - 1].out;
     int k = -1;                         /* out of memory: no class */
-    if (h && acc && z) {
+    if (h && col && acc && z) {
         const int8_t *in = x;
         for (int l = 0; l < net->nlayers; l++) {
-            int8_t *a = l == net->nlayers - 1 ? out : h + (size_t)(l % 2) * widest;
-            integer_layer(net, q, iq, l, in, a, acc, z);
+            int8_t *a = l == net->nlayers - 1 ? out : h + (size_t)(l % 2) * w.values;
+            integer_layer(net, q, iq, l, in, a, acc, col, z);
             in = a;
         }
         k = n_out == 1 ? z[0] >= iq->threshold : argmax_int(z, n_out, iq->class_floor);
     }
     free(h);
+    free(col);
     free(acc);
     free(z);
     return k;
@@ -371,29 +431,51 @@ static int class_of(const double *out, int n)
     return best;
 }
 
-static const char *how_text(const struct layer *L, const struct integer_layer *il)
+/* "relu (rescale)", "sigmoid (table)", "maxpool (max)", ... */
+static void how_text(const struct layer *L, const struct integer_layer *il, char *buf, size_t n)
 {
-    if (L->kind == LAYER_DROPOUT)
-        return "a copy";
-    return il->how == OUT_SOFTMAX ? "fixed point" : il->how == OUT_LOOKUP ? "table" : "rescale";
+    switch (L->kind) {
+    case LAYER_DROPOUT: snprintf(buf, n, "dropout (a copy)"); return;
+    case LAYER_MAXPOOL: snprintf(buf, n, "maxpool (int8 max)"); return;
+    case LAYER_AVGPOOL: snprintf(buf, n, "avgpool (rounded mean)"); return;
+    case LAYER_DENSE:
+    case LAYER_CONV: break;
+    }
+    snprintf(buf, n, "%s (%s)", activation_name(L->act), il->how == OUT_SOFTMAX ? "fixed point"
+             : il->how == OUT_LOOKUP ? "table" : "rescale");
+}
+
+/* "784 -> 16"; an image layer's "6x28x28 -> 6x14x14". */
+static int shape_text(const struct layer *L, char *buf, size_t n)
+{
+    const int *i = L->in_shape, *o = L->out_shape;
+    if (layer_is_spatial(L))
+        return snprintf(buf, n, "%dx%dx%d -> %dx%dx%d", i[DIM_C], i[DIM_H], i[DIM_W], o[DIM_C],
+                        o[DIM_H], o[DIM_W]);
+    return snprintf(buf, n, "%d -> %d", L->in, L->out);
 }
 
 /* A row per layer: bytes, the input's and the activation's scale, how f is computed. */
 static void print_table(FILE *out, const struct network *net, const struct integer_net *iq)
 {
-    char shape[64], bytes[32];
-    fprintf(out, "%-12s %-14s %11s  %-12s %-12s %s\n", "layer", "shape", "bytes", "input scale",
-            "output scale", "activation");
+    char shape[64], bytes[32], how[64];
+    int width = 14;
+    for (int l = 0; l < net->nlayers; l++) {
+        const int n = shape_text(&net->layers[l], shape, sizeof shape);
+        width = n > width ? n : width;
+    }
+    fprintf(out, "%-12s %-*s %11s  %-12s %-12s %s\n", "layer", width, "shape", "bytes",
+            "input scale", "output scale", "activation");
     for (int l = 0; l < net->nlayers; l++) {
         const struct layer *L = &net->layers[l];
         const struct integer_layer *il = &iq->layers[l];
-        snprintf(shape, sizeof shape, "%d -> %d", L->in, L->out);
-        fprintf(out, "%-12s %-14s %11s  %-12.4g %-12.4g %s (%s)\n", L->name, shape,
+        shape_text(L, shape, sizeof shape);
+        how_text(L, il, how, sizeof how);
+        fprintf(out, "%-12s %-*s %11s  %-12.4g %-12.4g %s\n", L->name, width, shape,
                 summary_grouped(integer_layer_bytes(net, iq, l), bytes, sizeof bytes),
-                il->in_scale, il->out_scale, L->kind == LAYER_DROPOUT ? "dropout"
-                : activation_name(L->act), how_text(L, il));
+                il->in_scale, il->out_scale, how);
     }
-    fprintf(out, "%-12s %-14s %11s  (%.1f%% of float32)\n", "total", "",
+    fprintf(out, "%-12s %-*s %11s  (%.1f%% of float32)\n", "total", width, "",
             summary_grouped(integer_weight_bytes(net, iq), bytes, sizeof bytes),
             100.0 * (double)integer_weight_bytes(net, iq) / (4.0 * (double)network_param_count(net)));
 }

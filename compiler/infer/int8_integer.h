@@ -16,9 +16,11 @@
  * (TFLite's quantized multiplier).  s_a is the next layer's s_x, or for the last layer
  * 1/127 (sigmoid, tanh, softmax: probabilities as round(127·p)) or its largest |a| in
  * calibration / 127 (relu, linear, leaky_relu).  s_z is the largest |z| in calibration
- * / 127, at most the z beyond which f is within half a step of its limit.  Dense and
- * dropout layers only; conv and pooling layers are refused with --quantize int8 as the
- * hint.
+ * / 127, at most the z beyond which f is within half a step of its limit.  A conv layer
+ * is the same at each output position over the input under its kernel (one column at a
+ * time, no im2col buffer), written channels x positions; pooling takes the max or the
+ * rounded mean of int8 values and keeps its input's scale; dropout is a copy.  The last
+ * layer must be dense (its z give the class).
  */
 #ifndef NETC_INT8_INTEGER_H
 #define NETC_INT8_INTEGER_H

@@ -24,12 +24,25 @@ static int n_output(const struct emit *e)
     return e->net->layers[last_layer(e)].out;
 }
 
-/* The widest output of any layer (acc's width) and of any hidden layer (h0, h1). */
-static int widest_out(const struct emit *e, int hidden)
+/* The widest output of the layers before the last (h0, h1: hidden activations, an image's
+ * C·H·W values), of a layer's units (acc: filters or outputs) and of a conv layer's
+ * columns (col: C·KH·KW; 0 without conv layers). */
+struct widths {
+    int hidden, units, col;
+};
+
+static struct widths widths_of(const struct network *net)
 {
-    int w = 1;
-    for (int l = 0; l < e->net->nlayers - hidden; l++)
-        w = e->net->layers[l].out > w ? e->net->layers[l].out : w;
+    struct widths w = { 1, 1, 0 };
+    for (int l = 0; l < net->nlayers; l++) {
+        const struct layer *L = &net->layers[l];
+        if (l < net->nlayers - 1)
+            w.hidden = L->out > w.hidden ? L->out : w.hidden;
+        if (layer_has_weights(L))
+            w.units = L->units > w.units ? L->units : w.units;
+        if (L->kind == LAYER_CONV)
+            w.col = L->fan_in > w.col ? L->fan_in : w.col;
+    }
     return w;
 }
 
@@ -43,18 +56,23 @@ static long long weight_bytes(const struct emit *e)
     return integer_weight_bytes(e->net, e->integer);
 }
 
-/* NAME_classify's arrays (the deepest entry): h0, h1, acc, z and out. */
+/* NAME_classify's arrays (the deepest entry): h0, h1, acc, col, z and out. */
 static long long stack_bytes(const struct emit *e)
 {
-    return 2LL * widest_out(e, 1) + 4LL * widest_out(e, 0) + 5LL * n_output(e) + LOCALS_BYTES;
+    const struct widths w = widths_of(e->net);
+    return 2LL * w.hidden + 4LL * w.units + w.col + 5LL * n_output(e) + LOCALS_BYTES;
 }
 
+/* Multiply-adds per sample: a dense layer's IN·OUT, a conv layer's FAN_IN·OUT_C at each
+ * of its positions. */
 static long long macs(const struct network *net)
 {
     long long m = 0;
-    for (int l = 0; l < net->nlayers; l++)
-        if (net->layers[l].kind == LAYER_DENSE)
-            m += (long long)net->layers[l].in * net->layers[l].out;
+    for (int l = 0; l < net->nlayers; l++) {
+        const struct layer *L = &net->layers[l];
+        if (layer_has_weights(L))
+            m += (long long)L->fan_in * L->units * L->out_shape[DIM_H] * L->out_shape[DIM_W];
+    }
     return m;
 }
 
@@ -110,8 +128,12 @@ static void emit_layer_constants_int(const struct emit *e, int l)
     layer_array_name(m, e, l, "m");
     layer_array_name(shift, e, l, "shift");
     layer_array_name(table, e, l, "table");
-    pr_line(p, "/* Layer %d, \"%s\" (%d -> %d, %s): input scale s_x = %.6g; Wq[OUT][IN] and bq[OUT]",
-            l + 1, L->name, L->in, L->out, act_label(L), il->in_scale);
+    char what[256];
+    emit_layer_description(L, what, sizeof what);
+    pr_line(p, "/* Layer %d, \"%s\" (%s): input scale s_x = %.6g;", l + 1, L->name, what,
+            il->in_scale);
+    pr_line(p, " * %s", L->kind == LAYER_CONV ? "Wq[OUT_C][FAN_IN] (a row per filter) and bq[OUT_C]"
+                                            : "Wq[OUT][IN] and bq[OUT]");
     if (il->how == OUT_LOOKUP)
         pr_line(p, " * (in units of s_x·s_w[o]); m, shift: acc to the table's input zq (s_z = %.6g),",
                 il->z_scale);
@@ -124,7 +146,7 @@ static void emit_layer_constants_int(const struct emit *e, int l)
         pr_line(p, " * x·m / 2^shift rounded half away from zero. */");
     pr_line(p, "static const int8_t %s[%s][%s] = {", n.wq, n.units, n.fan_in);
     for (int o = 0; o < L->units; o++) {
-        pr_line(p, "    {   /* output %d */", o);
+        pr_line(p, "    {   /* %s %d */", L->kind == LAYER_CONV ? "filter" : "output", o);
         values(e, "        ", at_i8, e->quant->layers[l].wq + (size_t)o * L->fan_in, L->fan_in, 16);
         pr_line(p, "    },");
     }
@@ -188,8 +210,14 @@ static void emit_header_doc(const struct emit *e)
     struct printer *p = e->p;
     const char *n = e->name;
     char what[256];
-    pr_line(p, "/* The network \"%s\": %d inputs, %d layers, in integer arithmetic only (int8", n,
-            net->input_size, net->nlayers);
+    const int *image = net->layers[0].in_shape;     /* C, H, W */
+    if (net->input_rank > 1)
+        pr_line(p, "/* The network \"%s\": %d inputs (an image of %d x %d x %d), %d layers, in", n,
+                net->input_size, image[DIM_C], image[DIM_H], image[DIM_W], net->nlayers);
+    else
+        pr_line(p, "/* The network \"%s\": %d inputs, %d layers, in", n, net->input_size,
+                net->nlayers);
+    pr_line(p, " * integer arithmetic only (int8");
     pr_line(p, " * weights and activations, int32 sums and biases, fixed-point rescaling; no");
     pr_line(p, " * floating point anywhere: it runs on processors without an FPU).");
     pr_line(p, " *");
@@ -353,23 +381,45 @@ static void emit_prelude(const struct emit *e)
     pr_blank(p);
 }
 
-/* layerN_forward(a, x, acc) (the last layer: (a, x, acc, z)) for a dense layer. */
-static void emit_layer(const struct emit *e, int l)
+/* The activation of one position's sums acc into a (N values, stride apart). */
+static void emit_activation_call(const struct emit *e, int l, const char *a, const char *n,
+                                 const char *stride)
 {
-    const struct layer *L = &e->net->layers[l];
     const struct integer_layer *il = &e->integer->layers[l];
-    const struct layer_names n = layer_names(e, l);
-    const int last = l == last_layer(e);
-    struct printer *p = e->p;
     char m[SYMBOL_MAX], shift[SYMBOL_MAX], table[SYMBOL_MAX];
     layer_array_name(m, e, l, "m");
     layer_array_name(shift, e, l, "shift");
     layer_array_name(table, e, l, "table");
-    pr_line(p, "/* Layer %d, \"%s\" (line %d): %d -> %d, %s; forward, in integers.", l + 1,
-            L->name, L->line, L->in, L->out, act_label(L));
-    pr_line(p, " *   acc = bq + Wq·x,   x: the %s", l == 0 ? "network's input" :
+    char sizes[3 * SYMBOL_MAX];
+    if (il->how == OUT_SOFTMAX) {
+        pr_line(e->p, "softmax_int(%s, z, %s, %ld, %d, %s_pow2);", a, n,
+                (long)e->integer->softmax_exp.m, e->integer->softmax_exp.shift, e->name);
+        return;
+    }
+    if (il->how == OUT_LOOKUP)
+        snprintf(sizes, sizeof sizes, "%s, %s", n, stride);
+    else
+        snprintf(sizes, sizeof sizes, "%s, %s, %d", n, stride, il->lo);
+    const char *f = il->how == OUT_LOOKUP ? "lookup" : "requantize";
+    char args[4 * SYMBOL_MAX + EXPR_MAX];
+    snprintf(args, sizeof args, "%s(%s, acc, %s, %s%s%s,", f, a, m, shift,
+             il->how == OUT_LOOKUP ? ", " : "", il->how == OUT_LOOKUP ? table : "");
+    if (strlen(args) + strlen(sizes) < 80) {
+        pr_line(e->p, "%s %s);", args, sizes);
+    } else {                            /* a conv layer's longer names */
+        pr_line(e->p, "%s", args);
+        pr_line(e->p, "%*s%s);", (int)strlen(f) + 1, "", sizes);
+    }
+}
+
+/* The comment's lines after the title: the sums, the logits, the activation. */
+static void emit_equations(const struct emit *e, int l, const char *sums)
+{
+    const struct integer_layer *il = &e->integer->layers[l];
+    struct printer *p = e->p;
+    pr_line(p, " *   %s,   x: the %s", sums, l == 0 ? "network's input" :
             "previous layer's activation a");
-    if (last)
+    if (l == last_layer(e))
         pr_line(p, " *   z = acc·m_l / 2^shift_l (the logits)");
     if (il->how == OUT_SOFTMAX)
         pr_line(p, " *   a = round(127·softmax(z)), in fixed point */");
@@ -377,28 +427,118 @@ static void emit_layer(const struct emit *e, int l)
         pr_line(p, " *   a = table[acc·m / 2^shift + 128] */");
     else
         pr_line(p, " *   a = acc·m / 2^shift saturated to [%d, 127] */", il->lo);
-    if (last) {
-        char head[SYMBOL_MAX + 16];
-        const int indent = snprintf(head, sizeof head, "static void %s(", n.forward);
-        pr_line(p, "%sint8_t *restrict a, const int8_t *restrict x, int32_t *restrict acc,", head);
-        pr_line(p, "%*sint32_t *restrict z)", indent, "");
-    } else {
-        pr_line(p, "static void %s(int8_t *restrict a, const int8_t *restrict x, int32_t *restrict acc)",
-                n.forward);
+}
+
+/* "static void layerN_forward(int8_t *restrict a, const int8_t *restrict x" and more. */
+static void emit_signature(const struct emit *e, int l, const char *more)
+{
+    char head[SYMBOL_MAX + 16];
+    const int indent = snprintf(head, sizeof head, "static void %s(", layer_names(e, l).forward);
+    if (!more[0]) {
+        pr_line(e->p, "%sint8_t *restrict a, const int8_t *restrict x)", head);
+        return;
     }
+    pr_line(e->p, "%sint8_t *restrict a, const int8_t *restrict x,", head);
+    pr_line(e->p, "%*s%s)", indent, "", more);
+}
+
+/* layerN_forward(a, x, acc) (the last layer: (a, x, acc, z)) for a dense layer. */
+static void emit_dense_layer(const struct emit *e, int l)
+{
+    const struct layer *L = &e->net->layers[l];
+    const struct layer_names n = layer_names(e, l);
+    const int last = l == last_layer(e);
+    struct printer *p = e->p;
+    pr_line(p, "/* Layer %d, \"%s\" (line %d): %d -> %d, %s; forward, in integers.", l + 1,
+            L->name, L->line, L->in, L->out, act_label(L));
+    emit_equations(e, l, "acc = bq + Wq·x");
+    emit_signature(e, l, last ? "int32_t *restrict acc, int32_t *restrict z"
+                              : "int32_t *restrict acc");
     pr_block(p);
     pr_line(p, "dense_int(acc, &%s[0][0], x, %s, %s, %s);", n.wq, n.bias, n.out, n.in);
     if (last)
         pr_line(p, "logits(z, acc, %s_logit_m, %s_logit_shift, %s);", e->name, e->name, n.out);
-    if (il->how == OUT_SOFTMAX)
-        pr_line(p, "softmax_int(a, z, %s, %ld, %d, %s_pow2);", n.out, (long)e->integer->softmax_exp.m,
-                e->integer->softmax_exp.shift, e->name);
-    else if (il->how == OUT_LOOKUP)
-        pr_line(p, "lookup(a, acc, %s, %s, %s, %s);", m, shift, table, n.out);
-    else
-        pr_line(p, "requantize(a, acc, %s, %s, %s, %d);", m, shift, n.out, il->lo);
+    emit_activation_call(e, l, "a", n.out, "1");
     pr_close(p);
     pr_blank(p);
+}
+
+/* layerN_forward(a, x, acc, col): at each output position, the input under the kernel
+ * (col), the sums of every filter, their activations into a[OUT_C][OUT_H][OUT_W]. */
+static void emit_conv_layer(const struct emit *e, int l)
+{
+    const struct layer *L = &e->net->layers[l];
+    const struct layer_names n = layer_names(e, l);
+    const struct image_names c = image_names(e, l);
+    struct printer *p = e->p;
+    char what[256], a[EXPR_MAX];
+    emit_layer_description(L, what, sizeof what);
+    pr_line(p, "/* Layer %d, \"%s\" (line %d): %s;", l + 1, L->name, L->line, what);
+    pr_line(p, " * forward in integers, one output position p = (y, x) at a time: col = the input");
+    pr_line(p, " * under the kernel there,");
+    emit_equations(e, l, "acc[o] = bq[o] + Σ_k Wq[o][k]·col[k], a[o][p] = f(acc[o])");
+    emit_signature(e, l, "int32_t *restrict acc, int8_t *restrict col");
+    pr_block(p);
+    pr_open(p, "for (int oy = 0; oy < %s; oy++)", c.out_h);
+    pr_open(p, "for (int ox = 0; ox < %s; ox++)", c.out_w);
+    pr_line(p, "column_int(col, x, %s, %s, %s,", c.in_c, c.in_h, c.in_w);
+    pr_line(p, "           %s, %s,", c.kh, c.kw);
+    pr_line(p, "           oy * %s - %s,", c.sh, c.ph);
+    pr_line(p, "           ox * %s - %s);", c.sw, c.pw);
+    pr_line(p, "dense_int(acc, &%s[0][0], col, %s, %s, %s);", n.wq, n.bias, c.out_c, c.fan_in);
+    snprintf(a, sizeof a, "a + oy * %s + ox", c.out_w);
+    emit_activation_call(e, l, a, c.out_c, c.pos);
+    pr_close(p);
+    pr_close(p);
+    pr_close(p);
+    pr_blank(p);
+}
+
+/* layerN_forward(a, x) for a pooling layer: pool_int, the input's scale kept. */
+static void emit_pool_layer(const struct emit *e, int l)
+{
+    const struct layer *L = &e->net->layers[l];
+    const struct image_names c = image_names(e, l);
+    struct printer *p = e->p;
+    char what[256];
+    emit_layer_description(L, what, sizeof what);
+    pr_line(p, "/* Layer %d, \"%s\" (line %d): %s;", l + 1, L->name, L->line, what);
+    pr_line(p, " * forward in int8: %s, the scale unchanged. */", L->kind == LAYER_MAXPOOL
+            ? "the largest value" : "the mean, rounded half away from zero");
+    emit_signature(e, l, "");
+    pr_block(p);
+    pr_line(p, "pool_int(a, x, %s, %s, %s,", c.in_c, c.in_h, c.in_w);
+    pr_line(p, "         %s, %s,", c.out_h, c.out_w);
+    pr_line(p, "         %s, %s, %s, %s, %d);", c.kh, c.kw, c.sh, c.sw,
+            L->kind == LAYER_MAXPOOL);
+    pr_close(p);
+    pr_blank(p);
+}
+
+static void emit_layer(const struct emit *e, int l)
+{
+    switch (e->net->layers[l].kind) {
+    case LAYER_DENSE: emit_dense_layer(e, l); break;
+    case LAYER_CONV: emit_conv_layer(e, l); break;
+    case LAYER_MAXPOOL:
+    case LAYER_AVGPOOL: emit_pool_layer(e, l); break;
+    case LAYER_DROPOUT: break;          /* nothing at inference */
+    }
+}
+
+/* "layerN_forward(a, in, ...)": a layer's call in forward(). */
+static void emit_call(const struct emit *e, int l, const char *a, const char *in)
+{
+    const char *forward = layer_names(e, l).forward;
+    switch (e->net->layers[l].kind) {
+    case LAYER_DENSE:
+        pr_line(e->p, "%s(%s, %s, acc%s);", forward, a, in, l == last_layer(e) ? ", z" : "");
+        break;
+    case LAYER_CONV: pr_line(e->p, "%s(%s, %s, acc, col);", forward, a, in); break;
+    case LAYER_MAXPOOL:
+    case LAYER_AVGPOOL: pr_line(e->p, "%s(%s, %s);", forward, a, in); break;
+    case LAYER_DROPOUT: break;
+    }
 }
 
 /* forward(x, out, z): the layers in turn through h0 and h1 (dropout: nothing to do). */
@@ -406,33 +546,34 @@ static void emit_forward(const struct emit *e)
 {
     struct printer *p = e->p;
     const int L = e->net->nlayers;
-    char in[8] = "x";
-    int turn = 0;
+    const struct widths w = widths_of(e->net);
+    char in[8] = "x", a[8];
+    int hidden = 0, turn = 0;           /* layers before the last: h0, h1, h0, ... */
+    for (int l = 0; l < L - 1; l++)
+        hidden += e->net->layers[l].kind != LAYER_DROPOUT;
     pr_line(p, "/* out = the network's output and z the last layer's logits for one sample x,");
-    pr_line(p, " * through h0 and h1 (the hidden activations, by turns) and acc (a layer's sums). */");
+    pr_line(p, " * through h0 and h1 (the hidden activations, by turns) and acc (a layer's sums)%s",
+            w.col ? "," : ". */");
+    if (w.col)
+        pr_line(p, " * col: a conv layer's input under its kernel. */");
     pr_line(p, "static void forward(const int8_t *restrict x, int8_t *restrict out, int32_t *restrict z)");
     pr_block(p);
-    int hidden = 0;                     /* dense layers before the last: h0, h1, h0, ... */
-    for (int l = 0; l < L - 1; l++)
-        hidden += e->net->layers[l].kind == LAYER_DENSE;
     if (hidden == 1)
-        pr_line(p, "int8_t h0[%d];", widest_out(e, 1));
+        pr_line(p, "int8_t h0[%d];", w.hidden);
     else if (hidden > 1)
-        pr_line(p, "int8_t h0[%d], h1[%d];", widest_out(e, 1), widest_out(e, 1));
-    pr_line(p, "int32_t acc[%d];", widest_out(e, 0));
+        pr_line(p, "int8_t h0[%d], h1[%d];", w.hidden, w.hidden);
+    pr_line(p, "int32_t acc[%d];", w.units);
+    if (w.col)
+        pr_line(p, "int8_t col[%d];", w.col);
     for (int l = 0; l < L; l++) {
-        const struct layer_names n = layer_names(e, l);
         if (e->net->layers[l].kind == LAYER_DROPOUT) {
             pr_line(p, "/* layer %d, \"%s\": dropout, nothing at inference */", l + 1,
                     e->net->layers[l].name);
             continue;
         }
-        if (l == L - 1) {
-            pr_line(p, "%s(out, %s, acc, z);", n.forward, in);
-            break;
-        }
-        pr_line(p, "%s(h%d, %s, acc);", n.forward, turn, in);
-        snprintf(in, sizeof in, "h%d", turn);
+        snprintf(a, sizeof a, l == L - 1 ? "out" : "h%d", turn);
+        emit_call(e, l, a, in);
+        snprintf(in, sizeof in, "%s", a);
         turn ^= 1;
     }
     pr_close(p);
@@ -551,14 +692,13 @@ static void emit_integer_source(const struct emit *e)
     pr_line(e->p, "/* ---- The quantised weights and the fixed-point factors ---- */");
     pr_blank(e->p);
     for (int l = 0; l < e->net->nlayers; l++)
-        if (e->net->layers[l].kind == LAYER_DENSE)
+        if (layer_has_weights(&e->net->layers[l]))
             emit_layer_constants_int(e, l);
     emit_output_constants(e);
     pr_line(e->p, "/* ---- The layers ---- */");
     pr_blank(e->p);
     for (int l = 0; l < e->net->nlayers; l++)
-        if (e->net->layers[l].kind == LAYER_DENSE)
-            emit_layer(e, l);
+        emit_layer(e, l);
     emit_forward(e);
     emit_entry_points(e);
     infer_class_names_definition(e);

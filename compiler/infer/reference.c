@@ -108,6 +108,15 @@ static void dense(const struct layer *L, const float *wt, const float *bias, con
     }
 }
 
+void ref_weighted_sum(const struct layer *L, const float *wt, const float *bias,
+                      const double *in, double *z)
+{
+    if (L->kind == LAYER_CONV)
+        conv(L, wt, bias, in, z);
+    else
+        dense(L, wt, bias, in, z);
+}
+
 void ref_forward(const struct network *net, const struct export_weights *w, const float *x,
                  double **acts)
 {
@@ -116,8 +125,8 @@ void ref_forward(const struct network *net, const struct export_weights *w, cons
     for (int l = 0; l < net->nlayers; l++) {
         const struct layer *L = &net->layers[l];
         switch (L->kind) {
-        case LAYER_DENSE: dense(L, w->wt[l], w->bias[l], acts[l], acts[l + 1]); break;
-        case LAYER_CONV: conv(L, w->wt[l], w->bias[l], acts[l], acts[l + 1]); break;
+        case LAYER_DENSE:
+        case LAYER_CONV: ref_weighted_sum(L, w->wt[l], w->bias[l], acts[l], acts[l + 1]); break;
         case LAYER_MAXPOOL:
         case LAYER_AVGPOOL: ref_pool(L, acts[l], acts[l + 1], 0); break;
         case LAYER_DROPOUT:     /* inference: the input passes through */

@@ -13,6 +13,10 @@ double **ref_alloc(const struct network *net);
 /* Fills acts (from ref_alloc) for one sample x: acts[net->nlayers] is the output. */
 void ref_forward(const struct network *net, const struct export_weights *w, const float *x,
                  double **acts);
+/* z = W·in + b of a dense or conv layer (before its activation), from W^T[fan_in][units]:
+ * ref_forward's sums. */
+void ref_weighted_sum(const struct layer *L, const float *wt, const float *bias,
+                      const double *in, double *z);
 /* a = f(z) in place over layer L's L->out values (softmax over the whole row). */
 void ref_activate(const struct layer *L, double *z);
 /* A pooling layer's output from its input (C x H x W each); an average in float, in the

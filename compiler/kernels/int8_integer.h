@@ -47,24 +47,66 @@ static NETC_MAY_BE_UNUSED void dense_int(int32_t *restrict acc, const int8_t *re
     }
 }
 
-/* a[o] = acc[o] · m[o] / 2^shift[o], saturated to [lo, 127]: the next layer's int8 input
- * (lo = -127: linear; lo = 0: relu, which is then the saturation itself). */
+/* a[o·stride] = acc[o] · m[o] / 2^shift[o], saturated to [lo, 127]: the next layer's int8
+ * input (lo = -127: linear; lo = 0: relu, which is then the saturation itself).  stride 1
+ * for a dense layer, POS for a conv layer's position (its output is channels x positions). */
 static NETC_MAY_BE_UNUSED void requantize(int8_t *restrict a, const int32_t *restrict acc,
                                           const int32_t *restrict m,
-                                          const uint8_t *restrict shift, int N, int lo)
+                                          const uint8_t *restrict shift, int N, int stride,
+                                          int lo)
 {
     for (int o = 0; o < N; o++)
-        a[o] = saturate_i8(rescale(acc[o], m[o], shift[o]), lo);
+        a[(size_t)o * stride] = saturate_i8(rescale(acc[o], m[o], shift[o]), lo);
 }
 
-/* a[o] = table[zq + 128], zq = acc[o] · m[o] / 2^shift[o] saturated to [-128, 127]: an
- * activation (sigmoid, tanh, leaky_relu) looked up over its int8 input. */
+/* a[o·stride] = table[zq + 128], zq = acc[o] · m[o] / 2^shift[o] saturated to [-128, 127]:
+ * an activation (sigmoid, tanh, leaky_relu) looked up over its int8 input. */
 static NETC_MAY_BE_UNUSED void lookup(int8_t *restrict a, const int32_t *restrict acc,
                                       const int32_t *restrict m, const uint8_t *restrict shift,
-                                      const int8_t *restrict table, int N)
+                                      const int8_t *restrict table, int N, int stride)
 {
     for (int o = 0; o < N; o++)
-        a[o] = table[saturate_i8(rescale(acc[o], m[o], shift[o]), -128) + 128];
+        a[(size_t)o * stride] = table[saturate_i8(rescale(acc[o], m[o], shift[o]), -128) + 128];
+}
+
+/* A conv layer's input under its kernel at one output position (im2col, one column):
+ * col[k] = x[c][y0 + i][x0 + j] with k = (c·KH + i)·KW + j, 0 outside the C x H x W image
+ * (the padding; 0 is 0 in every scale).  y0, x0: the position times the stride, minus the
+ * padding. */
+static NETC_MAY_BE_UNUSED void column_int(int8_t *restrict col, const int8_t *restrict x,
+                                          int C, int H, int W, int KH, int KW, int y0, int x0)
+{
+    for (int c = 0, k = 0; c < C; c++)
+        for (int i = 0; i < KH; i++)
+            for (int j = 0; j < KW; j++, k++) {
+                const int y = y0 + i, xx = x0 + j;
+                const int inside = y >= 0 && y < H && xx >= 0 && xx < W;
+                col[k] = inside ? x[((size_t)c * H + y) * W + xx] : 0;
+            }
+}
+
+/* Max or average pooling of C x H x W int8 values into C x OH x OW, windows KH x KW at
+ * strides SH, SW: the largest value, or the sum / (KH·KW) rounded half away from zero;
+ * the scale is the input's. */
+static NETC_MAY_BE_UNUSED void pool_int(int8_t *restrict a, const int8_t *restrict x, int C,
+                                        int H, int W, int OH, int OW, int KH, int KW, int SH,
+                                        int SW, int max)
+{
+    const int32_t n = KH * KW;
+    for (int c = 0; c < C; c++)
+        for (int y = 0; y < OH; y++)
+            for (int xo = 0; xo < OW; xo++) {
+                const int8_t *w = x + ((size_t)c * H + (size_t)y * SH) * W + (size_t)xo * SW;
+                int32_t v = max ? w[0] : 0;
+                for (int i = 0; i < KH; i++)
+                    for (int j = 0; j < KW; j++) {
+                        const int32_t u = w[(size_t)i * W + j];
+                        v = max ? (u > v ? u : v) : v + u;
+                    }
+                if (!max)
+                    v = (v < 0 ? v - n / 2 : v + n / 2) / n;
+                a[((size_t)c * OH + y) * OW + xo] = (int8_t)v;
+            }
 }
 
 /* z[o] = acc[o] · m[o] / 2^shift[o]: the last layer's pre-activations in one fine unit

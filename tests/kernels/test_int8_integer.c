@@ -7,7 +7,9 @@
  *   fixed_multiplier: m / 2^shift within 2^-30 of r (relative) and m in [2^30, 2^31)
  *     for r from 2^-31 to 2^30, and the tiny, huge and non-positive cases;
  *   softmax_int: within 1 of round(127·softmax) in double;
- *   dense_int, requantize, lookup, argmax_int: exact against loops written here.
+ *   dense_int, requantize, lookup (with strides), argmax_int, column_int (padding, strides)
+ *   and pool_int (max; mean rounded half away from zero): exact against loops written
+ *   here.
  */
 #include <CUnit/CUnit.h>
 #include <math.h>
@@ -118,7 +120,7 @@ static void test_softmax(void)
 static void test_layers(void)
 {
     enum { N = 37, K = 53 };
-    int8_t w[N * K], x[K], a[N], table[256];
+    int8_t w[N * K], x[K], a[3 * N], table[256];
     int32_t bias[N], acc[N], m[N], z[N];
     uint8_t shift[N];
     int bad = 0;
@@ -140,17 +142,18 @@ static void test_layers(void)
             sum += w[o * K + i] * x[i];
         bad += acc[o] != sum;
     }
-    for (int lo = -127; lo <= 0; lo += 127) {
-        requantize(a, acc, m, shift, N, lo);
-        for (int o = 0; o < N; o++) {
-            const int64_t r = rescale_reference(acc[o], m[o], shift[o]);
-            bad += a[o] != (r < lo ? lo : r > 127 ? 127 : r);
+    for (int stride = 1; stride <= 3; stride += 2)
+        for (int lo = -127; lo <= 0; lo += 127) {
+            requantize(a, acc, m, shift, N, stride, lo);
+            for (int o = 0; o < N; o++) {
+                const int64_t r = rescale_reference(acc[o], m[o], shift[o]);
+                bad += a[o * stride] != (r < lo ? lo : r > 127 ? 127 : r);
+            }
         }
-    }
-    lookup(a, acc, m, shift, table, N);
+    lookup(a, acc, m, shift, table, N, 3);
     for (int o = 0; o < N; o++) {
         const int64_t r = rescale_reference(acc[o], m[o], shift[o]);
-        bad += a[o] != table[(r < -128 ? -128 : r > 127 ? 127 : r) + 128];
+        bad += a[o * 3] != table[(r < -128 ? -128 : r > 127 ? 127 : r) + 128];
     }
     logits(z, acc, m, shift, N);
     for (int o = 0; o < N; o++)
@@ -162,6 +165,50 @@ static void test_layers(void)
     CU_ASSERT_EQUAL(argmax_int(negative, 3, 0), 0);     /* relu: all 0, the first */
 }
 
+/* column_int at every position of a 3 x 7 x 6 image under 3 x 4 kernels, strides 1 and
+ * 2, padding 0 to 2; pool_int max and mean over 2 x 2 and 3 x 3 windows. */
+static void test_image(void)
+{
+    enum { C = 3, H = 7, W = 6, KH = 3, KW = 4 };
+    int8_t x[C * H * W], col[C * KH * KW], a[C * H * W];
+    int bad = 0;
+    for (int i = 0; i < C * H * W; i++)
+        x[i] = (int8_t)((int)(next() % 255) - 127);
+    for (int s = 1; s <= 2; s++)
+        for (int pad = 0; pad <= 2; pad++)
+            for (int oy = 0; oy * s - pad + KH <= H + pad; oy++)
+                for (int ox = 0; ox * s - pad + KW <= W + pad; ox++) {
+                    column_int(col, x, C, H, W, KH, KW, oy * s - pad, ox * s - pad);
+                    for (int c = 0; c < C; c++)
+                        for (int i = 0; i < KH; i++)
+                            for (int j = 0; j < KW; j++) {
+                                const int y = oy * s - pad + i, xx = ox * s - pad + j;
+                                const int want = y < 0 || y >= H || xx < 0 || xx >= W ? 0
+                                                 : x[(c * H + y) * W + xx];
+                                bad += col[(c * KH + i) * KW + j] != want;
+                            }
+                }
+    for (int k = 2; k <= 3; k++)
+        for (int max = 0; max <= 1; max++) {
+            const int OH = (H - k) / k + 1, OW = (W - k) / k + 1;
+            pool_int(a, x, C, H, W, OH, OW, k, k, k, k, max);
+            for (int c = 0; c < C; c++)
+                for (int y = 0; y < OH; y++)
+                    for (int xo = 0; xo < OW; xo++) {
+                        int best = -128, sum = 0;
+                        for (int i = 0; i < k; i++)
+                            for (int j = 0; j < k; j++) {
+                                const int v = x[(c * H + y * k + i) * W + xo * k + j];
+                                best = v > best ? v : best;
+                                sum += v;
+                            }
+                        const int mean = (int)lround((double)sum / (k * k));
+                        bad += a[(c * OH + y) * OW + xo] != (max ? best : mean);
+                    }
+        }
+    CU_ASSERT_EQUAL(bad, 0);
+}
+
 void kernels_integer_register(void)
 {
     CU_pSuite s = CU_add_suite("kernels_integer", NULL, NULL);
@@ -169,4 +216,5 @@ void kernels_integer_register(void)
     CU_add_test(s, "fixed_multiplier", test_fixed_multiplier);
     CU_add_test(s, "softmax_int", test_softmax);
     CU_add_test(s, "layers", test_layers);
+    CU_add_test(s, "image", test_image);
 }

@@ -2,14 +2,13 @@
  * on the MNIST test set, float (--emit infer) or fully integer (--quantize int8-integer,
  * compiled with -DINTEGER), whichever directory it is compiled against.
  *
- *   driver IMAGES LABELS CLASSES   writes each image's class and outputs to CLASSES, a line
- *                                  each ("class y0 y1 ...": the integer export's outputs
- *                                  times its output scale), and prints "correct N of M";
- *                                  for the integer export also
- *                                  "selftest K" (NAME_selftest), "same" if NAME_predict,
- *                                  NAME_predict_batch and NAME_classify agree, and
- *                                  "checksum H": FNV-1a 64 of every output byte and class,
- *                                  to compare builds bit for bit
+ *   driver IMAGES LABELS CLASSES [N]
+ *
+ * runs the first N images (all by default), writes each one's class and outputs to
+ * CLASSES, a line each ("class y0 y1 ...": the integer export's outputs times its output
+ * scale), and prints "correct N of M"; for the integer export also "selftest K"
+ * (NAME_selftest), "same" if NAME_predict and NAME_predict_batch agree, and "checksum H":
+ * FNV-1a 64 of every output byte and class, to compare builds bit for bit.
  */
 #include <math.h>
 #include <stdint.h>
@@ -93,13 +92,15 @@ static void run(const unsigned char *pixels, int n, int *classes, double *output
 
 int main(int argc, char **argv)
 {
-    if (argc != 4) {
-        fprintf(stderr, "usage: driver IMAGES LABELS CLASSES\n");
+    if (argc != 4 && argc != 5) {
+        fprintf(stderr, "usage: driver IMAGES LABELS CLASSES [N]\n");
         return 2;
     }
     int n, n_labels, correct = 0;
     unsigned char *pixels = read_idx(argv[1], 16, N_IN, &n);
     unsigned char *labels = read_idx(argv[2], 8, 1, &n_labels);
+    if (argc == 5 && atoi(argv[4]) < n)
+        n = n_labels = atoi(argv[4]);
     int *classes = (int *)malloc((size_t)n * sizeof *classes);
     double *outputs = (double *)malloc((size_t)n * N_OUT * sizeof *outputs);
     FILE *out = fopen(argv[3], "w");

@@ -70,24 +70,66 @@ static NETC_MAY_BE_UNUSED void dense_int(int32_t *restrict acc, const int8_t *re
     }
 }
 
-/* a[o] = acc[o] · m[o] / 2^shift[o], saturated to [lo, 127]: the next layer's int8 input
- * (lo = -127: linear; lo = 0: relu, which is then the saturation itself). */
+/* a[o·stride] = acc[o] · m[o] / 2^shift[o], saturated to [lo, 127]: the next layer's int8
+ * input (lo = -127: linear; lo = 0: relu, which is then the saturation itself).  stride 1
+ * for a dense layer, POS for a conv layer's position (its output is channels x positions). */
 static NETC_MAY_BE_UNUSED void requantize(int8_t *restrict a, const int32_t *restrict acc,
                                           const int32_t *restrict m,
-                                          const uint8_t *restrict shift, int N, int lo)
+                                          const uint8_t *restrict shift, int N, int stride,
+                                          int lo)
 {
     for (int o = 0; o < N; o++)
-        a[o] = saturate_i8(rescale(acc[o], m[o], shift[o]), lo);
+        a[(size_t)o * stride] = saturate_i8(rescale(acc[o], m[o], shift[o]), lo);
 }
 
-/* a[o] = table[zq + 128], zq = acc[o] · m[o] / 2^shift[o] saturated to [-128, 127]: an
- * activation (sigmoid, tanh, leaky_relu) looked up over its int8 input. */
+/* a[o·stride] = table[zq + 128], zq = acc[o] · m[o] / 2^shift[o] saturated to [-128, 127]:
+ * an activation (sigmoid, tanh, leaky_relu) looked up over its int8 input. */
 static NETC_MAY_BE_UNUSED void lookup(int8_t *restrict a, const int32_t *restrict acc,
                                       const int32_t *restrict m, const uint8_t *restrict shift,
-                                      const int8_t *restrict table, int N)
+                                      const int8_t *restrict table, int N, int stride)
 {
     for (int o = 0; o < N; o++)
-        a[o] = table[saturate_i8(rescale(acc[o], m[o], shift[o]), -128) + 128];
+        a[(size_t)o * stride] = table[saturate_i8(rescale(acc[o], m[o], shift[o]), -128) + 128];
+}
+
+/* A conv layer's input under its kernel at one output position (im2col, one column):
+ * col[k] = x[c][y0 + i][x0 + j] with k = (c·KH + i)·KW + j, 0 outside the C x H x W image
+ * (the padding; 0 is 0 in every scale).  y0, x0: the position times the stride, minus the
+ * padding. */
+static NETC_MAY_BE_UNUSED void column_int(int8_t *restrict col, const int8_t *restrict x,
+                                          int C, int H, int W, int KH, int KW, int y0, int x0)
+{
+    for (int c = 0, k = 0; c < C; c++)
+        for (int i = 0; i < KH; i++)
+            for (int j = 0; j < KW; j++, k++) {
+                const int y = y0 + i, xx = x0 + j;
+                const int inside = y >= 0 && y < H && xx >= 0 && xx < W;
+                col[k] = inside ? x[((size_t)c * H + y) * W + xx] : 0;
+            }
+}
+
+/* Max or average pooling of C x H x W int8 values into C x OH x OW, windows KH x KW at
+ * strides SH, SW: the largest value, or the sum / (KH·KW) rounded half away from zero;
+ * the scale is the input's. */
+static NETC_MAY_BE_UNUSED void pool_int(int8_t *restrict a, const int8_t *restrict x, int C,
+                                        int H, int W, int OH, int OW, int KH, int KW, int SH,
+                                        int SW, int max)
+{
+    const int32_t n = KH * KW;
+    for (int c = 0; c < C; c++)
+        for (int y = 0; y < OH; y++)
+            for (int xo = 0; xo < OW; xo++) {
+                const int8_t *w = x + ((size_t)c * H + (size_t)y * SH) * W + (size_t)xo * SW;
+                int32_t v = max ? w[0] : 0;
+                for (int i = 0; i < KH; i++)
+                    for (int j = 0; j < KW; j++) {
+                        const int32_t u = w[(size_t)i * W + j];
+                        v = max ? (u > v ? u : v) : v + u;
+                    }
+                if (!max)
+                    v = (v < 0 ? v - n / 2 : v + n / 2) / n;
+                a[((size_t)c * OH + y) * OW + xo] = (int8_t)v;
+            }
 }
 
 /* z[o] = acc[o] · m[o] / 2^shift[o]: the last layer's pre-activations in one fine unit
@@ -141,7 +183,8 @@ static NETC_MAY_BE_UNUSED int argmax_int(const int32_t *z, int N, int32_t floor)
 
 /* ---- The quantised weights and the fixed-point factors ---- */
 
-/* Layer 1, "dense1" (784 -> 16, sigmoid): input scale s_x = 0.00787402; Wq[OUT][IN] and bq[OUT]
+/* Layer 1, "dense1" (784 -> 16, sigmoid): input scale s_x = 0.00787402;
+ * Wq[OUT][IN] and bq[OUT]
  * (in units of s_x·s_w[o]); m, shift: acc to the table's input zq (s_z = 0.0435757),
  * x·m / 2^shift rounded half away from zero. */
 static const int8_t mnist_l1_wq[MNIST_L1_OUT][MNIST_L1_IN] = {
@@ -993,7 +1036,8 @@ static const int8_t mnist_l1_table[256] = {
     126, 126, 126, 126, 126, 126, 126, 126, 126, 126, 126, 126, 127, 127, 127, 127,
 };
 
-/* Layer 2, "dense2" (16 -> 16, sigmoid): input scale s_x = 0.00786837; Wq[OUT][IN] and bq[OUT]
+/* Layer 2, "dense2" (16 -> 16, sigmoid): input scale s_x = 0.00786837;
+ * Wq[OUT][IN] and bq[OUT]
  * (in units of s_x·s_w[o]); m, shift: acc to the table's input zq (s_z = 0.0240285),
  * x·m / 2^shift rounded half away from zero. */
 static const int8_t mnist_l2_wq[MNIST_L2_OUT][MNIST_L2_IN] = {
@@ -1077,7 +1121,8 @@ static const int8_t mnist_l2_table[256] = {
     125, 125, 125, 125, 125, 125, 126, 126, 126, 126, 126, 126, 127, 127, 127, 127,
 };
 
-/* Layer 3, "dense3" (16 -> 10, sigmoid): input scale s_x = 0.00751852; Wq[OUT][IN] and bq[OUT]
+/* Layer 3, "dense3" (16 -> 10, sigmoid): input scale s_x = 0.00751852;
+ * Wq[OUT][IN] and bq[OUT]
  * (in units of s_x·s_w[o]); m, shift: acc to the table's input zq (s_z = 0.04357),
  * x·m / 2^shift rounded half away from zero. */
 static const int8_t mnist_l3_wq[MNIST_L3_OUT][MNIST_L3_IN] = {
@@ -1157,31 +1202,33 @@ static const uint8_t mnist_logit_shift[MNIST_N_OUTPUT] = {
 /* Layer 1, "dense1" (line 6): 784 -> 16, sigmoid; forward, in integers.
  *   acc = bq + Wq·x,   x: the network's input
  *   a = table[acc·m / 2^shift + 128] */
-static void layer1_forward(int8_t *restrict a, const int8_t *restrict x, int32_t *restrict acc)
+static void layer1_forward(int8_t *restrict a, const int8_t *restrict x,
+                           int32_t *restrict acc)
 {
     dense_int(acc, &mnist_l1_wq[0][0], x, mnist_l1_bias, MNIST_L1_OUT, MNIST_L1_IN);
-    lookup(a, acc, mnist_l1_m, mnist_l1_shift, mnist_l1_table, MNIST_L1_OUT);
+    lookup(a, acc, mnist_l1_m, mnist_l1_shift, mnist_l1_table, MNIST_L1_OUT, 1);
 }
 
 /* Layer 2, "dense2" (line 7): 16 -> 16, sigmoid; forward, in integers.
  *   acc = bq + Wq·x,   x: the previous layer's activation a
  *   a = table[acc·m / 2^shift + 128] */
-static void layer2_forward(int8_t *restrict a, const int8_t *restrict x, int32_t *restrict acc)
+static void layer2_forward(int8_t *restrict a, const int8_t *restrict x,
+                           int32_t *restrict acc)
 {
     dense_int(acc, &mnist_l2_wq[0][0], x, mnist_l2_bias, MNIST_L2_OUT, MNIST_L2_IN);
-    lookup(a, acc, mnist_l2_m, mnist_l2_shift, mnist_l2_table, MNIST_L2_OUT);
+    lookup(a, acc, mnist_l2_m, mnist_l2_shift, mnist_l2_table, MNIST_L2_OUT, 1);
 }
 
 /* Layer 3, "dense3" (line 8): 16 -> 10, sigmoid; forward, in integers.
  *   acc = bq + Wq·x,   x: the previous layer's activation a
  *   z = acc·m_l / 2^shift_l (the logits)
  *   a = table[acc·m / 2^shift + 128] */
-static void layer3_forward(int8_t *restrict a, const int8_t *restrict x, int32_t *restrict acc,
-                           int32_t *restrict z)
+static void layer3_forward(int8_t *restrict a, const int8_t *restrict x,
+                           int32_t *restrict acc, int32_t *restrict z)
 {
     dense_int(acc, &mnist_l3_wq[0][0], x, mnist_l3_bias, MNIST_L3_OUT, MNIST_L3_IN);
     logits(z, acc, mnist_logit_m, mnist_logit_shift, MNIST_L3_OUT);
-    lookup(a, acc, mnist_l3_m, mnist_l3_shift, mnist_l3_table, MNIST_L3_OUT);
+    lookup(a, acc, mnist_l3_m, mnist_l3_shift, mnist_l3_table, MNIST_L3_OUT, 1);
 }
 
 /* out = the network's output and z the last layer's logits for one sample x,

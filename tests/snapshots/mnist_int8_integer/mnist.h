@@ -14,7 +14,8 @@
 extern "C" {
 #endif
 
-/* The network "mnist": 784 inputs, 3 layers, in integer arithmetic only (int8
+/* The network "mnist": 784 inputs, 3 layers, in
+ * integer arithmetic only (int8
  * weights and activations, int32 sums and biases, fixed-point rescaling; no
  * floating point anywhere: it runs on processors without an FPU).
  *

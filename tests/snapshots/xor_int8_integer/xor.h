@@ -14,7 +14,8 @@
 extern "C" {
 #endif
 
-/* The network "xor": 2 inputs, 2 layers, in integer arithmetic only (int8
+/* The network "xor": 2 inputs, 2 layers, in
+ * integer arithmetic only (int8
  * weights and activations, int32 sums and biases, fixed-point rescaling; no
  * floating point anywhere: it runs on processors without an FPU).
  *
