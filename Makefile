@@ -20,7 +20,7 @@ FLEX    ?= flex
 CHECK_DEPS := flex bison libcunit1-dev clang libclang-rt-14-dev libpng-dev python3-torch python3-numpy python3-sklearn \
               libprotobuf-c-dev protobuf-c-compiler libonnx-dev python3-onnx nodejs \
               imagemagick chromium valgrind libopenmpi-dev openmpi-bin gcc-multilib qemu-user \
-              lld wasi-libc libclang-rt-14-dev-wasm32 \
+              lld wasi-libc libclang-rt-14-dev-wasm32 clang-16 lld-16 libclang-rt-16-dev-wasm32 \
               pkg-config man-db vim emacs-nox debhelper dpkg-dev lintian
 
 COMPILER_SRC := $(sort $(filter-out compiler/main.c,$(shell find compiler -name '*.c')))
@@ -124,6 +124,10 @@ $(BUILD)/tests/%.o: tests/%.c $(BUILD)/parser.h $(BUILD)/lexer.h | $(BUILD)/.dir
 # (the suite runs it where the processor has both).
 ifeq ($(shell uname -m),x86_64)
 $(BUILD)/tests/kernels/avx2%.o: ALL_CFLAGS += -mavx2 -mfma
+# The int8 kernels' AVX2 and AVX-512 VNNI paths (the suite runs each where the processor
+# has it, and compares their bytes with the plain C's).
+$(BUILD)/tests/kernels/int8_avx2.o: ALL_CFLAGS += -mavx2
+$(BUILD)/tests/kernels/int8_vnni.o: ALL_CFLAGS += -mavx512f -mavx512bw -mavx512vnni
 endif
 
 $(BUILD)/run_tests: $(TEST_OBJ) $(COMPILER_OBJ) $(RUNTIME_LIB)

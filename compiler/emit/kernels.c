@@ -93,6 +93,13 @@ static void emit_plain_kernels(const struct emit *e)
     PRINT_KERNEL(e, share_h);
 }
 
+/* The int8 export (infer/int8.c): e^x for its float activations, and what it needs. */
+void emit_kernels_exp(const struct emit *e)
+{
+    PRINT_KERNEL(e, prelude_h);
+    PRINT_KERNEL(e, exp_f_h);
+}
+
 void emit_kernels(const struct emit *e)
 {
     if (e->plain) {

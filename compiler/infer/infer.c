@@ -25,9 +25,10 @@
 /* Scratch per sample in floats: z of the widest layer with weights, the hidden
  * activations by turns in h0 (layers 1, 3, ...) and h1 (layers 2, 4, ...), whatever their
  * kind (an image is C·H·W values), and the scaled input when the network scales its
- * inputs; for conv layers, the largest one's columns (cols: POS·FAN_IN, int16 for int8)
- * and, for int8, position-major z (zt: POS·OUT_C) and the widest input of a layer with
- * weights, quantised (xq, int16).  An unused array still takes one float. */
+ * inputs; for conv layers, the largest one's columns (cols: POS·FAN_IN; for int8
+ * POS·KP bytes, KP = FAN_IN rounded up to a multiple of 4) and, for int8, position-major
+ * z (zt: POS·OUT_C) and the widest input of a layer with weights, quantised (xq: bytes,
+ * a dense layer's rounded up to a multiple of 4, a conv layer's image with its padding).  An unused array still takes one float. */
 struct scratch {
     int max_out, h0, h1, scaled_in, xq;
     int cols, zt;           /* 0 without conv layers (zt: and in float) */
@@ -39,6 +40,13 @@ static void widen(int *max, long long v)
     *max = v > *max ? (int)v : *max;
 }
 
+/* A conv layer's input image with its padding, the int8 export's quantised copy. */
+static long long padded_image(const struct layer *L)
+{
+    return (long long)L->in_shape[DIM_C] * (L->in_shape[DIM_H] + 2 * L->padding[0]) *
+           (L->in_shape[DIM_W] + 2 * L->padding[1]);
+}
+
 static struct scratch scratch_of(const struct emit *e)
 {
     struct scratch s = { 1, 1, 1, 0, 0, 0, 0 };
@@ -48,11 +56,11 @@ static struct scratch scratch_of(const struct emit *e)
         if (layer_has_weights(L)) {
             widen(&s.max_out, out);
             if (e->quant)
-                widen(&s.xq, L->in);
+                widen(&s.xq, L->kind == LAYER_CONV ? padded_image(L) : (L->in + 3) / 4 * 4);
         }
         if (L->kind == LAYER_CONV) {
             const long long pos = (long long)L->out_shape[DIM_H] * L->out_shape[DIM_W];
-            widen(&s.cols, pos * L->fan_in);
+            widen(&s.cols, pos * (e->quant ? (L->fan_in + 3) / 4 * 4 : L->fan_in));
             if (e->quant)
                 widen(&s.zt, pos * L->units);
         }
@@ -69,8 +77,8 @@ static struct scratch scratch_of(const struct emit *e)
 
 static long long scratch_bytes(const struct scratch *s, const struct emit *e)
 {
-    return 4 * ((long long)s->max_out + s->h0 + s->h1 + s->scaled_in + s->zt) + 2LL * s->xq +
-           (e->quant ? 2LL : 4LL) * s->cols;
+    return 4 * ((long long)s->max_out + s->h0 + s->h1 + s->scaled_in + s->zt) + s->xq +
+           (e->quant ? 1LL : 4LL) * s->cols;
 }
 
 /* Samples per chunk of NAME_predict_batch: as many as fit 16 KiB of scratch, 1 to 64;
@@ -395,11 +403,11 @@ static void emit_infer_forward(const struct emit *e)
     pr_line(p, "                    float *restrict z, float *restrict h0, float *restrict h1%s",
             conv || e->quant || scaled ? "," : ")");
     if (conv && e->quant)
-        pr_line(p, "                    int16_t *restrict cols, float *restrict zt,");
+        pr_line(p, "                    int8_t *restrict cols, float *restrict zt,");
     else if (conv)
         pr_line(p, "                    float *restrict cols%s", scaled ? "," : ")");
     if (e->quant)
-        pr_line(p, "                    int16_t *restrict xq%s", scaled ? "," : ")");
+        pr_line(p, "                    int8_t *restrict xq%s", scaled ? "," : ")");
     if (scaled)
         pr_line(p, "                    float *restrict xs)");
     pr_block(p);
@@ -428,13 +436,13 @@ static void emit_scratch(const struct emit *e, const char *rows)
     pr_line(e->p, "float z[%s * %d], h0[%s * %d], h1[%s * %d];", rows, s.max_out, rows, s.h0,
             rows, s.h1);
     if (s.cols && e->quant)
-        pr_line(e->p, "int16_t cols[%s * %d];", rows, s.cols);
+        pr_line(e->p, "int8_t cols[%s * %d];", rows, s.cols);
     if (s.cols && e->quant)
         pr_line(e->p, "float zt[%s * %d];", rows, s.zt);
     else if (s.cols)
         pr_line(e->p, "float cols[%s * %d];", rows, s.cols);
     if (s.xq)
-        pr_line(e->p, "int16_t xq[%s * %d];", rows, s.xq);
+        pr_line(e->p, "int8_t xq[%s * %d];", rows, s.xq);
     if (s.scaled_in)
         pr_line(e->p, "float xs[%s * %s_N_INPUT];", rows, e->up);
 }

@@ -15,7 +15,7 @@ long long quant_layer_bytes(const struct layer *L)
 {
     if (!layer_has_weights(L))
         return 0;                           /* pooling, dropout */
-    return (long long)L->fan_in * L->units  /* Wq, int8 */
+    return (long long)(L->fan_in + 3) / 4 * 4 * L->units  /* Wq, int8, in groups of 4 inputs */
            + 4LL * L->units + 4LL * L->units    /* s_w and the bias, float */
            + 2 * 4;                         /* s_x and 1 / s_x */
 }

@@ -91,17 +91,17 @@ static float exp_reference(float x)
 
 /* q[k] = round(x[k] / s) half away from zero, saturated to [-127, 127],
  * given inv_scale = 1 / s (fmaxf takes -127 over a NaN). */
-static void quantize_reference(int16_t *q, const float *x, int n, float inv_scale)
+static void quantize_reference(int8_t *q, const float *x, int n, float inv_scale)
 {
     for (int k = 0; k < n; k++) {
         const float v = x[k] * inv_scale;
-        q[k] = (int16_t)roundf(fminf(fmaxf(v, -127.0f), 127.0f));
+        q[k] = (int8_t)roundf(fminf(fmaxf(v, -127.0f), 127.0f));
     }
 }
 
 /* z[b][o] = s_x·s_w[o]·Σ_i w[o][i]·xq[b][i] + bias[o] for w[N][K] (int8), xq[B][K]:
  * the int32 sums are exact, whatever their order. */
-static void dense_i8_reference(float *z, const int8_t *w, const int16_t *xq, int B, int N,
+static void dense_i8_reference(float *z, const int8_t *w, const int8_t *xq, int B, int N,
                                int K, float s_x, const float *s_w, const float *bias)
 {
     for (int b = 0; b < B; b++)
@@ -109,6 +109,7 @@ static void dense_i8_reference(float *z, const int8_t *w, const int16_t *xq, int
             int32_t acc = 0;
             for (int i = 0; i < K; i++)
                 acc += w[o * K + i] * xq[b * K + i];
-            z[b * N + o] = (float)acc * (s_x * s_w[o]) + bias[o];
+            const float scaled = (float)acc * (s_x * s_w[o]);
+            z[b * N + o] = scaled + bias[o];
         }
 }

@@ -49,12 +49,17 @@ mean_out=$(awk '$1 == "dense3" { print $NF }' "$work/table")
 awk -v e="$mean_out" 'BEGIN { exit !(e < 0.01) }' || fail "output layer's mean error $mean_out >= 0.01"
 echo "ok: error table on stdout, output layer's mean |int8 - float| $mean_out"
 
-# What the int8 files are: constant int8 weights, C standard headers only.
-grep -q 'static const int8_t mnist_relu_l1_wq\[MNIST_RELU_L1_OUT\]\[MNIST_RELU_L1_IN\]' \
+# What the int8 files are: constant int8 weights in groups of four inputs, C standard
+# headers only, and <immintrin.h> only where the target has the vector instructions.
+grep -q 'static const int8_t mnist_relu_l1_wq\[MNIST_RELU_L1_KP / 4\]\[MNIST_RELU_L1_OUT \* 4\]' \
     "$work/int8/mnist_relu.c" || fail "no int8 weight array"
-includes=$(grep -h '^#include <' "$work/int8/mnist_relu.c" "$work/int8/mnist_relu.h" | sort -u | tr '\n' ' ')
-[ "$includes" = "#include <math.h> #include <stddef.h> #include <stdint.h> " ] ||
+includes=$(grep -h '^#include <' "$work/int8/mnist_relu.c" "$work/int8/mnist_relu.h" | grep -v immintrin |
+    sort -u | tr '\n' ' ')
+[ "$includes" = "#include <math.h> #include <stddef.h> #include <stdint.h> #include <string.h> " ] ||
     fail "int8 export includes $includes"
+[ "$(grep -B1 '^#include <immintrin.h>' "$work/int8/mnist_relu.c" | head -1)" = \
+  "#if defined(NETC_I8_VNNI) || defined(NETC_I8_AVX2)" ] ||
+    fail "<immintrin.h> is included outside the vector paths' #if"
 grep -q 'malloc\|#include "netc' "$work/int8/mnist_relu.c" && fail "int8 export allocates or uses the runtime"
 grep -q 'Quantised to int8' "$work/int8/mnist_relu.h" || fail "the header does not say it is quantised"
 
@@ -78,6 +83,50 @@ grep -qx same <<<"$int8_out" || fail "int8: predict, classify and predict_batch 
 selftest=$(awk '/^selftest/ { print $2 }' <<<"$int8_out")
 awk -v s="$selftest" 'BEGIN { exit !(s < 1e-5) }' || fail "int8 selftest $selftest"
 echo "ok: int8 mnist_relu_selftest() = $selftest; predict, classify and predict_batch agree"
+
+# The same outputs, byte for byte, from each path of the int8 kernels: AVX-512 VNNI
+# (vpdpbusd), AVX2 (vpmaddubsw + vpmaddwd) and plain C (NETC_PORTABLE), those this
+# compiler and processor have; every output of the 10,000 test images, batched and one
+# at a time (integer sums are exact, the float steps the same).
+cat > "$work/dump.c" <<'C'
+#include <stdio.h>
+#include <stdlib.h>
+#include "mnist_relu.h"
+int main(int argc, char **argv)      /* dump IMAGES: the raw outputs on stdout */
+{
+    enum { N_IN = MNIST_RELU_N_INPUT, N_OUT = MNIST_RELU_N_OUTPUT, N = 10000 };
+    FILE *f = fopen(argv[argc - 1], "rb");
+    unsigned char *px = malloc((size_t)N * N_IN);
+    float *x = malloc(sizeof(float) * N * N_IN), *y = malloc(sizeof(float) * N * N_OUT);
+    if (!f || !px || !x || !y || fseek(f, 16, SEEK_SET) || fread(px, N_IN, N, f) != N)
+        return 1;
+    for (size_t i = 0; i < (size_t)N * N_IN; i++)
+        x[i] = (float)px[i] * (1.0f / 255.0f);
+    mnist_relu_predict_batch(x, y, N);
+    fwrite(y, sizeof(float), (size_t)N * N_OUT, stdout);
+    for (int i = 0; i < N; i++) {
+        mnist_relu_predict(x + (size_t)i * N_IN, y);
+        fwrite(y, sizeof(float), N_OUT, stdout);
+    }
+    return 0;
+}
+C
+paths=0
+for flags in "-DNETC_PORTABLE" "-mavx2" "-mavx512f -mavx512bw -mavx512vnni"; do
+    case $flags in
+    -mavx2) grep -qw avx2 /proc/cpuinfo || continue ;;
+    -mavx512f*) grep -qw avx512_vnni /proc/cpuinfo && grep -qw avx512bw /proc/cpuinfo || continue ;;
+    esac
+    # shellcheck disable=SC2086
+    $cc $strict -O2 $flags -I"$work/int8" "$work/dump.c" "$work/int8/mnist_relu.c" -lm \
+        -o "$work/dump" 2> /dev/null || continue
+    "$work/dump" $images > "$work/dump.$paths" || fail "dump ($flags) failed"
+    [ $paths = 0 ] || cmp -s "$work/dump.0" "$work/dump.$paths" ||
+        fail "int8 outputs with $flags differ from the plain C's"
+    paths=$((paths + 1))
+done
+[ $paths -ge 2 ] || fail "only $paths int8 kernel path(s) compiled and ran"
+echo "ok: int8 outputs byte-identical from $paths kernel paths (plain C, AVX2, AVX-512 VNNI where present)"
 echo "info: microseconds per image (batch, single): float $(awk '/_us/ { printf "%s ", $2 }' <<<"$float_out")," \
      "int8 $(awk '/_us/ { printf "%s ", $2 }' <<<"$int8_out")"
 
@@ -126,14 +175,14 @@ trained=$(sed -n 's/^epoch 2\/2 .*test acc \([0-9.]*\)%.*/\1/p' "$work/lenet/tra
 expect_status 0 "$netc" --emit infer --weights "$work/lenet.safetensors" --quantize int8 \
     "$work/lenet/mnist_relu.net" -o "$work/lenet/int8"
 cp "$work/out" "$work/table"
-expect_line "^conv1 +1x28x28 -> 6x28x28 +624 +206 +0.007874 \(1\) +$num +$num\$"
+expect_line "^conv1 +1x28x28 -> 6x28x28 +624 +224 +0.007874 \(1\) +$num +$num\$"
 expect_line "^maxpool1 +6x28x28 -> 6x14x14 +0 +0 +- \(runs in float\) +$num +$num\$"
-expect_line "^conv2 +6x14x14 -> 16x10x10 +9,664 +2,536 +$num \($num\) +$num +$num\$"
+expect_line "^conv2 +6x14x14 -> 16x10x10 +9,664 +2,568 +$num \($num\) +$num +$num\$"
 expect_line "^dropout1 +120 -> 120 +0 +0 +- \(runs in float\) +$num +$num\$"
 expect_line "^dense1 +400 -> 120 +192,480 +48,968 +$num \($num\) +$num +$num\$"
-expect_line '^total +246,824 +63,398 +\(25.7% of float32\)$'
+expect_line '^total +246,824 +63,448 +\(25.7% of float32\)$'
 expect_line '^classes: int8 agrees with float on [0-9]+ of 2000 samples \([0-9.]+%\); accuracy on them: .*$'
-grep -q 'static const int8_t mnist_relu_l1_wq\[MNIST_RELU_L1_OUT_C\]\[MNIST_RELU_L1_FAN_IN\]' \
+grep -q 'static const int8_t mnist_relu_l1_wq\[MNIST_RELU_L1_KP / 4\]\[MNIST_RELU_L1_OUT_C \* 4\]' \
     "$work/lenet/int8/mnist_relu.c" || fail "lenet: no int8 conv weights"
 grep -q 'malloc\|#include "netc' "$work/lenet/int8/mnist_relu.c" && fail "lenet: int8 export allocates"
 float_out=$(run_driver "$work/lenet/f32")

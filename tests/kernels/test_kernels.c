@@ -19,7 +19,8 @@
  *   within a stated bound, with reference.h's loops (a sum in one run over k, init
  *     last): |fast - plain| <= 2·(K + 1)·FLT_EPSILON·(|init| + Σ_k |x_k w_k|), twice
  *     the worst-case error of either float sum of K + 1 terms.
- * Column sums, the transpose, the threads' shares and the int8 kernels are exact.
+ * Column sums, the transpose, the threads' shares and the int8 kernels are exact; the int8
+ * kernels' builds (plain C, AVX2, AVX-512 VNNI) must also give the same bytes.
  * exp_f stays within 1.02 ulp of e^x (as tests/codegen/expf.sh over all floats; here
  * every 16411th float and the special values).
  */
@@ -32,7 +33,7 @@
 #include <string.h>
 
 #include "kernels/reference.h"
-#include "kernels/int8.h"
+#include "int8_variant.h"
 #include "variant.h"
 
 void kernels_register(void);
@@ -690,78 +691,164 @@ static void test_exp_f(void)
 
 /* ---- int8 ---- */
 
+static const struct int8_variant *const int8_variants[] = { &int8_portable, &int8_avx2, &int8_vnni };
+enum { NINT8 = sizeof int8_variants / sizeof int8_variants[0] };
+
+/* Whether this machine runs the int8 build v (every feature its needs name). */
+static int int8_runs(const struct int8_variant *v)
+{
+    if (!v->built)
+        return 0;
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+    if (strstr(v->needs, "avx2") && !__builtin_cpu_supports("avx2"))
+        return 0;
+    if (strstr(v->needs, "avx512f") && !__builtin_cpu_supports("avx512f"))
+        return 0;
+    if (strstr(v->needs, "avx512bw") && !__builtin_cpu_supports("avx512bw"))
+        return 0;
+    if (strstr(v->needs, "avx512vnni") && !__builtin_cpu_supports("avx512vnni"))
+        return 0;
+#else
+    if (v->needs[0])
+        return 0;
+#endif
+    return 1;
+}
+
 /* quantize against round-half-away-from-zero and the saturation: exact, but for one
- * value each side, v = ±(0.5 - 2^-25): the kernel's v + 0.5 rounds up to 1 there. */
+ * value each side, v = ±(0.5 - 2^-25): the kernel's v + 0.5 rounds up to 1 there.  Rows
+ * of 30012 values padded to 30016 (the padding zero), the special values first (where
+ * the vector steps take them), NaN as -127, the negative flag; every build. */
 static void test_int8_quantize(void)
 {
-    enum { N = 30000 };
-    static float x[N + 12];
-    static int16_t got[N + 12], want[N + 12];
+    enum { N = 30000, K = N + 12, KP = K + 4 };
+    static float x[2 * K];
+    static int8_t got[2 * KP], want[K];
     static const float specials[] = { 0.5f, -0.5f, 1.5f, -1.5f, 126.5f, -126.5f, 127.5f,
                                       -127.5f, 1e30f, -1e30f, INFINITY, -INFINITY };
     const float near_half = 0.5f - 0x1p-25f;
-    for (int k = 0; k < N; k++)
-        x[k] = (float)(k - N / 2) * 0.0099f;
-    memcpy(x + N, specials, sizeof specials);
-    for (int pass = 0; pass < 2; pass++) {
-        const float inv_scale = pass == 0 ? 1.0f : 127.0f / 3.5f;
-        quantize(got, x, N + 12, inv_scale);
-        quantize_reference(want, x, N + 12, inv_scale);
-        int bad = 0;
-        for (int k = 0; k < N + 12; k++) {
-            const float v = x[k] * inv_scale;
-            if (fabsf(v) == near_half)
-                bad += got[k] != (v > 0 ? 1 : -1);
-            else
-                bad += got[k] != want[k];
+    memcpy(x, specials, sizeof specials);  /* first, where the vector paths take them */
+    for (int k = 12; k < K; k++)
+        x[k] = (float)(k - 12 - N / 2) * 0.0099f;
+    for (int k = 0; k < K; k++)
+        x[K + k] = fabsf(x[k]);     /* the second row has no negative value */
+    for (int i = 0; i < NINT8; i++) {
+        const struct int8_variant *v = int8_variants[i];
+        if (!int8_runs(v))
+            continue;
+        for (int pass = 0; pass < 2; pass++) {
+            const float inv_scale = pass == 0 ? 1.0f : 127.0f / 3.5f;
+            memset(got, 0x55, sizeof got);
+            CU_ASSERT_EQUAL(v->quantize(got, x, 2, K, KP, inv_scale), 1);
+            CU_ASSERT_EQUAL(v->quantize(got + KP, x + K, 1, K, KP, inv_scale), 0);
+            quantize_reference(want, x, K, inv_scale);
+            int bad = 0;
+            for (int k = 0; k < K; k++) {
+                const float f = x[k] * inv_scale;
+                if (fabsf(f) == near_half)
+                    bad += got[k] != (f > 0 ? 1 : -1);
+                else
+                    bad += got[k] != want[k];
+                bad += got[KP + k] != (want[k] < 0 ? -want[k] : want[k]);
+            }
+            for (int k = K; k < KP; k++)
+                bad += got[k] != 0 || got[KP + k] != 0;
+            CU_ASSERT_EQUAL(bad, 0);
         }
-        CU_ASSERT_EQUAL(bad, 0);
+        float nans[40];
+        const float halves[] = { near_half, -near_half };
+        int8_t q[40];
+        for (int k = 0; k < 40; k++)
+            nans[k] = NAN;
+        v->quantize(q, nans, 1, 40, 40, 1.0f);      /* vector steps and the scalar tail */
+        for (int k = 0; k < 40; k++)
+            CU_ASSERT_EQUAL(q[k], -127);
+        v->quantize(q, halves, 1, 2, 2, 1.0f);  /* the documented difference, pinned */
+        CU_ASSERT(q[0] == 1 && q[1] == -1);
     }
-    const float nan = NAN, halves[] = { near_half, -near_half };
-    int16_t q[2];
-    quantize(q, &nan, 1, 1.0f);
-    CU_ASSERT_EQUAL(q[0], -127);
-    quantize(q, halves, 2, 1.0f);       /* the documented difference, pinned */
-    CU_ASSERT(q[0] == 1 && q[1] == -1);
 }
 
-/* dense_i8: four samples at a time and the last B % 4 one by one, four outputs at a
- * time and the last N % 4: exact (int32 sums, then the same float expression). */
+/* w4[g][o][j] = w[o][4g + j], 0 past K (int8.h's layout). */
+static void pack_w4(int8_t *w4, const int8_t *w, int N, int K)
+{
+    const int KP = (K + 3) / 4 * 4;
+    for (int g = 0; g < KP / 4; g++)
+        for (int o = 0; o < N; o++)
+            for (int j = 0; j < 4; j++)
+                w4[((size_t)g * N + o) * 4 + j] = 4 * g + j < K ? w[(size_t)o * K + 4 * g + j] : 0;
+}
+
+/* Inputs: 0 random in [0, 127]; 1 random in [-127, 127]; 2 the extremes (127 and -127,
+ * weights too: each pair of products at ±32258, vpmaddubsw's limit is 32767). */
+static int8_t int8_value(int kind, int negative)
+{
+    if (kind == 2)
+        return (int8_t)(negative && rng_next() % 2 ? -127 : 127);
+    return (int8_t)(negative ? (int)(rng_next() % 255) - 127 : (int)(rng_next() % 128));
+}
+
+/* One case on every build of dense_i8 that runs here: the reference's bytes from each.
+ * Returns the number of builds that differed. */
+static int int8_dense_case(int B, int N, int K, int kind, int negative)
+{
+    const int KP = (K + 3) / 4 * 4;
+    int8_t *w = malloc((size_t)N * K), *w4 = malloc((size_t)N * KP);
+    int8_t *xq = calloc((size_t)B * KP, 1), *x = malloc((size_t)B * K);
+    float *s_w = buffer(N), *bias = buffer(N), *got = buffer(B * N), *want = buffer(B * N);
+    int bad = 0;
+    if (!w || !w4 || !xq || !x || !s_w || !bias || !got || !want) {
+        CU_FAIL("out of memory");
+    } else {
+        for (int i = 0; i < N * K; i++)
+            w[i] = int8_value(kind, 1);
+        for (int b = 0; b < B; b++)
+            for (int k = 0; k < K; k++)
+                x[b * K + k] = xq[b * KP + k] = int8_value(kind, negative);
+        for (int o = 0; o < N; o++)
+            s_w[o] = (rng_float() + 1.5f) / 127.0f, bias[o] = rng_float();
+        pack_w4(w4, w, N, K);
+        const float s_x = 0.0123f;
+        dense_i8_reference(want, w, x, B, N, K, s_x, s_w, bias);
+        for (int i = 0; i < NINT8; i++) {
+            if (!int8_runs(int8_variants[i]))
+                continue;
+            for (int k = 0; k < B * N; k++)
+                got[k] = NAN;
+            int8_variants[i]->dense(got, w4, xq, B, N, KP, negative, s_x, s_w, bias);
+            bad += memcmp(got, want, sizeof(float) * B * N) != 0 || !guards_intact(got, B * N);
+
+        }
+    }
+    free(w), free(w4), free(xq), free(x);
+    release(s_w), release(bias), release(got), release(want);
+    return bad;
+}
+
+/* dense_i8: blocks of four rows and the last B % 4 one by one, output vectors of 16
+ * (VNNI) or 8 (AVX2) in blocks of up to 4 or 2 and every tail of outputs, one group of
+ * four inputs to 196 (and K % 4 = 1..3 padded), inputs all >= 0 and signed: the exact
+ * sums, the same bytes from every build. */
 static void test_int8_dense(void)
 {
     static const int Bs[] = { 1, 2, 3, 4, 5, 7, 8, 9 };
-    static const int Ns[] = { 1, 2, 3, 4, 5, 7, 8, 13 };
-    static const int Ks[] = { 1, 3, 16, 100, 784 };
+    static const int Ns[] = { 1, 3, 7, 8, 9, 16, 17, 31, 33, 64, 65, 70, 129 };
+    static const int Ks[] = { 1, 3, 4, 16, 25, 100, 784 };
     int bad = 0, cases = 0;
     rng_state = 10;
     for (size_t b = 0; b < sizeof Bs / sizeof Bs[0]; b++)
         for (size_t n = 0; n < sizeof Ns / sizeof Ns[0]; n++)
-            for (size_t k = 0; k < sizeof Ks / sizeof Ks[0]; k++) {
-                const int B = Bs[b], N = Ns[n], K = Ks[k];
-                int8_t *w = malloc((size_t)N * K);
-                int16_t *xq = malloc(sizeof(int16_t) * B * K);
-                float *s_w = buffer(N), *bias = buffer(N), *got = buffer(B * N);
-                float *want = buffer(B * N);
-                if (!w || !xq || !s_w || !bias || !got || !want) {
-                    CU_FAIL("out of memory");
-                } else {
-                    for (int i = 0; i < N * K; i++)
-                        w[i] = (int8_t)((int)(rng_next() % 255) - 127);
-                    for (int i = 0; i < B * K; i++)
-                        xq[i] = (int16_t)((int)(rng_next() % 255) - 127);
-                    for (int o = 0; o < N; o++)
-                        s_w[o] = (rng_float() + 1.5f) / 127.0f, bias[o] = rng_float();
-                    const float s_x = 0.0123f;
-                    dense_i8(got, w, xq, B, N, K, s_x, s_w, bias);
-                    dense_i8_reference(want, w, xq, B, N, K, s_x, s_w, bias);
-                    bad += memcmp(got, want, sizeof(float) * B * N) != 0;
-                    bad += !guards_intact(got, B * N);
-                    cases++;
-                }
-                free(w), free(xq);
-                release(s_w), release(bias), release(got), release(want);
-            }
-    printf("\n    dense_i8   %d cases: %s", cases, bad ? "FAIL" : "exact, OK");
+            for (size_t k = 0; k < sizeof Ks / sizeof Ks[0]; k++)
+                for (int kind = 0; kind < 3; kind++)
+                    for (int negative = 0; negative < 2; negative++) {
+                        bad += int8_dense_case(Bs[b], Ns[n], Ks[k], kind, negative);
+                        cases++;
+                    }
+    for (int i = 0; i < NINT8; i++)
+        printf("\n    dense_i8   %-34s %s", int8_variants[i]->name,
+               !int8_variants[i]->built ? "not built (compiler flags)"
+               : !int8_runs(int8_variants[i]) ? "skipped (the processor lacks it)"
+               : "runs");
+    printf("\n    dense_i8   %d cases: %s", cases, bad ? "FAIL" : "exact, the same bytes from each, OK");
     CU_ASSERT_EQUAL(bad, 0);
     end_lines();
 }

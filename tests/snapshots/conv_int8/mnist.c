@@ -28,13 +28,71 @@
  *   z[o]   = s_x·s_w[o]·acc[o] + b[o]
  *                 back to float; Wq[o][i] = round(W[o][i] / s_w[o]) with one scale
  *                 per output, s_w[o] = max_i |W[o][i]| / 127
+ * The sums run on AVX-512 VNNI (vpdpbusd), AVX2 (vpmaddubsw, vpmaddwd) or in plain C,
+ * whichever the compiler targets: exact integers, so the same outputs from each.
  *   a      = f(z) in float, as the float network computes it.
  * A conv layer is that dense layer at every output position, i over the input
  * under the kernel there (W: filters x C·KH·KW, s_w one scale per filter).
  * Pooling and dropout layers have no weights and run in float. */
 
-/* e^x for the activations: libm's (they are a small part of the work here) */
+/* ---- e^x for the activations ---- */
+
+#if defined(__GNUC__) && !defined(__clang__)
+/* No implicit fused multiply-adds: gcc's default (fp-contract=fast) fuses a + b·c
+ * wherever it finds one after inlining and vectorisation, and its tunings for some
+ * machines avoid chains of them, so the same sum could be rounded differently in
+ * two places (one sample or a batch, one thread or several).  The kernels' vector
+ * multiply-adds are fused explicitly (V_MADD) where the machine has FMA; clang fuses
+ * only within one expression, the same way everywhere.  No floating-point traps
+ * (nothing here reads the exception flags) so that branch-free selects such as
+ * exp_f's clamps vectorise; results are unchanged. */
+#pragma GCC optimize("fp-contract=off", "no-trapping-math")
+#endif
+
+#if defined(__GNUC__)
+#define NETC_INLINE __attribute__((always_inline)) inline
+#else
+#define NETC_INLINE inline
+#endif
+
+#if defined(NETC_LIBM_EXP)
 #define exp_f expf
+#else
+/* e^x for sigmoid and softmax, branch-free so that loops over it vectorise.
+ * x = n·ln 2 + r with n = round(x / ln 2) and |r| <= ln 2 / 2 (Cody and Waite's
+ * two-part ln 2), e^r by Cephes' degree-7 polynomial, then the exponent of 2^n
+ * set through the bits (in two halves, so that results below FLT_MIN come out
+ * as correctly scaled subnormals).  Within 1.02 ulp of the exact e^x for every
+ * float x: all 2^32 measured, at most 1.010 ulp with fused multiply-adds and 0.990
+ * without (tests/codegen/expf.sh); +inf above 88.72 and 0 below -103.97, as expf;
+ * NaN gives NaN.  Define NETC_LIBM_EXP to use libm's expf instead. */
+static NETC_INLINE float exp_f(float x)
+{
+    const float shift = 12582912.0f;     /* 1.5·2^23: n + shift holds n in its low bits */
+    x = x < -104.0f ? -104.0f : x;
+    x = x > 89.0f ? 89.0f : x;
+    const float t = x * 1.44269504088896341f + shift;
+    uint32_t bits;                       /* t's bits: stored, so rounded to float even */
+    memcpy(&bits, &t, sizeof bits);      /* where float arithmetic is wider (x87) */
+    const int32_t k = (int32_t)((bits - 0x4b400000u + 256u) & 511u) - 256;     /* n */
+    const float n = (float)k;            /* round(x / ln 2), an integer in [-150, 129] */
+    const float r = (x - n * 0.693359375f) + n * 2.12194440e-4f;    /* x − n·ln 2 */
+    float p = 1.9875691500e-4f;
+    p = p * r + 1.3981999507e-3f;
+    p = p * r + 8.3334519073e-3f;
+    p = p * r + 4.1665795894e-2f;
+    p = p * r + 1.6666665459e-1f;
+    p = p * r + 5.0000001201e-1f;
+    p = p * (r * r) + r + 1.0f;          /* e^r */
+    const int32_t k1 = k / 2, k2 = k - k1;
+    const uint32_t b1 = (uint32_t)(k1 + 127) << 23, b2 = (uint32_t)(k2 + 127) << 23;
+    float s1, s2;                        /* 2^k1 · 2^k2 = 2^n */
+    memcpy(&s1, &b1, sizeof s1);
+    memcpy(&s2, &b2, sizeof s2);
+    return p * s1 * s2;
+}
+#endif
+
 
 /* leaky_relu slopes α for z < 0 */
 #define MNIST_L2_ALPHA 0.01f   /* layer 2, "conv2" */
@@ -43,102 +101,337 @@
 
 #if defined(__GNUC__) && !defined(__clang__)
 /* No floating-point traps (nothing here reads the exception flags), so that gcc may
- * turn quantize()'s selects into vector operations; results are unchanged. */
-#pragma GCC optimize("no-trapping-math")
+ * turn quantize()'s selects into vector operations; no fused multiply-adds, so that
+ * dequantize() rounds as the vector paths do.  Results are unchanged. */
+#pragma GCC optimize("fp-contract=off", "no-trapping-math")
 #endif
 
-/* q[k] = round(x[k] / s), saturated to [-127, 127], for n values, given inv_scale = 1 / s.
- * The clamps come before the rounding (so a NaN becomes -127 rather than undefined
- * behaviour); rounding adds ±0.5 and truncates: half away from zero.  Every step is a
- * select or plain arithmetic, so the loop vectorises.  The int8 values are stored
- * widened to int16 (see dense_i8). */
-static void quantize(int16_t *restrict q, const float *restrict x, int n, float inv_scale)
+/* The instructions for the sums, from the target's macros (NETC_PORTABLE: plain C):
+ *   AVX-512 VNNI  vpdpbusd: 4 u8 × s8 products added to each int32 lane, 16 lanes;
+ *   AVX2          vpmaddubsw (u8 × s8 pairs summed to int16) then vpmaddwd (pairs of
+ *                 int16 summed to int32), 8 lanes;
+ *   otherwise     plain C loops.
+ * Integer sums are exact in any order, so all three give the same int32 sums, and the
+ * same float expression turns them into the same outputs. */
+#if !defined(NETC_PORTABLE) && defined(__AVX512VNNI__) && defined(__AVX512BW__)
+#define NETC_I8_VNNI 1
+#elif !defined(NETC_PORTABLE) && defined(__AVX2__)
+#define NETC_I8_AVX2 1
+#endif
+#if defined(NETC_I8_VNNI) || defined(NETC_I8_AVX2)
+#include <immintrin.h>
+#endif
+#if defined(NETC_I8_VNNI) && defined(__cplusplus) && defined(__GNUC__) && !defined(__clang__)
+/* g++ 12 warns of the "uninitialised" placeholder inside its own AVX-512 intrinsics
+ * (_mm512_undefined_ps, gcc bug 105593) wherever they are inlined; nothing here reads one. */
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+
+/* The weights' layout, w4[g][o][j] = Wq[o][4g + j] (0 past the last input): for each
+ * group of four inputs, every output's four weights side by side, so that one vector
+ * load takes four inputs' weights for 16 (VNNI) or 8 (AVX2) outputs, and one int32 lane
+ * sums an output's four products.  The rows of q are KP = 4·G bytes long. */
+#if defined(NETC_I8_VNNI) || defined(NETC_I8_AVX2)
+
+#if defined(__GNUC__)
+#define I8_INLINE static inline __attribute__((always_inline))
+#else
+#define I8_INLINE static inline
+#endif
+
+/* q's four bytes at p as one int32 (a plain unaligned load). */
+I8_INLINE int32_t i8_four(const int8_t *p)
 {
-    for (int k = 0; k < n; k++) {
-        float v = x[k] * inv_scale;
-        v = v > -127.0f ? v : -127.0f;
-        v = v < 127.0f ? v : 127.0f;
-        q[k] = (int16_t)(v + (v >= 0.0f ? 0.5f : -0.5f));
-    }
+    return _mm_cvtsi128_si32(_mm_loadu_si32(p));
 }
 
-/* z = s_x·s_w·acc + bias: an output back in float, from its int32 sum. */
+#if defined(NETC_I8_VNNI)
+#define I8_LANES 16                         /* outputs per vector */
+#define I8_VMAX 4                           /* vectors per block */
+typedef __m512i i8_vec;
+typedef __mmask16 i8_mask;
+I8_INLINE i8_mask i8_lanes(int n)          /* the first min(n, 16) lanes */
+{
+    return n >= 16 ? (i8_mask)0xFFFF : (i8_mask)((1u << n) - 1);
+}
+I8_INLINE i8_vec i8_zero(void) { return _mm512_setzero_si512(); }
+I8_INLINE i8_vec i8_add(i8_vec a, i8_vec b) { return _mm512_add_epi32(a, b); }
+I8_INLINE i8_vec i8_weights(const int8_t *p, i8_mask m)
+{
+    return _mm512_maskz_loadu_epi32(m, p);
+}
+I8_INLINE i8_vec i8_broadcast(const int8_t *p) { return _mm512_set1_epi32(i8_four(p)); }
+/* acc + Σ_j x[j]·w[j] per lane, x in [0, 127] (vpdpbusd wraps, never saturates) */
+I8_INLINE i8_vec i8_dot(i8_vec acc, i8_vec x, i8_vec w) { return _mm512_dpbusd_epi32(acc, x, w); }
+/* the same for x in [-127, 127]: x = pos − neg with pos, neg in [0, 127], and
+ * pos·w + neg·(−w) = x·w */
+I8_INLINE i8_vec i8_dot_signed(i8_vec acc, i8_vec x, i8_vec w)
+{
+    const i8_vec pos = _mm512_max_epi8(x, _mm512_setzero_si512());
+    const i8_vec neg = _mm512_sub_epi8(pos, x);
+    acc = _mm512_dpbusd_epi32(acc, pos, w);
+    return _mm512_dpbusd_epi32(acc, neg, _mm512_sub_epi8(_mm512_setzero_si512(), w));
+}
+/* z[0..n) = s_x·s_w·acc + bias, as dequantize() computes each */
+I8_INLINE void i8_store(float *z, i8_vec acc, float s_x, const float *s_w, const float *bias,
+                        i8_mask m)
+{
+    const __m512 scale = _mm512_mul_ps(_mm512_set1_ps(s_x), _mm512_maskz_loadu_ps(m, s_w));
+    const __m512 scaled = _mm512_mul_ps(_mm512_cvtepi32_ps(acc), scale);
+    _mm512_mask_storeu_ps(z, m, _mm512_add_ps(scaled, _mm512_maskz_loadu_ps(m, bias)));
+}
+/* Quantises x[0..n) to q as quantize() does, 16 values a step, from k = 0 while 16 are
+ * left; returns how many it did, and or's into *any the sign bit of each q. */
+I8_INLINE int i8_quantize_vec(int8_t *q, const float *x, int n, float inv_scale, int8_t *any)
+{
+    const __m512 s = _mm512_set1_ps(inv_scale), lo = _mm512_set1_ps(-127.0f);
+    const __m512 hi = _mm512_set1_ps(127.0f);
+    const __m512i sign = _mm512_set1_epi32(INT32_MIN), half = _mm512_set1_epi32(0x3f000000);
+    __m512i bits = _mm512_setzero_si512();
+    int k = 0;
+    for (; k + 16 <= n; k += 16) {
+        /* max and min take their second operand for a NaN: the selects' -127 */
+        __m512 v = _mm512_min_ps(_mm512_max_ps(_mm512_mul_ps(_mm512_loadu_ps(x + k), s), lo), hi);
+        /* ±0.5 with v's sign (-0.0 gets -0.5, not 0.5: either truncates to 0) */
+        const __m512 r = _mm512_castsi512_ps(
+            _mm512_or_si512(_mm512_and_si512(_mm512_castps_si512(v), sign), half));
+        const __m512i t = _mm512_cvttps_epi32(_mm512_add_ps(v, r));
+        bits = _mm512_or_si512(bits, t);
+        _mm_storeu_si128((__m128i *)(void *)(q + k), _mm512_cvtsepi32_epi8(t));
+    }
+    *any |= (int8_t)(_mm512_cmplt_epi32_mask(bits, _mm512_setzero_si512()) ? -1 : 0);
+    return k;
+}
+#else
+#define I8_LANES 8
+#define I8_VMAX 2
+typedef __m256i i8_vec;
+typedef __m256i i8_mask;
+I8_INLINE i8_mask i8_lanes(int n)          /* lanes below n all ones */
+{
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32(n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+I8_INLINE i8_vec i8_zero(void) { return _mm256_setzero_si256(); }
+I8_INLINE i8_vec i8_add(i8_vec a, i8_vec b) { return _mm256_add_epi32(a, b); }
+I8_INLINE i8_vec i8_weights(const int8_t *p, i8_mask m)
+{
+    return _mm256_maskload_epi32((const int *)(const void *)p, m);
+}
+I8_INLINE i8_vec i8_broadcast(const int8_t *p) { return _mm256_set1_epi32(i8_four(p)); }
+/* x in [0, 127], w in [-127, 127]: each pair x0·w0 + x1·w1 is within ±2·127·127 =
+ * ±32258, so vpmaddubsw's int16 never saturates; vpmaddwd adds the pairs in int32. */
+I8_INLINE i8_vec i8_dot(i8_vec acc, i8_vec x, i8_vec w)
+{
+    const i8_vec pairs = _mm256_maddubs_epi16(x, w);
+    return _mm256_add_epi32(acc, _mm256_madd_epi16(pairs, _mm256_set1_epi16(1)));
+}
+/* x in [-127, 127]: |x|·(w·sign x) = x·w, with |x| in [0, 127] as above */
+I8_INLINE i8_vec i8_dot_signed(i8_vec acc, i8_vec x, i8_vec w)
+{
+    return i8_dot(acc, _mm256_abs_epi8(x), _mm256_sign_epi8(w, x));
+}
+I8_INLINE void i8_store(float *z, i8_vec acc, float s_x, const float *s_w, const float *bias,
+                        i8_mask m)
+{
+    const __m256 scale = _mm256_mul_ps(_mm256_set1_ps(s_x), _mm256_maskload_ps(s_w, m));
+    const __m256 scaled = _mm256_mul_ps(_mm256_cvtepi32_ps(acc), scale);
+    _mm256_maskstore_ps(z, m, _mm256_add_ps(scaled, _mm256_maskload_ps(bias, m)));
+}
+/* i8_round(x): 8 values of quantize() in int32 */
+I8_INLINE __m256i i8_round(const float *x, __m256 s)
+{
+    const __m256 lo = _mm256_set1_ps(-127.0f), hi = _mm256_set1_ps(127.0f);
+    const __m256i sign = _mm256_set1_epi32(INT32_MIN), half = _mm256_set1_epi32(0x3f000000);
+    __m256 v = _mm256_min_ps(_mm256_max_ps(_mm256_mul_ps(_mm256_loadu_ps(x), s), lo), hi);
+    const __m256 r = _mm256_castsi256_ps(
+        _mm256_or_si256(_mm256_and_si256(_mm256_castps_si256(v), sign), half));
+    return _mm256_cvttps_epi32(_mm256_add_ps(v, r));
+}
+/* As the VNNI one, 32 values a step: four vectors of int32 packed to bytes (the packs
+ * work within 128-bit lanes: the permutation puts the four vectors' bytes back in order). */
+I8_INLINE int i8_quantize_vec(int8_t *q, const float *x, int n, float inv_scale, int8_t *any)
+{
+    const __m256 s = _mm256_set1_ps(inv_scale);
+    __m256i bits = _mm256_setzero_si256();
+    int k = 0;
+    for (; k + 32 <= n; k += 32) {
+        const __m256i t0 = i8_round(x + k, s), t1 = i8_round(x + k + 8, s);
+        const __m256i t2 = i8_round(x + k + 16, s), t3 = i8_round(x + k + 24, s);
+        bits = _mm256_or_si256(bits, _mm256_or_si256(_mm256_or_si256(t0, t1), _mm256_or_si256(t2, t3)));
+        const __m256i bytes = _mm256_packs_epi16(_mm256_packs_epi32(t0, t1), _mm256_packs_epi32(t2, t3));
+        _mm256_storeu_si256((__m256i *)(void *)(q + k),
+                            _mm256_permutevar8x32_epi32(bytes, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7)));
+    }
+    *any |= (int8_t)(_mm256_movemask_ps(_mm256_castsi256_ps(bits)) ? -1 : 0);
+    return k;
+}
+#endif
+
+/* z[r][o0 + o] for R rows of q (KP bytes apart) and V vectors of outputs from o0 (the
+ * last n of them, n <= V·I8_LANES): each weight vector loaded once for the R rows.
+ * With fewer than 4 sums in flight (R·V < 4) the groups are split between S sets of
+ * sums, added at the end, so that the multiply-adds do not wait on each other.  R, V,
+ * S and negative are constants where it is called: the loops unroll into registers. */
+I8_INLINE void i8_block(float *z, const int8_t *w4, const int8_t *q, int KP, int N, int o0,
+                        int n, int R, int V, int negative, float s_x, const float *s_w,
+                        const float *bias)
+{
+    const int G = KP / 4, S = R * V >= 4 ? 1 : R * V >= 2 ? 2 : 4;
+    i8_vec acc[4][4][I8_VMAX], w[I8_VMAX];
+    i8_mask m[I8_VMAX];
+    for (int v = 0; v < V; v++)
+        m[v] = i8_lanes(n - v * I8_LANES);
+    for (int s = 0; s < S; s++)
+        for (int r = 0; r < R; r++)
+            for (int v = 0; v < V; v++)
+                acc[s][r][v] = i8_zero();
+    int g = 0;
+    for (; g + S <= G; g += S)
+        for (int s = 0; s < S; s++) {
+            const int8_t *wg = w4 + ((size_t)(g + s) * N + o0) * 4;
+            for (int v = 0; v < V; v++)
+                w[v] = i8_weights(wg + v * 4 * I8_LANES, m[v]);
+            for (int r = 0; r < R; r++) {
+                const i8_vec x = i8_broadcast(q + (size_t)r * KP + (size_t)4 * (g + s));
+                for (int v = 0; v < V; v++)
+                    acc[s][r][v] = negative ? i8_dot_signed(acc[s][r][v], x, w[v])
+                                            : i8_dot(acc[s][r][v], x, w[v]);
+            }
+        }
+    for (; g < G; g++) {                /* the last G % S groups */
+        const int8_t *wg = w4 + ((size_t)g * N + o0) * 4;
+        for (int v = 0; v < V; v++)
+            w[v] = i8_weights(wg + v * 4 * I8_LANES, m[v]);
+        for (int r = 0; r < R; r++) {
+            const i8_vec x = i8_broadcast(q + (size_t)r * KP + (size_t)4 * g);
+            for (int v = 0; v < V; v++)
+                acc[0][r][v] = negative ? i8_dot_signed(acc[0][r][v], x, w[v])
+                                        : i8_dot(acc[0][r][v], x, w[v]);
+        }
+    }
+    for (int r = 0; r < R; r++)
+        for (int v = 0; v < V; v++) {
+            for (int s = 1; s < S; s++)
+                acc[0][r][v] = i8_add(acc[0][r][v], acc[s][r][v]);
+            const int o = o0 + v * I8_LANES;
+            i8_store(z + (size_t)r * N + o, acc[0][r][v], s_x, s_w + o, bias + o, m[v]);
+        }
+}
+#endif
+
+/* q[b][k] = round(x[b][k] / s), saturated to [-127, 127], for B rows of K values given
+ * inv_scale = 1 / s, each row of q padded with zeros to KP values (KP >= K; the sums
+ * take inputs four at a time).  Returns 1 if any q is negative, else 0.  The clamps come
+ * before the rounding (so a NaN becomes -127 rather than undefined behaviour); rounding
+ * adds ±0.5 and truncates: half away from zero.  Every step is a select or plain
+ * arithmetic, so the loop vectorises. */
+static int quantize(int8_t *restrict q, const float *restrict x, int B, int K, int KP,
+                    float inv_scale)
+{
+    int8_t any = 0;             /* the bits of every q or'ed: the sign bit says if one is < 0 */
+    for (int b = 0; b < B; b++) {
+        const float *xb = x + (size_t)b * K;
+        int8_t *qb = q + (size_t)b * KP;
+        int k0 = 0;
+#if defined(NETC_I8_VNNI) || defined(NETC_I8_AVX2)
+        k0 = i8_quantize_vec(qb, xb, K, inv_scale, &any);
+#endif
+        for (int k = k0; k < K; k++) {
+            float v = xb[k] * inv_scale;
+            v = v > -127.0f ? v : -127.0f;
+            v = v < 127.0f ? v : 127.0f;
+            qb[k] = (int8_t)(int)(v + (v >= 0.0f ? 0.5f : -0.5f));
+        }
+        for (int k = k0; k < K; k++)    /* a loop of its own: both vectorise */
+            any |= qb[k];
+        for (int k = K; k < KP; k++)
+            qb[k] = 0;
+    }
+    return any < 0;
+}
+
+
+#if !defined(NETC_I8_VNNI) && !defined(NETC_I8_AVX2)
+/* z = s_x·s_w·acc + bias: an output back in float, from its int32 sum, as the vector
+ * paths' i8_store computes it (two statements: no compiler fuses them into one rounding). */
 static inline float dequantize(int32_t acc, float s_x, float s_w, float bias)
 {
-    return (float)acc * (s_x * s_w) + bias;
+    const float scaled = (float)acc * (s_x * s_w);
+    return scaled + bias;
 }
+#endif
 
-/* z[b][o] = s_x·s_w[o]·Σ_i w[o][i]·xq[b][i] + bias[o] for B samples and N outputs, with
- * w[N][K] in int8 and xq[B][K] the quantised inputs.  Each product fits in 16 bits
- * (|w|, |xq| <= 127) and xq is already int16, so compilers pair the products up in
- * 16-bit multiply-adds (x86's pmaddwd, Arm's smlal).  Four samples at a time share
- * each load of a weight row, as the float kernels' register blocks do; the last B % 4
- * samples go one at a time, four rows sharing each load of the sample.  The sums run
- * over i in int32 and are exact: netc checked that none can overflow. */
-static void dense_i8(float *restrict z, const int8_t *restrict w,
-                     const int16_t *restrict xq, int B, int N, int K, float s_x,
-                     const float *restrict s_w, const float *restrict bias)
+/* z[b][o] = s_x·s_w[o]·Σ_k Wq[o][k]·q[b][k] + bias[o] for B rows of q and N outputs,
+ * with w4 as above (G = KP / 4 groups) and negative = 0 only if no q is below 0.  Four
+ * rows at a time share each load of the weights, then the last B % 4 one by one; the
+ * sums run in int32 and are exact: netc checked that none can overflow. */
+static void dense_i8(float *restrict z, const int8_t *restrict w4, const int8_t *restrict q,
+                     int B, int N, int KP, int negative, float s_x, const float *restrict s_w,
+                     const float *restrict bias)
 {
-    int b = 0;
-    for (; b + 4 <= B; b += 4) {
-        const int16_t *x0 = xq + (size_t)b * K, *x1 = x0 + K, *x2 = x1 + K, *x3 = x2 + K;
-        for (int o = 0; o < N; o++) {
-            const int8_t *wo = w + (size_t)o * K;
-            int32_t acc[4] = { 0, 0, 0, 0 };
-            for (int i = 0; i < K; i++) {
-                const int16_t wi = wo[i];
-                acc[0] += wi * x0[i];
-                acc[1] += wi * x1[i];
-                acc[2] += wi * x2[i];
-                acc[3] += wi * x3[i];
+#if defined(NETC_I8_VNNI) || defined(NETC_I8_AVX2)
+    for (int b = 0; b < B;) {
+        const int R = B - b >= 4 ? 4 : 1;
+        const int8_t *qb = q + (size_t)b * KP;
+        float *zb = z + (size_t)b * N;
+        for (int o = 0; o < N; o += I8_VMAX * I8_LANES) {
+            const int n = N - o, V = (n + I8_LANES - 1) / I8_LANES;
+#define I8_CASE(r, v)                                                                      \
+            if (R == r && (V == v || (v == I8_VMAX && V > v))) {                           \
+                if (negative)                                                              \
+                    i8_block(zb, w4, qb, KP, N, o, n, r, v, 1, s_x, s_w, bias);            \
+                else                                                                       \
+                    i8_block(zb, w4, qb, KP, N, o, n, r, v, 0, s_x, s_w, bias);            \
+                continue;                                                                  \
             }
-            for (int r = 0; r < 4; r++)
-                z[(size_t)(b + r) * N + o] = dequantize(acc[r], s_x, s_w[o], bias[o]);
+            I8_CASE(4, 1) I8_CASE(4, 2) I8_CASE(1, 1) I8_CASE(1, 2)
+#if I8_VMAX > 2
+            I8_CASE(4, 3) I8_CASE(4, 4) I8_CASE(1, 3) I8_CASE(1, 4)
+#endif
+#undef I8_CASE
+        }
+        b += R;
+    }
+#else
+    (void)negative;                     /* plain C multiplies signed bytes alike */
+    for (int b = 0; b < B; b++) {
+        const int8_t *qb = q + (size_t)b * KP;
+        for (int o0 = 0; o0 < N; o0 += 8) {  /* eight outputs' sums, 32 weight bytes a group */
+            const int n = N - o0 < 8 ? N - o0 : 8;
+            int32_t acc[8] = { 0, 0, 0, 0, 0, 0, 0, 0 };
+            for (int g = 0; g < KP / 4; g++) {
+                const int8_t *wg = w4 + ((size_t)g * N + o0) * 4, *x = qb + 4 * g;
+                for (int o = 0; o < n; o++)
+                    for (int j = 0; j < 4; j++)
+                        acc[o] += wg[4 * o + j] * x[j];
+            }
+            for (int o = 0; o < n; o++)
+                z[(size_t)b * N + o0 + o] = dequantize(acc[o], s_x, s_w[o0 + o], bias[o0 + o]);
         }
     }
-    for (; b < B; b++) {
-        const int16_t *x = xq + (size_t)b * K;
-        int o = 0;
-        for (; o + 4 <= N; o += 4) {
-            const int8_t *w0 = w + (size_t)o * K, *w1 = w0 + K, *w2 = w1 + K, *w3 = w2 + K;
-            int32_t acc[4] = { 0, 0, 0, 0 };
-            for (int i = 0; i < K; i++) {
-                const int16_t xi = x[i];
-                acc[0] += w0[i] * xi;
-                acc[1] += w1[i] * xi;
-                acc[2] += w2[i] * xi;
-                acc[3] += w3[i] * xi;
-            }
-            for (int r = 0; r < 4; r++)
-                z[(size_t)b * N + o + r] = dequantize(acc[r], s_x, s_w[o + r], bias[o + r]);
-        }
-        for (; o < N; o++) {        /* the last N % 4 outputs */
-            const int8_t *wo = w + (size_t)o * K;
-            int32_t acc = 0;
-            for (int i = 0; i < K; i++)
-                acc += wo[i] * x[i];
-            z[(size_t)b * N + o] = dequantize(acc, s_x, s_w[o], bias[o]);
-        }
-    }
+#endif
 }
 
 /* ---- The quantised weights ---- */
 
 /* Layer 1, "conv1": inputs quantised with s_x = 0.007874016f (max |x| = 1 in calibration);
- * Wq[OUT_C][FAN_IN] (torch's [out, in, kh, kw], one row per filter), s_w[OUT_C] and the bias as trained. */
+ * Wq[OUT_C][FAN_IN] (torch's [out, in, kh, kw], one row per filter), s_w[OUT_C] and the bias as trained; Wq4[g][4o + j] = Wq[o][4g + j], MNIST_L1_KP (the inputs
+ * in whole groups of four) a multiple of 4. */
+enum { MNIST_L1_KP = (MNIST_L1_FAN_IN + 3) / 4 * 4 };
 static const float mnist_l1_x_scale = 0.007874016f, mnist_l1_x_inv_scale = 127.0f;
-static const int8_t mnist_l1_wq[MNIST_L1_OUT_C][MNIST_L1_FAN_IN] = {
-    {   /* filter 0 */
-        -19, 76, 51, 93, 45, -66, 54, -30, -86, -122, -83, 30, -127, 122, 72, 20,
+static const int8_t mnist_l1_wq[MNIST_L1_KP / 4][MNIST_L1_OUT_C * 4] = {
+    {   /* inputs 0 to 3 */
+        -19, 76, 51, 93, 56, -22, -27, 22, -19, -28, 127, 76, 20, 22, 22, -25,
     },
-    {   /* filter 1 */
-        56, -22, -27, 22, 10, 49, -18, -42, 40, 43, 15, 127, -94, -13, -41, 68,
+    {   /* inputs 4 to 7 */
+        45, -66, 54, -30, 10, 49, -18, -42, -39, -61, -89, 22, -40, 127, -53, -108,
     },
-    {   /* filter 2 */
-        -19, -28, 127, 76, -39, -61, -89, 22, -116, 0, 70, -12, 71, -8, -18, -41,
+    {   /* inputs 8 to 11 */
+        -86, -122, -83, 30, 40, 43, 15, 127, -116, 0, 70, -12, 51, 22, 20, 21,
     },
-    {   /* filter 3 */
-        20, 22, 22, -25, -40, 127, -53, -108, 51, 22, 20, 21, -42, -48, 43, -5,
+    {   /* inputs 12 to 15 */
+        -127, 122, 72, 20, -94, -13, -41, 68, 71, -8, -18, -41, -42, -48, 43, -5,
     },
 };
 static const float mnist_l1_w_scale[MNIST_L1_OUT_C] = {
@@ -149,38 +442,46 @@ static const float mnist_l1_bias[MNIST_L1_OUT_C] = {
 };
 
 /* Layer 2, "conv2": inputs quantised with s_x = 0.01734101f (max |x| = 2.20231 in calibration);
- * Wq[OUT_C][FAN_IN] (torch's [out, in, kh, kw], one row per filter), s_w[OUT_C] and the bias as trained. */
+ * Wq[OUT_C][FAN_IN] (torch's [out, in, kh, kw], one row per filter), s_w[OUT_C] and the bias as trained; Wq4[g][4o + j] = Wq[o][4g + j], MNIST_L2_KP (the inputs
+ * in whole groups of four) a multiple of 4. */
+enum { MNIST_L2_KP = (MNIST_L2_FAN_IN + 3) / 4 * 4 };
 static const float mnist_l2_x_scale = 0.01734101f, mnist_l2_x_inv_scale = 57.666767f;
-static const int8_t mnist_l2_wq[MNIST_L2_OUT_C][MNIST_L2_FAN_IN] = {
-    {   /* filter 0 */
-        64, -81, -7, -16, -29, 28, -36, -12, -33, 43, 24, -8, 22, -24, 22, 83,
-        29, -22, 127, -109, 27, -5, 112, -17, 57, 43, -4, 16, 99, 37, -50, 33,
-        -1, 0, -52, -67,
+static const int8_t mnist_l2_wq[MNIST_L2_KP / 4][MNIST_L2_OUT_C * 4] = {
+    {   /* inputs 0 to 3 */
+        64, -81, -7, -16, -127, 98, 9, 45, 8, -7, -93, -9, 65, -100, 92, -1,
+        7, -77, 12, 86, -40, 2, -110, -27,
     },
-    {   /* filter 1 */
-        -127, 98, 9, 45, -39, -42, -103, -30, 4, -74, -97, 15, -6, -20, 80, -37,
-        -32, -81, 13, -43, -33, -67, 31, -48, 46, 86, -13, 12, 10, 104, -94, -89,
-        15, 35, 37, -95,
+    {   /* inputs 4 to 7 */
+        -29, 28, -36, -12, -39, -42, -103, -30, 8, 3, 38, -33, -68, 3, -12, -14,
+        38, 114, -53, -127, 9, 29, 25, -109,
     },
-    {   /* filter 2 */
-        8, -7, -93, -9, 8, 3, 38, -33, 91, 7, 23, -36, -73, 4, -13, 11,
-        -8, 19, 30, 43, -40, -24, -9, -15, 56, 5, -83, 58, 15, -26, 39, 1,
-        -91, 60, 127, 1,
+    {   /* inputs 8 to 11 */
+        -33, 43, 24, -8, 4, -74, -97, 15, 91, 7, 23, -36, 39, 21, 72, -42,
+        -26, 115, 55, -55, -35, 96, 127, 63,
     },
-    {   /* filter 3 */
-        65, -100, 92, -1, -68, 3, -12, -14, 39, 21, 72, -42, 5, 22, 15, -25,
-        -2, -43, -81, -57, -22, 39, 92, -66, -6, 13, 34, -21, 127, 52, -51, -17,
-        53, -77, -68, -87,
+    {   /* inputs 12 to 15 */
+        22, -24, 22, 83, -6, -20, 80, -37, -73, 4, -13, 11, 5, 22, 15, -25,
+        -82, -22, 65, 55, 21, 44, -67, 63,
     },
-    {   /* filter 4 */
-        7, -77, 12, 86, 38, 114, -53, -127, -26, 115, 55, -55, -82, -22, 65, 55,
-        -86, -9, -15, -30, 51, 33, 33, 0, -17, 11, 8, 45, -29, 108, 40, -62,
-        -60, 0, -77, -65,
+    {   /* inputs 16 to 19 */
+        29, -22, 127, -109, -32, -81, 13, -43, -8, 19, 30, 43, -2, -43, -81, -57,
+        -86, -9, -15, -30, -41, -31, 9, 23,
     },
-    {   /* filter 5 */
-        -40, 2, -110, -27, 9, 29, 25, -109, -35, 96, 127, 63, 21, 44, -67, 63,
-        -41, -31, 9, 23, -116, 27, -112, -54, 25, 109, -36, -63, 5, 73, -31, -7,
-        -60, -2, -16, 35,
+    {   /* inputs 20 to 23 */
+        27, -5, 112, -17, -33, -67, 31, -48, -40, -24, -9, -15, -22, 39, 92, -66,
+        51, 33, 33, 0, -116, 27, -112, -54,
+    },
+    {   /* inputs 24 to 27 */
+        57, 43, -4, 16, 46, 86, -13, 12, 56, 5, -83, 58, -6, 13, 34, -21,
+        -17, 11, 8, 45, 25, 109, -36, -63,
+    },
+    {   /* inputs 28 to 31 */
+        99, 37, -50, 33, 10, 104, -94, -89, 15, -26, 39, 1, 127, 52, -51, -17,
+        -29, 108, 40, -62, 5, 73, -31, -7,
+    },
+    {   /* inputs 32 to 35 */
+        -1, 0, -52, -67, 15, 35, 37, -95, -91, 60, 127, 1, 53, -77, -68, -87,
+        -60, 0, -77, -65, -60, -2, -16, 35,
     },
 };
 static const float mnist_l2_w_scale[MNIST_L2_OUT_C] = {
@@ -191,264 +492,250 @@ static const float mnist_l2_bias[MNIST_L2_OUT_C] = {
 };
 
 /* Layer 6, "dense1": inputs quantised with s_x = 0.00938945f (max |x| = 1.19246 in calibration);
- * Wq[OUT][IN], s_w[OUT] and the bias as trained. */
+ * Wq[OUT][IN], s_w[OUT] and the bias as trained; Wq4[g][4o + j] = Wq[o][4g + j], MNIST_L6_KP (the inputs
+ * in whole groups of four) a multiple of 4. */
+enum { MNIST_L6_KP = (MNIST_L6_IN + 3) / 4 * 4 };
 static const float mnist_l6_x_scale = 0.00938945f, mnist_l6_x_inv_scale = 106.50251f;
-static const int8_t mnist_l6_wq[MNIST_L6_OUT][MNIST_L6_IN] = {
-    {   /* output 0 */
-        -37, -54, -84, -81, -4, 23, -23, -51, -89, 72, 76, -7, -59, -36, 91, 94,
-        71, -39, 65, -64, -78, 35, -55, -33, 10, 22, 91, 74, -31, 58, -85, 42,
-        -24, -54, 58, -62, -50, -68, 64, 44, -11, -66, 18, 91, 35, 6, 108, -25,
-        -85, 56, -98, -44, 56, -14, 12, 7, -42, -67, -28, -42, 36, -4, -95, 38,
-        19, -68, 106, 78, -29, -31, 87, -70, 50, 17, -26, 95, -127, -11, -15, -60,
-        -6, -5, 60, 38, 15, 86, 71, 65, -16, -106, -37, 67, -101, -56, -28, 67,
+static const int8_t mnist_l6_wq[MNIST_L6_KP / 4][MNIST_L6_OUT * 4] = {
+    {   /* inputs 0 to 3 */
+        -37, -54, -84, -81, -7, -54, 33, 69, -72, 44, 46, -36, -21, 12, -62, -93,
+        13, -46, 61, 100, -48, 47, -80, 68, -32, -17, 25, -69, 7, -17, 34, -17,
+        115, -43, 23, -24, -7, 22, 48, -64, 34, 2, -28, -33, -49, -67, -47, -81,
+        127, -39, 95, 87, 6, 28, -48, 63, -39, 48, 55, -28, -4, -64, 2, 33,
+        120, -70, -53, 24, 48, 78, -88, -67, 5, -11, 33, -99, -97, -30, 103, -47,
+        -48, 30, -69, 39, -127, -113, 84, 11, 60, -88, -79, -80, -55, 36, 76, 21,
+        84, 61, -82, -58, 29, -2, -41, -77, -36, 24, -49, -21, 51, 54, -75, 48,
+        68, 3, -11, -24, 104, 106, -98, -91, -1, -76, -38, -12, 4, -31, -102, -109,
     },
-    {   /* output 1 */
-        -7, -54, 33, 69, -34, -1, 58, 84, 51, -60, -72, 69, -80, -98, -71, -12,
-        82, 64, -14, -111, 82, 98, -20, -20, -37, 3, -18, 90, 67, -46, -82, 102,
-        41, 60, -14, -65, -20, -18, 49, -90, -30, -93, 60, 114, -54, 23, -80, -87,
-        29, 81, 79, -61, 95, -17, -53, 18, -47, 75, 60, 4, -102, 11, -34, -44,
-        -4, 9, -48, 25, -104, 17, 7, 15, 44, -56, -93, -77, 57, -28, 10, 41,
-        8, 58, 127, 64, 50, -76, -40, -69, 45, -54, 89, 21, -13, 31, -23, -55,
+    {   /* inputs 4 to 7 */
+        -4, 23, -23, -51, -34, -1, 58, 84, 106, -83, -46, 79, 126, 55, 51, -69,
+        82, 29, -44, 12, -40, 77, 6, 49, 40, -62, 27, -27, 66, 13, -22, 56,
+        83, 103, -22, -67, -26, 82, 34, 12, -38, -74, 86, 31, 15, -16, -38, 83,
+        53, 35, 25, 0, 29, 20, -78, 37, -53, 11, 14, 29, 35, 74, 93, 72,
+        -38, 69, -41, -24, -52, -15, 31, 110, 113, -56, 62, 71, 40, 22, 83, -67,
+        127, 15, -34, -62, -107, -21, 1, 86, -20, 32, 18, 40, -87, 5, 63, 43,
+        -37, -51, -74, -41, -20, 3, 89, -60, 20, -73, -55, -44, 45, 77, 99, 31,
+        28, -56, -19, 66, 80, -81, 2, -76, -67, 9, 102, 78, -67, 56, 102, 77,
     },
-    {   /* output 2 */
-        -72, 44, 46, -36, 106, -83, -46, 79, 83, 45, -20, 28, 67, 80, -41, 87,
-        6, -80, -11, 26, -53, -88, -8, 30, -49, 69, 3, 42, -24, 16, -24, -33,
-        7, 91, 55, 58, 59, -34, -75, -59, 81, 57, -65, -51, 20, 6, 21, 5,
-        -110, -27, -54, 47, 73, -82, 7, -13, -39, 35, 62, -53, 26, -30, -74, -40,
-        -62, -17, -81, -31, -47, -127, -69, 9, 38, 6, -6, -15, 35, -19, -10, -95,
-        40, -30, 50, 71, 54, 17, -78, -55, -46, -53, 46, -39, 46, 77, 6, 48,
+    {   /* inputs 8 to 11 */
+        -89, 72, 76, -7, 51, -60, -72, 69, 83, 45, -20, 28, -10, 38, 119, 93,
+        65, -98, -27, -24, -12, -42, -71, -39, -8, 66, 18, 93, -17, 83, 32, -80,
+        32, -30, 102, 84, -66, 34, 63, -6, 46, 3, 1, 55, 42, -43, 115, 15,
+        -5, -30, -10, -55, -37, 84, -72, -13, -13, -40, -63, -29, 127, -75, -49, -5,
+        95, -37, 88, 5, -36, 9, 73, -66, 21, -23, -116, 100, 81, -79, -115, 88,
+        104, 2, 10, -53, 70, 2, 37, -56, -32, 50, -34, -33, 40, -49, -97, 34,
+        -14, 9, 70, -17, 49, 81, 82, -4, -93, -2, -26, -38, -53, 45, -24, 3,
+        48, 1, 47, 22, -1, 114, -51, -35, -12, 48, 46, -82, 52, -45, 77, -74,
     },
-    {   /* output 3 */
-        -21, 12, -62, -93, 126, 55, 51, -69, -10, 38, 119, 93, 91, -94, 39, 62,
-        31, 82, -38, -101, -25, -12, -13, 55, 32, 75, 39, 80, 10, 2, 41, 50,
-        127, -24, 82, 65, 95, 31, 18, -89, -65, 76, -1, -97, -16, 52, 111, 80,
-        20, -119, 49, -86, -44, 5, 51, 46, 113, -88, -59, -113, 72, 66, -127, -86,
-        65, -125, 34, 77, 64, -93, -27, 74, 104, -96, 47, 40, -79, -98, 29, -18,
-        -75, -66, -33, -95, 78, -36, 112, -93, 77, 4, -44, -96, 43, 25, -1, -28,
+    {   /* inputs 12 to 15 */
+        -59, -36, 91, 94, -80, -98, -71, -12, 67, 80, -41, 87, 91, -94, 39, 62,
+        -34, 92, 51, -13, -69, 33, -19, 0, -31, -41, 5, 39, 127, -99, -86, -28,
+        4, 60, -83, -39, 13, -107, -47, 12, -84, 56, 42, 46, -25, 39, 62, 0,
+        108, 76, 60, 22, 93, -77, 10, 10, 46, -48, -47, 40, -85, -4, -77, 23,
+        32, 90, -73, -50, -49, 15, 76, -105, -62, 104, 69, -20, -44, -27, -44, -56,
+        58, 95, 109, 11, -13, 2, -3, 58, 105, -41, -40, -38, -17, 28, -89, 76,
+        -107, 82, -66, 103, 65, 22, 47, 8, -60, -58, 111, 90, -89, 37, -21, -97,
+        24, -61, -99, 43, 45, -54, -72, -77, 77, -103, -72, -65, 37, 33, 64, -21,
     },
-    {   /* output 4 */
-        13, -46, 61, 100, 82, 29, -44, 12, 65, -98, -27, -24, -34, 92, 51, -13,
-        81, -127, -22, -21, -16, -26, -7, -72, -97, 39, -104, 32, -25, 0, -5, 35,
-        49, 53, 65, 42, 90, 22, -56, 93, 55, -53, 2, -78, -23, -106, -114, -111,
-        38, 2, -66, 97, -103, -86, -100, -97, 6, -12, -89, -56, -20, 102, -76, 64,
-        22, 65, -93, 85, -58, -12, 23, 0, -95, 50, 24, -16, -28, 113, 70, -58,
-        -61, 45, -103, -58, -7, -5, -32, 88, 106, 42, -32, -72, 76, -100, 55, 69,
+    {   /* inputs 16 to 19 */
+        71, -39, 65, -64, 82, 64, -14, -111, 6, -80, -11, 26, 31, 82, -38, -101,
+        81, -127, -22, -21, -13, 84, -69, -59, -72, -75, -54, -20, -123, -67, -66, 68,
+        -13, -69, 48, 6, 96, 55, 35, -100, -42, -66, -11, 73, -70, -124, -27, -93,
+        -3, 11, -58, -63, -13, 20, -40, 96, -79, 18, 28, -23, -80, 82, -91, -66,
+        -102, 10, -84, -60, -62, -77, -49, -10, 4, -99, -5, -29, -19, -80, -45, -76,
+        -62, -93, -77, -34, 27, -47, -10, 64, -63, 48, -73, 65, 21, -79, 45, 10,
+        4, -9, 10, 12, -93, -80, 77, 75, 37, -24, -11, 59, -45, -73, -28, 36,
+        -17, -12, -31, 77, -26, -85, -107, -102, 49, -83, -18, -57, -10, -33, 23, -120,
     },
-    {   /* output 5 */
-        -48, 47, -80, 68, -40, 77, 6, 49, -12, -42, -71, -39, -69, 33, -19, 0,
-        -13, 84, -69, -59, 81, -79, -47, -55, -32, -74, -11, 58, 27, -34, -68, -72,
-        5, -92, -23, 77, 35, 55, 39, -39, -53, -18, 36, 15, 101, 83, -63, 18,
-        71, -53, 16, 127, 6, -57, 1, 32, 17, 12, 52, 82, 48, 31, -39, 29,
-        -1, -73, 42, 18, -87, 9, 110, 7, -51, -2, -46, -67, 101, -41, 28, 4,
-        -21, -8, -22, 26, -59, -58, -82, 84, -36, 46, -30, 6, 25, 47, 11, 44,
+    {   /* inputs 20 to 23 */
+        -78, 35, -55, -33, 82, 98, -20, -20, -53, -88, -8, 30, -25, -12, -13, 55,
+        -16, -26, -7, -72, 81, -79, -47, -55, 60, -32, 17, -58, -57, -3, -33, -115,
+        -1, -71, 97, -64, -8, 69, 26, -104, 5, 67, -59, -15, -75, -81, -48, -40,
+        -27, 95, 33, -12, 5, 47, -53, -49, 35, -78, 57, 63, 18, 8, 70, 71,
+        -11, -44, 39, -25, -28, 36, -41, 85, 94, -92, -58, 37, 5, -90, 39, 62,
+        52, -17, 102, -39, -57, -108, -67, -51, 0, -21, 62, -23, 64, -93, -98, -28,
+        107, -58, 41, 70, -66, 64, 76, -67, -24, -48, -71, -50, -89, -44, -101, -18,
+        66, 84, 77, 62, -76, 84, 35, -7, 32, -52, 2, 33, -61, -41, -97, 25,
     },
-    {   /* output 6 */
-        -32, -17, 25, -69, 40, -62, 27, -27, -8, 66, 18, 93, -31, -41, 5, 39,
-        -72, -75, -54, -20, 60, -32, 17, -58, -50, -29, 27, 89, 36, -68, 56, -1,
-        -60, 41, 49, -75, -26, 74, -59, -34, -9, 39, -38, 62, -35, 10, 56, 59,
-        -42, -86, 29, -10, 69, -25, 40, 49, 21, -81, -25, -25, -104, -127, -44, -19,
-        32, -58, -53, 11, -43, 25, -6, -65, -58, 31, 107, -86, -63, 32, -44, 57,
-        81, -47, 79, -49, -42, -93, 69, -7, 62, 38, 29, 70, 75, 88, 32, 3,
+    {   /* inputs 24 to 27 */
+        10, 22, 91, 74, -37, 3, -18, 90, -49, 69, 3, 42, 32, 75, 39, 80,
+        -97, 39, -104, 32, -32, -74, -11, 58, -50, -29, 27, 89, 64, -47, -88, -22,
+        42, 78, -61, -3, 116, 67, 25, 5, 22, 30, -44, 0, 45, -88, 87, 22,
+        84, 106, 53, 66, 103, 1, -106, -74, -66, -48, 12, -69, -81, -78, -103, 78,
+        -53, 30, -79, 71, -17, -94, -4, 39, 85, 13, 108, 92, -62, 50, -60, -30,
+        49, -53, 4, 3, -21, -51, 48, -54, 64, -65, -71, -54, 11, 68, -72, -105,
+        -16, -31, -60, 0, -34, -77, 43, -39, -45, -26, 67, 18, 94, -38, 81, 91,
+        -28, 4, -86, -25, 68, -49, 10, 98, 23, -23, 24, -13, -38, -22, -19, -71,
     },
-    {   /* output 7 */
-        7, -17, 34, -17, 66, 13, -22, 56, -17, 83, 32, -80, 127, -99, -86, -28,
-        -123, -67, -66, 68, -57, -3, -33, -115, 64, -47, -88, -22, -25, 16, 40, -97,
-        -62, 35, -67, 61, 103, -90, -100, 9, -25, -17, 27, -32, 89, 42, 97, -42,
-        92, 95, -35, 35, 105, 43, -64, 36, 35, -31, -34, 27, 115, 61, 108, 36,
-        -101, 67, 78, -62, 22, 13, 118, 91, -37, -42, -3, -85, 111, -16, 109, 83,
-        104, 27, -104, 90, 18, 31, 104, -79, 21, -62, -91, -106, 9, 55, 91, 7,
+    {   /* inputs 28 to 31 */
+        -31, 58, -85, 42, 67, -46, -82, 102, -24, 16, -24, -33, 10, 2, 41, 50,
+        -25, 0, -5, 35, 27, -34, -68, -72, 36, -68, 56, -1, -25, 16, 40, -97,
+        -36, -54, -21, -74, -97, -72, 45, 12, 88, 3, 25, -4, 127, 106, 112, -115,
+        -66, 18, 71, 48, 17, -27, -2, 94, 4, -44, -21, 46, 83, -3, 93, -98,
+        103, 71, -68, -21, 11, 31, -9, -5, 84, 87, -32, -30, 79, -11, -102, 62,
+        -67, -7, -13, -19, -98, -75, -11, -37, -35, 60, 32, -25, 44, -31, 71, -127,
+        101, -23, 59, 49, -56, -34, -44, 33, -88, -8, -12, 32, -49, -76, -41, 6,
+        -58, 19, -75, 73, -104, -7, -79, -30, -25, -16, -48, 119, -7, 92, 47, -19,
     },
-    {   /* output 8 */
-        115, -43, 23, -24, 83, 103, -22, -67, 32, -30, 102, 84, 4, 60, -83, -39,
-        -13, -69, 48, 6, -1, -71, 97, -64, 42, 78, -61, -3, -36, -54, -21, -74,
-        117, -48, 13, 48, 11, -88, -36, 127, -16, 11, 73, 24, 30, -5, 119, 55,
-        24, -71, -44, -104, 77, 103, 74, 40, 101, 49, -115, -69, 44, 4, -111, -15,
-        16, 3, 67, -15, 123, -24, -93, -6, 84, -5, -69, 65, 108, -29, 90, 41,
-        -119, -126, 5, -117, -50, -11, 29, -44, -89, -77, 13, 2, -81, 54, -93, 79,
+    {   /* inputs 32 to 35 */
+        -24, -54, 58, -62, 41, 60, -14, -65, 7, 91, 55, 58, 127, -24, 82, 65,
+        49, 53, 65, 42, 5, -92, -23, 77, -60, 41, 49, -75, -62, 35, -67, 61,
+        117, -48, 13, 48, 1, -25, 32, -25, -88, -3, -54, -16, 66, 36, -12, 23,
+        34, 36, -53, -34, 39, 70, 19, -13, 70, 68, 59, -45, -82, -41, 113, -63,
+        -51, -18, 61, -8, 91, 7, 54, -47, -29, 32, -23, 39, 87, -71, -121, -81,
+        124, -99, 64, 54, 67, 67, 91, 50, 100, 52, 26, 38, -18, 13, -38, -31,
+        111, 4, 31, -38, 43, -58, -46, -22, 45, 88, 84, 38, -74, 51, 38, -103,
+        -80, 45, 21, -5, 71, -26, -7, -40, -15, 28, 120, 94, 108, 122, 16, -72,
     },
-    {   /* output 9 */
-        -7, 22, 48, -64, -26, 82, 34, 12, -66, 34, 63, -6, 13, -107, -47, 12,
-        96, 55, 35, -100, -8, 69, 26, -104, 116, 67, 25, 5, -97, -72, 45, 12,
-        1, -25, 32, -25, -78, 52, -78, 21, 77, 85, 41, 12, -66, -45, -2, -59,
-        44, 73, 46, 16, 28, 64, 53, 88, 31, -34, 86, -29, -51, -59, -72, 91,
-        73, -64, -19, -36, 49, 79, -31, 127, -24, -65, -59, 114, 70, 85, -15, 32,
-        85, -73, -75, 18, -49, -9, -10, -28, -101, 93, 88, -70, -72, -3, 81, -6,
+    {   /* inputs 36 to 39 */
+        -50, -68, 64, 44, -20, -18, 49, -90, 59, -34, -75, -59, 95, 31, 18, -89,
+        90, 22, -56, 93, 35, 55, 39, -39, -26, 74, -59, -34, 103, -90, -100, 9,
+        11, -88, -36, 127, -78, 52, -78, 21, 51, -2, -7, 29, -63, -37, 74, 26,
+        -41, -91, -7, -103, 19, 93, 46, 76, 78, -2, 79, 22, -88, 55, -24, 53,
+        30, 43, 72, -96, 58, 81, 12, -21, -49, 82, -47, -39, 53, 76, 68, 34,
+        50, 90, 40, -62, 73, -75, 75, -101, 10, 38, -57, 24, -71, 67, 8, -102,
+        46, 21, 89, -87, -65, -60, 69, 3, 56, -57, -61, -59, 72, 17, 91, -66,
+        -17, -29, -83, 34, -58, -42, 83, -43, 96, 25, -71, 87, 51, 59, 55, 3,
     },
-    {   /* output 10 */
-        34, 2, -28, -33, -38, -74, 86, 31, 46, 3, 1, 55, -84, 56, 42, 46,
-        -42, -66, -11, 73, 5, 67, -59, -15, 22, 30, -44, 0, 88, 3, 25, -4,
-        -88, -3, -54, -16, 51, -2, -7, 29, -10, -31, -6, 23, -102, 58, 51, 20,
-        124, 98, -14, -27, -47, 24, 82, 59, 127, 2, 2, 23, -54, 31, 101, -34,
-        -60, 42, 29, -32, -90, -10, -63, 46, 38, 23, 66, 55, 78, 71, 3, 21,
-        -5, 51, -46, -123, 3, -70, 5, -107, -63, 68, 32, 65, 19, 61, -82, 67,
+    {   /* inputs 40 to 43 */
+        -11, -66, 18, 91, -30, -93, 60, 114, 81, 57, -65, -51, -65, 76, -1, -97,
+        55, -53, 2, -78, -53, -18, 36, 15, -9, 39, -38, 62, -25, -17, 27, -32,
+        -16, 11, 73, 24, 77, 85, 41, 12, -10, -31, -6, 23, -19, 89, 5, 34,
+        -91, -89, -97, 25, -82, 5, 64, 46, 84, -82, 19, 60, -54, -106, -87, -87,
+        -89, 70, -15, 8, -29, 79, -15, 72, 60, -65, -110, 106, 90, 64, 83, -47,
+        -75, -54, -70, -79, -6, -110, -71, -21, 93, 44, 57, -94, -26, -80, 2, 95,
+        83, -57, 37, 95, -5, 90, 90, 42, -78, -14, 103, 44, 57, 43, 13, 57,
+        64, -33, -79, 25, 83, -122, 56, -72, 61, -18, -45, 8, 23, 17, 10, -127,
     },
-    {   /* output 11 */
-        -49, -67, -47, -81, 15, -16, -38, 83, 42, -43, 115, 15, -25, 39, 62, 0,
-        -70, -124, -27, -93, -75, -81, -48, -40, 45, -88, 87, 22, 127, 106, 112, -115,
-        66, 36, -12, 23, -63, -37, 74, 26, -19, 89, 5, 34, -42, 53, -9, 97,
-        64, 13, -85, -94, -9, -26, -41, 46, 56, 78, -73, 62, 80, -76, -65, -68,
-        113, -36, 97, -31, -75, -110, -85, -84, -66, 27, 48, -109, 16, -56, -56, 5,
-        79, 115, 56, -91, -9, -71, -94, 15, 54, 88, 106, -24, 61, -85, 49, -35,
+    {   /* inputs 44 to 47 */
+        35, 6, 108, -25, -54, 23, -80, -87, 20, 6, 21, 5, -16, 52, 111, 80,
+        -23, -106, -114, -111, 101, 83, -63, 18, -35, 10, 56, 59, 89, 42, 97, -42,
+        30, -5, 119, 55, -66, -45, -2, -59, -102, 58, 51, 20, -42, 53, -9, 97,
+        -38, -89, -80, -73, -104, 60, 3, 58, -32, -54, 79, -17, 90, 35, -100, 7,
+        92, 28, -82, -9, -47, -89, -66, -17, -86, 53, 46, 66, 4, -30, -104, -25,
+        -19, -93, 62, 104, -16, -32, 82, -55, -80, -88, -100, -66, -24, -89, -12, 34,
+        -26, 48, 95, 39, 60, 94, -66, -77, 37, 96, -32, 105, -92, -27, -46, -84,
+        11, -31, -39, -5, -9, -50, 27, -93, 52, -48, -39, 37, -23, -108, -75, -91,
     },
-    {   /* output 12 */
-        127, -39, 95, 87, 53, 35, 25, 0, -5, -30, -10, -55, 108, 76, 60, 22,
-        -3, 11, -58, -63, -27, 95, 33, -12, 84, 106, 53, 66, -66, 18, 71, 48,
-        34, 36, -53, -34, -41, -91, -7, -103, -91, -89, -97, 25, -38, -89, -80, -73,
-        62, -51, 33, -82, -6, 38, 124, 40, 79, 36, 50, -16, 5, -37, -7, 41,
-        1, -73, 36, -73, 60, 42, -57, -62, 67, 110, 12, -9, 33, 88, 44, -47,
-        20, 65, -15, -85, 28, -2, -63, -47, -58, 73, -20, 15, 7, -95, 14, 49,
+    {   /* inputs 48 to 51 */
+        -85, 56, -98, -44, 29, 81, 79, -61, -110, -27, -54, 47, 20, -119, 49, -86,
+        38, 2, -66, 97, 71, -53, 16, 127, -42, -86, 29, -10, 92, 95, -35, 35,
+        24, -71, -44, -104, 44, 73, 46, 16, 124, 98, -14, -27, 64, 13, -85, -94,
+        62, -51, 33, -82, -10, -88, -56, -104, 12, 8, -60, 68, 19, -54, -50, -25,
+        0, -80, -66, 47, 16, -25, -35, -81, 104, 56, 84, 52, -103, 10, 77, -72,
+        -123, 85, 27, 7, 28, 71, -38, 96, -86, -11, 5, 19, 18, 31, -53, -6,
+        -29, 67, -42, -47, -60, -57, -54, -9, -42, 104, 14, 114, -48, 112, 4, 44,
+        5, -58, -2, 88, 43, 123, 124, -67, -6, -83, -64, -79, 46, -56, 30, -75,
     },
-    {   /* output 13 */
-        6, 28, -48, 63, 29, 20, -78, 37, -37, 84, -72, -13, 93, -77, 10, 10,
-        -13, 20, -40, 96, 5, 47, -53, -49, 103, 1, -106, -74, 17, -27, -2, 94,
-        39, 70, 19, -13, 19, 93, 46, 76, -82, 5, 64, 46, -104, 60, 3, 58,
-        -10, -88, -56, -104, -92, -19, -111, -31, 61, 39, -59, -4, -39, 58, 83, 3,
-        -105, 10, -50, 16, -82, -115, -64, -59, -99, -70, 58, 38, -76, 106, 85, 88,
-        7, -50, -127, -67, -70, -19, -5, -18, 99, 9, -71, -37, 19, -4, 15, -51,
+    {   /* inputs 52 to 55 */
+        56, -14, 12, 7, 95, -17, -53, 18, 73, -82, 7, -13, -44, 5, 51, 46,
+        -103, -86, -100, -97, 6, -57, 1, 32, 69, -25, 40, 49, 105, 43, -64, 36,
+        77, 103, 74, 40, 28, 64, 53, 88, -47, 24, 82, 59, -9, -26, -41, 46,
+        -6, 38, 124, 40, -92, -19, -111, -31, -47, -28, 2, -54, -56, -55, -55, 71,
+        -1, 7, 2, -19, -98, -117, 21, -3, 94, -56, -76, -87, 99, 88, 10, 20,
+        -29, 91, 88, 38, -50, 58, 52, 14, 48, -6, -60, -12, -64, 106, -53, 33,
+        -3, -43, 10, -80, -60, 31, -27, 2, 8, 20, -73, -10, -46, -30, 75, -67,
+        13, 124, -52, 25, 55, 10, -52, 54, -59, 84, -102, -53, 82, -58, 126, 100,
     },
-    {   /* output 14 */
-        -39, 48, 55, -28, -53, 11, 14, 29, -13, -40, -63, -29, 46, -48, -47, 40,
-        -79, 18, 28, -23, 35, -78, 57, 63, -66, -48, 12, -69, 4, -44, -21, 46,
-        70, 68, 59, -45, 78, -2, 79, 22, 84, -82, 19, 60, -32, -54, 79, -17,
-        12, 8, -60, 68, -47, -28, 2, -54, -5, -18, -75, 68, -78, -9, -67, -19,
-        127, 27, 5, -103, 15, 34, -2, -71, -90, -52, 18, -82, -101, 75, 24, 91,
-        -15, -71, 39, -92, 82, 3, -7, 55, 36, -63, 4, -24, -67, 15, 58, 78,
+    {   /* inputs 56 to 59 */
+        -42, -67, -28, -42, -47, 75, 60, 4, -39, 35, 62, -53, 113, -88, -59, -113,
+        6, -12, -89, -56, 17, 12, 52, 82, 21, -81, -25, -25, 35, -31, -34, 27,
+        101, 49, -115, -69, 31, -34, 86, -29, 127, 2, 2, 23, 56, 78, -73, 62,
+        79, 36, 50, -16, 61, 39, -59, -4, -5, -18, -75, 68, -10, -89, 99, 86,
+        5, -42, -5, 73, -86, -25, -51, 75, -1, -104, 123, 83, 46, 73, 78, 81,
+        -24, 104, 4, 103, -80, -101, 31, 67, 52, 87, 102, 108, 35, -59, 42, 81,
+        -26, 40, 11, -14, -71, 83, -5, 58, -74, 33, 74, 68, -33, 22, -53, -63,
+        52, -26, 21, -37, 36, 28, 85, -19, -84, -56, -18, 73, 64, 7, 19, 94,
     },
-    {   /* output 15 */
-        -4, -64, 2, 33, 35, 74, 93, 72, 127, -75, -49, -5, -85, -4, -77, 23,
-        -80, 82, -91, -66, 18, 8, 70, 71, -81, -78, -103, 78, 83, -3, 93, -98,
-        -82, -41, 113, -63, -88, 55, -24, 53, -54, -106, -87, -87, 90, 35, -100, 7,
-        19, -54, -50, -25, -56, -55, -55, 71, -10, -89, 99, 86, -98, -64, 76, 24,
-        98, -90, 1, 0, -68, 79, 9, 70, 92, -54, 73, 17, -83, 102, 50, -29,
-        42, -4, 92, -54, 97, 15, 38, -47, -59, 58, -18, -67, -42, -22, -18, -11,
+    {   /* inputs 60 to 63 */
+        36, -4, -95, 38, -102, 11, -34, -44, 26, -30, -74, -40, 72, 66, -127, -86,
+        -20, 102, -76, 64, 48, 31, -39, 29, -104, -127, -44, -19, 115, 61, 108, 36,
+        44, 4, -111, -15, -51, -59, -72, 91, -54, 31, 101, -34, 80, -76, -65, -68,
+        5, -37, -7, 41, -39, 58, 83, 3, -78, -9, -67, -19, -98, -64, 76, 24,
+        -63, 55, -1, 54, -89, -88, 69, 9, -7, -2, 6, -123, 91, 9, 17, 46,
+        -46, -3, -95, 71, -8, -27, 49, 56, -5, -9, 46, 86, 52, 49, 121, -19,
+        -127, -101, 0, -49, 51, -56, -21, -11, 41, -6, 82, -30, 0, 78, -48, -71,
+        87, 79, 83, 72, 1, 63, 21, -69, 59, 3, -111, 63, -25, 44, -10, 87,
     },
-    {   /* output 16 */
-        120, -70, -53, 24, -38, 69, -41, -24, 95, -37, 88, 5, 32, 90, -73, -50,
-        -102, 10, -84, -60, -11, -44, 39, -25, -53, 30, -79, 71, 103, 71, -68, -21,
-        -51, -18, 61, -8, 30, 43, 72, -96, -89, 70, -15, 8, 92, 28, -82, -9,
-        0, -80, -66, 47, -1, 7, 2, -19, 5, -42, -5, 73, -63, 55, -1, 54,
-        7, -47, 47, -75, 104, 32, -57, -15, 34, 7, -42, -87, 109, -64, 32, 76,
-        34, -115, 8, -127, -42, 0, 70, 75, 82, 42, 53, -32, 22, -67, -2, 77,
+    {   /* inputs 64 to 67 */
+        19, -68, 106, 78, -4, 9, -48, 25, -62, -17, -81, -31, 65, -125, 34, 77,
+        22, 65, -93, 85, -1, -73, 42, 18, 32, -58, -53, 11, -101, 67, 78, -62,
+        16, 3, 67, -15, 73, -64, -19, -36, -60, 42, 29, -32, 113, -36, 97, -31,
+        1, -73, 36, -73, -105, 10, -50, 16, 127, 27, 5, -103, 98, -90, 1, 0,
+        7, -47, 47, -75, -24, -25, -15, -101, -13, 25, 22, -30, -127, -26, 71, 69,
+        48, 72, -60, -2, -76, -85, 3, 59, -45, 74, -51, -84, -15, -21, -13, 18,
+        46, -53, -113, -27, -127, -74, -26, 10, 28, 52, -10, 12, 7, 5, -52, -100,
+        -20, 68, 53, 71, 64, -70, 96, 81, 127, 52, 90, -110, -32, -16, -60, -44,
     },
-    {   /* output 17 */
-        48, 78, -88, -67, -52, -15, 31, 110, -36, 9, 73, -66, -49, 15, 76, -105,
-        -62, -77, -49, -10, -28, 36, -41, 85, -17, -94, -4, 39, 11, 31, -9, -5,
-        91, 7, 54, -47, 58, 81, 12, -21, -29, 79, -15, 72, -47, -89, -66, -17,
-        16, -25, -35, -81, -98, -117, 21, -3, -86, -25, -51, 75, -89, -88, 69, 9,
-        -24, -25, -15, -101, -70, -127, 24, -106, 59, 77, -82, 85, -45, -81, -60, -36,
-        -108, 22, -75, 58, -10, 34, 50, 1, -42, 6, 8, -2, 9, 67, 42, -8,
+    {   /* inputs 68 to 71 */
+        -29, -31, 87, -70, -104, 17, 7, 15, -47, -127, -69, 9, 64, -93, -27, 74,
+        -58, -12, 23, 0, -87, 9, 110, 7, -43, 25, -6, -65, 22, 13, 118, 91,
+        123, -24, -93, -6, 49, 79, -31, 127, -90, -10, -63, 46, -75, -110, -85, -84,
+        60, 42, -57, -62, -82, -115, -64, -59, 15, 34, -2, -71, -68, 79, 9, 70,
+        104, 32, -57, -15, -70, -127, 24, -106, 101, -47, -37, 74, 68, -95, 90, 108,
+        8, -67, -42, 33, 15, -5, 18, 54, 73, -48, 18, -3, 30, -77, -37, 91,
+        80, -82, -34, 73, -5, -53, -25, 65, 57, -34, 73, 12, 30, 61, 90, 14,
+        -50, 127, 23, 60, 81, 47, -19, -44, -43, 30, 35, -43, 27, 74, 49, 14,
     },
-    {   /* output 18 */
-        5, -11, 33, -99, 113, -56, 62, 71, 21, -23, -116, 100, -62, 104, 69, -20,
-        4, -99, -5, -29, 94, -92, -58, 37, 85, 13, 108, 92, 84, 87, -32, -30,
-        -29, 32, -23, 39, -49, 82, -47, -39, 60, -65, -110, 106, -86, 53, 46, 66,
-        104, 56, 84, 52, 94, -56, -76, -87, -1, -104, 123, 83, -7, -2, 6, -123,
-        -13, 25, 22, -30, 101, -47, -37, 74, 38, 35, -35, 39, 2, 41, 127, 102,
-        -68, -29, 64, -44, 1, -110, 49, -28, 68, -35, -104, 12, 45, 55, 112, -88,
+    {   /* inputs 72 to 75 */
+        50, 17, -26, 95, 44, -56, -93, -77, 38, 6, -6, -15, 104, -96, 47, 40,
+        -95, 50, 24, -16, -51, -2, -46, -67, -58, 31, 107, -86, -37, -42, -3, -85,
+        84, -5, -69, 65, -24, -65, -59, 114, 38, 23, 66, 55, -66, 27, 48, -109,
+        67, 110, 12, -9, -99, -70, 58, 38, -90, -52, 18, -82, 92, -54, 73, 17,
+        34, 7, -42, -87, 59, 77, -82, 85, 38, 35, -35, 39, -71, -76, -82, -52,
+        49, 102, 6, -108, -54, -100, 80, 91, 92, -2, 127, 32, 11, -70, 42, -19,
+        40, -4, 33, -24, -108, -114, 13, -88, -14, 72, -83, 11, -25, 74, 86, 25,
+        107, 32, 22, -53, 72, 57, 38, -47, 25, -24, 96, -62, -121, 52, 27, 6,
     },
-    {   /* output 19 */
-        -97, -30, 103, -47, 40, 22, 83, -67, 81, -79, -115, 88, -44, -27, -44, -56,
-        -19, -80, -45, -76, 5, -90, 39, 62, -62, 50, -60, -30, 79, -11, -102, 62,
-        87, -71, -121, -81, 53, 76, 68, 34, 90, 64, 83, -47, 4, -30, -104, -25,
-        -103, 10, 77, -72, 99, 88, 10, 20, 46, 73, 78, 81, 91, 9, 17, 46,
-        -127, -26, 71, 69, 68, -95, 90, 108, -71, -76, -82, -52, -10, 72, -23, 11,
-        35, -33, -61, -107, 109, -3, -95, 35, -23, -26, -66, -89, -84, 100, -56, 82,
+    {   /* inputs 76 to 79 */
+        -127, -11, -15, -60, 57, -28, 10, 41, 35, -19, -10, -95, -79, -98, 29, -18,
+        -28, 113, 70, -58, 101, -41, 28, 4, -63, 32, -44, 57, 111, -16, 109, 83,
+        108, -29, 90, 41, 70, 85, -15, 32, 78, 71, 3, 21, 16, -56, -56, 5,
+        33, 88, 44, -47, -76, 106, 85, 88, -101, 75, 24, 91, -83, 102, 50, -29,
+        109, -64, 32, 76, -45, -81, -60, -36, 2, 41, 127, 102, -10, 72, -23, 11,
+        -50, -24, 74, 93, 26, -94, 50, 86, 64, 39, 94, 121, 125, 103, -15, 92,
+        -120, -11, -74, 42, -56, -6, -53, 18, 43, 92, 78, -104, 31, -20, 2, -50,
+        61, 68, -20, 84, 106, 53, -44, 71, 0, -63, -92, 79, -91, -31, -10, -17,
     },
-    {   /* output 20 */
-        -48, 30, -69, 39, 127, 15, -34, -62, 104, 2, 10, -53, 58, 95, 109, 11,
-        -62, -93, -77, -34, 52, -17, 102, -39, 49, -53, 4, 3, -67, -7, -13, -19,
-        124, -99, 64, 54, 50, 90, 40, -62, -75, -54, -70, -79, -19, -93, 62, 104,
-        -123, 85, 27, 7, -29, 91, 88, 38, -24, 104, 4, 103, -46, -3, -95, 71,
-        48, 72, -60, -2, 8, -67, -42, 33, 49, 102, 6, -108, -50, -24, 74, 93,
-        40, 71, 51, -21, 21, 63, -19, 53, 47, 54, 11, -85, 114, 51, -58, 119,
+    {   /* inputs 80 to 83 */
+        -6, -5, 60, 38, 8, 58, 127, 64, 40, -30, 50, 71, -75, -66, -33, -95,
+        -61, 45, -103, -58, -21, -8, -22, 26, 81, -47, 79, -49, 104, 27, -104, 90,
+        -119, -126, 5, -117, 85, -73, -75, 18, -5, 51, -46, -123, 79, 115, 56, -91,
+        20, 65, -15, -85, 7, -50, -127, -67, -15, -71, 39, -92, 42, -4, 92, -54,
+        34, -115, 8, -127, -108, 22, -75, 58, -68, -29, 64, -44, 35, -33, -61, -107,
+        40, 71, 51, -21, 38, 86, 31, 5, -9, -98, -93, -57, -77, 17, -71, 78,
+        -88, 59, -26, -7, -89, -32, -64, -86, 127, -14, 11, -34, -127, 62, 89, -106,
+        112, 41, -95, 68, 104, -7, 82, 127, 57, 75, 28, 6, 102, 55, -18, -33,
     },
-    {   /* output 21 */
-        -127, -113, 84, 11, -107, -21, 1, 86, 70, 2, 37, -56, -13, 2, -3, 58,
-        27, -47, -10, 64, -57, -108, -67, -51, -21, -51, 48, -54, -98, -75, -11, -37,
-        67, 67, 91, 50, 73, -75, 75, -101, -6, -110, -71, -21, -16, -32, 82, -55,
-        28, 71, -38, 96, -50, 58, 52, 14, -80, -101, 31, 67, -8, -27, 49, 56,
-        -76, -85, 3, 59, 15, -5, 18, 54, -54, -100, 80, 91, 26, -94, 50, 86,
-        38, 86, 31, 5, 52, 9, -31, -61, 16, -100, 35, -100, 19, -4, 69, 21,
+    {   /* inputs 84 to 87 */
+        15, 86, 71, 65, 50, -76, -40, -69, 54, 17, -78, -55, 78, -36, 112, -93,
+        -7, -5, -32, 88, -59, -58, -82, 84, -42, -93, 69, -7, 18, 31, 104, -79,
+        -50, -11, 29, -44, -49, -9, -10, -28, 3, -70, 5, -107, -9, -71, -94, 15,
+        28, -2, -63, -47, -70, -19, -5, -18, 82, 3, -7, 55, 97, 15, 38, -47,
+        -42, 0, 70, 75, -10, 34, 50, 1, 1, -110, 49, -28, 109, -3, -95, 35,
+        21, 63, -19, 53, 52, 9, -31, -61, 79, -56, 17, -84, -67, -82, -36, -104,
+        9, -23, -66, 27, 83, -84, 47, -21, 24, 8, -14, 96, 92, 41, -14, -54,
+        -15, -35, -49, -31, -95, 0, -71, -66, -53, -57, 13, -1, -2, 85, 117, 55,
     },
-    {   /* output 22 */
-        60, -88, -79, -80, -20, 32, 18, 40, -32, 50, -34, -33, 105, -41, -40, -38,
-        -63, 48, -73, 65, 0, -21, 62, -23, 64, -65, -71, -54, -35, 60, 32, -25,
-        100, 52, 26, 38, 10, 38, -57, 24, 93, 44, 57, -94, -80, -88, -100, -66,
-        -86, -11, 5, 19, 48, -6, -60, -12, 52, 87, 102, 108, -5, -9, 46, 86,
-        -45, 74, -51, -84, 73, -48, 18, -3, 92, -2, 127, 32, 64, 39, 94, 121,
-        -9, -98, -93, -57, 79, -56, 17, -84, 13, 10, -58, -47, -46, -42, 74, 81,
+    {   /* inputs 88 to 91 */
+        -16, -106, -37, 67, 45, -54, 89, 21, -46, -53, 46, -39, 77, 4, -44, -96,
+        106, 42, -32, -72, -36, 46, -30, 6, 62, 38, 29, 70, 21, -62, -91, -106,
+        -89, -77, 13, 2, -101, 93, 88, -70, -63, 68, 32, 65, 54, 88, 106, -24,
+        -58, 73, -20, 15, 99, 9, -71, -37, 36, -63, 4, -24, -59, 58, -18, -67,
+        82, 42, 53, -32, -42, 6, 8, -2, 68, -35, -104, 12, -23, -26, -66, -89,
+        47, 54, 11, -85, 16, -100, 35, -100, 13, 10, -58, -47, 81, 54, -84, -74,
+        70, 90, -32, 79, -15, -95, -51, 19, -72, 4, 7, 111, 106, 94, -78, -69,
+        -86, -89, 12, 43, -69, -86, -14, 99, -70, 58, 68, -51, 64, 91, -1, 61,
     },
-    {   /* output 23 */
-        -55, 36, 76, 21, -87, 5, 63, 43, 40, -49, -97, 34, -17, 28, -89, 76,
-        21, -79, 45, 10, 64, -93, -98, -28, 11, 68, -72, -105, 44, -31, 71, -127,
-        -18, 13, -38, -31, -71, 67, 8, -102, -26, -80, 2, 95, -24, -89, -12, 34,
-        18, 31, -53, -6, -64, 106, -53, 33, 35, -59, 42, 81, 52, 49, 121, -19,
-        -15, -21, -13, 18, 30, -77, -37, 91, 11, -70, 42, -19, 125, 103, -15, 92,
-        -77, 17, -71, 78, -67, -82, -36, -104, 81, 54, -84, -74, -61, 94, -86, 44,
-    },
-    {   /* output 24 */
-        84, 61, -82, -58, -37, -51, -74, -41, -14, 9, 70, -17, -107, 82, -66, 103,
-        4, -9, 10, 12, 107, -58, 41, 70, -16, -31, -60, 0, 101, -23, 59, 49,
-        111, 4, 31, -38, 46, 21, 89, -87, 83, -57, 37, 95, -26, 48, 95, 39,
-        -29, 67, -42, -47, -3, -43, 10, -80, -26, 40, 11, -14, -127, -101, 0, -49,
-        46, -53, -113, -27, 80, -82, -34, 73, 40, -4, 33, -24, -120, -11, -74, 42,
-        -88, 59, -26, -7, 9, -23, -66, 27, 70, 90, -32, 79, -52, 53, 42, -44,
-    },
-    {   /* output 25 */
-        29, -2, -41, -77, -20, 3, 89, -60, 49, 81, 82, -4, 65, 22, 47, 8,
-        -93, -80, 77, 75, -66, 64, 76, -67, -34, -77, 43, -39, -56, -34, -44, 33,
-        43, -58, -46, -22, -65, -60, 69, 3, -5, 90, 90, 42, 60, 94, -66, -77,
-        -60, -57, -54, -9, -60, 31, -27, 2, -71, 83, -5, 58, 51, -56, -21, -11,
-        -127, -74, -26, 10, -5, -53, -25, 65, -108, -114, 13, -88, -56, -6, -53, 18,
-        -89, -32, -64, -86, 83, -84, 47, -21, -15, -95, -51, 19, 13, 83, -47, -29,
-    },
-    {   /* output 26 */
-        -36, 24, -49, -21, 20, -73, -55, -44, -93, -2, -26, -38, -60, -58, 111, 90,
-        37, -24, -11, 59, -24, -48, -71, -50, -45, -26, 67, 18, -88, -8, -12, 32,
-        45, 88, 84, 38, 56, -57, -61, -59, -78, -14, 103, 44, 37, 96, -32, 105,
-        -42, 104, 14, 114, 8, 20, -73, -10, -74, 33, 74, 68, 41, -6, 82, -30,
-        28, 52, -10, 12, 57, -34, 73, 12, -14, 72, -83, 11, 43, 92, 78, -104,
-        127, -14, 11, -34, 24, 8, -14, 96, -72, 4, 7, 111, 17, 58, -22, 90,
-    },
-    {   /* output 27 */
-        51, 54, -75, 48, 45, 77, 99, 31, -53, 45, -24, 3, -89, 37, -21, -97,
-        -45, -73, -28, 36, -89, -44, -101, -18, 94, -38, 81, 91, -49, -76, -41, 6,
-        -74, 51, 38, -103, 72, 17, 91, -66, 57, 43, 13, 57, -92, -27, -46, -84,
-        -48, 112, 4, 44, -46, -30, 75, -67, -33, 22, -53, -63, 0, 78, -48, -71,
-        7, 5, -52, -100, 30, 61, 90, 14, -25, 74, 86, 25, 31, -20, 2, -50,
-        -127, 62, 89, -106, 92, 41, -14, -54, 106, 94, -78, -69, -66, -72, -78, 59,
-    },
-    {   /* output 28 */
-        68, 3, -11, -24, 28, -56, -19, 66, 48, 1, 47, 22, 24, -61, -99, 43,
-        -17, -12, -31, 77, 66, 84, 77, 62, -28, 4, -86, -25, -58, 19, -75, 73,
-        -80, 45, 21, -5, -17, -29, -83, 34, 64, -33, -79, 25, 11, -31, -39, -5,
-        5, -58, -2, 88, 13, 124, -52, 25, 52, -26, 21, -37, 87, 79, 83, 72,
-        -20, 68, 53, 71, -50, 127, 23, 60, 107, 32, 22, -53, 61, 68, -20, 84,
-        112, 41, -95, 68, -15, -35, -49, -31, -86, -89, 12, 43, -43, 97, 42, 50,
-    },
-    {   /* output 29 */
-        104, 106, -98, -91, 80, -81, 2, -76, -1, 114, -51, -35, 45, -54, -72, -77,
-        -26, -85, -107, -102, -76, 84, 35, -7, 68, -49, 10, 98, -104, -7, -79, -30,
-        71, -26, -7, -40, -58, -42, 83, -43, 83, -122, 56, -72, -9, -50, 27, -93,
-        43, 123, 124, -67, 55, 10, -52, 54, 36, 28, 85, -19, 1, 63, 21, -69,
-        64, -70, 96, 81, 81, 47, -19, -44, 72, 57, 38, -47, 106, 53, -44, 71,
-        104, -7, 82, 127, -95, 0, -71, -66, -69, -86, -14, 99, -51, 56, 53, -69,
-    },
-    {   /* output 30 */
-        -1, -76, -38, -12, -67, 9, 102, 78, -12, 48, 46, -82, 77, -103, -72, -65,
-        49, -83, -18, -57, 32, -52, 2, 33, 23, -23, 24, -13, -25, -16, -48, 119,
-        -15, 28, 120, 94, 96, 25, -71, 87, 61, -18, -45, 8, 52, -48, -39, 37,
-        -6, -83, -64, -79, -59, 84, -102, -53, -84, -56, -18, 73, 59, 3, -111, 63,
-        127, 52, 90, -110, -43, 30, 35, -43, 25, -24, 96, -62, 0, -63, -92, 79,
-        57, 75, 28, 6, -53, -57, 13, -1, -70, 58, 68, -51, -79, -82, 19, 22,
-    },
-    {   /* output 31 */
-        4, -31, -102, -109, -67, 56, 102, 77, 52, -45, 77, -74, 37, 33, 64, -21,
-        -10, -33, 23, -120, -61, -41, -97, 25, -38, -22, -19, -71, -7, 92, 47, -19,
-        108, 122, 16, -72, 51, 59, 55, 3, 23, 17, 10, -127, -23, -108, -75, -91,
-        46, -56, 30, -75, 82, -58, 126, 100, 64, 7, 19, 94, -25, 44, -10, 87,
-        -32, -16, -60, -44, 27, 74, 49, 14, -121, 52, 27, 6, -91, -31, -10, -17,
-        102, 55, -18, -33, -2, 85, 117, 55, 64, 91, -1, 61, -57, -6, 39, -121,
+    {   /* inputs 92 to 95 */
+        -101, -56, -28, 67, -13, 31, -23, -55, 46, 77, 6, 48, 43, 25, -1, -28,
+        76, -100, 55, 69, 25, 47, 11, 44, 75, 88, 32, 3, 9, 55, 91, 7,
+        -81, 54, -93, 79, -72, -3, 81, -6, 19, 61, -82, 67, 61, -85, 49, -35,
+        7, -95, 14, 49, 19, -4, 15, -51, -67, 15, 58, 78, -42, -22, -18, -11,
+        22, -67, -2, 77, 9, 67, 42, -8, 45, 55, 112, -88, -84, 100, -56, 82,
+        114, 51, -58, 119, 19, -4, 69, 21, -46, -42, 74, 81, -61, 94, -86, 44,
+        -52, 53, 42, -44, 13, 83, -47, -29, 17, 58, -22, 90, -66, -72, -78, 59,
+        -43, 97, 42, 50, -51, 56, 53, -69, -79, -82, 19, 22, -57, -6, 39, -121,
     },
 };
 static const float mnist_l6_w_scale[MNIST_L6_OUT] = {
@@ -465,48 +752,50 @@ static const float mnist_l6_bias[MNIST_L6_OUT] = {
 };
 
 /* Layer 7, "dense2": inputs quantised with s_x = 0.007187097f (max |x| = 0.912761 in calibration);
- * Wq[OUT][IN], s_w[OUT] and the bias as trained. */
+ * Wq[OUT][IN], s_w[OUT] and the bias as trained; Wq4[g][4o + j] = Wq[o][4g + j], MNIST_L7_KP (the inputs
+ * in whole groups of four) a multiple of 4. */
+enum { MNIST_L7_KP = (MNIST_L7_IN + 3) / 4 * 4 };
 static const float mnist_l7_x_scale = 0.007187097f, mnist_l7_x_inv_scale = 139.13824f;
-static const int8_t mnist_l7_wq[MNIST_L7_OUT][MNIST_L7_IN] = {
-    {   /* output 0 */
-        -114, 19, 52, -29, 83, 98, 28, 108, 71, -74, -127, -51, -49, -77, -81, -16,
-        16, -35, 76, 66, 8, 91, 58, 95, -122, -3, 98, -76, 82, -20, -76, -41,
+static const int8_t mnist_l7_wq[MNIST_L7_KP / 4][MNIST_L7_OUT * 4] = {
+    {   /* inputs 0 to 3 */
+        -114, 19, 52, -29, 50, 67, 39, 71, -61, -43, -54, -111, -53, 105, -127, 27,
+        -55, -67, 26, 60, 56, -27, -88, 75, -10, -118, 47, 127, 67, 26, -97, 83,
+        -68, 61, -110, 13, -37, 93, 89, 30,
     },
-    {   /* output 1 */
-        50, 67, 39, 71, -29, 7, -61, -117, 26, -64, -64, 27, -93, 78, -82, -78,
-        -119, 107, 32, -65, 19, -56, -118, -17, 77, 41, 25, -40, -89, -127, -1, -54,
+    {   /* inputs 4 to 7 */
+        83, 98, 28, 108, -29, 7, -61, -117, 85, -9, 38, -4, -80, 68, -56, 25,
+        50, -84, 97, -19, 31, 74, -52, 24, 42, -82, 29, -5, 17, -43, 79, -72,
+        0, 59, -107, -27, -92, 16, -63, 85,
     },
-    {   /* output 2 */
-        -61, -43, -54, -111, 85, -9, 38, -4, 80, 1, 48, -90, 60, -126, -1, 30,
-        -86, 96, 36, -106, 49, 127, 15, 92, -33, -69, -86, 47, 10, -92, 69, 46,
+    {   /* inputs 8 to 11 */
+        71, -74, -127, -51, 26, -64, -64, 27, 80, 1, 48, -90, -65, 78, 48, -122,
+        79, 47, -3, -37, 93, 13, 49, 20, -59, 77, 117, 18, -77, 64, -71, 83,
+        -50, -35, 98, 77, 127, -10, -107, -98,
     },
-    {   /* output 3 */
-        -53, 105, -127, 27, -80, 68, -56, 25, -65, 78, 48, -122, 7, -66, -21, 34,
-        -85, -3, -25, -96, 28, 16, -17, -19, -15, -35, -74, -12, 103, 24, -76, -42,
+    {   /* inputs 12 to 15 */
+        -49, -77, -81, -16, -93, 78, -82, -78, 60, -126, -1, 30, 7, -66, -21, 34,
+        -40, 92, -72, -12, 46, -61, -127, -91, 67, 16, 94, 67, -86, -127, 17, 23,
+        21, -8, -30, 30, 89, -105, -75, 11,
     },
-    {   /* output 4 */
-        -55, -67, 26, 60, 50, -84, 97, -19, 79, 47, -3, -37, -40, 92, -72, -12,
-        111, 19, -94, -127, 82, -41, 100, -24, 123, -121, -118, 65, 92, -104, 45, -109,
+    {   /* inputs 16 to 19 */
+        16, -35, 76, 66, -119, 107, 32, -65, -86, 96, 36, -106, -85, -3, -25, -96,
+        111, 19, -94, -127, 52, -14, 87, 74, 101, 111, 119, 115, -98, 52, 12, -41,
+        -99, -127, 56, -17, 81, -65, 98, 85,
     },
-    {   /* output 5 */
-        56, -27, -88, 75, 31, 74, -52, 24, 93, 13, 49, 20, 46, -61, -127, -91,
-        52, -14, 87, 74, -92, -83, 81, 72, -111, -42, 5, -72, 23, 54, -30, 70,
+    {   /* inputs 20 to 23 */
+        8, 91, 58, 95, 19, -56, -118, -17, 49, 127, 15, 92, 28, 16, -17, -19,
+        82, -41, 100, -24, -92, -83, 81, 72, 65, -120, 127, -113, -82, -97, -29, -101,
+        -10, -124, 7, 127, 101, -102, 87, -21,
     },
-    {   /* output 6 */
-        -10, -118, 47, 127, 42, -82, 29, -5, -59, 77, 117, 18, 67, 16, 94, 67,
-        101, 111, 119, 115, 65, -120, 127, -113, 84, 81, -51, -94, 17, -86, -8, 26,
+    {   /* inputs 24 to 27 */
+        -122, -3, 98, -76, 77, 41, 25, -40, -33, -69, -86, 47, -15, -35, -74, -12,
+        123, -121, -118, 65, -111, -42, 5, -72, 84, 81, -51, -94, 105, -106, 15, -29,
+        -80, -65, -46, -20, 57, -82, 84, -61,
     },
-    {   /* output 7 */
-        67, 26, -97, 83, 17, -43, 79, -72, -77, 64, -71, 83, -86, -127, 17, 23,
-        -98, 52, 12, -41, -82, -97, -29, -101, 105, -106, 15, -29, 5, -2, 80, 51,
-    },
-    {   /* output 8 */
-        -68, 61, -110, 13, 0, 59, -107, -27, -50, -35, 98, 77, 21, -8, -30, 30,
-        -99, -127, 56, -17, -10, -124, 7, 127, -80, -65, -46, -20, 37, 35, -73, 3,
-    },
-    {   /* output 9 */
-        -37, 93, 89, 30, -92, 16, -63, 85, 127, -10, -107, -98, 89, -105, -75, 11,
-        81, -65, 98, 85, 101, -102, 87, -21, 57, -82, 84, -61, 41, -37, 45, -35,
+    {   /* inputs 28 to 31 */
+        82, -20, -76, -41, -89, -127, -1, -54, 10, -92, 69, 46, 103, 24, -76, -42,
+        92, -104, 45, -109, 23, 54, -30, 70, 17, -86, -8, 26, 5, -2, 80, 51,
+        37, 35, -73, 3, 41, -37, 45, -35,
     },
 };
 static const float mnist_l7_w_scale[MNIST_L7_OUT] = {
@@ -520,27 +809,43 @@ static const float mnist_l7_bias[MNIST_L7_OUT] = {
 
 /* ---- The layers ---- */
 
+enum { MNIST_L1_PADDED_H = MNIST_L1_IN_H + 2 * MNIST_L1_PAD_H, MNIST_L1_PADDED_W = MNIST_L1_IN_W + 2 * MNIST_L1_PAD_W };   /* layer 1's padded image */
+
+/* Layer 1's input quantised (quantize()), each channel padded with MNIST_L1_PAD_H rows and MNIST_L1_PAD_W
+ * columns of zeros all round: xp[b][c][MNIST_L1_PAD_H + y][MNIST_L1_PAD_W + x] = round(x[b][c][y][x] / s_x).
+ * Returns 1 if any value is negative. */
+static int layer1_quantize(int8_t *restrict xp, const float *restrict x, int B)
+{
+    int negative = 0;
+    for (int c = 0; c < B * MNIST_L1_IN_C; c++) {
+        int8_t *plane = xp + (size_t)c * MNIST_L1_PADDED_H * MNIST_L1_PADDED_W;
+        memset(plane, 0, (size_t)MNIST_L1_PAD_H * MNIST_L1_PADDED_W);
+        for (int y = 0; y < MNIST_L1_IN_H; y++) {
+            int8_t *row = plane + (size_t)(MNIST_L1_PAD_H + y) * MNIST_L1_PADDED_W;
+            memset(row, 0, MNIST_L1_PAD_W);
+            negative |= quantize(row + MNIST_L1_PAD_W, x + ((size_t)c * MNIST_L1_IN_H + y) * MNIST_L1_IN_W, 1, MNIST_L1_IN_W, MNIST_L1_IN_W + MNIST_L1_PAD_W, mnist_l1_x_inv_scale);
+        }
+        memset(plane + (size_t)(MNIST_L1_PAD_H + MNIST_L1_IN_H) * MNIST_L1_PADDED_W, 0, (size_t)MNIST_L1_PAD_H * MNIST_L1_PADDED_W);
+    }
+    return negative;
+}
+
 /* Layer 1's quantised input under the kernel at each output position ("im2col"):
- *   cols[b][p][k] = xq[b][c][y·STRIDE − PAD + i][x·STRIDE − PAD + j]   (0 outside)
- * p = y·OUT_W + x, k = (c·KH + i)·KW + j: Wq[o][k]'s order. */
-static void layer1_columns(int16_t *restrict cols, const int16_t *restrict xq, int B)
+ *   cols[b][p][k] = xp[b][c][y·STRIDE + i][x·STRIDE + j]   (the padded image)
+ * p = y·OUT_W + x, k = (c·KH + i)·KW + j: Wq[o][k]'s order; a row is KP bytes, 0 after
+ * FAN_IN. */
+static void layer1_columns(int8_t *restrict cols, const int8_t *restrict xp, int B)
 {
     for (int b = 0; b < B; b++) {
-        const int16_t *xb = xq + (size_t)b * MNIST_L1_IN;
         for (int oy = 0; oy < MNIST_L1_OUT_H; oy++) {
             for (int ox = 0; ox < MNIST_L1_OUT_W; ox++) {
-                int16_t *col = cols + (size_t)((b * MNIST_L1_OUT_H + oy) * MNIST_L1_OUT_W + ox) * MNIST_L1_FAN_IN;
+                int8_t *col = cols + (size_t)((b * MNIST_L1_OUT_H + oy) * MNIST_L1_OUT_W + ox) * MNIST_L1_KP;
                 int k = 0;
-                for (int ch = 0; ch < MNIST_L1_IN_C; ch++) {
-                    for (int i = 0; i < MNIST_L1_KH; i++) {
-                        const int iy = oy * MNIST_L1_STRIDE_H - MNIST_L1_PAD_H + i;
-                        for (int j = 0; j < MNIST_L1_KW; j++, k++) {
-                            const int ix = ox * MNIST_L1_STRIDE_W - MNIST_L1_PAD_W + j;
-                            const int inside = iy >= 0 && iy < MNIST_L1_IN_H && ix >= 0 && ix < MNIST_L1_IN_W;
-                            col[k] = inside ? xb[(ch * MNIST_L1_IN_H + iy) * MNIST_L1_IN_W + ix] : 0;
-                        }
-                    }
-                }
+                for (int ch = 0; ch < MNIST_L1_IN_C; ch++)
+                    for (int i = 0; i < MNIST_L1_KH; i++, k += MNIST_L1_KW)
+                        memcpy(col + k, xp + ((size_t)(b * MNIST_L1_IN_C + ch) * MNIST_L1_PADDED_H + oy * MNIST_L1_STRIDE_H + i) * MNIST_L1_PADDED_W + ox * MNIST_L1_STRIDE_W, MNIST_L1_KW);
+                for (; k < MNIST_L1_KP; k++)
+                    col[k] = 0;
             }
         }
     }
@@ -549,17 +854,17 @@ static void layer1_columns(int16_t *restrict cols, const int16_t *restrict xq, i
 /* Layer 1, "conv1" (line 7): 1x28x28 -> 4x14x14, 4 filters of 4x4, stride 2, padding 1, relu; forward, in int8.
  *   z[o][y][x] = bias[o] + Σ_c Σ_i Σ_j W[o][c][i][j] x[c][y·S − P + i][x·S − P + j]
  *   a = relu(z) = max(0, z)
- * computed as xq = round(x / s_x), cols = xq under the kernel at each position p,
+ * computed as xq = round(x / s_x) (padded), cols = xq under the kernel at each position p,
  *   zt[p][o] = s_x·s_w[o]·Σ_k Wq[o][k]·cols[p][k] + b[o]   (a dense layer at every p)
  * and z = zt transposed to channels x height x width.  x: the network's input.
- * B = batch, S = stride, P = padding; xq: room for B images, cols: B·POS rows of
- * FAN_IN, zt: B·POS rows of OUT_C. */
+ * B = batch, S = stride, P = padding; xq: room for B padded images, cols: B·POS rows of
+ * KP, zt: B·POS rows of OUT_C. */
 static void layer1_forward(float *restrict z, float *restrict a, const float *restrict x,
-                           int16_t *restrict xq, int16_t *restrict cols, float *restrict zt, int B)
+                           int8_t *restrict xq, int8_t *restrict cols, float *restrict zt, int B)
 {
-    quantize(xq, x, B * MNIST_L1_IN, mnist_l1_x_inv_scale);
+    const int negative = layer1_quantize(xq, x, B);
     layer1_columns(cols, xq, B);
-    dense_i8(zt, &mnist_l1_wq[0][0], cols, B * MNIST_L1_POS, MNIST_L1_OUT_C, MNIST_L1_FAN_IN,
+    dense_i8(zt, &mnist_l1_wq[0][0], cols, B * MNIST_L1_POS, MNIST_L1_OUT_C, MNIST_L1_KP, negative,
              mnist_l1_x_scale, mnist_l1_w_scale, mnist_l1_bias);
     /* z[b][o][p] = zt[b][p][o] */
     for (int b = 0; b < B; b++)
@@ -571,27 +876,32 @@ static void layer1_forward(float *restrict z, float *restrict a, const float *re
         a[k] = z[k] > 0.0f ? z[k] : 0.0f;
 }
 
+enum { MNIST_L2_PADDED_H = MNIST_L2_IN_H + 2 * MNIST_L2_PAD_H, MNIST_L2_PADDED_W = MNIST_L2_IN_W + 2 * MNIST_L2_PAD_W };   /* layer 2's padded image */
+
+/* Layer 2's input quantised (quantize()), each channel padded with MNIST_L2_PAD_H rows and MNIST_L2_PAD_W
+ * columns of zeros all round: xp[b][c][MNIST_L2_PAD_H + y][MNIST_L2_PAD_W + x] = round(x[b][c][y][x] / s_x).
+ * Returns 1 if any value is negative. */
+static int layer2_quantize(int8_t *restrict xp, const float *restrict x, int B)
+{
+    return quantize(xp, x, 1, B * MNIST_L2_IN, B * MNIST_L2_IN, mnist_l2_x_inv_scale);
+}
+
 /* Layer 2's quantised input under the kernel at each output position ("im2col"):
- *   cols[b][p][k] = xq[b][c][y·STRIDE − PAD + i][x·STRIDE − PAD + j]   (0 outside)
- * p = y·OUT_W + x, k = (c·KH + i)·KW + j: Wq[o][k]'s order. */
-static void layer2_columns(int16_t *restrict cols, const int16_t *restrict xq, int B)
+ *   cols[b][p][k] = xp[b][c][y·STRIDE + i][x·STRIDE + j]   (the padded image)
+ * p = y·OUT_W + x, k = (c·KH + i)·KW + j: Wq[o][k]'s order; a row is KP bytes, 0 after
+ * FAN_IN. */
+static void layer2_columns(int8_t *restrict cols, const int8_t *restrict xp, int B)
 {
     for (int b = 0; b < B; b++) {
-        const int16_t *xb = xq + (size_t)b * MNIST_L2_IN;
         for (int oy = 0; oy < MNIST_L2_OUT_H; oy++) {
             for (int ox = 0; ox < MNIST_L2_OUT_W; ox++) {
-                int16_t *col = cols + (size_t)((b * MNIST_L2_OUT_H + oy) * MNIST_L2_OUT_W + ox) * MNIST_L2_FAN_IN;
+                int8_t *col = cols + (size_t)((b * MNIST_L2_OUT_H + oy) * MNIST_L2_OUT_W + ox) * MNIST_L2_KP;
                 int k = 0;
-                for (int ch = 0; ch < MNIST_L2_IN_C; ch++) {
-                    for (int i = 0; i < MNIST_L2_KH; i++) {
-                        const int iy = oy * MNIST_L2_STRIDE_H - MNIST_L2_PAD_H + i;
-                        for (int j = 0; j < MNIST_L2_KW; j++, k++) {
-                            const int ix = ox * MNIST_L2_STRIDE_W - MNIST_L2_PAD_W + j;
-                            const int inside = iy >= 0 && iy < MNIST_L2_IN_H && ix >= 0 && ix < MNIST_L2_IN_W;
-                            col[k] = inside ? xb[(ch * MNIST_L2_IN_H + iy) * MNIST_L2_IN_W + ix] : 0;
-                        }
-                    }
-                }
+                for (int ch = 0; ch < MNIST_L2_IN_C; ch++)
+                    for (int i = 0; i < MNIST_L2_KH; i++, k += MNIST_L2_KW)
+                        memcpy(col + k, xp + ((size_t)(b * MNIST_L2_IN_C + ch) * MNIST_L2_PADDED_H + oy * MNIST_L2_STRIDE_H + i) * MNIST_L2_PADDED_W + ox * MNIST_L2_STRIDE_W, MNIST_L2_KW);
+                for (; k < MNIST_L2_KP; k++)
+                    col[k] = 0;
             }
         }
     }
@@ -600,17 +910,17 @@ static void layer2_columns(int16_t *restrict cols, const int16_t *restrict xq, i
 /* Layer 2, "conv2" (line 8): 4x14x14 -> 6x12x12, 6 filters of 3x3, stride 1, padding 0, leaky_relu; forward, in int8.
  *   z[o][y][x] = bias[o] + Σ_c Σ_i Σ_j W[o][c][i][j] x[c][y·S − P + i][x·S − P + j]
  *   a = leaky_relu(z) = z if z > 0, else α·z
- * computed as xq = round(x / s_x), cols = xq under the kernel at each position p,
+ * computed as xq = round(x / s_x) (padded), cols = xq under the kernel at each position p,
  *   zt[p][o] = s_x·s_w[o]·Σ_k Wq[o][k]·cols[p][k] + b[o]   (a dense layer at every p)
  * and z = zt transposed to channels x height x width.  x: the previous layer's activation a.
- * B = batch, S = stride, P = padding; xq: room for B images, cols: B·POS rows of
- * FAN_IN, zt: B·POS rows of OUT_C. */
+ * B = batch, S = stride, P = padding; xq: room for B padded images, cols: B·POS rows of
+ * KP, zt: B·POS rows of OUT_C. */
 static void layer2_forward(float *restrict z, float *restrict a, const float *restrict x,
-                           int16_t *restrict xq, int16_t *restrict cols, float *restrict zt, int B)
+                           int8_t *restrict xq, int8_t *restrict cols, float *restrict zt, int B)
 {
-    quantize(xq, x, B * MNIST_L2_IN, mnist_l2_x_inv_scale);
+    const int negative = layer2_quantize(xq, x, B);
     layer2_columns(cols, xq, B);
-    dense_i8(zt, &mnist_l2_wq[0][0], cols, B * MNIST_L2_POS, MNIST_L2_OUT_C, MNIST_L2_FAN_IN,
+    dense_i8(zt, &mnist_l2_wq[0][0], cols, B * MNIST_L2_POS, MNIST_L2_OUT_C, MNIST_L2_KP, negative,
              mnist_l2_x_scale, mnist_l2_w_scale, mnist_l2_bias);
     /* z[b][o][p] = zt[b][p][o] */
     for (int b = 0; b < B; b++)
@@ -682,12 +992,12 @@ static void layer5_forward(float *restrict a, const float *restrict x, int B)
 /* Layer 6, "dense1" (line 12): 96 -> 32, tanh; forward, in int8.
  *   xq = round(x / s_x), z = s_x·s_w·(Wq·xq) + b,   x: the previous layer's activation a
  *   a = tanh(z)
- * B = batch, IN = 96, OUT = 32; xq: room for B rows of IN. */
+ * B = batch, IN = 96, OUT = 32; xq: room for B rows of KP = 96. */
 static void layer6_forward(float *restrict z, float *restrict a, const float *restrict x,
-                           int16_t *restrict xq, int B)
+                           int8_t *restrict xq, int B)
 {
-    quantize(xq, x, B * MNIST_L6_IN, mnist_l6_x_inv_scale);
-    dense_i8(z, &mnist_l6_wq[0][0], xq, B, MNIST_L6_OUT, MNIST_L6_IN,
+    const int negative = quantize(xq, x, B, MNIST_L6_IN, MNIST_L6_KP, mnist_l6_x_inv_scale);
+    dense_i8(z, &mnist_l6_wq[0][0], xq, B, MNIST_L6_OUT, MNIST_L6_KP, negative,
              mnist_l6_x_scale, mnist_l6_w_scale, mnist_l6_bias);
     /* a = tanh(z) */
     for (int k = 0; k < B * MNIST_L6_OUT; k++)
@@ -697,12 +1007,12 @@ static void layer6_forward(float *restrict z, float *restrict a, const float *re
 /* Layer 7, "dense2" (line 13): 32 -> 10, softmax; forward, in int8.
  *   xq = round(x / s_x), z = s_x·s_w·(Wq·xq) + b,   x: the previous layer's activation a
  *   a = softmax(z)_j = e^z_j / Σ_k e^z_k
- * B = batch, IN = 32, OUT = 10; xq: room for B rows of IN. */
+ * B = batch, IN = 32, OUT = 10; xq: room for B rows of KP = 32. */
 static void layer7_forward(float *restrict z, float *restrict a, const float *restrict x,
-                           int16_t *restrict xq, int B)
+                           int8_t *restrict xq, int B)
 {
-    quantize(xq, x, B * MNIST_L7_IN, mnist_l7_x_inv_scale);
-    dense_i8(z, &mnist_l7_wq[0][0], xq, B, MNIST_L7_OUT, MNIST_L7_IN,
+    const int negative = quantize(xq, x, B, MNIST_L7_IN, MNIST_L7_KP, mnist_l7_x_inv_scale);
+    dense_i8(z, &mnist_l7_wq[0][0], xq, B, MNIST_L7_OUT, MNIST_L7_KP, negative,
              mnist_l7_x_scale, mnist_l7_w_scale, mnist_l7_bias);
     /* a = softmax(z), row by row; subtracting the row's largest z keeps e^z finite */
     for (int b = 0; b < B; b++) {
@@ -725,8 +1035,8 @@ static void layer7_forward(float *restrict z, float *restrict a, const float *re
  * z (n rows of the widest layer), h0 and h1 (n rows of the widest hidden layer), cols and zt (the largest conv layer's columns and position-major z), xq (n rows of the widest layer's input, quantised). */
 static void forward(const float *restrict x, float *restrict out, int n,
                     float *restrict z, float *restrict h0, float *restrict h1,
-                    int16_t *restrict cols, float *restrict zt,
-                    int16_t *restrict xq)
+                    int8_t *restrict cols, float *restrict zt,
+                    int8_t *restrict xq)
 {
     layer1_forward(z, h0, x, xq, cols, zt, n);
     layer2_forward(z, h1, h0, xq, cols, zt, n);
@@ -740,18 +1050,18 @@ static void forward(const float *restrict x, float *restrict out, int n,
 void mnist_predict(const float *x, float *out)
 {
     float z[1 * 864], h0[1 * 784], h1[1 * 864];
-    int16_t cols[1 * 5184];
+    int8_t cols[1 * 5184];
     float zt[1 * 864];
-    int16_t xq[1 * 784];
+    int8_t xq[1 * 900];
     forward(x, out, 1, z, h0, h1, cols, zt, xq);
 }
 
 void mnist_predict_batch(const float *x, float *out, int n)
 {
     float z[MNIST_CHUNK * 864], h0[MNIST_CHUNK * 784], h1[MNIST_CHUNK * 864];
-    int16_t cols[MNIST_CHUNK * 5184];
+    int8_t cols[MNIST_CHUNK * 5184];
     float zt[MNIST_CHUNK * 864];
-    int16_t xq[MNIST_CHUNK * 784];
+    int8_t xq[MNIST_CHUNK * 900];
     for (int i = 0; i < n; i += MNIST_CHUNK) {
         const int m = n - i < MNIST_CHUNK ? n - i : MNIST_CHUNK;
         forward(x + (size_t)i * MNIST_N_INPUT, out + (size_t)i * MNIST_N_OUTPUT, m, z, h0, h1, cols, zt, xq);

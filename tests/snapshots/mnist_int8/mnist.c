@@ -10,6 +10,7 @@
 #include <math.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #if defined(__cplusplus)     /* this file also compiles as C++ */
 #define restrict __restrict
@@ -27,915 +28,1568 @@
  *   z[o]   = s_x·s_w[o]·acc[o] + b[o]
  *                 back to float; Wq[o][i] = round(W[o][i] / s_w[o]) with one scale
  *                 per output, s_w[o] = max_i |W[o][i]| / 127
+ * The sums run on AVX-512 VNNI (vpdpbusd), AVX2 (vpmaddubsw, vpmaddwd) or in plain C,
+ * whichever the compiler targets: exact integers, so the same outputs from each.
  *   a      = f(z) in float, as the float network computes it. */
 
-/* e^x for the activations: libm's (they are a small part of the work here) */
+/* ---- e^x for the activations ---- */
+
+#if defined(__GNUC__) && !defined(__clang__)
+/* No implicit fused multiply-adds: gcc's default (fp-contract=fast) fuses a + b·c
+ * wherever it finds one after inlining and vectorisation, and its tunings for some
+ * machines avoid chains of them, so the same sum could be rounded differently in
+ * two places (one sample or a batch, one thread or several).  The kernels' vector
+ * multiply-adds are fused explicitly (V_MADD) where the machine has FMA; clang fuses
+ * only within one expression, the same way everywhere.  No floating-point traps
+ * (nothing here reads the exception flags) so that branch-free selects such as
+ * exp_f's clamps vectorise; results are unchanged. */
+#pragma GCC optimize("fp-contract=off", "no-trapping-math")
+#endif
+
+#if defined(__GNUC__)
+#define NETC_INLINE __attribute__((always_inline)) inline
+#else
+#define NETC_INLINE inline
+#endif
+
+#if defined(NETC_LIBM_EXP)
 #define exp_f expf
+#else
+/* e^x for sigmoid and softmax, branch-free so that loops over it vectorise.
+ * x = n·ln 2 + r with n = round(x / ln 2) and |r| <= ln 2 / 2 (Cody and Waite's
+ * two-part ln 2), e^r by Cephes' degree-7 polynomial, then the exponent of 2^n
+ * set through the bits (in two halves, so that results below FLT_MIN come out
+ * as correctly scaled subnormals).  Within 1.02 ulp of the exact e^x for every
+ * float x: all 2^32 measured, at most 1.010 ulp with fused multiply-adds and 0.990
+ * without (tests/codegen/expf.sh); +inf above 88.72 and 0 below -103.97, as expf;
+ * NaN gives NaN.  Define NETC_LIBM_EXP to use libm's expf instead. */
+static NETC_INLINE float exp_f(float x)
+{
+    const float shift = 12582912.0f;     /* 1.5·2^23: n + shift holds n in its low bits */
+    x = x < -104.0f ? -104.0f : x;
+    x = x > 89.0f ? 89.0f : x;
+    const float t = x * 1.44269504088896341f + shift;
+    uint32_t bits;                       /* t's bits: stored, so rounded to float even */
+    memcpy(&bits, &t, sizeof bits);      /* where float arithmetic is wider (x87) */
+    const int32_t k = (int32_t)((bits - 0x4b400000u + 256u) & 511u) - 256;     /* n */
+    const float n = (float)k;            /* round(x / ln 2), an integer in [-150, 129] */
+    const float r = (x - n * 0.693359375f) + n * 2.12194440e-4f;    /* x − n·ln 2 */
+    float p = 1.9875691500e-4f;
+    p = p * r + 1.3981999507e-3f;
+    p = p * r + 8.3334519073e-3f;
+    p = p * r + 4.1665795894e-2f;
+    p = p * r + 1.6666665459e-1f;
+    p = p * r + 5.0000001201e-1f;
+    p = p * (r * r) + r + 1.0f;          /* e^r */
+    const int32_t k1 = k / 2, k2 = k - k1;
+    const uint32_t b1 = (uint32_t)(k1 + 127) << 23, b2 = (uint32_t)(k2 + 127) << 23;
+    float s1, s2;                        /* 2^k1 · 2^k2 = 2^n */
+    memcpy(&s1, &b1, sizeof s1);
+    memcpy(&s2, &b2, sizeof s2);
+    return p * s1 * s2;
+}
+#endif
+
 
 /* ---- Kernels ---- */
 
 #if defined(__GNUC__) && !defined(__clang__)
 /* No floating-point traps (nothing here reads the exception flags), so that gcc may
- * turn quantize()'s selects into vector operations; results are unchanged. */
-#pragma GCC optimize("no-trapping-math")
+ * turn quantize()'s selects into vector operations; no fused multiply-adds, so that
+ * dequantize() rounds as the vector paths do.  Results are unchanged. */
+#pragma GCC optimize("fp-contract=off", "no-trapping-math")
 #endif
 
-/* q[k] = round(x[k] / s), saturated to [-127, 127], for n values, given inv_scale = 1 / s.
- * The clamps come before the rounding (so a NaN becomes -127 rather than undefined
- * behaviour); rounding adds ±0.5 and truncates: half away from zero.  Every step is a
- * select or plain arithmetic, so the loop vectorises.  The int8 values are stored
- * widened to int16 (see dense_i8). */
-static void quantize(int16_t *restrict q, const float *restrict x, int n, float inv_scale)
+/* The instructions for the sums, from the target's macros (NETC_PORTABLE: plain C):
+ *   AVX-512 VNNI  vpdpbusd: 4 u8 × s8 products added to each int32 lane, 16 lanes;
+ *   AVX2          vpmaddubsw (u8 × s8 pairs summed to int16) then vpmaddwd (pairs of
+ *                 int16 summed to int32), 8 lanes;
+ *   otherwise     plain C loops.
+ * Integer sums are exact in any order, so all three give the same int32 sums, and the
+ * same float expression turns them into the same outputs. */
+#if !defined(NETC_PORTABLE) && defined(__AVX512VNNI__) && defined(__AVX512BW__)
+#define NETC_I8_VNNI 1
+#elif !defined(NETC_PORTABLE) && defined(__AVX2__)
+#define NETC_I8_AVX2 1
+#endif
+#if defined(NETC_I8_VNNI) || defined(NETC_I8_AVX2)
+#include <immintrin.h>
+#endif
+#if defined(NETC_I8_VNNI) && defined(__cplusplus) && defined(__GNUC__) && !defined(__clang__)
+/* g++ 12 warns of the "uninitialised" placeholder inside its own AVX-512 intrinsics
+ * (_mm512_undefined_ps, gcc bug 105593) wherever they are inlined; nothing here reads one. */
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+
+/* The weights' layout, w4[g][o][j] = Wq[o][4g + j] (0 past the last input): for each
+ * group of four inputs, every output's four weights side by side, so that one vector
+ * load takes four inputs' weights for 16 (VNNI) or 8 (AVX2) outputs, and one int32 lane
+ * sums an output's four products.  The rows of q are KP = 4·G bytes long. */
+#if defined(NETC_I8_VNNI) || defined(NETC_I8_AVX2)
+
+#if defined(__GNUC__)
+#define I8_INLINE static inline __attribute__((always_inline))
+#else
+#define I8_INLINE static inline
+#endif
+
+/* q's four bytes at p as one int32 (a plain unaligned load). */
+I8_INLINE int32_t i8_four(const int8_t *p)
 {
-    for (int k = 0; k < n; k++) {
-        float v = x[k] * inv_scale;
-        v = v > -127.0f ? v : -127.0f;
-        v = v < 127.0f ? v : 127.0f;
-        q[k] = (int16_t)(v + (v >= 0.0f ? 0.5f : -0.5f));
-    }
+    return _mm_cvtsi128_si32(_mm_loadu_si32(p));
 }
 
-/* z = s_x·s_w·acc + bias: an output back in float, from its int32 sum. */
+#if defined(NETC_I8_VNNI)
+#define I8_LANES 16                         /* outputs per vector */
+#define I8_VMAX 4                           /* vectors per block */
+typedef __m512i i8_vec;
+typedef __mmask16 i8_mask;
+I8_INLINE i8_mask i8_lanes(int n)          /* the first min(n, 16) lanes */
+{
+    return n >= 16 ? (i8_mask)0xFFFF : (i8_mask)((1u << n) - 1);
+}
+I8_INLINE i8_vec i8_zero(void) { return _mm512_setzero_si512(); }
+I8_INLINE i8_vec i8_add(i8_vec a, i8_vec b) { return _mm512_add_epi32(a, b); }
+I8_INLINE i8_vec i8_weights(const int8_t *p, i8_mask m)
+{
+    return _mm512_maskz_loadu_epi32(m, p);
+}
+I8_INLINE i8_vec i8_broadcast(const int8_t *p) { return _mm512_set1_epi32(i8_four(p)); }
+/* acc + Σ_j x[j]·w[j] per lane, x in [0, 127] (vpdpbusd wraps, never saturates) */
+I8_INLINE i8_vec i8_dot(i8_vec acc, i8_vec x, i8_vec w) { return _mm512_dpbusd_epi32(acc, x, w); }
+/* the same for x in [-127, 127]: x = pos − neg with pos, neg in [0, 127], and
+ * pos·w + neg·(−w) = x·w */
+I8_INLINE i8_vec i8_dot_signed(i8_vec acc, i8_vec x, i8_vec w)
+{
+    const i8_vec pos = _mm512_max_epi8(x, _mm512_setzero_si512());
+    const i8_vec neg = _mm512_sub_epi8(pos, x);
+    acc = _mm512_dpbusd_epi32(acc, pos, w);
+    return _mm512_dpbusd_epi32(acc, neg, _mm512_sub_epi8(_mm512_setzero_si512(), w));
+}
+/* z[0..n) = s_x·s_w·acc + bias, as dequantize() computes each */
+I8_INLINE void i8_store(float *z, i8_vec acc, float s_x, const float *s_w, const float *bias,
+                        i8_mask m)
+{
+    const __m512 scale = _mm512_mul_ps(_mm512_set1_ps(s_x), _mm512_maskz_loadu_ps(m, s_w));
+    const __m512 scaled = _mm512_mul_ps(_mm512_cvtepi32_ps(acc), scale);
+    _mm512_mask_storeu_ps(z, m, _mm512_add_ps(scaled, _mm512_maskz_loadu_ps(m, bias)));
+}
+/* Quantises x[0..n) to q as quantize() does, 16 values a step, from k = 0 while 16 are
+ * left; returns how many it did, and or's into *any the sign bit of each q. */
+I8_INLINE int i8_quantize_vec(int8_t *q, const float *x, int n, float inv_scale, int8_t *any)
+{
+    const __m512 s = _mm512_set1_ps(inv_scale), lo = _mm512_set1_ps(-127.0f);
+    const __m512 hi = _mm512_set1_ps(127.0f);
+    const __m512i sign = _mm512_set1_epi32(INT32_MIN), half = _mm512_set1_epi32(0x3f000000);
+    __m512i bits = _mm512_setzero_si512();
+    int k = 0;
+    for (; k + 16 <= n; k += 16) {
+        /* max and min take their second operand for a NaN: the selects' -127 */
+        __m512 v = _mm512_min_ps(_mm512_max_ps(_mm512_mul_ps(_mm512_loadu_ps(x + k), s), lo), hi);
+        /* ±0.5 with v's sign (-0.0 gets -0.5, not 0.5: either truncates to 0) */
+        const __m512 r = _mm512_castsi512_ps(
+            _mm512_or_si512(_mm512_and_si512(_mm512_castps_si512(v), sign), half));
+        const __m512i t = _mm512_cvttps_epi32(_mm512_add_ps(v, r));
+        bits = _mm512_or_si512(bits, t);
+        _mm_storeu_si128((__m128i *)(void *)(q + k), _mm512_cvtsepi32_epi8(t));
+    }
+    *any |= (int8_t)(_mm512_cmplt_epi32_mask(bits, _mm512_setzero_si512()) ? -1 : 0);
+    return k;
+}
+#else
+#define I8_LANES 8
+#define I8_VMAX 2
+typedef __m256i i8_vec;
+typedef __m256i i8_mask;
+I8_INLINE i8_mask i8_lanes(int n)          /* lanes below n all ones */
+{
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32(n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+I8_INLINE i8_vec i8_zero(void) { return _mm256_setzero_si256(); }
+I8_INLINE i8_vec i8_add(i8_vec a, i8_vec b) { return _mm256_add_epi32(a, b); }
+I8_INLINE i8_vec i8_weights(const int8_t *p, i8_mask m)
+{
+    return _mm256_maskload_epi32((const int *)(const void *)p, m);
+}
+I8_INLINE i8_vec i8_broadcast(const int8_t *p) { return _mm256_set1_epi32(i8_four(p)); }
+/* x in [0, 127], w in [-127, 127]: each pair x0·w0 + x1·w1 is within ±2·127·127 =
+ * ±32258, so vpmaddubsw's int16 never saturates; vpmaddwd adds the pairs in int32. */
+I8_INLINE i8_vec i8_dot(i8_vec acc, i8_vec x, i8_vec w)
+{
+    const i8_vec pairs = _mm256_maddubs_epi16(x, w);
+    return _mm256_add_epi32(acc, _mm256_madd_epi16(pairs, _mm256_set1_epi16(1)));
+}
+/* x in [-127, 127]: |x|·(w·sign x) = x·w, with |x| in [0, 127] as above */
+I8_INLINE i8_vec i8_dot_signed(i8_vec acc, i8_vec x, i8_vec w)
+{
+    return i8_dot(acc, _mm256_abs_epi8(x), _mm256_sign_epi8(w, x));
+}
+I8_INLINE void i8_store(float *z, i8_vec acc, float s_x, const float *s_w, const float *bias,
+                        i8_mask m)
+{
+    const __m256 scale = _mm256_mul_ps(_mm256_set1_ps(s_x), _mm256_maskload_ps(s_w, m));
+    const __m256 scaled = _mm256_mul_ps(_mm256_cvtepi32_ps(acc), scale);
+    _mm256_maskstore_ps(z, m, _mm256_add_ps(scaled, _mm256_maskload_ps(bias, m)));
+}
+/* i8_round(x): 8 values of quantize() in int32 */
+I8_INLINE __m256i i8_round(const float *x, __m256 s)
+{
+    const __m256 lo = _mm256_set1_ps(-127.0f), hi = _mm256_set1_ps(127.0f);
+    const __m256i sign = _mm256_set1_epi32(INT32_MIN), half = _mm256_set1_epi32(0x3f000000);
+    __m256 v = _mm256_min_ps(_mm256_max_ps(_mm256_mul_ps(_mm256_loadu_ps(x), s), lo), hi);
+    const __m256 r = _mm256_castsi256_ps(
+        _mm256_or_si256(_mm256_and_si256(_mm256_castps_si256(v), sign), half));
+    return _mm256_cvttps_epi32(_mm256_add_ps(v, r));
+}
+/* As the VNNI one, 32 values a step: four vectors of int32 packed to bytes (the packs
+ * work within 128-bit lanes: the permutation puts the four vectors' bytes back in order). */
+I8_INLINE int i8_quantize_vec(int8_t *q, const float *x, int n, float inv_scale, int8_t *any)
+{
+    const __m256 s = _mm256_set1_ps(inv_scale);
+    __m256i bits = _mm256_setzero_si256();
+    int k = 0;
+    for (; k + 32 <= n; k += 32) {
+        const __m256i t0 = i8_round(x + k, s), t1 = i8_round(x + k + 8, s);
+        const __m256i t2 = i8_round(x + k + 16, s), t3 = i8_round(x + k + 24, s);
+        bits = _mm256_or_si256(bits, _mm256_or_si256(_mm256_or_si256(t0, t1), _mm256_or_si256(t2, t3)));
+        const __m256i bytes = _mm256_packs_epi16(_mm256_packs_epi32(t0, t1), _mm256_packs_epi32(t2, t3));
+        _mm256_storeu_si256((__m256i *)(void *)(q + k),
+                            _mm256_permutevar8x32_epi32(bytes, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7)));
+    }
+    *any |= (int8_t)(_mm256_movemask_ps(_mm256_castsi256_ps(bits)) ? -1 : 0);
+    return k;
+}
+#endif
+
+/* z[r][o0 + o] for R rows of q (KP bytes apart) and V vectors of outputs from o0 (the
+ * last n of them, n <= V·I8_LANES): each weight vector loaded once for the R rows.
+ * With fewer than 4 sums in flight (R·V < 4) the groups are split between S sets of
+ * sums, added at the end, so that the multiply-adds do not wait on each other.  R, V,
+ * S and negative are constants where it is called: the loops unroll into registers. */
+I8_INLINE void i8_block(float *z, const int8_t *w4, const int8_t *q, int KP, int N, int o0,
+                        int n, int R, int V, int negative, float s_x, const float *s_w,
+                        const float *bias)
+{
+    const int G = KP / 4, S = R * V >= 4 ? 1 : R * V >= 2 ? 2 : 4;
+    i8_vec acc[4][4][I8_VMAX], w[I8_VMAX];
+    i8_mask m[I8_VMAX];
+    for (int v = 0; v < V; v++)
+        m[v] = i8_lanes(n - v * I8_LANES);
+    for (int s = 0; s < S; s++)
+        for (int r = 0; r < R; r++)
+            for (int v = 0; v < V; v++)
+                acc[s][r][v] = i8_zero();
+    int g = 0;
+    for (; g + S <= G; g += S)
+        for (int s = 0; s < S; s++) {
+            const int8_t *wg = w4 + ((size_t)(g + s) * N + o0) * 4;
+            for (int v = 0; v < V; v++)
+                w[v] = i8_weights(wg + v * 4 * I8_LANES, m[v]);
+            for (int r = 0; r < R; r++) {
+                const i8_vec x = i8_broadcast(q + (size_t)r * KP + (size_t)4 * (g + s));
+                for (int v = 0; v < V; v++)
+                    acc[s][r][v] = negative ? i8_dot_signed(acc[s][r][v], x, w[v])
+                                            : i8_dot(acc[s][r][v], x, w[v]);
+            }
+        }
+    for (; g < G; g++) {                /* the last G % S groups */
+        const int8_t *wg = w4 + ((size_t)g * N + o0) * 4;
+        for (int v = 0; v < V; v++)
+            w[v] = i8_weights(wg + v * 4 * I8_LANES, m[v]);
+        for (int r = 0; r < R; r++) {
+            const i8_vec x = i8_broadcast(q + (size_t)r * KP + (size_t)4 * g);
+            for (int v = 0; v < V; v++)
+                acc[0][r][v] = negative ? i8_dot_signed(acc[0][r][v], x, w[v])
+                                        : i8_dot(acc[0][r][v], x, w[v]);
+        }
+    }
+    for (int r = 0; r < R; r++)
+        for (int v = 0; v < V; v++) {
+            for (int s = 1; s < S; s++)
+                acc[0][r][v] = i8_add(acc[0][r][v], acc[s][r][v]);
+            const int o = o0 + v * I8_LANES;
+            i8_store(z + (size_t)r * N + o, acc[0][r][v], s_x, s_w + o, bias + o, m[v]);
+        }
+}
+#endif
+
+/* q[b][k] = round(x[b][k] / s), saturated to [-127, 127], for B rows of K values given
+ * inv_scale = 1 / s, each row of q padded with zeros to KP values (KP >= K; the sums
+ * take inputs four at a time).  Returns 1 if any q is negative, else 0.  The clamps come
+ * before the rounding (so a NaN becomes -127 rather than undefined behaviour); rounding
+ * adds ±0.5 and truncates: half away from zero.  Every step is a select or plain
+ * arithmetic, so the loop vectorises. */
+static int quantize(int8_t *restrict q, const float *restrict x, int B, int K, int KP,
+                    float inv_scale)
+{
+    int8_t any = 0;             /* the bits of every q or'ed: the sign bit says if one is < 0 */
+    for (int b = 0; b < B; b++) {
+        const float *xb = x + (size_t)b * K;
+        int8_t *qb = q + (size_t)b * KP;
+        int k0 = 0;
+#if defined(NETC_I8_VNNI) || defined(NETC_I8_AVX2)
+        k0 = i8_quantize_vec(qb, xb, K, inv_scale, &any);
+#endif
+        for (int k = k0; k < K; k++) {
+            float v = xb[k] * inv_scale;
+            v = v > -127.0f ? v : -127.0f;
+            v = v < 127.0f ? v : 127.0f;
+            qb[k] = (int8_t)(int)(v + (v >= 0.0f ? 0.5f : -0.5f));
+        }
+        for (int k = k0; k < K; k++)    /* a loop of its own: both vectorise */
+            any |= qb[k];
+        for (int k = K; k < KP; k++)
+            qb[k] = 0;
+    }
+    return any < 0;
+}
+
+
+#if !defined(NETC_I8_VNNI) && !defined(NETC_I8_AVX2)
+/* z = s_x·s_w·acc + bias: an output back in float, from its int32 sum, as the vector
+ * paths' i8_store computes it (two statements: no compiler fuses them into one rounding). */
 static inline float dequantize(int32_t acc, float s_x, float s_w, float bias)
 {
-    return (float)acc * (s_x * s_w) + bias;
+    const float scaled = (float)acc * (s_x * s_w);
+    return scaled + bias;
 }
+#endif
 
-/* z[b][o] = s_x·s_w[o]·Σ_i w[o][i]·xq[b][i] + bias[o] for B samples and N outputs, with
- * w[N][K] in int8 and xq[B][K] the quantised inputs.  Each product fits in 16 bits
- * (|w|, |xq| <= 127) and xq is already int16, so compilers pair the products up in
- * 16-bit multiply-adds (x86's pmaddwd, Arm's smlal).  Four samples at a time share
- * each load of a weight row, as the float kernels' register blocks do; the last B % 4
- * samples go one at a time, four rows sharing each load of the sample.  The sums run
- * over i in int32 and are exact: netc checked that none can overflow. */
-static void dense_i8(float *restrict z, const int8_t *restrict w,
-                     const int16_t *restrict xq, int B, int N, int K, float s_x,
-                     const float *restrict s_w, const float *restrict bias)
+/* z[b][o] = s_x·s_w[o]·Σ_k Wq[o][k]·q[b][k] + bias[o] for B rows of q and N outputs,
+ * with w4 as above (G = KP / 4 groups) and negative = 0 only if no q is below 0.  Four
+ * rows at a time share each load of the weights, then the last B % 4 one by one; the
+ * sums run in int32 and are exact: netc checked that none can overflow. */
+static void dense_i8(float *restrict z, const int8_t *restrict w4, const int8_t *restrict q,
+                     int B, int N, int KP, int negative, float s_x, const float *restrict s_w,
+                     const float *restrict bias)
 {
-    int b = 0;
-    for (; b + 4 <= B; b += 4) {
-        const int16_t *x0 = xq + (size_t)b * K, *x1 = x0 + K, *x2 = x1 + K, *x3 = x2 + K;
-        for (int o = 0; o < N; o++) {
-            const int8_t *wo = w + (size_t)o * K;
-            int32_t acc[4] = { 0, 0, 0, 0 };
-            for (int i = 0; i < K; i++) {
-                const int16_t wi = wo[i];
-                acc[0] += wi * x0[i];
-                acc[1] += wi * x1[i];
-                acc[2] += wi * x2[i];
-                acc[3] += wi * x3[i];
+#if defined(NETC_I8_VNNI) || defined(NETC_I8_AVX2)
+    for (int b = 0; b < B;) {
+        const int R = B - b >= 4 ? 4 : 1;
+        const int8_t *qb = q + (size_t)b * KP;
+        float *zb = z + (size_t)b * N;
+        for (int o = 0; o < N; o += I8_VMAX * I8_LANES) {
+            const int n = N - o, V = (n + I8_LANES - 1) / I8_LANES;
+#define I8_CASE(r, v)                                                                      \
+            if (R == r && (V == v || (v == I8_VMAX && V > v))) {                           \
+                if (negative)                                                              \
+                    i8_block(zb, w4, qb, KP, N, o, n, r, v, 1, s_x, s_w, bias);            \
+                else                                                                       \
+                    i8_block(zb, w4, qb, KP, N, o, n, r, v, 0, s_x, s_w, bias);            \
+                continue;                                                                  \
             }
-            for (int r = 0; r < 4; r++)
-                z[(size_t)(b + r) * N + o] = dequantize(acc[r], s_x, s_w[o], bias[o]);
+            I8_CASE(4, 1) I8_CASE(4, 2) I8_CASE(1, 1) I8_CASE(1, 2)
+#if I8_VMAX > 2
+            I8_CASE(4, 3) I8_CASE(4, 4) I8_CASE(1, 3) I8_CASE(1, 4)
+#endif
+#undef I8_CASE
+        }
+        b += R;
+    }
+#else
+    (void)negative;                     /* plain C multiplies signed bytes alike */
+    for (int b = 0; b < B; b++) {
+        const int8_t *qb = q + (size_t)b * KP;
+        for (int o0 = 0; o0 < N; o0 += 8) {  /* eight outputs' sums, 32 weight bytes a group */
+            const int n = N - o0 < 8 ? N - o0 : 8;
+            int32_t acc[8] = { 0, 0, 0, 0, 0, 0, 0, 0 };
+            for (int g = 0; g < KP / 4; g++) {
+                const int8_t *wg = w4 + ((size_t)g * N + o0) * 4, *x = qb + 4 * g;
+                for (int o = 0; o < n; o++)
+                    for (int j = 0; j < 4; j++)
+                        acc[o] += wg[4 * o + j] * x[j];
+            }
+            for (int o = 0; o < n; o++)
+                z[(size_t)b * N + o0 + o] = dequantize(acc[o], s_x, s_w[o0 + o], bias[o0 + o]);
         }
     }
-    for (; b < B; b++) {
-        const int16_t *x = xq + (size_t)b * K;
-        int o = 0;
-        for (; o + 4 <= N; o += 4) {
-            const int8_t *w0 = w + (size_t)o * K, *w1 = w0 + K, *w2 = w1 + K, *w3 = w2 + K;
-            int32_t acc[4] = { 0, 0, 0, 0 };
-            for (int i = 0; i < K; i++) {
-                const int16_t xi = x[i];
-                acc[0] += w0[i] * xi;
-                acc[1] += w1[i] * xi;
-                acc[2] += w2[i] * xi;
-                acc[3] += w3[i] * xi;
-            }
-            for (int r = 0; r < 4; r++)
-                z[(size_t)b * N + o + r] = dequantize(acc[r], s_x, s_w[o + r], bias[o + r]);
-        }
-        for (; o < N; o++) {        /* the last N % 4 outputs */
-            const int8_t *wo = w + (size_t)o * K;
-            int32_t acc = 0;
-            for (int i = 0; i < K; i++)
-                acc += wo[i] * x[i];
-            z[(size_t)b * N + o] = dequantize(acc, s_x, s_w[o], bias[o]);
-        }
-    }
+#endif
 }
 
 /* ---- The quantised weights ---- */
 
 /* Layer 1, "dense1": inputs quantised with s_x = 0.007874016f (max |x| = 1 in calibration);
- * Wq[OUT][IN], s_w[OUT] and the bias as trained. */
+ * Wq[OUT][IN], s_w[OUT] and the bias as trained; Wq4[g][4o + j] = Wq[o][4g + j], MNIST_L1_KP (the inputs
+ * in whole groups of four) a multiple of 4. */
+enum { MNIST_L1_KP = (MNIST_L1_IN + 3) / 4 * 4 };
 static const float mnist_l1_x_scale = 0.007874016f, mnist_l1_x_inv_scale = 127.0f;
-static const int8_t mnist_l1_wq[MNIST_L1_OUT][MNIST_L1_IN] = {
-    {   /* output 0 */
-        5, 10, -7, 28, 16, 11, 25, 10, -18, 29, -35, -27, 26, -24, 30, -26,
-        -10, -12, -25, -1, -20, 26, 8, 22, -10, 25, -28, -2, -4, -8, -1, 10,
-        -33, 31, -22, 10, -33, -14, -3, 34, 28, 15, 30, 30, -11, 28, -19, 23,
-        19, 34, 18, -7, 30, 7, -24, -5, -30, 35, 7, -34, -2, 0, -18, 4,
-        0, -13, -21, -9, 21, -16, 32, 21, 5, 32, 16, -6, 8, 28, -9, 18,
-        8, -4, -32, -20, -2, 3, -27, -16, 17, 7, 17, 20, 14, 15, 21, -36,
-        28, -17, -35, -25, 15, -19, 7, 29, -12, 15, -9, 16, -13, -34, -32, -29,
-        -2, 33, 29, 2, 14, -22, -32, -29, 14, -26, -20, 26, -3, -31, 29, -13,
-        -13, 0, -22, -1, 21, 11, 17, -21, -9, -25, -3, -22, 3, -10, -12, -5,
-        20, -8, -18, 23, -31, -15, -16, -21, -19, 5, -11, -2, -18, -15, -20, 14,
-        22, -13, 18, -40, -33, 32, 32, 12, -15, -11, 14, 18, 32, 28, -2, -27,
-        -21, -34, 13, -1, 17, -6, 8, -3, -14, -5, -17, -8, -34, -23, 6, 5,
-        -25, -25, -20, 15, 28, 5, -15, 30, 28, 15, 13, -12, 6, 42, -27, 41,
-        -1, 57, 35, 19, 19, -22, -3, 26, 30, -4, -21, -30, -3, -12, -31, -11,
-        8, 12, -16, 2, 17, 14, 39, 18, 55, 38, 10, 47, 27, 28, 61, 46,
-        39, 14, 34, 46, 46, -14, 29, 38, 32, 16, 0, 3, -32, 24, 2, -24,
-        25, -9, 16, 61, 62, 41, 23, 53, 30, 24, 82, 101, 54, 52, 25, 47,
-        14, -16, 18, 18, 10, -15, -23, 33, 5, 11, 22, 31, -22, 36, 1, 20,
-        17, 54, 17, 9, 55, 19, 38, 47, 36, 34, 20, -9, -8, 25, 4, -13,
-        14, 6, 12, -3, 19, -25, 13, 13, 25, 4, -1, -13, -12, 34, 30, 33,
-        15, 17, 42, 18, -14, -46, -22, -47, -18, 27, 38, 17, 33, 7, 14, -30,
-        -1, -4, -28, -23, 35, -16, -3, 28, -37, -28, -5, 13, -10, 12, -2, -6,
-        -30, -45, -57, 11, 37, -4, -11, 49, 22, -10, 24, 0, 23, 30, -11, -29,
-        8, -23, 10, 4, -42, 2, 4, -31, -13, -65, -64, -49, -58, -31, 2, 38,
-        53, 40, -9, 22, 23, 3, -18, 12, 27, -27, 28, 15, -27, -32, -5, -7,
-        -50, -63, -58, -79, -27, -109, -83, -81, -9, -6, 11, 36, 35, 15, 18, 24,
-        11, -20, -7, -13, -16, -27, -21, -20, -20, -9, 17, -32, -38, -40, -102, -106,
-        -127, -78, -119, -29, -14, -41, -4, 29, 27, 19, 41, 13, -17, -22, 32, 33,
-        -22, 24, -17, 15, -26, -30, -34, -15, -5, -25, -47, -55, -81, -115, -85, -37,
-        -37, -3, -8, 7, 44, 37, -13, -1, 13, -6, 20, -32, 34, 11, -6, 8,
-        -24, 30, -25, 7, -34, -25, -52, -65, -86, -57, -64, -48, -36, -38, -24, 14,
-        17, 4, 22, 12, -27, -27, 32, -26, -16, 13, -14, 14, 9, -23, 21, -5,
-        39, -11, -14, -27, -50, -59, -36, -27, -17, -28, 30, 2, 30, 11, -33, 26,
-        -24, -28, -14, 31, -3, 18, -2, -20, -22, 22, 40, 41, -1, 21, -5, -15,
-        36, 18, 0, -25, 34, 19, 12, -12, -31, -12, -9, 13, -23, -14, -4, 23,
-        14, -2, -11, 25, 9, 36, 12, 49, -9, 0, 10, -3, 47, 23, 13, 6,
-        -13, 10, 4, -24, 15, -33, 9, 10, -1, 10, -2, -3, -15, -17, -34, 10,
-        4, 24, -3, -2, 47, 7, 6, 78, 40, 62, 50, 25, 31, -12, -30, -20,
-        12, 12, 2, 0, -9, 2, -21, 26, 0, -6, 11, 36, 17, 23, 17, 45,
-        -9, 65, 69, 31, 43, 19, 11, 44, -6, -22, 26, -32, 5, 14, -31, 31,
-        -12, -1, -27, 16, 26, -33, -20, -25, -28, 29, 34, 31, 2, 53, 37, 50,
-        8, 29, 2, 31, -21, 2, -28, 11, -16, -17, -33, -12, -20, -21, 31, -26,
-        -8, 32, -19, -7, 13, 21, -20, 19, 2, 50, 41, 46, 16, 40, 9, 29,
-        -11, -14, -17, 3, 25, -20, -5, -29, -15, 0, -22, -1, -9, -4, -23, 6,
-        -32, -12, 25, -22, 2, 16, 49, 33, -2, 1, 1, 24, 21, 11, 10, 2,
-        19, -19, 11, -4, 22, 5, 5, -3, 13, -33, -21, -22, -32, -24, 27, 19,
-        39, -21, 11, 37, 14, 27, 30, -3, -19, 35, 23, -14, 20, 31, -24, -20,
-        -20, 26, -6, 33, -13, -4, -19, 27, -27, -24, 4, 5, -3, -12, -1, 14,
-        -20, -9, -14, -2, -30, 24, 12, -10, 11, 18, 0, 20, -13, -2, 8, 31,
+static const int8_t mnist_l1_wq[MNIST_L1_KP / 4][MNIST_L1_OUT * 4] = {
+    {   /* inputs 0 to 3 */
+        5, 10, -7, 28, 19, 24, -5, 31, 60, 23, -31, -25, -5, 33, 3, -31,
+        -5, -40, 4, -16, 29, -46, 27, 48, 30, 0, 26, -9, 2, -35, 16, -39,
+        -13, -13, 21, 6, 21, -32, 15, -24, -8, 1, -21, 37, 11, 22, 16, 39,
+        -7, -68, 55, 4, 3, 51, 35, -44, -6, 10, -18, 25, -31, 8, -31, 3,
     },
-    {   /* output 1 */
-        19, 24, -5, 31, -17, -21, 26, 7, -13, -19, -26, -12, -7, -7, -31, 31,
-        -31, -14, -25, 7, -6, 33, -17, 20, -1, -17, -29, 27, 36, -21, -37, -17,
-        -6, -27, -6, 3, 24, -27, -24, -5, 0, 11, 4, -35, 17, -36, 2, 17,
-        14, 17, 16, 2, 3, 32, 4, -17, -23, -12, 33, -3, 27, 32, 24, -24,
-        -33, -28, 8, -8, 30, 11, -28, 14, -38, -41, 12, -26, 6, -15, -4, 6,
-        -31, 31, 3, 34, 26, 33, -37, -16, 16, -17, 19, 1, 36, -15, 6, -14,
-        5, 18, 3, -35, -13, 0, -40, -22, -28, 19, 12, 29, -27, -1, 2, -12,
-        22, 3, -21, 12, 3, 18, -5, -15, -8, 30, -32, -21, -6, 19, -28, -6,
-        18, 11, -27, 17, -25, 14, 40, 32, -29, 36, -23, -6, 4, -32, 14, -3,
-        -6, -6, 9, -4, -37, -1, -33, -11, -11, -22, -31, 1, -39, -30, -13, 37,
-        4, 9, 8, -26, 6, 12, 7, -17, 15, 17, 27, 11, 12, 12, -15, 20,
-        -8, -15, -8, -26, -56, 11, -6, 0, -17, 1, -54, 11, 10, -16, -34, -37,
-        1, -24, -29, -27, 13, -27, 15, -13, 20, 10, 43, -8, 2, -14, -32, 2,
-        11, -28, -33, -31, -1, -4, 6, -3, -35, 12, -9, -10, -19, 35, 20, -13,
-        23, 4, -16, 39, -2, 48, 6, 15, 48, 47, 24, -12, 11, 8, 33, 23,
-        8, 68, 54, -21, -37, -23, 13, 24, -18, 23, -19, -7, 29, 23, -22, 1,
-        -7, 16, 48, 12, 67, 55, 22, 16, 31, 42, 79, 70, 75, 66, 44, -2,
-        36, -17, -33, -36, -32, 36, 9, 20, 27, 36, 17, 35, -24, 24, -4, 63,
-        34, 47, -7, -31, -33, 47, 106, 127, 126, 82, 2, 20, 45, -32, -14, -14,
-        -3, -23, -3, -18, 17, 3, 4, 36, 41, 51, 33, -3, 33, -14, -16, -5,
-        -41, 72, 50, 72, 87, 18, -14, 26, -15, -12, 1, -5, -34, -18, -13, -12,
-        -5, 8, 0, -7, 12, 32, 29, -10, -61, -26, -54, -91, -4, 18, 83, 33,
-        36, 19, 14, 19, 40, -26, -30, -27, 11, 8, -2, -30, -11, -16, -5, -16,
-        31, 6, -48, 7, -89, -85, -126, -103, -79, -6, 31, 16, -43, -31, 1, 35,
-        -29, -53, 8, -50, 9, 28, -25, -6, -29, 14, -5, -36, 31, -28, -11, -76,
-        -112, -71, -120, -107, -78, -3, -5, -25, -19, -43, 6, 35, -19, -58, -37, -37,
-        15, -31, 32, 23, 32, 0, 3, 32, -36, -39, -72, -24, -96, -93, -81, -69,
-        -89, 1, -18, -17, -37, -54, 22, -3, 10, -15, -47, -22, 2, 10, 0, 13,
-        -27, 7, 10, 32, -24, -32, -33, -37, -54, -107, -100, -86, -25, 53, 19, -17,
-        -15, -48, 4, -13, -5, -23, -1, -3, 16, 37, 13, -18, 20, 10, -31, -17,
-        -24, -41, -24, -41, -73, -28, -81, -34, 20, 41, 68, -1, -31, -55, -45, -43,
-        -24, -8, 6, -40, -44, -12, -17, -30, 37, -1, 36, -5, -38, 15, -29, -17,
-        -76, -65, -50, -47, 62, 38, 59, 4, 13, -39, -59, -52, -2, -41, -26, 24,
-        -7, 20, 3, 16, -30, -8, 35, -20, -21, -11, -31, -43, -24, -24, -12, 1,
-        18, 3, 21, 41, -58, -32, -47, -42, -8, -46, 0, -16, 17, 35, -1, -27,
-        27, 32, -27, -23, 17, 14, -39, -59, -3, -27, -1, -1, 21, 24, 7, -38,
-        -11, -69, -21, -31, -22, 14, -6, -13, -26, 17, -21, -26, -17, 30, 21, 15,
-        33, -26, -30, -21, -4, 1, -17, 42, 5, 2, -19, 11, 9, -59, -20, -14,
-        -24, -24, 12, -37, 0, -2, 35, -32, -1, -10, 36, 26, -10, 15, 5, -10,
-        -14, 44, 25, -10, 32, -21, -17, -16, 6, -13, -3, 15, 3, 8, 7, 22,
-        -19, 5, -19, 15, 2, 24, -31, 14, 9, -11, 16, -16, 16, -1, 34, -23,
-        1, 23, 24, 3, -18, -30, -29, 34, 32, 37, 15, -23, -2, 9, 26, 5,
-        15, -20, -16, 10, -33, 18, 22, 28, 37, 37, 30, 42, -23, 22, 28, 7,
-        -25, -16, -23, 8, 31, 32, -22, 29, 14, 36, 14, 38, 8, 26, 28, -14,
-        7, 16, -13, 53, -11, 5, 31, 57, 46, 23, -11, 0, -12, -4, 25, 11,
-        18, -29, -19, -11, -16, -37, -17, 1, 18, 9, 25, 8, -9, 15, 11, -26,
-        -7, 21, 15, -23, 38, -21, 32, 14, 5, 10, -15, -18, 0, -30, -6, 34,
-        22, 6, -37, 16, -18, -28, -15, -7, -17, -18, 0, 18, -27, 7, 40, -4,
-        -28, -10, 4, -20, 25, 28, 20, -31, -16, 11, -21, 22, -5, -4, -13, 29,
+    {   /* inputs 4 to 7 */
+        16, 11, 25, 10, -17, -21, 26, 7, -59, -10, -63, -40, -41, 33, -16, -34,
+        6, 17, 22, 45, -42, 48, 10, -10, -27, 20, 13, -2, 30, -35, -2, 6,
+        28, -19, -2, 11, 13, 17, 34, 17, 5, 23, 11, 38, -3, -12, -48, -2,
+        18, -60, 52, -42, 37, 47, 42, -31, 31, 10, -11, -41, -36, -37, -32, -10,
     },
-    {   /* output 2 */
-        60, 23, -31, -25, -59, -10, -63, -40, -33, 41, 28, 54, -44, -38, -13, 60,
-        -1, 36, -54, -16, 44, 10, -4, -38, -19, -47, -61, 40, -32, -19, -3, 28,
-        61, -18, -52, -13, 12, -32, 26, -50, 4, -45, -18, -44, 57, -31, 22, -17,
-        -23, -60, 37, 42, 53, -11, -39, -46, 2, -26, -36, 29, 0, -38, 44, -24,
-        43, 23, -61, -10, 0, -28, -12, 53, -27, 1, 17, -51, 49, 11, 53, -48,
-        13, 25, 1, -49, -47, 47, -23, -35, -31, 46, 57, -33, -45, -31, -61, 31,
-        -15, -61, 48, -14, -50, -25, -59, 19, 21, 7, 54, 16, -45, 0, -62, -33,
-        61, 1, -26, -36, 0, -7, -25, -31, -19, 64, -23, 73, -24, 67, 73, 3,
-        34, -20, 62, -25, -24, -9, 17, 15, -62, 5, 52, 38, 54, -34, -23, -11,
-        34, 46, -40, 58, 30, -10, -2, 48, 88, 50, -10, 51, -9, -28, -15, 38,
-        -15, -45, 15, 18, -28, -11, -59, -51, 33, -21, 23, 25, 24, -35, 30, -26,
-        3, -10, 58, -19, 83, 2, -36, 19, 71, -3, 0, 38, 75, -44, 53, -30,
-        49, -38, -55, -11, 25, 49, 5, 26, -4, 7, 67, -17, -20, 64, 4, -9,
-        27, -48, 44, 47, -28, -35, -33, 3, 74, 22, 2, -44, 15, 24, 7, -51,
-        -34, 6, 50, -40, -21, 19, -38, -40, 23, -25, -19, -94, -116, -90, -89, -30,
-        -29, -34, 43, -42, 32, -51, 23, 22, 9, 11, -9, 60, -18, -60, -38, -57,
-        29, -33, 5, 3, -65, 27, -41, -127, -71, -75, -73, -50, 24, 46, 16, 25,
-        1, -19, -48, 51, 54, 5, -26, 4, -32, -58, -9, -27, -24, 50, -47, -75,
-        -64, -12, -86, -72, -114, 11, 31, 16, 6, 20, -70, -53, -96, -24, 44, 54,
-        45, -24, 26, -2, 49, -32, 27, 9, 54, -32, 34, 15, -90, -73, -103, -105,
-        -52, 85, 69, 71, -5, -35, -69, -25, -58, -67, -25, -7, -48, 13, 27, 20,
-        -21, 5, -49, 54, -46, 27, -70, -78, 22, -35, -53, -58, -8, 24, 50, 18,
-        26, -72, -23, -83, -84, -37, -63, 38, 18, -27, -39, 38, -28, 34, -24, 52,
-        15, -19, -48, -80, -33, -44, -52, -27, 52, 49, 105, 77, 28, 1, -51, -5,
-        9, 28, -35, 18, -31, 22, 49, -26, -14, -54, 38, 27, 25, 55, -3, -23,
-        -87, -3, 32, -47, 76, 23, 109, 44, -28, -11, -55, -56, 32, 23, -56, 35,
-        -58, -16, -26, -2, 21, 15, 50, -1, -56, 44, 48, -16, -60, -39, -28, -51,
-        12, 47, -7, -44, 10, -31, -56, -65, 23, 7, 30, -67, -16, -33, -22, -37,
-        -16, 17, -13, -27, -59, -26, -58, -56, -68, -5, -43, -29, -55, 38, 55, -35,
-        3, -66, 2, 19, -20, -11, 23, -26, 2, 26, 1, 48, 46, 47, -59, 3,
-        5, 41, 4, 21, 20, -76, 4, -59, -49, -25, -33, 5, -40, -43, 46, -61,
-        42, 26, -8, -60, 18, 14, -1, -42, 46, 47, -6, -52, -34, -45, 12, -54,
-        -64, -17, 0, 35, 39, -60, -28, -39, -49, -16, 42, -40, 57, -55, 67, -27,
-        56, -61, -47, -25, 7, -6, 1, 25, 24, -28, 67, -16, -76, 0, -45, 37,
-        15, -25, -10, -19, 2, -45, -11, 46, -39, 58, 35, -27, 11, 25, -26, 2,
-        -49, -63, -50, 2, 70, 1, -7, 2, 56, 45, -42, -61, -38, -23, -48, -49,
-        -36, 29, -4, -51, -29, -15, -28, -33, -29, 0, 13, 4, -46, -1, 16, -37,
-        53, -4, 27, 19, 82, 80, 47, 42, 14, -3, -42, -32, -5, -45, 32, -22,
-        25, -29, -30, -3, -58, 50, -24, 1, -12, 35, 35, -51, 13, 2, 82, 25,
-        62, 42, 22, 70, 32, -39, 13, 77, 34, 68, 59, -31, -9, -6, 24, 54,
-        -53, -15, 37, 35, 57, -61, -8, 37, 5, -4, -5, -1, 66, 49, 70, 60,
-        20, 32, 50, -37, -7, 41, -46, -49, 51, -2, 44, -9, -43, 55, -8, -58,
-        -59, -57, -3, -32, -15, 49, 46, 11, -21, 24, -28, 2, 39, -3, -31, 28,
-        -46, -47, -36, -55, 48, -39, 38, 46, 49, -48, -7, 21, -9, 11, 36, 53,
-        -43, 51, -2, -47, 7, -17, -55, 6, -48, -47, -29, 3, -32, 32, 42, -62,
-        0, 44, 56, 55, -10, -5, -46, -42, -20, -60, -15, 25, -8, -33, -52, -56,
-        -47, 2, 1, 23, -33, -11, 8, 54, -10, 36, -63, 53, 29, -36, 29, 35,
-        25, 16, 18, -16, 10, 31, 21, 46, 59, 9, -57, -18, -13, -21, 6, -51,
-        29, -4, -15, -34, 7, -41, -22, 29, 32, -35, 37, -38, -45, 47, -9, 0,
+    {   /* inputs 8 to 11 */
+        -18, 29, -35, -27, -13, -19, -26, -12, -33, 41, 28, 54, 2, 4, 23, 25,
+        8, 30, -19, -18, -46, -27, -16, -6, -3, -20, 29, -31, -43, 1, -6, -7,
+        10, -17, -7, 11, -32, 22, -31, -12, -34, -22, -6, 27, -11, -22, -8, 43,
+        23, 57, -71, -31, 25, -21, 39, -44, 9, -34, -17, -19, 4, 40, -43, 21,
     },
-    {   /* output 3 */
-        -5, 33, 3, -31, -41, 33, -16, -34, 2, 4, 23, 25, 41, 18, 0, 6,
-        28, -21, -21, -36, 42, 3, 40, -38, -7, 22, -20, 42, 5, -24, -29, 39,
-        -18, -28, -28, 2, -28, 10, 37, -18, -12, -15, 10, 4, 31, 24, -21, -13,
-        -29, 34, -10, -5, -40, -40, -11, -3, 4, -4, -37, -17, 11, -6, 27, 9,
-        -29, -29, -28, -28, -27, 17, -18, 7, 15, -45, 23, -49, -9, 3, -40, 3,
-        2, -22, -37, 7, -19, -37, -9, 12, 19, -36, -35, -30, -31, 37, -17, -31,
-        14, -38, 23, -57, -22, -23, -23, -26, -42, -22, 24, 29, -18, 7, 1, 3,
-        18, 3, 22, -11, 27, -36, 1, 2, 20, 33, -13, 11, 9, -18, -36, -8,
-        -15, 5, -19, -46, -39, -22, 15, 1, 40, 10, -40, 4, 5, -27, 9, -31,
-        -17, -22, 6, -30, 3, 6, -26, 14, 27, 51, 44, -13, 28, 27, -23, 8,
-        -8, -19, -8, 8, 4, 39, -11, -18, -32, 16, -36, 34, 20, -3, 29, -40,
-        -33, -32, 30, -7, -2, 57, 14, 4, -23, 17, 55, 68, 25, 33, -26, -11,
-        37, 30, 11, 27, 1, -39, 35, -14, 32, -37, 14, 8, -13, -7, -4, -29,
-        -5, -24, 2, -36, -19, 55, 35, 50, 46, -26, 39, -23, 35, -29, 28, 26,
-        29, -42, -35, 28, -16, 21, 2, -25, 21, -62, -27, -39, -6, -12, -7, -50,
-        20, 21, -38, -18, -45, -35, -25, -24, -30, 31, 4, -25, -12, -2, -3, 31,
-        9, -15, 4, -54, -40, -42, -77, -44, -65, -64, -48, -50, 4, -42, -46, -25,
-        -50, 29, -41, 3, -9, -2, 19, -9, -29, 30, -40, -18, 19, 19, 5, -36,
-        12, -23, -7, -43, -55, -53, -33, -8, 6, 9, 13, -37, -51, -17, -21, -20,
-        -32, -25, -16, 27, 24, 16, 38, -2, -32, 22, -28, -52, -63, -39, 20, -23,
-        -40, 54, 98, 54, 67, -3, 36, 6, -51, -34, 13, 13, -42, 11, -41, -34,
-        -31, 32, -43, -4, 33, -20, 25, -15, -39, -5, -60, 17, 45, 86, 79, 84,
-        45, 13, -30, -48, -14, -51, -62, -8, -28, -8, -2, 4, 40, -34, -29, 30,
-        -33, -29, 11, -2, -63, 6, -24, -23, 51, 126, 87, 127, 55, 30, -12, -56,
-        -23, -60, 11, 17, 15, 22, -9, -20, 7, -15, -1, 22, -44, -44, -15, 1,
-        -16, -43, -60, -42, 12, 94, 106, 63, -38, 8, -49, 0, -7, -13, -6, -51,
-        -20, 8, -1, -29, 23, -40, 27, -5, 28, 28, -12, -19, -16, -44, -3, -50,
-        25, 98, 82, 3, -12, -3, -10, 0, -55, -79, -34, 15, 31, 7, 31, 19,
-        36, 26, 42, 22, 34, -45, -26, 5, -41, -53, -50, -2, 48, 28, 7, 8,
-        13, -67, -75, -5, -49, -5, -53, -31, 12, 31, 24, -21, -19, 0, 29, 16,
-        -19, -15, -70, -64, -57, -84, -14, -11, 44, 21, 4, -14, 10, -53, -63, -54,
-        -44, -16, -33, -51, -2, -27, -41, 40, -2, 6, -21, 42, 28, 12, -46, -65,
-        -71, -14, -19, 10, -6, 31, -34, -51, -11, -21, -55, 10, -38, -55, 0, -10,
-        13, -19, -39, 29, 17, 12, -36, -34, -25, -21, 10, -7, -49, 2, 16, -43,
-        -46, -35, -72, -14, -59, -31, -49, 3, -44, 6, -13, -27, -43, 28, 25, 4,
-        -16, 9, -37, -27, 32, -5, 7, 31, 29, -10, -31, -61, -68, -49, -54, -67,
-        18, -44, 18, -34, -5, -27, -44, -19, -38, 25, -26, -15, -19, -33, 4, -31,
-        22, -9, 37, 22, 50, -16, -14, 15, -29, -14, -7, 3, -19, 19, 31, -28,
-        -11, 16, -7, -25, 11, 36, 1, -13, 4, -32, 10, 25, 3, 12, 36, 53,
-        46, 12, 57, 56, 21, -1, 22, 61, -13, -3, -26, -13, -42, 3, 35, 17,
-        -26, -38, -5, -35, -10, -19, 35, -13, -10, 32, -6, 40, 5, 40, 68, 7,
-        43, 57, 69, 20, 19, 5, -7, -31, -8, -8, -25, -28, -16, -3, 8, 12,
-        1, 13, 31, 30, 32, 33, 13, 37, 4, 24, 35, 22, 44, 38, -29, -12,
-        -13, 8, -12, 10, -29, -2, -16, 33, 7, 15, 19, -5, -38, 37, 32, 21,
-        -16, -11, 9, -21, -44, -46, -48, -20, -11, -52, 12, 15, 31, 20, -13, -39,
-        10, -2, -31, 34, 30, -33, 23, 42, -28, 26, -35, 38, -25, 34, -42, -3,
-        0, 16, -14, -1, 32, -22, -29, 20, 12, 18, 4, 5, 8, 42, -3, 17,
-        36, 21, 6, -38, 24, 19, 19, 9, -29, -25, -16, -9, -16, 24, 36, -36,
-        -35, 5, -9, -40, -13, 13, 38, 0, -16, 4, 18, -5, -13, -18, -8, 4,
+    {   /* inputs 12 to 15 */
+        26, -24, 30, -26, -7, -7, -31, 31, -44, -38, -13, 60, 41, 18, 0, 6,
+        -37, 13, -14, -8, -22, -45, 48, -27, -10, 19, 18, 4, -7, 36, -42, 24,
+        -22, -28, 8, -4, -6, 23, -21, -18, -6, -34, -15, 34, 18, 22, -1, 48,
+        -65, -25, -48, -44, -2, -50, -16, -3, 48, 10, -4, 35, -40, 8, 7, -34,
     },
-    {   /* output 4 */
-        -5, -40, 4, -16, 6, 17, 22, 45, 8, 30, -19, -18, -37, 13, -14, -8,
-        22, 24, -4, 21, 28, -45, 16, 4, 16, -16, 43, 14, -10, 9, -30, 6,
-        26, 7, -42, 12, -26, 11, -27, 13, 27, 45, 39, 19, 34, 12, 27, 17,
-        -8, -12, -28, -3, 19, 8, 26, 14, 31, -34, -26, 13, 35, 18, 33, 5,
-        24, 15, 32, -20, -22, -10, -16, 14, 12, -2, 26, -30, -25, 17, 19, -13,
-        14, -43, -19, -1, 39, -27, -19, -32, 14, 43, -30, 21, 39, 19, 22, -8,
-        -12, -30, -14, 35, 13, -27, 2, 2, 8, -24, -32, -40, 38, -9, -30, -21,
-        -29, 35, -38, -8, 26, 40, 39, 38, -16, 26, 44, 26, -14, -5, 61, 10,
-        27, 5, -3, 41, 35, 29, 20, 5, 44, 36, 6, 2, 26, -32, 43, 39,
-        3, -30, 48, -23, -15, -18, -6, 31, -1, 36, 53, 40, 57, 64, 59, -11,
-        39, 31, 5, -12, -17, -16, -9, -28, 2, -1, -12, -30, -30, 45, 35, 11,
-        47, -25, -25, 35, 11, 17, 38, 17, 24, 71, 61, 46, -13, -13, 35, 21,
-        -47, -7, -36, -1, 4, 4, -41, 46, 30, -38, 49, 1, -26, -11, -18, 11,
-        -18, -26, -3, 22, -8, 50, -2, -6, 37, 5, 30, -9, -20, -41, -28, 10,
-        -25, 21, -35, -11, -33, -31, 0, 26, -60, -11, -63, -85, -63, -58, -6, -13,
-        2, 61, 30, 45, -30, -3, 26, -17, 32, 10, 17, 12, -8, -6, 41, -10,
-        -26, 5, -39, -4, 11, -15, -15, -67, -69, -47, 65, -10, -17, -18, -48, -27,
-        -17, 7, -11, 19, -4, -29, -2, -3, 12, 42, 37, 11, -39, -58, 7, -4,
-        -54, -49, -32, -108, -93, -8, 33, 91, 40, 23, -41, -32, -30, 5, -6, 44,
-        11, 13, 19, -27, 12, -5, -36, -21, -15, -58, 4, -2, -41, -42, -17, -108,
-        -76, 58, 52, 25, 46, -61, -49, -69, -42, 41, 0, -21, 44, -43, -31, -14,
-        -9, 28, -13, 1, -46, -50, -31, -22, -51, -43, -51, -34, -60, 9, 58, 13,
-        -17, -82, -42, -13, 28, 52, 22, 24, -40, -32, -14, -3, -19, 44, 22, 16,
-        24, 32, 11, -32, -25, -8, -14, -53, -49, 52, 39, -19, -51, -127, -65, -7,
-        -10, 15, 52, 51, 35, 32, -30, -12, -30, -20, 28, -45, -43, 17, 4, -20,
-        8, -69, -14, -20, -43, 60, 46, -3, -102, -72, -91, 16, 5, 48, 39, 17,
-        43, -33, -11, 33, 23, 41, 29, 0, -20, -2, -15, 13, 44, 4, -69, -57,
-        -42, 58, 47, -53, -43, -83, -10, -40, -19, 26, -3, -15, -20, 25, -28, -43,
-        16, -7, 3, -26, -40, 43, 19, 7, -1, 16, -6, -18, 36, 29, 30, -52,
-        -49, -98, -35, -24, 4, 10, 54, -29, -21, 25, -28, 23, 1, 7, -29, -4,
-        -37, 26, 7, 12, 18, 0, -23, -43, -19, 46, 4, -5, -2, -59, -1, -18,
-        -20, 40, 34, 53, -24, 42, -40, -12, 41, -26, -3, 14, 11, 32, 57, 17,
-        16, -22, 11, 45, 61, 6, 29, -38, -51, -6, 44, 58, 2, 11, 2, -24,
-        -29, 40, 43, -43, -45, 12, 20, -36, 51, 75, 37, 5, 33, 5, 48, 53,
-        40, -15, -37, -37, 9, 17, 43, 53, 33, 3, 36, -17, -23, -42, 0, 34,
-        -31, 10, 18, 50, 46, 63, 59, 90, 66, 3, 50, 27, -7, -23, -30, -6,
-        -41, -31, 31, 48, 47, -7, 5, -32, 22, 44, -3, 44, 38, -27, -5, -17,
-        9, 74, 27, 74, 20, 67, 40, 32, -5, 7, 33, 50, 50, -30, 45, -39,
-        45, -18, -7, 24, -36, -29, 29, -20, -17, -13, -2, -40, 51, -7, 71, 18,
-        67, 71, 59, 40, 11, 53, -28, -17, -40, -36, 30, -25, 19, -5, 18, 0,
-        -37, 16, -16, 23, 1, 21, 10, 4, 33, 52, -8, 43, 11, 45, 54, 12,
-        1, 45, 18, -18, 24, -13, 27, 24, 7, 38, 37, -1, 16, -10, 38, -13,
-        -42, -25, 18, 3, 15, 2, -45, -54, -43, -19, -55, -31, -54, -40, -41, 3,
-        -14, 2, -45, 8, 36, 29, 21, -5, 31, 15, 3, 29, -42, 36, -12, 30,
-        -31, 38, -34, -3, 10, 13, -23, -32, -23, -43, -4, -26, -53, 26, 20, -1,
-        -14, 4, -13, 38, -33, -25, -31, -20, 19, -26, 34, 15, 0, 22, 2, -56,
-        2, -27, -16, -17, 13, -37, -53, -50, 36, 31, -4, 42, -5, -14, -42, 5,
-        -22, 31, 3, -9, 41, 32, 12, 42, -26, -8, 41, 21, 18, -40, -33, -17,
-        -42, -23, -21, 26, -30, -34, -2, -6, -39, 34, 0, 15, -42, 29, -22, 28,
+    {   /* inputs 16 to 19 */
+        -10, -12, -25, -1, -31, -14, -25, 7, -1, 36, -54, -16, 28, -21, -21, -36,
+        22, 24, -4, 21, -34, 18, 13, 32, -5, 8, -15, 15, 2, 20, -7, 39,
+        -10, -2, 28, -25, -35, -14, 28, 16, -38, 3, -10, -7, -31, -45, -4, -16,
+        -35, -23, 33, 49, 15, -5, -1, 20, -1, -7, 2, -35, -26, 25, 32, -40,
     },
-    {   /* output 5 */
-        29, -46, 27, 48, -42, 48, 10, -10, -46, -27, -16, -6, -22, -45, 48, -27,
-        -34, 18, 13, 32, 21, -37, 43, -40, -54, 38, 48, -25, 6, 33, 8, -27,
-        45, 18, -36, -54, 15, -19, 47, 22, -36, 48, 6, -14, -12, -54, -14, -18,
-        -41, -35, -5, -37, -10, -49, 29, 19, 34, -11, -13, 36, -12, 54, -23, -44,
-        -42, 16, 25, -48, 31, 22, 32, -10, -3, 1, -9, 34, 54, 19, 29, -31,
-        52, 54, -43, 33, -14, 10, -16, 24, 12, -6, -42, 28, 11, 23, 14, -27,
-        -8, 63, 20, 57, 29, 58, -8, 34, 14, 9, 9, -25, 5, -23, 39, -41,
-        30, 49, -24, 5, 11, -11, -43, 23, -45, 5, -23, 32, 38, 28, 30, 82,
-        62, 90, -24, -10, 46, -37, 49, 33, -21, -48, -51, 30, -39, -32, 53, 49,
-        -53, 46, 39, 55, 64, 9, 82, 15, 4, 72, 22, 27, 21, 80, 66, -10,
-        -7, -55, 39, -40, 46, -12, 35, -22, -46, 17, -16, 52, -29, 31, -31, 38,
-        54, -21, 34, 46, 54, 45, 82, 46, 77, 63, 13, -27, 47, 51, 22, 7,
-        -4, -46, 45, -9, 37, 8, 38, 19, -20, 20, 17, -38, 37, -19, 75, 79,
-        -14, 81, -16, 1, 50, 54, 53, 8, -37, 30, 41, 73, -1, -43, -16, -35,
-        -37, -26, -27, -49, 3, -4, 6, -65, 3, -48, -2, 49, 24, -12, 29, 43,
-        -20, -78, -77, -28, 50, 47, 4, 3, 0, 40, 32, 5, -34, -54, 31, 22,
-        -37, -19, -5, -62, -67, -38, -3, 3, 30, 19, 5, -18, 4, -23, -42, -27,
-        5, 65, -10, 59, 36, -9, -16, 28, -24, 7, 51, 49, -20, -9, -12, -29,
-        -20, -85, -80, -68, 41, -5, 52, 5, -17, -39, -82, -78, -17, -41, 11, 14,
-        5, -9, 48, -6, 29, -17, 24, 13, -7, -66, -52, -38, -55, -55, -13, 31,
-        65, 79, 17, -93, -67, -69, -70, -78, -27, -17, 27, 51, 3, -30, 20, -14,
-        -47, -4, 48, 25, -32, 13, -44, -28, -27, -37, 40, 41, 13, -6, 5, -93,
-        -67, -127, -101, -92, 36, 16, 16, 26, 34, 7, -25, 30, -17, -17, -17, 50,
-        -18, 32, -43, 12, -27, -55, -10, 29, 95, -3, -22, -21, -119, -94, -57, -55,
-        45, -4, 13, 38, 30, 26, 7, 10, 35, -21, -4, 37, 26, -42, 37, -23,
-        -53, 39, -33, 81, -40, -63, -74, -42, 6, -41, -107, 29, -27, -20, -29, 52,
-        2, -54, -16, -40, -10, 2, -54, 24, 40, 1, -42, 19, 11, 4, -20, -12,
-        -13, -100, -67, -114, -87, -87, -16, 12, -6, 3, -25, 0, -7, -21, -53, 33,
-        -36, -25, 19, 37, -16, 61, 12, 42, 22, 56, -10, -18, -79, -57, -46, -75,
-        -100, -40, -25, 5, -1, 81, 31, -4, 19, 20, 17, 0, 28, -21, 23, 22,
-        -8, -24, -9, 79, 46, 11, -32, -46, -84, -73, -103, -105, 15, 44, 21, 86,
-        30, 35, -24, 7, 14, 57, -39, 27, -47, 53, 4, 31, 36, 81, 60, 18,
-        80, 62, 14, 54, -11, -42, -74, -70, 26, 17, 102, 84, 97, 1, 54, 6,
-        26, -17, 27, 5, 12, -44, -14, -3, -1, 91, 105, 27, 52, 50, 75, -1,
-        -46, -20, -11, -36, -4, 5, 3, 6, 19, 67, -8, -6, -39, 47, -18, 26,
-        15, -39, 23, 45, 59, 79, 37, 74, 89, 53, 5, 24, 52, 29, -15, 74,
-        61, 18, 53, 44, 3, 36, 61, 48, -32, 54, -36, 54, 25, -53, 0, 34,
-        40, 68, -5, 22, 97, 114, 67, 49, 22, -3, 56, 89, -5, 13, 55, 26,
-        -29, 40, 56, 36, 47, -36, -47, -5, -7, -48, -12, -33, -3, -11, 52, -9,
-        7, 2, -11, 73, 66, 65, 65, 15, 11, -14, 18, 14, 46, 50, -41, -31,
-        -10, 51, -49, 15, -14, 24, 0, -53, 46, 33, 36, 43, 15, 10, 49, -10,
-        -23, -29, -12, 10, 3, -16, -6, -18, 16, 48, -1, -11, 38, 12, 38, -22,
-        -51, 25, 20, -43, 53, 39, 19, 25, 56, 2, -19, 9, -6, 13, -63, -9,
-        -34, -1, -7, 3, -34, -49, 2, -39, 43, 37, -49, 54, 17, -36, 5, -2,
-        25, 15, -58, -9, 29, -54, 15, -1, 13, -15, -2, -17, -48, -35, -49, -14,
-        -10, 44, 44, 8, 15, -29, 51, -48, -38, -31, 12, -45, -7, -38, -14, -58,
-        32, 19, -61, -39, 12, -27, -43, 23, 36, 3, -55, 34, -41, -6, 6, 53,
-        42, 20, -53, -37, 42, 22, 12, 52, -7, 50, 8, -3, 15, -24, -2, 1,
-        30, -33, -45, 18, -35, -13, -37, -32, -31, 50, 33, 3, 38, 24, -54, -2,
+    {   /* inputs 20 to 23 */
+        -20, 26, 8, 22, -6, 33, -17, 20, 44, 10, -4, -38, 42, 3, 40, -38,
+        28, -45, 16, 4, 21, -37, 43, -40, 38, -35, -3, -14, -32, -36, -5, 27,
+        12, 19, -6, 10, 20, -18, 6, -6, 20, 4, -17, -3, -2, 42, 29, 31,
+        -59, 27, -1, 29, -13, 36, -5, 39, -6, -47, 43, -2, -39, 45, -22, -1,
     },
-    {   /* output 6 */
-        30, 0, 26, -9, -27, 20, 13, -2, -3, -20, 29, -31, -10, 19, 18, 4,
-        -5, 8, -15, 15, 38, -35, -3, -14, -22, -6, -24, 19, -23, -10, -16, 25,
-        19, 24, 24, -39, -10, 38, -38, 7, -14, 20, -9, -19, 12, 8, -8, -23,
-        -16, -22, -12, 2, -14, -34, -29, 40, 35, -6, -18, 3, -29, 32, -19, 31,
-        3, 29, 2, 39, -15, -14, 5, -12, -26, -1, -40, 24, 37, 30, -39, 39,
-        26, -16, -29, 39, -19, 5, 9, 17, 31, -27, 22, -3, 30, -25, -42, -29,
-        -44, -33, 29, 32, -47, -18, -3, 15, -41, -19, 14, 33, 8, -12, 39, 3,
-        23, -1, 8, -23, 34, 1, -37, -19, -2, -3, 17, -8, -51, 10, -23, -25,
-        -31, -19, -10, -32, 11, 5, 36, -12, -25, 3, 34, 34, 4, -31, -14, -12,
-        37, 3, -24, 32, -3, 16, 5, -9, -65, 15, 2, -30, -10, -27, 36, 41,
-        32, 10, 31, -17, 3, 34, -19, 16, -16, 2, 37, -7, 13, 24, -38, 27,
-        -40, -30, -37, -75, 3, -29, 1, -74, -62, -11, -43, -2, 14, -30, -45, -35,
-        -22, -41, 8, -33, -35, 0, 25, -16, 29, -33, 18, 11, -15, 15, -40, -42,
-        -49, -23, -2, 14, -1, -10, -22, 1, -63, -57, -24, 18, 28, 32, 14, -36,
-        35, -18, -12, -10, 21, -20, -3, -9, 41, 24, -2, -5, 12, 39, 22, 11,
-        4, 44, -1, 39, -40, 7, -27, 17, -44, 17, -25, 16, 33, 14, -9, -17,
-        -13, 50, 55, 60, 36, 38, 47, 35, -2, 22, 64, 108, 118, 74, 53, -11,
-        21, 23, -6, -16, 0, -24, -4, -34, 13, -34, -4, -32, 8, 50, 35, 13,
-        22, -17, 31, -41, 32, 14, 104, 65, 83, 39, 42, 40, -3, 10, 16, -7,
-        -7, 25, -5, 16, -26, 17, -22, -34, -19, 9, 12, 38, -28, -4, -39, -4,
-        -51, 72, 46, 99, 75, 64, 40, 16, 8, 6, -46, 7, 31, -20, 23, -28,
-        -5, -15, 11, -10, 12, -25, -36, -31, -44, -62, -32, -20, -20, -23, 72, 70,
-        24, 17, 7, 24, 50, -9, -21, -21, 10, -40, 27, 2, -20, 22, -17, 15,
-        25, -4, -23, -37, -49, -64, -70, -101, -69, -14, -17, 50, -6, -58, -45, -20,
-        5, -34, 2, -32, -28, 35, -21, 36, -1, 13, 35, -6, -2, 1, -2, -54,
-        -43, -62, -127, -116, -46, 5, 21, -2, -29, -35, -15, -2, -12, -40, -26, -35,
-        8, -13, -1, 10, 24, -14, 9, 8, -26, -50, -6, -28, -104, -106, -107, -109,
-        -25, -14, -10, 14, -50, -17, -2, -17, -10, -1, -12, -24, 28, 38, -40, -34,
-        20, 13, -11, -3, 4, 0, 0, -51, -57, -93, -63, -31, -46, 3, 48, -35,
-        -37, -7, -11, -35, -26, -25, -32, 21, 1, 24, 8, 17, -11, -25, -8, -6,
-        -33, -59, -11, -4, -78, -13, -83, -40, -28, 59, 54, 44, -51, -45, -49, -13,
-        -43, -1, -8, -30, -27, -36, 30, -1, -33, 2, 36, -33, 23, 7, -7, -25,
-        -61, -26, -19, -17, -16, 33, 10, 37, -53, -70, -68, -34, -1, -31, -37, -26,
-        -26, 3, -37, -30, 12, -1, 5, -42, -22, 0, -29, -52, -13, -37, -20, 22,
-        64, 52, 17, -11, -38, -71, -6, -36, -29, -9, -35, -10, -12, -13, -22, 37,
-        6, -26, -32, -25, 3, -50, -35, -48, -80, -42, -23, -4, 1, -3, 16, -17,
-        -70, -56, -10, -5, -27, -48, 20, -23, 14, 27, -37, -33, -14, 28, -1, 0,
-        25, 16, -40, -17, 11, -37, 32, -20, 33, -34, -4, 8, 4, -51, -52, 14,
-        -43, -55, -36, -45, 31, 26, 2, -39, 7, -19, 25, -16, 14, 12, -7, -41,
-        -24, 41, 45, 39, 18, 16, 9, 24, -3, -6, -30, 13, 7, -5, -35, 16,
-        -37, 23, -7, 37, 8, 4, 29, 14, 6, -37, -7, 11, -6, 32, 8, -13,
-        -15, 30, -22, 22, 2, 27, -22, -28, -9, 35, -38, 3, 30, 28, -2, 29,
-        11, -37, -33, 12, -41, -31, -23, 2, -25, 50, 39, 8, -20, 35, -22, 4,
-        -3, -16, 16, 15, -13, -17, 33, -23, 9, 6, 28, -6, -31, -14, -29, -16,
-        30, -10, 37, -5, 57, 23, -4, 13, -1, 16, 1, 15, 10, 47, -30, 1,
-        -15, 4, 23, -36, 31, 13, -24, -28, -37, -37, 14, 14, -32, 15, -14, -24,
-        40, -21, -7, -3, 28, 12, 4, -8, 36, 6, 3, 13, 9, -30, -20, 17,
-        12, 18, -38, -20, -28, 19, -30, -4, -3, -7, -26, -23, -1, 40, 3, 8,
-        -7, 5, 1, -3, -13, 27, -18, 40, 3, -19, -32, 38, 39, -31, 32, -39,
+    {   /* inputs 24 to 27 */
+        -10, 25, -28, -2, -1, -17, -29, 27, -19, -47, -61, 40, -7, 22, -20, 42,
+        16, -16, 43, 14, -54, 38, 48, -25, -22, -6, -24, 19, 18, -8, -24, -38,
+        -25, 16, -20, -1, -28, 27, 5, -6, -3, 38, 15, 29, 41, 38, 28, 40,
+        70, -66, -22, 21, -8, -21, -44, -33, -32, -40, -33, -20, 8, -8, -26, -24,
     },
-    {   /* output 7 */
-        2, -35, 16, -39, 30, -35, -2, 6, -43, 1, -6, -7, -7, 36, -42, 24,
-        2, 20, -7, 39, -32, -36, -5, 27, 18, -8, -24, -38, -37, 13, -23, 35,
-        -18, -36, -35, -41, -43, 39, 34, -21, -37, -34, -22, -8, -26, 15, -45, 15,
-        -41, 13, -40, 15, -1, -14, -22, -9, -22, -44, -5, -27, -46, 42, 38, 2,
-        -6, -33, 39, -38, 25, -32, -29, -22, -40, 30, -40, 43, -2, 12, 39, 45,
-        -14, 33, 7, 31, -13, 10, 23, 17, 7, -4, -7, 5, 25, 1, 34, -48,
-        22, -33, -61, -40, 18, -13, -37, -43, 40, 14, -12, -41, -12, 10, 12, 11,
-        -19, 29, 8, -41, -18, -39, 11, -29, 10, -31, 17, 17, -44, -50, -73, -11,
-        -88, -83, -25, -46, 15, 9, 48, -41, -37, 9, -5, -40, 22, -6, 41, 12,
-        41, -38, -49, 26, 6, 10, -62, 7, -7, -68, -55, -94, -125, -77, -87, 0,
-        -32, -6, 53, 4, 10, 15, 27, 44, -38, -26, 4, -28, 18, 21, -31, -46,
-        16, -65, -10, -75, -18, -35, -72, -42, -99, -54, -69, -50, -46, -52, -34, -35,
-        17, 41, 6, -11, 39, -8, -9, 34, 43, 28, -36, -10, 13, 4, 40, 22,
-        -38, -36, -49, -35, 1, -82, 18, -13, -52, -33, -51, -23, -43, -24, 33, -13,
-        -23, -12, 19, -20, 12, -22, -8, 29, 43, 12, 40, -23, -8, 38, -14, -19,
-        -23, 42, -20, 53, -3, -13, -24, -5, -24, -4, 44, -25, 21, -15, -39, 43,
-        25, 21, 17, 44, 48, 14, 91, 43, 28, -27, -58, 29, 12, 33, 11, 16,
-        45, 10, 16, 13, -32, 35, 4, -36, -2, -33, 8, 36, 15, 59, 46, -3,
-        33, 8, 104, 80, 57, 3, -75, -49, -8, 23, 54, 110, 50, -11, -50, 14,
-        -12, 34, 45, -33, 8, -18, -17, -24, -23, 28, -24, 76, 13, 100, 12, 10,
-        -42, 4, -69, -18, 47, 127, 87, 51, 15, -27, -26, -14, -1, 11, -20, 44,
-        -20, 47, -38, 15, 49, 35, 20, 19, 43, 51, 57, 0, 6, -54, -28, 4,
-        92, 98, 47, 93, -16, 38, -46, 5, 34, 8, -25, 5, -44, 8, 41, 34,
-        0, 58, 5, 75, 11, 54, 37, 30, -80, -58, -45, -16, 14, 94, 112, 2,
-        22, -28, -11, -45, 5, -34, -36, -37, 7, 33, -25, 24, -16, 30, 13, 53,
-        66, 23, -20, 5, -14, -54, -34, -5, 67, 81, 101, 62, 46, 41, 27, 13,
-        -48, 25, -24, -45, -1, 16, 30, -30, -8, -6, 42, -19, 20, 6, 8, -4,
-        -34, 10, -18, 0, 54, 65, 92, 27, -27, -17, -12, 30, -35, 20, 3, 5,
-        30, -32, -15, 7, 29, 26, 4, 29, 21, 45, -23, 18, 30, 1, -2, 90,
-        65, 107, 49, 40, 3, -39, -50, -55, -53, 24, 17, -41, -19, -35, 2, 13,
-        -41, -40, -14, -8, -64, 0, -26, -53, -33, 38, 77, 59, 70, 62, 6, -15,
-        -55, -66, -38, -44, 21, 39, 36, -18, 6, -10, 40, -24, 9, -54, -49, -85,
-        -57, -93, -67, -12, -39, -44, 42, 15, -4, -16, 3, -42, -80, -85, -41, 8,
-        2, -28, 15, -8, 31, 26, -26, -4, -14, -44, -100, -115, -68, -127, -120, -51,
-        -81, -22, 3, 25, 8, -23, -89, -68, -23, -3, -21, -16, -23, -15, 32, -18,
-        2, 1, -31, -29, -18, -9, -25, -52, -116, -70, -124, -69, -71, -45, -12, -2,
-        -25, -81, -38, -76, -66, -55, 12, -36, 2, 29, -7, -27, -41, -36, 3, -21,
-        -23, -35, -67, -80, -59, -67, -38, -74, -56, -16, -60, -59, -74, -23, -18, 16,
-        22, -44, 36, -1, -14, 26, 18, -26, 26, 40, 5, 34, -2, -50, -8, -33,
-        -37, -86, -71, -27, -63, -3, -18, -33, -48, 14, -39, 2, -13, 1, 30, 25,
-        -42, -26, -47, -38, -3, 14, 17, 31, 8, 23, -49, -30, 17, 23, 17, -19,
-        -19, -44, -11, 15, -33, 42, 48, 30, 21, -36, -11, 19, 8, -8, 47, 2,
-        -1, 6, -2, 15, 39, -17, 3, 0, 30, 47, 23, 29, 34, 41, 50, -9,
-        8, 30, 11, 40, 20, 42, 9, 33, -32, -22, -34, 17, 33, 13, 12, 24,
-        -25, 39, 30, 5, 33, 50, 13, 54, 61, 76, 57, 42, 71, -32, -34, -25,
-        -46, -25, -41, -35, 0, 3, -38, -39, -18, 42, 4, 8, 27, 21, -12, -14,
-        33, 18, 18, 17, -24, 27, 16, 26, 51, 0, 22, 5, -20, 15, 26, -3,
-        24, -41, -13, -6, 16, 21, -43, 10, 43, 5, -12, -2, -33, -3, -7, -38,
-        -40, 18, -41, 26, -38, -9, -29, -22, -14, -16, -2, -17, 27, -24, -13, -35,
+    {   /* inputs 28 to 31 */
+        -4, -8, -1, 10, 36, -21, -37, -17, -32, -19, -3, 28, 5, -24, -29, 39,
+        -10, 9, -30, 6, 6, 33, 8, -27, -23, -10, -16, 25, -37, 13, -23, 35,
+        -14, 10, -19, 10, 10, -33, 26, -9, -22, 39, 22, 5, 16, -13, -37, -40,
+        67, 7, 46, -18, 30, -48, 25, -43, -39, -35, 48, 16, 26, -41, 22, -11,
     },
-    {   /* output 8 */
-        -13, -13, 21, 6, 28, -19, -2, 11, 10, -17, -7, 11, -22, -28, 8, -4,
-        -10, -2, 28, -25, 12, 19, -6, 10, -25, 16, -20, -1, -14, 10, -19, 10,
-        4, 11, 10, -6, 16, -25, -19, 3, -17, -27, -29, 23, -15, 14, -9, 2,
-        12, 22, -1, -16, 21, 4, 3, -28, 0, 13, -18, 8, 19, -21, -2, 0,
-        9, -19, -24, -23, -12, 17, 21, 13, 16, -1, 10, 14, -19, 20, -20, -3,
-        -26, 8, -15, 7, 4, -21, -23, 12, 22, -26, -25, -5, -7, 16, 22, -2,
-        -13, -17, 24, 13, 20, -2, -4, -33, -10, -25, -8, -13, -26, 6, 29, -28,
-        4, 5, -8, -3, 16, 5, -15, 19, 15, -16, 21, 16, -12, 19, -13, 26,
-        -25, 17, -35, -2, -2, 11, 26, -9, -27, -7, -21, 7, -11, 18, 4, 12,
-        20, 24, 2, -11, -17, -17, -6, 34, 42, 25, -5, 19, -7, 12, -14, 37,
-        -15, 34, 20, -1, -1, -19, -18, 23, 1, 4, 15, 12, -18, 27, -20, 13,
-        9, 29, 23, 6, 16, 5, -22, -14, -14, 15, 33, 46, -6, 43, 8, 6,
-        10, -7, -9, 7, 29, -13, -16, -11, 23, 1, -15, -30, 11, -36, 4, -43,
-        -20, -24, -1, -22, -12, -19, -16, 11, -9, 0, 7, -10, 16, -4, 26, 27,
-        12, -21, -25, -26, -6, -30, -26, -37, -45, -50, -11, -35, -38, -71, -63, -53,
-        -22, -40, 2, -28, -28, 1, 5, 5, -25, 20, -11, 7, -26, 17, 16, -3,
-        -11, -33, -24, -39, -52, -35, -33, -69, -18, -66, -58, -50, -68, -48, 13, -12,
-        20, -21, 4, 30, -1, 7, 29, 18, -6, -27, 4, 0, -29, 3, 3, -25,
-        2, -53, -1, -40, -17, -40, -27, 5, -32, -38, -4, -24, -3, -11, -25, 5,
-        10, 13, -21, -7, -13, 19, 7, 18, -18, -13, 20, 9, -48, -38, -30, -21,
-        -52, -53, -27, -8, -15, 27, 23, -8, -4, -10, -4, -36, 26, 23, -19, -11,
-        -26, -22, 19, 13, 13, -29, -12, 13, -15, -23, -40, -50, -50, 18, 63, 59,
-        48, 7, 29, -19, -27, -42, -38, 11, -1, 19, 0, 23, 24, -6, -25, -22,
-        -1, 8, -3, -11, -6, 21, 6, -33, 27, 32, 74, 53, 42, 43, 26, -10,
-        -20, -47, -44, -31, -18, -4, -4, 19, 22, -27, -27, -17, 31, -26, 10, 6,
-        15, -22, -19, 21, 33, 77, 127, 82, -3, 3, 12, 1, 3, -31, -45, -39,
-        -30, 19, -14, -11, 11, -3, -13, -2, -20, 14, -18, -10, -15, 32, 12, 45,
-        58, 115, 73, 46, -16, 22, 6, -43, -7, -5, -10, -26, 5, -5, -24, -18,
-        24, -29, 12, -16, 0, -27, 23, 6, 34, 50, 21, 40, 67, 95, 84, 33,
-        -13, 5, 16, -39, -14, -20, 1, -12, 7, 30, 1, 12, -27, -25, 29, -23,
-        12, -3, -14, 33, 20, 22, 15, 65, 85, 87, 15, 10, -3, 9, 7, -17,
-        -35, -29, 21, -12, 17, 10, -28, 17, -14, -24, -11, -8, -3, -6, -18, 0,
-        -24, 40, 53, 29, 30, 45, 50, -1, -15, -10, 7, -9, -22, -18, -16, 30,
-        -19, 29, 1, -15, 16, -3, -11, 24, -15, 31, 32, -18, 9, -16, 14, -4,
-        20, 23, -12, 14, -25, -38, -16, -5, -6, 24, 34, 23, -10, -25, -11, -18,
-        16, 21, -21, 3, -17, 23, -5, -19, -5, 27, -24, -8, -50, -39, 2, -38,
-        -9, -11, 6, 15, -14, 22, -6, 34, 19, 14, 1, 8, -12, -22, -10, -2,
-        27, 10, 15, -6, -10, -20, 1, -51, -56, -53, -25, -20, -33, -1, 6, 10,
-        14, -6, 33, -21, -22, -14, 13, -24, -28, 22, 30, 0, 15, -29, -31, -2,
-        25, 7, -7, -37, -40, -33, -5, -33, -11, 20, 3, 9, 28, 11, -11, -16,
-        -6, 28, 5, -20, -4, -14, 22, -6, 29, 7, 15, -32, 5, -11, -34, -38,
-        -2, 0, -29, 10, 28, 20, -7, -11, 33, 26, -21, -24, 20, -6, -8, -1,
-        24, -6, -3, -16, 23, -3, -25, -37, -14, -3, -37, -36, -19, -43, -24, 15,
-        14, 4, 23, 2, -10, 19, -15, 13, 2, 0, 25, -2, -1, 13, 10, 29,
-        -3, -30, -29, 5, 2, -46, 4, -16, -8, -3, -40, 4, 6, 25, -12, 0,
-        -9, -17, 10, -18, -22, -11, -5, 15, 29, -24, -29, 24, -5, -21, 24, -4,
-        6, -10, -36, 6, -20, 9, 20, 13, -21, -15, 8, 18, 3, 6, 8, 4,
-        11, -28, 4, 25, 14, -6, 14, 28, 13, -23, 23, -19, -11, 4, -29, 22,
-        -4, -27, 27, -26, -21, 0, -5, -16, 8, 15, -29, 13, 14, 1, 12, -20,
+    {   /* inputs 32 to 35 */
+        -33, 31, -22, 10, -6, -27, -6, 3, 61, -18, -52, -13, -18, -28, -28, 2,
+        26, 7, -42, 12, 45, 18, -36, -54, 19, 24, 24, -39, -18, -36, -35, -41,
+        4, 11, 10, -6, 14, -3, 2, -17, -21, 20, -8, 40, -4, -42, 15, 18,
+        -67, -38, -46, -20, 15, -3, -10, 37, 24, 25, -17, 48, 25, 21, -22, 32,
     },
-    {   /* output 9 */
-        21, -32, 15, -24, 13, 17, 34, 17, -32, 22, -31, -12, -6, 23, -21, -18,
-        -35, -14, 28, 16, 20, -18, 6, -6, -28, 27, 5, -6, 10, -33, 26, -9,
-        14, -3, 2, -17, 12, 13, 5, 32, -32, -10, -22, 15, -29, 8, 19, -1,
-        -28, -17, 10, -29, -26, 8, -17, -14, 6, -11, 27, -7, -18, -12, -25, 20,
-        -10, 14, 20, 19, -26, 18, -9, 7, -12, 3, 17, -4, -17, -32, -22, -32,
-        25, 27, -29, 15, -15, 24, -26, 23, -11, 31, -8, -32, 1, 13, 5, -24,
-        11, -10, -24, 35, -19, -15, -33, -26, 2, -22, 18, -34, -12, 1, 0, -30,
-        9, -7, -6, 5, 6, 1, -7, -12, 25, 13, -19, 38, 33, 31, 25, 1,
-        2, 0, -38, -10, -36, -16, -14, 18, -2, -4, 31, 32, 5, -34, -27, 11,
-        -10, -7, -17, 1, 43, -6, 28, 37, 23, 18, 23, 25, 45, 31, -17, 23,
-        1, -11, -5, 6, -15, 32, 11, -17, 12, -10, 0, 11, -12, -12, -9, 22,
-        41, 52, 7, 38, 8, 22, 61, 36, 24, 7, 16, -5, 51, 11, 9, -9,
-        1, 23, 17, 5, -19, 19, -31, -25, 7, -13, 35, 12, -1, 26, -17, 31,
-        -12, 1, 43, 2, 50, -7, -3, 5, 28, 1, 42, -8, 6, 0, -10, 0,
-        -14, 22, -19, 14, -19, -23, 0, -18, -38, -12, -26, -11, -40, -62, 12, -36,
-        -28, -23, 32, 19, -18, 29, 25, 33, -14, 13, 4, 9, -31, -4, -19, 18,
-        11, -36, 3, -31, -52, -18, -63, -75, -89, -67, -11, -44, -25, 0, -46, -41,
-        3, -30, -17, 37, 35, 8, -4, 20, -24, -27, -22, -17, -31, 19, -29, -8,
-        -14, -36, -64, -35, -47, 1, -26, 5, -25, -40, -16, -40, -38, -32, -1, 1,
-        1, 0, 0, -21, 0, 29, 17, 7, -12, -30, -37, -19, -46, -55, -43, -13,
-        -31, -12, 74, 25, 37, -10, -45, -55, 1, -48, -57, -51, 3, 2, 35, -6,
-        -33, 20, 11, 1, -21, 18, -30, -20, -73, -84, -64, -43, 13, 89, 125, 56,
-        27, -21, -35, -8, -17, -60, -47, -56, -22, 33, 7, 15, -17, 10, 27, -16,
-        -41, -52, -31, -54, -68, -62, -17, 31, 42, 127, 80, 93, 35, 12, -38, -60,
-        -52, -24, -38, 6, -25, 12, -2, -6, 6, -5, -35, -14, 5, 13, -23, -31,
-        -93, -56, -65, 30, 39, 91, 66, 63, -4, -58, -13, -34, -60, -72, -74, -17,
-        -18, -13, -27, 26, -26, 22, 28, -2, -11, -50, -60, -62, -58, -41, -19, -9,
-        75, 58, 51, -3, -24, -2, -31, -45, -55, -56, -43, -56, 23, -8, -23, 17,
-        7, 19, 8, 20, 30, -37, -16, -45, -71, -83, -11, -10, 56, 40, -9, -27,
-        -36, 5, -1, -27, -36, -10, 2, -40, 18, -8, 14, 20, -31, -21, 13, 30,
-        -19, 21, 0, 1, -75, -13, -18, -7, 31, 5, 3, -3, -37, -13, -14, -46,
-        -32, 13, -26, 12, 20, -29, 1, 24, -29, 6, 2, 38, 35, 12, 0, -17,
-        -35, -2, 5, 39, 17, 15, -10, 9, -15, -4, 5, 24, -25, 18, 44, 25,
-        -8, 23, 23, 27, -9, -32, 20, -3, 50, 26, 45, 24, 38, -17, -3, 8,
-        -36, 7, -52, -7, 10, -18, 19, 21, 42, -16, 8, 4, -6, -29, 3, -11,
-        19, 7, 20, -2, 50, 23, 49, 23, 38, 12, 36, -46, -1, -36, -10, -3,
-        -14, 12, 20, -5, 28, 13, -4, 27, -24, 18, -31, 30, -29, 28, 25, 22,
-        18, 21, 37, 39, 60, 33, 12, -49, -15, -58, -10, -17, -3, 24, 56, 24,
-        21, 15, 15, 35, 13, -19, -22, -3, -9, 19, 30, 8, -20, 15, 59, 11,
-        42, 60, -8, 38, 28, 26, -22, -8, -17, 18, 12, 1, 26, 7, 33, -10,
-        -13, 34, 12, -24, -10, 0, -3, -20, 11, 11, 10, -15, 33, -8, 36, 5,
-        33, -13, 37, -5, -1, -20, 21, 6, 22, -11, -2, -31, 14, -9, -28, -33,
-        30, 13, 26, 22, -18, 4, 38, 32, -20, -13, 28, -27, -25, -24, 29, 2,
-        18, 15, 31, 1, -14, -22, 10, 15, 10, 34, 27, -9, 2, 26, 17, -17,
-        1, 26, 21, -29, 16, 14, -50, -29, -43, -25, -21, -27, -6, -8, 27, 17,
-        -10, -21, 32, 26, -4, -11, -19, 29, -2, -29, 7, -6, 17, -5, 16, -24,
-        14, 15, 7, -16, -43, -25, -4, 1, -21, 24, -19, 34, 12, 20, -16, 0,
-        -10, 7, -1, 25, -1, -5, -10, 6, -2, -24, 19, -28, 12, -11, 8, -23,
-        33, 23, -29, -18, 25, -7, -29, 13, 3, 12, 14, 6, 3, 9, 19, 2,
+    {   /* inputs 36 to 39 */
+        -33, -14, -3, 34, 24, -27, -24, -5, 12, -32, 26, -50, -28, 10, 37, -18,
+        -26, 11, -27, 13, 15, -19, 47, 22, -10, 38, -38, 7, -43, 39, 34, -21,
+        16, -25, -19, 3, 12, 13, 5, 32, 19, 1, 5, -15, 6, 22, -34, 11,
+        46, -59, 58, -27, -28, -37, -3, -8, 25, -32, 2, 13, 22, -20, -25, 10,
     },
-    {   /* output 10 */
-        -8, 1, -21, 37, 5, 23, 11, 38, -34, -22, -6, 27, -6, -34, -15, 34,
-        -38, 3, -10, -7, 20, 4, -17, -3, -3, 38, 15, 29, -22, 39, 22, 5,
-        -21, 20, -8, 40, 19, 1, 5, -15, -24, -25, -19, 9, 12, -8, 31, 33,
-        -36, 17, 9, -10, -40, 32, -25, 22, 16, 33, -26, -37, -12, -24, -18, 21,
-        16, 5, -19, 17, -17, -11, -35, 24, -6, 16, -18, -36, -23, 17, -19, -39,
-        9, -6, -40, 29, -11, 28, 0, 13, -8, -6, -39, 38, -11, 31, 30, 36,
-        20, -18, 31, -21, 23, -36, -22, 15, -1, -18, -32, -21, 5, 36, -17, 10,
-        13, 6, 39, -19, -6, -4, -26, 14, -16, 1, -27, -29, 18, -14, -49, 18,
-        30, 20, -16, 11, -10, -10, -2, -38, 17, 26, 9, 17, 0, -8, -20, -31,
-        15, -9, -12, 10, 28, -36, -3, 7, -25, -14, 0, -25, -4, -35, 13, -32,
-        -31, 15, 11, 29, -33, 9, 40, -5, -17, -11, -24, 15, -35, 32, 40, 41,
-        -2, -25, -48, -44, -30, -37, 1, -34, -13, -19, -60, -61, -9, -1, -23, -12,
-        -23, -19, 0, -39, -2, -31, -1, -31, -6, -18, 8, -13, -1, -1, 48, -20,
-        9, 6, -21, -4, -24, -84, -23, -13, -36, 15, -33, -44, 20, -19, -39, 31,
-        -31, 9, -37, 25, 27, -24, 35, 82, 22, 70, 87, 15, 33, 56, 8, -9,
-        1, 20, -4, -6, 10, 22, 5, -2, -34, -25, -38, -19, 30, -37, 30, -15,
-        -21, 30, 3, 88, 31, 70, 76, 47, 47, 13, 52, 99, 93, 40, 7, -8,
-        14, 14, 16, 11, -23, -2, -37, -36, 37, 6, 7, -8, 56, 10, 1, 76,
-        20, 61, 16, -23, -13, 27, 48, 67, 63, 21, 49, 58, 46, 10, 40, -30,
-        18, -36, -1, 0, 11, -30, 38, -3, 56, 54, -8, 4, 9, 3, -30, -24,
-        6, 12, -4, -11, 54, 58, -14, 37, 21, 33, 20, -9, -7, -21, 2, 21,
-        -23, 10, 9, 19, -26, -31, 37, 27, -46, -84, -37, -31, -8, -44, -12, -40,
-        42, -33, 26, 46, 47, -21, -16, -47, -16, 1, -3, 39, -26, -34, 25, 7,
-        11, 1, -50, -2, -75, -110, -111, -75, -77, -53, -57, -34, -31, -47, 20, 60,
-        -2, -11, -31, -9, 3, 36, -5, 29, -3, -29, -12, -16, 13, -34, -65, -83,
-        -96, -98, -98, -127, -108, -112, -52, -31, 24, -54, 41, 21, 24, 28, -8, -24,
-        18, 10, 27, 39, 16, -20, -23, 24, -13, -5, -7, -64, -103, -104, -91, -99,
-        -66, -59, -51, -41, -10, 10, 3, 15, -19, -39, -35, -23, -20, 35, 1, -27,
-        19, -27, -29, -24, -36, -44, -44, -8, -96, -58, -37, -77, -54, -32, 1, 17,
-        -9, -40, -13, -9, 32, -34, -49, 8, -19, 2, 26, -30, 20, 28, -22, -36,
-        -1, -50, -24, -55, 7, -59, -7, -33, -39, -14, 2, -12, -15, -37, -20, -34,
-        -22, 19, -47, -9, 22, 35, 24, 28, -37, -7, 36, 0, 22, -34, -41, -36,
-        -47, -30, 9, -31, 32, 24, -6, 39, 23, 9, 16, -38, 4, -16, 1, 8,
-        30, -5, -25, 6, 15, -19, 29, 38, 20, -10, -64, -14, -13, 2, -42, 39,
-        1, 52, 11, 26, -24, -7, -35, -19, 15, 12, -49, 22, 29, 7, -19, 38,
-        39, -36, -40, 35, 3, 26, -44, -46, 5, -35, 22, 1, 47, 24, 20, -36,
-        12, -29, 3, -14, -42, -6, -9, -32, 5, 13, -24, 37, -15, 36, 4, -27,
-        27, -39, -30, 2, -48, -39, 25, -4, 16, -2, -7, -24, -11, 4, -10, -22,
-        -45, -2, 20, 12, 17, 6, 35, -28, -21, -39, 33, 18, 0, -26, -14, -47,
-        22, -19, -6, 6, 24, 41, 21, 25, 22, -28, 12, -42, -33, -30, -26, -4,
-        39, 31, 40, -28, 31, -32, -7, -9, 5, 12, 41, 29, 36, 39, 20, 29,
-        15, -28, 5, -24, -36, -5, -40, -28, -33, -15, -14, -27, 5, -4, -10, 8,
-        31, -22, -40, -20, -40, 22, 35, 34, 60, 1, 28, 42, 28, -12, 54, 42,
-        4, 15, -22, 4, -43, 26, -35, 16, 4, -40, -5, 14, 37, -36, 21, 34,
-        6, 39, 21, 23, 50, 14, 41, 46, 40, 48, 70, 52, 6, 41, -23, 41,
-        -40, 4, 33, -41, -8, -31, -17, -40, 5, 27, 8, 9, -27, 38, 0, 38,
-        25, 52, 25, 44, 27, 13, 47, -24, 50, 29, -4, 28, -30, -4, -25, 1,
-        20, 39, -21, 26, 5, -5, -27, -16, 38, 25, 40, 27, 5, 39, 2, -29,
-        -10, -6, -3, -27, 34, -7, 35, 13, 29, 10, 0, -13, -33, -8, 8, 30,
+    {   /* inputs 40 to 43 */
+        28, 15, 30, 30, 0, 11, 4, -35, 4, -45, -18, -44, -12, -15, 10, 4,
+        27, 45, 39, 19, -36, 48, 6, -14, -14, 20, -9, -19, -37, -34, -22, -8,
+        -17, -27, -29, 23, -32, -10, -22, 15, -24, -25, -19, 9, -40, 3, 31, -23,
+        38, 46, -70, -65, 25, -31, 51, -28, 47, 22, -18, 7, 5, -11, -40, -24,
     },
-    {   /* output 11 */
-        11, 22, 16, 39, -3, -12, -48, -2, -11, -22, -8, 43, 18, 22, -1, 48,
-        -31, -45, -4, -16, -2, 42, 29, 31, 41, 38, 28, 40, 16, -13, -37, -40,
-        -4, -42, 15, 18, 6, 22, -34, 11, -40, 3, 31, -23, 19, 52, -46, 29,
-        37, -13, 16, -9, 1, -41, -50, -50, 47, -3, -12, 37, 11, -15, -38, 8,
-        -18, -2, 20, 15, -45, 13, -3, 27, 38, 8, 61, 55, -14, 47, 37, -13,
-        51, 8, 38, 1, -47, 32, -23, -35, -41, -12, 18, -40, 52, 10, 46, -42,
-        -19, 49, 17, -12, 42, 54, -27, 3, -7, -23, 46, -44, -7, -2, 18, -45,
-        23, -43, -5, 42, -16, 47, 3, -50, 49, -41, 46, -11, 54, 47, -36, 44,
-        7, 1, 25, -38, 17, -16, 19, -42, -9, 18, 49, 37, 50, 12, -45, 14,
-        -3, 37, 28, -32, 59, -27, -16, 88, 16, 67, 4, 48, 89, -27, 42, 17,
-        -34, -44, -5, -37, 35, -12, -16, -42, 35, -16, 39, 13, 48, -43, 14, -21,
-        40, 61, -4, 66, 7, 78, 49, 2, 75, 51, 52, -16, 10, 22, 9, -36,
-        52, 48, -44, -7, 8, 2, -33, 4, -28, -33, 41, 41, 35, 68, 28, 4,
-        6, -22, 16, -18, 26, 17, -37, -20, 85, 23, 70, 34, -20, 45, 28, -33,
-        -6, -27, 39, -5, -24, -28, -6, 11, -21, -37, 76, 69, -32, 27, -4, -65,
-        -39, 12, -7, 59, 49, 43, -15, -1, 17, 0, 18, -35, -26, 37, 50, 14,
-        43, -25, 25, -14, -10, 42, 4, 15, 20, -10, -49, -46, -95, -72, 5, 25,
-        72, 30, 57, 61, 32, -37, 2, 42, 17, 15, 20, 23, -20, 27, -62, -28,
-        -31, -9, -30, 60, 58, -53, -78, -100, -88, -81, -50, -26, -11, 6, 8, 7,
-        13, -47, 7, -20, -34, -3, -48, -32, -50, -37, 21, 34, 26, -11, -1, 22,
-        80, -45, -54, -72, -78, -17, -52, 3, -2, 57, 6, -25, 17, 7, -18, 20,
-        32, 27, -35, -29, 12, 1, -17, 41, 3, 84, 99, 97, 45, -27, -66, -123,
-        -73, 46, -15, -21, 15, 20, 73, -19, -2, 39, -19, 15, -5, 48, -40, 28,
-        29, -10, -38, -8, 61, 44, 125, 127, 105, -19, -84, -64, -59, 14, -7, 13,
-        14, 22, -15, -10, -15, 9, 42, -51, -41, -41, 41, 3, 18, -15, -5, 64,
-        95, 30, 126, 77, 45, -66, -30, -73, -1, 33, 27, 21, 23, 37, 11, 22,
-        38, 1, -41, -19, -30, 11, -30, 13, 44, -15, 9, 10, 38, 35, 71, 65,
-        -21, -41, -53, -62, 64, 80, 58, 46, 5, 61, 62, 23, 55, 21, -49, -28,
-        -44, 11, -12, 39, -37, 58, 80, 23, 48, 63, 73, 46, 36, -26, -38, -53,
-        50, 56, 2, 86, 35, 5, 54, 60, -17, -11, -44, 7, -51, 38, -23, 50,
-        0, 74, 61, 65, 103, 42, 15, -10, -61, -87, -106, -36, 44, 3, 92, 91,
-        93, 60, 34, -14, 57, -40, 42, -20, 27, 50, 3, -35, -20, -3, 80, 97,
-        59, 43, 13, 24, 1, -125, -50, 42, 18, 67, 81, 88, 20, 27, -31, 10,
-        55, -28, 35, -11, -34, -21, 3, -33, 58, 22, 22, 51, 34, 13, 2, 67,
-        -28, 9, -7, 24, 68, 97, 108, 85, 33, 62, 44, -33, -7, 0, -26, 46,
-        33, -12, -28, -34, -42, 27, 22, 22, 21, 84, 58, -20, -38, 35, 41, 78,
-        86, 97, 76, 34, 37, 19, -14, -25, -39, -15, 28, 28, 5, -5, 29, -30,
-        38, 54, 62, 32, 32, 63, 53, -26, 29, 69, 17, -16, 75, 30, 10, 15,
-        22, 12, 48, 11, -29, 25, 10, -4, 10, -1, -44, 0, -31, -32, 38, 2,
-        58, 28, 57, 40, 7, 37, -16, -13, -12, 8, -26, 21, 6, 19, 28, -13,
-        -44, 40, 1, -12, 3, 9, -46, 19, -43, -1, 28, -28, -24, -15, -28, -19,
-        67, 58, 45, -21, -42, 23, -10, 28, 47, -13, -7, -9, -25, 50, -10, -5,
-        -2, -9, 27, 33, 34, -14, -24, 24, -18, -17, -7, -26, -9, 13, -29, 5,
-        -49, 39, -20, -12, 4, -33, 22, -40, 22, -37, -32, -11, 19, 3, 34, -21,
-        17, 12, 39, -11, -27, 0, 22, -54, -54, -40, -2, -63, -23, -12, -23, -43,
-        24, 12, -39, 39, -13, -24, 3, -38, -17, -5, 19, -4, -47, -30, -38, 29,
-        19, -50, -60, -25, -37, 41, -23, 26, 0, 10, 16, -3, 46, 27, 20, 2,
-        7, 5, 0, 45, 46, 46, 18, 28, -24, -10, -41, 5, -52, 26, -41, -2,
-        -41, 19, 40, 36, 6, -27, 24, -36, -19, -39, 20, -10, 49, -51, 44, 9,
+    {   /* inputs 44 to 47 */
+        -11, 28, -19, 23, 17, -36, 2, 17, 57, -31, 22, -17, 31, 24, -21, -13,
+        34, 12, 27, 17, -12, -54, -14, -18, 12, 8, -8, -23, -26, 15, -45, 15,
+        -15, 14, -9, 2, -29, 8, 19, -1, 12, -8, 31, 33, 19, 52, -46, 29,
+        -1, -71, -53, -2, 38, -11, -21, -50, -12, 5, 22, -46, -22, 21, 18, -28,
     },
-    {   /* output 12 */
-        -7, -68, 55, 4, 18, -60, 52, -42, 23, 57, -71, -31, -65, -25, -48, -44,
-        -35, -23, 33, 49, -59, 27, -1, 29, 70, -66, -22, 21, 67, 7, 46, -18,
-        -67, -38, -46, -20, 46, -59, 58, -27, 38, 46, -70, -65, -1, -71, -53, -2,
-        40, 14, -31, 72, 42, 6, -20, -3, -5, -19, -49, -58, 41, 15, -41, -67,
-        -19, 41, -59, -71, 70, 56, -53, -42, -25, 47, 19, 32, 55, -62, 69, 55,
-        -40, 18, -17, 42, -53, 0, -9, -43, 26, 42, 2, 3, -6, -64, 56, -18,
-        -50, -48, -42, -71, 22, -34, -40, 51, 6, -71, -41, 70, 5, -64, -65, -33,
-        -64, 49, -1, 17, -33, 52, 68, 61, 0, 72, 31, 14, -38, -21, -34, -73,
-        -17, -35, -71, -50, -36, 56, -25, 13, 45, -8, 71, -45, -33, -21, -26, -26,
-        74, 68, -7, 27, -57, 21, 2, 27, -22, 85, 3, -45, 22, -24, 26, 45,
-        64, 9, 70, -43, -40, -9, 20, -73, 38, 14, 26, -44, 12, 41, -43, 60,
-        80, -2, 58, 42, -15, -40, -12, 41, 12, 57, 93, 3, 65, 38, -42, 73,
-        -26, -14, 59, -49, 16, -71, -32, 60, 67, 3, -19, -60, 14, -43, -50, -18,
-        -62, -8, -53, -38, 17, -35, -12, 31, -6, 2, 33, -18, 36, 44, -62, 5,
-        -46, -21, 26, -63, -69, 33, 5, 44, -35, -42, 57, -31, -37, -8, 33, -46,
-        -7, -30, 3, 82, 66, 57, 118, -3, 32, -60, -37, 70, -61, -73, 45, -34,
-        68, -14, -84, -81, -39, -23, 24, -32, 9, -66, 8, -38, -114, -31, -21, 63,
-        -46, 103, -16, 10, -23, -39, -21, -8, 67, 15, -39, -35, 34, 24, -12, -33,
-        36, -31, -69, -78, -78, -8, -5, -44, -17, -28, 11, -57, -62, 45, 95, -7,
-        -31, 63, -49, 3, -18, -4, -7, -37, -63, 46, -61, -66, -76, -52, -30, 83,
-        71, 51, -57, -126, -6, -86, -61, 47, -82, -44, -46, 30, -65, 25, 54, -70,
-        -63, -44, 68, -76, -28, -46, -40, -42, -40, 57, -46, 55, 27, 73, -21, -46,
-        -84, -105, -44, -58, 51, -20, 59, 42, -19, 72, -36, -72, -67, 61, 2, 44,
-        -57, -71, 20, 7, -45, 47, 65, 35, 54, -57, -28, 19, -13, -79, 21, -90,
-        -8, 51, 84, -2, 20, 7, -36, 43, 50, 8, 36, -53, -25, -66, -35, -14,
-        -46, 76, 19, 96, 91, 50, -49, -85, 38, -116, -116, 15, -36, 71, -52, -15,
-        -30, -29, 3, 52, -27, 23, -38, -15, -65, -39, -21, 23, -2, 3, 54, 28,
-        -29, 61, -56, 3, -92, -44, 19, -14, 59, 33, -16, -20, 74, -62, 74, -21,
-        -8, 51, -55, -70, -54, 20, 22, 98, 49, -33, 13, 34, 19, 9, -38, -77,
-        48, -12, -94, 32, 63, -20, -22, -11, 22, -34, -70, -69, -11, -17, 47, -59,
-        -12, 40, -34, 27, 21, -5, 91, 35, -36, -29, -11, -78, -4, -73, 52, -71,
-        -57, 6, 40, -7, 85, -25, -25, 4, 55, -66, -44, -52, 35, -28, 86, 70,
-        1, 2, -18, -17, -73, -100, 27, 49, 5, -13, 63, -10, 46, 71, 4, -40,
-        1, 61, 12, -59, -62, -19, 3, 3, -50, 83, 73, 33, 127, 115, 99, -38,
-        -81, -10, -23, 42, -68, 58, 77, -5, -37, 90, -5, -22, -15, -2, -57, 25,
-        -12, -3, 51, 40, 49, 57, 93, 6, 115, 123, -27, 18, -63, -57, -58, 28,
-        20, 70, 24, 84, 68, 37, 51, -21, -13, 40, -62, -59, -12, 61, -40, -30,
-        -66, -9, 27, 99, -7, 115, 17, 68, -36, 10, 41, 44, 18, -37, 30, 84,
-        -32, 58, 78, -28, -59, 18, -7, 65, -17, -64, 25, 48, 70, 71, -56, -38,
-        40, 34, 74, 49, 22, -9, 59, 70, 64, 5, 52, 60, -59, 3, -60, 60,
-        -71, 28, 41, 30, -63, -28, -2, 51, 25, 15, -33, -67, -49, 69, 60, -61,
-        14, 62, 74, -16, -28, 23, 33, -8, 5, 15, -63, -6, 20, -54, -18, -66,
-        -8, 40, -55, 56, 36, -35, -64, 17, -14, -44, -87, -11, 50, 3, 7, 26,
-        46, -71, -78, 24, -41, 24, -53, 5, 47, -35, -57, -1, 19, 1, -54, -45,
-        -42, -22, 41, -61, -59, 34, -28, 38, 0, -71, 36, -15, -93, -72, 30, 36,
-        27, 64, 56, 54, -16, -60, 41, 74, 59, 9, -47, -19, 14, -20, 14, 48,
-        -39, 53, -31, 8, -8, -88, 32, 56, 29, -63, -73, 26, 43, 0, -48, -47,
-        41, 0, -65, 40, -69, -39, -60, 19, 35, -11, -25, -14, 66, 28, 3, 28,
-        60, 9, 58, 4, -17, -1, -62, 29, 74, -8, 5, -52, -61, -24, -35, -64,
+    {   /* inputs 48 to 51 */
+        19, 34, 18, -7, 14, 17, 16, 2, -23, -60, 37, 42, -29, 34, -10, -5,
+        -8, -12, -28, -3, -41, -35, -5, -37, -16, -22, -12, 2, -41, 13, -40, 15,
+        12, 22, -1, -16, -28, -17, 10, -29, -36, 17, 9, -10, 37, -13, 16, -9,
+        40, 14, -31, 72, -44, -27, 39, 51, 46, 27, -23, -41, -30, 38, 40, 21,
     },
-    {   /* output 13 */
-        3, 51, 35, -44, 37, 47, 42, -31, 25, -21, 39, -44, -2, -50, -16, -3,
-        15, -5, -1, 20, -13, 36, -5, 39, -8, -21, -44, -33, 30, -48, 25, -43,
-        15, -3, -10, 37, -28, -37, -3, -8, 25, -31, 51, -28, 38, -11, -21, -50,
-        -44, -27, 39, 51, 43, -45, -46, -42, -30, 20, 44, -2, 21, 9, -29, 15,
-        41, 1, -19, 35, 0, 33, -33, -17, 40, -8, 17, 35, 3, -30, -16, 29,
-        34, 9, 51, 3, -44, 1, -27, 29, 40, -48, -4, 51, -25, -23, 14, 39,
-        30, -23, 17, 23, -23, 17, 28, 4, -24, -44, -20, 28, -42, -45, 6, 28,
-        33, -20, 24, 21, -9, -10, 49, 34, 22, 13, -14, 11, 11, 13, -49, -29,
-        12, -57, 36, 35, -34, -11, 12, 9, 10, 39, 19, -29, 51, 1, 34, -4,
-        25, 6, -39, 36, -18, -48, 9, -36, -44, -77, -69, -75, -40, -3, -40, -50,
-        18, 41, -21, 4, 44, -37, 18, 37, 41, -46, -40, 19, -28, -18, -47, -1,
-        -3, -19, -49, 26, -75, -24, 4, -45, -58, 27, -6, 0, 5, -12, -30, -24,
-        -43, 19, 29, 33, 23, 13, -17, -50, -36, -46, 18, -70, -49, -26, 0, -10,
-        -76, -38, -6, -27, 3, -28, -41, 29, -27, -13, -38, 33, -47, 13, -33, -28,
-        8, -9, -50, 27, 22, -44, 8, -20, -41, -25, 19, -46, -31, -47, -28, -60,
-        -30, -68, -48, -9, -60, 5, -61, -43, -6, 18, 25, -27, -50, 49, -40, -30,
-        -26, -31, 5, -28, -47, 1, -31, 1, -17, 16, -42, -72, -55, -40, -48, 37,
-        -45, 1, -52, -7, -26, 15, 29, 10, 31, 39, 4, -30, 23, 15, -18, -38,
-        24, -50, -22, -2, -18, -4, -23, -59, -61, -59, -5, -13, 15, 22, -6, -31,
-        8, 16, 40, -12, 16, -47, -13, -15, 18, 40, -51, 36, 31, 4, 76, 77,
-        -22, -85, -36, -7, -27, -7, 28, 6, 7, -61, 11, -19, 27, -37, 32, -34,
-        16, 17, -28, -41, 20, 53, 49, 49, -10, 46, 95, 22, 5, -55, -41, -8,
-        -31, 73, 5, 46, 15, 12, -20, 26, 3, -51, 24, 1, 14, -37, 42, 28,
-        44, -33, -5, 45, 63, 37, 95, 8, 12, -34, -58, 10, 32, 88, 52, 66,
-        -36, 16, 13, 18, -36, -50, -17, -35, 9, -37, -45, 1, 22, -35, 48, 93,
-        125, 127, 94, 22, -21, 16, -5, 10, 4, 79, 63, 40, -19, -34, 38, 19,
-        -38, 3, 27, 18, -32, -50, 24, -5, 11, 25, -22, 45, 67, 78, 39, 53,
-        32, 69, 63, 65, 43, 74, 25, -29, -17, 8, -31, 16, -19, 10, -25, 25,
-        45, -44, 15, -31, 43, -39, 9, -2, 90, 76, 60, 25, 5, 64, -26, 25,
-        54, 37, 18, 42, 13, 0, 38, -29, -21, 6, 36, -10, 38, 19, -2, -15,
-        -31, 37, 26, 36, -10, 40, 10, 25, 34, 19, -20, 24, 0, 57, 16, -18,
-        21, -23, -21, 42, 42, 15, 39, -14, -44, 44, 34, -51, -38, 28, -2, -24,
-        43, 53, 34, -22, -23, -37, -2, -12, -7, 32, -32, -20, -21, 13, -11, -33,
-        -43, -4, -2, 37, -15, -39, -5, -11, -55, -45, 3, -58, -29, -31, 4, -54,
-        -44, 27, 3, -41, -19, -25, -50, 10, -27, 37, -1, 25, 0, 13, -32, 35,
-        -43, 46, 35, 34, -11, -26, -63, -28, -86, -80, -57, -76, 13, 7, -58, -34,
-        -47, -29, -57, -62, -44, 18, -8, 20, 32, 49, -14, -29, -36, -19, -11, -34,
-        29, 21, 4, -52, -8, -91, -92, -73, -63, -1, -60, -40, -29, 1, -47, 15,
-        -41, 14, 19, -8, -4, 34, 14, -46, 32, 5, -22, 18, -41, -63, -21, -15,
-        -27, -6, -44, -82, -23, 2, -53, -23, 15, 13, 32, -26, 18, -26, -31, 20,
-        1, 33, -13, -31, 15, -4, -12, -45, 10, -54, -19, -28, -22, -49, -71, -46,
-        -93, -37, -18, -65, -38, 1, 43, -9, 22, 13, -4, 8, 6, 42, 14, -16,
-        1, 41, 15, -27, 46, -43, -35, 13, 18, -52, -33, 6, -67, -2, 13, -29,
-        -25, 28, 28, 21, 17, -22, -26, 3, 26, 26, -12, -13, -27, -25, 0, -35,
-        -11, -49, -20, 36, -20, -53, 21, -52, 13, 21, 26, 20, 21, -42, -25, -38,
-        30, 9, 4, 43, -31, 34, -41, -45, 46, 42, -46, -45, -42, 48, 26, 47,
-        -2, -13, 2, -5, -10, 44, 0, 3, -54, -42, 16, 0, -37, -22, 47, -5,
-        48, 45, 14, -5, -49, -50, -9, -43, -48, -19, -27, 25, 0, 41, -37, -33,
-        28, 35, 46, 47, 34, -34, 39, -25, -29, -39, -31, 7, 10, 1, -47, -29,
+    {   /* inputs 52 to 55 */
+        30, 7, -24, -5, 3, 32, 4, -17, 53, -11, -39, -46, -40, -40, -11, -3,
+        19, 8, 26, 14, -10, -49, 29, 19, -14, -34, -29, 40, -1, -14, -22, -9,
+        21, 4, 3, -28, -26, 8, -17, -14, -40, 32, -25, 22, 1, -41, -50, -50,
+        42, 6, -20, -3, 43, -45, -46, -42, -10, -3, -35, 39, -3, -43, -24, 2,
     },
-    {   /* output 14 */
-        -6, 10, -18, 25, 31, 10, -11, -41, 9, -34, -17, -19, 48, 10, -4, 35,
-        -1, -7, 2, -35, -6, -47, 43, -2, -32, -40, -33, -20, -39, -35, 48, 16,
-        24, 25, -17, 48, 25, -32, 2, 13, 47, 22, -18, 7, -12, 5, 22, -46,
-        46, 27, -23, -41, -10, -3, -35, 39, -42, -47, 20, -34, 10, -1, -46, 46,
-        2, 31, -13, 6, -36, -4, -25, -18, 4, -11, 33, 3, -45, -39, 7, -47,
-        39, 22, -35, -41, 28, 9, -24, 23, -22, 17, 1, 12, 30, 21, -22, -52,
-        -38, -50, -3, 8, 39, -29, -47, 14, 5, 48, 39, 13, -45, 11, -26, -36,
-        7, -14, -21, -9, -21, -43, 28, 36, -25, 22, -1, -3, -59, 12, -19, 24,
-        -56, -23, 4, 48, 49, -45, 12, -3, -10, 5, 34, 11, -21, 37, -26, -37,
-        28, 39, -47, 35, -21, 6, 2, -90, -61, -33, -34, -60, -45, -60, 14, -40,
-        30, -3, -26, 26, 25, -24, 48, 0, 48, 30, -2, -10, -15, 10, -34, 4,
-        -62, -27, -54, -104, -92, -24, -66, -57, -91, -84, 9, 21, 23, -20, -1, -29,
-        -34, -7, 41, -13, -5, 26, -31, -10, 0, 2, -1, -9, -11, -33, -10, -41,
-        -24, -30, 3, -75, -5, 10, -34, -30, -50, -22, -68, 13, 4, 36, 16, -43,
-        -1, 48, -4, -43, 38, 36, 26, 31, 22, -11, -40, -4, -3, -48, 41, -47,
-        60, 37, 1, 49, 16, -86, -24, -44, 0, -46, 23, -43, 22, 9, 14, -46,
-        -27, -24, 59, -28, 2, 3, -8, -25, -25, -9, 14, 87, 104, 36, 60, 51,
-        0, 4, -63, -18, 6, 29, -15, 11, -24, 2, 46, -11, 48, 50, 15, 46,
-        -13, 26, 9, -40, 8, -18, 36, 80, 44, 59, 4, -26, 48, -28, 32, -11,
-        25, 1, 14, 29, -27, 1, -10, -23, 61, 42, -2, 70, 25, 30, -2, -59,
-        0, 6, 76, 75, 35, 29, 35, 5, -5, -28, -54, -19, -16, -9, 30, -27,
-        29, 42, -6, 10, -25, 54, -33, 27, -23, 41, 14, -54, -60, -39, 54, 10,
-        76, 3, 20, 64, 11, 25, 0, 45, 11, -9, -13, -22, -18, 19, -14, -2,
-        2, 56, 25, 16, 2, 30, -40, -75, -51, -60, -5, 18, 13, -39, -12, 22,
-        38, -41, -2, -39, -52, 28, -20, -36, 45, 26, -16, 5, -14, -1, -3, -6,
-        25, -26, -12, -92, -72, 24, -25, 6, 12, -1, 4, 12, 56, -18, 8, 39,
-        6, 44, -50, -27, 8, 15, -16, -37, -10, 53, -1, -32, -6, 25, -38, -54,
-        -9, 41, 26, -14, 25, 22, -2, 44, -10, 22, -46, -23, 15, -43, -2, -10,
-        33, -6, -1, 9, 19, -1, 23, 32, -19, -20, 23, -20, 59, 65, 23, -6,
-        32, -35, -40, -23, 10, 28, -37, 28, 31, 1, 40, 27, 40, -21, 39, -29,
-        1, -1, -32, -21, -13, -15, 18, -33, 0, 71, 100, -9, 4, -51, -21, -16,
-        12, -42, -55, -58, 23, -4, -37, 7, -14, 10, -38, -8, -44, 14, 0, -73,
-        -35, -65, -28, 17, 66, 17, 60, 29, 14, -54, -38, -67, -74, -11, -45, -39,
-        29, 27, 4, 42, 46, 36, -41, -45, 12, -21, -54, -80, -61, -21, -20, -22,
-        -5, 23, 52, -54, -79, -76, -18, -36, -29, -50, -64, -40, 42, 23, -5, -24,
-        6, -48, 34, -47, -25, -36, -55, -127, -100, -42, -44, 39, -12, 5, 39, -11,
-        -92, -92, -25, -18, -34, -56, -28, 14, -44, 20, -32, -2, -20, -23, -8, 15,
-        -54, -61, -26, -67, -29, -28, -29, 12, 23, -7, 17, -62, -33, -3, -66, 16,
-        -52, -58, -46, -41, -27, -25, 29, 21, -32, 4, 37, -32, -29, -18, -61, -55,
-        -54, -27, -33, -14, -14, -58, 31, -11, 7, -49, -17, 35, 23, -2, -3, 17,
-        -29, 42, -42, -37, 1, -32, 30, -21, -11, 15, -40, -10, 4, 16, -42, 21,
-        7, 18, 11, -32, 12, -32, 23, 6, -48, 12, 23, -24, -14, 4, 0, 37,
-        -30, 38, 16, -13, -45, 19, 44, 27, 18, 49, 27, -2, -13, 38, 10, 16,
-        10, -14, -23, 46, -2, -33, 13, -18, 47, 47, -46, 24, -32, -42, -10, 38,
-        -36, 40, -36, -17, 7, 16, 22, 58, 53, 34, 35, 12, 37, 12, 19, -34,
-        30, 32, -48, 23, 44, 14, 17, -21, -37, 5, 16, -27, -42, -4, 23, 24,
-        9, -35, -13, 26, 0, -1, 16, -26, 42, 13, -28, 4, 1, -45, 4, 30,
-        35, 44, -16, -18, -48, 6, 0, -42, 1, 36, -26, 27, -36, 17, -5, -19,
-        -7, -16, -26, -21, 52, 20, -47, -29, 20, 2, -49, 23, -4, -39, 9, 24,
+    {   /* inputs 56 to 59 */
+        -30, 35, 7, -34, -23, -12, 33, -3, 2, -26, -36, 29, 4, -4, -37, -17,
+        31, -34, -26, 13, 34, -11, -13, 36, 35, -6, -18, 3, -22, -44, -5, -27,
+        0, 13, -18, 8, 6, -11, 27, -7, 16, 33, -26, -37, 47, -3, -12, 37,
+        -5, -19, -49, -58, -30, 20, 44, -2, -42, -47, 20, -34, -46, 7, -26, 16,
     },
-    {   /* output 15 */
-        -31, 8, -31, 3, -36, -37, -32, -10, 4, 40, -43, 21, -40, 8, 7, -34,
-        -26, 25, 32, -40, -39, 45, -22, -1, 8, -8, -26, -24, 26, -41, 22, -11,
-        25, 21, -22, 32, 22, -20, -25, 10, 5, -11, -40, -24, -22, 21, 18, -28,
-        -30, 38, 40, 21, -3, -43, -24, 2, -46, 7, -26, 16, -38, 26, 34, 11,
-        -22, -31, 27, -30, 14, 18, -49, -36, 2, -23, -12, -9, -38, 8, 5, 11,
-        -45, 6, -33, -37, -41, -25, 40, 22, 1, 3, -41, -27, -28, 14, 33, 37,
-        -46, -7, -15, -39, -19, -21, 0, -9, -47, -16, 17, 33, -3, -44, 21, 39,
-        -19, 42, 37, 30, 23, -39, 22, 31, -24, -11, 28, -35, -61, 0, -41, -57,
-        -95, -92, -32, -12, -22, -8, -18, 37, -23, 22, 29, -15, 33, -19, -31, 26,
-        28, 35, 30, 7, 25, -46, -54, -10, -56, -113, -111, -51, -69, -53, -28, -66,
-        -52, 4, -9, -14, -9, 24, -8, 2, 23, 24, -27, -22, 27, -31, -42, 24,
-        -17, 22, -5, -83, -83, -23, -108, -119, -46, -45, -65, -70, -48, -48, -43, 44,
-        34, 28, 7, 32, -34, 28, -25, 30, 25, -41, -10, 27, 0, -37, -34, -65,
-        -52, -13, -35, -2, -52, -11, -21, 2, -45, -48, -55, -6, 17, 30, 15, -43,
-        8, 45, 16, -30, -27, 48, -7, 27, 46, 9, -1, -21, 52, -25, -37, -42,
-        -22, -31, 26, 36, 54, -31, -27, -38, -27, 15, -3, -10, 42, 3, 18, 1,
-        11, 5, 38, 4, 11, 25, 69, 64, 53, 39, -30, -60, 14, 5, 70, 73,
-        23, -47, 3, -39, 7, 5, 43, 26, -35, -13, -5, 43, 42, 4, 37, 49,
-        16, 88, 31, 26, 19, -11, -41, -3, 38, 89, 93, 67, 21, 0, -19, 26,
-        -42, 33, -7, 20, -41, 10, -29, 45, 53, 8, 42, -4, 72, 56, 17, 39,
-        24, -53, -33, -38, -6, 88, 76, 47, 50, 18, 14, 10, 33, -10, 16, 21,
-        15, -17, 38, 46, -10, 35, -10, 84, 27, 27, 10, 49, 2, -107, -95, -19,
-        71, 41, 78, 43, 6, -12, 6, -31, -42, -39, -6, 24, -11, -28, 42, 49,
-        20, 35, -9, 60, 80, 103, 12, -17, -21, -62, -33, -44, 55, 95, 53, 76,
-        39, -43, -10, -37, -44, 18, 17, 12, 20, 11, -14, -41, 1, 34, 52, 38,
-        88, 24, 25, -41, 17, -56, -26, 28, 82, 61, 127, 89, -34, -20, 28, -5,
-        -47, 11, -14, -15, 29, 24, -45, 33, -10, 23, 15, -15, 72, 3, 22, 0,
-        36, -25, -40, 80, 118, 58, 71, 32, 23, 0, -44, -24, -41, -15, 12, -15,
-        -22, 25, -39, 28, -36, -23, 20, -31, 40, 8, 45, 6, 44, 21, 4, 69,
-        47, 58, 14, -29, -53, -19, 12, -55, 26, -20, -24, -14, 26, 6, -32, -42,
-        -36, -22, -55, -34, 17, 6, -1, 42, 38, 8, 63, 47, 96, 4, -7, -21,
-        -89, -34, -74, 1, -43, -45, -19, -4, 27, 28, -45, -35, -48, -14, -2, -91,
-        -61, -29, -41, -67, -61, -14, 22, 55, -5, 20, -19, -38, -35, -83, -62, 6,
-        -15, -8, 5, -43, -42, -44, 45, 25, -14, -14, -36, -19, -98, -78, -93, -97,
-        -34, 35, -18, 21, -21, -26, -20, -81, -17, -12, -16, -4, 6, 18, -18, -5,
-        2, 39, 10, 2, -6, -92, -23, -51, -80, -119, -88, -49, -29, -22, -38, 15,
-        -42, -65, -86, -34, -74, -11, -22, -13, -26, -23, -21, -30, 6, 5, 16, -28,
-        -60, -78, -52, -43, -66, -117, -30, -21, -44, -27, -60, -23, 0, -1, -19, 23,
-        -1, 12, 1, -31, 37, 40, 36, 10, 6, 44, 38, 6, -60, -18, -44, -51,
-        -31, -104, -16, -74, -14, -38, -60, -60, -34, 5, 13, -40, -26, 20, 18, -34,
-        -8, 41, -26, 15, 26, -35, 43, -46, -2, -52, -36, 17, -59, -4, -75, 10,
-        -49, -25, -18, 4, -2, 21, 28, 30, 19, -43, -9, 28, 22, 13, -24, -18,
-        23, 43, 44, -11, -35, -6, 28, -26, 35, 3, -19, 54, -38, 43, -25, -10,
-        53, 28, 23, 25, 9, -38, 29, -12, -21, -17, -16, 31, 28, 23, -8, 38,
-        14, -35, -20, -28, -27, 31, -1, 51, 8, -11, 21, 7, 53, -9, 17, 36,
-        5, -8, -3, 48, 27, -39, -27, 33, -21, 13, 10, 41, 22, 40, -12, -4,
-        51, 9, 19, 20, 5, 8, 51, -8, -25, -13, -3, 5, 39, 47, 21, 35,
-        -18, 13, 45, 13, -17, -17, -30, 20, -32, 25, -26, -7, 14, 27, 1, 20,
-        16, 45, -15, 17, -24, -20, 30, 20, 24, 11, 9, -27, 36, 19, -4, -28,
+    {   /* inputs 60 to 63 */
+        -2, 0, -18, 4, 27, 32, 24, -24, 0, -38, 44, -24, 11, -6, 27, 9,
+        35, 18, 33, 5, -12, 54, -23, -44, -29, 32, -19, 31, -46, 42, 38, 2,
+        19, -21, -2, 0, -18, -12, -25, 20, -12, -24, -18, 21, 11, -15, -38, 8,
+        41, 15, -41, -67, 21, 9, -29, 15, 10, -1, -46, 46, -38, 26, 34, 11,
+    },
+    {   /* inputs 64 to 67 */
+        0, -13, -21, -9, -33, -28, 8, -8, 43, 23, -61, -10, -29, -29, -28, -28,
+        24, 15, 32, -20, -42, 16, 25, -48, 3, 29, 2, 39, -6, -33, 39, -38,
+        9, -19, -24, -23, -10, 14, 20, 19, 16, 5, -19, 17, -18, -2, 20, 15,
+        -19, 41, -59, -71, 41, 1, -19, 35, 2, 31, -13, 6, -22, -31, 27, -30,
+    },
+    {   /* inputs 68 to 71 */
+        21, -16, 32, 21, 30, 11, -28, 14, 0, -28, -12, 53, -27, 17, -18, 7,
+        -22, -10, -16, 14, 31, 22, 32, -10, -15, -14, 5, -12, 25, -32, -29, -22,
+        -12, 17, 21, 13, -26, 18, -9, 7, -17, -11, -35, 24, -45, 13, -3, 27,
+        70, 56, -53, -42, 0, 33, -33, -17, -36, -4, -25, -18, 14, 18, -49, -36,
+    },
+    {   /* inputs 72 to 75 */
+        5, 32, 16, -6, -38, -41, 12, -26, -27, 1, 17, -51, 15, -45, 23, -49,
+        12, -2, 26, -30, -3, 1, -9, 34, -26, -1, -40, 24, -40, 30, -40, 43,
+        16, -1, 10, 14, -12, 3, 17, -4, -6, 16, -18, -36, 38, 8, 61, 55,
+        -25, 47, 19, 32, 40, -8, 17, 35, 4, -11, 33, 3, 2, -23, -12, -9,
+    },
+    {   /* inputs 76 to 79 */
+        8, 28, -9, 18, 6, -15, -4, 6, 49, 11, 53, -48, -9, 3, -40, 3,
+        -25, 17, 19, -13, 54, 19, 29, -31, 37, 30, -39, 39, -2, 12, 39, 45,
+        -19, 20, -20, -3, -17, -32, -22, -32, -23, 17, -19, -39, -14, 47, 37, -13,
+        55, -62, 69, 55, 3, -30, -16, 29, -45, -39, 7, -47, -38, 8, 5, 11,
+    },
+    {   /* inputs 80 to 83 */
+        8, -4, -32, -20, -31, 31, 3, 34, 13, 25, 1, -49, 2, -22, -37, 7,
+        14, -43, -19, -1, 52, 54, -43, 33, 26, -16, -29, 39, -14, 33, 7, 31,
+        -26, 8, -15, 7, 25, 27, -29, 15, 9, -6, -40, 29, 51, 8, 38, 1,
+        -40, 18, -17, 42, 34, 9, 51, 3, 39, 22, -35, -41, -45, 6, -33, -37,
+    },
+    {   /* inputs 84 to 87 */
+        -2, 3, -27, -16, 26, 33, -37, -16, -47, 47, -23, -35, -19, -37, -9, 12,
+        39, -27, -19, -32, -14, 10, -16, 24, -19, 5, 9, 17, -13, 10, 23, 17,
+        4, -21, -23, 12, -15, 24, -26, 23, -11, 28, 0, 13, -47, 32, -23, -35,
+        -53, 0, -9, -43, -44, 1, -27, 29, 28, 9, -24, 23, -41, -25, 40, 22,
+    },
+    {   /* inputs 88 to 91 */
+        17, 7, 17, 20, 16, -17, 19, 1, -31, 46, 57, -33, 19, -36, -35, -30,
+        14, 43, -30, 21, 12, -6, -42, 28, 31, -27, 22, -3, 7, -4, -7, 5,
+        22, -26, -25, -5, -11, 31, -8, -32, -8, -6, -39, 38, -41, -12, 18, -40,
+        26, 42, 2, 3, 40, -48, -4, 51, -22, 17, 1, 12, 1, 3, -41, -27,
+    },
+    {   /* inputs 92 to 95 */
+        14, 15, 21, -36, 36, -15, 6, -14, -45, -31, -61, 31, -31, 37, -17, -31,
+        39, 19, 22, -8, 11, 23, 14, -27, 30, -25, -42, -29, 25, 1, 34, -48,
+        -7, 16, 22, -2, 1, 13, 5, -24, -11, 31, 30, 36, 52, 10, 46, -42,
+        -6, -64, 56, -18, -25, -23, 14, 39, 30, 21, -22, -52, -28, 14, 33, 37,
+    },
+    {   /* inputs 96 to 99 */
+        28, -17, -35, -25, 5, 18, 3, -35, -15, -61, 48, -14, 14, -38, 23, -57,
+        -12, -30, -14, 35, -8, 63, 20, 57, -44, -33, 29, 32, 22, -33, -61, -40,
+        -13, -17, 24, 13, 11, -10, -24, 35, 20, -18, 31, -21, -19, 49, 17, -12,
+        -50, -48, -42, -71, 30, -23, 17, 23, -38, -50, -3, 8, -46, -7, -15, -39,
+    },
+    {   /* inputs 100 to 103 */
+        15, -19, 7, 29, -13, 0, -40, -22, -50, -25, -59, 19, -22, -23, -23, -26,
+        13, -27, 2, 2, 29, 58, -8, 34, -47, -18, -3, 15, 18, -13, -37, -43,
+        20, -2, -4, -33, -19, -15, -33, -26, 23, -36, -22, 15, 42, 54, -27, 3,
+        22, -34, -40, 51, -23, 17, 28, 4, 39, -29, -47, 14, -19, -21, 0, -9,
+    },
+    {   /* inputs 104 to 107 */
+        -12, 15, -9, 16, -28, 19, 12, 29, 21, 7, 54, 16, -42, -22, 24, 29,
+        8, -24, -32, -40, 14, 9, 9, -25, -41, -19, 14, 33, 40, 14, -12, -41,
+        -10, -25, -8, -13, 2, -22, 18, -34, -1, -18, -32, -21, -7, -23, 46, -44,
+        6, -71, -41, 70, -24, -44, -20, 28, 5, 48, 39, 13, -47, -16, 17, 33,
+    },
+    {   /* inputs 108 to 111 */
+        -13, -34, -32, -29, -27, -1, 2, -12, -45, 0, -62, -33, -18, 7, 1, 3,
+        38, -9, -30, -21, 5, -23, 39, -41, 8, -12, 39, 3, -12, 10, 12, 11,
+        -26, 6, 29, -28, -12, 1, 0, -30, 5, 36, -17, 10, -7, -2, 18, -45,
+        5, -64, -65, -33, -42, -45, 6, 28, -45, 11, -26, -36, -3, -44, 21, 39,
+    },
+    {   /* inputs 112 to 115 */
+        -2, 33, 29, 2, 22, 3, -21, 12, 61, 1, -26, -36, 18, 3, 22, -11,
+        -29, 35, -38, -8, 30, 49, -24, 5, 23, -1, 8, -23, -19, 29, 8, -41,
+        4, 5, -8, -3, 9, -7, -6, 5, 13, 6, 39, -19, 23, -43, -5, 42,
+        -64, 49, -1, 17, 33, -20, 24, 21, 7, -14, -21, -9, -19, 42, 37, 30,
+    },
+    {   /* inputs 116 to 119 */
+        14, -22, -32, -29, 3, 18, -5, -15, 0, -7, -25, -31, 27, -36, 1, 2,
+        26, 40, 39, 38, 11, -11, -43, 23, 34, 1, -37, -19, -18, -39, 11, -29,
+        16, 5, -15, 19, 6, 1, -7, -12, -6, -4, -26, 14, -16, 47, 3, -50,
+        -33, 52, 68, 61, -9, -10, 49, 34, -21, -43, 28, 36, 23, -39, 22, 31,
+    },
+    {   /* inputs 120 to 123 */
+        14, -26, -20, 26, -8, 30, -32, -21, -19, 64, -23, 73, 20, 33, -13, 11,
+        -16, 26, 44, 26, -45, 5, -23, 32, -2, -3, 17, -8, 10, -31, 17, 17,
+        15, -16, 21, 16, 25, 13, -19, 38, -16, 1, -27, -29, 49, -41, 46, -11,
+        0, 72, 31, 14, 22, 13, -14, 11, -25, 22, -1, -3, -24, -11, 28, -35,
+    },
+    {   /* inputs 124 to 127 */
+        -3, -31, 29, -13, -6, 19, -28, -6, -24, 67, 73, 3, 9, -18, -36, -8,
+        -14, -5, 61, 10, 38, 28, 30, 82, -51, 10, -23, -25, -44, -50, -73, -11,
+        -12, 19, -13, 26, 33, 31, 25, 1, 18, -14, -49, 18, 54, 47, -36, 44,
+        -38, -21, -34, -73, 11, 13, -49, -29, -59, 12, -19, 24, -61, 0, -41, -57,
+    },
+    {   /* inputs 128 to 131 */
+        -13, 0, -22, -1, 18, 11, -27, 17, 34, -20, 62, -25, -15, 5, -19, -46,
+        27, 5, -3, 41, 62, 90, -24, -10, -31, -19, -10, -32, -88, -83, -25, -46,
+        -25, 17, -35, -2, 2, 0, -38, -10, 30, 20, -16, 11, 7, 1, 25, -38,
+        -17, -35, -71, -50, 12, -57, 36, 35, -56, -23, 4, 48, -95, -92, -32, -12,
+    },
+    {   /* inputs 132 to 135 */
+        21, 11, 17, -21, -25, 14, 40, 32, -24, -9, 17, 15, -39, -22, 15, 1,
+        35, 29, 20, 5, 46, -37, 49, 33, 11, 5, 36, -12, 15, 9, 48, -41,
+        -2, 11, 26, -9, -36, -16, -14, 18, -10, -10, -2, -38, 17, -16, 19, -42,
+        -36, 56, -25, 13, -34, -11, 12, 9, 49, -45, 12, -3, -22, -8, -18, 37,
+    },
+    {   /* inputs 136 to 139 */
+        -9, -25, -3, -22, -29, 36, -23, -6, -62, 5, 52, 38, 40, 10, -40, 4,
+        44, 36, 6, 2, -21, -48, -51, 30, -25, 3, 34, 34, -37, 9, -5, -40,
+        -27, -7, -21, 7, -2, -4, 31, 32, 17, 26, 9, 17, -9, 18, 49, 37,
+        45, -8, 71, -45, 10, 39, 19, -29, -10, 5, 34, 11, -23, 22, 29, -15,
+    },
+    {   /* inputs 140 to 143 */
+        3, -10, -12, -5, 4, -32, 14, -3, 54, -34, -23, -11, 5, -27, 9, -31,
+        26, -32, 43, 39, -39, -32, 53, 49, 4, -31, -14, -12, 22, -6, 41, 12,
+        -11, 18, 4, 12, 5, -34, -27, 11, 0, -8, -20, -31, 50, 12, -45, 14,
+        -33, -21, -26, -26, 51, 1, 34, -4, -21, 37, -26, -37, 33, -19, -31, 26,
+    },
+    {   /* inputs 144 to 147 */
+        20, -8, -18, 23, -6, -6, 9, -4, 34, 46, -40, 58, -17, -22, 6, -30,
+        3, -30, 48, -23, -53, 46, 39, 55, 37, 3, -24, 32, 41, -38, -49, 26,
+        20, 24, 2, -11, -10, -7, -17, 1, 15, -9, -12, 10, -3, 37, 28, -32,
+        74, 68, -7, 27, 25, 6, -39, 36, 28, 39, -47, 35, 28, 35, 30, 7,
+    },
+    {   /* inputs 148 to 151 */
+        -31, -15, -16, -21, -37, -1, -33, -11, 30, -10, -2, 48, 3, 6, -26, 14,
+        -15, -18, -6, 31, 64, 9, 82, 15, -3, 16, 5, -9, 6, 10, -62, 7,
+        -17, -17, -6, 34, 43, -6, 28, 37, 28, -36, -3, 7, 59, -27, -16, 88,
+        -57, 21, 2, 27, -18, -48, 9, -36, -21, 6, 2, -90, 25, -46, -54, -10,
+    },
+    {   /* inputs 152 to 155 */
+        -19, 5, -11, -2, -11, -22, -31, 1, 88, 50, -10, 51, 27, 51, 44, -13,
+        -1, 36, 53, 40, 4, 72, 22, 27, -65, 15, 2, -30, -7, -68, -55, -94,
+        42, 25, -5, 19, 23, 18, 23, 25, -25, -14, 0, -25, 16, 67, 4, 48,
+        -22, 85, 3, -45, -44, -77, -69, -75, -61, -33, -34, -60, -56, -113, -111, -51,
+    },
+    {   /* inputs 156 to 159 */
+        -18, -15, -20, 14, -39, -30, -13, 37, -9, -28, -15, 38, 28, 27, -23, 8,
+        57, 64, 59, -11, 21, 80, 66, -10, -10, -27, 36, 41, -125, -77, -87, 0,
+        -7, 12, -14, 37, 45, 31, -17, 23, -4, -35, 13, -32, 89, -27, 42, 17,
+        22, -24, 26, 45, -40, -3, -40, -50, -45, -60, 14, -40, -69, -53, -28, -66,
+    },
+    {   /* inputs 160 to 163 */
+        22, -13, 18, -40, 4, 9, 8, -26, -15, -45, 15, 18, -8, -19, -8, 8,
+        39, 31, 5, -12, -7, -55, 39, -40, 32, 10, 31, -17, -32, -6, 53, 4,
+        -15, 34, 20, -1, 1, -11, -5, 6, -31, 15, 11, 29, -34, -44, -5, -37,
+        64, 9, 70, -43, 18, 41, -21, 4, 30, -3, -26, 26, -52, 4, -9, -14,
+    },
+    {   /* inputs 164 to 167 */
+        -33, 32, 32, 12, 6, 12, 7, -17, -28, -11, -59, -51, 4, 39, -11, -18,
+        -17, -16, -9, -28, 46, -12, 35, -22, 3, 34, -19, 16, 10, 15, 27, 44,
+        -1, -19, -18, 23, -15, 32, 11, -17, -33, 9, 40, -5, 35, -12, -16, -42,
+        -40, -9, 20, -73, 44, -37, 18, 37, 25, -24, 48, 0, -9, 24, -8, 2,
+    },
+    {   /* inputs 168 to 171 */
+        -15, -11, 14, 18, 15, 17, 27, 11, 33, -21, 23, 25, -32, 16, -36, 34,
+        2, -1, -12, -30, -46, 17, -16, 52, -16, 2, 37, -7, -38, -26, 4, -28,
+        1, 4, 15, 12, 12, -10, 0, 11, -17, -11, -24, 15, 35, -16, 39, 13,
+        38, 14, 26, -44, 41, -46, -40, 19, 48, 30, -2, -10, 23, 24, -27, -22,
+    },
+    {   /* inputs 172 to 175 */
+        32, 28, -2, -27, 12, 12, -15, 20, 24, -35, 30, -26, 20, -3, 29, -40,
+        -30, 45, 35, 11, -29, 31, -31, 38, 13, 24, -38, 27, 18, 21, -31, -46,
+        -18, 27, -20, 13, -12, -12, -9, 22, -35, 32, 40, 41, 48, -43, 14, -21,
+        12, 41, -43, 60, -28, -18, -47, -1, -15, 10, -34, 4, 27, -31, -42, 24,
+    },
+    {   /* inputs 176 to 179 */
+        -21, -34, 13, -1, -8, -15, -8, -26, 3, -10, 58, -19, -33, -32, 30, -7,
+        47, -25, -25, 35, 54, -21, 34, 46, -40, -30, -37, -75, 16, -65, -10, -75,
+        9, 29, 23, 6, 41, 52, 7, 38, -2, -25, -48, -44, 40, 61, -4, 66,
+        80, -2, 58, 42, -3, -19, -49, 26, -62, -27, -54, -104, -17, 22, -5, -83,
+    },
+    {   /* inputs 180 to 183 */
+        17, -6, 8, -3, -56, 11, -6, 0, 83, 2, -36, 19, -2, 57, 14, 4,
+        11, 17, 38, 17, 54, 45, 82, 46, 3, -29, 1, -74, -18, -35, -72, -42,
+        16, 5, -22, -14, 8, 22, 61, 36, -30, -37, 1, -34, 7, 78, 49, 2,
+        -15, -40, -12, 41, -75, -24, 4, -45, -92, -24, -66, -57, -83, -23, -108, -119,
+    },
+    {   /* inputs 184 to 187 */
+        -14, -5, -17, -8, -17, 1, -54, 11, 71, -3, 0, 38, -23, 17, 55, 68,
+        24, 71, 61, 46, 77, 63, 13, -27, -62, -11, -43, -2, -99, -54, -69, -50,
+        -14, 15, 33, 46, 24, 7, 16, -5, -13, -19, -60, -61, 75, 51, 52, -16,
+        12, 57, 93, 3, -58, 27, -6, 0, -91, -84, 9, 21, -46, -45, -65, -70,
+    },
+    {   /* inputs 188 to 191 */
+        -34, -23, 6, 5, 10, -16, -34, -37, 75, -44, 53, -30, 25, 33, -26, -11,
+        -13, -13, 35, 21, 47, 51, 22, 7, 14, -30, -45, -35, -46, -52, -34, -35,
+        -6, 43, 8, 6, 51, 11, 9, -9, -9, -1, -23, -12, 10, 22, 9, -36,
+        65, 38, -42, 73, 5, -12, -30, -24, 23, -20, -1, -29, -48, -48, -43, 44,
+    },
+    {   /* inputs 192 to 195 */
+        -25, -25, -20, 15, 1, -24, -29, -27, 49, -38, -55, -11, 37, 30, 11, 27,
+        -47, -7, -36, -1, -4, -46, 45, -9, -22, -41, 8, -33, 17, 41, 6, -11,
+        10, -7, -9, 7, 1, 23, 17, 5, -23, -19, 0, -39, 52, 48, -44, -7,
+        -26, -14, 59, -49, -43, 19, 29, 33, -34, -7, 41, -13, 34, 28, 7, 32,
+    },
+    {   /* inputs 196 to 199 */
+        28, 5, -15, 30, 13, -27, 15, -13, 25, 49, 5, 26, 1, -39, 35, -14,
+        4, 4, -41, 46, 37, 8, 38, 19, -35, 0, 25, -16, 39, -8, -9, 34,
+        29, -13, -16, -11, -19, 19, -31, -25, -2, -31, -1, -31, 8, 2, -33, 4,
+        16, -71, -32, 60, 23, 13, -17, -50, -5, 26, -31, -10, -34, 28, -25, 30,
+    },
+    {   /* inputs 200 to 203 */
+        28, 15, 13, -12, 20, 10, 43, -8, -4, 7, 67, -17, 32, -37, 14, 8,
+        30, -38, 49, 1, -20, 20, 17, -38, 29, -33, 18, 11, 43, 28, -36, -10,
+        23, 1, -15, -30, 7, -13, 35, 12, -6, -18, 8, -13, -28, -33, 41, 41,
+        67, 3, -19, -60, -36, -46, 18, -70, 0, 2, -1, -9, 25, -41, -10, 27,
+    },
+    {   /* inputs 204 to 207 */
+        6, 42, -27, 41, 2, -14, -32, 2, -20, 64, 4, -9, -13, -7, -4, -29,
+        -26, -11, -18, 11, 37, -19, 75, 79, -15, 15, -40, -42, 13, 4, 40, 22,
+        11, -36, 4, -43, -1, 26, -17, 31, -1, -1, 48, -20, 35, 68, 28, 4,
+        14, -43, -50, -18, -49, -26, 0, -10, -11, -33, -10, -41, 0, -37, -34, -65,
+    },
+    {   /* inputs 208 to 211 */
+        -1, 57, 35, 19, 11, -28, -33, -31, 27, -48, 44, 47, -5, -24, 2, -36,
+        -18, -26, -3, 22, -14, 81, -16, 1, -49, -23, -2, 14, -38, -36, -49, -35,
+        -20, -24, -1, -22, -12, 1, 43, 2, 9, 6, -21, -4, 6, -22, 16, -18,
+        -62, -8, -53, -38, -76, -38, -6, -27, -24, -30, 3, -75, -52, -13, -35, -2,
+    },
+    {   /* inputs 212 to 215 */
+        19, -22, -3, 26, -1, -4, 6, -3, -28, -35, -33, 3, -19, 55, 35, 50,
+        -8, 50, -2, -6, 50, 54, 53, 8, -1, -10, -22, 1, 1, -82, 18, -13,
+        -12, -19, -16, 11, 50, -7, -3, 5, -24, -84, -23, -13, 26, 17, -37, -20,
+        17, -35, -12, 31, 3, -28, -41, 29, -5, 10, -34, -30, -52, -11, -21, 2,
+    },
+    {   /* inputs 216 to 219 */
+        30, -4, -21, -30, -35, 12, -9, -10, 74, 22, 2, -44, 46, -26, 39, -23,
+        37, 5, 30, -9, -37, 30, 41, 73, -63, -57, -24, 18, -52, -33, -51, -23,
+        -9, 0, 7, -10, 28, 1, 42, -8, -36, 15, -33, -44, 85, 23, 70, 34,
+        -6, 2, 33, -18, -27, -13, -38, 33, -50, -22, -68, 13, -45, -48, -55, -6,
+    },
+    {   /* inputs 220 to 223 */
+        -3, -12, -31, -11, -19, 35, 20, -13, 15, 24, 7, -51, 35, -29, 28, 26,
+        -20, -41, -28, 10, -1, -43, -16, -35, 28, 32, 14, -36, -43, -24, 33, -13,
+        16, -4, 26, 27, 6, 0, -10, 0, 20, -19, -39, 31, -20, 45, 28, -33,
+        36, 44, -62, 5, -47, 13, -33, -28, 4, 36, 16, -43, 17, 30, 15, -43,
+    },
+    {   /* inputs 224 to 227 */
+        8, 12, -16, 2, 23, 4, -16, 39, -34, 6, 50, -40, 29, -42, -35, 28,
+        -25, 21, -35, -11, -37, -26, -27, -49, 35, -18, -12, -10, -23, -12, 19, -20,
+        12, -21, -25, -26, -14, 22, -19, 14, -31, 9, -37, 25, -6, -27, 39, -5,
+        -46, -21, 26, -63, 8, -9, -50, 27, -1, 48, -4, -43, 8, 45, 16, -30,
+    },
+    {   /* inputs 228 to 231 */
+        17, 14, 39, 18, -2, 48, 6, 15, -21, 19, -38, -40, -16, 21, 2, -25,
+        -33, -31, 0, 26, 3, -4, 6, -65, 21, -20, -3, -9, 12, -22, -8, 29,
+        -6, -30, -26, -37, -19, -23, 0, -18, 27, -24, 35, 82, -24, -28, -6, 11,
+        -69, 33, 5, 44, 22, -44, 8, -20, 38, 36, 26, 31, -27, 48, -7, 27,
+    },
+    {   /* inputs 232 to 235 */
+        55, 38, 10, 47, 48, 47, 24, -12, 23, -25, -19, -94, 21, -62, -27, -39,
+        -60, -11, -63, -85, 3, -48, -2, 49, 41, 24, -2, -5, 43, 12, 40, -23,
+        -45, -50, -11, -35, -38, -12, -26, -11, 22, 70, 87, 15, -21, -37, 76, 69,
+        -35, -42, 57, -31, -41, -25, 19, -46, 22, -11, -40, -4, 46, 9, -1, -21,
+    },
+    {   /* inputs 236 to 239 */
+        27, 28, 61, 46, 11, 8, 33, 23, -116, -90, -89, -30, -6, -12, -7, -50,
+        -63, -58, -6, -13, 24, -12, 29, 43, 12, 39, 22, 11, -8, 38, -14, -19,
+        -38, -71, -63, -53, -40, -62, 12, -36, 33, 56, 8, -9, -32, 27, -4, -65,
+        -37, -8, 33, -46, -31, -47, -28, -60, -3, -48, 41, -47, 52, -25, -37, -42,
+    },
+    {   /* inputs 240 to 243 */
+        39, 14, 34, 46, 8, 68, 54, -21, -29, -34, 43, -42, 20, 21, -38, -18,
+        2, 61, 30, 45, -20, -78, -77, -28, 4, 44, -1, 39, -23, 42, -20, 53,
+        -22, -40, 2, -28, -28, -23, 32, 19, 1, 20, -4, -6, -39, 12, -7, 59,
+        -7, -30, 3, 82, -30, -68, -48, -9, 60, 37, 1, 49, -22, -31, 26, 36,
+    },
+    {   /* inputs 244 to 247 */
+        46, -14, 29, 38, -37, -23, 13, 24, 32, -51, 23, 22, -45, -35, -25, -24,
+        -30, -3, 26, -17, 50, 47, 4, 3, -40, 7, -27, 17, -3, -13, -24, -5,
+        -28, 1, 5, 5, -18, 29, 25, 33, 10, 22, 5, -2, 49, 43, -15, -1,
+        66, 57, 118, -3, -60, 5, -61, -43, 16, -86, -24, -44, 54, -31, -27, -38,
+    },
+    {   /* inputs 248 to 251 */
+        32, 16, 0, 3, -18, 23, -19, -7, 9, 11, -9, 60, -30, 31, 4, -25,
+        32, 10, 17, 12, 0, 40, 32, 5, -44, 17, -25, 16, -24, -4, 44, -25,
+        -25, 20, -11, 7, -14, 13, 4, 9, -34, -25, -38, -19, 17, 0, 18, -35,
+        32, -60, -37, 70, -6, 18, 25, -27, 0, -46, 23, -43, -27, 15, -3, -10,
+    },
+    {   /* inputs 252 to 255 */
+        -32, 24, 2, -24, 29, 23, -22, 1, -18, -60, -38, -57, -12, -2, -3, 31,
+        -8, -6, 41, -10, -34, -54, 31, 22, 33, 14, -9, -17, 21, -15, -39, 43,
+        -26, 17, 16, -3, -31, -4, -19, 18, 30, -37, 30, -15, -26, 37, 50, 14,
+        -61, -73, 45, -34, -50, 49, -40, -30, 22, 9, 14, -46, 42, 3, 18, 1,
+    },
+    {   /* inputs 256 to 259 */
+        25, -9, 16, 61, -7, 16, 48, 12, 29, -33, 5, 3, 9, -15, 4, -54,
+        -26, 5, -39, -4, -37, -19, -5, -62, -13, 50, 55, 60, 25, 21, 17, 44,
+        -11, -33, -24, -39, 11, -36, 3, -31, -21, 30, 3, 88, 43, -25, 25, -14,
+        68, -14, -84, -81, -26, -31, 5, -28, -27, -24, 59, -28, 11, 5, 38, 4,
+    },
+    {   /* inputs 260 to 263 */
+        62, 41, 23, 53, 67, 55, 22, 16, -65, 27, -41, -127, -40, -42, -77, -44,
+        11, -15, -15, -67, -67, -38, -3, 3, 36, 38, 47, 35, 48, 14, 91, 43,
+        -52, -35, -33, -69, -52, -18, -63, -75, 31, 70, 76, 47, -10, 42, 4, 15,
+        -39, -23, 24, -32, -47, 1, -31, 1, 2, 3, -8, -25, 11, 25, 69, 64,
+    },
+    {   /* inputs 264 to 267 */
+        30, 24, 82, 101, 31, 42, 79, 70, -71, -75, -73, -50, -65, -64, -48, -50,
+        -69, -47, 65, -10, 30, 19, 5, -18, -2, 22, 64, 108, 28, -27, -58, 29,
+        -18, -66, -58, -50, -89, -67, -11, -44, 47, 13, 52, 99, 20, -10, -49, -46,
+        9, -66, 8, -38, -17, 16, -42, -72, -25, -9, 14, 87, 53, 39, -30, -60,
+    },
+    {   /* inputs 268 to 271 */
+        54, 52, 25, 47, 75, 66, 44, -2, 24, 46, 16, 25, 4, -42, -46, -25,
+        -17, -18, -48, -27, 4, -23, -42, -27, 118, 74, 53, -11, 12, 33, 11, 16,
+        -68, -48, 13, -12, -25, 0, -46, -41, 93, 40, 7, -8, -95, -72, 5, 25,
+        -114, -31, -21, 63, -55, -40, -48, 37, 104, 36, 60, 51, 14, 5, 70, 73,
+    },
+    {   /* inputs 272 to 275 */
+        14, -16, 18, 18, 36, -17, -33, -36, 1, -19, -48, 51, -50, 29, -41, 3,
+        -17, 7, -11, 19, 5, 65, -10, 59, 21, 23, -6, -16, 45, 10, 16, 13,
+        20, -21, 4, 30, 3, -30, -17, 37, 14, 14, 16, 11, 72, 30, 57, 61,
+        -46, 103, -16, 10, -45, 1, -52, -7, 0, 4, -63, -18, 23, -47, 3, -39,
+    },
+    {   /* inputs 276 to 279 */
+        10, -15, -23, 33, -32, 36, 9, 20, 54, 5, -26, 4, -9, -2, 19, -9,
+        -4, -29, -2, -3, 36, -9, -16, 28, 0, -24, -4, -34, -32, 35, 4, -36,
+        -1, 7, 29, 18, 35, 8, -4, 20, -23, -2, -37, -36, 32, -37, 2, 42,
+        -23, -39, -21, -8, -26, 15, 29, 10, 6, 29, -15, 11, 7, 5, 43, 26,
+    },
+    {   /* inputs 280 to 283 */
+        5, 11, 22, 31, 27, 36, 17, 35, -32, -58, -9, -27, -29, 30, -40, -18,
+        12, 42, 37, 11, -24, 7, 51, 49, 13, -34, -4, -32, -2, -33, 8, 36,
+        -6, -27, 4, 0, -24, -27, -22, -17, 37, 6, 7, -8, 17, 15, 20, 23,
+        67, 15, -39, -35, 31, 39, 4, -30, -24, 2, 46, -11, -35, -13, -5, 43,
+    },
+    {   /* inputs 284 to 287 */
+        -22, 36, 1, 20, -24, 24, -4, 63, -24, 50, -47, -75, 19, 19, 5, -36,
+        -39, -58, 7, -4, -20, -9, -12, -29, 8, 50, 35, 13, 15, 59, 46, -3,
+        -29, 3, 3, -25, -31, 19, -29, -8, 56, 10, 1, 76, -20, 27, -62, -28,
+        34, 24, -12, -33, 23, 15, -18, -38, 48, 50, 15, 46, 42, 4, 37, 49,
+    },
+    {   /* inputs 288 to 291 */
+        17, 54, 17, 9, 34, 47, -7, -31, -64, -12, -86, -72, 12, -23, -7, -43,
+        -54, -49, -32, -108, -20, -85, -80, -68, 22, -17, 31, -41, 33, 8, 104, 80,
+        2, -53, -1, -40, -14, -36, -64, -35, 20, 61, 16, -23, -31, -9, -30, 60,
+        36, -31, -69, -78, 24, -50, -22, -2, -13, 26, 9, -40, 16, 88, 31, 26,
+    },
+    {   /* inputs 292 to 295 */
+        55, 19, 38, 47, -33, 47, 106, 127, -114, 11, 31, 16, -55, -53, -33, -8,
+        -93, -8, 33, 91, 41, -5, 52, 5, 32, 14, 104, 65, 57, 3, -75, -49,
+        -17, -40, -27, 5, -47, 1, -26, 5, -13, 27, 48, 67, 58, -53, -78, -100,
+        -78, -8, -5, -44, -18, -4, -23, -59, 8, -18, 36, 80, 19, -11, -41, -3,
+    },
+    {   /* inputs 296 to 299 */
+        36, 34, 20, -9, 126, 82, 2, 20, 6, 20, -70, -53, 6, 9, 13, -37,
+        40, 23, -41, -32, -17, -39, -82, -78, 83, 39, 42, 40, -8, 23, 54, 110,
+        -32, -38, -4, -24, -25, -40, -16, -40, 63, 21, 49, 58, -88, -81, -50, -26,
+        -17, -28, 11, -57, -61, -59, -5, -13, 44, 59, 4, -26, 38, 89, 93, 67,
+    },
+    {   /* inputs 300 to 303 */
+        -8, 25, 4, -13, 45, -32, -14, -14, -96, -24, 44, 54, -51, -17, -21, -20,
+        -30, 5, -6, 44, -17, -41, 11, 14, -3, 10, 16, -7, 50, -11, -50, 14,
+        -3, -11, -25, 5, -38, -32, -1, 1, 46, 10, 40, -30, -11, 6, 8, 7,
+        -62, 45, 95, -7, 15, 22, -6, -31, 48, -28, 32, -11, 21, 0, -19, 26,
+    },
+    {   /* inputs 304 to 307 */
+        14, 6, 12, -3, -3, -23, -3, -18, 45, -24, 26, -2, -32, -25, -16, 27,
+        11, 13, 19, -27, 5, -9, 48, -6, -7, 25, -5, 16, -12, 34, 45, -33,
+        10, 13, -21, -7, 1, 0, 0, -21, 18, -36, -1, 0, 13, -47, 7, -20,
+        -31, 63, -49, 3, 8, 16, 40, -12, 25, 1, 14, 29, -42, 33, -7, 20,
+    },
+    {   /* inputs 308 to 311 */
+        19, -25, 13, 13, 17, 3, 4, 36, 49, -32, 27, 9, 24, 16, 38, -2,
+        12, -5, -36, -21, 29, -17, 24, 13, -26, 17, -22, -34, 8, -18, -17, -24,
+        -13, 19, 7, 18, 0, 29, 17, 7, 11, -30, 38, -3, -34, -3, -48, -32,
+        -18, -4, -7, -37, 16, -47, -13, -15, -27, 1, -10, -23, -41, 10, -29, 45,
+    },
+    {   /* inputs 312 to 315 */
+        25, 4, -1, -13, 41, 51, 33, -3, 54, -32, 34, 15, -32, 22, -28, -52,
+        -15, -58, 4, -2, -7, -66, -52, -38, -19, 9, 12, 38, -23, 28, -24, 76,
+        -18, -13, 20, 9, -12, -30, -37, -19, 56, 54, -8, 4, -50, -37, 21, 34,
+        -63, 46, -61, -66, 18, 40, -51, 36, 61, 42, -2, 70, 53, 8, 42, -4,
+    },
+    {   /* inputs 316 to 319 */
+        -12, 34, 30, 33, 33, -14, -16, -5, -90, -73, -103, -105, -63, -39, 20, -23,
+        -41, -42, -17, -108, -55, -55, -13, 31, -28, -4, -39, -4, 13, 100, 12, 10,
+        -48, -38, -30, -21, -46, -55, -43, -13, 9, 3, -30, -24, 26, -11, -1, 22,
+        -76, -52, -30, 83, 31, 4, 76, 77, 25, 30, -2, -59, 72, 56, 17, 39,
+    },
+    {   /* inputs 320 to 323 */
+        15, 17, 42, 18, -41, 72, 50, 72, -52, 85, 69, 71, -40, 54, 98, 54,
+        -76, 58, 52, 25, 65, 79, 17, -93, -51, 72, 46, 99, -42, 4, -69, -18,
+        -52, -53, -27, -8, -31, -12, 74, 25, 6, 12, -4, -11, 80, -45, -54, -72,
+        71, 51, -57, -126, -22, -85, -36, -7, 0, 6, 76, 75, 24, -53, -33, -38,
+    },
+    {   /* inputs 324 to 327 */
+        -14, -46, -22, -47, 87, 18, -14, 26, -5, -35, -69, -25, 67, -3, 36, 6,
+        46, -61, -49, -69, -67, -69, -70, -78, 75, 64, 40, 16, 47, 127, 87, 51,
+        -15, 27, 23, -8, 37, -10, -45, -55, 54, 58, -14, 37, -78, -17, -52, 3,
+        -6, -86, -61, 47, -27, -7, 28, 6, 35, 29, 35, 5, -6, 88, 76, 47,
+    },
+    {   /* inputs 328 to 331 */
+        -18, 27, 38, 17, -15, -12, 1, -5, -58, -67, -25, -7, -51, -34, 13, 13,
+        -42, 41, 0, -21, -27, -17, 27, 51, 8, 6, -46, 7, 15, -27, -26, -14,
+        -4, -10, -4, -36, 1, -48, -57, -51, 21, 33, 20, -9, -2, 57, 6, -25,
+        -82, -44, -46, 30, 7, -61, 11, -19, -5, -28, -54, -19, 50, 18, 14, 10,
+    },
+    {   /* inputs 332 to 335 */
+        33, 7, 14, -30, -34, -18, -13, -12, -48, 13, 27, 20, -42, 11, -41, -34,
+        44, -43, -31, -14, 3, -30, 20, -14, 31, -20, 23, -28, -1, 11, -20, 44,
+        26, 23, -19, -11, 3, 2, 35, -6, -7, -21, 2, 21, 17, 7, -18, 20,
+        -65, 25, 54, -70, 27, -37, 32, -34, -16, -9, 30, -27, 33, -10, 16, 21,
+    },
+    {   /* inputs 336 to 339 */
+        -1, -4, -28, -23, -5, 8, 0, -7, -21, 5, -49, 54, -31, 32, -43, -4,
+        -9, 28, -13, 1, -47, -4, 48, 25, -5, -15, 11, -10, -20, 47, -38, 15,
+        -26, -22, 19, 13, -33, 20, 11, 1, -23, 10, 9, 19, 32, 27, -35, -29,
+        -63, -44, 68, -76, 16, 17, -28, -41, 29, 42, -6, 10, 15, -17, 38, 46,
+    },
+    {   /* inputs 340 to 343 */
+        35, -16, -3, 28, 12, 32, 29, -10, -46, 27, -70, -78, 33, -20, 25, -15,
+        -46, -50, -31, -22, -32, 13, -44, -28, 12, -25, -36, -31, 49, 35, 20, 19,
+        13, -29, -12, 13, -21, 18, -30, -20, -26, -31, 37, 27, 12, 1, -17, 41,
+        -28, -46, -40, -42, 20, 53, 49, 49, -25, 54, -33, 27, -10, 35, -10, 84,
+    },
+    {   /* inputs 344 to 347 */
+        -37, -28, -5, 13, -61, -26, -54, -91, 22, -35, -53, -58, -39, -5, -60, 17,
+        -51, -43, -51, -34, -27, -37, 40, 41, -44, -62, -32, -20, 43, 51, 57, 0,
+        -15, -23, -40, -50, -73, -84, -64, -43, -46, -84, -37, -31, 3, 84, 99, 97,
+        -40, 57, -46, 55, -10, 46, 95, 22, -23, 41, 14, -54, 27, 27, 10, 49,
+    },
+    {   /* inputs 348 to 351 */
+        -10, 12, -2, -6, -4, 18, 83, 33, -8, 24, 50, 18, 45, 86, 79, 84,
+        -60, 9, 58, 13, 13, -6, 5, -93, -20, -23, 72, 70, 6, -54, -28, 4,
+        -50, 18, 63, 59, 13, 89, 125, 56, -8, -44, -12, -40, 45, -27, -66, -123,
+        27, 73, -21, -46, 5, -55, -41, -8, -60, -39, 54, 10, 2, -107, -95, -19,
+    },
+    {   /* inputs 352 to 355 */
+        -30, -45, -57, 11, 36, 19, 14, 19, 26, -72, -23, -83, 45, 13, -30, -48,
+        -17, -82, -42, -13, -67, -127, -101, -92, 24, 17, 7, 24, 92, 98, 47, 93,
+        48, 7, 29, -19, 27, -21, -35, -8, 42, -33, 26, 46, -73, 46, -15, -21,
+        -84, -105, -44, -58, -31, 73, 5, 46, 76, 3, 20, 64, 71, 41, 78, 43,
+    },
+    {   /* inputs 356 to 359 */
+        37, -4, -11, 49, 40, -26, -30, -27, -84, -37, -63, 38, -14, -51, -62, -8,
+        28, 52, 22, 24, 36, 16, 16, 26, 50, -9, -21, -21, -16, 38, -46, 5,
+        -27, -42, -38, 11, -17, -60, -47, -56, 47, -21, -16, -47, 15, 20, 73, -19,
+        51, -20, 59, 42, 15, 12, -20, 26, 11, 25, 0, 45, 6, -12, 6, -31,
+    },
+    {   /* inputs 360 to 363 */
+        22, -10, 24, 0, 11, 8, -2, -30, 18, -27, -39, 38, -28, -8, -2, 4,
+        -40, -32, -14, -3, 34, 7, -25, 30, 10, -40, 27, 2, 34, 8, -25, 5,
+        -1, 19, 0, 23, -22, 33, 7, 15, -16, 1, -3, 39, -2, 39, -19, 15,
+        -19, 72, -36, -72, 3, -51, 24, 1, 11, -9, -13, -22, -42, -39, -6, 24,
+    },
+    {   /* inputs 364 to 367 */
+        23, 30, -11, -29, -11, -16, -5, -16, -28, 34, -24, 52, 40, -34, -29, 30,
+        -19, 44, 22, 16, -17, -17, -17, 50, -20, 22, -17, 15, -44, 8, 41, 34,
+        24, -6, -25, -22, -17, 10, 27, -16, -26, -34, 25, 7, -5, 48, -40, 28,
+        -67, 61, 2, 44, 14, -37, 42, 28, -18, 19, -14, -2, -11, -28, 42, 49,
+    },
+    {   /* inputs 368 to 371 */
+        8, -23, 10, 4, 31, 6, -48, 7, 15, -19, -48, -80, -33, -29, 11, -2,
+        24, 32, 11, -32, -18, 32, -43, 12, 25, -4, -23, -37, 0, 58, 5, 75,
+        -1, 8, -3, -11, -41, -52, -31, -54, 11, 1, -50, -2, 29, -10, -38, -8,
+        -57, -71, 20, 7, 44, -33, -5, 45, 2, 56, 25, 16, 20, 35, -9, 60,
+    },
+    {   /* inputs 372 to 375 */
+        -42, 2, 4, -31, -89, -85, -126, -103, -33, -44, -52, -27, -63, 6, -24, -23,
+        -25, -8, -14, -53, -27, -55, -10, 29, -49, -64, -70, -101, 11, 54, 37, 30,
+        -6, 21, 6, -33, -68, -62, -17, 31, -75, -110, -111, -75, 61, 44, 125, 127,
+        -45, 47, 65, 35, 63, 37, 95, 8, 2, 30, -40, -75, 80, 103, 12, -17,
+    },
+    {   /* inputs 376 to 379 */
+        -13, -65, -64, -49, -79, -6, 31, 16, 52, 49, 105, 77, 51, 126, 87, 127,
+        -49, 52, 39, -19, 95, -3, -22, -21, -69, -14, -17, 50, -80, -58, -45, -16,
+        27, 32, 74, 53, 42, 127, 80, 93, -77, -53, -57, -34, 105, -19, -84, -64,
+        54, -57, -28, 19, 12, -34, -58, 10, -51, -60, -5, 18, -21, -62, -33, -44,
+    },
+    {   /* inputs 380 to 383 */
+        -58, -31, 2, 38, -43, -31, 1, 35, 28, 1, -51, -5, 55, 30, -12, -56,
+        -51, -127, -65, -7, -119, -94, -57, -55, -6, -58, -45, -20, 14, 94, 112, 2,
+        42, 43, 26, -10, 35, 12, -38, -60, -31, -47, 20, 60, -59, 14, -7, 13,
+        -13, -79, 21, -90, 32, 88, 52, 66, 13, -39, -12, 22, 55, 95, 53, 76,
+    },
+    {   /* inputs 384 to 387 */
+        53, 40, -9, 22, -29, -53, 8, -50, 9, 28, -35, 18, -23, -60, 11, 17,
+        -10, 15, 52, 51, 45, -4, 13, 38, 5, -34, 2, -32, 22, -28, -11, -45,
+        -20, -47, -44, -31, -52, -24, -38, 6, -2, -11, -31, -9, 14, 22, -15, -10,
+        -8, 51, 84, -2, -36, 16, 13, 18, 38, -41, -2, -39, 39, -43, -10, -37,
+    },
+    {   /* inputs 388 to 391 */
+        23, 3, -18, 12, 9, 28, -25, -6, -31, 22, 49, -26, 15, 22, -9, -20,
+        35, 32, -30, -12, 30, 26, 7, 10, -28, 35, -21, 36, 5, -34, -36, -37,
+        -18, -4, -4, 19, -25, 12, -2, -6, 3, 36, -5, 29, -15, 9, 42, -51,
+        20, 7, -36, 43, -36, -50, -17, -35, -52, 28, -20, -36, -44, 18, 17, 12,
+    },
+    {   /* inputs 392 to 395 */
+        27, -27, 28, 15, -29, 14, -5, -36, -14, -54, 38, 27, 7, -15, -1, 22,
+        -30, -20, 28, -45, 35, -21, -4, 37, -1, 13, 35, -6, 7, 33, -25, 24,
+        22, -27, -27, -17, 6, -5, -35, -14, -3, -29, -12, -16, -41, -41, 41, 3,
+        50, 8, 36, -53, 9, -37, -45, 1, 45, 26, -16, 5, 20, 11, -14, -41,
+    },
+    {   /* inputs 396 to 399 */
+        -27, -32, -5, -7, 31, -28, -11, -76, 25, 55, -3, -23, -44, -44, -15, 1,
+        -43, 17, 4, -20, 26, -42, 37, -23, -2, 1, -2, -54, -16, 30, 13, 53,
+        31, -26, 10, 6, 5, 13, -23, -31, 13, -34, -65, -83, 18, -15, -5, 64,
+        -25, -66, -35, -14, 22, -35, 48, 93, -14, -1, -3, -6, 1, 34, 52, 38,
+    },
+    {   /* inputs 400 to 403 */
+        -50, -63, -58, -79, -112, -71, -120, -107, -87, -3, 32, -47, -16, -43, -60, -42,
+        8, -69, -14, -20, -53, 39, -33, 81, -43, -62, -127, -116, 66, 23, -20, 5,
+        15, -22, -19, 21, -93, -56, -65, 30, -96, -98, -98, -127, 95, 30, 126, 77,
+        -46, 76, 19, 96, 125, 127, 94, 22, 25, -26, -12, -92, 88, 24, 25, -41,
+    },
+    {   /* inputs 404 to 407 */
+        -27, -109, -83, -81, -78, -3, -5, -25, 76, 23, 109, 44, 12, 94, 106, 63,
+        -43, 60, 46, -3, -40, -63, -74, -42, -46, 5, 21, -2, -14, -54, -34, -5,
+        33, 77, 127, 82, 39, 91, 66, 63, -108, -112, -52, -31, 45, -66, -30, -73,
+        91, 50, -49, -85, -21, 16, -5, 10, -72, 24, -25, 6, 17, -56, -26, 28,
+    },
+    {   /* inputs 408 to 411 */
+        -9, -6, 11, 36, -19, -43, 6, 35, -28, -11, -55, -56, -38, 8, -49, 0,
+        -102, -72, -91, 16, 6, -41, -107, 29, -29, -35, -15, -2, 67, 81, 101, 62,
+        -3, 3, 12, 1, -4, -58, -13, -34, 24, -54, 41, 21, -1, 33, 27, 21,
+        38, -116, -116, 15, 4, 79, 63, 40, 12, -1, 4, 12, 82, 61, 127, 89,
+    },
+    {   /* inputs 412 to 415 */
+        35, 15, 18, 24, -19, -58, -37, -37, 32, 23, -56, 35, -7, -13, -6, -51,
+        5, 48, 39, 17, -27, -20, -29, 52, -12, -40, -26, -35, 46, 41, 27, 13,
+        3, -31, -45, -39, -60, -72, -74, -17, 24, 28, -8, -24, 23, 37, 11, 22,
+        -36, 71, -52, -15, -19, -34, 38, 19, 56, -18, 8, 39, -34, -20, 28, -5,
+    },
+    {   /* inputs 416 to 419 */
+        11, -20, -7, -13, 15, -31, 32, 23, -58, -16, -26, -2, -20, 8, -1, -29,
+        43, -33, -11, 33, 2, -54, -16, -40, 8, -13, -1, 10, -48, 25, -24, -45,
+        -30, 19, -14, -11, -18, -13, -27, 26, 18, 10, 27, 39, 38, 1, -41, -19,
+        -30, -29, 3, 52, -38, 3, 27, 18, 6, 44, -50, -27, -47, 11, -14, -15,
+    },
+    {   /* inputs 420 to 423 */
+        -16, -27, -21, -20, 32, 0, 3, 32, 21, 15, 50, -1, 23, -40, 27, -5,
+        23, 41, 29, 0, -10, 2, -54, 24, 24, -14, 9, 8, -1, 16, 30, -30,
+        11, -3, -13, -2, -26, 22, 28, -2, 16, -20, -23, 24, -30, 11, -30, 13,
+        -27, 23, -38, -15, -32, -50, 24, -5, 8, 15, -16, -37, 29, 24, -45, 33,
+    },
+    {   /* inputs 424 to 427 */
+        -20, -9, 17, -32, -36, -39, -72, -24, -56, 44, 48, -16, 28, 28, -12, -19,
+        -20, -2, -15, 13, 40, 1, -42, 19, -26, -50, -6, -28, -8, -6, 42, -19,
+        -20, 14, -18, -10, -11, -50, -60, -62, -13, -5, -7, -64, 44, -15, 9, 10,
+        -65, -39, -21, 23, 11, 25, -22, 45, -10, 53, -1, -32, -10, 23, 15, -15,
+    },
+    {   /* inputs 428 to 431 */
+        -38, -40, -102, -106, -96, -93, -81, -69, -60, -39, -28, -51, -16, -44, -3, -50,
+        44, 4, -69, -57, 11, 4, -20, -12, -104, -106, -107, -109, 20, 6, 8, -4,
+        -15, 32, 12, 45, -58, -41, -19, -9, -103, -104, -91, -99, 38, 35, 71, 65,
+        -2, 3, 54, 28, 67, 78, 39, 53, -6, 25, -38, -54, 72, 3, 22, 0,
+    },
+    {   /* inputs 432 to 435 */
+        -127, -78, -119, -29, -89, 1, -18, -17, 12, 47, -7, -44, 25, 98, 82, 3,
+        -42, 58, 47, -53, -13, -100, -67, -114, -25, -14, -10, 14, -34, 10, -18, 0,
+        58, 115, 73, 46, 75, 58, 51, -3, -66, -59, -51, -41, -21, -41, -53, -62,
+        -29, 61, -56, 3, 32, 69, 63, 65, -9, 41, 26, -14, 36, -25, -40, 80,
+    },
+    {   /* inputs 436 to 439 */
+        -14, -41, -4, 29, -37, -54, 22, -3, 10, -31, -56, -65, -12, -3, -10, 0,
+        -43, -83, -10, -40, -87, -87, -16, 12, -50, -17, -2, -17, 54, 65, 92, 27,
+        -16, 22, 6, -43, -24, -2, -31, -45, -10, 10, 3, 15, 64, 80, 58, 46,
+        -92, -44, 19, -14, 43, 74, 25, -29, 25, 22, -2, 44, 118, 58, 71, 32,
+    },
+    {   /* inputs 440 to 443 */
+        27, 19, 41, 13, 10, -15, -47, -22, 23, 7, 30, -67, -55, -79, -34, 15,
+        -19, 26, -3, -15, -6, 3, -25, 0, -10, -1, -12, -24, -27, -17, -12, 30,
+        -7, -5, -10, -26, -55, -56, -43, -56, -19, -39, -35, -23, 5, 61, 62, 23,
+        59, 33, -16, -20, -17, 8, -31, 16, -10, 22, -46, -23, 23, 0, -44, -24,
+    },
+    {   /* inputs 444 to 447 */
+        -17, -22, 32, 33, 2, 10, 0, 13, -16, -33, -22, -37, 31, 7, 31, 19,
+        -20, 25, -28, -43, -7, -21, -53, 33, 28, 38, -40, -34, -35, 20, 3, 5,
+        5, -5, -24, -18, 23, -8, -23, 17, -20, 35, 1, -27, 55, 21, -49, -28,
+        74, -62, 74, -21, -19, 10, -25, 25, 15, -43, -2, -10, -41, -15, 12, -15,
+    },
+    {   /* inputs 448 to 451 */
+        -22, 24, -17, 15, -27, 7, 10, 32, -16, 17, -13, -27, 36, 26, 42, 22,
+        16, -7, 3, -26, -36, -25, 19, 37, 20, 13, -11, -3, 30, -32, -15, 7,
+        24, -29, 12, -16, 7, 19, 8, 20, 19, -27, -29, -24, -44, 11, -12, 39,
+        -8, 51, -55, -70, 45, -44, 15, -31, 33, -6, -1, 9, -22, 25, -39, 28,
+    },
+    {   /* inputs 452 to 455 */
+        -26, -30, -34, -15, -24, -32, -33, -37, -59, -26, -58, -56, 34, -45, -26, 5,
+        -40, 43, 19, 7, -16, 61, 12, 42, 4, 0, 0, -51, 29, 26, 4, 29,
+        0, -27, 23, 6, 30, -37, -16, -45, -36, -44, -44, -8, -37, 58, 80, 23,
+        -54, 20, 22, 98, 43, -39, 9, -2, 19, -1, 23, 32, -36, -23, 20, -31,
+    },
+    {   /* inputs 456 to 459 */
+        -5, -25, -47, -55, -54, -107, -100, -86, -68, -5, -43, -29, -41, -53, -50, -2,
+        -1, 16, -6, -18, 22, 56, -10, -18, -57, -93, -63, -31, 21, 45, -23, 18,
+        34, 50, 21, 40, -71, -83, -11, -10, -96, -58, -37, -77, 48, 63, 73, 46,
+        49, -33, 13, 34, 90, 76, 60, 25, -19, -20, 23, -20, 40, 8, 45, 6,
+    },
+    {   /* inputs 460 to 463 */
+        -81, -115, -85, -37, -25, 53, 19, -17, -55, 38, 55, -35, 48, 28, 7, 8,
+        36, 29, 30, -52, -79, -57, -46, -75, -46, 3, 48, -35, 30, 1, -2, 90,
+        67, 95, 84, 33, 56, 40, -9, -27, -54, -32, 1, 17, 36, -26, -38, -53,
+        19, 9, -38, -77, 5, 64, -26, 25, 59, 65, 23, -6, 44, 21, 4, 69,
+    },
+    {   /* inputs 464 to 467 */
+        -37, -3, -8, 7, -15, -48, 4, -13, 3, -66, 2, 19, 13, -67, -75, -5,
+        -49, -98, -35, -24, -100, -40, -25, 5, -37, -7, -11, -35, 65, 107, 49, 40,
+        -13, 5, 16, -39, -36, 5, -1, -27, -9, -40, -13, -9, 50, 56, 2, 86,
+        48, -12, -94, 32, 54, 37, 18, 42, 32, -35, -40, -23, 47, 58, 14, -29,
+    },
+    {   /* inputs 468 to 471 */
+        44, 37, -13, -1, -5, -23, -1, -3, -20, -11, 23, -26, -49, -5, -53, -31,
+        4, 10, 54, -29, -1, 81, 31, -4, -26, -25, -32, 21, 3, -39, -50, -55,
+        -14, -20, 1, -12, -36, -10, 2, -40, 32, -34, -49, 8, 35, 5, 54, 60,
+        63, -20, -22, -11, 13, 0, 38, -29, 10, 28, -37, 28, -53, -19, 12, -55,
+    },
+    {   /* inputs 472 to 475 */
+        13, -6, 20, -32, 16, 37, 13, -18, 2, 26, 1, 48, 12, 31, 24, -21,
+        -21, 25, -28, 23, 19, 20, 17, 0, 1, 24, 8, 17, -53, 24, 17, -41,
+        7, 30, 1, 12, 18, -8, 14, 20, -19, 2, 26, -30, -17, -11, -44, 7,
+        22, -34, -70, -69, -21, 6, 36, -10, 31, 1, 40, 27, 26, -20, -24, -14,
+    },
+    {   /* inputs 476 to 479 */
+        34, 11, -6, 8, 20, 10, -31, -17, 46, 47, -59, 3, -19, 0, 29, 16,
+        1, 7, -29, -4, 28, -21, 23, 22, -11, -25, -8, -6, -19, -35, 2, 13,
+        -27, -25, 29, -23, -31, -21, 13, 30, 20, 28, -22, -36, -51, 38, -23, 50,
+        -11, -17, 47, -59, 38, 19, -2, -15, 40, -21, 39, -29, 26, 6, -32, -42,
+    },
+    {   /* inputs 480 to 483 */
+        -24, 30, -25, 7, -24, -41, -24, -41, 5, 41, 4, 21, -19, -15, -70, -64,
+        -37, 26, 7, 12, -8, -24, -9, 79, -33, -59, -11, -4, -41, -40, -14, -8,
+        12, -3, -14, 33, -19, 21, 0, 1, -1, -50, -24, -55, 0, 74, 61, 65,
+        -12, 40, -34, 27, -31, 37, 26, 36, 1, -1, -32, -21, -36, -22, -55, -34,
+    },
+    {   /* inputs 484 to 487 */
+        -34, -25, -52, -65, -73, -28, -81, -34, 20, -76, 4, -59, -57, -84, -14, -11,
+        18, 0, -23, -43, 46, 11, -32, -46, -78, -13, -83, -40, -64, 0, -26, -53,
+        20, 22, 15, 65, -75, -13, -18, -7, 7, -59, -7, -33, 103, 42, 15, -10,
+        21, -5, 91, 35, -10, 40, 10, 25, -13, -15, 18, -33, 17, 6, -1, 42,
+    },
+    {   /* inputs 488 to 491 */
+        -86, -57, -64, -48, 20, 41, 68, -1, -49, -25, -33, 5, 44, 21, 4, -14,
+        -19, 46, 4, -5, -84, -73, -103, -105, -28, 59, 54, 44, -33, 38, 77, 59,
+        85, 87, 15, 10, 31, 5, 3, -3, -39, -14, 2, -12, -61, -87, -106, -36,
+        -36, -29, -11, -78, 34, 19, -20, 24, 0, 71, 100, -9, 38, 8, 63, 47,
+    },
+    {   /* inputs 492 to 495 */
+        -36, -38, -24, 14, -31, -55, -45, -43, -40, -43, 46, -61, 10, -53, -63, -54,
+        -2, -59, -1, -18, 15, 44, 21, 86, -51, -45, -49, -13, 70, 62, 6, -15,
+        -3, 9, 7, -17, -37, -13, -14, -46, -15, -37, -20, -34, 44, 3, 92, 91,
+        -4, -73, 52, -71, 0, 57, 16, -18, 4, -51, -21, -16, 96, 4, -7, -21,
+    },
+    {   /* inputs 496 to 499 */
+        17, 4, 22, 12, -24, -8, 6, -40, 42, 26, -8, -60, -44, -16, -33, -51,
+        -20, 40, 34, 53, 30, 35, -24, 7, -43, -1, -8, -30, -55, -66, -38, -44,
+        -35, -29, 21, -12, -32, 13, -26, 12, -22, 19, -47, -9, 93, 60, 34, -14,
+        -57, 6, 40, -7, 21, -23, -21, 42, 12, -42, -55, -58, -89, -34, -74, 1,
+    },
+    {   /* inputs 500 to 503 */
+        -27, -27, 32, -26, -44, -12, -17, -30, 18, 14, -1, -42, -2, -27, -41, 40,
+        -24, 42, -40, -12, 14, 57, -39, 27, -27, -36, 30, -1, 21, 39, 36, -18,
+        17, 10, -28, 17, 20, -29, 1, 24, 22, 35, 24, 28, 57, -40, 42, -20,
+        85, -25, -25, 4, 42, 15, 39, -14, 23, -4, -37, 7, -43, -45, -19, -4,
+    },
+    {   /* inputs 504 to 507 */
+        -16, 13, -14, 14, 37, -1, 36, -5, 46, 47, -6, -52, -2, 6, -21, 42,
+        41, -26, -3, 14, -47, 53, 4, 31, -33, 2, 36, -33, 6, -10, 40, -24,
+        -14, -24, -11, -8, -29, 6, 2, 38, -37, -7, 36, 0, 27, 50, 3, -35,
+        55, -66, -44, -52, -44, 44, 34, -51, -14, 10, -38, -8, 27, 28, -45, -35,
+    },
+    {   /* inputs 508 to 511 */
+        9, -23, 21, -5, -38, 15, -29, -17, -34, -45, 12, -54, 28, 12, -46, -65,
+        11, 32, 57, 17, 36, 81, 60, 18, 23, 7, -7, -25, 9, -54, -49, -85,
+        -3, -6, -18, 0, 35, 12, 0, -17, 22, -34, -41, -36, -20, -3, 80, 97,
+        35, -28, 86, 70, -38, 28, -2, -24, -44, 14, 0, -73, -48, -14, -2, -91,
+    },
+    {   /* inputs 512 to 515 */
+        39, -11, -14, -27, -76, -65, -50, -47, -64, -17, 0, 35, -71, -14, -19, 10,
+        16, -22, 11, 45, 80, 62, 14, 54, -61, -26, -19, -17, -57, -93, -67, -12,
+        -24, 40, 53, 29, -35, -2, 5, 39, -47, -30, 9, -31, 59, 43, 13, 24,
+        1, 2, -18, -17, 43, 53, 34, -22, -35, -65, -28, 17, -61, -29, -41, -67,
+    },
+    {   /* inputs 516 to 519 */
+        -50, -59, -36, -27, 62, 38, 59, 4, 39, -60, -28, -39, -6, 31, -34, -51,
+        61, 6, 29, -38, -11, -42, -74, -70, -16, 33, 10, 37, -39, -44, 42, 15,
+        30, 45, 50, -1, 17, 15, -10, 9, 32, 24, -6, 39, 1, -125, -50, 42,
+        -73, -100, 27, 49, -23, -37, -2, -12, 66, 17, 60, 29, -61, -14, 22, 55,
+    },
+    {   /* inputs 520 to 523 */
+        -17, -28, 30, 2, 13, -39, -59, -52, -49, -16, 42, -40, -11, -21, -55, 10,
+        -51, -6, 44, 58, 26, 17, 102, 84, -53, -70, -68, -34, -4, -16, 3, -42,
+        -15, -10, 7, -9, -15, -4, 5, 24, 23, 9, 16, -38, 18, 67, 81, 88,
+        5, -13, 63, -10, -7, 32, -32, -20, 14, -54, -38, -67, -5, 20, -19, -38,
+    },
+    {   /* inputs 524 to 527 */
+        30, 11, -33, 26, -2, -41, -26, 24, 57, -55, 67, -27, -38, -55, 0, -10,
+        2, 11, 2, -24, 97, 1, 54, 6, -1, -31, -37, -26, -80, -85, -41, 8,
+        -22, -18, -16, 30, -25, 18, 44, 25, 4, -16, 1, 8, 20, 27, -31, 10,
+        46, 71, 4, -40, -21, 13, -11, -33, -74, -11, -45, -39, -35, -83, -62, 6,
+    },
+    {   /* inputs 528 to 531 */
+        -24, -28, -14, 31, -7, 20, 3, 16, 56, -61, -47, -25, 13, -19, -39, 29,
+        -29, 40, 43, -43, 26, -17, 27, 5, -26, 3, -37, -30, 2, -28, 15, -8,
+        -19, 29, 1, -15, -8, 23, 23, 27, 30, -5, -25, 6, 55, -28, 35, -11,
+        1, 61, 12, -59, -43, -4, -2, 37, 29, 27, 4, 42, -15, -8, 5, -43,
+    },
+    {   /* inputs 532 to 535 */
+        -3, 18, -2, -20, -30, -8, 35, -20, 7, -6, 1, 25, 17, 12, -36, -34,
+        -45, 12, 20, -36, 12, -44, -14, -3, 12, -1, 5, -42, 31, 26, -26, -4,
+        16, -3, -11, 24, -9, -32, 20, -3, 15, -19, 29, 38, -34, -21, 3, -33,
+        -62, -19, 3, 3, -15, -39, -5, -11, 46, 36, -41, -45, -42, -44, 45, 25,
+    },
+    {   /* inputs 536 to 539 */
+        -22, 22, 40, 41, -21, -11, -31, -43, 24, -28, 67, -16, -25, -21, 10, -7,
+        51, 75, 37, 5, -1, 91, 105, 27, -22, 0, -29, -52, -14, -44, -100, -115,
+        -15, 31, 32, -18, 50, 26, 45, 24, 20, -10, -64, -14, 58, 22, 22, 51,
+        -50, 83, 73, 33, -55, -45, 3, -58, 12, -21, -54, -80, -14, -14, -36, -19,
+    },
+    {   /* inputs 540 to 543 */
+        -1, 21, -5, -15, -24, -24, -12, 1, -76, 0, -45, 37, -49, 2, 16, -43,
+        33, 5, 48, 53, 52, 50, 75, -1, -13, -37, -20, 22, -68, -127, -120, -51,
+        9, -16, 14, -4, 38, -17, -3, 8, -13, 2, -42, 39, 34, 13, 2, 67,
+        127, 115, 99, -38, -29, -31, 4, -54, -61, -21, -20, -22, -98, -78, -93, -97,
+    },
+    {   /* inputs 544 to 547 */
+        36, 18, 0, -25, 18, 3, 21, 41, 15, -25, -10, -19, -46, -35, -72, -14,
+        40, -15, -37, -37, -46, -20, -11, -36, 64, 52, 17, -11, -81, -22, 3, 25,
+        20, 23, -12, 14, -36, 7, -52, -7, 1, 52, 11, 26, -28, 9, -7, 24,
+        -81, -10, -23, 42, -44, 27, 3, -41, -5, 23, 52, -54, -34, 35, -18, 21,
+    },
+    {   /* inputs 548 to 551 */
+        34, 19, 12, -12, -58, -32, -47, -42, 2, -45, -11, 46, -59, -31, -49, 3,
+        9, 17, 43, 53, -4, 5, 3, 6, -38, -71, -6, -36, 8, -23, -89, -68,
+        -25, -38, -16, -5, 10, -18, 19, 21, -24, -7, -35, -19, 68, 97, 108, 85,
+        -68, 58, 77, -5, -19, -25, -50, 10, -79, -76, -18, -36, -21, -26, -20, -81,
+    },
+    {   /* inputs 552 to 555 */
+        -31, -12, -9, 13, -8, -46, 0, -16, -39, 58, 35, -27, -44, 6, -13, -27,
+        33, 3, 36, -17, 19, 67, -8, -6, -29, -9, -35, -10, -23, -3, -21, -16,
+        -6, 24, 34, 23, 42, -16, 8, 4, 15, 12, -49, 22, 33, 62, 44, -33,
+        -37, 90, -5, -22, -27, 37, -1, 25, -29, -50, -64, -40, -17, -12, -16, -4,
+    },
+    {   /* inputs 556 to 559 */
+        -23, -14, -4, 23, 17, 35, -1, -27, 11, 25, -26, 2, -43, 28, 25, 4,
+        -23, -42, 0, 34, -39, 47, -18, 26, -12, -13, -22, 37, -23, -15, 32, -18,
+        -10, -25, -11, -18, -6, -29, 3, -11, 29, 7, -19, 38, -7, 0, -26, 46,
+        -15, -2, -57, 25, 0, 13, -32, 35, 42, 23, -5, -24, 6, 18, -18, -5,
+    },
+    {   /* inputs 560 to 563 */
+        14, -2, -11, 25, 27, 32, -27, -23, -49, -63, -50, 2, -16, 9, -37, -27,
+        -31, 10, 18, 50, 15, -39, 23, 45, 6, -26, -32, -25, 2, 1, -31, -29,
+        16, 21, -21, 3, 19, 7, 20, -2, 39, -36, -40, 35, 33, -12, -28, -34,
+        -12, -3, 51, 40, -43, 46, 35, 34, 6, -48, 34, -47, 2, 39, 10, 2,
+    },
+    {   /* inputs 564 to 567 */
+        9, 36, 12, 49, 17, 14, -39, -59, 70, 1, -7, 2, 32, -5, 7, 31,
+        46, 63, 59, 90, 59, 79, 37, 74, 3, -50, -35, -48, -18, -9, -25, -52,
+        -17, 23, -5, -19, 50, 23, 49, 23, 3, 26, -44, -46, -42, 27, 22, 22,
+        49, 57, 93, 6, -11, -26, -63, -28, -25, -36, -55, -127, -6, -92, -23, -51,
+    },
+    {   /* inputs 568 to 571 */
+        -9, 0, 10, -3, -3, -27, -1, -1, 56, 45, -42, -61, 29, -10, -31, -61,
+        66, 3, 50, 27, 89, 53, 5, 24, -80, -42, -23, -4, -116, -70, -124, -69,
+        -5, 27, -24, -8, 38, 12, 36, -46, 5, -35, 22, 1, 21, 84, 58, -20,
+        115, 123, -27, 18, -86, -80, -57, -76, -100, -42, -44, 39, -80, -119, -88, -49,
+    },
+    {   /* inputs 572 to 575 */
+        47, 23, 13, 6, 21, 24, 7, -38, -38, -23, -48, -49, -68, -49, -54, -67,
+        -7, -23, -30, -6, 52, 29, -15, 74, 1, -3, 16, -17, -71, -45, -12, -2,
+        -50, -39, 2, -38, -1, -36, -10, -3, 47, 24, 20, -36, -38, 35, 41, 78,
+        -63, -57, -58, 28, 13, 7, -58, -34, -12, 5, 39, -11, -29, -22, -38, 15,
+    },
+    {   /* inputs 576 to 579 */
+        -13, 10, 4, -24, -11, -69, -21, -31, -36, 29, -4, -51, 18, -44, 18, -34,
+        -41, -31, 31, 48, 61, 18, 53, 44, -70, -56, -10, -5, -25, -81, -38, -76,
+        -9, -11, 6, 15, -14, 12, 20, -5, 12, -29, 3, -14, 86, 97, 76, 34,
+        20, 70, 24, 84, -47, -29, -57, -62, -92, -92, -25, -18, -42, -65, -86, -34,
+    },
+    {   /* inputs 580 to 583 */
+        15, -33, 9, 10, -22, 14, -6, -13, -29, -15, -28, -33, -5, -27, -44, -19,
+        47, -7, 5, -32, 3, 36, 61, 48, -27, -48, 20, -23, -66, -55, 12, -36,
+        -14, 22, -6, 34, 28, 13, -4, 27, -42, -6, -9, -32, 37, 19, -14, -25,
+        68, 37, 51, -21, -44, 18, -8, 20, -34, -56, -28, 14, -74, -11, -22, -13,
+    },
+    {   /* inputs 584 to 587 */
+        -1, 10, -2, -3, -26, 17, -21, -26, -29, 0, 13, 4, -38, 25, -26, -15,
+        22, 44, -3, 44, -32, 54, -36, 54, 14, 27, -37, -33, 2, 29, -7, -27,
+        19, 14, 1, 8, -24, 18, -31, 30, 5, 13, -24, 37, -39, -15, 28, 28,
+        -13, 40, -62, -59, 32, 49, -14, -29, -44, 20, -32, -2, -26, -23, -21, -30,
+    },
+    {   /* inputs 588 to 591 */
+        -15, -17, -34, 10, -17, 30, 21, 15, -46, -1, 16, -37, -19, -33, 4, -31,
+        38, -27, -5, -17, 25, -53, 0, 34, -14, 28, -1, 0, -41, -36, 3, -21,
+        -12, -22, -10, -2, -29, 28, 25, 22, -15, 36, 4, -27, 5, -5, 29, -30,
+        -12, 61, -40, -30, -36, -19, -11, -34, -20, -23, -8, 15, 6, 5, 16, -28,
+    },
+    {   /* inputs 592 to 595 */
+        4, 24, -3, -2, 33, -26, -30, -21, 53, -4, 27, 19, 22, -9, 37, 22,
+        9, 74, 27, 74, 40, 68, -5, 22, 25, 16, -40, -17, -23, -35, -67, -80,
+        27, 10, 15, -6, 18, 21, 37, 39, 27, -39, -30, 2, 38, 54, 62, 32,
+        -66, -9, 27, 99, 29, 21, 4, -52, -54, -61, -26, -67, -60, -78, -52, -43,
+    },
+    {   /* inputs 596 to 599 */
+        47, 7, 6, 78, -4, 1, -17, 42, 82, 80, 47, 42, 50, -16, -14, 15,
+        20, 67, 40, 32, 97, 114, 67, 49, 11, -37, 32, -20, -59, -67, -38, -74,
+        -10, -20, 1, -51, 60, 33, 12, -49, -48, -39, 25, -4, 32, 63, 53, -26,
+        -7, 115, 17, 68, -8, -91, -92, -73, -29, -28, -29, 12, -66, -117, -30, -21,
+    },
+    {   /* inputs 600 to 603 */
+        40, 62, 50, 25, 5, 2, -19, 11, 14, -3, -42, -32, -29, -14, -7, 3,
+        -5, 7, 33, 50, 22, -3, 56, 89, 33, -34, -4, 8, -56, -16, -60, -59,
+        -56, -53, -25, -20, -15, -58, -10, -17, 16, -2, -7, -24, 29, 69, 17, -16,
+        -36, 10, 41, 44, -63, -1, -60, -40, 23, -7, 17, -62, -44, -27, -60, -23,
+    },
+    {   /* inputs 604 to 607 */
+        31, -12, -30, -20, 9, -59, -20, -14, -5, -45, 32, -22, -19, 19, 31, -28,
+        50, -30, 45, -39, -5, 13, 55, 26, 4, -51, -52, 14, -74, -23, -18, 16,
+        -33, -1, 6, 10, -3, 24, 56, 24, -11, 4, -10, -22, 75, 30, 10, 15,
+        18, -37, 30, 84, -29, 1, -47, 15, -33, -3, -66, 16, 0, -1, -19, 23,
+    },
+    {   /* inputs 608 to 611 */
+        12, 12, 2, 0, -24, -24, 12, -37, 25, -29, -30, -3, -11, 16, -7, -25,
+        45, -18, -7, 24, -29, 40, 56, 36, -43, -55, -36, -45, 22, -44, 36, -1,
+        14, -6, 33, -21, 21, 15, 15, 35, -45, -2, 20, 12, 22, 12, 48, 11,
+        -32, 58, 78, -28, -41, 14, 19, -8, -52, -58, -46, -41, -1, 12, 1, -31,
+    },
+    {   /* inputs 612 to 615 */
+        -9, 2, -21, 26, 0, -2, 35, -32, -58, 50, -24, 1, 11, 36, 1, -13,
+        -36, -29, 29, -20, 47, -36, -47, -5, 31, 26, 2, -39, -14, 26, 18, -26,
+        -22, -14, 13, -24, 13, -19, -22, -3, 17, 6, 35, -28, -29, 25, 10, -4,
+        -59, 18, -7, 65, -4, 34, 14, -46, -27, -25, 29, 21, 37, 40, 36, 10,
+    },
+    {   /* inputs 616 to 619 */
+        0, -6, 11, 36, -1, -10, 36, 26, -12, 35, 35, -51, 4, -32, 10, 25,
+        -17, -13, -2, -40, -7, -48, -12, -33, 7, -19, 25, -16, 26, 40, 5, 34,
+        -28, 22, 30, 0, -9, 19, 30, 8, -21, -39, 33, 18, 10, -1, -44, 0,
+        -17, -64, 25, 48, 32, 5, -22, 18, -32, 4, 37, -32, 6, 44, 38, 6,
+    },
+    {   /* inputs 620 to 623 */
+        17, 23, 17, 45, -10, 15, 5, -10, 13, 2, 82, 25, 3, 12, 36, 53,
+        51, -7, 71, 18, -3, -11, 52, -9, 14, 12, -7, -41, -2, -50, -8, -33,
+        15, -29, -31, -2, -20, 15, 59, 11, 0, -26, -14, -47, -31, -32, 38, 2,
+        70, 71, -56, -38, -41, -63, -21, -15, -29, -18, -61, -55, -60, -18, -44, -51,
+    },
+    {   /* inputs 624 to 627 */
+        -9, 65, 69, 31, -14, 44, 25, -10, 62, 42, 22, 70, 46, 12, 57, 56,
+        67, 71, 59, 40, 7, 2, -11, 73, -24, 41, 45, 39, -37, -86, -71, -27,
+        25, 7, -7, -37, 42, 60, -8, 38, 22, -19, -6, 6, 58, 28, 57, 40,
+        40, 34, 74, 49, -27, -6, -44, -82, -54, -27, -33, -14, -31, -104, -16, -74,
+    },
+    {   /* inputs 628 to 631 */
+        43, 19, 11, 44, 32, -21, -17, -16, 32, -39, 13, 77, 21, -1, 22, 61,
+        11, 53, -28, -17, 66, 65, 65, 15, 18, 16, 9, 24, -63, -3, -18, -33,
+        -40, -33, -5, -33, 28, 26, -22, -8, 24, 41, 21, 25, 7, 37, -16, -13,
+        22, -9, 59, 70, -23, 2, -53, -23, -14, -58, 31, -11, -14, -38, -60, -60,
+    },
+    {   /* inputs 632 to 635 */
+        -6, -22, 26, -32, 6, -13, -3, 15, 34, 68, 59, -31, -13, -3, -26, -13,
+        -40, -36, 30, -25, 11, -14, 18, 14, -3, -6, -30, 13, -48, 14, -39, 2,
+        -11, 20, 3, 9, -17, 18, 12, 1, 22, -28, 12, -42, -12, 8, -26, 21,
+        64, 5, 52, 60, 15, 13, 32, -26, 7, -49, -17, 35, -34, 5, 13, -40,
+    },
+    {   /* inputs 636 to 639 */
+        5, 14, -31, 31, 3, 8, 7, 22, -9, -6, 24, 54, -42, 3, 35, 17,
+        19, -5, 18, 0, 46, 50, -41, -31, 7, -5, -35, 16, -13, 1, 30, 25,
+        28, 11, -11, -16, 26, 7, 33, -10, -33, -30, -26, -4, 6, 19, 28, -13,
+        -59, 3, -60, 60, 18, -26, -31, 20, 23, -2, -3, 17, -26, 20, 18, -34,
+    },
+    {   /* inputs 640 to 643 */
+        -12, -1, -27, 16, -19, 5, -19, 15, -53, -15, 37, 35, -26, -38, -5, -35,
+        -37, 16, -16, 23, -10, 51, -49, 15, -37, 23, -7, 37, -42, -26, -47, -38,
+        -6, 28, 5, -20, -13, 34, 12, -24, 39, 31, 40, -28, -44, 40, 1, -12,
+        -71, 28, 41, 30, 1, 33, -13, -31, -29, 42, -42, -37, -8, 41, -26, 15,
+    },
+    {   /* inputs 644 to 647 */
+        26, -33, -20, -25, 2, 24, -31, 14, 57, -61, -8, 37, -10, -19, 35, -13,
+        1, 21, 10, 4, -14, 24, 0, -53, 8, 4, 29, 14, -3, 14, 17, 31,
+        -4, -14, 22, -6, -10, 0, -3, -20, 31, -32, -7, -9, 3, 9, -46, 19,
+        -63, -28, -2, 51, 15, -4, -12, -45, 1, -32, 30, -21, 26, -35, 43, -46,
+    },
+    {   /* inputs 648 to 651 */
+        -28, 29, 34, 31, 9, -11, 16, -16, 5, -4, -5, -1, -10, 32, -6, 40,
+        33, 52, -8, 43, 46, 33, 36, 43, 6, -37, -7, 11, 8, 23, -49, -30,
+        29, 7, 15, -32, 11, 11, 10, -15, 5, 12, 41, 29, -43, -1, 28, -28,
+        25, 15, -33, -67, 10, -54, -19, -28, -11, 15, -40, -10, -2, -52, -36, 17,
+    },
+    {   /* inputs 652 to 655 */
+        2, 53, 37, 50, 16, -1, 34, -23, 66, 49, 70, 60, 5, 40, 68, 7,
+        11, 45, 54, 12, 15, 10, 49, -10, -6, 32, 8, -13, 17, 23, 17, -19,
+        5, -11, -34, -38, 33, -8, 36, 5, 36, 39, 20, 29, -24, -15, -28, -19,
+        -49, 69, 60, -61, -22, -49, -71, -46, 4, 16, -42, 21, -59, -4, -75, 10,
+    },
+    {   /* inputs 656 to 659 */
+        8, 29, 2, 31, 1, 23, 24, 3, 20, 32, 50, -37, 43, 57, 69, 20,
+        1, 45, 18, -18, -23, -29, -12, 10, -15, 30, -22, 22, -19, -44, -11, 15,
+        -2, 0, -29, 10, 33, -13, 37, -5, 15, -28, 5, -24, 67, 58, 45, -21,
+        14, 62, 74, -16, -93, -37, -18, -65, 7, 18, 11, -32, -49, -25, -18, 4,
+    },
+    {   /* inputs 660 to 663 */
+        -21, 2, -28, 11, -18, -30, -29, 34, -7, 41, -46, -49, 19, 5, -7, -31,
+        24, -13, 27, 24, 3, -16, -6, -18, 2, 27, -22, -28, -33, 42, 48, 30,
+        28, 20, -7, -11, -1, -20, 21, 6, -36, -5, -40, -28, -42, 23, -10, 28,
+        -28, 23, 33, -8, -38, 1, 43, -9, 12, -32, 23, 6, -2, 21, 28, 30,
+    },
+    {   /* inputs 664 to 667 */
+        -16, -17, -33, -12, 32, 37, 15, -23, 51, -2, 44, -9, -8, -8, -25, -28,
+        7, 38, 37, -1, 16, 48, -1, -11, -9, 35, -38, 3, 21, -36, -11, 19,
+        33, 26, -21, -24, 22, -11, -2, -31, -33, -15, -14, -27, 47, -13, -7, -9,
+        5, 15, -63, -6, 22, 13, -4, 8, -48, 12, 23, -24, 19, -43, -9, 28,
+    },
+    {   /* inputs 668 to 671 */
+        -20, -21, 31, -26, -2, 9, 26, 5, -43, 55, -8, -58, -16, -3, 8, 12,
+        16, -10, 38, -13, 38, 12, 38, -22, 30, 28, -2, 29, 8, -8, 47, 2,
+        20, -6, -8, -1, 14, -9, -28, -33, 5, -4, -10, 8, -25, 50, -10, -5,
+        20, -54, -18, -66, 6, 42, 14, -16, -14, 4, 0, 37, 22, 13, -24, -18,
+    },
+    {   /* inputs 672 to 675 */
+        -8, 32, -19, -7, 15, -20, -16, 10, -59, -57, -3, -32, 1, 13, 31, 30,
+        -42, -25, 18, 3, -51, 25, 20, -43, 11, -37, -33, 12, -1, 6, -2, 15,
+        24, -6, -3, -16, 30, 13, 26, 22, 31, -22, -40, -20, -2, -9, 27, 33,
+        -8, 40, -55, 56, 1, 41, 15, -27, -30, 38, 16, -13, 23, 43, 44, -11,
+    },
+    {   /* inputs 676 to 679 */
+        13, 21, -20, 19, -33, 18, 22, 28, -15, 49, 46, 11, 32, 33, 13, 37,
+        15, 2, -45, -54, 53, 39, 19, 25, -41, -31, -23, 2, 39, -17, 3, 0,
+        23, -3, -25, -37, -18, 4, 38, 32, -40, 22, 35, 34, 34, -14, -24, 24,
+        36, -35, -64, 17, 46, -43, -35, 13, -45, 19, 44, 27, -35, -6, 28, -26,
+    },
+    {   /* inputs 680 to 683 */
+        2, 50, 41, 46, 37, 37, 30, 42, -21, 24, -28, 2, 4, 24, 35, 22,
+        -43, -19, -55, -31, 56, 2, -19, 9, -25, 50, 39, 8, 30, 47, 23, 29,
+        -14, -3, -37, -36, -20, -13, 28, -27, 60, 1, 28, 42, -18, -17, -7, -26,
+        -14, -44, -87, -11, 18, -52, -33, 6, 18, 49, 27, -2, 35, 3, -19, 54,
+    },
+    {   /* inputs 684 to 687 */
+        16, 40, 9, 29, -23, 22, 28, 7, 39, -3, -31, 28, 44, 38, -29, -12,
+        -54, -40, -41, 3, -6, 13, -63, -9, -20, 35, -22, 4, 34, 41, 50, -9,
+        -19, -43, -24, 15, -25, -24, 29, 2, 28, -12, 54, 42, -9, 13, -29, 5,
+        50, 3, 7, 26, -67, -2, 13, -29, -13, 38, 10, 16, -38, 43, -25, -10,
+    },
+    {   /* inputs 688 to 691 */
+        -11, -14, -17, 3, -25, -16, -23, 8, -46, -47, -36, -55, -13, 8, -12, 10,
+        -14, 2, -45, 8, -34, -1, -7, 3, -3, -16, 16, 15, 8, 30, 11, 40,
+        14, 4, 23, 2, 18, 15, 31, 1, 4, 15, -22, 4, -49, 39, -20, -12,
+        46, -71, -78, 24, -25, 28, 28, 21, 10, -14, -23, 46, 53, 28, 23, 25,
+    },
+    {   /* inputs 692 to 695 */
+        25, -20, -5, -29, 31, 32, -22, 29, 48, -39, 38, 46, -29, -2, -16, 33,
+        36, 29, 21, -5, -34, -49, 2, -39, -13, -17, 33, -23, 20, 42, 9, 33,
+        -10, 19, -15, 13, -14, -22, 10, 15, -43, 26, -35, 16, 4, -33, 22, -40,
+        -41, 24, -53, 5, 17, -22, -26, 3, -2, -33, 13, -18, 9, -38, 29, -12,
+    },
+    {   /* inputs 696 to 699 */
+        -15, 0, -22, -1, 14, 36, 14, 38, 49, -48, -7, 21, 7, 15, 19, -5,
+        31, 15, 3, 29, 43, 37, -49, 54, 9, 6, 28, -6, -32, -22, -34, 17,
+        2, 0, 25, -2, 10, 34, 27, -9, 4, -40, -5, 14, 22, -37, -32, -11,
+        47, -35, -57, -1, 26, 26, -12, -13, 47, 47, -46, 24, -21, -17, -16, 31,
+    },
+    {   /* inputs 700 to 703 */
+        -9, -4, -23, 6, 8, 26, 28, -14, -9, 11, 36, 53, -38, 37, 32, 21,
+        -42, 36, -12, 30, 17, -36, 5, -2, -31, -14, -29, -16, 33, 13, 12, 24,
+        -1, 13, 10, 29, 2, 26, 17, -17, 37, -36, 21, 34, 19, 3, 34, -21,
+        19, 1, -54, -45, -27, -25, 0, -35, -32, -42, -10, 38, 28, 23, -8, 38,
+    },
+    {   /* inputs 704 to 707 */
+        -32, -12, 25, -22, 7, 16, -13, 53, -43, 51, -2, -47, -16, -11, 9, -21,
+        -31, 38, -34, -3, 25, 15, -58, -9, 30, -10, 37, -5, -25, 39, 30, 5,
+        -3, -30, -29, 5, 1, 26, 21, -29, 6, 39, 21, 23, 17, 12, 39, -11,
+        -42, -22, 41, -61, -11, -49, -20, 36, -36, 40, -36, -17, 14, -35, -20, -28,
+    },
+    {   /* inputs 708 to 711 */
+        2, 16, 49, 33, -11, 5, 31, 57, 7, -17, -55, 6, -44, -46, -48, -20,
+        10, 13, -23, -32, 29, -54, 15, -1, 57, 23, -4, 13, 33, 50, 13, 54,
+        2, -46, 4, -16, 16, 14, -50, -29, 50, 14, 41, 46, -27, 0, 22, -54,
+        -59, 34, -28, 38, -20, -53, 21, -52, 7, 16, 22, 58, -27, 31, -1, 51,
+    },
+    {   /* inputs 712 to 715 */
+        -2, 1, 1, 24, 46, 23, -11, 0, -48, -47, -29, 3, -11, -52, 12, 15,
+        -23, -43, -4, -26, 13, -15, -2, -17, -1, 16, 1, 15, 61, 76, 57, 42,
+        -8, -3, -40, 4, -43, -25, -21, -27, 40, 48, 70, 52, -54, -40, -2, -63,
+        0, -71, 36, -15, 13, 21, 26, 20, 53, 34, 35, 12, 8, -11, 21, 7,
+    },
+    {   /* inputs 716 to 719 */
+        21, 11, 10, 2, -12, -4, 25, 11, -32, 32, 42, -62, 31, 20, -13, -39,
+        -53, 26, 20, -1, -48, -35, -49, -14, 10, 47, -30, 1, 71, -32, -34, -25,
+        6, 25, -12, 0, -6, -8, 27, 17, 6, 41, -23, 41, -23, -12, -23, -43,
+        -93, -72, 30, 36, 21, -42, -25, -38, 37, 12, 19, -34, 53, -9, 17, 36,
+    },
+    {   /* inputs 720 to 723 */
+        19, -19, 11, -4, 18, -29, -19, -11, 0, 44, 56, 55, 10, -2, -31, 34,
+        -14, 4, -13, 38, -10, 44, 44, 8, -15, 4, 23, -36, -46, -25, -41, -35,
+        -9, -17, 10, -18, -10, -21, 32, 26, -40, 4, 33, -41, 24, 12, -39, 39,
+        27, 64, 56, 54, 30, 9, 4, 43, 30, 32, -48, 23, 5, -8, -3, 48,
+    },
+    {   /* inputs 724 to 727 */
+        22, 5, 5, -3, -16, -37, -17, 1, -10, -5, -46, -42, 30, -33, 23, 42,
+        -33, -25, -31, -20, 15, -29, 51, -48, 31, 13, -24, -28, 0, 3, -38, -39,
+        -22, -11, -5, 15, -4, -11, -19, 29, -8, -31, -17, -40, -13, -24, 3, -38,
+        -16, -60, 41, 74, -31, 34, -41, -45, 44, 14, 17, -21, 27, -39, -27, 33,
+    },
+    {   /* inputs 728 to 731 */
+        13, -33, -21, -22, 18, 9, 25, 8, -20, -60, -15, 25, -28, 26, -35, 38,
+        19, -26, 34, 15, -38, -31, 12, -45, -37, -37, 14, 14, -18, 42, 4, 8,
+        29, -24, -29, 24, -2, -29, 7, -6, 5, 27, 8, 9, -17, -5, 19, -4,
+        59, 9, -47, -19, 46, 42, -46, -45, -37, 5, 16, -27, -21, 13, 10, 41,
+    },
+    {   /* inputs 732 to 735 */
+        -32, -24, 27, 19, -9, 15, 11, -26, -8, -33, -52, -56, -25, 34, -42, -3,
+        0, 22, 2, -56, -7, -38, -14, -58, -32, 15, -14, -24, 27, 21, -12, -14,
+        -5, -21, 24, -4, 17, -5, 16, -24, -27, 38, 0, 38, -47, -30, -38, 29,
+        14, -20, 14, 48, -42, 48, 26, 47, -42, -4, 23, 24, 22, 40, -12, -4,
+    },
+    {   /* inputs 736 to 739 */
+        39, -21, 11, 37, -7, 21, 15, -23, -47, 2, 1, 23, 0, 16, -14, -1,
+        2, -27, -16, -17, 32, 19, -61, -39, 40, -21, -7, -3, 33, 18, 18, 17,
+        6, -10, -36, 6, 14, 15, 7, -16, 25, 52, 25, 44, 19, -50, -60, -25,
+        -39, 53, -31, 8, -2, -13, 2, -5, 9, -35, -13, 26, 51, 9, 19, 20,
+    },
+    {   /* inputs 740 to 743 */
+        14, 27, 30, -3, 38, -21, 32, 14, -33, -11, 8, 54, 32, -22, -29, 20,
+        13, -37, -53, -50, 12, -27, -43, 23, 28, 12, 4, -8, -24, 27, 16, 26,
+        -20, 9, 20, 13, -43, -25, -4, 1, 27, 13, 47, -24, -37, 41, -23, 26,
+        -8, -88, 32, 56, -10, 44, 0, 3, 0, -1, 16, -26, 5, 8, 51, -8,
+    },
+    {   /* inputs 744 to 747 */
+        -19, 35, 23, -14, 5, 10, -15, -18, -10, 36, -63, 53, 12, 18, 4, 5,
+        36, 31, -4, 42, 36, 3, -55, 34, 36, 6, 3, 13, 51, 0, 22, 5,
+        -21, -15, 8, 18, -21, 24, -19, 34, 50, 29, -4, 28, 0, 10, 16, -3,
+        29, -63, -73, 26, -54, -42, 16, 0, 42, 13, -28, 4, -25, -13, -3, 5,
+    },
+    {   /* inputs 748 to 751 */
+        20, 31, -24, -20, 0, -30, -6, 34, 29, -36, 29, 35, 8, 42, -3, 17,
+        -5, -14, -42, 5, -41, -6, 6, 53, 9, -30, -20, 17, -20, 15, 26, -3,
+        3, 6, 8, 4, 12, 20, -16, 0, -30, -4, -25, 1, 46, 27, 20, 2,
+        43, 0, -48, -47, -37, -22, 47, -5, 1, -45, 4, 30, 39, 47, 21, 35,
+    },
+    {   /* inputs 752 to 755 */
+        -20, 26, -6, 33, 22, 6, -37, 16, 25, 16, 18, -16, 36, 21, 6, -38,
+        -22, 31, 3, -9, 42, 20, -53, -37, 12, 18, -38, -20, 24, -41, -13, -6,
+        11, -28, 4, 25, -10, 7, -1, 25, 20, 39, -21, 26, 7, 5, 0, 45,
+        41, 0, -65, 40, 48, 45, 14, -5, 35, 44, -16, -18, -18, 13, 45, 13,
+    },
+    {   /* inputs 756 to 759 */
+        -13, -4, -19, 27, -18, -28, -15, -7, 10, 31, 21, 46, 24, 19, 19, 9,
+        41, 32, 12, 42, 42, 22, 12, 52, -28, 19, -30, -4, 16, 21, -43, 10,
+        14, -6, 14, 28, -1, -5, -10, 6, 5, -5, -27, -16, 46, 46, 18, 28,
+        -69, -39, -60, 19, -49, -50, -9, -43, -48, 6, 0, -42, -17, -17, -30, 20,
+    },
+    {   /* inputs 760 to 763 */
+        -27, -24, 4, 5, -17, -18, 0, 18, 59, 9, -57, -18, -29, -25, -16, -9,
+        -26, -8, 41, 21, -7, 50, 8, -3, -3, -7, -26, -23, 43, 5, -12, -2,
+        13, -23, 23, -19, -2, -24, 19, -28, 38, 25, 40, 27, -24, -10, -41, 5,
+        35, -11, -25, -14, -48, -19, -27, 25, 1, 36, -26, 27, -32, 25, -26, -7,
+    },
+    {   /* inputs 764 to 767 */
+        -3, -12, -1, 14, -27, 7, 40, -4, -13, -21, 6, -51, -16, 24, 36, -36,
+        18, -40, -33, -17, 15, -24, -2, 1, -1, 40, 3, 8, -33, -3, -7, -38,
+        -11, 4, -29, 22, 12, -11, 8, -23, 5, 39, 2, -29, -52, 26, -41, -2,
+        66, 28, 3, 28, 0, 41, -37, -33, -36, 17, -5, -19, 14, 27, 1, 20,
+    },
+    {   /* inputs 768 to 771 */
+        -20, -9, -14, -2, -28, -10, 4, -20, 29, -4, -15, -34, -35, 5, -9, -40,
+        -42, -23, -21, 26, 30, -33, -45, 18, -7, 5, 1, -3, -40, 18, -41, 26,
+        -4, -27, 27, -26, 33, 23, -29, -18, -10, -6, -3, -27, -41, 19, 40, 36,
+        60, 9, 58, 4, 28, 35, 46, 47, -7, -16, -26, -21, 16, 45, -15, 17,
+    },
+    {   /* inputs 772 to 775 */
+        -30, 24, 12, -10, 25, 28, 20, -31, 7, -41, -22, 29, -13, 13, 38, 0,
+        -30, -34, -2, -6, -35, -13, -37, -32, -13, 27, -18, 40, -38, -9, -29, -22,
+        -21, 0, -5, -16, 25, -7, -29, 13, 34, -7, 35, 13, 6, -27, 24, -36,
+        -17, -1, -62, 29, 34, -34, 39, -25, 52, 20, -47, -29, -24, -20, 30, 20,
+    },
+    {   /* inputs 776 to 779 */
+        11, 18, 0, 20, -16, 11, -21, 22, 32, -35, 37, -38, -16, 4, 18, -5,
+        -39, 34, 0, 15, -31, 50, 33, 3, 3, -19, -32, 38, -14, -16, -2, -17,
+        8, 15, -29, 13, 3, 12, 14, 6, 29, 10, 0, -13, -19, -39, 20, -10,
+        74, -8, 5, -52, -29, -39, -31, 7, 20, 2, -49, 23, 24, 11, 9, -27,
+    },
+    {   /* inputs 780 to 783 */
+        -13, -2, 8, 31, -5, -4, -13, 29, -45, 47, -9, 0, -13, -18, -8, 4,
+        -42, 29, -22, 28, 38, 24, -54, -2, 39, -31, 32, -39, 27, -24, -13, -35,
+        14, 1, 12, -20, 3, 9, 19, 2, -33, -8, 8, 30, 49, -51, 44, 9,
+        -61, -24, -35, -64, 10, 1, -47, -29, -4, -39, 9, 24, 36, 19, -4, -28,
     },
 };
 static const float mnist_l1_w_scale[MNIST_L1_OUT] = {
@@ -948,56 +1602,34 @@ static const float mnist_l1_bias[MNIST_L1_OUT] = {
 };
 
 /* Layer 2, "dense2": inputs quantised with s_x = 0.00786837f (max |x| = 0.999283 in calibration);
- * Wq[OUT][IN], s_w[OUT] and the bias as trained. */
+ * Wq[OUT][IN], s_w[OUT] and the bias as trained; Wq4[g][4o + j] = Wq[o][4g + j], MNIST_L2_KP (the inputs
+ * in whole groups of four) a multiple of 4. */
+enum { MNIST_L2_KP = (MNIST_L2_IN + 3) / 4 * 4 };
 static const float mnist_l2_x_scale = 0.00786837f, mnist_l2_x_inv_scale = 127.09113f;
-static const int8_t mnist_l2_wq[MNIST_L2_OUT][MNIST_L2_IN] = {
-    {   /* output 0 */
-        104, 14, 25, 11, -65, 64, -17, 38, -127, 89, -15, -7, 2, -47, -67, -43,
+static const int8_t mnist_l2_wq[MNIST_L2_KP / 4][MNIST_L2_OUT * 4] = {
+    {   /* inputs 0 to 3 */
+        104, 14, 25, 11, 66, -35, 17, -75, 127, 46, -45, -75, 22, -37, 45, 62,
+        -99, -78, 48, 48, 5, 35, -34, -38, -81, 127, 29, 25, -8, -80, 31, -89,
+        -80, 123, 2, 84, 67, 123, 12, -59, 13, -93, -28, -58, -48, -63, -48, -5,
+        -55, 34, 47, -10, -47, -127, -56, -96, -58, -98, 28, 80, -120, 6, -63, -50,
     },
-    {   /* output 1 */
-        66, -35, 17, -75, -9, 60, -23, 68, -117, -127, 42, 48, 52, 20, 23, -4,
+    {   /* inputs 4 to 7 */
+        -65, 64, -17, 38, -9, 60, -23, 68, -34, 84, 6, -23, 69, 14, 39, -84,
+        -62, 9, -98, 23, -59, -16, 22, 32, -3, -119, 101, 121, 15, 68, -87, -100,
+        11, -6, 12, -62, -37, -98, 79, 18, 44, -1, -127, -23, -101, -80, -33, 127,
+        120, 60, -54, -127, 35, 11, -57, -45, 3, 5, -2, -78, -109, -16, -87, 98,
     },
-    {   /* output 2 */
-        127, 46, -45, -75, -34, 84, 6, -23, -122, -56, 96, 41, 24, -48, -23, -16,
+    {   /* inputs 8 to 11 */
+        -127, 89, -15, -7, -117, -127, 42, 48, -122, -56, 96, 41, -49, 101, 31, 16,
+        56, 64, -127, 62, -127, -103, 67, 73, 8, 13, 82, -127, 0, 56, 15, 127,
+        94, 102, 76, -127, -27, 46, 67, -127, -86, -8, -93, 46, -16, -64, 53, 55,
+        21, 101, -48, -23, 15, -99, -82, 30, 127, 63, -47, 40, 44, 17, 15, -40,
     },
-    {   /* output 3 */
-        22, -37, 45, 62, 69, 14, 39, -84, -49, 101, 31, 16, 29, -110, 4, -127,
-    },
-    {   /* output 4 */
-        -99, -78, 48, 48, -62, 9, -98, 23, 56, 64, -127, 62, 54, -13, -61, 67,
-    },
-    {   /* output 5 */
-        5, 35, -34, -38, -59, -16, 22, 32, -127, -103, 67, 73, -14, -21, 6, 94,
-    },
-    {   /* output 6 */
-        -81, 127, 29, 25, -3, -119, 101, 121, 8, 13, 82, -127, -87, 48, 112, 98,
-    },
-    {   /* output 7 */
-        -8, -80, 31, -89, 15, 68, -87, -100, 0, 56, 15, 127, 20, -48, -85, -83,
-    },
-    {   /* output 8 */
-        -80, 123, 2, 84, 11, -6, 12, -62, 94, 102, 76, -127, 36, -103, -48, -98,
-    },
-    {   /* output 9 */
-        67, 123, 12, -59, -37, -98, 79, 18, -27, 46, 67, -127, 18, -37, 47, 92,
-    },
-    {   /* output 10 */
-        13, -93, -28, -58, 44, -1, -127, -23, -86, -8, -93, 46, 43, 67, -59, -16,
-    },
-    {   /* output 11 */
-        -48, -63, -48, -5, -101, -80, -33, 127, -16, -64, 53, 55, -22, 50, 1, 65,
-    },
-    {   /* output 12 */
-        -55, 34, 47, -10, 120, 60, -54, -127, 21, 101, -48, -23, 31, 22, -87, -84,
-    },
-    {   /* output 13 */
-        -47, -127, -56, -96, 35, 11, -57, -45, 15, -99, -82, 30, 9, 60, 52, -8,
-    },
-    {   /* output 14 */
-        -58, -98, 28, 80, 3, 5, -2, -78, 127, 63, -47, 40, 46, 83, 29, -32,
-    },
-    {   /* output 15 */
-        -120, 6, -63, -50, -109, -16, -87, 98, 44, 17, 15, -40, 3, 44, -51, 127,
+    {   /* inputs 12 to 15 */
+        2, -47, -67, -43, 52, 20, 23, -4, 24, -48, -23, -16, 29, -110, 4, -127,
+        54, -13, -61, 67, -14, -21, 6, 94, -87, 48, 112, 98, 20, -48, -85, -83,
+        36, -103, -48, -98, 18, -37, 47, 92, 43, 67, -59, -16, -22, 50, 1, 65,
+        31, 22, -87, -84, 9, 60, 52, -8, 46, 83, 29, -32, 3, 44, -51, 127,
     },
 };
 static const float mnist_l2_w_scale[MNIST_L2_OUT] = {
@@ -1010,38 +1642,30 @@ static const float mnist_l2_bias[MNIST_L2_OUT] = {
 };
 
 /* Layer 3, "dense3": inputs quantised with s_x = 0.007518525f (max |x| = 0.954853 in calibration);
- * Wq[OUT][IN], s_w[OUT] and the bias as trained. */
+ * Wq[OUT][IN], s_w[OUT] and the bias as trained; Wq4[g][4o + j] = Wq[o][4g + j], MNIST_L3_KP (the inputs
+ * in whole groups of four) a multiple of 4. */
+enum { MNIST_L3_KP = (MNIST_L3_IN + 3) / 4 * 4 };
 static const float mnist_l3_x_scale = 0.007518525f, mnist_l3_x_inv_scale = 133.00482f;
-static const int8_t mnist_l3_wq[MNIST_L3_OUT][MNIST_L3_IN] = {
-    {   /* output 0 */
-        -1, 62, 77, 5, -44, 16, -127, 28, -79, -68, 54, -67, 0, 51, -45, -80,
+static const int8_t mnist_l3_wq[MNIST_L3_KP / 4][MNIST_L3_OUT * 4] = {
+    {   /* inputs 0 to 3 */
+        -1, 62, 77, 5, -34, -110, -91, 3, -100, -117, -70, -42, 33, -72, -17, 60,
+        -92, 3, -108, -127, 2, -74, 47, -54, -35, -8, 26, -66, -33, 26, 72, -79,
+        -77, -119, -95, 21, -20, -76, -84, -127,
     },
-    {   /* output 1 */
-        -34, -110, -91, 3, -52, -72, 116, -119, 127, 29, -94, -124, 12, -39, 19, -75,
+    {   /* inputs 4 to 7 */
+        -44, 16, -127, 28, -52, -72, 116, -119, -26, -109, -127, 104, -28, -108, -68, 38,
+        56, -27, 17, -67, 19, -60, -127, -19, -48, -47, -127, 90, -127, 42, 76, -97,
+        -42, -96, -127, -32, 0, -21, 18, -115,
     },
-    {   /* output 2 */
-        -100, -117, -70, -42, -26, -109, -127, 104, 2, -62, -9, -82, 48, -11, 1, -14,
+    {   /* inputs 8 to 11 */
+        -79, -68, 54, -67, 127, 29, -94, -124, 2, -62, -9, -82, -34, -100, -22, -73,
+        -98, -50, 13, 65, -68, -28, -9, -19, -91, -101, 31, -21, -40, 70, -62, 39,
+        45, -79, -86, -3, -110, -17, 14, 60,
     },
-    {   /* output 3 */
-        33, -72, -17, 60, -28, -108, -68, 38, -34, -100, -22, -73, 25, -127, -70, -107,
-    },
-    {   /* output 4 */
-        -92, 3, -108, -127, 56, -27, 17, -67, -98, -50, 13, 65, -67, 58, 16, 49,
-    },
-    {   /* output 5 */
-        2, -74, 47, -54, 19, -60, -127, -19, -68, -28, -9, -19, 13, -56, -28, -93,
-    },
-    {   /* output 6 */
-        -35, -8, 26, -66, -48, -47, -127, 90, -91, -101, 31, -21, -45, 83, -45, -46,
-    },
-    {   /* output 7 */
-        -33, 26, 72, -79, -127, 42, 76, -97, -40, 70, -62, 39, -104, -68, -74, -17,
-    },
-    {   /* output 8 */
-        -77, -119, -95, 21, -42, -96, -127, -32, 45, -79, -86, -3, -19, -97, 51, 4,
-    },
-    {   /* output 9 */
-        -20, -76, -84, -127, 0, -21, 18, -115, -110, -17, 14, 60, -93, 23, -19, 30,
+    {   /* inputs 12 to 15 */
+        0, 51, -45, -80, 12, -39, 19, -75, 48, -11, 1, -14, 25, -127, -70, -107,
+        -67, 58, 16, 49, 13, -56, -28, -93, -45, 83, -45, -46, -104, -68, -74, -17,
+        -19, -97, 51, 4, -93, 23, -19, 30,
     },
 };
 static const float mnist_l3_w_scale[MNIST_L3_OUT] = {
@@ -1058,12 +1682,12 @@ static const float mnist_l3_bias[MNIST_L3_OUT] = {
 /* Layer 1, "dense1" (line 6): 784 -> 16, sigmoid; forward, in int8.
  *   xq = round(x / s_x), z = s_x·s_w·(Wq·xq) + b,   x: the network's input
  *   a = σ(z) = 1 / (1 + e^−z)
- * B = batch, IN = 784, OUT = 16; xq: room for B rows of IN. */
+ * B = batch, IN = 784, OUT = 16; xq: room for B rows of KP = 784. */
 static void layer1_forward(float *restrict z, float *restrict a, const float *restrict x,
-                           int16_t *restrict xq, int B)
+                           int8_t *restrict xq, int B)
 {
-    quantize(xq, x, B * MNIST_L1_IN, mnist_l1_x_inv_scale);
-    dense_i8(z, &mnist_l1_wq[0][0], xq, B, MNIST_L1_OUT, MNIST_L1_IN,
+    const int negative = quantize(xq, x, B, MNIST_L1_IN, MNIST_L1_KP, mnist_l1_x_inv_scale);
+    dense_i8(z, &mnist_l1_wq[0][0], xq, B, MNIST_L1_OUT, MNIST_L1_KP, negative,
              mnist_l1_x_scale, mnist_l1_w_scale, mnist_l1_bias);
     /* a = σ(z) = 1 / (1 + e^−z) */
     for (int k = 0; k < B * MNIST_L1_OUT; k++)
@@ -1073,12 +1697,12 @@ static void layer1_forward(float *restrict z, float *restrict a, const float *re
 /* Layer 2, "dense2" (line 7): 16 -> 16, sigmoid; forward, in int8.
  *   xq = round(x / s_x), z = s_x·s_w·(Wq·xq) + b,   x: the previous layer's activation a
  *   a = σ(z) = 1 / (1 + e^−z)
- * B = batch, IN = 16, OUT = 16; xq: room for B rows of IN. */
+ * B = batch, IN = 16, OUT = 16; xq: room for B rows of KP = 16. */
 static void layer2_forward(float *restrict z, float *restrict a, const float *restrict x,
-                           int16_t *restrict xq, int B)
+                           int8_t *restrict xq, int B)
 {
-    quantize(xq, x, B * MNIST_L2_IN, mnist_l2_x_inv_scale);
-    dense_i8(z, &mnist_l2_wq[0][0], xq, B, MNIST_L2_OUT, MNIST_L2_IN,
+    const int negative = quantize(xq, x, B, MNIST_L2_IN, MNIST_L2_KP, mnist_l2_x_inv_scale);
+    dense_i8(z, &mnist_l2_wq[0][0], xq, B, MNIST_L2_OUT, MNIST_L2_KP, negative,
              mnist_l2_x_scale, mnist_l2_w_scale, mnist_l2_bias);
     /* a = σ(z) = 1 / (1 + e^−z) */
     for (int k = 0; k < B * MNIST_L2_OUT; k++)
@@ -1088,12 +1712,12 @@ static void layer2_forward(float *restrict z, float *restrict a, const float *re
 /* Layer 3, "dense3" (line 8): 16 -> 10, sigmoid; forward, in int8.
  *   xq = round(x / s_x), z = s_x·s_w·(Wq·xq) + b,   x: the previous layer's activation a
  *   a = σ(z) = 1 / (1 + e^−z)
- * B = batch, IN = 16, OUT = 10; xq: room for B rows of IN. */
+ * B = batch, IN = 16, OUT = 10; xq: room for B rows of KP = 16. */
 static void layer3_forward(float *restrict z, float *restrict a, const float *restrict x,
-                           int16_t *restrict xq, int B)
+                           int8_t *restrict xq, int B)
 {
-    quantize(xq, x, B * MNIST_L3_IN, mnist_l3_x_inv_scale);
-    dense_i8(z, &mnist_l3_wq[0][0], xq, B, MNIST_L3_OUT, MNIST_L3_IN,
+    const int negative = quantize(xq, x, B, MNIST_L3_IN, MNIST_L3_KP, mnist_l3_x_inv_scale);
+    dense_i8(z, &mnist_l3_wq[0][0], xq, B, MNIST_L3_OUT, MNIST_L3_KP, negative,
              mnist_l3_x_scale, mnist_l3_w_scale, mnist_l3_bias);
     /* a = σ(z) = 1 / (1 + e^−z) */
     for (int k = 0; k < B * MNIST_L3_OUT; k++)
@@ -1104,7 +1728,7 @@ static void layer3_forward(float *restrict z, float *restrict a, const float *re
  * z (n rows of the widest layer), h0 and h1 (n rows of the widest hidden layer), xq (n rows of the widest layer's input, quantised). */
 static void forward(const float *restrict x, float *restrict out, int n,
                     float *restrict z, float *restrict h0, float *restrict h1,
-                    int16_t *restrict xq)
+                    int8_t *restrict xq)
 {
     layer1_forward(z, h0, x, xq, n);
     layer2_forward(z, h1, h0, xq, n);
@@ -1114,14 +1738,14 @@ static void forward(const float *restrict x, float *restrict out, int n,
 void mnist_predict(const float *x, float *out)
 {
     float z[1 * 16], h0[1 * 16], h1[1 * 16];
-    int16_t xq[1 * 784];
+    int8_t xq[1 * 784];
     forward(x, out, 1, z, h0, h1, xq);
 }
 
 void mnist_predict_batch(const float *x, float *out, int n)
 {
     float z[MNIST_CHUNK * 16], h0[MNIST_CHUNK * 16], h1[MNIST_CHUNK * 16];
-    int16_t xq[MNIST_CHUNK * 784];
+    int8_t xq[MNIST_CHUNK * 784];
     for (int i = 0; i < n; i += MNIST_CHUNK) {
         const int m = n - i < MNIST_CHUNK ? n - i : MNIST_CHUNK;
         forward(x + (size_t)i * MNIST_N_INPUT, out + (size_t)i * MNIST_N_OUTPUT, m, z, h0, h1, xq);

@@ -26,8 +26,8 @@ extern "C" {
  * Memory: 13320 bytes of constant weights (flash, MNIST_WEIGHT_BYTES): int8 weights,
  *   a float scale per output and per layer, float biases; 25.6% of the 52008
  *   bytes of the float32 weights.  No static RAM.
- *   mnist_predict and mnist_classify use at most 4872 bytes of stack (MNIST_STACK_BYTES),
- *   mnist_predict_batch at most 17152 (MNIST_BATCH_STACK_BYTES): 8 samples at a time;
+ *   mnist_predict and mnist_classify use at most 4088 bytes of stack (MNIST_STACK_BYTES),
+ *   mnist_predict_batch at most 18688 (MNIST_BATCH_STACK_BYTES): 16 samples at a time;
  *   both counts include 3072 bytes for the kernels' locals.
  * Work: 12960 multiply-adds per sample (MNIST_MACS).
  * Quantised to int8: the weights and each layer's input, with sums in int32 and
@@ -48,12 +48,12 @@ enum {
     MNIST_N_INPUT = 784,       /* floats per input sample */
     MNIST_N_OUTPUT = 10,      /* floats per output */
     MNIST_N_LAYER = 3,
-    MNIST_CHUNK = 8          /* samples per step of mnist_predict_batch */
+    MNIST_CHUNK = 16          /* samples per step of mnist_predict_batch */
 };
 #define MNIST_N_PARAM 13002                  /* weights and biases */
 #define MNIST_WEIGHT_BYTES 13320             /* constant data (flash) */
-#define MNIST_STACK_BYTES 4872               /* stack of mnist_predict, mnist_classify */
-#define MNIST_BATCH_STACK_BYTES 17152        /* stack of mnist_predict_batch */
+#define MNIST_STACK_BYTES 4088               /* stack of mnist_predict, mnist_classify */
+#define MNIST_BATCH_STACK_BYTES 18688        /* stack of mnist_predict_batch */
 #define MNIST_MACS 12960                     /* multiply-adds per sample */
 
 /* Layer 1, "dense1" (line 6): 784 -> 16, sigmoid. */

@@ -10,6 +10,7 @@
 #include <math.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #if defined(__cplusplus)     /* this file also compiles as C++ */
 #define restrict __restrict
@@ -27,111 +28,395 @@
  *   z[o]   = s_x·s_w[o]·acc[o] + b[o]
  *                 back to float; Wq[o][i] = round(W[o][i] / s_w[o]) with one scale
  *                 per output, s_w[o] = max_i |W[o][i]| / 127
+ * The sums run on AVX-512 VNNI (vpdpbusd), AVX2 (vpmaddubsw, vpmaddwd) or in plain C,
+ * whichever the compiler targets: exact integers, so the same outputs from each.
  *   a      = f(z) in float, as the float network computes it. */
 
-/* e^x for the activations: libm's (they are a small part of the work here) */
+/* ---- e^x for the activations ---- */
+
+#if defined(__GNUC__) && !defined(__clang__)
+/* No implicit fused multiply-adds: gcc's default (fp-contract=fast) fuses a + b·c
+ * wherever it finds one after inlining and vectorisation, and its tunings for some
+ * machines avoid chains of them, so the same sum could be rounded differently in
+ * two places (one sample or a batch, one thread or several).  The kernels' vector
+ * multiply-adds are fused explicitly (V_MADD) where the machine has FMA; clang fuses
+ * only within one expression, the same way everywhere.  No floating-point traps
+ * (nothing here reads the exception flags) so that branch-free selects such as
+ * exp_f's clamps vectorise; results are unchanged. */
+#pragma GCC optimize("fp-contract=off", "no-trapping-math")
+#endif
+
+#if defined(__GNUC__)
+#define NETC_INLINE __attribute__((always_inline)) inline
+#else
+#define NETC_INLINE inline
+#endif
+
+#if defined(NETC_LIBM_EXP)
 #define exp_f expf
+#else
+/* e^x for sigmoid and softmax, branch-free so that loops over it vectorise.
+ * x = n·ln 2 + r with n = round(x / ln 2) and |r| <= ln 2 / 2 (Cody and Waite's
+ * two-part ln 2), e^r by Cephes' degree-7 polynomial, then the exponent of 2^n
+ * set through the bits (in two halves, so that results below FLT_MIN come out
+ * as correctly scaled subnormals).  Within 1.02 ulp of the exact e^x for every
+ * float x: all 2^32 measured, at most 1.010 ulp with fused multiply-adds and 0.990
+ * without (tests/codegen/expf.sh); +inf above 88.72 and 0 below -103.97, as expf;
+ * NaN gives NaN.  Define NETC_LIBM_EXP to use libm's expf instead. */
+static NETC_INLINE float exp_f(float x)
+{
+    const float shift = 12582912.0f;     /* 1.5·2^23: n + shift holds n in its low bits */
+    x = x < -104.0f ? -104.0f : x;
+    x = x > 89.0f ? 89.0f : x;
+    const float t = x * 1.44269504088896341f + shift;
+    uint32_t bits;                       /* t's bits: stored, so rounded to float even */
+    memcpy(&bits, &t, sizeof bits);      /* where float arithmetic is wider (x87) */
+    const int32_t k = (int32_t)((bits - 0x4b400000u + 256u) & 511u) - 256;     /* n */
+    const float n = (float)k;            /* round(x / ln 2), an integer in [-150, 129] */
+    const float r = (x - n * 0.693359375f) + n * 2.12194440e-4f;    /* x − n·ln 2 */
+    float p = 1.9875691500e-4f;
+    p = p * r + 1.3981999507e-3f;
+    p = p * r + 8.3334519073e-3f;
+    p = p * r + 4.1665795894e-2f;
+    p = p * r + 1.6666665459e-1f;
+    p = p * r + 5.0000001201e-1f;
+    p = p * (r * r) + r + 1.0f;          /* e^r */
+    const int32_t k1 = k / 2, k2 = k - k1;
+    const uint32_t b1 = (uint32_t)(k1 + 127) << 23, b2 = (uint32_t)(k2 + 127) << 23;
+    float s1, s2;                        /* 2^k1 · 2^k2 = 2^n */
+    memcpy(&s1, &b1, sizeof s1);
+    memcpy(&s2, &b2, sizeof s2);
+    return p * s1 * s2;
+}
+#endif
+
 
 /* ---- Kernels ---- */
 
 #if defined(__GNUC__) && !defined(__clang__)
 /* No floating-point traps (nothing here reads the exception flags), so that gcc may
- * turn quantize()'s selects into vector operations; results are unchanged. */
-#pragma GCC optimize("no-trapping-math")
+ * turn quantize()'s selects into vector operations; no fused multiply-adds, so that
+ * dequantize() rounds as the vector paths do.  Results are unchanged. */
+#pragma GCC optimize("fp-contract=off", "no-trapping-math")
 #endif
 
-/* q[k] = round(x[k] / s), saturated to [-127, 127], for n values, given inv_scale = 1 / s.
- * The clamps come before the rounding (so a NaN becomes -127 rather than undefined
- * behaviour); rounding adds ±0.5 and truncates: half away from zero.  Every step is a
- * select or plain arithmetic, so the loop vectorises.  The int8 values are stored
- * widened to int16 (see dense_i8). */
-static void quantize(int16_t *restrict q, const float *restrict x, int n, float inv_scale)
+/* The instructions for the sums, from the target's macros (NETC_PORTABLE: plain C):
+ *   AVX-512 VNNI  vpdpbusd: 4 u8 × s8 products added to each int32 lane, 16 lanes;
+ *   AVX2          vpmaddubsw (u8 × s8 pairs summed to int16) then vpmaddwd (pairs of
+ *                 int16 summed to int32), 8 lanes;
+ *   otherwise     plain C loops.
+ * Integer sums are exact in any order, so all three give the same int32 sums, and the
+ * same float expression turns them into the same outputs. */
+#if !defined(NETC_PORTABLE) && defined(__AVX512VNNI__) && defined(__AVX512BW__)
+#define NETC_I8_VNNI 1
+#elif !defined(NETC_PORTABLE) && defined(__AVX2__)
+#define NETC_I8_AVX2 1
+#endif
+#if defined(NETC_I8_VNNI) || defined(NETC_I8_AVX2)
+#include <immintrin.h>
+#endif
+#if defined(NETC_I8_VNNI) && defined(__cplusplus) && defined(__GNUC__) && !defined(__clang__)
+/* g++ 12 warns of the "uninitialised" placeholder inside its own AVX-512 intrinsics
+ * (_mm512_undefined_ps, gcc bug 105593) wherever they are inlined; nothing here reads one. */
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+
+/* The weights' layout, w4[g][o][j] = Wq[o][4g + j] (0 past the last input): for each
+ * group of four inputs, every output's four weights side by side, so that one vector
+ * load takes four inputs' weights for 16 (VNNI) or 8 (AVX2) outputs, and one int32 lane
+ * sums an output's four products.  The rows of q are KP = 4·G bytes long. */
+#if defined(NETC_I8_VNNI) || defined(NETC_I8_AVX2)
+
+#if defined(__GNUC__)
+#define I8_INLINE static inline __attribute__((always_inline))
+#else
+#define I8_INLINE static inline
+#endif
+
+/* q's four bytes at p as one int32 (a plain unaligned load). */
+I8_INLINE int32_t i8_four(const int8_t *p)
 {
-    for (int k = 0; k < n; k++) {
-        float v = x[k] * inv_scale;
-        v = v > -127.0f ? v : -127.0f;
-        v = v < 127.0f ? v : 127.0f;
-        q[k] = (int16_t)(v + (v >= 0.0f ? 0.5f : -0.5f));
-    }
+    return _mm_cvtsi128_si32(_mm_loadu_si32(p));
 }
 
-/* z = s_x·s_w·acc + bias: an output back in float, from its int32 sum. */
+#if defined(NETC_I8_VNNI)
+#define I8_LANES 16                         /* outputs per vector */
+#define I8_VMAX 4                           /* vectors per block */
+typedef __m512i i8_vec;
+typedef __mmask16 i8_mask;
+I8_INLINE i8_mask i8_lanes(int n)          /* the first min(n, 16) lanes */
+{
+    return n >= 16 ? (i8_mask)0xFFFF : (i8_mask)((1u << n) - 1);
+}
+I8_INLINE i8_vec i8_zero(void) { return _mm512_setzero_si512(); }
+I8_INLINE i8_vec i8_add(i8_vec a, i8_vec b) { return _mm512_add_epi32(a, b); }
+I8_INLINE i8_vec i8_weights(const int8_t *p, i8_mask m)
+{
+    return _mm512_maskz_loadu_epi32(m, p);
+}
+I8_INLINE i8_vec i8_broadcast(const int8_t *p) { return _mm512_set1_epi32(i8_four(p)); }
+/* acc + Σ_j x[j]·w[j] per lane, x in [0, 127] (vpdpbusd wraps, never saturates) */
+I8_INLINE i8_vec i8_dot(i8_vec acc, i8_vec x, i8_vec w) { return _mm512_dpbusd_epi32(acc, x, w); }
+/* the same for x in [-127, 127]: x = pos − neg with pos, neg in [0, 127], and
+ * pos·w + neg·(−w) = x·w */
+I8_INLINE i8_vec i8_dot_signed(i8_vec acc, i8_vec x, i8_vec w)
+{
+    const i8_vec pos = _mm512_max_epi8(x, _mm512_setzero_si512());
+    const i8_vec neg = _mm512_sub_epi8(pos, x);
+    acc = _mm512_dpbusd_epi32(acc, pos, w);
+    return _mm512_dpbusd_epi32(acc, neg, _mm512_sub_epi8(_mm512_setzero_si512(), w));
+}
+/* z[0..n) = s_x·s_w·acc + bias, as dequantize() computes each */
+I8_INLINE void i8_store(float *z, i8_vec acc, float s_x, const float *s_w, const float *bias,
+                        i8_mask m)
+{
+    const __m512 scale = _mm512_mul_ps(_mm512_set1_ps(s_x), _mm512_maskz_loadu_ps(m, s_w));
+    const __m512 scaled = _mm512_mul_ps(_mm512_cvtepi32_ps(acc), scale);
+    _mm512_mask_storeu_ps(z, m, _mm512_add_ps(scaled, _mm512_maskz_loadu_ps(m, bias)));
+}
+/* Quantises x[0..n) to q as quantize() does, 16 values a step, from k = 0 while 16 are
+ * left; returns how many it did, and or's into *any the sign bit of each q. */
+I8_INLINE int i8_quantize_vec(int8_t *q, const float *x, int n, float inv_scale, int8_t *any)
+{
+    const __m512 s = _mm512_set1_ps(inv_scale), lo = _mm512_set1_ps(-127.0f);
+    const __m512 hi = _mm512_set1_ps(127.0f);
+    const __m512i sign = _mm512_set1_epi32(INT32_MIN), half = _mm512_set1_epi32(0x3f000000);
+    __m512i bits = _mm512_setzero_si512();
+    int k = 0;
+    for (; k + 16 <= n; k += 16) {
+        /* max and min take their second operand for a NaN: the selects' -127 */
+        __m512 v = _mm512_min_ps(_mm512_max_ps(_mm512_mul_ps(_mm512_loadu_ps(x + k), s), lo), hi);
+        /* ±0.5 with v's sign (-0.0 gets -0.5, not 0.5: either truncates to 0) */
+        const __m512 r = _mm512_castsi512_ps(
+            _mm512_or_si512(_mm512_and_si512(_mm512_castps_si512(v), sign), half));
+        const __m512i t = _mm512_cvttps_epi32(_mm512_add_ps(v, r));
+        bits = _mm512_or_si512(bits, t);
+        _mm_storeu_si128((__m128i *)(void *)(q + k), _mm512_cvtsepi32_epi8(t));
+    }
+    *any |= (int8_t)(_mm512_cmplt_epi32_mask(bits, _mm512_setzero_si512()) ? -1 : 0);
+    return k;
+}
+#else
+#define I8_LANES 8
+#define I8_VMAX 2
+typedef __m256i i8_vec;
+typedef __m256i i8_mask;
+I8_INLINE i8_mask i8_lanes(int n)          /* lanes below n all ones */
+{
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32(n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+I8_INLINE i8_vec i8_zero(void) { return _mm256_setzero_si256(); }
+I8_INLINE i8_vec i8_add(i8_vec a, i8_vec b) { return _mm256_add_epi32(a, b); }
+I8_INLINE i8_vec i8_weights(const int8_t *p, i8_mask m)
+{
+    return _mm256_maskload_epi32((const int *)(const void *)p, m);
+}
+I8_INLINE i8_vec i8_broadcast(const int8_t *p) { return _mm256_set1_epi32(i8_four(p)); }
+/* x in [0, 127], w in [-127, 127]: each pair x0·w0 + x1·w1 is within ±2·127·127 =
+ * ±32258, so vpmaddubsw's int16 never saturates; vpmaddwd adds the pairs in int32. */
+I8_INLINE i8_vec i8_dot(i8_vec acc, i8_vec x, i8_vec w)
+{
+    const i8_vec pairs = _mm256_maddubs_epi16(x, w);
+    return _mm256_add_epi32(acc, _mm256_madd_epi16(pairs, _mm256_set1_epi16(1)));
+}
+/* x in [-127, 127]: |x|·(w·sign x) = x·w, with |x| in [0, 127] as above */
+I8_INLINE i8_vec i8_dot_signed(i8_vec acc, i8_vec x, i8_vec w)
+{
+    return i8_dot(acc, _mm256_abs_epi8(x), _mm256_sign_epi8(w, x));
+}
+I8_INLINE void i8_store(float *z, i8_vec acc, float s_x, const float *s_w, const float *bias,
+                        i8_mask m)
+{
+    const __m256 scale = _mm256_mul_ps(_mm256_set1_ps(s_x), _mm256_maskload_ps(s_w, m));
+    const __m256 scaled = _mm256_mul_ps(_mm256_cvtepi32_ps(acc), scale);
+    _mm256_maskstore_ps(z, m, _mm256_add_ps(scaled, _mm256_maskload_ps(bias, m)));
+}
+/* i8_round(x): 8 values of quantize() in int32 */
+I8_INLINE __m256i i8_round(const float *x, __m256 s)
+{
+    const __m256 lo = _mm256_set1_ps(-127.0f), hi = _mm256_set1_ps(127.0f);
+    const __m256i sign = _mm256_set1_epi32(INT32_MIN), half = _mm256_set1_epi32(0x3f000000);
+    __m256 v = _mm256_min_ps(_mm256_max_ps(_mm256_mul_ps(_mm256_loadu_ps(x), s), lo), hi);
+    const __m256 r = _mm256_castsi256_ps(
+        _mm256_or_si256(_mm256_and_si256(_mm256_castps_si256(v), sign), half));
+    return _mm256_cvttps_epi32(_mm256_add_ps(v, r));
+}
+/* As the VNNI one, 32 values a step: four vectors of int32 packed to bytes (the packs
+ * work within 128-bit lanes: the permutation puts the four vectors' bytes back in order). */
+I8_INLINE int i8_quantize_vec(int8_t *q, const float *x, int n, float inv_scale, int8_t *any)
+{
+    const __m256 s = _mm256_set1_ps(inv_scale);
+    __m256i bits = _mm256_setzero_si256();
+    int k = 0;
+    for (; k + 32 <= n; k += 32) {
+        const __m256i t0 = i8_round(x + k, s), t1 = i8_round(x + k + 8, s);
+        const __m256i t2 = i8_round(x + k + 16, s), t3 = i8_round(x + k + 24, s);
+        bits = _mm256_or_si256(bits, _mm256_or_si256(_mm256_or_si256(t0, t1), _mm256_or_si256(t2, t3)));
+        const __m256i bytes = _mm256_packs_epi16(_mm256_packs_epi32(t0, t1), _mm256_packs_epi32(t2, t3));
+        _mm256_storeu_si256((__m256i *)(void *)(q + k),
+                            _mm256_permutevar8x32_epi32(bytes, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7)));
+    }
+    *any |= (int8_t)(_mm256_movemask_ps(_mm256_castsi256_ps(bits)) ? -1 : 0);
+    return k;
+}
+#endif
+
+/* z[r][o0 + o] for R rows of q (KP bytes apart) and V vectors of outputs from o0 (the
+ * last n of them, n <= V·I8_LANES): each weight vector loaded once for the R rows.
+ * With fewer than 4 sums in flight (R·V < 4) the groups are split between S sets of
+ * sums, added at the end, so that the multiply-adds do not wait on each other.  R, V,
+ * S and negative are constants where it is called: the loops unroll into registers. */
+I8_INLINE void i8_block(float *z, const int8_t *w4, const int8_t *q, int KP, int N, int o0,
+                        int n, int R, int V, int negative, float s_x, const float *s_w,
+                        const float *bias)
+{
+    const int G = KP / 4, S = R * V >= 4 ? 1 : R * V >= 2 ? 2 : 4;
+    i8_vec acc[4][4][I8_VMAX], w[I8_VMAX];
+    i8_mask m[I8_VMAX];
+    for (int v = 0; v < V; v++)
+        m[v] = i8_lanes(n - v * I8_LANES);
+    for (int s = 0; s < S; s++)
+        for (int r = 0; r < R; r++)
+            for (int v = 0; v < V; v++)
+                acc[s][r][v] = i8_zero();
+    int g = 0;
+    for (; g + S <= G; g += S)
+        for (int s = 0; s < S; s++) {
+            const int8_t *wg = w4 + ((size_t)(g + s) * N + o0) * 4;
+            for (int v = 0; v < V; v++)
+                w[v] = i8_weights(wg + v * 4 * I8_LANES, m[v]);
+            for (int r = 0; r < R; r++) {
+                const i8_vec x = i8_broadcast(q + (size_t)r * KP + (size_t)4 * (g + s));
+                for (int v = 0; v < V; v++)
+                    acc[s][r][v] = negative ? i8_dot_signed(acc[s][r][v], x, w[v])
+                                            : i8_dot(acc[s][r][v], x, w[v]);
+            }
+        }
+    for (; g < G; g++) {                /* the last G % S groups */
+        const int8_t *wg = w4 + ((size_t)g * N + o0) * 4;
+        for (int v = 0; v < V; v++)
+            w[v] = i8_weights(wg + v * 4 * I8_LANES, m[v]);
+        for (int r = 0; r < R; r++) {
+            const i8_vec x = i8_broadcast(q + (size_t)r * KP + (size_t)4 * g);
+            for (int v = 0; v < V; v++)
+                acc[0][r][v] = negative ? i8_dot_signed(acc[0][r][v], x, w[v])
+                                        : i8_dot(acc[0][r][v], x, w[v]);
+        }
+    }
+    for (int r = 0; r < R; r++)
+        for (int v = 0; v < V; v++) {
+            for (int s = 1; s < S; s++)
+                acc[0][r][v] = i8_add(acc[0][r][v], acc[s][r][v]);
+            const int o = o0 + v * I8_LANES;
+            i8_store(z + (size_t)r * N + o, acc[0][r][v], s_x, s_w + o, bias + o, m[v]);
+        }
+}
+#endif
+
+/* q[b][k] = round(x[b][k] / s), saturated to [-127, 127], for B rows of K values given
+ * inv_scale = 1 / s, each row of q padded with zeros to KP values (KP >= K; the sums
+ * take inputs four at a time).  Returns 1 if any q is negative, else 0.  The clamps come
+ * before the rounding (so a NaN becomes -127 rather than undefined behaviour); rounding
+ * adds ±0.5 and truncates: half away from zero.  Every step is a select or plain
+ * arithmetic, so the loop vectorises. */
+static int quantize(int8_t *restrict q, const float *restrict x, int B, int K, int KP,
+                    float inv_scale)
+{
+    int8_t any = 0;             /* the bits of every q or'ed: the sign bit says if one is < 0 */
+    for (int b = 0; b < B; b++) {
+        const float *xb = x + (size_t)b * K;
+        int8_t *qb = q + (size_t)b * KP;
+        int k0 = 0;
+#if defined(NETC_I8_VNNI) || defined(NETC_I8_AVX2)
+        k0 = i8_quantize_vec(qb, xb, K, inv_scale, &any);
+#endif
+        for (int k = k0; k < K; k++) {
+            float v = xb[k] * inv_scale;
+            v = v > -127.0f ? v : -127.0f;
+            v = v < 127.0f ? v : 127.0f;
+            qb[k] = (int8_t)(int)(v + (v >= 0.0f ? 0.5f : -0.5f));
+        }
+        for (int k = k0; k < K; k++)    /* a loop of its own: both vectorise */
+            any |= qb[k];
+        for (int k = K; k < KP; k++)
+            qb[k] = 0;
+    }
+    return any < 0;
+}
+
+
+#if !defined(NETC_I8_VNNI) && !defined(NETC_I8_AVX2)
+/* z = s_x·s_w·acc + bias: an output back in float, from its int32 sum, as the vector
+ * paths' i8_store computes it (two statements: no compiler fuses them into one rounding). */
 static inline float dequantize(int32_t acc, float s_x, float s_w, float bias)
 {
-    return (float)acc * (s_x * s_w) + bias;
+    const float scaled = (float)acc * (s_x * s_w);
+    return scaled + bias;
 }
+#endif
 
-/* z[b][o] = s_x·s_w[o]·Σ_i w[o][i]·xq[b][i] + bias[o] for B samples and N outputs, with
- * w[N][K] in int8 and xq[B][K] the quantised inputs.  Each product fits in 16 bits
- * (|w|, |xq| <= 127) and xq is already int16, so compilers pair the products up in
- * 16-bit multiply-adds (x86's pmaddwd, Arm's smlal).  Four samples at a time share
- * each load of a weight row, as the float kernels' register blocks do; the last B % 4
- * samples go one at a time, four rows sharing each load of the sample.  The sums run
- * over i in int32 and are exact: netc checked that none can overflow. */
-static void dense_i8(float *restrict z, const int8_t *restrict w,
-                     const int16_t *restrict xq, int B, int N, int K, float s_x,
-                     const float *restrict s_w, const float *restrict bias)
+/* z[b][o] = s_x·s_w[o]·Σ_k Wq[o][k]·q[b][k] + bias[o] for B rows of q and N outputs,
+ * with w4 as above (G = KP / 4 groups) and negative = 0 only if no q is below 0.  Four
+ * rows at a time share each load of the weights, then the last B % 4 one by one; the
+ * sums run in int32 and are exact: netc checked that none can overflow. */
+static void dense_i8(float *restrict z, const int8_t *restrict w4, const int8_t *restrict q,
+                     int B, int N, int KP, int negative, float s_x, const float *restrict s_w,
+                     const float *restrict bias)
 {
-    int b = 0;
-    for (; b + 4 <= B; b += 4) {
-        const int16_t *x0 = xq + (size_t)b * K, *x1 = x0 + K, *x2 = x1 + K, *x3 = x2 + K;
-        for (int o = 0; o < N; o++) {
-            const int8_t *wo = w + (size_t)o * K;
-            int32_t acc[4] = { 0, 0, 0, 0 };
-            for (int i = 0; i < K; i++) {
-                const int16_t wi = wo[i];
-                acc[0] += wi * x0[i];
-                acc[1] += wi * x1[i];
-                acc[2] += wi * x2[i];
-                acc[3] += wi * x3[i];
+#if defined(NETC_I8_VNNI) || defined(NETC_I8_AVX2)
+    for (int b = 0; b < B;) {
+        const int R = B - b >= 4 ? 4 : 1;
+        const int8_t *qb = q + (size_t)b * KP;
+        float *zb = z + (size_t)b * N;
+        for (int o = 0; o < N; o += I8_VMAX * I8_LANES) {
+            const int n = N - o, V = (n + I8_LANES - 1) / I8_LANES;
+#define I8_CASE(r, v)                                                                      \
+            if (R == r && (V == v || (v == I8_VMAX && V > v))) {                           \
+                if (negative)                                                              \
+                    i8_block(zb, w4, qb, KP, N, o, n, r, v, 1, s_x, s_w, bias);            \
+                else                                                                       \
+                    i8_block(zb, w4, qb, KP, N, o, n, r, v, 0, s_x, s_w, bias);            \
+                continue;                                                                  \
             }
-            for (int r = 0; r < 4; r++)
-                z[(size_t)(b + r) * N + o] = dequantize(acc[r], s_x, s_w[o], bias[o]);
+            I8_CASE(4, 1) I8_CASE(4, 2) I8_CASE(1, 1) I8_CASE(1, 2)
+#if I8_VMAX > 2
+            I8_CASE(4, 3) I8_CASE(4, 4) I8_CASE(1, 3) I8_CASE(1, 4)
+#endif
+#undef I8_CASE
+        }
+        b += R;
+    }
+#else
+    (void)negative;                     /* plain C multiplies signed bytes alike */
+    for (int b = 0; b < B; b++) {
+        const int8_t *qb = q + (size_t)b * KP;
+        for (int o0 = 0; o0 < N; o0 += 8) {  /* eight outputs' sums, 32 weight bytes a group */
+            const int n = N - o0 < 8 ? N - o0 : 8;
+            int32_t acc[8] = { 0, 0, 0, 0, 0, 0, 0, 0 };
+            for (int g = 0; g < KP / 4; g++) {
+                const int8_t *wg = w4 + ((size_t)g * N + o0) * 4, *x = qb + 4 * g;
+                for (int o = 0; o < n; o++)
+                    for (int j = 0; j < 4; j++)
+                        acc[o] += wg[4 * o + j] * x[j];
+            }
+            for (int o = 0; o < n; o++)
+                z[(size_t)b * N + o0 + o] = dequantize(acc[o], s_x, s_w[o0 + o], bias[o0 + o]);
         }
     }
-    for (; b < B; b++) {
-        const int16_t *x = xq + (size_t)b * K;
-        int o = 0;
-        for (; o + 4 <= N; o += 4) {
-            const int8_t *w0 = w + (size_t)o * K, *w1 = w0 + K, *w2 = w1 + K, *w3 = w2 + K;
-            int32_t acc[4] = { 0, 0, 0, 0 };
-            for (int i = 0; i < K; i++) {
-                const int16_t xi = x[i];
-                acc[0] += w0[i] * xi;
-                acc[1] += w1[i] * xi;
-                acc[2] += w2[i] * xi;
-                acc[3] += w3[i] * xi;
-            }
-            for (int r = 0; r < 4; r++)
-                z[(size_t)b * N + o + r] = dequantize(acc[r], s_x, s_w[o + r], bias[o + r]);
-        }
-        for (; o < N; o++) {        /* the last N % 4 outputs */
-            const int8_t *wo = w + (size_t)o * K;
-            int32_t acc = 0;
-            for (int i = 0; i < K; i++)
-                acc += wo[i] * x[i];
-            z[(size_t)b * N + o] = dequantize(acc, s_x, s_w[o], bias[o]);
-        }
-    }
+#endif
 }
 
 /* ---- The quantised weights ---- */
 
 /* Layer 1, "hidden": inputs quantised with s_x = 0.007874016f (max |x| = 1 in calibration);
- * Wq[OUT][IN], s_w[OUT] and the bias as trained. */
+ * Wq[OUT][IN], s_w[OUT] and the bias as trained; Wq4[g][4o + j] = Wq[o][4g + j], XOR_L1_KP (the inputs
+ * in whole groups of four) a multiple of 4. */
+enum { XOR_L1_KP = (XOR_L1_IN + 3) / 4 * 4 };
 static const float xor_l1_x_scale = 0.007874016f, xor_l1_x_inv_scale = 127.0f;
-static const int8_t xor_l1_wq[XOR_L1_OUT][XOR_L1_IN] = {
-    {   /* output 0 */
-        -127, 22,
-    },
-    {   /* output 1 */
-        105, 127,
-    },
-    {   /* output 2 */
-        122, 127,
-    },
-    {   /* output 3 */
-        121, 127,
+static const int8_t xor_l1_wq[XOR_L1_KP / 4][XOR_L1_OUT * 4] = {
+    {   /* inputs 0 to 3 */
+        -127, 22, 0, 0, 105, 127, 0, 0, 122, 127, 0, 0, 121, 127, 0, 0,
     },
 };
 static const float xor_l1_w_scale[XOR_L1_OUT] = {
@@ -142,10 +427,12 @@ static const float xor_l1_bias[XOR_L1_OUT] = {
 };
 
 /* Layer 2, "output": inputs quantised with s_x = 0.007874003f (max |x| = 0.999998 in calibration);
- * Wq[OUT][IN], s_w[OUT] and the bias as trained. */
+ * Wq[OUT][IN], s_w[OUT] and the bias as trained; Wq4[g][4o + j] = Wq[o][4g + j], XOR_L2_KP (the inputs
+ * in whole groups of four) a multiple of 4. */
+enum { XOR_L2_KP = (XOR_L2_IN + 3) / 4 * 4 };
 static const float xor_l2_x_scale = 0.007874003f, xor_l2_x_inv_scale = 127.000206f;
-static const int8_t xor_l2_wq[XOR_L2_OUT][XOR_L2_IN] = {
-    {   /* output 0 */
+static const int8_t xor_l2_wq[XOR_L2_KP / 4][XOR_L2_OUT * 4] = {
+    {   /* inputs 0 to 3 */
         35, -29, 127, -125,
     },
 };
@@ -161,12 +448,12 @@ static const float xor_l2_bias[XOR_L2_OUT] = {
 /* Layer 1, "hidden" (line 5): 2 -> 4, tanh; forward, in int8.
  *   xq = round(x / s_x), z = s_x·s_w·(Wq·xq) + b,   x: the network's input
  *   a = tanh(z)
- * B = batch, IN = 2, OUT = 4; xq: room for B rows of IN. */
+ * B = batch, IN = 2, OUT = 4; xq: room for B rows of KP = 4. */
 static void layer1_forward(float *restrict z, float *restrict a, const float *restrict x,
-                           int16_t *restrict xq, int B)
+                           int8_t *restrict xq, int B)
 {
-    quantize(xq, x, B * XOR_L1_IN, xor_l1_x_inv_scale);
-    dense_i8(z, &xor_l1_wq[0][0], xq, B, XOR_L1_OUT, XOR_L1_IN,
+    const int negative = quantize(xq, x, B, XOR_L1_IN, XOR_L1_KP, xor_l1_x_inv_scale);
+    dense_i8(z, &xor_l1_wq[0][0], xq, B, XOR_L1_OUT, XOR_L1_KP, negative,
              xor_l1_x_scale, xor_l1_w_scale, xor_l1_bias);
     /* a = tanh(z) */
     for (int k = 0; k < B * XOR_L1_OUT; k++)
@@ -176,12 +463,12 @@ static void layer1_forward(float *restrict z, float *restrict a, const float *re
 /* Layer 2, "output" (line 6): 4 -> 1, sigmoid; forward, in int8.
  *   xq = round(x / s_x), z = s_x·s_w·(Wq·xq) + b,   x: the previous layer's activation a
  *   a = σ(z) = 1 / (1 + e^−z)
- * B = batch, IN = 4, OUT = 1; xq: room for B rows of IN. */
+ * B = batch, IN = 4, OUT = 1; xq: room for B rows of KP = 4. */
 static void layer2_forward(float *restrict z, float *restrict a, const float *restrict x,
-                           int16_t *restrict xq, int B)
+                           int8_t *restrict xq, int B)
 {
-    quantize(xq, x, B * XOR_L2_IN, xor_l2_x_inv_scale);
-    dense_i8(z, &xor_l2_wq[0][0], xq, B, XOR_L2_OUT, XOR_L2_IN,
+    const int negative = quantize(xq, x, B, XOR_L2_IN, XOR_L2_KP, xor_l2_x_inv_scale);
+    dense_i8(z, &xor_l2_wq[0][0], xq, B, XOR_L2_OUT, XOR_L2_KP, negative,
              xor_l2_x_scale, xor_l2_w_scale, xor_l2_bias);
     /* a = σ(z) = 1 / (1 + e^−z) */
     for (int k = 0; k < B * XOR_L2_OUT; k++)
@@ -192,7 +479,7 @@ static void layer2_forward(float *restrict z, float *restrict a, const float *re
  * z (n rows of the widest layer), h0 and h1 (n rows of the widest hidden layer), xq (n rows of the widest layer's input, quantised). */
 static void forward(const float *restrict x, float *restrict out, int n,
                     float *restrict z, float *restrict h0, float *restrict h1,
-                    int16_t *restrict xq)
+                    int8_t *restrict xq)
 {
     (void)h1;
     layer1_forward(z, h0, x, xq, n);
@@ -202,14 +489,14 @@ static void forward(const float *restrict x, float *restrict out, int n,
 void xor_predict(const float *x, float *out)
 {
     float z[1 * 4], h0[1 * 4], h1[1 * 1];
-    int16_t xq[1 * 4];
+    int8_t xq[1 * 4];
     forward(x, out, 1, z, h0, h1, xq);
 }
 
 void xor_predict_batch(const float *x, float *out, int n)
 {
     float z[XOR_CHUNK * 4], h0[XOR_CHUNK * 4], h1[XOR_CHUNK * 1];
-    int16_t xq[XOR_CHUNK * 4];
+    int8_t xq[XOR_CHUNK * 4];
     for (int i = 0; i < n; i += XOR_CHUNK) {
         const int m = n - i < XOR_CHUNK ? n - i : XOR_CHUNK;
         forward(x + (size_t)i * XOR_N_INPUT, out + (size_t)i * XOR_N_OUTPUT, m, z, h0, h1, xq);
