@@ -1,7 +1,8 @@
 #!/bin/sh
 # run.sh - `make bench`: netc's trainers for W1-W4 against PyTorch and FANN, side by side
 # in one run, and against this machine's FMA peak; netc's speed-up with 2 threads and with
-# 2 MPI ranks.  See bench/README.md.
+# 2 MPI ranks; then the int8 export's inference against the float export's (int8.sh).
+# See bench/README.md.
 #
 # Writes build/bench/ (trainers, peers, raw `key value` outputs) and bench/results/latest.md
 # and latest.json; prints the Markdown table.  Settings (environment, defaults in brackets):
@@ -9,6 +10,7 @@
 #   BENCH_QUICK=1     a smoke run: one short timed epoch each, small subsets
 #   MPICC [mpicc]     for `netc build --mpi`; without it or mpirun, the MPI rows are n/a
 #   BUILD [build]     the build tree whose netc is timed
+#   BENCH_INT8=0      leave out the int8 inference table (bench/int8.sh, run after the rest)
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -201,3 +203,9 @@ done
 echo "load_end $(cut -d' ' -f1-3 /proc/loadavg)" >> $raw/meta.txt
 python3 bench/report.py $raw bench/results/latest.md bench/results/latest.json
 cat bench/results/latest.md
+
+# The int8 export against the float export (inference only): bench/int8.sh, its own table.
+if [ "${BENCH_INT8:-1}" != 0 ]; then
+    echo
+    bench/int8.sh
+fi
