@@ -8,7 +8,7 @@
 # Writes build/bench/web/ (pages, trainers, node_modules) and bench/results/web.md and
 # web.json; prints the table.  Not a test: never part of make check.
 #   BUILD [build]   the build tree whose netc is timed
-#   BENCH_WEB_TOOLS [netc tfjs-wasm tfjs-cpu convnetjs brainjs]   the browser rows
+#   BENCH_WEB_TOOLS [netc netc-simd tfjs-wasm tfjs-cpu convnetjs brainjs]   the browser rows
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -33,6 +33,8 @@ fi
 for net in mnist mnist_relu; do
     "$netc" --emit web "samples/$net.net" -o "$work/page-$net" > /dev/null
     cp "$work/page-$net/$net.wasm" "$site/"
+    rm -f "$site/${net}_relaxed.wasm"      # made with clang 16 or later
+    [ ! -f "$work/page-$net/${net}_relaxed.wasm" ] || cp "$work/page-$net/${net}_relaxed.wasm" "$site/"
     "$netc" build "samples/$net.net" -o "$work/native-$net" > /dev/null
     echo "bench/web: native $net" >&2
     "$work/native-$net/$net" bench --data data/mnist --epochs 3 --warmup 1 --threads 1 \

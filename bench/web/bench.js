@@ -47,8 +47,12 @@
   }
 
   // ---- netc: the page's WebAssembly module (NAME.wasm of netc --emit web) -----------
-  async function netc(name, net, d) {
-    const buf = await (await fetch(`${name}.wasm`)).arrayBuffer();
+  // As the page picks it: NAME_relaxed.wasm where this browser validates it (relaxed SIMD),
+  // else NAME.wasm (SIMD); with simdOnly, NAME.wasm (a browser without relaxed SIMD).
+  async function netc(name, net, d, simdOnly) {
+    const bytes = async (f) => { const r = await fetch(f); return r.ok ? r.arrayBuffer() : null; };
+    const relaxed = simdOnly ? null : await bytes(`${name}_relaxed.wasm`);
+    const buf = relaxed && WebAssembly.validate(relaxed) ? relaxed : await bytes(`${name}.wasm`);
     const w = (await WebAssembly.instantiate(buf, {})).instance.exports;
     if (w._initialize) w._initialize();
     const at = (ptr, n) => new Uint8Array(w.memory.buffer, ptr, n);
@@ -162,7 +166,8 @@
 
   async function run(tool, name) {
     const net = NETS[name], d = await load();
-    const t = tool === "netc" ? await netc(name, net, d)
+    const t = tool === "netc" ? await netc(name, net, d, false)
+      : tool === "netc-simd" ? await netc(name, net, d, true)
       : tool === "tfjs-cpu" ? await tfjs("cpu", net, d)
       : tool === "tfjs-wasm" ? await tfjs("wasm", net, d)
       : tool === "convnetjs" ? convnet(net, d)

@@ -14,7 +14,7 @@ const [rootArg, nativeDir, outPrefix] = process.argv.slice(2);
 const root = path.resolve(rootArg);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const NETS = ["mnist", "mnist_relu"];
-const TOOLS = (process.env.BENCH_WEB_TOOLS || "netc tfjs-wasm tfjs-cpu convnetjs brainjs").split(/\s+/);
+const TOOLS = (process.env.BENCH_WEB_TOOLS || "netc netc-simd tfjs-wasm tfjs-cpu convnetjs brainjs").split(/\s+/);
 const TYPES = { ".html": "text/html", ".js": "text/javascript", ".wasm": "application/wasm" };
 
 function serve() {
@@ -79,7 +79,8 @@ function nativeRow(net) {
            infer_batched: r("infer_batched_samples_per_s"), infer_single: r("infer_single_samples_per_s") };
 }
 
-const LABEL = { native: "netc, native trainer (`bench`, 1 thread)", netc: "**netc page** (wasm)",
+const LABEL = { native: "netc, native trainer (`bench`, 1 thread)", netc: "**netc page** (wasm, relaxed SIMD)",
+  "netc-simd": "netc page, SIMD only (a browser without relaxed SIMD)",
   "tfjs-wasm": "TensorFlow.js, wasm backend", "tfjs-cpu": "TensorFlow.js, cpu backend",
   convnetjs: "ConvNetJS", brainjs: "brain.js" };
 

@@ -77,6 +77,9 @@ static NETC_INLINE void conv_product(float *restrict z, const float *restrict wt
                                      const float *restrict cols, const float *restrict bias,
                                      int O, int K, int P, int R)
 {
+#if defined(__wasm_simd128__)
+    R = WASM_ROWS(R);
+#endif
     int p = 0;
     for (; p + 2 * VW <= P; p += 2 * VW)
         conv_filters(z, wt, cols, O, K, P, R, p, 2, VW);

@@ -125,6 +125,9 @@ static NETC_INLINE void outer_sum(float *restrict dw, const float *restrict x,
                                   const float *restrict d, int B, int K, int N, int R,
                                   int k_lo, int k_hi)
 {
+#if defined(__wasm_simd128__)
+    R = WASM_ROWS(R);
+#endif
     vec panel[PANEL_ROWS * MAX_V];       /* KC rows of a block of d, packed */
     outer_pass(dw, x, d, (float *)panel, K, N, R, k_lo, k_hi, 0, B < KC ? B : KC);
     for (int b0 = KC; b0 < B; b0 += KC)

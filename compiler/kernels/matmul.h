@@ -13,6 +13,14 @@
  * none in exported code, whose stack stays small (nor matmul_row_columns' chunks side
  * by side: their accumulators) */
 enum { MAX_R = 6, MAX_V = 2, KC = 128, PANEL_ROWS = NETC_PACK_PANELS ? KC : 1 };
+#if defined(__wasm_simd128__)
+/* WebAssembly's SIMD128 (netc --emit web): a vec is two of its 128-bit registers, of
+ * which a browser has 16 on x86 (V8 keeps one): the blocks chosen for 16 AVX registers
+ * spill there.  WASM_ROWS caps a block's rows (of samples, of dw's rows, of filters) at 2:
+ * 2 × 2 vectors of sums, 2 of w and 2 broadcasts, 14 registers.  The same sums in the
+ * same order, as any block size. */
+#define WASM_ROWS(R) ((R) < 2 ? (R) : 2)
+#endif
 
 /* The first n floats at p into v, its other lanes 0, and back: whole vectors for
  * n = VW, the last N % VW outputs of a layer otherwise. */
@@ -185,7 +193,11 @@ static NETC_INLINE void matmul_pass(float *restrict out, const float *restrict x
  * which starts 2 a cycle), so one sample's V chains alone would leave the machine
  * mostly idle: G·V chains keep it busy.  MAX_G × MAX_V accumulators: 12 of the 16
  * vector registers. */
+#if defined(__wasm_simd128__)
+enum { MAX_G = 2 };   /* 2 × 2 vecs: 8 of wasm's 128-bit registers (6 spilled: 1.6x slower) */
+#else
 enum { MAX_G = 6 };
+#endif
 static NETC_INLINE void matmul_chunks(float *restrict out, const float *restrict x,
                                       const float *restrict w, const float *restrict init,
                                       int K, int N, int b, int o0, int V, int k0, int G)
@@ -257,6 +269,9 @@ static NETC_INLINE void matmul(float *restrict out, const float *restrict x,
                                const float *restrict w, const float *restrict init,
                                int B, int K, int N, int R)
 {
+#if defined(__wasm_simd128__)
+    R = WASM_ROWS(R);
+#endif
     vec panel[PANEL_ROWS * MAX_V];       /* a block of w's columns, packed */
     const int by_sample = NETC_PACK_PANELS && B < R && N < 4 * VW;
     for (int b = 0; by_sample && b < B; b++) {

@@ -32,6 +32,24 @@ typedef float vec_at_float
 #define V_MADD(acc, s, w) \
     ((acc) = __builtin_ia32_vfmaddps256((w), (vec){ (s), (s), (s), (s), (s), (s), (s), (s) }, \
                                         (acc)))
+#elif defined(__wasm_relaxed_simd__) && __clang_major__ >= 16
+/* WebAssembly with relaxed SIMD (netc --emit web's NAME_relaxed.wasm): f32x4.relaxed_madd
+ * on each half, which a browser runs as a fused multiply-add (one rounding, as vfmadd
+ * above) where the processor has one, else as a multiply then an add.  clang 16 emits
+ * the standard's opcodes; clang 14's were a draft's. */
+typedef float vec_half __attribute__((vector_size(VW / 2 * sizeof(float))));
+static NETC_INLINE vec v_madd_halves(vec acc, float s, vec w)
+{
+    const vec_half sv = { s, s, s, s };
+    const vec_half lo = __builtin_wasm_relaxed_madd_f32x4(
+        __builtin_shufflevector(w, w, 0, 1, 2, 3), sv,
+        __builtin_shufflevector(acc, acc, 0, 1, 2, 3));
+    const vec_half hi = __builtin_wasm_relaxed_madd_f32x4(
+        __builtin_shufflevector(w, w, 4, 5, 6, 7), sv,
+        __builtin_shufflevector(acc, acc, 4, 5, 6, 7));
+    return __builtin_shufflevector(lo, hi, 0, 1, 2, 3, 4, 5, 6, 7);
+}
+#define V_MADD(acc, s, w) ((acc) = v_madd_halves((acc), (s), (w)))
 #else
 #define V_MADD(acc, s, w) ((acc) = (acc) + (s) * (w))
 #endif

@@ -98,10 +98,26 @@ static void print_pointers(const struct emit *e)
 static void print_entry_points(const struct emit *e)
 {
     struct printer *p = e->p;
-    pr_line(p, "/* The trainer's input: bytes / 255, as runtime/io/dataset.c scales IDX images. */");
+    pr_line(p, "/* The trainer's input: bytes / 255, as runtime/io/dataset.c scales IDX images.  16");
+    pr_line(p, " * bytes at a time widened to 32-bit integers, converted as signed ones (the same");
+    pr_line(p, " * floats for 0..255): clang converts bytes with f32x4.convert_i32x4_u, which a");
+    pr_line(p, " * browser on x86 runs as nine instructions (x86 has no unsigned conversion), and");
+    pr_line(p, " * that made a tenth of mnist.net's training. */");
     pr_line(p, "static void load(float *row, const unsigned char *pixels)");
     pr_block(p);
-    pr_line(p, "for (int i = 0; i < %s_N_INPUT; i++)", e->up);
+    pr_line(p, "const v128_t scale = wasm_f32x4_splat(1.0f / 255.0f);");
+    pr_line(p, "int i = 0;");
+    pr_open(p, "for (; i + 16 <= %s_N_INPUT; i += 16)", e->up);
+    pr_line(p, "const v128_t b = wasm_v128_load(pixels + i);");
+    pr_line(p, "const v128_t h[2] = { wasm_u16x8_extend_low_u8x16(b), wasm_u16x8_extend_high_u8x16(b) };");
+    pr_open(p, "for (int k = 0; k < 2; k++)");
+    pr_line(p, "wasm_v128_store(row + i + 8 * k, wasm_f32x4_mul(wasm_f32x4_convert_i32x4("
+            "wasm_u32x4_extend_low_u16x8(h[k])), scale));");
+    pr_line(p, "wasm_v128_store(row + i + 8 * k + 4, wasm_f32x4_mul(wasm_f32x4_convert_i32x4("
+            "wasm_u32x4_extend_high_u16x8(h[k])), scale));");
+    pr_close(p);
+    pr_close(p);
+    pr_line(p, "for (; i < %s_N_INPUT; i++)", e->up);
     pr_line(p, "    row[i] = pixels[i] * (1.0f / 255.0f);");
     pr_close(p);
     pr_blank(p);
@@ -210,6 +226,7 @@ static void emit_glue(const struct emit *e)
                     "the trainer's model");
     pr_line(p, "#include <stdint.h>");
     pr_line(p, "#include <string.h>");
+    pr_line(p, "#include <wasm_simd128.h>");
     pr_blank(p);
     pr_line(p, "#include \"%s.h\"", e->name);
     pr_blank(p);

@@ -166,6 +166,7 @@ static void emit_page(const struct emit *e)
     pr_lines(p, page_html, sizeof page_html / sizeof page_html[0]);
     print_model(pg);
     print_blob(p, "netc-wasm", d->wasm, d->wasm_size);
+    print_blob(p, "netc-wasm-relaxed", d->relaxed, d->relaxed_size);   /* empty: none */
     print_weights(pg);
     print_blob(p, "netc-train-images", d->train_images.data, (size_t)WEB_N_TRAIN * 784);
     print_blob(p, "netc-train-labels", d->train_labels.data, WEB_N_TRAIN);

@@ -2,8 +2,8 @@
  *
  * The order: is the network one the page can draw (28 x 28 inputs, ten classes), the
  * digits it carries (MNIST's IDX files), NAME_web.c (glue.c), the toolchain, NAME.wasm
- * (clang's wasm32 target, lld, wasi-libc: no shell, no imports), then NAME.html
- * (page.c), which holds everything.  The trainer's NAME.c is already in outdir.
+ * and NAME_relaxed.wasm (clang's wasm32 target, lld, wasi-libc: no shell, no imports),
+ * then NAME.html (page.c), which holds everything.  The trainer's NAME.c is already in outdir.
  */
 #include "web/web.h"
 #include "web/web_internal.h"
@@ -136,26 +136,64 @@ static void first_line_of(const char *cc, const char *arg, char *out, size_t n)
     pclose(f);
 }
 
-/* Names every missing piece, with the Debian packages that hold them. */
-static int check_toolchain(const char *cc, char *errbuf, size_t errlen)
+/* cc's major version (__clang_major__), 0 if it says none. */
+static int clang_major(const char *cc)
 {
-    char missing[1024] = "", resource[4096], builtins[4200], libc[4096];
+    char cmd[4200], line[256];
+    int major = 0;
+    snprintf(cmd, sizeof cmd, "'%s' --target=wasm32-wasi -dM -E -x c /dev/null 2>/dev/null", cc);
+    FILE *f = strchr(cc, '\'') ? NULL : popen(cmd, "r");
+    while (f && fgets(line, sizeof line, f))
+        if (sscanf(line, "#define __clang_major__ %d", &major) == 1)
+            break;
+    if (f)
+        pclose(f);
+    return major;
+}
+
+/* The toolchain: the compiler, its version, the linker it runs. */
+struct wasm_toolchain {
+    const char *cc;
+    int major;              /* 16 and later: relaxed SIMD, NAME_relaxed.wasm */
+    char ld_path[64];       /* wasm-ld-MAJOR when installed (lld-MAJOR), else "" */
+};
+
+/* NETC_WASM_CC, else clang-16 where it is installed (Debian bookworm's clang is 14,
+ * whose relaxed SIMD is a draft's), else clang; the linker of the compiler's own
+ * version when there is one (clang-16 would run lld 14's wasm-ld, found first). */
+static void find_toolchain(const struct web_options *o, struct wasm_toolchain *tc)
+{
+    tc->cc = o->wasm_cc ? o->wasm_cc : on_path("clang-16") ? "clang-16" : "clang";
+    tc->major = clang_major(tc->cc);
+    snprintf(tc->ld_path, sizeof tc->ld_path, "wasm-ld-%d", tc->major);
+    if (!on_path(tc->ld_path))
+        tc->ld_path[0] = '\0';
+}
+
+/* Names every missing piece, with the Debian packages that hold them. */
+static int check_toolchain(const struct wasm_toolchain *tc, char *errbuf, size_t errlen)
+{
+    char missing[1024] = "", resource[4096], builtins[4200], libc[4096], ld[4096];
+    const char *cc = tc->cc;
     if (!on_path(cc))
-        strcat(missing, "\n  the C compiler (clang)");
-    if (!on_path("wasm-ld"))
-        strcat(missing, "\n  wasm-ld, the WebAssembly linker (lld)");
+        strcat(missing, "\n  the C compiler (clang-16, or clang)");
+    first_line_of(cc, "-print-prog-name=wasm-ld", ld, sizeof ld);
+    if (!tc->ld_path[0] && !on_path("wasm-ld") && !(ld[0] == '/' && on_path(ld)))
+        strcat(missing, "\n  wasm-ld, the WebAssembly linker (lld-16, or lld)");
     first_line_of(cc, "-print-file-name=libc.a", libc, sizeof libc);
     if (access(libc, R_OK) != 0 && access("/usr/lib/wasm32-wasi/libc.a", R_OK) != 0)
         strcat(missing, "\n  the C library for wasm32-wasi (wasi-libc)");
     first_line_of(cc, "-print-resource-dir", resource, sizeof resource);
     snprintf(builtins, sizeof builtins, "%s/lib/wasi/libclang_rt.builtins-wasm32.a", resource);
     if (on_path(cc) && access(builtins, R_OK) != 0)
-        strcat(missing, "\n  clang's builtins for wasm32 (libclang-rt-14-dev-wasm32)");
+        snprintf(missing + strlen(missing), sizeof missing - strlen(missing),
+                 "\n  clang's builtins for wasm32 (libclang-rt-%d-dev-wasm32)",
+                 tc->major ? tc->major : 16);
     if (!missing[0])
         return 0;
     return emit_fail(errbuf, errlen, "--emit web compiles the page's C to WebAssembly with clang's "
-                "wasm32 target; missing:%s\nhint: apt-get install clang lld wasi-libc "
-                "libclang-rt-14-dev-wasm32 (or set NETC_WASM_CC to a clang that has them)",
+                "wasm32 target; missing:%s\nhint: apt-get install clang-16 lld-16 wasi-libc "
+                "libclang-rt-16-dev-wasm32 (or set NETC_WASM_CC to a clang that has them)",
                 missing);
 }
 
@@ -173,21 +211,33 @@ static int run(char **argv, char *errbuf, size_t errlen)
     return 0;
 }
 
-/* NAME.c and NAME_web.c -> NAME.wasm: a reactor module (no main), nothing imported, every
- * entry point exported by name in glue.c.  -msimd128: the kernels' 8-float vectors as
- * wasm's 128-bit ones; wasm has no fused multiply-add, so every product rounds alone. */
-static int compile_wasm(const struct network *net, const char *cc, const char *outdir,
-                        char *errbuf, size_t errlen)
+/* NAME.c and NAME_web.c -> OUTDIR/NAME{suffix}.wasm: a reactor module (no main), nothing
+ * imported, every entry point exported by name in glue.c.  -msimd128: the kernels'
+ * 8-float vectors as two of wasm's 128-bit ones; with relaxed, -mrelaxed-simd too: the
+ * kernels' multiply-adds as f32x4.relaxed_madd (vec.h), fused where the browser's
+ * processor has FMA, as the native trainer's are. */
+static int compile_wasm(const struct network *net, const struct wasm_toolchain *tc,
+                        const char *outdir, int relaxed, char *errbuf, size_t errlen)
 {
-    char model[4096], glue[4096], wasm[4096], tmp[4200], inc[4100];
+    char model[4096], glue[4096], wasm[4200], tmp[4300], inc[4100], ld[80];
+    const char *suffix = relaxed ? "_relaxed" : "";
     snprintf(model, sizeof model, "%s/%s.c", outdir, net->name);
     snprintf(glue, sizeof glue, "%s/%s_web.c", outdir, net->name);
-    snprintf(wasm, sizeof wasm, "%s/%s.wasm", outdir, net->name);
-    snprintf(tmp, sizeof tmp, "%s/.%s.wasm.tmp%ld", outdir, net->name, (long)getpid());
+    snprintf(wasm, sizeof wasm, "%s/%s%s.wasm", outdir, net->name, suffix);
+    snprintf(tmp, sizeof tmp, "%s/.%s%s.wasm.tmp%ld", outdir, net->name, suffix, (long)getpid());
     snprintf(inc, sizeof inc, "-I%s", outdir);
-    char *argv[] = {(char *)cc, "--target=wasm32-wasi", "-std=c99", "-O3", "-msimd128",
-                    "-mexec-model=reactor", "-fno-math-errno", "-Wl,--strip-debug", inc, model, glue,
-                    "-o", tmp, NULL};
+    snprintf(ld, sizeof ld, "--ld-path=%s", tc->ld_path);
+    char *argv[20] = {(char *)tc->cc, "--target=wasm32-wasi", "-std=c99", "-O3", "-msimd128",
+                      "-mexec-model=reactor", "-fno-math-errno", "-Wl,--strip-debug", inc, model,
+                      glue, "-o", tmp};
+    int argc = 13;
+    if (relaxed)
+        argv[argc++] = "-mrelaxed-simd";
+    if (tc->ld_path[0]) {             /* used by the link, unclaimed by the compiles */
+        argv[argc++] = ld;
+        argv[argc++] = "-Wno-unused-command-line-argument";
+    }
+    argv[argc] = NULL;
     if (run(argv, errbuf, errlen) < 0) {
         remove(tmp);
         return -1;
@@ -199,38 +249,61 @@ static int compile_wasm(const struct network *net, const char *cc, const char *o
     return 0;
 }
 
-static int read_wasm(const struct network *net, const char *outdir, struct web_data *d,
-                     char *errbuf, size_t errlen)
+/* OUTDIR/NAME{suffix}.wasm's bytes into *bytes, *size. */
+static int read_wasm(const struct network *net, const char *outdir, const char *suffix,
+                     unsigned char **bytes, size_t *size, char *errbuf, size_t errlen)
 {
-    char path[4096];
+    char path[4200];
     netc_error err;
-    snprintf(path, sizeof path, "%s/%s.wasm", outdir, net->name);
-    if (netc_read_file(path, (size_t)1 << 28, &d->wasm, &d->wasm_size, &err) < 0)
+    snprintf(path, sizeof path, "%s/%s%s.wasm", outdir, net->name, suffix);
+    if (netc_read_file(path, (size_t)1 << 28, bytes, size, &err) < 0)
         return emit_fail(errbuf, errlen, "%s", err.msg);
     return 0;
+}
+
+/* NAME.wasm (WebAssembly SIMD, every current browser) and, with clang 16 or later,
+ * NAME_relaxed.wasm (relaxed SIMD's fused multiply-adds), which the page runs where the
+ * browser validates it; their bytes into d. */
+static int build_modules(const struct network *net, const struct wasm_toolchain *tc,
+                         const char *outdir, struct web_data *d, char *errbuf, size_t errlen)
+{
+    char stale[4200];
+    int rc = compile_wasm(net, tc, outdir, 0, errbuf, errlen);
+    if (rc == 0)
+        rc = read_wasm(net, outdir, "", &d->wasm, &d->wasm_size, errbuf, errlen);
+    if (rc == 0 && tc->major >= 16)
+        rc = compile_wasm(net, tc, outdir, 1, errbuf, errlen);
+    if (rc == 0 && tc->major >= 16)
+        rc = read_wasm(net, outdir, "_relaxed", &d->relaxed, &d->relaxed_size, errbuf, errlen);
+    if (rc == 0 && tc->major < 16) {     /* not an older run's module beside this one */
+        snprintf(stale, sizeof stale, "%s/%s_relaxed.wasm", outdir, net->name);
+        remove(stale);
+    }
+    return rc;
 }
 
 int emit_web(const struct network *net, const struct web_options *o, const char *outdir,
              const char *command_line, char *errbuf, size_t errlen)
 {
     struct web_data d;
-    const char *cc = o->wasm_cc ? o->wasm_cc : "clang";
+    struct wasm_toolchain tc;
     memset(&d, 0, sizeof d);
     d.weights = o->weights;
     int rc = check_drawable(net, o, errbuf, errlen);
-    if (rc == 0)
-        rc = check_toolchain(cc, errbuf, errlen);
+    if (rc == 0) {
+        find_toolchain(o, &tc);
+        rc = check_toolchain(&tc, errbuf, errlen);
+    }
     if (rc == 0)
         rc = read_digits(net, o->data_dir, &d, errbuf, errlen);
     if (rc == 0)
         rc = web_write_glue(net, outdir, command_line, errbuf, errlen);
     if (rc == 0)
-        rc = compile_wasm(net, cc, outdir, errbuf, errlen);
-    if (rc == 0)
-        rc = read_wasm(net, outdir, &d, errbuf, errlen);
+        rc = build_modules(net, &tc, outdir, &d, errbuf, errlen);
     if (rc == 0)
         rc = web_write_page(net, &d, outdir, command_line, errbuf, errlen);
     free(d.wasm);
+    free(d.relaxed);
     free_digits(&d);
     return rc;
 }

@@ -15,8 +15,10 @@ enum { WEB_SIDE = 28, WEB_CLASSES = 10 };
 struct web_data {
     netc_idx train_images, train_labels, test_images, test_labels;
     char source[4096];                      /* the training images' file, for the page */
-    unsigned char *wasm;                    /* NAME.wasm's bytes */
+    unsigned char *wasm;                    /* NAME.wasm's bytes (WebAssembly SIMD) */
     size_t wasm_size;
+    unsigned char *relaxed;                 /* NAME_relaxed.wasm's (relaxed SIMD), or NULL */
+    size_t relaxed_size;
     const struct export_weights *weights;   /* NULL: the seed's */
 };
 

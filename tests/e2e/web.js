@@ -1,12 +1,15 @@
-// web.js PAGE.html RAW.txt EPOCH.safetensors SEED OUTDIR - netc --emit web's page in
+// web.js PAGE.html RAW.txt EPOCH.safetensors GIVEN.safetensors SEED OUTDIR - netc --emit web's page in
 // headless Chromium, driven over the DevTools protocol with Node's own WebSocket (run
 // with node --experimental-websocket; nothing from npm).  Checks, one "ok:" line each:
 //   a vertical stroke drawn with real mouse events is classified 1;
 //   each test digit of the page gets the class and outputs (within 1e-5) of the native
 //   `predict --raw` (RAW.txt: one line per MNIST test image);
 //   one epoch of the page's training subset from seed SEED lowers the test loss and
-//   gives the native trainer's weights (EPOCH.safetensors, `train --limit`) within
-//   float rounding;
+//   gives the native trainer's weights within float rounding: with NAME.wasm (SIMD, no
+//   FMA) those of `train --limit --seed` (EPOCH.safetensors), with NAME_relaxed.wasm
+//   (relaxed SIMD, fused as natively), where the page has it, those of
+//   `train --init-weights` (GIVEN.safetensors) from the page's given weights; NAME.wasm
+//   again as a browser without relaxed SIMD runs it;
 //   the page logs no errors.
 // Writes OUTDIR/web-draw.png and OUTDIR/web-train.png.  Exit 0: all passed.
 "use strict";
@@ -14,7 +17,7 @@ const fs = require("fs");
 const path = require("path");
 const { spawn } = require("child_process");
 
-const [pagePath, rawPath, epochPath, seedText, outDir] = process.argv.slice(2);
+const [pagePath, rawPath, epochPath, givenPath, seedText, outDir] = process.argv.slice(2);
 const fail = (msg) => { console.error(`FAIL: ${msg}`); process.exitCode = 1; throw new Error(msg); };
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -58,6 +61,53 @@ function connect(url) {
   return new Promise((resolve) => { ws.onopen = () => resolve({ send, on: (f) => listeners.push(f), ws }); });
 }
 
+// One epoch of the page's subset from SEED's weights: the test loss falls; the weights
+// after it (SIMD), or after one from the given weights (relaxed SIMD), are the native
+// trainer's within float rounding.
+async function epochCheck(js, simd) {
+  const seed = Number(seedText);
+  await js(`window.netc.start(${seed}, false, true)`);
+  const before = await js("window.netc.test()");
+  const t0 = Date.now();
+  const after = await js("window.netc.epoch()");
+  const secs = (Date.now() - t0) / 1000;
+  if (!(after.loss < before.loss)) fail(`one epoch: test loss ${before.loss} -> ${after.loss}`);
+  console.log(`ok: one epoch in the page from seed ${seed}, WebAssembly ${simd} (${secs.toFixed(2)} s): test loss ${before.loss.toFixed(4)} -> ${after.loss.toFixed(4)}, accuracy ${(100 * before.acc).toFixed(1)} % -> ${(100 * after.acc).toFixed(1)} %`);
+  // Relaxed SIMD: the native trainer's arithmetic (the kernels' multiply-adds fused where
+  // the processor has FMA, as natively), compared from the same starting bytes: the
+  // page's given weights, as `train --init-weights` starts.  SIMD: from the seed.
+  const fromGiven = simd === "relaxed SIMD";
+  if (fromGiven) {
+    await js(`window.netc.start(${seed}, true, true)`);
+    await js("window.netc.epoch()");
+  }
+  const params = await js("window.netc.params()"), model = await js("window.netc.model");
+  const st = fs.readFileSync(fromGiven ? givenPath : epochPath), hlen = Number(st.readBigUInt64LE(0));
+  const header = JSON.parse(st.subarray(8, 8 + hlen).toString("utf8")), data = st.subarray(8 + hlen);
+  const tensor = (name) => {
+    const t = header[name], [a, b] = t.data_offsets;
+    return new Float32Array(data.buffer.slice(data.byteOffset + a, data.byteOffset + b));
+  };
+  let diff = 0, peak = 0, at = "";
+  // Each layer with weights: W[units][fan_in] in the file (a conv layer's [filters, C,
+  // KH, KW] is that too), W^T[fan_in][units] in the page's param block.
+  for (const L of model.layers.filter((L) => L.wt >= 0)) {
+    const W = tensor(`${L.name}.weight`), B = tensor(`${L.name}.bias`);
+    for (let o = 0; o < L.units; o++) {
+      for (let i = 0; i < L.fan_in; i++) {
+        const d = Math.abs(params[L.wt + i * L.units + o] - W[o * L.fan_in + i]);
+        if (d > diff) { diff = d; at = `${L.name}.weight[${o}, ${i}]`; }
+        peak = Math.max(peak, Math.abs(W[o * L.fan_in + i]));
+      }
+      if (Math.abs(params[L.b + o] - B[o]) > diff) { diff = Math.abs(params[L.b + o] - B[o]); at = `${L.name}.bias[${o}]`; }
+    }
+  }
+  const tolerance = Number(process.env.WEB_WEIGHTS_TOLERANCE || 1e-5);
+  if (!(diff <= tolerance)) fail(`weights after one epoch (WebAssembly ${simd}) differ from the native trainer's by ${diff} at ${at} (largest |w| ${peak})`);
+  console.log(`ok: weights after one epoch from ${fromGiven ? "the given weights" : `seed ${seed}`} (WebAssembly ${simd}; shuffled, batch ${model.batch}, ${model.n_train} samples): ` +
+              `max |page - native| = ${diff.toExponential(2)} at ${at} (largest |w| ${peak.toFixed(2)}; tolerance ${tolerance})`);
+}
+
 async function main() {
   const { browser, url } = await launch();
   const cdp = await connect(url);
@@ -83,13 +133,16 @@ async function main() {
     await cdp.send("Log.enable");
     await cdp.send("Page.enable");
     await cdp.send("Emulation.setDeviceMetricsOverride", { width: 1500, height: 1150, deviceScaleFactor: 1, mobile: false });
-    await cdp.send("Page.navigate", { url: "file://" + path.resolve(pagePath) });
-    let ready = false;
-    for (let i = 0; i < 300 && !ready; i++) {
-      await sleep(100);
-      ready = await js("Boolean(window.netc && window.netc.ready)");
-    }
-    if (!ready) fail(`the page did not start: ${errors.join("; ")}`);
+    const open = async () => {
+      await cdp.send("Page.navigate", { url: "file://" + path.resolve(pagePath) });
+      let ready = false;
+      for (let i = 0; i < 300 && !ready; i++) {
+        await sleep(100);
+        ready = await js("Boolean(window.netc && window.netc.ready)");
+      }
+      if (!ready) fail(`the page did not start: ${errors.join("; ")}`);
+    };
+    await open();
 
     // A vertical stroke, with the mouse.
     const pad = await js("(() => { const r = document.getElementById('pad').getBoundingClientRect(); return [r.left, r.top, r.width, r.height]; })()");
@@ -119,40 +172,13 @@ async function main() {
     console.log(`ok: ${digits.length} test digits (${digits.join(" ")}): the class of predict, outputs within ${worst.toExponential(2)} (<= 1e-5)`);
     await js(`document.querySelector('#digits button').click()`);
 
-    // One epoch of training in the page against the native trainer's.
-    const seed = Number(seedText);
-    await js(`window.netc.start(${seed}, false, true)`);
-    const before = await js("window.netc.test()");
-    const t0 = Date.now();
-    const after = await js("window.netc.epoch()");
-    const secs = (Date.now() - t0) / 1000;
-    if (!(after.loss < before.loss)) fail(`one epoch: test loss ${before.loss} -> ${after.loss}`);
-    console.log(`ok: one epoch in the page (${secs.toFixed(2)} s): test loss ${before.loss.toFixed(4)} -> ${after.loss.toFixed(4)}, accuracy ${(100 * before.acc).toFixed(1)} % -> ${(100 * after.acc).toFixed(1)} %`);
-    const params = await js("window.netc.params()"), model = await js("window.netc.model");
-    const st = fs.readFileSync(epochPath), hlen = Number(st.readBigUInt64LE(0));
-    const header = JSON.parse(st.subarray(8, 8 + hlen).toString("utf8")), data = st.subarray(8 + hlen);
-    const tensor = (name) => {
-      const t = header[name], [a, b] = t.data_offsets;
-      return new Float32Array(data.buffer.slice(data.byteOffset + a, data.byteOffset + b));
-    };
-    let diff = 0, peak = 0, at = "";
-    // Each layer with weights: W[units][fan_in] in the file (a conv layer's [filters, C,
-    // KH, KW] is that too), W^T[fan_in][units] in the page's param block.
-    for (const L of model.layers.filter((L) => L.wt >= 0)) {
-      const W = tensor(`${L.name}.weight`), B = tensor(`${L.name}.bias`);
-      for (let o = 0; o < L.units; o++) {
-        for (let i = 0; i < L.fan_in; i++) {
-          const d = Math.abs(params[L.wt + i * L.units + o] - W[o * L.fan_in + i]);
-          if (d > diff) { diff = d; at = `${L.name}.weight[${o}, ${i}]`; }
-          peak = Math.max(peak, Math.abs(W[o * L.fan_in + i]));
-        }
-        if (Math.abs(params[L.b + o] - B[o]) > diff) { diff = Math.abs(params[L.b + o] - B[o]); at = `${L.name}.bias[${o}]`; }
-      }
-    }
-    const tolerance = Number(process.env.WEB_WEIGHTS_TOLERANCE || 1e-5);
-    if (!(diff <= tolerance)) fail(`weights after one epoch differ from the native trainer's by ${diff} at ${at} (largest |w| ${peak})`);
-    console.log(`ok: weights after one epoch (seed ${seed}, shuffled, batch ${model.batch}, ${model.n_train} samples): ` +
-                `max |page - native| = ${diff.toExponential(2)} at ${at} (largest |w| ${peak.toFixed(2)}; tolerance ${tolerance})`);
+    // One epoch of training in the page against the native trainer's, with the module
+    // this browser runs: NAME_relaxed.wasm where the page has it (netc built it with
+    // clang 16 or later) and Chromium validates it.
+    const hasRelaxed = await js("document.getElementById('netc-wasm-relaxed').textContent.trim().length > 0");
+    const simd = await js("window.netc.simd");
+    if (hasRelaxed && simd !== "relaxed SIMD") fail(`the page has NAME_relaxed.wasm but runs WebAssembly ${simd}`);
+    await epochCheck(js, simd);
     await js("document.getElementById('run').click()");
     await sleep(1500);
     await js("document.getElementById('run').click()");
@@ -164,6 +190,17 @@ async function main() {
     await shot("web-train.png");
     if (errors.length) fail(`the page logged errors: ${errors.join("; ")}`);
     console.log("ok: the page logged no errors; canvases drawn; screenshots web-draw.png, web-train.png");
+
+    // As in a browser without relaxed SIMD (WebAssembly.validate refuses the module): the
+    // page runs NAME.wasm, and its epoch is the native trainer's too.
+    if (hasRelaxed) {
+      await cdp.send("Page.addScriptToEvaluateOnNewDocument", { source: "WebAssembly.validate = () => false;" });
+      await open();
+      const fallback = await js("window.netc.simd");
+      if (fallback !== "SIMD") fail(`without relaxed SIMD the page runs WebAssembly ${fallback}`);
+      await epochCheck(js, fallback);
+      if (errors.length) fail(`the page logged errors: ${errors.join("; ")}`);
+    }
   } finally {
     cdp.ws.close();
     browser.kill();

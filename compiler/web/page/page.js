@@ -16,7 +16,11 @@
   }
 
   // ---- the module ------------------------------------------------------------------
-  const { instance } = await WebAssembly.instantiate(blob("netc-wasm"), {});
+  // NAME_relaxed.wasm (relaxed SIMD: fused multiply-adds where the processor has them)
+  // where this browser validates it, else NAME.wasm (SIMD: every current browser).
+  const relaxed = blob("netc-wasm-relaxed");
+  const simd = relaxed.length > 0 && WebAssembly.validate(relaxed) ? "relaxed SIMD" : "SIMD";
+  const { instance } = await WebAssembly.instantiate(simd === "SIMD" ? blob("netc-wasm") : relaxed, {});
   const wasm = instance.exports;
   if (wasm._initialize) wasm._initialize();
   const bytesAt = (ptr, n) => new Uint8Array(wasm.memory.buffer, ptr, n);
@@ -449,7 +453,8 @@
   $("net-arch").textContent = `${model.architecture} · ${model.params} parameters · ${model.loss}, ${model.optimizer}, batch ${model.batch}`;
   $("about").textContent = `Training subset: the first ${model.n_train} images of ${model.data}; ` +
     `test digits: the first ${model.n_test} of MNIST's test set. Weights: ` +
-    (model.weights ? `${model.weights}.` : `the seed's (the .net file's init), untrained.`);
+    (model.weights ? `${model.weights}.` : `the seed's (the .net file's init), untrained.`) +
+    ` Arithmetic: WebAssembly ${simd}` + (simd === "SIMD" ? " (no fused multiply-add)." : " (fused multiply-adds).");
   $("lr").value = model.learning_rate;
   $("seed").value = model.seed;
   start(model.seed, true);
@@ -457,7 +462,7 @@
 
   // For scripts (tests/e2e/web.sh): the same work the buttons do, without the pointer.
   window.netc = {
-    model, digits,
+    model, digits, simd,
     image: (i) => Array.from(testImages.subarray(i * PIXELS, (i + 1) * PIXELS)),
     classify: (pixels) => classify(Uint8Array.from(pixels)),
     drawn: () => Array.from(shown.pixels),

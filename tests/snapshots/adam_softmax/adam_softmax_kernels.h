@@ -64,6 +64,24 @@ typedef float vec_at_float
 #define V_MADD(acc, s, w) \
     ((acc) = __builtin_ia32_vfmaddps256((w), (vec){ (s), (s), (s), (s), (s), (s), (s), (s) }, \
                                         (acc)))
+#elif defined(__wasm_relaxed_simd__) && __clang_major__ >= 16
+/* WebAssembly with relaxed SIMD (netc --emit web's NAME_relaxed.wasm): f32x4.relaxed_madd
+ * on each half, which a browser runs as a fused multiply-add (one rounding, as vfmadd
+ * above) where the processor has one, else as a multiply then an add.  clang 16 emits
+ * the standard's opcodes; clang 14's were a draft's. */
+typedef float vec_half __attribute__((vector_size(VW / 2 * sizeof(float))));
+static NETC_INLINE vec v_madd_halves(vec acc, float s, vec w)
+{
+    const vec_half sv = { s, s, s, s };
+    const vec_half lo = __builtin_wasm_relaxed_madd_f32x4(
+        __builtin_shufflevector(w, w, 0, 1, 2, 3), sv,
+        __builtin_shufflevector(acc, acc, 0, 1, 2, 3));
+    const vec_half hi = __builtin_wasm_relaxed_madd_f32x4(
+        __builtin_shufflevector(w, w, 4, 5, 6, 7), sv,
+        __builtin_shufflevector(acc, acc, 4, 5, 6, 7));
+    return __builtin_shufflevector(lo, hi, 0, 1, 2, 3, 4, 5, 6, 7);
+}
+#define V_MADD(acc, s, w) ((acc) = v_madd_halves((acc), (s), (w)))
 #else
 #define V_MADD(acc, s, w) ((acc) = (acc) + (s) * (w))
 #endif
@@ -134,6 +152,14 @@ static NETC_INLINE float exp_f(float x)
  * none in exported code, whose stack stays small (nor matmul_row_columns' chunks side
  * by side: their accumulators) */
 enum { MAX_R = 6, MAX_V = 2, KC = 128, PANEL_ROWS = NETC_PACK_PANELS ? KC : 1 };
+#if defined(__wasm_simd128__)
+/* WebAssembly's SIMD128 (netc --emit web): a vec is two of its 128-bit registers, of
+ * which a browser has 16 on x86 (V8 keeps one): the blocks chosen for 16 AVX registers
+ * spill there.  WASM_ROWS caps a block's rows (of samples, of dw's rows, of filters) at 2:
+ * 2 × 2 vectors of sums, 2 of w and 2 broadcasts, 14 registers.  The same sums in the
+ * same order, as any block size. */
+#define WASM_ROWS(R) ((R) < 2 ? (R) : 2)
+#endif
 
 /* The first n floats at p into v, its other lanes 0, and back: whole vectors for
  * n = VW, the last N % VW outputs of a layer otherwise. */
@@ -306,7 +332,11 @@ static NETC_INLINE void matmul_pass(float *restrict out, const float *restrict x
  * which starts 2 a cycle), so one sample's V chains alone would leave the machine
  * mostly idle: G·V chains keep it busy.  MAX_G × MAX_V accumulators: 12 of the 16
  * vector registers. */
+#if defined(__wasm_simd128__)
+enum { MAX_G = 2 };   /* 2 × 2 vecs: 8 of wasm's 128-bit registers (6 spilled: 1.6x slower) */
+#else
 enum { MAX_G = 6 };
+#endif
 static NETC_INLINE void matmul_chunks(float *restrict out, const float *restrict x,
                                       const float *restrict w, const float *restrict init,
                                       int K, int N, int b, int o0, int V, int k0, int G)
@@ -378,6 +408,9 @@ static NETC_INLINE void matmul(float *restrict out, const float *restrict x,
                                const float *restrict w, const float *restrict init,
                                int B, int K, int N, int R)
 {
+#if defined(__wasm_simd128__)
+    R = WASM_ROWS(R);
+#endif
     vec panel[PANEL_ROWS * MAX_V];       /* a block of w's columns, packed */
     const int by_sample = NETC_PACK_PANELS && B < R && N < 4 * VW;
     for (int b = 0; by_sample && b < B; b++) {
@@ -514,6 +547,9 @@ static NETC_INLINE void outer_sum(float *restrict dw, const float *restrict x,
                                   const float *restrict d, int B, int K, int N, int R,
                                   int k_lo, int k_hi)
 {
+#if defined(__wasm_simd128__)
+    R = WASM_ROWS(R);
+#endif
     vec panel[PANEL_ROWS * MAX_V];       /* KC rows of a block of d, packed */
     outer_pass(dw, x, d, (float *)panel, K, N, R, k_lo, k_hi, 0, B < KC ? B : KC);
     for (int b0 = KC; b0 < B; b0 += KC)
