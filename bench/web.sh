@@ -36,9 +36,6 @@ for net in mnist mnist_relu; do
     rm -f "$site/${net}_relaxed.wasm"      # made with clang 16 or later
     [ ! -f "$work/page-$net/${net}_relaxed.wasm" ] || cp "$work/page-$net/${net}_relaxed.wasm" "$site/"
     "$netc" build "samples/$net.net" -o "$work/native-$net" > /dev/null
-    echo "bench/web: native $net" >&2
-    "$work/native-$net/$net" bench --data data/mnist --epochs 3 --warmup 1 --threads 1 \
-        > "$work/native/$net.txt"
 done
 cp bench/web/bench.html bench/web/bench.js "$site/"
 ln -sfn "$(pwd)/$work/node_modules" "$site/node_modules"
@@ -46,7 +43,8 @@ for f in train-images-idx3-ubyte train-labels-idx1-ubyte; do
     ln -sfn "$(pwd)/data/mnist/$f" "$site/mnist/$f"
 done
 
-# The browser: bench.html from a loopback-only server that drive.js starts and stops.
-node --experimental-websocket --no-warnings bench/web/drive.js "$site" "$work/native" \
+# The browser: bench.html from a loopback-only server that drive.js starts and stops; it
+# runs each native trainer's bench (WORK/native-NET/NET) just before that network's rows.
+node --experimental-websocket --no-warnings bench/web/drive.js "$site" "$work" \
     bench/results/web
 cat bench/results/web.md

@@ -1,16 +1,19 @@
-// drive.js ROOT NATIVE_DIR OUT_PREFIX - bench/web.sh's driver: serves ROOT (bench.html,
+// drive.js ROOT WORK OUT_PREFIX - bench/web.sh's driver: serves ROOT (bench.html,
 // bench.js, the netc pages' .wasm, node_modules, mnist/) on 127.0.0.1 only, opens
 // bench.html in headless Chromium over the DevTools protocol (Node's own WebSocket), runs
-// window.bench.run(tool, net) for every tool and network, reads the native trainer's
-// `bench` output (NATIVE_DIR/NET.txt) and writes OUT_PREFIX.md and OUT_PREFIX.json.
+// for each network the native trainer's `bench` (WORK/native-NET/NET, its output into
+// WORK/native/NET.txt) and right after it window.bench.run(tool, net) for every tool, so
+// that the page and the native trainer run seconds apart on a machine whose load moves,
+// and writes OUT_PREFIX.md and OUT_PREFIX.json.
 "use strict";
 const fs = require("fs");
 const http = require("http");
 const os = require("os");
 const path = require("path");
-const { spawn } = require("child_process");
+const { spawn, execFileSync } = require("child_process");
 
-const [rootArg, nativeDir, outPrefix] = process.argv.slice(2);
+const [rootArg, work, outPrefix] = process.argv.slice(2);
+const nativeDir = path.join(work, "native");
 const root = path.resolve(rootArg);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const NETS = ["mnist", "mnist_relu"];
@@ -133,6 +136,10 @@ async function main() {
     if (!ready) throw new Error(`bench.html did not load: ${errors.join("; ")}`);
     const version = await js("navigator.userAgent.match(/(Headless)?Chrome\\/[\\d.]+/)[0]");
     for (const net of NETS) {
+      console.log(`bench/web: native ${net}`);
+      fs.mkdirSync(nativeDir, { recursive: true });
+      fs.writeFileSync(path.join(nativeDir, `${net}.txt`), execFileSync(path.join(work, `native-${net}`, net),
+        ["bench", "--data", "data/mnist", "--epochs", "3", "--warmup", "1", "--threads", "1"]));
       rows.push(nativeRow(net));
       for (const tool of TOOLS) {
         let r;

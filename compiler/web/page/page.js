@@ -454,7 +454,8 @@
   $("about").textContent = `Training subset: the first ${model.n_train} images of ${model.data}; ` +
     `test digits: the first ${model.n_test} of MNIST's test set. Weights: ` +
     (model.weights ? `${model.weights}.` : `the seed's (the .net file's init), untrained.`) +
-    ` Arithmetic: WebAssembly ${simd}` + (simd === "SIMD" ? " (no fused multiply-add)." : " (fused multiply-adds).");
+    ` Arithmetic: WebAssembly ${simd}` + (simd === "SIMD" ? " (no fused multiply-add)."
+      : " (fused multiply-adds where the processor has them).");
   $("lr").value = model.learning_rate;
   $("seed").value = model.seed;
   start(model.seed, true);
