@@ -112,6 +112,22 @@ run_netc() {    # NET THREADS EPOCHS LIMIT
         > "$raw/netc-$1-$2.txt"
 }
 
+# The same trainer built with -DNETC_DENSE_INPUT=1: its first layer multiplies every input,
+# zero or not (compiler/kernels/sparse.h), for the "zero inputs skipped" table; 1 thread,
+# right after the default build's run.  A network whose first layer is not dense has
+# nothing to skip.
+run_netc_dense() {  # NET EPOCHS LIMIT
+    if ! grep -q input_product "$work/$1/$1.c"; then
+        echo "status n/a (the first layer is not dense)" > "$raw/netc_dense-$1-1.txt"
+        return
+    fi
+    limit_opt=""
+    [ "$3" -gt 0 ] && limit_opt="--limit $3"
+    # shellcheck disable=SC2086
+    $work/$1-dense/$1 bench --data $data --epochs "$2" --warmup "$warmup" $limit_opt \
+        > "$raw/netc_dense-$1-1.txt"
+}
+
 # Under MPI, `bench` runs on rank 0 only: the rate is `train`'s samples/s column (--log),
 # one row per epoch; the first WARMUP epochs are the warm-up and report.py leaves them out.
 # Ranks are not pinned to cores (--bind-to none), like the trainer's threads.
@@ -182,6 +198,8 @@ run_fann() {    # NET THREADS EPOCHS LIMIT
 echo "$configs" | while read -r net net_epochs limit fann_limit; do
     echo "load_$net $(cut -d' ' -f1-3 /proc/loadavg)" >> $raw/meta.txt
     "$netc" build "bench/$net.net" -o "$work/$net" > /dev/null
+    CFLAGS="${CFLAGS:--O3 -march=native} -DNETC_DENSE_INPUT=1" \
+        "$netc" build "bench/$net.net" -o "$work/$net-dense" > /dev/null
     rm -rf "$work/$net-mpi"
     if [ "$mpi_status" = ok ]; then
         "$netc" build --mpi "bench/$net.net" -o "$work/$net-mpi" > /dev/null ||
@@ -190,6 +208,7 @@ echo "$configs" | while read -r net net_epochs limit fann_limit; do
     for threads in 1 2; do
         echo "bench: $net, $threads thread(s): netc, PyTorch, FANN" >&2
         run_netc "$net" $threads "$net_epochs" "$limit"
+        if [ "$threads" = 1 ]; then run_netc_dense "$net" "$net_epochs" "$limit"; fi
         run_torch "$net" $threads "$net_epochs" "$limit"
         run_fann "$net" $threads $((net_epochs < 3 ? net_epochs : 3)) "$fann_limit"
     done

@@ -36,6 +36,9 @@ static const char *const matmul_h[] = {
 static const char *const conv_h[] = {
 #include "kernels/conv.inc"
 };
+static const char *const sparse_h[] = {
+#include "kernels/sparse.inc"
+};
 static const char *const gradients_h[] = {
 #include "kernels/gradients.inc"
 };
@@ -53,6 +56,12 @@ static int has_conv_layer(const struct network *net)
         if (net->layers[l].kind == LAYER_CONV)
             return 1;
     return 0;
+}
+
+/* Whether the first layer is dense: its products skip zero inputs (sparse.h). */
+static int has_dense_input(const struct network *net)
+{
+    return net->nlayers > 0 && net->layers[0].kind == LAYER_DENSE;
 }
 
 /* A kernel file, then a blank line. */
@@ -116,10 +125,14 @@ void emit_kernels(const struct emit *e)
     if (has_conv_layer(e->net))
         PRINT_KERNEL(e, conv_h);
     if (e->weights) {       /* the inference export has no backward pass */
+        if (has_dense_input(e->net))
+            PRINT_KERNEL(e, sparse_h);
         pr_blank(e->p);
         return;
     }
     PRINT_KERNEL(e, gradients_h);
+    if (has_dense_input(e->net))   /* its input_outer_sum calls outer_sum */
+        PRINT_KERNEL(e, sparse_h);
     PRINT_KERNEL(e, transpose_h);
     PRINT_KERNEL(e, share_h);
 }

@@ -34,6 +34,8 @@ static void emit_dense_forward(const struct emit *e, int layer)
     pr_line(p, "/* z[b][o] = bias[o] + Σ_i x[b][i] WT[i][o] */");
     if (e->plain)
         emit_plain_forward(e, &n);
+    else if (layer == 0)        /* skips the inputs that are zero (sparse.h) */
+        pr_line(p, "input_product(z, x, WT, bias, B, %s, %s, BATCH_ROWS);", n.in, n.out);
     else
         pr_line(p, "matmul(z, x, WT, bias, B, %s, %s, BATCH_ROWS);", n.in, n.out);
     emit_activation_forward(e, layer);
@@ -147,7 +149,8 @@ void emit_layer_gradients(const struct emit *e, int layer)
         pr_line(p, "int lo, hi;");
         pr_line(p, "share(%s, %d, t, T, &lo, &hi);   /* rows of dWT, in blocks of %d */", n.fan_in,
                 rows, rows);
-        pr_line(p, "outer_sum(dWT, x, delta, B, %s, %s, %d, lo, hi);", n.fan_in, n.units, rows);
+        pr_line(p, "%s(dWT, x, delta, B, %s, %s, %d, lo, hi);",
+                layer == 0 ? "input_outer_sum" : "outer_sum", n.fan_in, n.units, rows);
         pr_line(p, "share(%s, 16, t, T, &lo, &hi);   /* of dbias, in cache lines */", n.units);
         pr_line(p, "column_sum(dbias, delta, B, %s, lo, hi);", n.units);
     }

@@ -9,5 +9,5 @@
 #include "instantiate.h"
 #else
 #include "variant.h"
-const struct kernel_variant kernels_avx2 = { "AVX2 + FMA, packed panels", 0, "", 0, 0, 0, 0, 0, 0, 0, 0 };
+const struct kernel_variant kernels_avx2 = { "AVX2 + FMA, packed panels", 0, "", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
 #endif

@@ -8,5 +8,5 @@
 #include "instantiate.h"
 #else
 #include "variant.h"
-const struct kernel_variant kernels_avx2_export = { "AVX2 + FMA, no panels", 0, "", 0, 0, 0, 0, 0, 0, 0, 0 };
+const struct kernel_variant kernels_avx2_export = { "AVX2 + FMA, no panels", 0, "", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
 #endif

@@ -3,7 +3,8 @@
  *
  * Define before including: VARIANT, VARIANT_NAME (a string), NETC_PACK_PANELS (0 or
  * 1), VARIANT_NEEDS (the processor features, "" for none), and NETC_PORTABLE for the
- * plain-C path.  The includes are those of a trainer's NAME_kernels.h, in its order;
+ * plain-C path.  The includes are those of a trainer's NAME_kernels.h, in its order
+ * (sparse.h: that of a network whose first layer is dense);
  * with NETC_PACK_PANELS 0, those of exported code, which has no training kernels
  * (outer_sum packs the last columns of d whatever their size: trainers only).
  */
@@ -18,8 +19,11 @@
 #include "kernels/conv.h"
 #if NETC_PACK_PANELS
 #include "kernels/gradients.h"
+#include "kernels/sparse.h"
 #include "kernels/transpose.h"
 #include "kernels/share.h"
+#else
+#include "kernels/sparse.h"
 #endif
 
 #include "variant.h"
@@ -74,8 +78,16 @@ static void call_transpose(float *w, const float *wt, int K, int N, int o_lo, in
     transpose(w, wt, K, N, o_lo, o_hi);
 }
 
+static void call_input_outer_sum(float *dw, const float *x, const float *d, int B, int K,
+                                 int N, int R, int k_lo, int k_hi)
+{
+    input_outer_sum(dw, x, d, B, K, N, R, k_lo, k_hi);
+}
+
 #define TRAINING_KERNELS call_outer_sum, call_column_sum, call_transpose, share
+#define INPUT_OUTER_SUM call_input_outer_sum
 #else
+#define INPUT_OUTER_SUM NULL
 #define TRAINING_KERNELS NULL, NULL, NULL, NULL
 #endif
 
@@ -84,7 +96,13 @@ static float call_exp_f(float x)
     return exp_f(x);
 }
 
+static void call_input_product(float *out, const float *x, const float *w, const float *init,
+                               int B, int K, int N, int R)
+{
+    input_product(out, x, w, init, B, K, N, R);
+}
+
 const struct kernel_variant VARIANT = {
     VARIANT_NAME, 1, VARIANT_NEEDS, madd_fuses, call_matmul, call_conv_product, TRAINING_KERNELS,
-    call_exp_f,
+    call_exp_f, call_input_product, INPUT_OUTER_SUM,
 };

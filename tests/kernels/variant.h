@@ -26,6 +26,12 @@ struct kernel_variant {
     void (*transpose)(float *w, const float *wt, int K, int N, int o_lo, int o_hi);
     void (*share)(int n, int align, int t, int T, int *lo, int *hi);
     float (*exp_f)(float x);
+    /* sparse.h, a network's first layer: matmul's and outer_sum's bits, skipping zero
+     * inputs (input_outer_sum: NULL in the builds of exported code) */
+    void (*input_product)(float *out, const float *x, const float *w, const float *init,
+                          int B, int K, int N, int R);
+    void (*input_outer_sum)(float *dw, const float *x, const float *d, int B, int K, int N,
+                            int R, int k_lo, int k_hi);
 };
 
 /* tests/kernels/NAME.c */

@@ -89,7 +89,7 @@ static void layer1_forward(float *restrict z, float *restrict a, const float *re
                            const float *restrict WT, const float *restrict bias, int B)
 {
     /* z[b][o] = bias[o] + Σ_i x[b][i] WT[i][o] */
-    matmul(z, x, WT, bias, B, ADAM_SOFTMAX_L1_IN, ADAM_SOFTMAX_L1_OUT, BATCH_ROWS);
+    input_product(z, x, WT, bias, B, ADAM_SOFTMAX_L1_IN, ADAM_SOFTMAX_L1_OUT, BATCH_ROWS);
     /* a = relu(z) = max(0, z) */
     for (int k = 0; k < B * ADAM_SOFTMAX_L1_OUT; k++)
         a[k] = z[k] > 0.0f ? z[k] : 0.0f;
@@ -108,7 +108,7 @@ static void layer1_gradients(float *restrict dWT, float *restrict dbias,
 {
     int lo, hi;
     share(ADAM_SOFTMAX_L1_IN, 6, t, T, &lo, &hi);   /* rows of dWT, in blocks of 6 */
-    outer_sum(dWT, x, delta, B, ADAM_SOFTMAX_L1_IN, ADAM_SOFTMAX_L1_OUT, 6, lo, hi);
+    input_outer_sum(dWT, x, delta, B, ADAM_SOFTMAX_L1_IN, ADAM_SOFTMAX_L1_OUT, 6, lo, hi);
     share(ADAM_SOFTMAX_L1_OUT, 16, t, T, &lo, &hi);   /* of dbias, in cache lines */
     column_sum(dbias, delta, B, ADAM_SOFTMAX_L1_OUT, lo, hi);
 }

@@ -86,7 +86,7 @@ static void layer1_forward(float *restrict z, float *restrict a, const float *re
                            const float *restrict WT, const float *restrict bias, int B)
 {
     /* z[b][o] = bias[o] + Σ_i x[b][i] WT[i][o] */
-    matmul(z, x, WT, bias, B, MNIST_L1_IN, MNIST_L1_OUT, BATCH_ROWS);
+    input_product(z, x, WT, bias, B, MNIST_L1_IN, MNIST_L1_OUT, BATCH_ROWS);
     /* a = σ(z) = 1 / (1 + e^−z) */
     for (int k = 0; k < B * MNIST_L1_OUT; k++)
         a[k] = 1.0f / (1.0f + exp_f(-z[k]));
@@ -105,7 +105,7 @@ static void layer1_gradients(float *restrict dWT, float *restrict dbias,
 {
     int lo, hi;
     share(MNIST_L1_IN, 4, t, T, &lo, &hi);   /* rows of dWT, in blocks of 4 */
-    outer_sum(dWT, x, delta, B, MNIST_L1_IN, MNIST_L1_OUT, 4, lo, hi);
+    input_outer_sum(dWT, x, delta, B, MNIST_L1_IN, MNIST_L1_OUT, 4, lo, hi);
     share(MNIST_L1_OUT, 16, t, T, &lo, &hi);   /* of dbias, in cache lines */
     column_sum(dbias, delta, B, MNIST_L1_OUT, lo, hi);
 }
