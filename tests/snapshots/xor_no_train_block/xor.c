@@ -456,13 +456,12 @@ static NETC_INLINE void matmul(float *restrict out, const float *restrict x,
 
 /* The lanes of the VW floats at p that are neither +0 nor -0, as bits (lane l: bit l). */
 #if defined(__GNUC__) && !defined(NETC_PORTABLE) && __FLT_EVAL_METHOD__ == 0
-typedef int ivec __attribute__((vector_size(VW * sizeof(int))));
 static NETC_INLINE unsigned nonzero_lanes(const float *p)
 {
     vec v;
     V_LOAD(v, p);
-    const ivec ne = v != (vec){ 0 };
-#if defined(__AVX__)
+    const __typeof__(v != v) ne = v != (vec){ 0 };  /* lanes of -1 (true) or 0 */
+#if defined(__AVX__) && !defined(float)  /* not where float is #defined (to double) */
     return (unsigned)__builtin_ia32_movmskps256((vec)ne);
 #else
     unsigned bits = 0;
