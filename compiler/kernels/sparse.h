@@ -36,6 +36,24 @@ static NETC_INLINE unsigned nonzero_lanes(const float *p)
 #endif
 }
 
+#else
+static NETC_INLINE unsigned nonzero_lanes(const float *p)
+{
+    unsigned bits = 0;
+    for (int l = 0; l < VW; l++)
+        bits |= (unsigned)(p[l] != 0.0f) << l;
+    return bits;
+}
+#endif
+
+/* AVX-512 (with 256-bit forms) lists nonzero lanes by vpcompressd; elsewhere a table
+ * of 4 bits, written 4 lanes at a time (offsets4). */
+#if defined(__GNUC__) && !defined(NETC_PORTABLE) && defined(__AVX512F__) && \
+    defined(__AVX512VL__)
+#define SPARSE_COMPRESS 1
+#else
+#define SPARSE_COMPRESS 0
+#if defined(__GNUC__) && !defined(NETC_PORTABLE)
 /* dst[0 .. 3] = base + lanes[0 .. 3], as one vector (gcc writes 4 ints apart otherwise). */
 typedef int ivec4 __attribute__((vector_size(4 * sizeof(int))));
 static NETC_INLINE void offsets4(int *dst, int base, const int *lanes)
@@ -45,16 +63,7 @@ static NETC_INLINE void offsets4(int *dst, int base, const int *lanes)
     v += base;
     memcpy(dst, &v, sizeof v);
 }
-
 #else
-static NETC_INLINE unsigned nonzero_lanes(const float *p)
-{
-    unsigned bits = 0;
-    for (int l = 0; l < VW; l++)
-        bits |= (unsigned)(p[l] != 0.0f) << l;
-    return bits;
-}
-
 static NETC_INLINE void offsets4(int *dst, int base, const int *lanes)
 {
     for (int j = 0; j < 4; j++)
@@ -71,6 +80,7 @@ static const int nibble_lanes[16][4] = {
     { 2, 3, 0, 0 }, { 0, 2, 3, 0 }, { 1, 2, 3, 0 }, { 0, 1, 2, 3 },
 };
 static const int nibble_count[16] = { 0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4 };
+#endif
 
 /* The inputs k0 <= k < k1 (at most KC, in order) that are not zero in one of the rows
  * b0 <= b < b0 + R, into idx (room for KC + VW); how many.  Whole vectors of VW inputs
@@ -87,8 +97,8 @@ static NETC_INLINE int input_list(int *restrict idx, const float *restrict x, in
         unsigned bits = 0;
         for (int r = 0; r < R; r++)
             bits |= nonzero_lanes(x + (b0 + r) * K + k);
-#if defined(__AVX512F__) && defined(__AVX512VL__) && !defined(NETC_PORTABLE)
-        /* AVX-512: the nonzero lanes' k stored side by side in one instruction */
+#if SPARSE_COMPRESS
+        /* AVX-512: the nonzero lanes' k side by side in one instruction */
         typedef int ivec8 __attribute__((vector_size(8 * sizeof(int))));
         const ivec8 ks = (ivec8){ 0, 1, 2, 3, 4, 5, 6, 7 } + k;
         const ivec8 packed = __builtin_ia32_compresssi256_mask(ks, (ivec8){ 0 },

@@ -2,7 +2,8 @@
 # A dense first layer skips its zero inputs (compiler/kernels/sparse.h) with the same bits
 # as multiplying them all (-DNETC_DENSE_INPUT=1): trained weights and exported outputs,
 # byte for byte, built as netc builds (-O3 -march=native: here the processor's widest
-# vectors, which the kernel suite's fixed builds do not all cover).  Two networks: one
+# vectors, which the kernel suite's fixed builds do not all cover; the export without a
+# warning under -Wall -Wextra -Wpedantic).  Two networks: one
 # whose weight gradient skips rows too (batch x outputs >= 512), one whose does not.
 source tests/e2e/common.bash
 tools/fetch-data.sh mnist
@@ -62,6 +63,9 @@ for spec in samples/mnist.net:mnist "$work/wide.net":wide; do
     for how in skip dense; do
         flags=$cflags
         [ $how = dense ] && flags="$cflags -DNETC_DENSE_INPUT=1"
+        # shellcheck disable=SC2086
+        ${CC:-cc} $flags -std=c99 -Wall -Wextra -Wpedantic -Werror -c "$work/$name-e/$name.c" \
+            -o "$work/$name-$how.o" || fail "$name: the export warns with $flags"
         # shellcheck disable=SC2086
         ${CC:-cc} $flags -std=c99 -I"$work/$name-e" -DNET_H="\"$name.h\"" \
             -DN_IN="${up}_N_INPUT" -DN_OUT="${up}_N_OUTPUT" -DPREDICT="${name}_predict" \
