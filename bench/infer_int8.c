@@ -107,6 +107,8 @@ static const char *int8_isa(void)
     return "AVX-512 VNNI (vpdpbusd, 512-bit)";
 #elif defined(__AVX2__)
     return "AVX2 (vpmaddubsw + vpmaddwd, 256-bit)";
+#elif defined(__SSE2__) && (defined(__x86_64__) || defined(_M_X64))
+    return "SSE2 (pmaddwd on int16, 128-bit)";
 #else
     return "portable C";
 #endif

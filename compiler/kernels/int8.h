@@ -1,6 +1,6 @@
 // int8.h - the int8 export's kernels: quantize (floats to int8), dense_i8 (int8 × int8
 // sums in int32, back to float) with AVX-512 VNNI, AVX2 or plain C, the same bits on all.
-// Needs <stdint.h> (and restrict: C99, or a #define in C++).
+// Needs <stdint.h>, <string.h> (and restrict: C99, or a #define in C++).
 // A fragment of generated C: compiler/infer/int8.c pastes it into the exported NAME.c
 // (README.md); reference.h has the plain loops it is tested against.
 #if defined(__GNUC__) && !defined(__clang__)
@@ -14,15 +14,19 @@
  *   AVX-512 VNNI  vpdpbusd: 4 u8 × s8 products added to each int32 lane, 16 lanes;
  *   AVX2          vpmaddubsw (u8 × s8 pairs summed to int16) then vpmaddwd (pairs of
  *                 int16 summed to int32), 8 lanes;
+ *   SSE2          (any x86-64) pmaddwd on the weights and inputs widened to int16, 4 lanes;
  *   otherwise     plain C loops.
- * Integer sums are exact in any order, so all three give the same int32 sums, and the
+ * Integer sums are exact in any order, so all four give the same int32 sums, and the
  * same float expression turns them into the same outputs. */
 #if !defined(NETC_PORTABLE) && defined(__AVX512VNNI__) && defined(__AVX512BW__)
 #define NETC_I8_VNNI 1
 #elif !defined(NETC_PORTABLE) && defined(__AVX2__)
 #define NETC_I8_AVX2 1
+#elif !defined(NETC_PORTABLE) && defined(__SSE2__) && (defined(__x86_64__) || defined(_M_X64))
+#define NETC_I8_SSE2 1
 #endif
-#if defined(NETC_I8_VNNI) || defined(NETC_I8_AVX2)
+#if defined(NETC_I8_VNNI) || defined(NETC_I8_AVX2) || defined(NETC_I8_SSE2)
+#define NETC_I8_VECTOR 1
 #include <immintrin.h>
 #endif
 #if defined(NETC_I8_VNNI) && defined(__cplusplus) && defined(__GNUC__) && !defined(__clang__)
@@ -34,9 +38,9 @@
 
 /* The weights' layout, w4[g][o][j] = Wq[o][4g + j] (0 past the last input): for each
  * group of four inputs, every output's four weights side by side, so that one vector
- * load takes four inputs' weights for 16 (VNNI) or 8 (AVX2) outputs, and one int32 lane
+ * load takes four inputs' weights for 16 (VNNI), 8 (AVX2) or 4 (SSE2) outputs, and one int32 lane
  * sums an output's four products.  The rows of q are KP = 4·G bytes long. */
-#if defined(NETC_I8_VNNI) || defined(NETC_I8_AVX2)
+#if defined(NETC_I8_VECTOR)
 
 #if defined(__GNUC__)
 #define I8_INLINE static inline __attribute__((always_inline))
@@ -107,7 +111,7 @@ I8_INLINE int i8_quantize_vec(int8_t *q, const float *x, int n, float inv_scale,
     *any |= (int8_t)(_mm512_cmplt_epi32_mask(bits, _mm512_setzero_si512()) ? -1 : 0);
     return k;
 }
-#else
+#elif defined(NETC_I8_AVX2)
 #define I8_LANES 8
 #define I8_VMAX 2
 typedef __m256i i8_vec;
@@ -168,6 +172,99 @@ I8_INLINE int i8_quantize_vec(int8_t *q, const float *x, int n, float inv_scale,
                             _mm256_permutevar8x32_epi32(bytes, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7)));
     }
     *any |= (int8_t)(_mm256_movemask_ps(_mm256_castsi256_ps(bits)) ? -1 : 0);
+    return k;
+}
+#else
+/* SSE2: four outputs' sixteen weights widened to int16 (lo: outputs 0 and 1, hi: 2 and 3)
+ * times the four inputs widened and repeated, by pmaddwd: each int32 lane sums two
+ * products (at most 2·127·127 in magnitude), an output's two lanes are added at the end. */
+#define I8_LANES 4
+#define I8_VMAX 1
+typedef struct { __m128i lo, hi; } i8_vec;
+typedef int i8_mask;                        /* how many of the 4 lanes */
+I8_INLINE i8_mask i8_lanes(int n) { return n < 4 ? n : 4; }
+I8_INLINE i8_vec i8_zero(void)
+{
+    i8_vec v;
+    v.lo = v.hi = _mm_setzero_si128();
+    return v;
+}
+I8_INLINE i8_vec i8_add(i8_vec a, i8_vec b)
+{
+    a.lo = _mm_add_epi32(a.lo, b.lo);
+    a.hi = _mm_add_epi32(a.hi, b.hi);
+    return a;
+}
+I8_INLINE i8_vec i8_weights(const int8_t *p, i8_mask m)
+{
+    int8_t part[16] = { 0 };
+    __m128i w;
+    if (m == 4) {
+        w = _mm_loadu_si128((const __m128i *)(const void *)p);
+    } else {                                /* the last outputs: no read past them */
+        memcpy(part, p, (size_t)(4 * m));
+        w = _mm_loadu_si128((const __m128i *)(const void *)part);
+    }
+    i8_vec v;                               /* bytes to int16: each byte twice, shifted */
+    v.lo = _mm_srai_epi16(_mm_unpacklo_epi8(w, w), 8);
+    v.hi = _mm_srai_epi16(_mm_unpackhi_epi8(w, w), 8);
+    return v;
+}
+I8_INLINE i8_vec i8_broadcast(const int8_t *p)     /* x0..x3 as int16, twice */
+{
+    __m128i x = _mm_cvtsi32_si128(i8_four(p));
+    x = _mm_srai_epi16(_mm_unpacklo_epi8(x, x), 8);
+    i8_vec v;
+    v.lo = v.hi = _mm_unpacklo_epi64(x, x);
+    return v;
+}
+I8_INLINE i8_vec i8_dot(i8_vec acc, i8_vec x, i8_vec w)
+{
+    acc.lo = _mm_add_epi32(acc.lo, _mm_madd_epi16(w.lo, x.lo));
+    acc.hi = _mm_add_epi32(acc.hi, _mm_madd_epi16(w.hi, x.hi));
+    return acc;
+}
+/* int16 products are signed already */
+I8_INLINE i8_vec i8_dot_signed(i8_vec acc, i8_vec x, i8_vec w) { return i8_dot(acc, x, w); }
+I8_INLINE void i8_store(float *z, i8_vec acc, float s_x, const float *s_w, const float *bias,
+                        i8_mask m)
+{
+    /* output o's sum: lanes 2o and 2o + 1 of lo (o = 0, 1) or of hi (o = 2, 3) */
+    const __m128 lo = _mm_castsi128_ps(acc.lo), hi = _mm_castsi128_ps(acc.hi);
+    const __m128i sum = _mm_add_epi32(_mm_castps_si128(_mm_shuffle_ps(lo, hi, 0x88)),
+                                      _mm_castps_si128(_mm_shuffle_ps(lo, hi, 0xDD)));
+    float sw[4] = { 0, 0, 0, 0 }, b[4] = { 0, 0, 0, 0 }, out[4];
+    memcpy(sw, s_w, sizeof(float) * (size_t)m);
+    memcpy(b, bias, sizeof(float) * (size_t)m);
+    const __m128 scale = _mm_mul_ps(_mm_set1_ps(s_x), _mm_loadu_ps(sw));
+    const __m128 scaled = _mm_mul_ps(_mm_cvtepi32_ps(sum), scale);
+    _mm_storeu_ps(out, _mm_add_ps(scaled, _mm_loadu_ps(b)));
+    memcpy(z, out, sizeof(float) * (size_t)m);
+}
+/* i8_round4(x): 4 values of quantize() in int32 */
+I8_INLINE __m128i i8_round4(const float *x, __m128 s)
+{
+    const __m128 lo = _mm_set1_ps(-127.0f), hi = _mm_set1_ps(127.0f);
+    const __m128i sign = _mm_set1_epi32(INT32_MIN), half = _mm_set1_epi32(0x3f000000);
+    __m128 v = _mm_min_ps(_mm_max_ps(_mm_mul_ps(_mm_loadu_ps(x), s), lo), hi);
+    const __m128 r = _mm_castsi128_ps(
+        _mm_or_si128(_mm_and_si128(_mm_castps_si128(v), sign), half));
+    return _mm_cvttps_epi32(_mm_add_ps(v, r));
+}
+/* As the VNNI one, 16 values a step. */
+I8_INLINE int i8_quantize_vec(int8_t *q, const float *x, int n, float inv_scale, int8_t *any)
+{
+    const __m128 s = _mm_set1_ps(inv_scale);
+    __m128i bits = _mm_setzero_si128();
+    int k = 0;
+    for (; k + 16 <= n; k += 16) {
+        const __m128i t0 = i8_round4(x + k, s), t1 = i8_round4(x + k + 4, s);
+        const __m128i t2 = i8_round4(x + k + 8, s), t3 = i8_round4(x + k + 12, s);
+        bits = _mm_or_si128(bits, _mm_or_si128(_mm_or_si128(t0, t1), _mm_or_si128(t2, t3)));
+        _mm_storeu_si128((__m128i *)(void *)(q + k),
+                         _mm_packs_epi16(_mm_packs_epi32(t0, t1), _mm_packs_epi32(t2, t3)));
+    }
+    *any |= (int8_t)(_mm_movemask_ps(_mm_castsi128_ps(bits)) ? -1 : 0);
     return k;
 }
 #endif
@@ -238,7 +335,7 @@ static int quantize(int8_t *restrict q, const float *restrict x, int B, int K, i
         const float *xb = x + (size_t)b * K;
         int8_t *qb = q + (size_t)b * KP;
         int k0 = 0;
-#if defined(NETC_I8_VNNI) || defined(NETC_I8_AVX2)
+#if defined(NETC_I8_VECTOR)
         k0 = i8_quantize_vec(qb, xb, K, inv_scale, &any);
 #endif
         for (int k = k0; k < K; k++) {
@@ -256,7 +353,7 @@ static int quantize(int8_t *restrict q, const float *restrict x, int B, int K, i
 }
 
 
-#if !defined(NETC_I8_VNNI) && !defined(NETC_I8_AVX2)
+#if !defined(NETC_I8_VECTOR)
 /* z = s_x·s_w·acc + bias: an output back in float, from its int32 sum, as the vector
  * paths' i8_store computes it (two statements: no compiler fuses them into one rounding). */
 static inline float dequantize(int32_t acc, float s_x, float s_w, float bias)
@@ -274,7 +371,7 @@ static void dense_i8(float *restrict z, const int8_t *restrict w4, const int8_t 
                      int B, int N, int KP, int negative, float s_x, const float *restrict s_w,
                      const float *restrict bias)
 {
-#if defined(NETC_I8_VNNI) || defined(NETC_I8_AVX2)
+#if defined(NETC_I8_VECTOR)
     for (int b = 0; b < B;) {
         const int R = B - b >= 4 ? 4 : 1;
         const int8_t *qb = q + (size_t)b * KP;
@@ -289,7 +386,10 @@ static void dense_i8(float *restrict z, const int8_t *restrict w4, const int8_t 
                     i8_block(zb, w4, qb, KP, N, o, n, r, v, 0, s_x, s_w, bias);            \
                 continue;                                                                  \
             }
-            I8_CASE(4, 1) I8_CASE(4, 2) I8_CASE(1, 1) I8_CASE(1, 2)
+            I8_CASE(4, 1) I8_CASE(1, 1)
+#if I8_VMAX > 1
+            I8_CASE(4, 2) I8_CASE(1, 2)
+#endif
 #if I8_VMAX > 2
             I8_CASE(4, 3) I8_CASE(4, 4) I8_CASE(1, 3) I8_CASE(1, 4)
 #endif

@@ -57,8 +57,8 @@ includes=$(grep -h '^#include <' "$work/int8/mnist_relu.c" "$work/int8/mnist_rel
     sort -u | tr '\n' ' ')
 [ "$includes" = "#include <math.h> #include <stddef.h> #include <stdint.h> #include <string.h> " ] ||
     fail "int8 export includes $includes"
-[ "$(grep -B1 '^#include <immintrin.h>' "$work/int8/mnist_relu.c" | head -1)" = \
-  "#if defined(NETC_I8_VNNI) || defined(NETC_I8_AVX2)" ] ||
+[ "$(grep -B2 '^#include <immintrin.h>' "$work/int8/mnist_relu.c" | head -1)" = \
+  "#if defined(NETC_I8_VNNI) || defined(NETC_I8_AVX2) || defined(NETC_I8_SSE2)" ] ||
     fail "<immintrin.h> is included outside the vector paths' #if"
 grep -q 'malloc\|#include "netc' "$work/int8/mnist_relu.c" && fail "int8 export allocates or uses the runtime"
 grep -q 'Quantised to int8' "$work/int8/mnist_relu.h" || fail "the header does not say it is quantised"
@@ -85,8 +85,8 @@ awk -v s="$selftest" 'BEGIN { exit !(s < 1e-5) }' || fail "int8 selftest $selfte
 echo "ok: int8 mnist_relu_selftest() = $selftest; predict, classify and predict_batch agree"
 
 # The same outputs, byte for byte, from each path of the int8 kernels: AVX-512 VNNI
-# (vpdpbusd), AVX2 (vpmaddubsw + vpmaddwd) and plain C (NETC_PORTABLE), those this
-# compiler and processor have; every output of the 10,000 test images, batched and one
+# (vpdpbusd), AVX2 (vpmaddubsw + vpmaddwd), SSE2 (pmaddwd; the x86-64 default) and plain C
+# (NETC_PORTABLE), those this compiler and processor have; every output of the 10,000 test images, batched and one
 # at a time (integer sums are exact, the float steps the same).
 cat > "$work/dump.c" <<'C'
 #include <stdio.h>
@@ -112,7 +112,7 @@ int main(int argc, char **argv)      /* dump IMAGES: the raw outputs on stdout *
 }
 C
 paths=0
-for flags in "-DNETC_PORTABLE" "-mavx2" "-mavx512f -mavx512bw -mavx512vnni"; do
+for flags in "-DNETC_PORTABLE" "" "-mavx2" "-mavx512f -mavx512bw -mavx512vnni"; do
     case $flags in
     -mavx2) grep -qw avx2 /proc/cpuinfo || continue ;;
     -mavx512f*) grep -qw avx512_vnni /proc/cpuinfo && grep -qw avx512bw /proc/cpuinfo || continue ;;
@@ -126,7 +126,7 @@ for flags in "-DNETC_PORTABLE" "-mavx2" "-mavx512f -mavx512bw -mavx512vnni"; do
     paths=$((paths + 1))
 done
 [ $paths -ge 2 ] || fail "only $paths int8 kernel path(s) compiled and ran"
-echo "ok: int8 outputs byte-identical from $paths kernel paths (plain C, AVX2, AVX-512 VNNI where present)"
+echo "ok: int8 outputs byte-identical from $paths kernel paths (plain C, SSE2, AVX2, AVX-512 VNNI where present)"
 echo "info: microseconds per image (batch, single): float $(awk '/_us/ { printf "%s ", $2 }' <<<"$float_out")," \
      "int8 $(awk '/_us/ { printf "%s ", $2 }' <<<"$int8_out")"
 

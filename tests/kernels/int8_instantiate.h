@@ -3,6 +3,7 @@
  * VARIANT_NAME and VARIANT_NEEDS before including; NETC_PORTABLE for the plain C. */
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "kernels/int8.h"
 

@@ -1,5 +1,5 @@
 /* int8_variant.h - one build of the int8 kernels (compiler/kernels/int8.h), for
- * test_kernels.c: int8.h picks AVX-512 VNNI, AVX2 or plain C from the compiler's target
+ * test_kernels.c: int8.h picks AVX-512 VNNI, AVX2, SSE2 or plain C from the compiler's target
  * macros, so each tests/kernels/int8_NAME.c compiles it for one target (the Makefile
  * gives the flags) and hands its functions over; the suite runs the same cases on all
  * and requires the same bytes from each.
@@ -19,6 +19,6 @@ struct int8_variant {
 };
 
 /* tests/kernels/int8_NAME.c */
-extern const struct int8_variant int8_portable, int8_avx2, int8_vnni;
+extern const struct int8_variant int8_portable, int8_sse2, int8_avx2, int8_vnni;
 
 #endif

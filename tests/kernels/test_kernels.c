@@ -20,7 +20,7 @@
  *     last): |fast - plain| <= 2·(K + 1)·FLT_EPSILON·(|init| + Σ_k |x_k w_k|), twice
  *     the worst-case error of either float sum of K + 1 terms.
  * Column sums, the transpose, the threads' shares and the int8 kernels are exact; the int8
- * kernels' builds (plain C, AVX2, AVX-512 VNNI) must also give the same bytes.
+ * kernels' builds (plain C, SSE2, AVX2, AVX-512 VNNI) must also give the same bytes.
  * exp_f stays within 1.02 ulp of e^x (as tests/codegen/expf.sh over all floats; here
  * every 16411th float and the special values).
  */
@@ -691,7 +691,8 @@ static void test_exp_f(void)
 
 /* ---- int8 ---- */
 
-static const struct int8_variant *const int8_variants[] = { &int8_portable, &int8_avx2, &int8_vnni };
+static const struct int8_variant *const int8_variants[] = { &int8_portable, &int8_sse2, &int8_avx2,
+                                                           &int8_vnni };
 enum { NINT8 = sizeof int8_variants / sizeof int8_variants[0] };
 
 /* Whether this machine runs the int8 build v (every feature its needs name). */
@@ -825,9 +826,9 @@ static int int8_dense_case(int B, int N, int K, int kind, int negative)
 }
 
 /* dense_i8: blocks of four rows and the last B % 4 one by one, output vectors of 16
- * (VNNI) or 8 (AVX2) in blocks of up to 4 or 2 and every tail of outputs, one group of
- * four inputs to 196 (and K % 4 = 1..3 padded), inputs all >= 0 and signed: the exact
- * sums, the same bytes from every build. */
+ * (VNNI), 8 (AVX2) or 4 (SSE2) in blocks of up to 4, 2 or 1 and every tail of outputs,
+ * one group of four inputs to 196 (and K % 4 = 1..3 padded), inputs all >= 0 and signed:
+ * the exact sums, the same bytes from every build. */
 static void test_int8_dense(void)
 {
     static const int Bs[] = { 1, 2, 3, 4, 5, 7, 8, 9 };
