@@ -123,7 +123,7 @@ $(BUILD)/tests/%.o: tests/%.c $(BUILD)/parser.h $(BUILD)/lexer.h | $(BUILD)/.dir
 # The kernels' AVX2 + FMA build, as trainers compiled with -march=native run them
 # (the suite runs it where the processor has both).
 ifeq ($(shell uname -m),x86_64)
-$(BUILD)/tests/kernels/avx2%.o: ALL_CFLAGS += -mavx2 -mfma
+$(BUILD)/tests/kernels/avx2.o $(BUILD)/tests/kernels/avx2_export.o: ALL_CFLAGS += -mavx2 -mfma
 # The int8 kernels' AVX2 and AVX-512 VNNI paths (the suite runs each where the processor
 # has it, and compares their bytes with the plain C's).
 $(BUILD)/tests/kernels/int8_avx2.o: ALL_CFLAGS += -mavx2
