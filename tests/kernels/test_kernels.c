@@ -34,6 +34,7 @@
 
 #include "kernels/reference.h"
 #include "int8_variant.h"
+#include "support.h"
 #include "variant.h"
 
 void kernels_register(void);
@@ -47,40 +48,16 @@ enum { NVARIANTS = sizeof variants / sizeof variants[0] };
 /* Whether this machine runs variant v. */
 static int runs(const struct kernel_variant *v)
 {
-    if (!v->built)
-        return 0;
-#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
-    if (strstr(v->needs, "avx2") && !__builtin_cpu_supports("avx2"))
-        return 0;
-    if (strstr(v->needs, "fma") && !__builtin_cpu_supports("fma"))
-        return 0;
-#else
-    if (v->needs[0])
-        return 0;
-#endif
-    return 1;
+    return v->built && processor_has(v->needs);
 }
 
 /* ---- data ---- */
 
-static uint64_t rng_state;
-
-static uint32_t rng_next(void)
-{
-    rng_state = rng_state * 6364136223846793005u + 1442695040888963407u;
-    return (uint32_t)(rng_state >> 32);
-}
-
-/* Uniform in [-1, 1), with all 24 bits of the mantissa in play. */
-static float rng_float(void)
-{
-    return (float)((int32_t)rng_next()) * 0x1p-31f;
-}
 
 static void fill(float *p, int n)
 {
     for (int k = 0; k < n; k++)
-        p[k] = rng_float();
+        p[k] = test_rng_float();
 }
 
 enum { GUARD = 8 };
@@ -283,7 +260,7 @@ static void test_matmul_blocks_and_tails(void)
         struct tally t = { 0 };
         if (!runs(v))
             continue;
-        rng_state = 1;
+        test_rng_state = 1;
         for (size_t b = 0; b < sizeof Bs / sizeof Bs[0]; b++)
             for (size_t k = 0; k < sizeof Ks / sizeof Ks[0]; k++)
                 for (size_t n = 0; n < sizeof Ns / sizeof Ns[0]; n++)
@@ -307,7 +284,7 @@ static void test_matmul_chunks(void)
         struct tally t = { 0 };
         if (!runs(v))
             continue;
-        rng_state = 2;
+        test_rng_state = 2;
         for (size_t b = 0; b < sizeof Bs / sizeof Bs[0]; b++)
             for (size_t k = 0; k < sizeof Ks / sizeof Ks[0]; k++)
                 for (size_t n = 0; n < sizeof Ns / sizeof Ns[0]; n++)
@@ -331,7 +308,7 @@ static void test_matmul_panels(void)
         struct tally t = { 0 };
         if (!runs(v))
             continue;
-        rng_state = 3;
+        test_rng_state = 3;
         for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++)
             matmul_case(&t, v, cases[c][0], cases[c][1], cases[c][2], cases[c][3], (int)c % 2);
         report(&t, "panels", v);
@@ -384,7 +361,7 @@ static void test_conv_product(void)
         struct tally t = { 0 };
         if (!runs(v))
             continue;
-        rng_state = 9;
+        test_rng_state = 9;
         for (size_t o = 0; o < sizeof Os / sizeof Os[0]; o++)
             for (size_t k = 0; k < sizeof Ks / sizeof Ks[0]; k++)
                 for (size_t p = 0; p < sizeof Ps / sizeof Ps[0]; p++)
@@ -405,7 +382,7 @@ static void test_matmul_one_sample(void)
         struct tally t = { 0 };
         if (!runs(v))
             continue;
-        rng_state = 4;
+        test_rng_state = 4;
         for (size_t k = 0; k < sizeof Ks / sizeof Ks[0]; k++)
             for (size_t n = 0; n < sizeof Ns / sizeof Ns[0]; n++)
                 for (int R = 1; R <= 6; R += 4)
@@ -428,7 +405,7 @@ static void test_backward(void)
         struct tally t = { 0 };
         if (!runs(v) || !v->outer_sum)
             continue;
-        rng_state = 5;
+        test_rng_state = 5;
         for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
             const int B = cases[c][0], IN = cases[c][1], OUT = cases[c][2], R = cases[c][3];
             float *delta = buffer(B * OUT), *WT = buffer(IN * OUT), *W = buffer(OUT * IN);
@@ -508,7 +485,7 @@ static void test_outer_sum(void)
         struct tally t = { 0 };
         if (!runs(v) || !v->outer_sum)
             continue;
-        rng_state = 6;
+        test_rng_state = 6;
         for (size_t b = 0; b < sizeof Bs / sizeof Bs[0]; b++)
             for (size_t k = 0; k < sizeof Ks / sizeof Ks[0]; k++)
                 for (size_t n = 0; n < sizeof Ns / sizeof Ns[0]; n++)
@@ -531,7 +508,7 @@ static void test_outer_sum_panels(void)
         struct tally t = { 0 };
         if (!runs(v) || !v->outer_sum)
             continue;
-        rng_state = 7;
+        test_rng_state = 7;
         for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++)
             outer_case(&t, v, cases[c][0], cases[c][1], cases[c][2], cases[c][3], cases[c][4]);
         report(&t, "panels", v);
@@ -548,7 +525,7 @@ static void test_column_sum(void)
         const struct kernel_variant *v = variants[i];
         if (!runs(v) || !v->outer_sum)
             continue;
-        rng_state = 8;
+        test_rng_state = 8;
         for (size_t b = 0; b < sizeof Bs / sizeof Bs[0]; b++)
             for (size_t n = 0; n < sizeof Ns / sizeof Ns[0]; n++)
                 for (int T = 1; T <= 3; T++) {
@@ -582,7 +559,7 @@ static void test_transpose(void)
         const struct kernel_variant *v = variants[i];
         if (!runs(v) || !v->outer_sum)
             continue;
-        rng_state = 9;
+        test_rng_state = 9;
         for (size_t k = 0; k < sizeof Ks / sizeof Ks[0]; k++)
             for (size_t n = 0; n < sizeof Ns / sizeof Ns[0]; n++)
                 for (int T = 1; T <= 4; T += 3) {
@@ -698,22 +675,7 @@ enum { NINT8 = sizeof int8_variants / sizeof int8_variants[0] };
 /* Whether this machine runs the int8 build v (every feature its needs name). */
 static int int8_runs(const struct int8_variant *v)
 {
-    if (!v->built)
-        return 0;
-#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
-    if (strstr(v->needs, "avx2") && !__builtin_cpu_supports("avx2"))
-        return 0;
-    if (strstr(v->needs, "avx512f") && !__builtin_cpu_supports("avx512f"))
-        return 0;
-    if (strstr(v->needs, "avx512bw") && !__builtin_cpu_supports("avx512bw"))
-        return 0;
-    if (strstr(v->needs, "avx512vnni") && !__builtin_cpu_supports("avx512vnni"))
-        return 0;
-#else
-    if (v->needs[0])
-        return 0;
-#endif
-    return 1;
+    return v->built && processor_has(v->needs);
 }
 
 /* quantize against round-half-away-from-zero and the saturation: exact, but for one
@@ -784,8 +746,8 @@ static void pack_w4(int8_t *w4, const int8_t *w, int N, int K)
 static int8_t int8_value(int kind, int negative)
 {
     if (kind == 2)
-        return (int8_t)(negative && rng_next() % 2 ? -127 : 127);
-    return (int8_t)(negative ? (int)(rng_next() % 255) - 127 : (int)(rng_next() % 128));
+        return (int8_t)(negative && test_rng_next() % 2 ? -127 : 127);
+    return (int8_t)(negative ? (int)(test_rng_next() % 255) - 127 : (int)(test_rng_next() % 128));
 }
 
 /* One case on every build of dense_i8 that runs here: the reference's bytes from each.
@@ -806,7 +768,7 @@ static int int8_dense_case(int B, int N, int K, int kind, int negative)
             for (int k = 0; k < K; k++)
                 x[b * K + k] = xq[b * KP + k] = int8_value(kind, negative);
         for (int o = 0; o < N; o++)
-            s_w[o] = (rng_float() + 1.5f) / 127.0f, bias[o] = rng_float();
+            s_w[o] = (test_rng_float() + 1.5f) / 127.0f, bias[o] = test_rng_float();
         pack_w4(w4, w, N, K);
         const float s_x = 0.0123f;
         dense_i8_reference(want, w, x, B, N, K, s_x, s_w, bias);
@@ -835,7 +797,7 @@ static void test_int8_dense(void)
     static const int Ns[] = { 1, 3, 7, 8, 9, 16, 17, 31, 33, 64, 65, 70, 129 };
     static const int Ks[] = { 1, 3, 4, 16, 25, 100, 784 };
     int bad = 0, cases = 0;
-    rng_state = 10;
+    test_rng_state = 10;
     for (size_t b = 0; b < sizeof Bs / sizeof Bs[0]; b++)
         for (size_t n = 0; n < sizeof Ns / sizeof Ns[0]; n++)
             for (size_t k = 0; k < sizeof Ks / sizeof Ks[0]; k++)

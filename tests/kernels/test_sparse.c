@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "support.h"
 #include "variant.h"
 
 void kernels_sparse_register(void);
@@ -29,33 +30,9 @@ enum { NVARIANTS = sizeof variants / sizeof variants[0], GUARD = 8 };
 
 static int runs(const struct kernel_variant *v)
 {
-    if (!v->built)
-        return 0;
-#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
-    if (strstr(v->needs, "avx2") && !__builtin_cpu_supports("avx2"))
-        return 0;
-    if (strstr(v->needs, "fma") && !__builtin_cpu_supports("fma"))
-        return 0;
-#else
-    if (v->needs[0])
-        return 0;
-#endif
-    return 1;
+    return v->built && processor_has(v->needs);
 }
 
-static uint64_t rng_state;
-
-static uint32_t rng_next(void)
-{
-    rng_state = rng_state * 6364136223846793005u + 1442695040888963407u;
-    return (uint32_t)(rng_state >> 32);
-}
-
-/* Uniform in [-1, 1). */
-static float rng_float(void)
-{
-    return (float)((int32_t)rng_next()) * 0x1p-31f;
-}
 
 /* The ways inputs are zero. */
 enum zeros { NONE, FEW, MOST, ALL, RUNS, TINY };
@@ -67,7 +44,7 @@ static void fill_inputs(float *x, int n, enum zeros kind)
 {
     int run = 0, on = 0;
     for (int k = 0; k < n; k++) {
-        const uint32_t r = rng_next();
+        const uint32_t r = test_rng_next();
         int zero = 0;
         switch (kind) {
         case NONE: zero = 0; break;
@@ -87,7 +64,7 @@ static void fill_inputs(float *x, int n, enum zeros kind)
         else if (kind == TINY)
             x[k] = r & 0x200 ? 0x1p-100f : -0x1p-100f;
         else
-            x[k] = rng_float();
+            x[k] = test_rng_float();
     }
 }
 
@@ -95,11 +72,11 @@ static void fill_inputs(float *x, int n, enum zeros kind)
 static void fill_weights(float *w, int n, int tiny)
 {
     for (int k = 0; k < n; k++) {
-        const uint32_t r = rng_next();
+        const uint32_t r = test_rng_next();
         if (k % 7 == 3)
             w[k] = r & 1 ? -0.0f : 0.0f;
         else
-            w[k] = tiny ? (r & 2 ? 0x1p-60f : -0x1p-60f) : rng_float();
+            w[k] = tiny ? (r & 2 ? 0x1p-60f : -0x1p-60f) : test_rng_float();
     }
 }
 
@@ -148,7 +125,7 @@ static void report(const struct tally *t, const char *kernel, const struct kerne
 static void fill_bias(float *bias, int n, int kind)
 {
     for (int o = 0; o < n; o++)
-        bias[o] = kind == 1 ? 0.0f : rng_float();
+        bias[o] = kind == 1 ? 0.0f : test_rng_float();
     if (kind == 2)
         bias[n / 2] = -0.0f;
 }
@@ -186,7 +163,7 @@ static void test_input_product(void)
         struct tally t = { 0 };
         if (!runs(v))
             continue;
-        rng_state = 7;
+        test_rng_state = 7;
         for (size_t b = 0; b < sizeof Bs / sizeof Bs[0]; b++)
             for (size_t k = 0; k < sizeof Ks / sizeof Ks[0]; k++)
                 for (size_t n = 0; n < sizeof Ns / sizeof Ns[0]; n++)
@@ -232,7 +209,7 @@ static void test_input_outer_sum(void)
         struct tally t = { 0 };
         if (!runs(v) || !v->input_outer_sum)
             continue;
-        rng_state = 11;
+        test_rng_state = 11;
         for (size_t b = 0; b < sizeof Bs / sizeof Bs[0]; b++)
             for (size_t k = 0; k < sizeof Ks / sizeof Ks[0]; k++)
                 for (size_t n = 0; n < sizeof Ns / sizeof Ns[0]; n++)
