@@ -110,6 +110,20 @@ static int block_rows(const struct emit *e, const struct scratch *s)
  * (32-byte frames) but are spilled, one set per inlined instance, where a vector is two
  * SSE registers or emulated: 2.3 KB with gcc -O2 on x86-64 (tests/e2e/export.sh). */
 enum { LOCALS_BYTES = 3072 };
+
+/* A dense first layer's skipping of zero inputs (sparse.h's input_product) adds its
+ * lists of inputs, 544 bytes for each of its inlined row counts, and their register
+ * blocks: 3.0 KB more with gcc -O2 and -Os on x86-64, 3.2 KB at -O1, 0.5 KB with AVX
+ * (measured with -fstack-usage, tests/e2e/export.sh).  Not in the int8 export. */
+enum { SPARSE_LOCALS_BYTES = 4096 };
+
+/* The kernels' locals of this export. */
+static long long locals_bytes(const struct emit *e)
+{
+    const struct network *net = e->net;
+    const int sparse = !e->quant && net->nlayers > 0 && net->layers[0].kind == LAYER_DENSE;
+    return LOCALS_BYTES + (sparse ? SPARSE_LOCALS_BYTES : 0);
+}
 enum { N_SELFTEST = 3 };        /* samples recorded for NAME_selftest */
 
 /* Multiply-adds per sample: a dense layer's IN·OUT, a conv layer's FAN_IN·OUT_C at each
@@ -213,10 +227,10 @@ static void emit_infer_doc(const struct emit *e, const struct scratch *s, int ch
                 weight_bytes(e), network_param_count(net));
     }
     pr_line(p, " *   %s_predict and %s_classify use at most %lld bytes of stack (%s_STACK_BYTES),",
-            n, n, scratch_bytes(s, e) + LOCALS_BYTES + 4LL * last->out, e->up);
+            n, n, scratch_bytes(s, e) + locals_bytes(e) + 4LL * last->out, e->up);
     pr_line(p, " *   %s_predict_batch at most %lld (%s_BATCH_STACK_BYTES): %d samples at a time;",
-            n, chunk * scratch_bytes(s, e) + LOCALS_BYTES, e->up, chunk);
-    pr_line(p, " *   both counts include %d bytes for the kernels' locals.", LOCALS_BYTES);
+            n, chunk * scratch_bytes(s, e) + locals_bytes(e), e->up, chunk);
+    pr_line(p, " *   both counts include %lld bytes for the kernels' locals.", locals_bytes(e));
     pr_line(p, " * Work: %lld multiply-adds per sample (%s_MACS).", macs(net), e->up);
     if (e->quant) {
         pr_line(p, " * Quantised to int8: the weights and each layer's input, with sums in int32 and");
@@ -276,10 +290,10 @@ static void emit_infer_header(const struct emit *e)
     pr_close_with(p, ";");
     define(e, "N_PARAM", network_param_count(net), "weights and biases");
     define(e, "WEIGHT_BYTES", weight_bytes(e), "constant data (flash)");
-    define(e, "STACK_BYTES", scratch_bytes(&s, e) + LOCALS_BYTES +
+    define(e, "STACK_BYTES", scratch_bytes(&s, e) + locals_bytes(e) +
            4LL * net->layers[net->nlayers - 1].out, "stack of %s_predict, %s_classify", e->name,
            e->name);
-    define(e, "BATCH_STACK_BYTES", chunk * scratch_bytes(&s, e) + LOCALS_BYTES,
+    define(e, "BATCH_STACK_BYTES", chunk * scratch_bytes(&s, e) + locals_bytes(e),
            "stack of %s_predict_batch", e->name);
     define(e, "MACS", macs(net), "multiply-adds per sample");
     pr_blank(p);
