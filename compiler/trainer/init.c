@@ -42,27 +42,95 @@ static void emit_fill_uniform(struct printer *p)
     pr_line(p, "/* w[0..n) drawn uniformly from [lo, hi). */");
     pr_line(p, "static void fill_uniform(float *w, int n, float lo, float hi, uint64_t *state)");
     pr_block(p);
-    pr_line(p, "for (int k = 0; k < n; k++)");
-    pr_line(p, "    w[k] = lo + (hi - lo) * rng_uniform(state);");
+    pr_line(p, "for (int k = 0; k < n; k++) {");
+    pr_line(p, "    const float scaled = (hi - lo) * rng_uniform(state);   /* not fused with the add */");
+    pr_line(p, "    w[k] = lo + scaled;");
+    pr_line(p, "}");
+    pr_close(p);
+    pr_blank(p);
+}
+
+/* ln u and cos 2πt, for Box–Muller, in double arithmetic of the generated file's own:
+ * libm's logf and cosf differ in the last bit between C libraries (glibc's, musl's,
+ * wasi-libc's in netc --emit web's page) and would make the same seed give other
+ * weights elsewhere.  Each statement does one operation, so no compiler fuses a
+ * multiply and an add (gcc's -ffp-contract=fast, clang's =on within an expression). */
+static void emit_rng_log(struct printer *p)
+{
+    pr_line(p, "/* ln u for u in (0, 1]: u = m·2^e with m in [√½, √2) (doubling is exact), then");
+    pr_line(p, " *   ln u = e·ln 2 + ln m,  ln m = 2 atanh s = 2 (s + s³/3 + s⁵/5 + …),  s = (m − 1)/(m + 1)");
+    pr_line(p, " * |s| < 0.172, so the 13 terms summed leave less than 1e-18 out.  The generated");
+    pr_line(p, " * file's own rather than libm's, whose last bit differs between C libraries: the");
+    pr_line(p, " * same seed gives the same weights everywhere (one operation per statement, so");
+    pr_line(p, " * that no compiler fuses a multiply and an add into one rounding). */");
+    pr_line(p, "static double rng_log(double u)");
+    pr_block(p);
+    pr_line(p, "int e = 0;");
+    pr_line(p, "for (; u < 0.70710678118654752; e--)");
+    pr_line(p, "    u = 2.0 * u;");
+    pr_line(p, "const double s = (u - 1.0) / (u + 1.0);");
+    pr_line(p, "const double s2 = s * s;");
+    pr_line(p, "double sum = 0.0;                   /* Σ_n s^2n / (2n + 1), by Horner's rule */");
+    pr_line(p, "for (int n = 12; n >= 0; n--) {");
+    pr_line(p, "    sum = sum * s2;");
+    pr_line(p, "    sum = sum + 1.0 / (double)(2 * n + 1);");
+    pr_line(p, "}");
+    pr_line(p, "const double ln_m = (2.0 * s) * sum;");
+    pr_line(p, "const double e_ln_2 = (double)e * 0.69314718055994531;");
+    pr_line(p, "return e_ln_2 + ln_m;");
+    pr_close(p);
+    pr_blank(p);
+}
+
+static void emit_rng_cos(struct printer *p)
+{
+    pr_line(p, "/* cos 2πt for t in [0, 1), as rng_log: by the symmetries (exact in double for");
+    pr_line(p, " * rng_uniform's values)");
+    pr_line(p, " *   cos 2πt = cos 2π(1 − t),  cos 2πt = −cos 2π(½ − t),  cos 2πt = sin 2π(¼ − t)");
+    pr_line(p, " * to x = 2πt in [0, π/4], then the Taylor series, 10 terms (the 11th < 1e-20):");
+    pr_line(p, " *   cos x = 1 − x²/(1·2) (1 − x²/(3·4) (1 − …)),  sin x = x (1 − x²/(2·3) (1 − …)) */");
+    pr_line(p, "static double rng_cos_turns(double t)");
+    pr_block(p);
+    pr_line(p, "t = t > 0.5 ? 1.0 - t : t;");
+    pr_line(p, "const double sign = t > 0.25 ? -1.0 : 1.0;");
+    pr_line(p, "t = t > 0.25 ? 0.5 - t : t;");
+    pr_line(p, "const int sine = t > 0.125;         /* then sin 2π(¼ − t) */");
+    pr_line(p, "t = sine ? 0.25 - t : t;");
+    pr_line(p, "const double x = t * 6.283185307179586477;");
+    pr_line(p, "const double x2 = x * x;");
+    pr_line(p, "double sum = 1.0;");
+    pr_line(p, "for (int k = 10; k >= 1; k--) {");
+    pr_line(p, "    const double term = x2 / (double)((2 * k - 1 + sine) * (2 * k + sine));");
+    pr_line(p, "    const double nested = term * sum;");
+    pr_line(p, "    sum = 1.0 - nested;");
+    pr_line(p, "}");
+    pr_line(p, "sum = sine ? x * sum : sum;");
+    pr_line(p, "return sign * sum;");
     pr_close(p);
     pr_blank(p);
 }
 
 static void emit_fill_normal(struct printer *p)
 {
-    pr_line(p, "/* A standard normal sample by Box–Muller; u1 in (0, 1] keeps the log finite. */");
+    emit_rng_log(p);
+    emit_rng_cos(p);
+    pr_line(p, "/* A standard normal sample by Box–Muller, in double, rounded once to float; u1 in");
+    pr_line(p, " * (0, 1] keeps the log finite. */");
     pr_line(p, "static float rng_normal(uint64_t *state)");
     pr_block(p);
-    pr_line(p, "const float u1 = 1.0f - rng_uniform(state);");
-    pr_line(p, "const float u2 = rng_uniform(state);");
-    pr_line(p, "return sqrtf(-2.0f * logf(u1)) * cosf(6.28318531f * u2);");
+    pr_line(p, "const double u1 = 1.0 - (double)rng_uniform(state);");
+    pr_line(p, "const double u2 = (double)rng_uniform(state);");
+    pr_line(p, "const double radius = sqrt(-2.0 * rng_log(u1));   /* sqrt: correctly rounded everywhere */");
+    pr_line(p, "return (float)(radius * rng_cos_turns(u2));");
     pr_close(p);
     pr_blank(p);
     pr_line(p, "/* w[0..n) drawn from the normal distribution N(mean, std²). */");
     pr_line(p, "static void fill_normal(float *w, int n, float mean, float std, uint64_t *state)");
     pr_block(p);
-    pr_line(p, "for (int k = 0; k < n; k++)");
-    pr_line(p, "    w[k] = mean + std * rng_normal(state);");
+    pr_line(p, "for (int k = 0; k < n; k++) {");
+    pr_line(p, "    const float scaled = std * rng_normal(state);");
+    pr_line(p, "    w[k] = mean + scaled;");
+    pr_line(p, "}");
     pr_close(p);
     pr_blank(p);
 }
@@ -107,8 +175,10 @@ static void emit_layer_init(const struct emit *e, int l)
             pr_line(p, "/* layer %d, \"%s\": He/Kaiming normal for leaky_relu, N(0, 2 / ((1 + α²) IN)) */",
                     l + 1, L->name);
             lit_float(alpha, L->alpha);
-            pr_line(p, "const float std%d = sqrtf(2.0f / ((1.0f + %s * %s) * (float)%s));", l + 1,
-                    alpha, alpha, in);
+            pr_line(p, "const float alpha_squared%d = %s * %s;   /* not fused with the add */", l + 1,
+                    alpha, alpha);
+            pr_line(p, "const float std%d = sqrtf(2.0f / ((1.0f + alpha_squared%d) * (float)%s));",
+                    l + 1, l + 1, in);
         } else {
             pr_line(p, "/* layer %d, \"%s\": He/Kaiming normal, N(0, 2 / IN) */", l + 1, L->name);
             pr_line(p, "const float std%d = sqrtf(2.0f / (float)%s);", l + 1, in);

@@ -107,7 +107,9 @@ static void print_model(const struct page *pg)
     emit_architecture(net, arch, sizeof arch);
     json_string(quoted[0], sizeof quoted[0], arch);
     json_string(quoted[1], sizeof quoted[1], pg->d->source);
-    json_string(quoted[2], sizeof quoted[2], pg->d->weights ? pg->d->weights->path : "");
+    /* the weights file's name without its directories: a page is made to be shared */
+    const char *weights = pg->d->weights ? pg->d->weights->path : "";
+    json_string(quoted[2], sizeof quoted[2], strrchr(weights, '/') ? strrchr(weights, '/') + 1 : weights);
     pr_line(p, "<script type=\"application/json\" id=\"netc-model\">");
     pr_line(p, "{\"name\": \"%s\", \"architecture\": %s, \"input\": %d, \"batch\": %d,",
             net->name, quoted[0], net->input_size, net->batch);

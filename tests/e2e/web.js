@@ -5,11 +5,11 @@
 //   each test digit of the page gets the class and outputs (within 1e-5) of the native
 //   `predict --raw` (RAW.txt: one line per MNIST test image);
 //   one epoch of the page's training subset from seed SEED lowers the test loss and
-//   gives the native trainer's weights within float rounding: with NAME.wasm (SIMD, no
-//   FMA) those of `train --limit --seed` (EPOCH.safetensors), with NAME_relaxed.wasm
-//   (relaxed SIMD, fused as natively), where the page has it, those of
-//   `train --init-weights` (GIVEN.safetensors) from the page's given weights; NAME.wasm
-//   again as a browser without relaxed SIMD runs it;
+//   gives the native trainer's weights within float rounding, those of `train --limit
+//   --seed` (EPOCH.safetensors), with NAME_relaxed.wasm (relaxed SIMD, fused as
+//   natively) where the page has it, and NAME.wasm (SIMD, no FMA) as a browser without
+//   relaxed SIMD runs it; with NAME_relaxed.wasm also from the page's given weights,
+//   those of `train --init-weights` (GIVEN.safetensors);
 //   the page logs no errors.
 // Writes OUTDIR/web-draw.png and OUTDIR/web-train.png.  Exit 0: all passed.
 "use strict";
@@ -61,36 +61,17 @@ function connect(url) {
   return new Promise((resolve) => { ws.onopen = () => resolve({ send, on: (f) => listeners.push(f), ws }); });
 }
 
-// One epoch of the page's subset from SEED's weights: the test loss falls; the weights
-// after it (SIMD), or after one from the given weights (relaxed SIMD), are the native
-// trainer's within float rounding.
-async function epochCheck(js, simd) {
-  const seed = Number(seedText);
-  await js(`window.netc.start(${seed}, false, true)`);
-  const before = await js("window.netc.test()");
-  const t0 = Date.now();
-  const after = await js("window.netc.epoch()");
-  const secs = (Date.now() - t0) / 1000;
-  if (!(after.loss < before.loss)) fail(`one epoch: test loss ${before.loss} -> ${after.loss}`);
-  console.log(`ok: one epoch in the page from seed ${seed}, WebAssembly ${simd} (${secs.toFixed(2)} s): test loss ${before.loss.toFixed(4)} -> ${after.loss.toFixed(4)}, accuracy ${(100 * before.acc).toFixed(1)} % -> ${(100 * after.acc).toFixed(1)} %`);
-  // Relaxed SIMD: the native trainer's arithmetic (the kernels' multiply-adds fused where
-  // the processor has FMA, as natively), compared from the same starting bytes: the
-  // page's given weights, as `train --init-weights` starts.  SIMD: from the seed.
-  const fromGiven = simd === "relaxed SIMD";
-  if (fromGiven) {
-    await js(`window.netc.start(${seed}, true, true)`);
-    await js("window.netc.epoch()");
-  }
-  const params = await js("window.netc.params()"), model = await js("window.netc.model");
-  const st = fs.readFileSync(fromGiven ? givenPath : epochPath), hlen = Number(st.readBigUInt64LE(0));
+// The largest |page - native| over every weight and bias, the page's param block against
+// a safetensors file's tensors: W[units][fan_in] in the file (a conv layer's [filters,
+// C, KH, KW] is that too), W^T[fan_in][units] in the page.
+function weightsDiff(params, model, file) {
+  const st = fs.readFileSync(file), hlen = Number(st.readBigUInt64LE(0));
   const header = JSON.parse(st.subarray(8, 8 + hlen).toString("utf8")), data = st.subarray(8 + hlen);
   const tensor = (name) => {
     const t = header[name], [a, b] = t.data_offsets;
     return new Float32Array(data.buffer.slice(data.byteOffset + a, data.byteOffset + b));
   };
   let diff = 0, peak = 0, at = "";
-  // Each layer with weights: W[units][fan_in] in the file (a conv layer's [filters, C,
-  // KH, KW] is that too), W^T[fan_in][units] in the page's param block.
   for (const L of model.layers.filter((L) => L.wt >= 0)) {
     const W = tensor(`${L.name}.weight`), B = tensor(`${L.name}.bias`);
     for (let o = 0; o < L.units; o++) {
@@ -102,10 +83,39 @@ async function epochCheck(js, simd) {
       if (Math.abs(params[L.b + o] - B[o]) > diff) { diff = Math.abs(params[L.b + o] - B[o]); at = `${L.name}.bias[${o}]`; }
     }
   }
+  return { diff, at, peak };
+}
+
+// The page's weights now against the native trainer's after the same epoch (FILE).
+async function sameWeights(js, simd, from, file) {
+  const params = await js("window.netc.params()"), model = await js("window.netc.model");
+  const { diff, at, peak } = weightsDiff(params, model, file);
   const tolerance = Number(process.env.WEB_WEIGHTS_TOLERANCE || 1e-5);
-  if (!(diff <= tolerance)) fail(`weights after one epoch (WebAssembly ${simd}) differ from the native trainer's by ${diff} at ${at} (largest |w| ${peak})`);
-  console.log(`ok: weights after one epoch from ${fromGiven ? "the given weights" : `seed ${seed}`} (WebAssembly ${simd}; shuffled, batch ${model.batch}, ${model.n_train} samples): ` +
-              `max |page - native| = ${diff.toExponential(2)} at ${at} (largest |w| ${peak.toFixed(2)}; tolerance ${tolerance})`);
+  if (!(diff <= tolerance)) fail(`weights after one epoch from ${from} (WebAssembly ${simd}) differ from the native trainer's by ${diff} at ${at} (largest |w| ${peak})`);
+  console.log(`ok: weights after one epoch from ${from} (WebAssembly ${simd}; shuffled, batch ${model.batch}, ${model.n_train} samples): ` +
+              `max |page - native| = ${diff.toExponential(2)}${at ? ` at ${at}` : ""} (largest |w| ${peak.toFixed(2)}; tolerance ${tolerance})`);
+}
+
+// One epoch of the page's subset from SEED's weights: the test loss falls, and the
+// weights are those of the native trainer's `train --seed` (EPOCH.safetensors) within
+// float rounding: the same initial bytes (the generated init uses no libm), the same
+// arithmetic where the module is relaxed SIMD (fused multiply-adds, as natively).
+// Relaxed SIMD first from the page's given weights, as `train --init-weights` starts.
+async function epochCheck(js, simd) {
+  const seed = Number(seedText);
+  if (simd === "relaxed SIMD") {
+    await js(`window.netc.start(${seed}, true, true)`);
+    await js("window.netc.epoch()");
+    await sameWeights(js, simd, "the given weights", givenPath);
+  }
+  await js(`window.netc.start(${seed}, false, true)`);
+  const before = await js("window.netc.test()");
+  const t0 = Date.now();
+  const after = await js("window.netc.epoch()");
+  const secs = (Date.now() - t0) / 1000;
+  if (!(after.loss < before.loss)) fail(`one epoch: test loss ${before.loss} -> ${after.loss}`);
+  console.log(`ok: one epoch in the page from seed ${seed}, WebAssembly ${simd} (${secs.toFixed(2)} s): test loss ${before.loss.toFixed(4)} -> ${after.loss.toFixed(4)}, accuracy ${(100 * before.acc).toFixed(1)} % -> ${(100 * after.acc).toFixed(1)} %`);
+  await sameWeights(js, simd, `seed ${seed}`, epochPath);
 }
 
 async function main() {

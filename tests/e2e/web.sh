@@ -26,10 +26,8 @@ web_page() {
         "$dir/native/$net" train --quiet --data data/mnist --epochs "$epochs" --save "$weights" > /dev/null
     fi
     "$dir/native/$net" predict --raw --weights "$weights" data/mnist/t10k-images-idx3-ubyte > "$dir/raw.txt"
-    # The epoch NAME_relaxed.wasm's is compared with: from the page's given weights, the
-    # same bytes in both (the seed's He-normal weights come from logf and cosf, glibc's
-    # natively and wasi-libc's in the page: lenet's differ by 1 ulp in 1 % of them, and
-    # Adam makes that 2.5e-2 after this epoch where the arithmetic is otherwise the same).
+    # The page's relaxed-SIMD module is also checked from its given weights, as
+    # `train --init-weights` starts.
     "$dir/native/$net" train --quiet --data data/mnist --init-weights "$weights" --limit 3000 --epochs 1 \
         --seed $seed --save "$dir/given1.safetensors" > /dev/null
 
@@ -60,10 +58,10 @@ web_page mnist_relu 2
 # LeNet-5: convolutions and max pooling drawn as feature maps, the first layer's filters,
 # dropout (its masks keyed per batch as the trainer keys them), Adam, batch 64.  The
 # page's weights are the subset epoch's (all of MNIST would take minutes).  Weights
-# within 1e-4, not 1e-5: the page's conv kernels add in another order than the native
-# AVX ones (a native SSE2 build differs from an AVX one by 6e-6 after this epoch), and
-# Adam scales a near-zero gradient's rounding up to a step of about lr (1e-3); measured
-# 2.0e-5 to 3.5e-5.  A wrong dropout mask, batch or data order moves weights by 1e-2 (4.6e-2
+# within 1e-4, not 1e-5: without relaxed SIMD the page's conv kernels round otherwise
+# than the native AVX ones (a native SSE2 build differs from an AVX one by 6e-6 after this
+# epoch), and Adam scales a near-zero gradient's rounding up to a step of about lr (1e-3);
+# measured 1.4e-5 (relaxed SIMD: 0).  A wrong dropout mask, batch or data order moves weights by 1e-2 (4.6e-2
 # with another mask key).
 WEB_WEIGHTS_TOLERANCE=1e-4 web_page lenet
 [ -z "${WEB_SHOTS:-}" ] || cp "$work/lenet/shots/web-draw.png" "$WEB_SHOTS"/web-conv-draw.png

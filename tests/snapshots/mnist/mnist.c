@@ -47,8 +47,10 @@ static float rng_uniform(uint64_t *state)
 /* w[0..n) drawn uniformly from [lo, hi). */
 static void fill_uniform(float *w, int n, float lo, float hi, uint64_t *state)
 {
-    for (int k = 0; k < n; k++)
-        w[k] = lo + (hi - lo) * rng_uniform(state);
+    for (int k = 0; k < n; k++) {
+        const float scaled = (hi - lo) * rng_uniform(state);   /* not fused with the add */
+        w[k] = lo + scaled;
+    }
 }
 
 /* Fresh weights from seed: each layer's weights as the .net file says, its
