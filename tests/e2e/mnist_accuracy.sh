@@ -4,7 +4,7 @@
 #    between 93.81 and 94.64 %, mean 94.28 %; PyTorch's seeds 1-12 between 93.68 and
 #    94.58 %, mean 94.25 %: bench/torch_accuracy.py);
 #  - samples/mnist_relu.net as written (10 epochs, seed 7): >= 97.8 %, issue 3's figure
-#    (seeds 1-10 end between 98.11 and 98.41 %, mean 98.24 %; PyTorch's seeds 1-6
+#    (seeds 1-10 end between 98.09 and 98.42 %, mean 98.23 %; PyTorch's seeds 1-6
 #    between 98.10 and 98.24 %, mean 98.17 %);
 #  - samples/lenet.net (issue 15's LeNet-5) with 2 of its 12 epochs (--epochs 2: the cosine
 #    schedule then anneals over those 2; 25-30 s of one core), seed 1: >= 98.0 % (it
