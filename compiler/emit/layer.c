@@ -121,9 +121,10 @@ void emit_layer_gradients(const struct emit *e, int layer)
     if (L->kind == LAYER_CONV) {
         pr_line(p, " *   ∂C/∂W = Σ_p δ_p x_p^T   dWT[k][o] = Σ_b Σ_p cols[b][k][p] δt[b][p][o]");
         pr_line(p, " *   ∂C/∂b = Σ_p δ_p         dbias[o]  = Σ_b Σ_p δt[b][p][o]");
-        pr_line(p, " * over every sample b and output position p: x = cols, the input under the kernel");
-        pr_line(p, " * at p, and δ = δt, the error there (layerN_delta_positions); each sample's sum over");
-        pr_line(p, " * its positions, then the samples' in order.");
+        pr_line(p, " * over every sample b and output position p: cols, the input under the kernel at");
+        pr_line(p, " * p (copied again from the layer's input x, a sample at a time: it is then in the");
+        pr_line(p, " * cache), and δ = δt, the error there (layerN_delta_positions); each sample's sum");
+        pr_line(p, " * over its positions, then the samples' in order.");
     } else {
         pr_line(p, " *   ∂C/∂W = δ x^T     dWT[i][o] = Σ_b x[b][i] δ[b][o]");
         pr_line(p, " *   ∂C/∂b = δ         dbias[o]  = Σ_b δ[b][o]");
@@ -139,7 +140,10 @@ void emit_layer_gradients(const struct emit *e, int layer)
     const int indent = snprintf(head, sizeof head, "static void %s(", n.gradients);
     pr_line(p, "%sfloat *restrict dWT, float *restrict dbias,", head);
     pr_line(p, "%*sconst float *restrict delta, const float *restrict x,", indent, "");
-    pr_line(p, "%*sint B, int t, int T)", indent, "");
+    if (L->kind == LAYER_CONV)   /* room for one sample's columns */
+        pr_line(p, "%*sfloat *restrict cols, int B, int t, int T)", indent, "");
+    else
+        pr_line(p, "%*sint B, int t, int T)", indent, "");
     pr_block(p);
     if (L->kind == LAYER_CONV) {
         emit_conv_gradients(e, layer);

@@ -401,8 +401,8 @@ static void emit_part_gradients(const struct emit *e)
     pr_line(p, "void %s_part_gradients(%s_model *m, const float *x, int n, int t, int T)", e->name,
             e->name);
     pr_block(p);
-    if (e->net->layers[0].kind != LAYER_DENSE)
-        pr_line(p, "(void)x;   /* the first layer with weights reads its own copy of its input */");
+    if (!layer_has_weights(&e->net->layers[0]))
+        pr_line(p, "(void)x;   /* read by the first layer alone */");
     for (int l = e->net->nlayers - 1; l >= 0; l--) {
         const struct layer_names n = layer_names(e, l);
         char in[SYMBOL_MAX + 4] = "x", head[SYMBOL_MAX + 1];
@@ -415,7 +415,7 @@ static void emit_part_gradients(const struct emit *e)
         const int indent = snprintf(head, sizeof head, "%s(", n.gradients);
         pr_line(p, "%sm->grad + %s, m->grad + %s,", head, n.wt, n.b);
         if (e->net->layers[l].kind == LAYER_CONV)
-            pr_line(p, "%*sm->%s, m->%s, n, t, T);", indent, "", n.zt, n.cols);
+            pr_line(p, "%*sm->%s, %s, m->%s, n, t, T);", indent, "", n.zt, in, n.cols);
         else
             pr_line(p, "%*sm->%s, %s, n, t, T);", indent, "", n.delta, in);
     }

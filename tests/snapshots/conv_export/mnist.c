@@ -1029,51 +1029,48 @@ static const float mnist_l7_bias[MNIST_L7_OUT] = {
 /* Layer 1's input under the kernel at each output position ("im2col"):
  *   cols[b][k][p] = x[b][c][y·STRIDE − PAD + i][x·STRIDE − PAD + j]   (0 outside)
  * k = (c·KH + i)·KW + j: W[o][k]'s order, torch's [out, in, kh, kw]; p = y·OUT_W + x.
- * Row k of cols is the input shifted by (i, j): copied an output row at a time. */
-static void layer1_columns(float *restrict cols, const float *restrict x, int B)
+ * Row k of cols is the input shifted by (i, j): copied an output row at a time.
+ * One sample's rows k0 <= k < k1, xb = x[b]. */
+static void layer1_columns(float *restrict cols, const float *restrict xb, int k0, int k1)
 {
-    for (int b = 0; b < B; b++) {
-        const float *xb = x + (size_t)b * MNIST_L1_IN;
-        for (int ch = 0; ch < MNIST_L1_IN_C; ch++) {
-            for (int i = 0; i < MNIST_L1_KH; i++) {
-                for (int j = 0; j < MNIST_L1_KW; j++) {
-                    float *row = cols + (size_t)b * MNIST_L1_FAN_IN * MNIST_L1_POS + (size_t)((ch * MNIST_L1_KH + i) * MNIST_L1_KW + j) * MNIST_L1_POS;
-                    int lo = 0, hi = MNIST_L1_OUT_W;   /* the columns ox inside the input */
-                    while (lo < hi && lo * MNIST_L1_STRIDE_W - MNIST_L1_PAD_W + j < 0)
-                        lo++;
-                    while (hi > lo && (hi - 1) * MNIST_L1_STRIDE_W - MNIST_L1_PAD_W + j >= MNIST_L1_IN_W)
-                        hi--;
-                    for (int oy = 0; oy < MNIST_L1_OUT_H; oy++, row += MNIST_L1_OUT_W) {
-                        const int iy = oy * MNIST_L1_STRIDE_H - MNIST_L1_PAD_H + i;
-                        const int at = (ch * MNIST_L1_IN_H + iy) * MNIST_L1_IN_W - MNIST_L1_PAD_W + j;   /* + ox·S: column ox's input */
-                        if (iy < 0 || iy >= MNIST_L1_IN_H) {
-                            for (int ox = 0; ox < MNIST_L1_OUT_W; ox++)
-                                row[ox] = 0.0f;
-                            continue;
-                        }
-                        for (int ox = 0; ox < lo; ox++)
+    for (int ch = 0; ch < MNIST_L1_IN_C; ch++) {
+        for (int i = 0; i < MNIST_L1_KH; i++) {
+            for (int j = 0; j < MNIST_L1_KW; j++) {
+                const int k = (ch * MNIST_L1_KH + i) * MNIST_L1_KW + j;
+                if (k < k0 || k >= k1)
+                    continue;
+                float *row = cols + (size_t)k * MNIST_L1_POS;
+                int lo = 0, hi = MNIST_L1_OUT_W;   /* the columns ox inside the input */
+                while (lo < hi && lo * MNIST_L1_STRIDE_W - MNIST_L1_PAD_W + j < 0)
+                    lo++;
+                while (hi > lo && (hi - 1) * MNIST_L1_STRIDE_W - MNIST_L1_PAD_W + j >= MNIST_L1_IN_W)
+                    hi--;
+                for (int oy = 0; oy < MNIST_L1_OUT_H; oy++, row += MNIST_L1_OUT_W) {
+                    const int iy = oy * MNIST_L1_STRIDE_H - MNIST_L1_PAD_H + i;
+                    const int at = (ch * MNIST_L1_IN_H + iy) * MNIST_L1_IN_W - MNIST_L1_PAD_W + j;   /* + ox·S: column ox's input */
+                    if (iy < 0 || iy >= MNIST_L1_IN_H) {
+                        for (int ox = 0; ox < MNIST_L1_OUT_W; ox++)
                             row[ox] = 0.0f;
-                        for (int ox = lo; ox < hi; ox++)
-                            row[ox] = xb[at + ox * MNIST_L1_STRIDE_W];
-                        for (int ox = hi; ox < MNIST_L1_OUT_W; ox++)
-                            row[ox] = 0.0f;
+                        continue;
                     }
+                    for (int ox = 0; ox < lo; ox++)
+                        row[ox] = 0.0f;
+                    for (int ox = lo; ox < hi; ox++)
+                        row[ox] = xb[at + ox * MNIST_L1_STRIDE_W];
+                    for (int ox = hi; ox < MNIST_L1_OUT_W; ox++)
+                        row[ox] = 0.0f;
                 }
             }
         }
     }
 }
 
-/* Layer 1's filters at every position: z[b][o][p] = bias[o] + Σ_k W[o][k] cols[b][k][p]
- * for B samples, W[o][k] = WT[k][o]. */
-static void layer1_product(float *restrict z, const float *restrict cols,
-                           const float *restrict WT, const float *restrict bias, int B)
+/* Layer 1's filters at every position: z[o][p] = bias[o] + Σ_k W[o][k] cols[k][p]
+ * for one sample (zb = z[b], cb = cols[b]), W[o][k] = WT[k][o]. */
+static void layer1_product(float *restrict zb, const float *restrict cb,
+                           const float *restrict WT, const float *restrict bias)
 {
-    for (int b = 0; b < B; b++) {
-        float *zb = z + (size_t)b * MNIST_L1_OUT;
-        const float *cb = cols + (size_t)b * MNIST_L1_FAN_IN * MNIST_L1_POS;
-        conv_product(zb, WT, cb, bias, MNIST_L1_OUT_C, MNIST_L1_FAN_IN, MNIST_L1_POS, 4);
-    }
+    conv_product(zb, WT, cb, bias, MNIST_L1_OUT_C, MNIST_L1_FAN_IN, MNIST_L1_POS, 4);
 }
 
 /* Layer 1, "conv1" (line 7): 1x28x28 -> 4x14x14, 4 filters of 4x4, stride 2, padding 1, relu; forward.
@@ -1085,8 +1082,12 @@ static void layer1_forward(float *restrict z, float *restrict a, float *restrict
                            const float *restrict x, const float *restrict WT, const float *restrict bias,
                            int B)
 {
-    layer1_columns(cols, x, B);
-    layer1_product(z, cols, WT, bias, B);
+    /* sample by sample, each one's columns in the first sample's place: still in the
+     * cache for the product */
+    for (int b = 0; b < B; b++) {
+        layer1_columns(cols, x + (size_t)b * MNIST_L1_IN, 0, MNIST_L1_FAN_IN);
+        layer1_product(z + (size_t)b * MNIST_L1_OUT, cols, WT, bias);
+    }
     /* a = relu(z) = max(0, z) */
     for (int k = 0; k < B * MNIST_L1_OUT; k++)
         a[k] = z[k] > 0.0f ? z[k] : 0.0f;
@@ -1095,51 +1096,48 @@ static void layer1_forward(float *restrict z, float *restrict a, float *restrict
 /* Layer 2's input under the kernel at each output position ("im2col"):
  *   cols[b][k][p] = x[b][c][y·STRIDE − PAD + i][x·STRIDE − PAD + j]   (0 outside)
  * k = (c·KH + i)·KW + j: W[o][k]'s order, torch's [out, in, kh, kw]; p = y·OUT_W + x.
- * Row k of cols is the input shifted by (i, j): copied an output row at a time. */
-static void layer2_columns(float *restrict cols, const float *restrict x, int B)
+ * Row k of cols is the input shifted by (i, j): copied an output row at a time.
+ * One sample's rows k0 <= k < k1, xb = x[b]. */
+static void layer2_columns(float *restrict cols, const float *restrict xb, int k0, int k1)
 {
-    for (int b = 0; b < B; b++) {
-        const float *xb = x + (size_t)b * MNIST_L2_IN;
-        for (int ch = 0; ch < MNIST_L2_IN_C; ch++) {
-            for (int i = 0; i < MNIST_L2_KH; i++) {
-                for (int j = 0; j < MNIST_L2_KW; j++) {
-                    float *row = cols + (size_t)b * MNIST_L2_FAN_IN * MNIST_L2_POS + (size_t)((ch * MNIST_L2_KH + i) * MNIST_L2_KW + j) * MNIST_L2_POS;
-                    int lo = 0, hi = MNIST_L2_OUT_W;   /* the columns ox inside the input */
-                    while (lo < hi && lo * MNIST_L2_STRIDE_W - MNIST_L2_PAD_W + j < 0)
-                        lo++;
-                    while (hi > lo && (hi - 1) * MNIST_L2_STRIDE_W - MNIST_L2_PAD_W + j >= MNIST_L2_IN_W)
-                        hi--;
-                    for (int oy = 0; oy < MNIST_L2_OUT_H; oy++, row += MNIST_L2_OUT_W) {
-                        const int iy = oy * MNIST_L2_STRIDE_H - MNIST_L2_PAD_H + i;
-                        const int at = (ch * MNIST_L2_IN_H + iy) * MNIST_L2_IN_W - MNIST_L2_PAD_W + j;   /* + ox·S: column ox's input */
-                        if (iy < 0 || iy >= MNIST_L2_IN_H) {
-                            for (int ox = 0; ox < MNIST_L2_OUT_W; ox++)
-                                row[ox] = 0.0f;
-                            continue;
-                        }
-                        for (int ox = 0; ox < lo; ox++)
+    for (int ch = 0; ch < MNIST_L2_IN_C; ch++) {
+        for (int i = 0; i < MNIST_L2_KH; i++) {
+            for (int j = 0; j < MNIST_L2_KW; j++) {
+                const int k = (ch * MNIST_L2_KH + i) * MNIST_L2_KW + j;
+                if (k < k0 || k >= k1)
+                    continue;
+                float *row = cols + (size_t)k * MNIST_L2_POS;
+                int lo = 0, hi = MNIST_L2_OUT_W;   /* the columns ox inside the input */
+                while (lo < hi && lo * MNIST_L2_STRIDE_W - MNIST_L2_PAD_W + j < 0)
+                    lo++;
+                while (hi > lo && (hi - 1) * MNIST_L2_STRIDE_W - MNIST_L2_PAD_W + j >= MNIST_L2_IN_W)
+                    hi--;
+                for (int oy = 0; oy < MNIST_L2_OUT_H; oy++, row += MNIST_L2_OUT_W) {
+                    const int iy = oy * MNIST_L2_STRIDE_H - MNIST_L2_PAD_H + i;
+                    const int at = (ch * MNIST_L2_IN_H + iy) * MNIST_L2_IN_W - MNIST_L2_PAD_W + j;   /* + ox·S: column ox's input */
+                    if (iy < 0 || iy >= MNIST_L2_IN_H) {
+                        for (int ox = 0; ox < MNIST_L2_OUT_W; ox++)
                             row[ox] = 0.0f;
-                        for (int ox = lo; ox < hi; ox++)
-                            row[ox] = xb[at + ox * MNIST_L2_STRIDE_W];
-                        for (int ox = hi; ox < MNIST_L2_OUT_W; ox++)
-                            row[ox] = 0.0f;
+                        continue;
                     }
+                    for (int ox = 0; ox < lo; ox++)
+                        row[ox] = 0.0f;
+                    for (int ox = lo; ox < hi; ox++)
+                        row[ox] = xb[at + ox * MNIST_L2_STRIDE_W];
+                    for (int ox = hi; ox < MNIST_L2_OUT_W; ox++)
+                        row[ox] = 0.0f;
                 }
             }
         }
     }
 }
 
-/* Layer 2's filters at every position: z[b][o][p] = bias[o] + Σ_k W[o][k] cols[b][k][p]
- * for B samples, W[o][k] = WT[k][o]. */
-static void layer2_product(float *restrict z, const float *restrict cols,
-                           const float *restrict WT, const float *restrict bias, int B)
+/* Layer 2's filters at every position: z[o][p] = bias[o] + Σ_k W[o][k] cols[k][p]
+ * for one sample (zb = z[b], cb = cols[b]), W[o][k] = WT[k][o]. */
+static void layer2_product(float *restrict zb, const float *restrict cb,
+                           const float *restrict WT, const float *restrict bias)
 {
-    for (int b = 0; b < B; b++) {
-        float *zb = z + (size_t)b * MNIST_L2_OUT;
-        const float *cb = cols + (size_t)b * MNIST_L2_FAN_IN * MNIST_L2_POS;
-        conv_product(zb, WT, cb, bias, MNIST_L2_OUT_C, MNIST_L2_FAN_IN, MNIST_L2_POS, 6);
-    }
+    conv_product(zb, WT, cb, bias, MNIST_L2_OUT_C, MNIST_L2_FAN_IN, MNIST_L2_POS, 6);
 }
 
 /* Layer 2, "conv2" (line 8): 4x14x14 -> 6x12x12, 6 filters of 3x3, stride 1, padding 0, leaky_relu; forward.
@@ -1151,8 +1149,12 @@ static void layer2_forward(float *restrict z, float *restrict a, float *restrict
                            const float *restrict x, const float *restrict WT, const float *restrict bias,
                            int B)
 {
-    layer2_columns(cols, x, B);
-    layer2_product(z, cols, WT, bias, B);
+    /* sample by sample, each one's columns in the first sample's place: still in the
+     * cache for the product */
+    for (int b = 0; b < B; b++) {
+        layer2_columns(cols, x + (size_t)b * MNIST_L2_IN, 0, MNIST_L2_FAN_IN);
+        layer2_product(z + (size_t)b * MNIST_L2_OUT, cols, WT, bias);
+    }
     /* a = leaky_relu(z) = z if z > 0, else α·z */
     for (int k = 0; k < B * MNIST_L2_OUT; k++)
         a[k] = z[k] > 0.0f ? z[k] : MNIST_L2_ALPHA * z[k];
