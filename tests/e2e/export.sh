@@ -79,7 +79,7 @@ stack_check() {     # compiler and flags; the export in $ex (default $work/ex)
             exit !(one <= limit && many <= batch_limit)
         }' "$su" || fail "$*: the exported code needs more stack than mnist.h says"
 }
-for c in "gcc -O2" "gcc -Os" "gcc -O3 -march=native" "clang -O2" "clang -O3 -march=native"; do
+for c in "gcc -O2" "gcc -Os" "gcc -O3" "gcc -O3 -march=native" "clang -O2" "clang -O3 -march=native"; do
     command -v "${c%% *}" > /dev/null || continue
     # shellcheck disable=SC2086
     stack_check $c
@@ -135,7 +135,7 @@ read -r st_xor st_conv <<<"$("$work/driver_conv" selftest)"
 awk -v b="$st_conv" 'BEGIN { exit !(b < 1e-5) }' || fail "conv: selftest error $st_conv"
 echo "ok: exported conv network: $n images, outputs identical to predict --raw (largest" \
      "difference $d), single = batch, linked with xor; mnist_selftest() = $st_conv"
-for c in "gcc -O2" "gcc -O3 -march=native" "clang -O2"; do
+for c in "gcc -O2" "gcc -O3" "gcc -O3 -march=native" "clang -O2"; do
     command -v "${c%% *}" > /dev/null || continue
     # shellcheck disable=SC2086
     ex=$work/exc stack_check $c

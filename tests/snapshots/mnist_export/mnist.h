@@ -24,9 +24,9 @@ extern "C" {
  * mnist_classify: the index of the largest output (the first of equals).
  *
  * Memory: 52008 bytes of constant weights (flash: 13002 floats); no static RAM.
- *   mnist_predict and mnist_classify use at most 7400 bytes of stack (MNIST_STACK_BYTES),
- *   mnist_predict_batch at most 19456 (MNIST_BATCH_STACK_BYTES): 64 samples at a time;
- *   both counts include 7168 bytes for the kernels' locals.
+ *   mnist_predict and mnist_classify use at most 14568 bytes of stack (MNIST_STACK_BYTES),
+ *   mnist_predict_batch at most 26624 (MNIST_BATCH_STACK_BYTES): 64 samples at a time;
+ *   both counts include 14336 bytes for the kernels' locals.
  * Work: 12960 multiply-adds per sample (MNIST_MACS).
  * Outputs match the netc trainer's bit for bit when compiled with the same
  * compiler and flags; x and out must not overlap.  Thread-safe: no state.
@@ -48,8 +48,8 @@ enum {
 };
 #define MNIST_N_PARAM 13002                  /* weights and biases */
 #define MNIST_WEIGHT_BYTES 52008             /* constant data (flash) */
-#define MNIST_STACK_BYTES 7400               /* stack of mnist_predict, mnist_classify */
-#define MNIST_BATCH_STACK_BYTES 19456        /* stack of mnist_predict_batch */
+#define MNIST_STACK_BYTES 14568              /* stack of mnist_predict, mnist_classify */
+#define MNIST_BATCH_STACK_BYTES 26624        /* stack of mnist_predict_batch */
 #define MNIST_MACS 12960                     /* multiply-adds per sample */
 
 /* Layer 1, "dense1" (line 6): 784 -> 16, sigmoid. */

@@ -26,9 +26,9 @@ extern "C" {
  * Memory: 13320 bytes of constant weights (flash, MNIST_WEIGHT_BYTES): int8 weights,
  *   a float scale per output and per layer, float biases; 25.6% of the 52008
  *   bytes of the float32 weights.  No static RAM.
- *   mnist_predict and mnist_classify use at most 4088 bytes of stack (MNIST_STACK_BYTES),
- *   mnist_predict_batch at most 18688 (MNIST_BATCH_STACK_BYTES): 16 samples at a time;
- *   both counts include 3072 bytes for the kernels' locals.
+ *   mnist_predict and mnist_classify use at most 7160 bytes of stack (MNIST_STACK_BYTES),
+ *   mnist_predict_batch at most 21760 (MNIST_BATCH_STACK_BYTES): 16 samples at a time;
+ *   both counts include 6144 bytes for the kernels' locals.
  * Work: 12960 multiply-adds per sample (MNIST_MACS).
  * Quantised to int8: the weights and each layer's input, with sums in int32 and
  * biases and activations in float (mnist.c says how).  Outputs approximate the
@@ -52,8 +52,8 @@ enum {
 };
 #define MNIST_N_PARAM 13002                  /* weights and biases */
 #define MNIST_WEIGHT_BYTES 13320             /* constant data (flash) */
-#define MNIST_STACK_BYTES 4088               /* stack of mnist_predict, mnist_classify */
-#define MNIST_BATCH_STACK_BYTES 18688        /* stack of mnist_predict_batch */
+#define MNIST_STACK_BYTES 7160               /* stack of mnist_predict, mnist_classify */
+#define MNIST_BATCH_STACK_BYTES 21760        /* stack of mnist_predict_batch */
 #define MNIST_MACS 12960                     /* multiply-adds per sample */
 
 /* Layer 1, "dense1" (line 6): 784 -> 16, sigmoid. */

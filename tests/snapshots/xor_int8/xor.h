@@ -24,9 +24,9 @@ extern "C" {
  * Memory: 76 bytes of constant weights (flash, XOR_WEIGHT_BYTES): int8 weights,
  *   a float scale per output and per layer, float biases; 111.8% of the 68
  *   bytes of the float32 weights.  No static RAM.
- *   xor_predict and xor_classify use at most 3116 bytes of stack (XOR_STACK_BYTES),
- *   xor_predict_batch at most 5632 (XOR_BATCH_STACK_BYTES): 64 samples at a time;
- *   both counts include 3072 bytes for the kernels' locals.
+ *   xor_predict and xor_classify use at most 6188 bytes of stack (XOR_STACK_BYTES),
+ *   xor_predict_batch at most 8704 (XOR_BATCH_STACK_BYTES): 64 samples at a time;
+ *   both counts include 6144 bytes for the kernels' locals.
  * Work: 12 multiply-adds per sample (XOR_MACS).
  * Quantised to int8: the weights and each layer's input, with sums in int32 and
  * biases and activations in float (xor.c says how).  Outputs approximate the
@@ -50,8 +50,8 @@ enum {
 };
 #define XOR_N_PARAM 17                       /* weights and biases */
 #define XOR_WEIGHT_BYTES 76                  /* constant data (flash) */
-#define XOR_STACK_BYTES 3116                 /* stack of xor_predict, xor_classify */
-#define XOR_BATCH_STACK_BYTES 5632           /* stack of xor_predict_batch */
+#define XOR_STACK_BYTES 6188                 /* stack of xor_predict, xor_classify */
+#define XOR_BATCH_STACK_BYTES 8704           /* stack of xor_predict_batch */
 #define XOR_MACS 12                          /* multiply-adds per sample */
 
 /* Layer 1, "hidden" (line 5): 2 -> 4, tanh. */

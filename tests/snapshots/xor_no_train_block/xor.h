@@ -23,9 +23,9 @@ extern "C" {
  * xor_classify: 1 if the output is >= 0.5, else 0.
  *
  * Memory: 68 bytes of constant weights (flash: 17 floats); no static RAM.
- *   xor_predict and xor_classify use at most 7208 bytes of stack (XOR_STACK_BYTES),
- *   xor_predict_batch at most 9472 (XOR_BATCH_STACK_BYTES): 64 samples at a time;
- *   both counts include 7168 bytes for the kernels' locals.
+ *   xor_predict and xor_classify use at most 14376 bytes of stack (XOR_STACK_BYTES),
+ *   xor_predict_batch at most 16640 (XOR_BATCH_STACK_BYTES): 64 samples at a time;
+ *   both counts include 14336 bytes for the kernels' locals.
  * Work: 12 multiply-adds per sample (XOR_MACS).
  * Outputs match the netc trainer's bit for bit when compiled with the same
  * compiler and flags; x and out must not overlap.  Thread-safe: no state.
@@ -47,8 +47,8 @@ enum {
 };
 #define XOR_N_PARAM 17                       /* weights and biases */
 #define XOR_WEIGHT_BYTES 68                  /* constant data (flash) */
-#define XOR_STACK_BYTES 7208                 /* stack of xor_predict, xor_classify */
-#define XOR_BATCH_STACK_BYTES 9472           /* stack of xor_predict_batch */
+#define XOR_STACK_BYTES 14376                /* stack of xor_predict, xor_classify */
+#define XOR_BATCH_STACK_BYTES 16640          /* stack of xor_predict_batch */
 #define XOR_MACS 12                          /* multiply-adds per sample */
 
 /* Layer 1, "hidden" (line 6): 2 -> 4, tanh. */
