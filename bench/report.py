@@ -17,6 +17,10 @@ import netspec  # noqa: E402
 TOOLS = [("netc", "netc"), ("torch", "PyTorch"), ("fann", "FANN")]
 THREADS = [1, 2]
 MEASURES = ["train_samples_per_s", "infer_batched_samples_per_s", "infer_single_samples_per_s"]
+# The same per second of the process's processor time (the trainer's bench command and
+# peer_torch.py print both): what the work costs on a shared machine.
+CPU_MEASURES = ["train_cpu_samples_per_s", "infer_batched_cpu_samples_per_s",
+                "infer_single_cpu_samples_per_s"]
 RANKS = [1, 2]
 MPI_TOOL, MPI_NAME = "netc_mpi", "netc MPI (train)"
 
@@ -39,11 +43,13 @@ def number(kv, key):
 
 
 def peak(raw):
-    """Best FMA GFLOP/s per thread count over the run's measurements (fma-*.txt)."""
+    """Best FMA GFLOP/s per thread count over the run's measurements (fma-*.txt), and
+    ("cpu") one core's per second of processor time."""
     runs = [read_kv(f) for f in sorted(glob.glob(os.path.join(raw, "fma-*.txt")))]
-    best = {1: 0.0, 2: 0.0}
+    best = {1: 0.0, 2: 0.0, "cpu": 0.0}
     for r in runs:
-        for t, key in ((1, "fma_gflops_1thread"), (2, "fma_gflops_2threads")):
+        for t, key in ((1, "fma_gflops_1thread"), (2, "fma_gflops_2threads"),
+                       ("cpu", "fma_gflops_per_cpu_second")):
             best[t] = max(best[t], float(r.get(key, 0)))
     return best, int(runs[0].get("fma_vector_bits", 0))
 
@@ -56,7 +62,7 @@ def make_row(raw, net, spec, tool, threads, peaks):
         return row
     batch = int(kv.get("batch", spec["batch"]))
     flops = netspec.training_flops(spec, batch)
-    for m in MEASURES:
+    for m in MEASURES + CPU_MEASURES:
         if m + "_median" in kv:
             row[m] = {s: number(kv, m + "_" + s) for s in ("median", "min", "max")}
     row["train_samples_per_s"]["epochs"] = [float(v) for v in
@@ -72,6 +78,10 @@ def make_row(raw, net, spec, tool, threads, peaks):
     row["flop_per_sample"] = flops
     row["gflops"] = row["train_samples_per_s"]["median"] * flops * 1e-9
     row["peak_fraction"] = row["gflops"] / peaks[threads] if peaks[threads] else None
+    if CPU_MEASURES[0] in row and peaks["cpu"]:
+        # per processor second: against one core's peak per processor second
+        row["cpu_gflops"] = row[CPU_MEASURES[0]]["median"] * flops * 1e-9
+        row["peak_fraction"] = row["cpu_gflops"] / peaks["cpu"]
     return row
 
 
@@ -145,7 +155,7 @@ def add_ratios(rows):
         if r["tool"] == "netc" or r["status"] != "ok" or not ref or ref["status"] != "ok":
             continue
         r["ratio_netc_over_peer"] = {m: ref[m]["median"] / r[m]["median"]
-                                     for m in MEASURES if m in r and m in ref}
+                                     for m in MEASURES + CPU_MEASURES if m in r and m in ref}
 
 
 def si(x):
@@ -170,7 +180,7 @@ def markdown_row(r, name, description):
     else:
         head = "| %s | %d | %s |" % (description, r["threads"], name)
     if r["status"] != "ok":
-        return head + " %s | | | | | | | |" % r["status"]
+        return head + " %s | | | | | | | | | |" % r["status"]
     t = r["train_samples_per_s"]
     cells = ["%s (%s–%s)" % (si(t["median"]), si(t["min"]), si(t["max"])),
              ratio_cell(r, MEASURES[0])]
@@ -178,7 +188,9 @@ def markdown_row(r, name, description):
                        else "n/a (no batched API)")
     for m, missing in ((MEASURES[1], batched_missing), (MEASURES[2], "")):
         cells += [si(r[m]["median"]) if m in r else missing, ratio_cell(r, m)]
-    cells += ["%.2f" % r["gflops"],
+    cpu = r.get(CPU_MEASURES[0])
+    cells += [si(cpu["median"]) if cpu else "", ratio_cell(r, CPU_MEASURES[0]),
+              "%.2f" % r.get("cpu_gflops", r["gflops"]),
               "%.1f %%" % (100 * r["peak_fraction"]) if r["peak_fraction"] else ""]
     return head + " " + " | ".join(cells) + " |"
 
@@ -241,8 +253,9 @@ def markdown(meta, peaks, bits, specs, rows):
     out = ["## netc benchmark: training and inference samples/s on MNIST", "",
            "| network | threads | tool | training samples/s, median (min–max) | netc/peer "
            "| inference, batched | netc/peer | inference, 1 sample per call | netc/peer "
+           "| training samples per processor-second | netc/peer "
            "| training GFLOP/s | of FMA peak |",
-           "|---|---|---|---|---|---|---|---|---|---|---|"]
+           "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for net, spec in specs.items():
         description = "%s %s" % (net.upper(), netspec.label(spec))
         for threads in THREADS:
@@ -263,7 +276,15 @@ def markdown(meta, peaks, bits, specs, rows):
     notes = [
         "FMA peak (bench/fma_peak.c, %d-bit vectors, best of the measurements at the start "
         "and after each network): "
-        "%.1f GFLOP/s on 1 thread, %.1f on 2." % (bits, peaks[1], peaks[2]),
+        "%.1f GFLOP/s on 1 thread, %.1f on 2 (wall clock); %.1f per second of a core's "
+        "processor time." % (bits, peaks[1], peaks[2], peaks["cpu"]),
+        "Samples/s are per second of wall-clock time, side by side in one run; per "
+        "processor-second, per second of the process's processor time (all its threads): on "
+        "this shared machine the wall clock also counts what other jobs took, the processor "
+        "time only what the work cost. Training GFLOP/s and the fraction of the FMA peak are "
+        "per processor-second where the tool reports it (netc's bench, PyTorch; against one "
+        "core's peak per processor-second, so a 2-thread row says how well each core is used), "
+        "else by the wall clock (FANN, MPI: against the wall-clock peak for as many threads).",
         "Training FLOPs per sample = 2 × (forward MACs + weight-gradient MACs + input-gradient "
         "MACs of every layer but the first) + 2 × parameters / batch (the SGD update): "
         "MFLOP %s at the .net batch (netc, PyTorch); FANN, batch 1: %s. A conv layer's "
@@ -317,7 +338,8 @@ def sparse_rows(raw, specs, peaks):
         dense = make_row(raw, net, spec, DENSE_TOOL, 1, peaks)
         entry = {"status": dense["status"]}
         if dense["status"] == "ok":
-            entry["dense_input"] = {m: dense[m]["median"] for m in MEASURES if m in dense}
+            entry["dense_input"] = {m: dense[m]["median"] for m in MEASURES + CPU_MEASURES
+                                    if m in dense}
         out[net] = entry
     return out
 
@@ -327,7 +349,10 @@ def sparse_markdown(specs, rows, sparse):
            "| network | measure | skipping zero inputs (default) | every input "
            "(-DNETC_DENSE_INPUT=1) | skipping / every |", "|---|---|---|---|---|"]
     names = {MEASURES[0]: "training", MEASURES[1]: "inference, batched",
-             MEASURES[2]: "inference, 1 sample per call"}
+             MEASURES[2]: "inference, 1 sample per call",
+             CPU_MEASURES[0]: "training, per processor-second",
+             CPU_MEASURES[1]: "inference, batched, per processor-second",
+             CPU_MEASURES[2]: "inference, 1 sample per call, per processor-second"}
     for net, spec in specs.items():
         description = "%s %s" % (net.upper(), netspec.label(spec))
         entry = sparse[net]
@@ -338,7 +363,7 @@ def sparse_markdown(specs, rows, sparse):
                                              if entry["status"] != "ok" else r["status"]))
             continue
         entry["ratio"] = {}
-        for m in MEASURES:
+        for m in MEASURES + CPU_MEASURES:
             if m not in r or m not in entry["dense_input"]:
                 continue
             ratio = r[m]["median"] / entry["dense_input"][m]

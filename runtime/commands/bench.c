@@ -5,6 +5,9 @@
  *               compiled batch], one rate per epoch after --warmup epochs; median, min, max
  *   inference   forward over the test set (the training set without one) in full batches,
  *               and one sample per call; median, min, max of --epochs repetitions
+ * each as samples per second of wall-clock time and (keys with _cpu_) per second of the
+ * process's processor time, all its threads': on a shared machine the second is what the
+ * work costs, the first also what other jobs took.
  * Data is read, scaled and turned into targets once; each epoch's shuffle permutes the
  * rows in place before its clock starts, so a timed epoch runs the model and nothing else.
  */
@@ -38,12 +41,35 @@ typedef struct bench_stats {
     double median, min, max;
 } bench_stats;
 
-static double now_seconds(void)
+/* Wall-clock and processor seconds, read together. */
+typedef struct clocks {
+    double wall, cpu;
+} clocks;
+
+static double seconds_of(clockid_t id)
 {
     struct timespec t;
 
-    clock_gettime(CLOCK_MONOTONIC, &t);
+    clock_gettime(id, &t);
     return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+static clocks clocks_now(void)
+{
+    clocks c = { seconds_of(CLOCK_MONOTONIC), seconds_of(CLOCK_PROCESS_CPUTIME_ID) };
+
+    return c;
+}
+
+/* Rates of n samples since `since`: samples per wall second, per processor second into
+ * *cpu_rate. */
+static double rates_since(clocks since, double n, double *cpu_rate)
+{
+    clocks now = clocks_now();
+    double wall = now.wall - since.wall, cpu = now.cpu - since.cpu;
+
+    *cpu_rate = n / (cpu > 0 ? cpu : 1e-9);
+    return n / (wall > 0 ? wall : 1e-9);
 }
 
 static int compare_double(const void *a, const void *b)
@@ -134,12 +160,14 @@ static void shuffle_rows(const netc_model *m, bench_data *d, netc_rng *rng)
 }
 
 /* One timed epoch of mini-batch SGD, with dropout as `train` runs it (a key per batch
- * from rng); returns samples/s, the mean loss into *loss. */
+ * from rng); returns samples/s, per processor second into *cpu_rate, the mean loss
+ * into *loss. */
 static double train_epoch(netc_engine *e, const bench_data *d, int batch, float lr,
-                          netc_rng *rng, double *loss)
+                          netc_rng *rng, double *loss, double *cpu_rate)
 {
     const netc_model *m = e->m;
-    double loss_sum = 0, t0 = now_seconds(), secs;
+    double loss_sum = 0;
+    clocks t0 = clocks_now();
     int i;
 
     for (i = 0; i < d->train.n; i += batch) {
@@ -150,14 +178,14 @@ static double train_epoch(netc_engine *e, const bench_data *d, int batch, float 
         netc_dropout_off(m, e->state);
         netc_engine_update(e, lr);
     }
-    secs = now_seconds() - t0;
     *loss = loss_sum / d->train.n;
-    return d->train.n / (secs > 0 ? secs : 1e-9);
+    return rates_since(t0, d->train.n, cpu_rate);
 }
 
-/* Warm-up epochs, then o->epochs timed ones; rates into rate[0..o->epochs). */
+/* Warm-up epochs, then o->epochs timed ones; rates into rate[0..o->epochs), per
+ * processor second into cpu_rate. */
 static int bench_training(netc_engine *e, const netc_options *o, bench_data *d, double *rate,
-                          double *loss, netc_error *err)
+                          double *cpu_rate, double *loss, netc_error *err)
 {
     const netc_model *m = e->m;
     netc_rng rng;
@@ -167,15 +195,17 @@ static int bench_training(netc_engine *e, const netc_options *o, bench_data *d, 
     netc_rng_seed(&rng, o->seed ^ 0x53485546464c45ULL);   /* "SHUFFLE", as train uses */
     for (epoch = 0; epoch < o->warmup + o->epochs; epoch++) {
         float lr = (float)netc_schedule_lr(m, o->lr, epoch, o->warmup + o->epochs);
-        double r;
+        double r, cpu;
         if (o->shuffle)
             shuffle_rows(m, d, &rng);
-        r = train_epoch(e, d, o->batch, lr, &rng, loss);
+        r = train_epoch(e, d, o->batch, lr, &rng, loss, &cpu);
         if (!isfinite(*loss))
             return netc_fail(err, "epoch %d: the training loss became %g\nhint: lower the "
                              "learning rate (--lr)", epoch + 1, *loss);
-        if (epoch >= o->warmup)
+        if (epoch >= o->warmup) {
             rate[epoch - o->warmup] = r;
+            cpu_rate[epoch - o->warmup] = cpu;
+        }
     }
     return 0;
 }
@@ -190,29 +220,33 @@ static void forward_pass(netc_engine *e, const netc_dataset *ds, float *out, int
                             ds->n - i < chunk ? ds->n - i : chunk);
 }
 
-/* One inference repetition: whole passes until BENCH_MIN_SECONDS; returns samples/s. */
-static double infer_rep(netc_engine *e, const netc_dataset *ds, float *out, int chunk)
+/* One inference repetition: whole passes until BENCH_MIN_SECONDS; returns samples/s,
+ * per processor second into *cpu_rate. */
+static double infer_rep(netc_engine *e, const netc_dataset *ds, float *out, int chunk,
+                        double *cpu_rate)
 {
-    double t0 = now_seconds(), secs;
+    clocks t0 = clocks_now();
     long samples = 0;
 
     do {
         forward_pass(e, ds, out, chunk);
         samples += ds->n;
-        secs = now_seconds() - t0;
-    } while (secs < BENCH_MIN_SECONDS);
-    return samples / secs;
+    } while (clocks_now().wall - t0.wall < BENCH_MIN_SECONDS);
+    return rates_since(t0, (double)samples, cpu_rate);
 }
 
-/* One untimed pass, then `reps` timed repetitions. */
+/* One untimed pass, then `reps` timed repetitions (rate, cpu_rate: room for reps);
+ * their rates' summaries, per processor second into *cpu. */
 static bench_stats bench_inference(netc_engine *e, const netc_dataset *ds, float *out,
-                                   int chunk, double *rate, int reps)
+                                   int chunk, double *rate, double *cpu_rate, int reps,
+                                   bench_stats *cpu)
 {
     int r;
 
     forward_pass(e, ds, out, chunk);
     for (r = 0; r < reps; r++)
-        rate[r] = infer_rep(e, ds, out, chunk);
+        rate[r] = infer_rep(e, ds, out, chunk, &cpu_rate[r]);
+    *cpu = summarise(cpu_rate, reps);
     return summarise(rate, reps);
 }
 
@@ -265,50 +299,75 @@ static void print_stats(const char *key, bench_stats s)
     printf("%s_median %.0f\n%s_min %.0f\n%s_max %.0f\n", key, s.median, key, s.min, key, s.max);
 }
 
+/* The three measurements by one clock: training (and its epochs' rates), inference in
+ * batches and one sample per call. */
+typedef struct bench_rates {
+    const double *epoch;
+    bench_stats train, batched, single;
+} bench_rates;
+
+/* KEY_samples_per_s lines (KEY: train, infer_batched, infer_single, with "_cpu" for the
+ * processor clock's), the training epochs' rates and GFLOP/s. */
+static void print_rates(const char *clock, const bench_rates *r, int epochs, double flops)
+{
+    char key[64];
+    int e;
+
+    snprintf(key, sizeof key, "train%s_samples_per_s", clock);
+    print_stats(key, r->train);
+    printf("%s_epochs", key);
+    for (e = 0; e < epochs; e++)
+        printf(" %.0f", r->epoch[e]);
+    printf("\ntrain%s_gflops_median %.3f\n", clock, r->train.median * flops * 1e-9);
+    snprintf(key, sizeof key, "infer_batched%s_samples_per_s", clock);
+    print_stats(key, r->batched);
+    snprintf(key, sizeof key, "infer_single%s_samples_per_s", clock);
+    print_stats(key, r->single);
+}
+
 static void print_report(const netc_model *m, const netc_options *o, const bench_data *d,
-                         const double *epoch_rate, bench_stats train, double loss,
-                         bench_stats batched, bench_stats single, int infer_n)
+                         const bench_rates *wall, const bench_rates *cpu, double loss,
+                         int infer_n)
 {
     double flops = training_flops(m, o->batch), first;
-    int e;
 
     printf("network %s\nbatch %d\nthreads %d\ntrain_samples %d\nwarmup_epochs %d\nepochs %d\n",
            m->name, o->batch, o->threads, d->train.n, o->warmup, o->epochs);
-    print_stats("train_samples_per_s", train);
-    printf("train_samples_per_s_epochs");
-    for (e = 0; e < o->epochs; e++)
-        printf(" %.0f", epoch_rate[e]);
-    printf("\ntrain_loss %.6f\nmacs_per_sample %.0f\nflop_per_sample %.0f\n"
-           "train_gflops_median %.3f\n", loss, forward_macs(m, &first), flops,
-           train.median * flops * 1e-9);
-    printf("infer_samples %d\n", infer_n);
-    print_stats("infer_batched_samples_per_s", batched);
-    print_stats("infer_single_samples_per_s", single);
+    printf("train_loss %.6f\nmacs_per_sample %.0f\nflop_per_sample %.0f\ninfer_samples %d\n",
+           loss, forward_macs(m, &first), flops, infer_n);
+    print_rates("", wall, o->epochs, flops);
+    print_rates("_cpu", cpu, o->epochs, flops);
 }
 
 static int bench(netc_engine *e, const netc_options *o, bench_data *d, netc_error *err)
 {
     const netc_model *m = e->m;
     const netc_dataset *infer = d->test.n ? &d->test : &d->train;
-    double *epoch_rate = netc_alloc((size_t)o->epochs, sizeof *epoch_rate, "rates", err);
-    double *rate = netc_alloc((size_t)o->epochs, sizeof *rate, "rates", err);
-    bench_stats train, batched, single;
-    double loss = 0;
-    int rc = epoch_rate && rate ? 0 : -1;
+    const size_t n = (size_t)o->epochs;
+    double *epoch_rate = netc_alloc(4 * n, sizeof *epoch_rate, "rates", err);
+    bench_rates wall, cpu;
+    double loss = 0, *epoch_cpu = epoch_rate + n, *rate = epoch_rate + 2 * n,
+           *cpu_rate = epoch_rate + 3 * n;
+    int rc = epoch_rate ? 0 : -1;
 
     if (rc == 0)
-        rc = bench_training(e, o, d, epoch_rate, &loss, err);
+        rc = bench_training(e, o, d, epoch_rate, epoch_cpu, &loss, err);
     if (rc == 0) {
-        memcpy(rate, epoch_rate, (size_t)o->epochs * sizeof *rate);
-        train = summarise(rate, o->epochs);
-        batched = bench_inference(e, infer, d->out, m->batch, rate, o->epochs);
-        single = bench_inference(e, infer, d->out, 1, rate, o->epochs);
-        print_report(m, o, d, epoch_rate, train, loss, batched, single, infer->n);
+        wall.epoch = epoch_rate;
+        cpu.epoch = epoch_cpu;
+        memcpy(rate, epoch_rate, n * sizeof *rate);
+        memcpy(cpu_rate, epoch_cpu, n * sizeof *rate);
+        wall.train = summarise(rate, o->epochs);
+        cpu.train = summarise(cpu_rate, o->epochs);
+        wall.batched = bench_inference(e, infer, d->out, m->batch, rate, cpu_rate, o->epochs,
+                                       &cpu.batched);
+        wall.single = bench_inference(e, infer, d->out, 1, rate, cpu_rate, o->epochs,
+                                      &cpu.single);
+        print_report(m, o, d, &wall, &cpu, loss, infer->n);
         if (fflush(stdout) != 0)
             rc = netc_fail(err, "cannot write the results");
     }
     free(epoch_rate);
-    free(rate);
     return rc;
 }
 
