@@ -90,8 +90,12 @@ static void emit_columns(const struct emit *e, int layer)
     pr_line(p, "}");
     pr_line(p, "for (int ox = 0; ox < lo; ox++)");
     pr_line(p, "    row[ox] = 0.0f;");
-    pr_line(p, "for (int ox = lo; ox < hi; ox++)");
-    pr_line(p, "    row[ox] = xb[at + ox * %s];", c.sw);
+    if (e->plain || e->net->layers[layer].stride[1] != 1) {
+        pr_line(p, "for (int ox = lo; ox < hi; ox++)");
+        pr_line(p, "    row[ox] = xb[at + ox * %s];", c.sw);
+    } else {
+        pr_line(p, "copy_floats(row + lo, xb + at + lo, hi - lo);   /* row[ox] = xb[at + ox] */");
+    }
     pr_line(p, "for (int ox = hi; ox < %s; ox++)", c.out_w);
     pr_line(p, "    row[ox] = 0.0f;");
     close_kernel_elements(p);
@@ -280,44 +284,40 @@ void emit_conv_gradients(const struct emit *e, int layer)
     struct printer *p = e->p;
     char vec[SYMBOL_MAX];
     layer_constant(vec, e, layer, "OUT_C_VEC");
+    pr_line(p, "/* dbias as row FAN_IN of dWT: the weight of an input that is 1 at every position */");
+    pr_line(p, "float *const ones = cols + %s * %s;", c.fan_in, c.pos);
     pr_line(p, "int lo, hi;");
-    pr_line(p, "share(%s, %d, t, T, &lo, &hi);   /* rows of dWT, in blocks of %d */", c.fan_in,
-            e->plain ? 1 : rows, e->plain ? 1 : rows);
+    pr_line(p, "share(%s + 1, %d, t, T, &lo, &hi);   /* rows of dWT and dbias, in blocks of %d */",
+            c.fan_in, e->plain ? 1 : rows, e->plain ? 1 : rows);
+    pr_line(p, "for (int q = 0; hi > %s && q < %s; q++)", c.fan_in, c.pos);
+    pr_line(p, "    ones[q] = 1.0f;");
     pr_open(p, "for (int b = 0; b < B; b++)");
     pr_line(p, "const float *xb = cols;   /* this sample's rows lo .. hi - 1 of its columns */");
     pr_line(p, "const float *db = delta + (size_t)b * %s * %s;", c.pos, vec);
     pr_line(p, "%s(cols, x + (size_t)b * %s, lo, hi);", n.columns, n.in);
     if (e->plain) {
         pr_open(p, "for (int k = lo; k < hi; k++)");
+        pr_line(p, "float *const g = k < %s ? dWT + k * %s : dbias;", c.fan_in, c.out_c);
         pr_open(p, "for (int o = 0; o < %s; o++)", c.out_c);
         pr_line(p, "float sum = 0.0f;   /* Σ_p cols[b][k][p] δt[b][p][o] */");
         pr_line(p, "for (int q = 0; q < %s; q++)", c.pos);
         pr_line(p, "    sum += xb[k * %s + q] * db[q * %s + o];", c.pos, vec);
-        pr_line(p, "dWT[k * %s + o] = b == 0 ? sum : dWT[k * %s + o] + sum;", c.out_c, c.out_c);
+        pr_line(p, "g[o] = b == 0 ? sum : g[o] + sum;");
         pr_close(p);
         pr_close(p);
     } else {
-        pr_line(p, "/* this sample's share of dWT, rows of OUT_C_VEC; MAX_R rows more, as room for a");
-        pr_line(p, " * whole register block: gcc's -Warray-bounds cannot see that hi - lo <= FAN_IN */");
-        pr_line(p, "float sample[(%s + MAX_R) * %s];", c.fan_in, vec);
+        pr_line(p, "/* this sample's share of dWT and dbias, rows of OUT_C_VEC; MAX_R rows more, as");
+        pr_line(p, " * room for a whole register block: gcc's -Warray-bounds cannot see that");
+        pr_line(p, " * hi - lo <= FAN_IN + 1 */");
+        pr_line(p, "float sample[(%s + 1 + MAX_R) * %s];", c.fan_in, vec);
         pr_line(p, "if (lo < hi)");
         pr_line(p, "    matmul(sample + lo * %s, xb + lo * %s, db, NULL, hi - lo, %s, %s, %d);", vec,
                 c.pos, c.pos, vec, rows);
-        pr_line(p, "for (int k = lo; k < hi; k++)");
-        pr_line(p, "    for (int o = 0; o < %s; o++)", c.out_c);
-        pr_line(p, "        dWT[k * %s + o] = (b == 0 ? 0.0f : dWT[k * %s + o]) + sample[k * %s + o];",
-                c.out_c, c.out_c, vec);
+        pr_open(p, "for (int k = lo; k < hi; k++)");
+        pr_line(p, "float *const g = k < %s ? dWT + k * %s : dbias;", c.fan_in, c.out_c);
+        pr_line(p, "for (int o = 0; o < %s; o++)", c.out_c);
+        pr_line(p, "    g[o] = (b == 0 ? 0.0f : g[o]) + sample[k * %s + o];", vec);
+        pr_close(p);
     }
     pr_close(p);
-    pr_line(p, "share(%s, 16, t, T, &lo, &hi);   /* of dbias, in cache lines */", n.units);
-    if (e->plain) {
-        pr_open(p, "for (int o = lo; o < hi; o++)");
-        pr_line(p, "float sum = 0.0f;   /* Σ_b Σ_p δt[b][p][o] */");
-        pr_line(p, "for (int r = 0; r < B * %s; r++)", c.pos);
-        pr_line(p, "    sum += delta[r * %s + o];", vec);
-        pr_line(p, "dbias[o] = sum;");
-        pr_close(p);
-    } else {
-        pr_line(p, "column_sum(dbias, delta, B * %s, %s, lo, hi);", c.pos, vec);
-    }
 }

@@ -121,8 +121,16 @@ void emit_pool_backward(const struct emit *e, int layer, const char *derivative)
     if (!max)
         pr_line(p, "(void)x;");
     const int tiles = windows_tile(L);
+    /* f'(z_prev) of the element written, when each is written once */
+    char times[300] = "";
+    if (tiles && derivative[0]) {
+        char d[256];
+        act_derivative_expr(e, layer - 1, "x[in + w]", "z_prev[in + w]", d, sizeof d);
+        snprintf(times, sizeof times, " * (%s)", d);
+    }
     if (tiles) {
-        pr_line(p, "/* the windows tile the input: each element is written once */");
+        pr_line(p, "/* the windows tile the input: each element is written once%s */",
+                derivative[0] ? ", ⊙ f'(z_prev)" : "");
     } else {
         pr_line(p, "for (int k = 0; k < B * %s; k++)", ln.in);
         pr_line(p, "    delta_prev[k] = 0.0f;");
@@ -131,7 +139,7 @@ void emit_pool_backward(const struct emit *e, int layer, const char *derivative)
     if (max && tiles) {
         emit_first_max(p, &n);
         open_window(p, &n);
-        pr_line(p, "delta_prev[in + w] = in + w == first ? delta[out] : 0.0f;");
+        pr_line(p, "delta_prev[in + w] = (in + w == first ? delta[out] : 0.0f)%s;", times);
         pr_close(p);
         pr_close(p);
     } else if (max) {
@@ -140,7 +148,7 @@ void emit_pool_backward(const struct emit *e, int layer, const char *derivative)
     } else if (tiles) {
         pr_line(p, "const float share = delta[out] * (1.0f / (float)(%s * %s));", n.kh, n.kw);
         open_window(p, &n);
-        pr_line(p, "delta_prev[in + w] = share;");
+        pr_line(p, "delta_prev[in + w] = share%s;", times);
         pr_close(p);
         pr_close(p);
     } else {
@@ -151,7 +159,7 @@ void emit_pool_backward(const struct emit *e, int layer, const char *derivative)
         pr_close(p);
     }
     close_windows(p);
-    if (derivative[0]) {
+    if (derivative[0] && !tiles) {
         pr_line(p, "/* ⊙ f'(z_prev) */");
         pr_line(p, "for (int k = 0; k < B * %s; k++)", ln.in);
         pr_line(p, "    delta_prev[k] *= %s;", derivative);

@@ -76,7 +76,8 @@ static void emit_layer_members(const struct emit *e, int l)
         member(e, n.mask, rows, "0 or 1 / (1 − p), per activation; 1 when not training");
     if (L->kind == LAYER_CONV) {
         batch_of(e, rows, sizeof rows, pos, n.fan_in);
-        member(e, n.cols, rows, "the input under the kernel at each position");
+        snprintf(rows + strlen(rows), sizeof rows - strlen(rows), " + %s", pos);
+        member(e, n.cols, rows, "the input under the kernel at each position; a row of ones");
         char vec[SYMBOL_MAX];
         layer_constant(vec, e, l, "OUT_C_VEC");
         batch_of(e, rows, sizeof rows, pos, vec);

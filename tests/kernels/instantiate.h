@@ -102,7 +102,12 @@ static void call_input_product(float *out, const float *x, const float *w, const
     input_product(out, x, w, init, B, K, N, R);
 }
 
+static void call_copy_floats(float *dst, const float *src, int n)
+{
+    copy_floats(dst, src, n);
+}
+
 const struct kernel_variant VARIANT = {
     VARIANT_NAME, 1, VARIANT_NEEDS, madd_fuses, call_matmul, call_conv_product, TRAINING_KERNELS,
-    call_exp_f, call_input_product, INPUT_OUTER_SUM,
+    call_exp_f, call_input_product, INPUT_OUTER_SUM, call_copy_floats,
 };

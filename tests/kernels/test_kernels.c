@@ -372,6 +372,34 @@ static void test_conv_product(void)
     end_lines();
 }
 
+/* copy_floats: every n from 0 to 40 (fewer than a vector, whole vectors, and the
+ * overlapping last one), the same bytes as src (NaNs of any payload too), nothing
+ * written past n. */
+static void test_copy_floats(void)
+{
+    for (int i = 0; i < NVARIANTS; i++) {
+        const struct kernel_variant *v = variants[i];
+        if (!runs(v))
+            continue;
+        test_rng_state = 9;
+        for (int n = 0; n <= 40; n++) {
+            float *src = buffer(n), *got = buffer(n);
+            if (!src || !got) {
+                CU_FAIL("out of memory");
+            } else {
+                fill(src, n);
+                if (n > 2)
+                    memcpy(&src[n / 2], &(const uint32_t){ 0x7fc01234u }, sizeof(float));
+                fill_nan(got, n);
+                v->copy_floats(got, src, n);
+                CU_ASSERT(memcmp(got, src, sizeof(float) * (size_t)n) == 0);
+                CU_ASSERT(guards_intact(got, n));
+            }
+            release(src), release(got);
+        }
+    }
+}
+
 /* Batch 1 (a sample predicted alone): R = 1, and R = 5 or 6 with B = 1. */
 static void test_matmul_one_sample(void)
 {
@@ -842,6 +870,7 @@ void kernels_register(void)
     CU_add_test(s, "matmul_one_sample", test_matmul_one_sample);
     CU_add_test(s, "backward", test_backward);
     CU_add_test(s, "conv_product", test_conv_product);
+    CU_add_test(s, "copy_floats", test_copy_floats);
     CU_add_test(s, "outer_sum", test_outer_sum);
     CU_add_test(s, "outer_sum_panels", test_outer_sum_panels);
     CU_add_test(s, "column_sum", test_column_sum);

@@ -32,6 +32,8 @@ struct kernel_variant {
                           int B, int K, int N, int R);
     void (*input_outer_sum)(float *dw, const float *x, const float *d, int B, int K, int N,
                             int R, int k_lo, int k_hi);
+    /* conv.h: a row of a conv layer's columns */
+    void (*copy_floats)(float *dst, const float *src, int n);
 };
 
 /* tests/kernels/NAME.c */
