@@ -7,11 +7,12 @@
  * that every sum is a matrix product over one sample's positions:
  *     z[o][p] = bias[o] + Σ_k W[o][k] cols[k][p]           (conv_product)
  *     dcols[k][p] = Σ_o W[o][k] δ[o][p]                      (matmul, then back to the image)
- *     dWT[k][o] = Σ_b Σ_p cols[k][p] δt[p][o]                (matmul per sample, added up)
+ *     dWT[k][o] = Σ_b Σ_p cols[k][p] δt[p][o]                (matmul per sample, added up;
+ *     dbias[o] = Σ_b Σ_p 1 · δt[p][o]                          dbias as row FAN_IN, of ones)
  * with the weights kept transposed, WT[k][o] = W[o][k], as the dense layers keep theirs,
  * and δt[p][o] = δ[o][p], its rows OUT_C_VEC floats, whole vectors (LeNet's 6 filters
- * padded with zeros to 8: the product's outputs are then whole vectors, not a tail copied
- * into a padded panel for every chunk of positions).  z and δ come out channels x height x width (PyTorch's order,
+ * padded to 8: the product's outputs are then whole vectors, not a tail copied into a
+ * padded panel for every chunk of positions).  z and δ come out channels x height x width (PyTorch's order,
  * what the pooling and dense layers after it read, as torch.flatten(x, 1) does), and the
  * products' vectors run across positions, of which there are many, not across filters,
  * of which there are few.  A row of cols is a shifted row of the input, copied whole.
@@ -186,7 +187,8 @@ void emit_conv_forward(const struct emit *e, int layer)
 }
 
 /* δt[b][p][o] = δ[b][o][p]: the error in the weight gradient's order (part_errors), rows
- * of OUT_C_VEC floats whose last OUT_C_VEC - OUT_C are 0. */
+ * of OUT_C_VEC floats.  Their last OUT_C_VEC - OUT_C are never written (0, as the state
+ * is allocated): they only reach the lanes of the gradient's product that are not kept. */
 void emit_conv_delta_positions(const struct emit *e, int layer)
 {
     const struct layer_names n = layer_names(e, layer);
@@ -195,16 +197,17 @@ void emit_conv_delta_positions(const struct emit *e, int layer)
     char vec[SYMBOL_MAX];
     layer_constant(vec, e, layer, "OUT_C_VEC");
     pr_line(p, "/* Layer %d's error position by position, for its gradients: δt[b][p][o] = δ[b][o][p]", layer + 1);
-    pr_line(p, " * (0 for OUT_C <= o < OUT_C_VEC: rows of whole vectors). */");
+    pr_line(p, " * in rows of OUT_C_VEC, whole vectors (OUT_C <= o < OUT_C_VEC: not written, 0 as");
+    pr_line(p, " * allocated; only the product's lanes that are not kept read them).  δ is read");
+    pr_line(p, " * in its order. */");
     pr_line(p, "static void layer%d_delta_positions(float *restrict dt, const float *restrict delta, int B)",
             layer + 1);
     pr_block(p);
     pr_line(p, "for (int b = 0; b < B; b++)");
-    pr_line(p, "    for (int q = 0; q < %s; q++)", c.pos);
-    pr_line(p, "        for (int o = 0; o < %s; o++)", vec);
-    pr_line(p, "            dt[((size_t)b * %s + q) * %s + o] =", c.pos, vec);
-    pr_line(p, "                o < %s ? delta[(size_t)b * %s + o * %s + q] : 0.0f;", c.out_c, n.out,
-            c.pos);
+    pr_line(p, "    for (int o = 0; o < %s; o++)", c.out_c);
+    pr_line(p, "        for (int q = 0; q < %s; q++)", c.pos);
+    pr_line(p, "            dt[((size_t)b * %s + q) * %s + o] = delta[(size_t)b * %s + o * %s + q];",
+            c.pos, vec, n.out, c.pos);
     pr_close(p);
     pr_blank(p);
 }
