@@ -292,7 +292,8 @@ void emit_conv_gradients(const struct emit *e, int layer)
     pr_line(p, "int lo, hi;");
     pr_line(p, "share(%s + 1, %d, t, T, &lo, &hi);   /* rows of dWT and dbias, in blocks of %d */",
             c.fan_in, e->plain ? 1 : rows, e->plain ? 1 : rows);
-    pr_line(p, "for (int q = 0; hi > %s && q < %s; q++)", c.fan_in, c.pos);
+    pr_line(p, "for (int q = 0; lo <= %s && %s < hi && q < %s; q++)   /* this thread's row */",
+            c.fan_in, c.fan_in, c.pos);
     pr_line(p, "    ones[q] = 1.0f;");
     pr_open(p, "for (int b = 0; b < B; b++)");
     pr_line(p, "const float *xb = cols;   /* this sample's rows lo .. hi - 1 of its columns */");
