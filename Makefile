@@ -142,9 +142,11 @@ test: $(BUILD)/netc $(BUILD)/run_tests
 	$(BUILD)/run_tests --quick
 
 # The whole run's wall-clock time last: CUnit's "Elapsed time" is its own CPU time only.
+# The build takes one job per processor unless make was given -j.
+CHECK_JOBS = $(if $(filter -j%,$(MAKEFLAGS)),,-j$$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1))
 check: deps
 	@start=$$(date +%s); \
-	$(MAKE) $(BUILD)/netc $(RUNTIME_LIB) $(BUILD)/run_tests && $(BUILD)/run_tests; rc=$$?; \
+	$(MAKE) $(CHECK_JOBS) $(BUILD)/netc $(RUNTIME_LIB) $(BUILD)/run_tests && $(BUILD)/run_tests; rc=$$?; \
 	t=$$(($$(date +%s) - start)); \
 	echo "make check: $$((t / 60)) min $$((t % 60)) s of wall-clock time in all"; exit $$rc
 
