@@ -7,9 +7,12 @@
 #   double_portable  the same with -DNETC_PORTABLE
 #
 # $CC [cc] -std=c99 $HARNESS_OPT [-O2] for the baseline machine, the float builds with
-# -Wall -Wextra -Wpedantic -Werror (tests/e2e/gradcheck.sh's 90 small networks take -O1:
-# their runs are instant, their compiles are the time), with AVX2 or AVX-512 where there
-# is some (isa below: the same arithmetic, many times faster).
+# -Wall -Wextra -Wpedantic -Werror, the double ones (no warning flags: they only
+# compute) with $HARNESS_DOUBLE_OPT [$HARNESS_OPT] (tests/e2e/gradcheck.sh's 90 small
+# networks take -O1 and -Og: their runs are instant, their compiles are the time), with
+# AVX2 or AVX-512 where there is some (isa below: the same arithmetic, many times faster).
+# No -O level changes the arithmetic (no contraction, no -ffast-math): the double
+# gradient checks print the same bits at -Og, -O1, -O2 and -O3.
 # DIR/KIND already there is used as it is: check.sh passes one DIR
 # (HARNESS_DIR) to gradcheck.sh, portable.sh and torch_step.py, so that each build is
 # compiled once per network.  Exit 0 = built.
@@ -41,7 +44,9 @@ isa() {
 }
 if [ ! -x "$exe" ]; then
     mkdir -p "$dir"
-    opt="${HARNESS_OPT:--O2} $(isa "$kind")"
+    opt=${HARNESS_OPT:--O2}
+    case $kind in double*) opt=${HARNESS_DOUBLE_OPT:-$opt} ;; esac
+    opt="$opt $(isa "$kind")"
     strict="-std=c99 $opt -Wall -Wextra -Wpedantic -Werror -I$gendir -I$runtime"
     one_unit="-std=c99 $opt -include $here/dbl.h -DMODEL_C=\"$name.c\" -DMAIN_C=\"${name}_main.c\" -I$gendir -I$runtime"
     case $kind in
