@@ -452,7 +452,10 @@ static NETC_INLINE void matmul(float *restrict out, const float *restrict x,
  * The one difference left is a weight that is infinite or NaN: 0·∞ is NaN in matmul,
  * skipped here (a diverged network; the trainer stops on a loss that is not finite).
  * In outer_sum a row k of dw with x[b][k] = ±0 in every sample b adds only ±0 to a
- * sum that starts at +0: it is +0, as input_outer_sum writes it (δ finite). */
+ * sum that starts at +0: it is +0, as input_outer_sum writes it (δ finite).  Leaving
+ * out single terms x[b][k] = ±0 of a row's sum (listed_outer_sum) is exact as long as
+ * no product of nonzero factors rounds to ±0: a fused multiply-add of such a product
+ * can make the running sum -0, which a left-out +0 term would have turned back into +0. */
 
 /* The lanes of the VW floats at p that are neither +0 nor -0, as bits (lane l: bit l). */
 #if defined(__GNUC__) && !defined(NETC_PORTABLE) && __FLT_EVAL_METHOD__ == 0
@@ -722,6 +725,130 @@ static NETC_INLINE void outer_run(float *restrict dw, const float *restrict x,
         outer_sum(dw, x, d, B, K, N, R, lo, hi);
 }
 
+/* The samples b < B, in order, whose inputs k0 <= k < k0 + rows (rows <= VW) are not
+ * all zero, into idx; how many. */
+static NETC_INLINE int active_samples(int *restrict idx, const float *restrict x, int B, int K,
+                                      int k0, int rows)
+{
+    const unsigned mask = (1u << rows) - 1;
+    int n = 0;
+    for (int b = 0; b < B; b++) {
+        unsigned bits = 0;
+        if (k0 + VW <= K)
+            bits = nonzero_lanes(x + b * K + k0) & mask;
+        else
+            for (int l = 0; l < rows; l++)
+                bits |= (unsigned)(x[b * K + k0 + l] != 0.0f) << l;
+        idx[n] = b;
+        n += bits != 0;
+    }
+    return n;
+}
+
+/* outer_block's sums from 0 over the samples idx[0 .. n) only (the others' inputs are
+ * zero in these R rows: their terms are ±0, see the top): rows k0 <= k < k0 + R of dw,
+ * the V vectors of outputs from o0, read from d itself (N % VW == 0). */
+static NETC_INLINE void listed_block(float *restrict dw, const float *restrict x,
+                                     const float *restrict d, int K, int N, int k0, int o0,
+                                     int R, int V, const int *restrict idx, int n)
+{
+    vec acc[MAX_R][MAX_V];
+    for (int r = 0; r < R; r++)
+        for (int v = 0; v < V; v++)
+            V_ZERO(acc[r][v]);
+    for (int i = 0; i < n; i++) {
+        const int b = idx[i];
+        vec db[MAX_V];
+        for (int v = 0; v < V; v++) {
+            V_LOAD(db[v], d + b * N + o0 + v * VW);
+            V_KEEP(db[v]);
+        }
+        for (int r = 0; r < R; r++) {
+            const float xs = x[b * K + k0 + r];
+            for (int v = 0; v < V; v++)
+                V_MADD(acc[r][v], xs, db[v]);
+        }
+    }
+    for (int r = 0; r < R; r++)
+        for (int v = 0; v < V; v++)
+            V_STORE(dw + (k0 + r) * N + o0 + v * VW, acc[r][v]);
+}
+
+/* Every column block of rows k0 <= k < k0 + R of dw over the samples idx[0 .. n). */
+static NETC_INLINE void listed_rows(float *restrict dw, const float *restrict x,
+                                    const float *restrict d, int K, int N, int k0, int R,
+                                    const int *restrict idx, int n)
+{
+    int o = 0;
+    for (; o + 2 * VW <= N; o += 2 * VW)
+        listed_block(dw, x, d, K, N, k0, o, R, 2, idx, n);
+    for (; o < N; o += VW)
+        listed_block(dw, x, d, K, N, k0, o, R, 1, idx, n);
+}
+
+/* listed_rows for the last rows (fewer than a block's), their count a constant. */
+static NETC_INLINE void listed_rest(float *restrict dw, const float *restrict x,
+                                    const float *restrict d, int K, int N, int k0, int rows,
+                                    const int *restrict idx, int n)
+{
+    switch (rows) {
+    case 1: listed_rows(dw, x, d, K, N, k0, 1, idx, n); break;
+    case 2: listed_rows(dw, x, d, K, N, k0, 2, idx, n); break;
+    case 3: listed_rows(dw, x, d, K, N, k0, 3, idx, n); break;
+    case 4: listed_rows(dw, x, d, K, N, k0, 4, idx, n); break;
+    default: listed_rows(dw, x, d, K, N, k0, 5, idx, n); break;
+    }
+}
+
+/* The smallest |v| of the n floats at p that are not zero (0 if all are).  On the
+ * bits: those of |v| order as its values, and less one, a zero's wrap around to the
+ * largest (an unsigned minimum, which vectorises). */
+static NETC_INLINE float smallest_nonzero(const float *restrict p, int n)
+{
+    uint32_t least = 0xffffffffu;
+    for (int i = 0; i < n; i++) {
+        uint32_t bits;
+        memcpy(&bits, p + i, sizeof bits);
+        const uint32_t key = (bits & 0x7fffffffu) - 1u;
+        least = key < least ? key : least;
+    }
+    least += 1u;
+    float value;
+    memcpy(&value, &least, sizeof value);
+    return value;
+}
+
+/* Whether every product x[b][k]·d[b][o] of nonzero factors is at least 2^-140, far from
+ * rounding to ±0 (below 2^-149).  A fused multiply-add of such a tiny product can turn
+ * a sum of +0 into -0, and a later zero term back into +0; with none, the terms that
+ * listed_outer_sum leaves out change nothing, not even a zero's sign (see the top). */
+static NETC_INLINE int no_vanishing_products(const float *restrict x, const float *restrict d,
+                                             int B, int K, int N)
+{
+    return (double)smallest_nonzero(x, B * K) * (double)smallest_nonzero(d, B * N) >= 0x1p-140;
+}
+
+/* outer_sum's dw = x^T·d, the same bits, for rows k_lo <= k < k_hi and B <= KC samples
+ * of whole vectors of outputs (N % VW == 0): each block of R rows sums over the samples
+ * whose inputs in those rows are not all zero, listed once for all its column blocks
+ * (an image's zero pixels come in runs: most of a block's samples drop out).  Only
+ * where no product vanishes (no_vanishing_products). */
+static NETC_INLINE void listed_outer_sum(float *restrict dw, const float *restrict x,
+                                         const float *restrict d, int B, int K, int N, int R,
+                                         int k_lo, int k_hi)
+{
+#if defined(__wasm_simd128__)
+    R = WASM_ROWS(R);
+#endif
+    int idx[KC];
+    int k0 = k_lo;
+    for (; k0 + R <= k_hi; k0 += R)
+        listed_rows(dw, x, d, K, N, k0, R, idx, active_samples(idx, x, B, K, k0, R));
+    if (k0 < k_hi)
+        listed_rest(dw, x, d, K, N, k0, k_hi - k0, idx,
+                    active_samples(idx, x, B, K, k0, k_hi - k0));
+}
+
 /* A row of dw is skipped when its sum has at least this many multiply-adds (B·N):
  * finding the rows costs about as much as computing a row of 10 × 16 (784-16-16-10
  * at batch 10 trained 16 % slower skipping), and 32 × 128 (784-128-64-10) trained
@@ -741,6 +868,10 @@ static NETC_INLINE void input_outer_sum(float *restrict dw, const float *restric
     int lo = k_lo, active = 0, last = k_lo - 1;  /* the run from lo; its last active row */
     if (NETC_DENSE_INPUT || B * N < SPARSE_MIN_ROW_WORK) {
         outer_sum(dw, x, d, B, K, N, R, k_lo, k_hi);
+        return;
+    }
+    if (N % VW == 0 && B <= KC && R <= VW && no_vanishing_products(x, d, B, K, N)) {
+        listed_outer_sum(dw, x, d, B, K, N, R, k_lo, k_hi);
         return;
     }
     for (int k = k_lo; k < k_hi; k += VW) {
